@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The ns-3 part of the mptcp module (models, helpers, ns-3 TestSuites),
+# included by the top-level CMakeLists.txt when MPTCP_WITH_NS3 is ON. The C
+# core (target mptcp-core, MPTCP_CORE_INCLUDE) is defined before this file.
+#
+#  * MPTCP_IN_NS3_TREE ON: this folder is contrib/mptcp of an ns-3 source
+#    tree (ns-3.37 and later, CMake based). ns-3's build_lib() builds
+#    libmptcp, its test library (linked into ns-3's test-runner, run with
+#    test.py or `./ns3 run "test-runner --suite=mptcp-header"`) and, when
+#    examples/CMakeLists.txt exists, the examples.
+#  * MPTCP_IN_NS3_TREE OFF: standalone against an installed ns-3 >= 3.37
+#    (find_package(ns3)). Builds libns3-mptcp.so, the test runner
+#    mptcp-ns3-test-runner and one ctest test ns3.<suite> per TestSuite.
+
+# Sources, relative to the module root. Keep the lists explicit: a new file
+# is a deliberate change to the module.
+set(MPTCP_NS3_SOURCES
+    model/mptcp-tcp-header.cc
+)
+set(MPTCP_NS3_HEADERS
+    model/mptcp-tcp-header.h
+)
+set(MPTCP_NS3_TEST_SOURCES
+    test/ns3/mptcp-header-test-suite.cc
+)
+# The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
+# each becomes the ctest test ns3.<name> in standalone builds.
+set(MPTCP_NS3_TEST_SUITES
+    mptcp-header
+)
+# ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
+set(MPTCP_NS3_DEPENDENCIES core network internet)
+
+get_filename_component(MPTCP_NS3_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+
+if(MPTCP_IN_NS3_TREE)
+  # ---------------------------------------------------------------- in tree
+  set(_mptcp_ns3_libs)
+  foreach(dep ${MPTCP_NS3_DEPENDENCIES})
+    list(APPEND _mptcp_ns3_libs ${lib${dep}})
+  endforeach()
+
+  # The core is linked into libmptcp. BUILD_INTERFACE keeps the static
+  # library out of ns-3's exported package (ns3ExportTargets), which would
+  # otherwise demand that mptcp-core be exported too.
+  build_lib(
+    LIBNAME mptcp
+    SOURCE_FILES ${MPTCP_NS3_SOURCES}
+    HEADER_FILES ${MPTCP_NS3_HEADERS}
+    LIBRARIES_TO_LINK ${_mptcp_ns3_libs} $<BUILD_INTERFACE:mptcp-core>
+    TEST_SOURCES ${MPTCP_NS3_TEST_SOURCES}
+  )
+
+  # build_lib compiles the sources in an object library that receives only
+  # the include directories of ns-3 modules; add the core's. Consumers of
+  # libmptcp (its test library, examples, other modules) need it too,
+  # because mptcp-tcp-header.h includes "mptcp/mptcp.h".
+  if(TARGET ${libmptcp-obj})
+    target_include_directories(${libmptcp-obj} PRIVATE ${MPTCP_CORE_INCLUDE})
+  endif()
+  target_include_directories(
+    ${libmptcp} PUBLIC $<BUILD_INTERFACE:${MPTCP_CORE_INCLUDE}>
+  )
+  install(FILES ${MPTCP_CORE_INCLUDE}/mptcp/mptcp.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mptcp
+  )
+  return()
+endif()
+
+# ------------------------------------------------------------------ standalone
+# ns-3 installs an ExactVersion version file (3.37 accepts only a request for
+# 3.37), so find any ns-3 and compare the version here.
+find_package(ns3 REQUIRED)
+if(NOT ns3_VERSION)
+  message(WARNING "ns-3 found in ${ns3_DIR} does not state its version; "
+                  "the mptcp module needs ns-3 3.37 or later")
+elseif(ns3_VERSION VERSION_LESS 3.37)
+  message(FATAL_ERROR "The mptcp module needs ns-3 3.37 or later; found "
+                      "ns-3 ${ns3_VERSION} in ${ns3_DIR}. Set ns3_DIR or "
+                      "CMAKE_PREFIX_PATH to a newer installation.")
+endif()
+message(STATUS "mptcp: building against ns-3 ${ns3_VERSION} (${ns3_DIR})")
+
+# Give every installed ns-3 module the variable name ns-3's own tree uses
+# (libcore -> ns3::libcore), so examples/CMakeLists.txt is the same file in
+# both modes.
+set(_mptcp_ns3_libs)
+foreach(dep ${MPTCP_NS3_DEPENDENCIES})
+  if(NOT TARGET ns3::lib${dep})
+    message(FATAL_ERROR "The installed ns-3 has no ${dep} module (ns3::lib${dep})")
+  endif()
+  list(APPEND _mptcp_ns3_libs ns3::lib${dep})
+endforeach()
+
+# Headers are used as "ns3/<name>.h", as inside an ns-3 tree: copy them to
+# <build>/include/ns3 (configure_file reruns CMake when one changes).
+set(MPTCP_NS3_INCLUDE_DIR ${CMAKE_BINARY_DIR}/include)
+foreach(header ${MPTCP_NS3_HEADERS})
+  get_filename_component(name ${header} NAME)
+  configure_file(${MPTCP_NS3_ROOT}/${header}
+                 ${MPTCP_NS3_INCLUDE_DIR}/ns3/${name} COPYONLY)
+endforeach()
+
+set(MPTCP_NS3_WARNINGS -Wall -Wextra -Wshadow -Werror)
+# ns-3's "default" and "debug" profiles enable NS_LOG and NS_ASSERT.
+set(MPTCP_NS3_DEFINES
+    $<$<NOT:$<OR:$<CONFIG:Release>,$<CONFIG:MinSizeRel>>>:NS3_LOG_ENABLE>
+    $<$<NOT:$<OR:$<CONFIG:Release>,$<CONFIG:MinSizeRel>>>:NS3_ASSERT_ENABLE>
+)
+
+list(TRANSFORM MPTCP_NS3_SOURCES PREPEND ${MPTCP_NS3_ROOT}/
+     OUTPUT_VARIABLE _mptcp_ns3_sources)
+list(TRANSFORM MPTCP_NS3_HEADERS PREPEND ${MPTCP_NS3_ROOT}/
+     OUTPUT_VARIABLE _mptcp_ns3_headers)
+
+add_library(ns3-mptcp SHARED ${_mptcp_ns3_sources} ${_mptcp_ns3_headers})
+set_target_properties(ns3-mptcp PROPERTIES
+  CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+target_compile_options(ns3-mptcp PRIVATE ${MPTCP_NS3_WARNINGS})
+target_compile_definitions(ns3-mptcp PRIVATE ${MPTCP_NS3_DEFINES})
+target_include_directories(ns3-mptcp
+  PUBLIC ${MPTCP_NS3_INCLUDE_DIR} ${MPTCP_CORE_INCLUDE}
+  PRIVATE ${MPTCP_NS3_ROOT}/model ${MPTCP_NS3_ROOT}/helper)
+target_link_libraries(ns3-mptcp PUBLIC ${_mptcp_ns3_libs} PRIVATE mptcp-core)
+add_library(ns3::libmptcp ALIAS ns3-mptcp)
+set(libmptcp ns3-mptcp)
+
+# build_lib_example() as ns-3 defines it, for examples/CMakeLists.txt.
+function(build_lib_example)
+  cmake_parse_arguments(EX "" "NAME" "SOURCE_FILES;HEADER_FILES;LIBRARIES_TO_LINK"
+                        ${ARGN})
+  add_executable(${EX_NAME} ${EX_SOURCE_FILES} ${EX_HEADER_FILES})
+  set_target_properties(${EX_NAME} PROPERTIES
+    CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+  target_compile_options(${EX_NAME} PRIVATE ${MPTCP_NS3_WARNINGS})
+  target_compile_definitions(${EX_NAME} PRIVATE ${MPTCP_NS3_DEFINES})
+  target_link_libraries(${EX_NAME} PRIVATE ns3-mptcp ${EX_LIBRARIES_TO_LINK})
+endfunction()
+if(EXISTS ${MPTCP_NS3_ROOT}/examples/CMakeLists.txt)
+  foreach(target IN ITEMS applications point-to-point csma traffic-control
+                          flow-monitor stats bridge mobility)
+    if(TARGET ns3::lib${target})
+      set(lib${target} ns3::lib${target})
+    endif()
+  endforeach()
+  foreach(dep ${MPTCP_NS3_DEPENDENCIES})
+    set(lib${dep} ns3::lib${dep})
+  endforeach()
+  add_subdirectory(${MPTCP_NS3_ROOT}/examples ${CMAKE_BINARY_DIR}/examples)
+endif()
+
+if(MPTCP_TESTS)
+  enable_testing()
+  list(TRANSFORM MPTCP_NS3_TEST_SOURCES PREPEND ${MPTCP_NS3_ROOT}/
+       OUTPUT_VARIABLE _mptcp_ns3_test_sources)
+  add_executable(mptcp-ns3-test-runner
+                 ${MPTCP_NS3_ROOT}/test/ns3/mptcp-test-runner.cc
+                 ${_mptcp_ns3_test_sources})
+  set_target_properties(mptcp-ns3-test-runner PROPERTIES
+    CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+  target_compile_options(mptcp-ns3-test-runner PRIVATE ${MPTCP_NS3_WARNINGS})
+  target_compile_definitions(mptcp-ns3-test-runner PRIVATE ${MPTCP_NS3_DEFINES}
+                             NS_TEST_SOURCEDIR="test/ns3")
+  # The suites call the core's codec directly, to compare bytes with it.
+  target_link_libraries(mptcp-ns3-test-runner PRIVATE ns3-mptcp mptcp-core)
+
+  # One ctest test per TestSuite. TestRunner exits non-zero when the suite
+  # fails, and also when no suite has that name.
+  foreach(suite ${MPTCP_NS3_TEST_SUITES})
+    add_test(NAME ns3.${suite}
+             COMMAND mptcp-ns3-test-runner --suite=${suite} --verbose)
+    set_tests_properties(ns3.${suite} PROPERTIES LABELS ns3 TIMEOUT 300)
+  endforeach()
+endif()

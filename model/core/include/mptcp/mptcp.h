@@ -1,0 +1,1013 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mptcp.h - the public interface of the MPTCP core library.
+ *
+ * This header is the manual of the core. Everything a host (the ns-3
+ * wrapper, the loopback network, the Python bindings, a fuzzer) may call is
+ * declared and documented here; nothing else is public.
+ *
+ * Contract (sans-IO)
+ * ------------------
+ * The core never reads a clock, a socket, a file or a global variable.
+ * Time enters as an argument (uint64_t nanoseconds, MPTCP_TIME_NEVER for "no
+ * deadline"), received segments enter as byte buffers, and segments to send
+ * leave as byte buffers the host hands to its network. Randomness and
+ * memory come through hooks the host passes in. Two instances of the core in
+ * one process never interfere.
+ *
+ * Wire format
+ * -----------
+ * Segments are real TCP headers (RFC 9293) carrying real options: MSS,
+ * window scale (RFC 7323), SACK-permitted and SACK blocks (RFC 2018),
+ * timestamps (RFC 7323) and the MPTCP v1 options of RFC 8684 (TCP option
+ * kind 30), byte for byte as the RFC's figures draw them. Multi-byte fields
+ * are big-endian (network order) on the wire and host integers in the
+ * structures below.
+ *
+ * Errors
+ * ------
+ * Functions that can fail return a negative value from enum mptcp_error;
+ * each function's comment lists the codes it returns. mptcp_strerror()
+ * names them. Malformed input is never a crash and never an out-of-bounds
+ * read: every decoder checks every length against the buffer it is given.
+ *
+ * The header is plain C11 so that C++ (the ns-3 wrapper), ctypes and cppyy
+ * can all load it.
+ */
+#ifndef MPTCP_MPTCP_H
+#define MPTCP_MPTCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Version and errors                                                  */
+/* ------------------------------------------------------------------ */
+
+/** Version of the core library, "major.minor.patch". */
+#define MPTCP_CORE_VERSION "0.1.0"
+
+/**
+ * Error codes. Every failing call returns one of these (all negative).
+ * The decoder codes are distinct per malformation so that a host can count
+ * each kind of anomaly separately.
+ */
+enum mptcp_error {
+  /** Success. */
+  MPTCP_OK = 0,
+  /** An argument is out of range (NULL pointer, bad enum value). */
+  MPTCP_ERR_INVALID_ARGUMENT = -201,
+  /** The output buffer is too small for what must be written. */
+  MPTCP_ERR_NOBUF = -202,
+  /** The options to encode need more than the 40 bytes TCP allows. */
+  MPTCP_ERR_OPT_SPACE = -203,
+
+  /* Decoding the fixed TCP header (RFC 9293 section 3.1). */
+  /** Fewer than 20 bytes: no complete TCP header. */
+  MPTCP_ERR_HDR_TRUNCATED = -210,
+  /** Data offset below 5 words, or beyond the bytes received. */
+  MPTCP_ERR_HDR_DOFF = -211,
+
+  /* Decoding the option area (any option). */
+  /** An option's kind byte is present but its length byte is not, or the
+   *  length runs past the end of the option area. */
+  MPTCP_ERR_OPT_TRUNCATED = -220,
+  /** An option length below 2 (it would never advance). */
+  MPTCP_ERR_OPT_LEN = -221,
+  /** The same option (or MPTCP subtype) appears twice in one header. */
+  MPTCP_ERR_OPT_DUPLICATE = -222,
+
+  /* Standard TCP options with a wrong length. */
+  /** MSS option whose length is not 4. */
+  MPTCP_ERR_MSS_LEN = -230,
+  /** Window scale option whose length is not 3. */
+  MPTCP_ERR_WSCALE_LEN = -231,
+  /** SACK-permitted option whose length is not 2. */
+  MPTCP_ERR_SACKPERM_LEN = -232,
+  /** SACK option whose length is not 2 + 8n with 1 <= n <= 4. */
+  MPTCP_ERR_SACK_LEN = -233,
+  /** Timestamps option whose length is not 10. */
+  MPTCP_ERR_TS_LEN = -234,
+
+  /* MPTCP options (kind 30) that are malformed. */
+  /** Kind 30 with length below 3: no subtype. */
+  MPTCP_ERR_MPTCP_LEN = -240,
+  /** MP_CAPABLE length not 4, 12, 20, 22 or 24. */
+  MPTCP_ERR_MP_CAPABLE_LEN = -241,
+  /** MP_JOIN length not 12, 16 or 24. */
+  MPTCP_ERR_MP_JOIN_LEN = -242,
+  /** DSS length does not match its flags (with or without checksum). */
+  MPTCP_ERR_DSS_LEN = -243,
+  /** DSS with DATA_FIN (F) but no mapping (M): the DATA_FIN has no DSN. */
+  MPTCP_ERR_DSS_FLAGS = -244,
+  /** ADD_ADDR length not one of 8, 10, 20, 22 (echo) or 16, 18, 28, 30. */
+  MPTCP_ERR_ADD_ADDR_LEN = -245,
+  /** REMOVE_ADDR with no address id (length below 4). */
+  MPTCP_ERR_REMOVE_ADDR_LEN = -246,
+  /** MP_PRIO length not 3. */
+  MPTCP_ERR_MP_PRIO_LEN = -247,
+  /** MP_FAIL length not 12. */
+  MPTCP_ERR_MP_FAIL_LEN = -248,
+  /** MP_FASTCLOSE length not 12. */
+  MPTCP_ERR_MP_FASTCLOSE_LEN = -249,
+  /** MP_TCPRST length not 4. */
+  MPTCP_ERR_MP_TCPRST_LEN = -250,
+
+  /* Parsing text (tools and bindings). */
+  /** A textual argument (hex key, address, number) could not be parsed. */
+  MPTCP_ERR_PARSE = -260,
+};
+
+/**
+ * Returns a static, human-readable description of an error code
+ * (e.g. "DSS length does not match its flags"). Unknown codes give
+ * "unknown error". Never returns NULL.
+ */
+const char *mptcp_strerror(int err);
+
+/**
+ * Returns the symbolic name of an error code ("MPTCP_ERR_DSS_LEN"), or
+ * "MPTCP_ERR_UNKNOWN". Never returns NULL.
+ */
+const char *mptcp_strerror_name(int err);
+
+/* ------------------------------------------------------------------ */
+/* TCP header and options: constants                                   */
+/* ------------------------------------------------------------------ */
+
+/** Length of a TCP header without options. */
+#define MPTCP_TCP_HDR_MIN 20
+/** Longest TCP header: data offset 15 words. */
+#define MPTCP_TCP_HDR_MAX 60
+/** Most option bytes a TCP header can carry. */
+#define MPTCP_TCP_OPT_MAX 40
+
+/* TCP flags (RFC 9293, RFC 3168), as in byte 13 of the header. */
+#define MPTCP_TH_FIN 0x01
+#define MPTCP_TH_SYN 0x02
+#define MPTCP_TH_RST 0x04
+#define MPTCP_TH_PSH 0x08
+#define MPTCP_TH_ACK 0x10
+#define MPTCP_TH_URG 0x20
+#define MPTCP_TH_ECE 0x40
+#define MPTCP_TH_CWR 0x80
+
+/* TCP option kinds. */
+#define MPTCP_TCPOPT_EOL 0
+#define MPTCP_TCPOPT_NOP 1
+#define MPTCP_TCPOPT_MSS 2
+#define MPTCP_TCPOPT_WSCALE 3
+#define MPTCP_TCPOPT_SACK_PERM 4
+#define MPTCP_TCPOPT_SACK 5
+#define MPTCP_TCPOPT_TIMESTAMP 8
+/** The MPTCP option kind (RFC 8684 section 8). */
+#define MPTCP_TCPOPT_MPTCP 30
+
+/* MPTCP option subtypes (RFC 8684 section 8, table 2). */
+#define MPTCP_SUB_MP_CAPABLE 0
+#define MPTCP_SUB_MP_JOIN 1
+#define MPTCP_SUB_DSS 2
+#define MPTCP_SUB_ADD_ADDR 3
+#define MPTCP_SUB_REMOVE_ADDR 4
+#define MPTCP_SUB_MP_PRIO 5
+#define MPTCP_SUB_MP_FAIL 6
+#define MPTCP_SUB_MP_FASTCLOSE 7
+#define MPTCP_SUB_MP_TCPRST 8
+
+/** The MPTCP protocol version this core speaks. */
+#define MPTCP_VERSION 1
+
+/* MP_CAPABLE option lengths; each selects one form of the option. */
+/** SYN, version 1: no key. */
+#define MPTCP_MPC_LEN_SYN 4
+/** SYN/ACK: the sender's key. */
+#define MPTCP_MPC_LEN_SYNACK 12
+/** Third ACK: both keys. */
+#define MPTCP_MPC_LEN_ACK 20
+/** First data (ACK + data): both keys and the data-level length. */
+#define MPTCP_MPC_LEN_DATA 22
+/** First data with the DSS checksum. */
+#define MPTCP_MPC_LEN_DATA_CSUM 24
+
+/* MP_CAPABLE flags (RFC 8684 section 3.1). */
+/** A: checksum required. */
+#define MPTCP_MPC_FLAG_A 0x80
+/** B: extensibility (must be 0 in v1). */
+#define MPTCP_MPC_FLAG_B 0x40
+/** C: do not establish new subflows to the source address of this SYN. */
+#define MPTCP_MPC_FLAG_C 0x20
+/** H: HMAC-SHA256 is the crypto algorithm. */
+#define MPTCP_MPC_FLAG_H 0x01
+
+/* MP_JOIN option lengths. */
+#define MPTCP_JOIN_LEN_SYN 12
+#define MPTCP_JOIN_LEN_SYNACK 16
+#define MPTCP_JOIN_LEN_ACK 24
+/** Bytes of HMAC-A carried by the third ACK of a join (160 bits). */
+#define MPTCP_JOIN_HMAC_LEN 20
+
+/* DSS flags (RFC 8684 section 3.3). */
+/** F: DATA_FIN. */
+#define MPTCP_DSS_DATA_FIN 0x10
+/** m: the DSN is 8 bytes. */
+#define MPTCP_DSS_DSN8 0x08
+/** M: a mapping (DSN, SSN, length, checksum) is present. */
+#define MPTCP_DSS_MAP 0x04
+/** a: the Data ACK is 8 bytes. */
+#define MPTCP_DSS_ACK8 0x02
+/** A: a Data ACK is present. */
+#define MPTCP_DSS_ACK 0x01
+
+/* MP_TCPRST flags and reasons (RFC 8684 section 3.6). */
+#define MPTCP_RST_FLAG_T 0x01 /**< transient error: the subflow may be retried */
+#define MPTCP_RST_EUNSPEC 0x00     /**< unspecified error */
+#define MPTCP_RST_EMPTCP 0x01      /**< MPTCP-specific error */
+#define MPTCP_RST_ERESOURCE 0x02   /**< lack of resources */
+#define MPTCP_RST_EPROHIBIT 0x03   /**< administratively prohibited */
+#define MPTCP_RST_EWQ2BIG 0x04     /**< too much outstanding data */
+#define MPTCP_RST_EBADPERF 0x05    /**< unacceptable performance */
+#define MPTCP_RST_EMIDDLEBOX 0x06  /**< middlebox interference */
+
+/* Bits of mptcp_tcphdr.opts: which options are present. Standard TCP
+ * options use the low bits; MPTCP subtype s uses bit (8 + s). */
+#define MPTCP_OPT_MSS (1u << 0)
+#define MPTCP_OPT_WSCALE (1u << 1)
+#define MPTCP_OPT_SACK_PERM (1u << 2)
+#define MPTCP_OPT_SACK (1u << 3)
+#define MPTCP_OPT_TIMESTAMP (1u << 4)
+#define MPTCP_OPT_MP_CAPABLE (1u << (8 + MPTCP_SUB_MP_CAPABLE))
+#define MPTCP_OPT_MP_JOIN (1u << (8 + MPTCP_SUB_MP_JOIN))
+#define MPTCP_OPT_DSS (1u << (8 + MPTCP_SUB_DSS))
+#define MPTCP_OPT_ADD_ADDR (1u << (8 + MPTCP_SUB_ADD_ADDR))
+#define MPTCP_OPT_REMOVE_ADDR (1u << (8 + MPTCP_SUB_REMOVE_ADDR))
+#define MPTCP_OPT_MP_PRIO (1u << (8 + MPTCP_SUB_MP_PRIO))
+#define MPTCP_OPT_MP_FAIL (1u << (8 + MPTCP_SUB_MP_FAIL))
+#define MPTCP_OPT_MP_FASTCLOSE (1u << (8 + MPTCP_SUB_MP_FASTCLOSE))
+#define MPTCP_OPT_MP_TCPRST (1u << (8 + MPTCP_SUB_MP_TCPRST))
+/** All MPTCP option bits. */
+#define MPTCP_OPT_ANY_MPTCP (0x1ffu << 8)
+
+/** Most SACK blocks one option can carry (2 + 8 * 4 = 34 bytes). */
+#define MPTCP_MAX_SACK_BLOCKS 4
+/** Most address ids one REMOVE_ADDR can carry (40 - 3 option bytes). */
+#define MPTCP_MAX_RM_IDS 37
+
+/* ------------------------------------------------------------------ */
+/* TCP header and options: structures                                 */
+/* ------------------------------------------------------------------ */
+
+/** A SACK block: [left, right) in subflow sequence space. */
+typedef struct mptcp_sack_block {
+  uint32_t left;
+  uint32_t right;
+} mptcp_sack_block;
+
+/** MP_CAPABLE (subtype 0). */
+typedef struct mptcp_opt_mp_capable {
+  /** Option length on the wire: one of MPTCP_MPC_LEN_*. It selects which
+   *  of the fields below are present. */
+  uint8_t len;
+  /** Version nibble (1 for RFC 8684; 0 is RFC 6824). */
+  uint8_t version;
+  /** Flags byte: MPTCP_MPC_FLAG_*. Reserved bits are kept as received. */
+  uint8_t flags;
+  /** Sender's key (len >= 12). On the third ACK and first data, the key of
+   *  the host that sent the SYN. */
+  uint64_t sender_key;
+  /** Receiver's key (len >= 20). */
+  uint64_t receiver_key;
+  /** Data-level length of the data carried (len >= 22). */
+  uint16_t data_len;
+  /** DSS checksum of that data (len == 24). */
+  uint16_t csum;
+} mptcp_opt_mp_capable;
+
+/** MP_JOIN (subtype 1). */
+typedef struct mptcp_opt_mp_join {
+  /** Option length: MPTCP_JOIN_LEN_SYN, _SYNACK or _ACK (the form). */
+  uint8_t len;
+  /** B flag: the sender wants this subflow as a backup (SYN, SYN/ACK). */
+  uint8_t backup;
+  /** Address id of the sender's address (SYN, SYN/ACK). */
+  uint8_t addr_id;
+  /** Receiver's token (SYN). */
+  uint32_t token;
+  /** Sender's random number R (SYN, SYN/ACK). */
+  uint32_t nonce;
+  /** Leftmost 64 bits of the sender's HMAC (SYN/ACK). */
+  uint64_t thmac;
+  /** Leftmost 160 bits of the sender's HMAC (third ACK). */
+  uint8_t hmac[MPTCP_JOIN_HMAC_LEN];
+} mptcp_opt_mp_join;
+
+/** Data Sequence Signal (subtype 2). */
+typedef struct mptcp_opt_dss {
+  /** MPTCP_DSS_* flags as on the wire. */
+  uint8_t flags;
+  /** Data ACK (if MPTCP_DSS_ACK); only the low 32 bits are sent unless
+   *  MPTCP_DSS_ACK8. */
+  uint64_t data_ack;
+  /** Data sequence number of the mapping (if MPTCP_DSS_MAP); low 32 bits
+   *  only unless MPTCP_DSS_DSN8. */
+  uint64_t dsn;
+  /** Relative subflow sequence number of the mapping's first byte. */
+  uint32_t ssn;
+  /** Data-level length of the mapping (0 = infinite mapping). */
+  uint16_t dll;
+  /** Nonzero when the mapping carries a DSS checksum. */
+  uint8_t has_csum;
+  /** The DSS checksum (if has_csum). */
+  uint16_t csum;
+} mptcp_opt_dss;
+
+/** ADD_ADDR (subtype 3). */
+typedef struct mptcp_opt_add_addr {
+  /** E flag: this is the echo of a received ADD_ADDR (no HMAC). */
+  uint8_t echo;
+  /** Address id. */
+  uint8_t addr_id;
+  /** 4 for IPv4, 6 for IPv6 (deduced from the length on decode). */
+  uint8_t family;
+  /** Nonzero when a port is present. */
+  uint8_t has_port;
+  /** Port (if has_port). */
+  uint16_t port;
+  /** The address: 4 bytes for IPv4, 16 for IPv6, network order. */
+  uint8_t addr[16];
+  /** Rightmost 64 bits of the HMAC (absent in an echo). */
+  uint64_t thmac;
+} mptcp_opt_add_addr;
+
+/** REMOVE_ADDR (subtype 4). */
+typedef struct mptcp_opt_remove_addr {
+  /** Number of ids, 1..MPTCP_MAX_RM_IDS. */
+  uint8_t n;
+  uint8_t ids[MPTCP_MAX_RM_IDS];
+} mptcp_opt_remove_addr;
+
+/** MP_PRIO (subtype 5). */
+typedef struct mptcp_opt_mp_prio {
+  /** B flag: make the subflow this option arrives on a backup. */
+  uint8_t backup;
+} mptcp_opt_mp_prio;
+
+/** MP_FAIL (subtype 6). */
+typedef struct mptcp_opt_mp_fail {
+  /** DSN from which the checksum failed (8 bytes on the wire). */
+  uint64_t dsn;
+} mptcp_opt_mp_fail;
+
+/** MP_FASTCLOSE (subtype 7). */
+typedef struct mptcp_opt_mp_fastclose {
+  /** The receiver's key: proof that the sender knows the connection. */
+  uint64_t key;
+} mptcp_opt_mp_fastclose;
+
+/** MP_TCPRST (subtype 8). */
+typedef struct mptcp_opt_mp_tcprst {
+  /** The U, V, W, T flag bits (low nibble); MPTCP_RST_FLAG_T is T. */
+  uint8_t flags;
+  /** Reason code, MPTCP_RST_E*. */
+  uint8_t reason;
+} mptcp_opt_mp_tcprst;
+
+/**
+ * A decoded TCP header with its options, or one to encode.
+ *
+ * `opts` says which options are present (MPTCP_OPT_* bits); the fields of
+ * an option are meaningful only when its bit is set, and the decoder does
+ * not clear the fields of absent options (it does not spend time zeroing
+ * this structure on every segment).
+ */
+typedef struct mptcp_tcphdr {
+  uint16_t sport;
+  uint16_t dport;
+  uint32_t seq;
+  uint32_t ack;
+  /** Header length in bytes (data offset * 4). Set by the decoder; the
+   *  encoder computes it and ignores this field. */
+  uint8_t hdr_len;
+  /** MPTCP_TH_* flags. */
+  uint8_t flags;
+  /** The four reserved bits of byte 12 (kept for byte-exact round trips;
+   *  0 when encoding a normal segment). */
+  uint8_t reserved;
+  /** Window field as on the wire (unscaled). */
+  uint16_t window;
+  /** Checksum field as on the wire. See mptcp_tcp_checksum_*. */
+  uint16_t csum;
+  uint16_t urg_ptr;
+
+  /** MPTCP_OPT_* bits of the options present. */
+  uint32_t opts;
+  /** Number of option kinds that were not understood and skipped
+   *  (unknown TCP kinds and unknown MPTCP subtypes). Decode only. */
+  uint8_t n_unknown;
+
+  uint16_t mss;     /**< MPTCP_OPT_MSS */
+  uint8_t wscale;   /**< MPTCP_OPT_WSCALE: shift count */
+  uint8_t n_sack;   /**< MPTCP_OPT_SACK: number of blocks, 1..4 */
+  mptcp_sack_block sack[MPTCP_MAX_SACK_BLOCKS];
+  uint32_t ts_val;  /**< MPTCP_OPT_TIMESTAMP */
+  uint32_t ts_ecr;  /**< MPTCP_OPT_TIMESTAMP */
+
+  mptcp_opt_mp_capable mpc;        /**< MPTCP_OPT_MP_CAPABLE */
+  mptcp_opt_mp_join join;          /**< MPTCP_OPT_MP_JOIN */
+  mptcp_opt_dss dss;               /**< MPTCP_OPT_DSS */
+  mptcp_opt_add_addr add_addr;     /**< MPTCP_OPT_ADD_ADDR */
+  mptcp_opt_remove_addr rm_addr;   /**< MPTCP_OPT_REMOVE_ADDR */
+  mptcp_opt_mp_prio prio;          /**< MPTCP_OPT_MP_PRIO */
+  mptcp_opt_mp_fail fail;          /**< MPTCP_OPT_MP_FAIL */
+  mptcp_opt_mp_fastclose fastclose; /**< MPTCP_OPT_MP_FASTCLOSE */
+  mptcp_opt_mp_tcprst tcprst;      /**< MPTCP_OPT_MP_TCPRST */
+} mptcp_tcphdr;
+
+/* ------------------------------------------------------------------ */
+/* TCP header and options: codec                                       */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Decodes the TCP header at the start of `buf` (`len` bytes: the header
+ * and possibly payload after it) into `h`.
+ *
+ * Unknown TCP option kinds and unknown MPTCP subtypes are skipped and
+ * counted in h->n_unknown, as RFC 9293 requires; options whose length is
+ * wrong for their kind are errors. Decoding stops at an EOL option.
+ *
+ * Returns the header length in bytes (20..60: the payload starts there),
+ * or one of:
+ *   MPTCP_ERR_INVALID_ARGUMENT  h or buf is NULL;
+ *   MPTCP_ERR_HDR_TRUNCATED     len < 20;
+ *   MPTCP_ERR_HDR_DOFF          data offset < 5 or header longer than len;
+ *   any error of mptcp_options_decode().
+ */
+int mptcp_tcphdr_decode(mptcp_tcphdr *h, const uint8_t *buf, size_t len);
+
+/**
+ * Decodes an option area alone (`len` bytes, 0..40) into the option fields
+ * of `h`: sets h->opts and h->n_unknown (both reset first) and the fields
+ * of each option found. The fixed header fields of `h` are not touched.
+ *
+ * Returns MPTCP_OK, or one of:
+ *   MPTCP_ERR_INVALID_ARGUMENT, MPTCP_ERR_OPT_TRUNCATED, MPTCP_ERR_OPT_LEN,
+ *   MPTCP_ERR_OPT_DUPLICATE, MPTCP_ERR_MSS_LEN, MPTCP_ERR_WSCALE_LEN,
+ *   MPTCP_ERR_SACKPERM_LEN, MPTCP_ERR_SACK_LEN, MPTCP_ERR_TS_LEN,
+ *   MPTCP_ERR_MPTCP_LEN, MPTCP_ERR_MP_CAPABLE_LEN, MPTCP_ERR_MP_JOIN_LEN,
+ *   MPTCP_ERR_DSS_LEN, MPTCP_ERR_DSS_FLAGS, MPTCP_ERR_ADD_ADDR_LEN,
+ *   MPTCP_ERR_REMOVE_ADDR_LEN, MPTCP_ERR_MP_PRIO_LEN, MPTCP_ERR_MP_FAIL_LEN,
+ *   MPTCP_ERR_MP_FASTCLOSE_LEN, MPTCP_ERR_MP_TCPRST_LEN.
+ */
+int mptcp_options_decode(mptcp_tcphdr *h, const uint8_t *opt, size_t len);
+
+/**
+ * Returns the number of bytes mptcp_tcphdr_encode() will write for `h`
+ * (20 plus the padded options), or MPTCP_ERR_OPT_SPACE if the options
+ * need more than 40 bytes, or MPTCP_ERR_INVALID_ARGUMENT if an option's
+ * fields cannot be encoded (see mptcp_tcphdr_encode()).
+ */
+int mptcp_tcphdr_len(const mptcp_tcphdr *h);
+
+/**
+ * Encodes `h` as a TCP header into `buf` (capacity `cap`).
+ *
+ * Options are laid out in one canonical order, the one Linux uses, each
+ * padded with NOPs to a 4-byte boundary: MSS; SACK-permitted and
+ * timestamps (together, or each behind NOPs); window scale; SACK blocks;
+ * then the MPTCP options in subtype order. h->hdr_len is ignored (the
+ * encoder computes it); h->csum is written as given (compute it with
+ * mptcp_tcp_checksum_ipv4/ipv6 afterwards, if wanted).
+ *
+ * Fields that select an option's form must be consistent: mpc.len one of
+ * MPTCP_MPC_LEN_*, join.len one of MPTCP_JOIN_LEN_*, add_addr.family 4 or 6,
+ * rm_addr.n in 1..37, n_sack in 1..4, DSS flags without F unless M is set.
+ *
+ * Returns the header length written (20..60, a multiple of 4), or one of:
+ *   MPTCP_ERR_INVALID_ARGUMENT  NULL argument or an inconsistent option;
+ *   MPTCP_ERR_OPT_SPACE         options exceed 40 bytes;
+ *   MPTCP_ERR_NOBUF             cap is smaller than the header.
+ */
+int mptcp_tcphdr_encode(uint8_t *buf, size_t cap, const mptcp_tcphdr *h);
+
+/**
+ * Returns the length on the wire of the DSS option described by `dss`
+ * (4 + Data ACK + mapping), without padding.
+ */
+int mptcp_dss_len(const mptcp_opt_dss *dss);
+
+/* ------------------------------------------------------------------ */
+/* Checksums                                                           */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Adds `len` bytes to a running 32-bit one's-complement sum (RFC 1071)
+ * and returns the new running sum. Bytes are summed as big-endian 16-bit
+ * words; an odd final byte is padded with zero, so every chunk but the
+ * last must have an even length.
+ */
+uint32_t mptcp_csum_add(uint32_t sum, const uint8_t *data, size_t len);
+
+/** Folds a running sum to 16 bits and returns its one's complement: the
+ *  value that goes into a checksum field. */
+uint16_t mptcp_csum_fold(uint32_t sum);
+
+/**
+ * TCP checksum over the IPv4 pseudo-header (RFC 9293 section 3.1) and
+ * `seg` (header with its checksum field zero, then payload), `len` bytes.
+ * `src` and `dst` are 4-byte addresses in network order. Returns the
+ * value for the checksum field. Verifying a received segment: the sum
+ * over the segment as received (checksum field included) folds to 0.
+ */
+uint16_t mptcp_tcp_checksum_ipv4(const uint8_t src[4], const uint8_t dst[4],
+                                 const uint8_t *seg, size_t len);
+
+/** Like mptcp_tcp_checksum_ipv4 with the IPv6 pseudo-header (RFC 8200
+ *  section 8.1); addresses are 16 bytes. */
+uint16_t mptcp_tcp_checksum_ipv6(const uint8_t src[16], const uint8_t dst[16],
+                                 const uint8_t *seg, size_t len);
+
+/**
+ * DSS checksum (RFC 8684 section 3.3.1): the one's-complement sum over the
+ * pseudo-header {DSN as 64 bits, relative SSN 32, data-level length 16,
+ * zero 16} followed by `len` bytes of mapped payload. Returns the value
+ * for the checksum field. To verify, compare with the received field.
+ * `payload` may be NULL when `len` is 0 (e.g. a DATA_FIN-only mapping).
+ */
+uint16_t mptcp_dss_csum(uint64_t dsn, uint32_t ssn, uint16_t dll,
+                        const uint8_t *payload, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Keys, tokens and HMACs (RFC 8684 sections 3.1, 3.2, 3.4.1)          */
+/* ------------------------------------------------------------------ */
+
+/** Length of an HMAC-SHA256 output. */
+#define MPTCP_HMAC_SHA256_LEN 32
+
+/**
+ * From a 64-bit key (sent on the wire as 8 big-endian bytes), computes
+ * SHA-256 of those 8 bytes and returns through the pointers (either may be
+ * NULL) the token (most significant 32 bits of the digest) and the IDSN
+ * (least significant 64 bits). The first data byte has DSN = IDSN + 1.
+ */
+void mptcp_key_token_idsn(uint64_t key, uint32_t *token, uint64_t *idsn);
+
+/**
+ * HMAC-SHA256 (RFC 2104) of `msg` under `key`, through nettle.
+ * Writes MPTCP_HMAC_SHA256_LEN bytes to `out`.
+ */
+void mptcp_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg,
+                       size_t msg_len, uint8_t out[MPTCP_HMAC_SHA256_LEN]);
+
+/**
+ * The MP_JOIN HMAC a host sends: HMAC-SHA256 with key = own key || peer's
+ * key and message = own nonce || peer's nonce (all big-endian). The
+ * initiator (host A) computes HMAC-A = mptcp_join_hmac(KeyA, KeyB, RA, RB);
+ * the responder HMAC-B = mptcp_join_hmac(KeyB, KeyA, RB, RA).
+ * Writes the full 32-byte HMAC; the SYN/ACK carries its leftmost 64 bits
+ * (mptcp_hmac_left64()) and the third ACK its leftmost 160 bits.
+ */
+void mptcp_join_hmac(uint64_t own_key, uint64_t peer_key, uint32_t own_nonce,
+                     uint32_t peer_nonce, uint8_t out[MPTCP_HMAC_SHA256_LEN]);
+
+/** Leftmost 64 bits of an HMAC as a host integer (big-endian read). */
+uint64_t mptcp_hmac_left64(const uint8_t hmac[MPTCP_HMAC_SHA256_LEN]);
+
+/**
+ * The truncated ADD_ADDR HMAC (RFC 8684 section 3.4.1): HMAC-SHA256 with
+ * key = sender's key || receiver's key, message = address id || address
+ * (4 or 16 bytes) || port (2 bytes, zero when the option has no port);
+ * returns its RIGHTMOST 64 bits.
+ *
+ * `family` is 4 or 6; any other value returns 0 (and no HMAC is 0 with
+ * meaningful probability, so callers check family first).
+ */
+uint64_t mptcp_add_addr_hmac(uint64_t sender_key, uint64_t receiver_key,
+                             uint8_t addr_id, int family, const uint8_t *addr,
+                             uint16_t port);
+
+/* ------------------------------------------------------------------ */
+/* The engine: stacks, connections, segments in and out                */
+/* ------------------------------------------------------------------ */
+/*
+ * A host creates one mptcp_stack per simulated host (per ns-3 node, per
+ * side of a loopback network). The stack owns its listeners and
+ * connections and demultiplexes received segments to them. The host drives
+ * it with four calls, all taking the current time:
+ *
+ *   mptcp_stack_read()           a segment arrived from the network
+ *   mptcp_stack_write()          give me the next segment to send (loop
+ *                                until it returns 0)
+ *   mptcp_stack_get_expiry()     when must I call handle_expiry next
+ *   mptcp_stack_handle_expiry()  that time has come
+ *
+ * Applications use the connection calls (mptcp_connect, mptcp_conn_send,
+ * mptcp_conn_recv, mptcp_conn_shutdown, ...) and hear back through the
+ * callbacks. Callbacks run inside read/write/handle_expiry and the
+ * connection calls; they may call connection calls themselves but must
+ * not free the stack.
+ */
+
+/** "No deadline": the value get_expiry returns when no timer is armed. */
+#define MPTCP_TIME_NEVER UINT64_MAX
+/** Nanoseconds per millisecond and per second, for readable configs. */
+#define MPTCP_MS 1000000ull
+#define MPTCP_S 1000000000ull
+
+/** Errors of the engine (continue enum mptcp_error). */
+enum mptcp_engine_error {
+  /** Memory could not be allocated (hook returned NULL or the stack's
+   *  memory cap would be exceeded). */
+  MPTCP_ERR_NOMEM = -300,
+  /** An address or port is in use (listen, connect with a fixed port). */
+  MPTCP_ERR_ADDR_IN_USE = -301,
+  /** The connection is not in a state that allows the call. */
+  MPTCP_ERR_STATE = -302,
+  /** An unknown algorithm name in the configuration. */
+  MPTCP_ERR_UNKNOWN_ALGO = -303,
+  /** A configuration value is out of range. */
+  MPTCP_ERR_CONFIG = -304,
+};
+
+/** An IPv4 or IPv6 address with a port (host order). */
+typedef struct mptcp_addr {
+  /** 4 or 6; 0 in a listener means "any address". */
+  uint8_t family;
+  /** Address in network order: 4 bytes for IPv4, 16 for IPv6. */
+  uint8_t ip[16];
+  /** Port in host order. */
+  uint16_t port;
+} mptcp_addr;
+
+/**
+ * Memory hooks: every allocation of the core goes through them. `size` is
+ * passed to free_fn so that a host can account without headers.
+ */
+typedef struct mptcp_mem {
+  void *user_data;
+  void *(*malloc_fn)(size_t size, void *user_data);
+  void (*free_fn)(void *ptr, size_t size, void *user_data);
+} mptcp_mem;
+
+/** Returns hooks over the C library's malloc and free. */
+const mptcp_mem *mptcp_mem_default(void);
+
+/**
+ * The random hook: fill `dest` with `len` random bytes. Keys, nonces,
+ * initial sequence numbers, timestamp offsets and ephemeral ports come
+ * from it, so a deterministic host gets deterministic runs.
+ */
+typedef void (*mptcp_rand_fn)(uint8_t *dest, size_t len, void *user_data);
+
+/** Why a connection closed (closed callback, mptcp_conn_stats). */
+enum mptcp_close_reason {
+  MPTCP_CLOSE_NORMAL = 0,   /**< FIN in both directions, all data acked */
+  MPTCP_CLOSE_RESET = 1,    /**< the peer reset the connection */
+  MPTCP_CLOSE_TIMEOUT = 2,  /**< retransmission limit reached */
+  MPTCP_CLOSE_ABORT = 3,    /**< mptcp_conn_abort() */
+  MPTCP_CLOSE_REFUSED = 4,  /**< RST in answer to our SYN */
+};
+
+/** Per-connection configuration. mptcp_config_default() fills it. */
+typedef struct mptcp_config {
+  /** Maximum segment size we announce and use (bytes). Default 1448. */
+  uint16_t mss;
+  /** Send buffer (bytes the application may queue). Default 4 MiB. */
+  uint32_t sndbuf;
+  /** Receive buffer: the largest window we advertise. Default 4 MiB. */
+  uint32_t rcvbuf;
+  /** Initial congestion window in segments (RFC 6928). Default 10. */
+  uint32_t init_cwnd;
+  /** Offer SACK (RFC 2018) and use RFC 6675 recovery. Default 1. */
+  uint8_t sack;
+  /** Offer timestamps (RFC 7323). Default 1. */
+  uint8_t timestamps;
+  /** Offer window scaling (RFC 7323). Default 1. */
+  uint8_t window_scaling;
+  /** Verify and compute TCP checksums (needs real payload). Default 1. */
+  uint8_t tcp_checksum;
+  /** Payload is virtual: the application sends and receives byte counts,
+   *  segments carry only headers and a payload length. Default 0. */
+  uint8_t virtual_payload;
+  /** Minimum RTO (RFC 6298 says 1 s; Linux uses 200 ms). Default 200 ms. */
+  uint64_t min_rto_ns;
+  /** Maximum RTO. Default 60 s. */
+  uint64_t max_rto_ns;
+  /** RTO before any RTT sample (RFC 6298 section 2.1). Default 1 s. */
+  uint64_t initial_rto_ns;
+  /** Clock granularity G of RFC 6298. Default 1 ms. */
+  uint64_t clock_granularity_ns;
+  /** Acknowledge every Nth full-sized segment. Default 2. */
+  uint32_t delack_count;
+  /** Delayed-ACK timeout. Default 40 ms (Linux's minimum; ns-3: 200). */
+  uint64_t delack_timeout_ns;
+  /** SYN retransmissions before giving up. Default 6. */
+  uint32_t syn_retries;
+  /** Data retransmission timeouts in a row before giving up. Default 15. */
+  uint32_t rto_retries;
+  /** Time spent in TIME-WAIT (2 MSL). Default 60 s. */
+  uint64_t time_wait_ns;
+  /** Duplicate ACK threshold (RFC 5681, RFC 6675). Default 3. */
+  uint32_t dupthresh;
+  /** Congestion control by name: "reno", "cubic". Default "cubic". */
+  const char *cc;
+} mptcp_config;
+
+/** Fills `cfg` with the defaults documented on each field. */
+void mptcp_config_default(mptcp_config *cfg);
+
+/**
+ * Checks a configuration. Returns MPTCP_OK, MPTCP_ERR_UNKNOWN_ALGO (cc
+ * name) or MPTCP_ERR_CONFIG (a value out of range: mss < 64, buffers below
+ * one mss, init_cwnd 0, min_rto above max_rto, delack_count 0, ...).
+ */
+int mptcp_config_check(const mptcp_config *cfg);
+
+typedef struct mptcp_stack mptcp_stack;
+typedef struct mptcp_conn mptcp_conn;
+
+/** Callbacks from the stack to its host. All optional (NULL = ignore). */
+typedef struct mptcp_callbacks {
+  /** A listener accepted a new connection (handshake complete). The
+   *  application may set user data and start sending. */
+  void (*accepted)(mptcp_conn *conn, void *stack_user_data);
+  /** An active open completed. */
+  void (*connected)(mptcp_conn *conn, void *conn_user_data);
+  /** New in-order data (or the peer's FIN) can be read. */
+  void (*readable)(mptcp_conn *conn, void *conn_user_data);
+  /** Send-buffer space was freed by acknowledgements. */
+  void (*writable)(mptcp_conn *conn, void *conn_user_data);
+  /** The connection closed; `reason` is an enum mptcp_close_reason. The
+   *  connection stays valid until mptcp_conn_free(). */
+  void (*closed)(mptcp_conn *conn, int reason, void *conn_user_data);
+} mptcp_callbacks;
+
+/**
+ * Creates a stack. `cfg` is the default configuration of its connections
+ * (copied; it is checked with mptcp_config_check), `mem` the memory hooks
+ * (NULL: mptcp_mem_default()), `rand` the random hook (required), `cb` the
+ * callbacks (copied; NULL: none), `user_data` passed to rand and accepted.
+ * Returns MPTCP_OK, MPTCP_ERR_INVALID_ARGUMENT, MPTCP_ERR_NOMEM, or the
+ * errors of mptcp_config_check().
+ */
+int mptcp_stack_new(mptcp_stack **pstack, const mptcp_config *cfg,
+                    const mptcp_mem *mem, mptcp_rand_fn rand,
+                    const mptcp_callbacks *cb, void *user_data);
+
+/** Frees the stack and every connection it still owns. */
+void mptcp_stack_del(mptcp_stack *stack);
+
+/**
+ * Limits the bytes the stack may hold through its memory hooks (buffers,
+ * connection state). At the cap, received data is dropped and counted
+ * (MPTCP_MIB_MEM_DROP), new connections are refused; the process is never
+ * at risk. 0 (default) means no cap. Returns MPTCP_OK.
+ */
+int mptcp_stack_set_mem_cap(mptcp_stack *stack, uint64_t bytes);
+
+/** Bytes the stack currently holds through its memory hooks. */
+uint64_t mptcp_stack_mem_used(const mptcp_stack *stack);
+
+/**
+ * Listens on `local` (family 0 or address all-zero: any address of that
+ * family; port required). Returns MPTCP_OK, MPTCP_ERR_ADDR_IN_USE,
+ * MPTCP_ERR_NOMEM, MPTCP_ERR_INVALID_ARGUMENT.
+ */
+int mptcp_stack_listen(mptcp_stack *stack, const mptcp_addr *local);
+
+/**
+ * A segment arrived at `now`: `data` holds `len` bytes (a TCP header, then
+ * payload); `virtual_len` more payload bytes follow virtually (0 for real
+ * payload). `src` and `dst` are the IP source and destination (ports are
+ * taken from the TCP header). Malformed segments are dropped and counted,
+ * never an error of the call. Returns MPTCP_OK or
+ * MPTCP_ERR_INVALID_ARGUMENT.
+ */
+int mptcp_stack_read(mptcp_stack *stack, const mptcp_addr *src,
+                     const mptcp_addr *dst, const uint8_t *data, size_t len,
+                     size_t virtual_len, uint64_t now);
+
+/** One segment to send, filled by mptcp_stack_write(). */
+typedef struct mptcp_segment {
+  /** IP source and destination, with the TCP ports. */
+  mptcp_addr src;
+  mptcp_addr dst;
+  /** Bytes written to the caller's buffer: header, then the payload
+   *  unless it is virtual. */
+  size_t len;
+  /** Length of the TCP header at the start of the buffer. */
+  size_t hdr_len;
+  /** Payload length (whether or not it is in the buffer). */
+  size_t payload_len;
+  /** Nonzero when the payload is virtual (not in the buffer). */
+  uint8_t payload_virtual;
+} mptcp_segment;
+
+/**
+ * Writes the next segment any connection of the stack has to send into
+ * `buf` (capacity `cap`: MPTCP_TCP_HDR_MAX + mss suffices) and describes it
+ * in `seg`. Call it until it returns 0. Returns 1 (a segment), 0 (nothing
+ * to send now), MPTCP_ERR_NOBUF or MPTCP_ERR_INVALID_ARGUMENT.
+ */
+int mptcp_stack_write(mptcp_stack *stack, mptcp_segment *seg, uint8_t *buf,
+                      size_t cap, uint64_t now);
+
+/** The earliest time at which handle_expiry must run, or
+ *  MPTCP_TIME_NEVER. */
+uint64_t mptcp_stack_get_expiry(const mptcp_stack *stack);
+
+/** Runs every timer due at or before `now` (retransmission, delayed ACK,
+ *  persist, TIME-WAIT, SYN retries). Returns MPTCP_OK. */
+int mptcp_stack_handle_expiry(mptcp_stack *stack, uint64_t now);
+
+/**
+ * Opens a connection from `local` (port 0: an ephemeral port from the
+ * random hook) to `remote`, with `cfg` (NULL: the stack's). The SYN goes
+ * out at the next mptcp_stack_write(). Returns MPTCP_OK and the connection
+ * in *pconn, or MPTCP_ERR_INVALID_ARGUMENT, MPTCP_ERR_NOMEM,
+ * MPTCP_ERR_ADDR_IN_USE, or the errors of mptcp_config_check().
+ */
+int mptcp_connect(mptcp_stack *stack, mptcp_conn **pconn,
+                  const mptcp_addr *local, const mptcp_addr *remote,
+                  const mptcp_config *cfg, void *user_data, uint64_t now);
+
+/** Sets the pointer passed to this connection's callbacks. */
+void mptcp_conn_set_user_data(mptcp_conn *conn, void *user_data);
+/** Returns the pointer passed to this connection's callbacks. */
+void *mptcp_conn_get_user_data(const mptcp_conn *conn);
+
+/**
+ * Queues `len` bytes of `data` for sending (data is copied). With a virtual
+ * payload configuration `data` must be NULL and only the count is queued.
+ * Returns the number of bytes queued (possibly fewer than len: the send
+ * buffer is full; wait for writable), or MPTCP_ERR_STATE (closed, or
+ * shut down for writing), MPTCP_ERR_INVALID_ARGUMENT.
+ */
+long mptcp_conn_send(mptcp_conn *conn, const uint8_t *data, size_t len,
+                     uint64_t now);
+
+/**
+ * Reads up to `cap` in-order bytes into `buf` (NULL with virtual payload:
+ * the bytes are only counted). Reading opens the receive window. Returns
+ * the number of bytes read, 0 if none are available, or MPTCP_ERR_STATE.
+ * mptcp_conn_peer_closed() tells whether the peer's FIN has been read.
+ */
+long mptcp_conn_recv(mptcp_conn *conn, uint8_t *buf, size_t cap,
+                     uint64_t now);
+
+/** Nonzero once every byte before the peer's FIN has been read. */
+int mptcp_conn_peer_closed(const mptcp_conn *conn);
+
+/** Sends FIN after the queued data (half close). Returns MPTCP_OK or
+ *  MPTCP_ERR_STATE. */
+int mptcp_conn_shutdown(mptcp_conn *conn, uint64_t now);
+
+/** Sends RST and closes at once (closed callback: MPTCP_CLOSE_ABORT). */
+int mptcp_conn_abort(mptcp_conn *conn, uint64_t now);
+
+/**
+ * Releases the connection. If it is not closed yet, it is aborted first.
+ * After this call the pointer is invalid.
+ */
+void mptcp_conn_free(mptcp_conn *conn);
+
+/** TCP states (RFC 9293 section 3.3.2). */
+enum mptcp_tcp_state {
+  MPTCP_TCP_CLOSED = 0,
+  MPTCP_TCP_LISTEN,
+  MPTCP_TCP_SYN_SENT,
+  MPTCP_TCP_SYN_RCVD,
+  MPTCP_TCP_ESTABLISHED,
+  MPTCP_TCP_FIN_WAIT1,
+  MPTCP_TCP_FIN_WAIT2,
+  MPTCP_TCP_CLOSING,
+  MPTCP_TCP_TIME_WAIT,
+  MPTCP_TCP_CLOSE_WAIT,
+  MPTCP_TCP_LAST_ACK,
+};
+
+/** Name of a TCP state ("ESTABLISHED"). */
+const char *mptcp_tcp_state_name(int state);
+
+/** A snapshot of a connection's transport state, for traces and tests. */
+typedef struct mptcp_conn_stats {
+  int state;              /**< enum mptcp_tcp_state */
+  int close_reason;       /**< enum mptcp_close_reason, once closed */
+  uint32_t mss;           /**< effective send MSS */
+  uint64_t cwnd;          /**< congestion window, bytes */
+  uint64_t ssthresh;      /**< slow-start threshold, bytes */
+  uint64_t bytes_in_flight; /**< RFC 6675 pipe, bytes */
+  uint64_t srtt_ns;       /**< smoothed RTT (0 before a sample) */
+  uint64_t rttvar_ns;
+  uint64_t min_rtt_ns;
+  uint64_t rto_ns;
+  uint64_t snd_wnd;       /**< peer's advertised window, bytes */
+  uint64_t bytes_sent;    /**< payload bytes sent, retransmissions included */
+  uint64_t bytes_retrans; /**< payload bytes retransmitted */
+  uint64_t bytes_acked;   /**< payload bytes acknowledged */
+  uint64_t bytes_received; /**< payload bytes delivered in order */
+  uint64_t segs_sent;
+  uint64_t segs_received;
+  uint64_t retransmissions; /**< segments retransmitted */
+  uint64_t rto_count;     /**< retransmission timeouts */
+  uint64_t fast_recoveries; /**< entries into fast recovery */
+  uint64_t ooo_bytes;     /**< bytes held out of order at the receiver */
+  uint64_t rcv_buffered;  /**< bytes received, not yet read */
+  uint64_t snd_buffered;  /**< bytes queued, not yet acknowledged */
+} mptcp_conn_stats;
+
+/** Fills `st` with the connection's current state. */
+void mptcp_conn_get_stats(const mptcp_conn *conn, mptcp_conn_stats *st);
+
+/** The connection's local and remote address. */
+void mptcp_conn_get_addrs(const mptcp_conn *conn, mptcp_addr *local,
+                          mptcp_addr *remote);
+
+/* ------------------------------------------------------------------ */
+/* Counters (as Linux's SNMP MIB): anomalies and events, per stack      */
+/* ------------------------------------------------------------------ */
+
+/**
+ * One counter per anomaly or event. Read with mptcp_stack_counter(); names
+ * with mptcp_counter_name() (e.g. "TcpBadChecksum").
+ */
+enum mptcp_mib {
+  MPTCP_MIB_SEG_IN = 0,       /**< segments received (all) */
+  MPTCP_MIB_SEG_OUT,          /**< segments sent */
+  MPTCP_MIB_BAD_HEADER,       /**< header or options malformed: dropped */
+  MPTCP_MIB_BAD_CHECKSUM,     /**< TCP checksum wrong: dropped */
+  MPTCP_MIB_NO_SOCKET,        /**< no connection or listener: RST sent */
+  MPTCP_MIB_OUT_OF_WINDOW,    /**< segment outside the receive window */
+  MPTCP_MIB_DUP_DATA,         /**< payload entirely already received */
+  MPTCP_MIB_PARTIAL_DUP,      /**< payload partly already received */
+  MPTCP_MIB_OFO_QUEUED,       /**< segments queued out of order */
+  MPTCP_MIB_BEYOND_WINDOW,    /**< payload bytes beyond the window: trimmed */
+  MPTCP_MIB_ACK_TOO_NEW,      /**< ACK of data never sent (RFC 5961 5.2) */
+  MPTCP_MIB_ACK_TOO_OLD,      /**< ACK below SND.UNA - MAX.SND.WND: dropped */
+  MPTCP_MIB_DUP_ACK,          /**< duplicate ACKs received */
+  MPTCP_MIB_RST_IN_WINDOW,    /**< RST in window but not exact: challenge */
+  MPTCP_MIB_RST_OUT_WINDOW,   /**< RST outside the window: ignored */
+  MPTCP_MIB_RST_ACCEPTED,     /**< RST accepted */
+  MPTCP_MIB_SYN_IN_SYNCED,    /**< SYN in a synchronized state: challenge */
+  MPTCP_MIB_CHALLENGE_ACK,    /**< challenge ACKs sent (RFC 5961) */
+  MPTCP_MIB_BAD_SYN_ACK,      /**< SYN/ACK with a wrong ACK number: RST */
+  MPTCP_MIB_SYN_RETRANS,      /**< SYN or SYN/ACK retransmitted */
+  MPTCP_MIB_RTO,              /**< retransmission timeouts */
+  MPTCP_MIB_FAST_RETRANS,     /**< fast retransmissions (recovery entries) */
+  MPTCP_MIB_RETRANS_SEGS,     /**< segments retransmitted */
+  MPTCP_MIB_SACK_BLOCKS_IN,   /**< SACK blocks received */
+  MPTCP_MIB_SACK_INVALID,     /**< SACK blocks outside SND.UNA..SND.NXT */
+  MPTCP_MIB_DSACK_IN,         /**< D-SACK blocks received (RFC 2883) */
+  MPTCP_MIB_ZERO_WINDOW_PROBE, /**< zero-window probes sent */
+  MPTCP_MIB_TIMEOUT_CLOSE,    /**< connections closed by retry limits */
+  MPTCP_MIB_MEM_DROP,         /**< segments dropped at the memory cap */
+  MPTCP_MIB_LISTEN_OVERFLOW,  /**< SYNs refused: backlog or memory full */
+  MPTCP_MIB_TIME_WAIT_REUSE,  /**< SYN accepted on a TIME-WAIT tuple */
+  MPTCP_MIB__COUNT
+};
+
+/** Value of counter `id` (0 for an unknown id). */
+uint64_t mptcp_stack_counter(const mptcp_stack *stack, int id);
+
+/** CamelCase name of counter `id` (e.g. "TcpBadChecksum"), or NULL. */
+const char *mptcp_counter_name(int id);
+
+/* ------------------------------------------------------------------ */
+/* Small helpers shared by tools and bindings                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Parses exactly `out_len` bytes of hexadecimal text (2 * out_len digits,
+ * either case, optional leading "0x") into `out`.
+ * Returns MPTCP_OK or MPTCP_ERR_PARSE.
+ */
+int mptcp_hex_decode(uint8_t *out, size_t out_len, const char *text);
+
+/**
+ * Parses hexadecimal text of any even length (optional "0x", spaces and
+ * colons between bytes allowed) into `out` (capacity `cap`).
+ * Returns the number of bytes, or MPTCP_ERR_PARSE / MPTCP_ERR_NOBUF.
+ */
+int mptcp_hex_decode_any(uint8_t *out, size_t cap, const char *text);
+
+/** Sequence comparisons modulo 2^32 and 2^64 (Linux before()/after()). */
+static inline int mptcp_before32(uint32_t a, uint32_t b) {
+  return (int32_t)(a - b) < 0;
+}
+static inline int mptcp_after32(uint32_t a, uint32_t b) {
+  return (int32_t)(b - a) < 0;
+}
+static inline int mptcp_before64(uint64_t a, uint64_t b) {
+  return (int64_t)(a - b) < 0;
+}
+static inline int mptcp_after64(uint64_t a, uint64_t b) {
+  return (int64_t)(b - a) < 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MPTCP_MPTCP_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The registry of congestion-control algorithms. Adding one is a new file
+ * defining a struct tcp_cc_ops and one line in the table below.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+extern const struct tcp_cc_ops tcp_cc_reno;
+extern const struct tcp_cc_ops tcp_cc_cubic;
+
+static const struct tcp_cc_ops *const cc_table[] = {
+    &tcp_cc_reno,
+    &tcp_cc_cubic,
+};
+
+/* A table missing a required hook is never handed out (as Linux's
+ * tcp_register_congestion_control refuses one). */
+static int cc_valid(const struct tcp_cc_ops *ops) {
+  return ops->name && ops->init && ops->ssthresh && ops->cong_avoid;
+}
+
+const struct tcp_cc_ops *cc_find(const char *name) {
+  if (!name)
+    return NULL;
+  for (size_t i = 0; i < sizeof(cc_table) / sizeof(cc_table[0]); i++)
+    if (!strcmp(cc_table[i]->name, name) && cc_valid(cc_table[i]))
+      return cc_table[i];
+  return NULL;
+}

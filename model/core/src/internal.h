@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal structures of the engine. Nothing here is public: hosts see only
+ * mptcp.h. Vocabulary follows Linux: a stack per host, a connection per
+ * application socket (the MPTCP-level socket, "msk"), subflows carrying its
+ * data (TCP connections, "ssk"). In plain TCP mode a connection has exactly
+ * one subflow and the data sequence space is the subflow's byte stream.
+ *
+ * Sequence numbers inside a subflow are 64-bit and relative to the ISN
+ * (the SYN is 0, the first data byte 1); they are converted to the 32-bit
+ * wire values only in tcp_output.c and tcp_input.c, so no comparison in the
+ * engine has to care about wrap-around.
+ */
+#ifndef MPTCP_INTERNAL_H
+#define MPTCP_INTERNAL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "mptcp/mptcp.h"
+#include "rangeset.h"
+
+struct mptcp_stack;
+struct mptcp_conn;
+struct tcp_sf;
+
+/* ---- memory (mem.c) ---- */
+void *stack_alloc(struct mptcp_stack *s, size_t size);
+void *stack_calloc(struct mptcp_stack *s, size_t size);
+void stack_free(struct mptcp_stack *s, void *p, size_t size);
+
+/* ---- congestion control ops (cc.c, one file per algorithm) ---- */
+
+/* Congestion states (Linux's tcp_ca_state, reduced). */
+enum tcp_ca_state {
+  TCP_CA_OPEN = 0,     /* no loss being repaired */
+  TCP_CA_RECOVERY = 1, /* fast recovery (RFC 6675 / RFC 6582) with PRR */
+  TCP_CA_LOSS = 2,     /* after a retransmission timeout */
+};
+
+/* Bytes of private state an algorithm may keep in the subflow. */
+#define TCP_CC_PRIV_SIZE 128
+
+/*
+ * A congestion-control algorithm, in the manner of Linux's
+ * struct tcp_congestion_ops. Required hooks: init, ssthresh, cong_avoid.
+ * cc_find() refuses a table missing one. Coupled algorithms reach the
+ * other subflows through sf->conn.
+ */
+struct tcp_cc_ops {
+  const char *name;
+  /* required: set up private state; cwnd and ssthresh are already set */
+  void (*init)(struct tcp_sf *sf);
+  /* required: slow-start threshold after a loss (bytes); called before
+   * cwnd is reduced */
+  uint64_t (*ssthresh)(struct tcp_sf *sf);
+  /* required: grow cwnd for `acked` newly acknowledged bytes, outside
+   * recovery */
+  void (*cong_avoid)(struct tcp_sf *sf, uint64_t acked, uint64_t now);
+  /* optional: the congestion state changed */
+  void (*set_state)(struct tcp_sf *sf, int new_state, uint64_t now);
+  /* optional: a new RTT sample */
+  void (*on_rtt)(struct tcp_sf *sf, uint64_t rtt_ns, uint64_t now);
+};
+
+const struct tcp_cc_ops *cc_find(const char *name);
+/* Helpers for algorithms (cc_reno.c). */
+void tcp_slow_start(struct tcp_sf *sf, uint64_t *acked);
+void tcp_cong_avoid_ai(struct tcp_sf *sf, uint64_t w, uint64_t acked);
+
+/* ---- transmit records: one per segment in flight (tcp_recovery.c) ---- */
+
+enum {
+  TXR_SACKED = 0x01,       /* covered by a SACK block */
+  TXR_LOST = 0x02,         /* deemed lost (RFC 6675 IsLost, or RTO) */
+  TXR_RETRANS = 0x04,      /* retransmitted since it was last marked lost */
+  TXR_EVER_RETRANS = 0x08, /* retransmitted at least once (Karn) */
+  TXR_FIN = 0x10,          /* carries the FIN after its payload */
+};
+
+struct tx_rec {
+  uint64_t seq;     /* relative subflow sequence of the first byte */
+  uint64_t dsn;     /* data sequence of the first byte (stream offset) */
+  uint64_t sent_ns; /* last (re)transmission time */
+  uint32_t len;     /* payload bytes (the FIN is not counted) */
+  uint32_t flags;
+};
+
+/* A ring of records ordered by seq, grown by doubling (amortised, never
+ * per packet once the window is reached). */
+struct tx_ring {
+  struct tx_rec *r;
+  uint32_t cap; /* power of two */
+  uint32_t head;
+  uint32_t n;
+};
+
+static inline struct tx_rec *txr_at(struct tx_ring *q, uint32_t i) {
+  return &q->r[(q->head + i) & (q->cap - 1)];
+}
+
+/* ---- a subflow: one TCP connection (tcp_*.c) ---- */
+
+enum {
+  SF_TIMER_RTX = 0, /* SYN/data retransmission, or zero-window persist */
+  SF_TIMER_DELACK,
+  SF_TIMER_TW, /* TIME-WAIT */
+  SF_TIMER__N
+};
+
+struct tcp_sf {
+  struct mptcp_conn *conn;
+  int state; /* enum mptcp_tcp_state */
+  mptcp_addr local, remote;
+
+  /* send side (relative sequence numbers) */
+  uint32_t iss;
+  uint64_t snd_una, snd_nxt;
+  uint64_t snd_max;      /* highest sequence sent, + 1 */
+  uint64_t snd_wnd;      /* peer's window, bytes (scaled) */
+  uint64_t max_snd_wnd;  /* largest window seen (RFC 5961 section 5.2) */
+  uint64_t snd_wl1, snd_wl2; /* segment seq/ack of last window update */
+  uint16_t mss;          /* effective send MSS (after options) */
+  uint16_t peer_mss;
+  uint8_t snd_wscale, rcv_wscale;
+  uint8_t sack_ok, ts_ok, ws_ok;
+  uint8_t fin_queued;    /* the application shut down: FIN after data */
+  uint8_t fin_sent;
+  uint64_t fin_seq;      /* relative seq of our FIN, once sent */
+
+  struct tx_ring txq;
+  uint64_t out_bytes;    /* payload bytes in records (Linux packets_out) */
+  uint64_t sacked_bytes; /* of which SACKed (or emulated by dupacks) */
+  uint64_t lost_bytes;   /* of which marked lost */
+  uint64_t retrans_bytes; /* of which retransmitted and not yet delivered */
+  uint32_t sacked_count; /* SACKed records */
+  uint64_t high_sacked;  /* end of the highest SACKed record */
+  uint64_t lost_hint;    /* records below this seq were checked for loss */
+  uint64_t rtx_hint;     /* no lost, unretransmitted record below this */
+
+  /* congestion control */
+  const struct tcp_cc_ops *cc;
+  uint64_t cwnd, ssthresh;
+  uint64_t cwnd_cnt;     /* bytes acked toward the next additive increase */
+  int ca_state;
+  uint64_t high_seq;     /* recovery/loss ends when snd_una reaches it */
+  uint32_t dupacks;
+  uint64_t prr_delivered, prr_out, recover_fs;
+  uint64_t cc_priv[TCP_CC_PRIV_SIZE / 8];
+
+  /* RTT and RTO (RFC 6298), nanoseconds */
+  uint64_t srtt, rttvar, min_rtt, rto;
+  uint32_t rto_backoff; /* consecutive timeouts */
+  uint32_t syn_tries;
+  uint64_t syn_sent_ns;       /* first SYN or SYN/ACK, for an RTT sample */
+  uint8_t syn_sent_ns_valid;
+
+  /* receive side */
+  uint32_t irs;
+  uint64_t rcv_nxt;
+  uint64_t rcv_adv;      /* right edge advertised so far */
+  uint64_t last_ack_sent;
+  struct rangeset rcv_ranges; /* received ranges above rcv_nxt */
+  uint64_t sack_recent[4];    /* starts of recently changed ranges */
+  uint8_t n_sack_recent;
+  uint8_t peer_fin;      /* FIN received in order */
+  uint64_t peer_fin_seq;
+  uint64_t ofo_fin_seq;  /* a FIN seen above a hole (0: none) */
+  uint32_t ts_recent;
+  uint32_t ts_offset;
+  uint32_t delack_segs;  /* full segments received since the last ACK */
+  uint8_t ack_now;       /* an ACK must go out at the next write */
+  uint8_t rst_pending;   /* send RST at the next write, then close */
+  uint8_t probe_pending; /* send a zero-window probe at the next write */
+  uint8_t syn_pending;   /* (re)send SYN or SYN/ACK at the next write */
+
+  uint64_t timers[SF_TIMER__N];
+
+  /* statistics */
+  uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;
+  uint64_t segs_sent, segs_received, retrans_segs, rto_count, recoveries;
+};
+
+/* ---- a connection: what the application holds (conn.c) ---- */
+
+struct mptcp_conn {
+  struct mptcp_stack *stack;
+  void *user_data;
+  mptcp_config cfg;
+  struct tcp_sf sf; /* plain TCP: exactly one subflow */
+
+  /* send buffer: stream offsets [snd_acked, snd_end) are held; bytes in
+   * [snd_acked, snd_acked + sndbuf) live in ring[off % sndbuf] */
+  uint8_t *snd_ring;
+  uint64_t snd_acked, snd_end;
+
+  /* receive buffer: in-order bytes [rcv_read, rcv_ready) and out-of-order
+   * bytes above, all at ring[off % rcvbuf] */
+  uint8_t *rcv_ring;
+  uint64_t rcv_read;
+
+  int closed;          /* the closed callback has run */
+  int close_reason;
+  int freed_by_app;    /* mptcp_conn_free called; the stack frees later */
+  int listener_child;  /* created by a listener */
+  int accepted;        /* the accepted callback has run */
+
+  /* stack bookkeeping */
+  struct mptcp_conn *next_all, *prev_all;
+  struct mptcp_conn *next_out; /* output list */
+  int on_out_list;
+  uint32_t heap_idx;   /* position in the timer heap, UINT32_MAX if not */
+  uint64_t expiry;
+  uint32_t hash_slot;
+};
+
+/* ---- the stack: one per host (stack.c) ---- */
+
+struct listener {
+  mptcp_addr local;
+};
+
+struct rst_out {
+  mptcp_addr src, dst;
+  uint32_t seq, ack;
+  uint8_t with_ack;
+};
+
+#define STACK_RST_QUEUE 64
+
+struct mptcp_stack {
+  mptcp_config cfg;
+  mptcp_mem mem;
+  mptcp_rand_fn rand;
+  mptcp_callbacks cb;
+  void *user_data;
+  uint64_t mem_used, mem_cap;
+
+  struct listener *listeners;
+  uint32_t n_listeners, cap_listeners;
+
+  struct mptcp_conn *all; /* every connection */
+  uint32_t n_conns;
+
+  /* 4-tuple -> connection, open addressing with tombstones */
+  struct mptcp_conn **table;
+  uint32_t table_cap, table_used;
+
+  /* connections with something to send, FIFO */
+  struct mptcp_conn *out_head, *out_tail;
+
+  /* min-heap of connections by expiry */
+  struct mptcp_conn **heap;
+  uint32_t heap_n, heap_cap;
+
+  /* stateless RSTs to send */
+  struct rst_out rsts[STACK_RST_QUEUE];
+  uint32_t rst_head, rst_n;
+
+  /* challenge-ACK limit (RFC 5961 section 7): per 1 s window */
+  uint64_t chack_window_start;
+  uint32_t chack_count;
+
+  uint64_t mib[MPTCP_MIB__COUNT];
+};
+
+static inline void mib_inc(struct mptcp_stack *s, int id) { s->mib[id]++; }
+static inline void mib_add(struct mptcp_stack *s, int id, uint64_t v) {
+  s->mib[id] += v;
+}
+
+/* stack.c */
+void stack_mark_output(struct mptcp_stack *s, struct mptcp_conn *c);
+void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c);
+int stack_table_insert(struct mptcp_stack *s, struct mptcp_conn *c);
+void stack_table_remove(struct mptcp_stack *s, struct mptcp_conn *c);
+uint32_t stack_rand32(struct mptcp_stack *s);
+int stack_challenge_ack_allowed(struct mptcp_stack *s, uint64_t now);
+void stack_queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
+                     const mptcp_addr *dst, uint32_t seq, uint32_t ack,
+                     int with_ack);
+
+/* conn.c */
+struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
+                            const mptcp_addr *local, const mptcp_addr *remote);
+void conn_destroy(struct mptcp_conn *c);
+void conn_set_closed(struct mptcp_conn *c, int reason);
+/* bytes of new data the subflow may take at stream offset `off` */
+uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off);
+void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst,
+                   uint32_t len);
+void conn_data_acked(struct mptcp_conn *c, uint64_t upto);
+/* receive `len` bytes at stream offset `off` (already window-checked) */
+void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p,
+                  uint32_t len);
+uint64_t conn_rcv_space(const struct mptcp_conn *c);
+
+/* tcp_*.c */
+void tcp_sf_init(struct tcp_sf *sf, struct mptcp_conn *c,
+                 const mptcp_addr *local, const mptcp_addr *remote);
+void tcp_sf_release(struct tcp_sf *sf);
+void tcp_connect(struct tcp_sf *sf, uint64_t now);
+void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload,
+               uint32_t plen, uint64_t now);
+void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
+                      const mptcp_addr *dst, const mptcp_tcphdr *th,
+                      uint64_t now);
+int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+              uint64_t now);
+void tcp_handle_timers(struct tcp_sf *sf, uint64_t now);
+uint64_t tcp_expiry(const struct tcp_sf *sf);
+void tcp_set_state(struct tcp_sf *sf, int state, uint64_t now);
+void tcp_arm_timer(struct tcp_sf *sf, int t, uint64_t when);
+void tcp_rearm_rto(struct tcp_sf *sf, uint64_t now);
+void tcp_send_ack_now(struct tcp_sf *sf);
+uint64_t tcp_rcv_window(const struct tcp_sf *sf);
+void tcp_rtt_sample(struct tcp_sf *sf, uint64_t rtt, uint64_t now);
+void tcp_enter_time_wait(struct tcp_sf *sf, uint64_t now);
+
+/* tcp_recovery.c */
+int txq_push(struct tcp_sf *sf, uint64_t seq, uint64_t dsn, uint32_t len,
+             uint32_t flags, uint64_t now);
+uint64_t tcp_in_flight(const struct tcp_sf *sf);
+void tcp_clean_acked(struct tcp_sf *sf, uint64_t ack, uint64_t now,
+                     uint64_t *rtt_out);
+uint64_t tcp_sack_update(struct tcp_sf *sf, const mptcp_tcphdr *th);
+void tcp_mark_lost(struct tcp_sf *sf);
+void tcp_enter_recovery(struct tcp_sf *sf, uint64_t now);
+void tcp_enter_loss(struct tcp_sf *sf, uint64_t now);
+void tcp_prr_update(struct tcp_sf *sf, uint64_t delivered);
+struct tx_rec *tcp_next_retrans(struct tcp_sf *sf);
+void txq_free(struct tcp_sf *sf);
+
+#endif /* MPTCP_INTERNAL_H */

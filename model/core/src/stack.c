@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The stack: one per host. It owns listeners and connections, finds the
+ * connection of each received segment (a 4-tuple hash table), keeps the
+ * connections with output in a FIFO and their timers in a min-heap, and
+ * counts anomalies (enum mptcp_mib).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "wire.h"
+
+/* ---- memory ---- */
+
+static void *default_malloc(size_t size, void *ud) {
+  (void)ud;
+  return malloc(size);
+}
+static void default_free(void *p, size_t size, void *ud) {
+  (void)size;
+  (void)ud;
+  free(p);
+}
+static const mptcp_mem default_mem = {NULL, default_malloc, default_free};
+
+const mptcp_mem *mptcp_mem_default(void) { return &default_mem; }
+
+void *stack_alloc(struct mptcp_stack *s, size_t size) {
+  if (s->mem_cap && s->mem_used + size > s->mem_cap)
+    return NULL;
+  void *p = s->mem.malloc_fn(size, s->mem.user_data);
+  if (p)
+    s->mem_used += size;
+  return p;
+}
+
+void *stack_calloc(struct mptcp_stack *s, size_t size) {
+  void *p = stack_alloc(s, size);
+  if (p)
+    memset(p, 0, size);
+  return p;
+}
+
+void stack_free(struct mptcp_stack *s, void *p, size_t size) {
+  if (!p)
+    return;
+  s->mem_used -= size;
+  s->mem.free_fn(p, size, s->mem.user_data);
+}
+
+int mptcp_stack_set_mem_cap(mptcp_stack *s, uint64_t bytes) {
+  if (!s)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  s->mem_cap = bytes;
+  return MPTCP_OK;
+}
+
+uint64_t mptcp_stack_mem_used(const mptcp_stack *s) { return s ? s->mem_used : 0; }
+
+/* ---- configuration ---- */
+
+void mptcp_config_default(mptcp_config *c) {
+  memset(c, 0, sizeof(*c));
+  c->mss = 1448;
+  c->sndbuf = 4u << 20;
+  c->rcvbuf = 4u << 20;
+  c->init_cwnd = 10;
+  c->sack = 1;
+  c->timestamps = 1;
+  c->window_scaling = 1;
+  c->tcp_checksum = 1;
+  c->virtual_payload = 0;
+  c->min_rto_ns = 200 * MPTCP_MS;
+  c->max_rto_ns = 60 * MPTCP_S;
+  c->initial_rto_ns = 1 * MPTCP_S;
+  c->clock_granularity_ns = 1 * MPTCP_MS;
+  c->delack_count = 2;
+  c->delack_timeout_ns = 40 * MPTCP_MS;
+  c->syn_retries = 6;
+  c->rto_retries = 15;
+  c->time_wait_ns = 60 * MPTCP_S;
+  c->dupthresh = 3;
+  c->cc = "cubic";
+}
+
+int mptcp_config_check(const mptcp_config *c) {
+  if (!c)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  if (!c->cc || !cc_find(c->cc))
+    return MPTCP_ERR_UNKNOWN_ALGO;
+  if (c->mss < 64 || c->mss > 65495)
+    return MPTCP_ERR_CONFIG;
+  if (c->sndbuf < c->mss || c->rcvbuf < c->mss || c->rcvbuf > (1u << 30))
+    return MPTCP_ERR_CONFIG;
+  if (c->init_cwnd == 0 || c->delack_count == 0 || c->dupthresh == 0)
+    return MPTCP_ERR_CONFIG;
+  if (c->min_rto_ns == 0 || c->min_rto_ns > c->max_rto_ns ||
+      c->initial_rto_ns == 0)
+    return MPTCP_ERR_CONFIG;
+  return MPTCP_OK;
+}
+
+/* ---- counters ---- */
+
+static const char *const mib_names[MPTCP_MIB__COUNT] = {
+    [MPTCP_MIB_SEG_IN] = "TcpInSegs",
+    [MPTCP_MIB_SEG_OUT] = "TcpOutSegs",
+    [MPTCP_MIB_BAD_HEADER] = "TcpInBadHeader",
+    [MPTCP_MIB_BAD_CHECKSUM] = "TcpInCsumErrors",
+    [MPTCP_MIB_NO_SOCKET] = "TcpNoSocket",
+    [MPTCP_MIB_OUT_OF_WINDOW] = "TcpOutOfWindow",
+    [MPTCP_MIB_DUP_DATA] = "TcpDupData",
+    [MPTCP_MIB_PARTIAL_DUP] = "TcpPartialDupData",
+    [MPTCP_MIB_OFO_QUEUED] = "TcpOfoQueue",
+    [MPTCP_MIB_BEYOND_WINDOW] = "TcpBeyondWindowBytes",
+    [MPTCP_MIB_ACK_TOO_NEW] = "TcpAckTooNew",
+    [MPTCP_MIB_ACK_TOO_OLD] = "TcpAckTooOld",
+    [MPTCP_MIB_DUP_ACK] = "TcpDupAcks",
+    [MPTCP_MIB_RST_IN_WINDOW] = "TcpRstInWindow",
+    [MPTCP_MIB_RST_OUT_WINDOW] = "TcpRstOutOfWindow",
+    [MPTCP_MIB_RST_ACCEPTED] = "TcpRstAccepted",
+    [MPTCP_MIB_SYN_IN_SYNCED] = "TcpSynInSynced",
+    [MPTCP_MIB_CHALLENGE_ACK] = "TcpChallengeAck",
+    [MPTCP_MIB_BAD_SYN_ACK] = "TcpBadSynAck",
+    [MPTCP_MIB_SYN_RETRANS] = "TcpSynRetrans",
+    [MPTCP_MIB_RTO] = "TcpTimeouts",
+    [MPTCP_MIB_FAST_RETRANS] = "TcpFastRetrans",
+    [MPTCP_MIB_RETRANS_SEGS] = "TcpRetransSegs",
+    [MPTCP_MIB_SACK_BLOCKS_IN] = "TcpSackBlocksIn",
+    [MPTCP_MIB_SACK_INVALID] = "TcpSackInvalid",
+    [MPTCP_MIB_DSACK_IN] = "TcpDsackIn",
+    [MPTCP_MIB_ZERO_WINDOW_PROBE] = "TcpZeroWindowProbes",
+    [MPTCP_MIB_TIMEOUT_CLOSE] = "TcpTimeoutClose",
+    [MPTCP_MIB_MEM_DROP] = "TcpMemDrop",
+    [MPTCP_MIB_LISTEN_OVERFLOW] = "TcpListenOverflow",
+    [MPTCP_MIB_TIME_WAIT_REUSE] = "TcpTimeWaitReuse",
+};
+
+uint64_t mptcp_stack_counter(const mptcp_stack *s, int id) {
+  if (!s || id < 0 || id >= MPTCP_MIB__COUNT)
+    return 0;
+  return s->mib[id];
+}
+
+const char *mptcp_counter_name(int id) {
+  if (id < 0 || id >= MPTCP_MIB__COUNT)
+    return NULL;
+  return mib_names[id];
+}
+
+/* ---- creation ---- */
+
+int mptcp_stack_new(mptcp_stack **ps, const mptcp_config *cfg,
+                    const mptcp_mem *mem, mptcp_rand_fn rand,
+                    const mptcp_callbacks *cb, void *user_data) {
+  if (!ps || !rand)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  mptcp_config def;
+  if (!cfg) {
+    mptcp_config_default(&def);
+    cfg = &def;
+  }
+  int rv = mptcp_config_check(cfg);
+  if (rv)
+    return rv;
+  if (!mem)
+    mem = &default_mem;
+  if (!mem->malloc_fn || !mem->free_fn)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  mptcp_stack *s = mem->malloc_fn(sizeof(*s), mem->user_data);
+  if (!s)
+    return MPTCP_ERR_NOMEM;
+  memset(s, 0, sizeof(*s));
+  s->cfg = *cfg;
+  s->mem = *mem;
+  s->rand = rand;
+  if (cb)
+    s->cb = *cb;
+  s->user_data = user_data;
+  s->mem_used = sizeof(*s);
+  *ps = s;
+  return MPTCP_OK;
+}
+
+void mptcp_stack_del(mptcp_stack *s) {
+  if (!s)
+    return;
+  while (s->all)
+    conn_destroy(s->all);
+  stack_free(s, s->listeners, s->cap_listeners * sizeof(struct listener));
+  stack_free(s, s->table, s->table_cap * sizeof(struct mptcp_conn *));
+  stack_free(s, s->heap, s->heap_cap * sizeof(struct mptcp_conn *));
+  s->mem.free_fn(s, sizeof(*s), s->mem.user_data);
+}
+
+uint32_t stack_rand32(struct mptcp_stack *s) {
+  uint8_t b[4];
+  s->rand(b, sizeof(b), s->user_data);
+  return get_be32(b);
+}
+
+/* ---- 4-tuple table ---- */
+
+#define TOMBSTONE ((struct mptcp_conn *)(uintptr_t)1)
+
+static int addr_eq(const mptcp_addr *a, const mptcp_addr *b) {
+  if (a->family != b->family || a->port != b->port)
+    return 0;
+  return memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
+}
+
+static uint32_t tuple_hash(const mptcp_addr *l, const mptcp_addr *r) {
+  /* FNV-1a over the tuple; adequate for simulated address plans. */
+  uint32_t h = 2166136261u;
+  const mptcp_addr *a[2] = {l, r};
+  for (int k = 0; k < 2; k++) {
+    size_t n = a[k]->family == 6 ? 16 : 4;
+    for (size_t i = 0; i < n; i++)
+      h = (h ^ a[k]->ip[i]) * 16777619u;
+    h = (h ^ (a[k]->port & 0xff)) * 16777619u;
+    h = (h ^ (a[k]->port >> 8)) * 16777619u;
+  }
+  return h;
+}
+
+static struct mptcp_conn *table_lookup(struct mptcp_stack *s,
+                                       const mptcp_addr *l,
+                                       const mptcp_addr *r) {
+  if (!s->table_cap)
+    return NULL;
+  uint32_t mask = s->table_cap - 1;
+  for (uint32_t i = tuple_hash(l, r) & mask;; i = (i + 1) & mask) {
+    struct mptcp_conn *c = s->table[i];
+    if (!c)
+      return NULL;
+    if (c != TOMBSTONE && addr_eq(&c->sf.local, l) && addr_eq(&c->sf.remote, r))
+      return c;
+  }
+}
+
+static void table_place(struct mptcp_stack *s, struct mptcp_conn *c) {
+  uint32_t mask = s->table_cap - 1;
+  uint32_t i = tuple_hash(&c->sf.local, &c->sf.remote) & mask;
+  while (s->table[i] && s->table[i] != TOMBSTONE)
+    i = (i + 1) & mask;
+  s->table[i] = c;
+  c->hash_slot = i;
+}
+
+int stack_table_insert(struct mptcp_stack *s, struct mptcp_conn *c) {
+  if (table_lookup(s, &c->sf.local, &c->sf.remote))
+    return MPTCP_ERR_ADDR_IN_USE;
+  if ((s->table_used + 1) * 2 > s->table_cap) {
+    uint32_t ncap = s->table_cap ? s->table_cap * 2 : 64;
+    struct mptcp_conn **old = s->table;
+    uint32_t ocap = s->table_cap;
+    struct mptcp_conn **nt = stack_calloc(s, ncap * sizeof(*nt));
+    if (!nt)
+      return MPTCP_ERR_NOMEM;
+    s->table = nt;
+    s->table_cap = ncap;
+    s->table_used = 0;
+    for (uint32_t i = 0; i < ocap; i++)
+      if (old[i] && old[i] != TOMBSTONE) {
+        table_place(s, old[i]);
+        s->table_used++;
+      }
+    stack_free(s, old, ocap * sizeof(*old));
+  }
+  table_place(s, c);
+  s->table_used++;
+  return MPTCP_OK;
+}
+
+void stack_table_remove(struct mptcp_stack *s, struct mptcp_conn *c) {
+  if (c->hash_slot != UINT32_MAX && s->table &&
+      s->table[c->hash_slot] == c) {
+    s->table[c->hash_slot] = TOMBSTONE;
+    c->hash_slot = UINT32_MAX;
+    /* tombstones count as used until the next resize */
+  }
+}
+
+/* ---- output list ---- */
+
+void stack_mark_output(struct mptcp_stack *s, struct mptcp_conn *c) {
+  if (c->on_out_list)
+    return;
+  c->on_out_list = 1;
+  c->next_out = NULL;
+  if (s->out_tail)
+    s->out_tail->next_out = c;
+  else
+    s->out_head = c;
+  s->out_tail = c;
+}
+
+static void out_pop(struct mptcp_stack *s) {
+  struct mptcp_conn *c = s->out_head;
+  s->out_head = c->next_out;
+  if (!s->out_head)
+    s->out_tail = NULL;
+  c->on_out_list = 0;
+  c->next_out = NULL;
+}
+
+/* ---- timer heap ---- */
+
+static void heap_swap(struct mptcp_stack *s, uint32_t a, uint32_t b) {
+  struct mptcp_conn *t = s->heap[a];
+  s->heap[a] = s->heap[b];
+  s->heap[b] = t;
+  s->heap[a]->heap_idx = a;
+  s->heap[b]->heap_idx = b;
+}
+
+static void heap_up(struct mptcp_stack *s, uint32_t i) {
+  while (i > 0) {
+    uint32_t p = (i - 1) / 2;
+    if (s->heap[p]->expiry <= s->heap[i]->expiry)
+      break;
+    heap_swap(s, p, i);
+    i = p;
+  }
+}
+
+static void heap_down(struct mptcp_stack *s, uint32_t i) {
+  for (;;) {
+    uint32_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < s->heap_n && s->heap[l]->expiry < s->heap[m]->expiry)
+      m = l;
+    if (r < s->heap_n && s->heap[r]->expiry < s->heap[m]->expiry)
+      m = r;
+    if (m == i)
+      return;
+    heap_swap(s, i, m);
+    i = m;
+  }
+}
+
+static void heap_remove(struct mptcp_stack *s, struct mptcp_conn *c) {
+  uint32_t i = c->heap_idx;
+  if (i == UINT32_MAX)
+    return;
+  s->heap_n--;
+  if (i != s->heap_n) {
+    s->heap[i] = s->heap[s->heap_n];
+    s->heap[i]->heap_idx = i;
+    heap_down(s, i);
+    heap_up(s, i);
+  }
+  c->heap_idx = UINT32_MAX;
+}
+
+void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c) {
+  uint64_t e = tcp_expiry(&c->sf);
+  if (e == MPTCP_TIME_NEVER) {
+    heap_remove(s, c);
+    c->expiry = e;
+    return;
+  }
+  if (c->heap_idx == UINT32_MAX) {
+    if (s->heap_n == s->heap_cap) {
+      uint32_t ncap = s->heap_cap ? s->heap_cap * 2 : 16;
+      struct mptcp_conn **nh = stack_alloc(s, ncap * sizeof(*nh));
+      if (!nh)
+        return; /* the timer will be picked up by the next update */
+      if (s->heap) {
+        memcpy(nh, s->heap, s->heap_n * sizeof(*nh));
+        stack_free(s, s->heap, s->heap_cap * sizeof(*nh));
+      }
+      s->heap = nh;
+      s->heap_cap = ncap;
+    }
+    c->expiry = e;
+    c->heap_idx = s->heap_n;
+    s->heap[s->heap_n++] = c;
+    heap_up(s, c->heap_idx);
+    return;
+  }
+  uint64_t old = c->expiry;
+  c->expiry = e;
+  if (e < old)
+    heap_up(s, c->heap_idx);
+  else if (e > old)
+    heap_down(s, c->heap_idx);
+}
+
+uint64_t mptcp_stack_get_expiry(const mptcp_stack *s) {
+  if (!s || !s->heap_n)
+    return MPTCP_TIME_NEVER;
+  return s->heap[0]->expiry;
+}
+
+int mptcp_stack_handle_expiry(mptcp_stack *s, uint64_t now) {
+  if (!s)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  while (s->heap_n && s->heap[0]->expiry <= now) {
+    struct mptcp_conn *c = s->heap[0];
+    tcp_handle_timers(&c->sf, now);
+    if (c->freed_by_app && c->sf.state == MPTCP_TCP_CLOSED) {
+      conn_destroy(c);
+      continue;
+    }
+    stack_update_timer(s, c);
+    if (c->heap_idx == 0 && c->expiry <= now) {
+      /* a timer that did not move would spin: push it past now */
+      c->expiry = now + 1;
+      heap_down(s, 0);
+    }
+  }
+  return MPTCP_OK;
+}
+
+/* Called by conn_destroy. */
+void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c);
+void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c) {
+  heap_remove(s, c);
+  stack_table_remove(s, c);
+  if (c->on_out_list) {
+    struct mptcp_conn **pp = &s->out_head, *prev = NULL;
+    while (*pp && *pp != c) {
+      prev = *pp;
+      pp = &(*pp)->next_out;
+    }
+    if (*pp) {
+      *pp = c->next_out;
+      if (s->out_tail == c)
+        s->out_tail = prev;
+    }
+    c->on_out_list = 0;
+  }
+}
+
+/* ---- listeners ---- */
+
+static int addr_is_any(const mptcp_addr *a) {
+  if (a->family == 0)
+    return 1;
+  static const uint8_t zero[16];
+  return memcmp(a->ip, zero, a->family == 6 ? 16 : 4) == 0;
+}
+
+int mptcp_stack_listen(mptcp_stack *s, const mptcp_addr *local) {
+  if (!s || !local || !local->port ||
+      (local->family != 0 && local->family != 4 && local->family != 6))
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  for (uint32_t i = 0; i < s->n_listeners; i++) {
+    const mptcp_addr *l = &s->listeners[i].local;
+    if (l->port == local->port && (addr_is_any(l) || addr_is_any(local) ||
+                                   addr_eq(l, local)))
+      return MPTCP_ERR_ADDR_IN_USE;
+  }
+  if (s->n_listeners == s->cap_listeners) {
+    uint32_t ncap = s->cap_listeners ? s->cap_listeners * 2 : 4;
+    struct listener *nl = stack_alloc(s, ncap * sizeof(*nl));
+    if (!nl)
+      return MPTCP_ERR_NOMEM;
+    if (s->listeners) {
+      memcpy(nl, s->listeners, s->n_listeners * sizeof(*nl));
+      stack_free(s, s->listeners, s->cap_listeners * sizeof(*nl));
+    }
+    s->listeners = nl;
+    s->cap_listeners = ncap;
+  }
+  s->listeners[s->n_listeners++].local = *local;
+  return MPTCP_OK;
+}
+
+static int listening(const struct mptcp_stack *s, const mptcp_addr *dst) {
+  for (uint32_t i = 0; i < s->n_listeners; i++) {
+    const mptcp_addr *l = &s->listeners[i].local;
+    if (l->port != dst->port)
+      continue;
+    if (l->family == 0 || (l->family == dst->family &&
+                           (addr_is_any(l) || addr_eq(l, dst))))
+      return 1;
+  }
+  return 0;
+}
+
+/* ---- stateless RSTs (RFC 9293 section 3.10.7.1) ---- */
+
+void stack_queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
+                     const mptcp_addr *dst, uint32_t seq, uint32_t ack,
+                     int with_ack) {
+  if (s->rst_n == STACK_RST_QUEUE)
+    return; /* bounded: a flood of strays cannot grow memory */
+  struct rst_out *r = &s->rsts[(s->rst_head + s->rst_n) % STACK_RST_QUEUE];
+  r->src = *src;
+  r->dst = *dst;
+  r->seq = seq;
+  r->ack = ack;
+  r->with_ack = (uint8_t)with_ack;
+  s->rst_n++;
+}
+
+int stack_challenge_ack_allowed(struct mptcp_stack *s, uint64_t now) {
+  /* RFC 5961 section 7: limit challenge ACKs; 1000 per second per host,
+   * Linux's historical default. */
+  if (now - s->chack_window_start >= MPTCP_S) {
+    s->chack_window_start = now;
+    s->chack_count = 0;
+  }
+  if (s->chack_count >= 1000)
+    return 0;
+  s->chack_count++;
+  mib_inc(s, MPTCP_MIB_CHALLENGE_ACK);
+  return 1;
+}
+
+static int write_rst(struct mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
+                     size_t cap) {
+  struct rst_out *r = &s->rsts[s->rst_head];
+  mptcp_tcphdr h;
+  memset(&h, 0, sizeof(h));
+  h.sport = r->src.port;
+  h.dport = r->dst.port;
+  h.seq = r->seq;
+  h.ack = r->with_ack ? r->ack : 0;
+  h.flags = MPTCP_TH_RST | (r->with_ack ? MPTCP_TH_ACK : 0);
+  int n = mptcp_tcphdr_encode(buf, cap, &h);
+  if (n < 0)
+    return n;
+  if (s->cfg.tcp_checksum && r->src.family == 4) {
+    put_be16(buf + 16, mptcp_tcp_checksum_ipv4(r->src.ip, r->dst.ip, buf, (size_t)n));
+  } else if (s->cfg.tcp_checksum && r->src.family == 6) {
+    put_be16(buf + 16, mptcp_tcp_checksum_ipv6(r->src.ip, r->dst.ip, buf, (size_t)n));
+  }
+  seg->src = r->src;
+  seg->dst = r->dst;
+  seg->len = seg->hdr_len = (size_t)n;
+  seg->payload_len = 0;
+  seg->payload_virtual = 0;
+  s->rst_head = (s->rst_head + 1) % STACK_RST_QUEUE;
+  s->rst_n--;
+  mib_inc(s, MPTCP_MIB_SEG_OUT);
+  return 1;
+}
+
+/* ---- segments in and out ---- */
+
+static int verify_checksum(const mptcp_addr *src, const mptcp_addr *dst,
+                           const uint8_t *data, size_t len) {
+  uint16_t c = src->family == 6 ? mptcp_tcp_checksum_ipv6(src->ip, dst->ip, data, len)
+                                : mptcp_tcp_checksum_ipv4(src->ip, dst->ip, data, len);
+  return c == 0; /* the complemented sum over a correct segment is 0 */
+}
+
+int mptcp_stack_read(mptcp_stack *s, const mptcp_addr *src,
+                     const mptcp_addr *dst, const uint8_t *data, size_t len,
+                     size_t virtual_len, uint64_t now) {
+  if (!s || !src || !dst || !data)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  mib_inc(s, MPTCP_MIB_SEG_IN);
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, data, len);
+  if (hl < 0) {
+    mib_inc(s, MPTCP_MIB_BAD_HEADER);
+    return MPTCP_OK;
+  }
+  if (s->cfg.tcp_checksum && !virtual_len && !verify_checksum(src, dst, data, len)) {
+    mib_inc(s, MPTCP_MIB_BAD_CHECKSUM);
+    return MPTCP_OK;
+  }
+  mptcp_addr l = *dst, r = *src;
+  l.port = th.dport;
+  r.port = th.sport;
+  size_t plen = len - (size_t)hl + virtual_len;
+  if (plen > UINT32_MAX) {
+    mib_inc(s, MPTCP_MIB_BAD_HEADER);
+    return MPTCP_OK;
+  }
+  const uint8_t *payload = virtual_len ? NULL : data + hl;
+
+  struct mptcp_conn *c = table_lookup(s, &l, &r);
+  if (c) {
+    tcp_input(&c->sf, &th, payload, (uint32_t)plen, now);
+    if (c->freed_by_app && c->sf.state == MPTCP_TCP_CLOSED)
+      conn_destroy(c);
+    else
+      stack_update_timer(s, c);
+    return MPTCP_OK;
+  }
+  if ((th.flags & (MPTCP_TH_SYN | MPTCP_TH_ACK | MPTCP_TH_RST)) == MPTCP_TH_SYN &&
+      listening(s, &l)) {
+    tcp_listen_input(s, &r, &l, &th, now);
+    return MPTCP_OK;
+  }
+  /* RFC 9293 section 3.10.7.1: a segment for no connection is answered
+   * with a reset, unless it is one. */
+  mib_inc(s, MPTCP_MIB_NO_SOCKET);
+  if (th.flags & MPTCP_TH_RST)
+    return MPTCP_OK;
+  if (th.flags & MPTCP_TH_ACK) {
+    stack_queue_rst(s, &l, &r, th.ack, 0, 0);
+  } else {
+    uint32_t span = (uint32_t)plen + !!(th.flags & MPTCP_TH_SYN) + !!(th.flags & MPTCP_TH_FIN);
+    stack_queue_rst(s, &l, &r, 0, th.seq + span, 1);
+  }
+  return MPTCP_OK;
+}
+
+int mptcp_stack_write(mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
+                      size_t cap, uint64_t now) {
+  if (!s || !seg || !buf)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  if (s->rst_n)
+    return write_rst(s, seg, buf, cap);
+  while (s->out_head) {
+    struct mptcp_conn *c = s->out_head;
+    int rv = tcp_write(&c->sf, seg, buf, cap, now);
+    if (rv != 0) {
+      if (rv > 0) {
+        mib_inc(s, MPTCP_MIB_SEG_OUT);
+        if (s->out_head != s->out_tail) { /* round robin between conns */
+          out_pop(s);
+          stack_mark_output(s, c);
+        }
+      }
+      stack_update_timer(s, c);
+      return rv;
+    }
+    out_pop(s);
+    stack_update_timer(s, c);
+    if (c->freed_by_app && c->sf.state == MPTCP_TCP_CLOSED)
+      conn_destroy(c);
+  }
+  return 0;
+}

@@ -1,0 +1,670 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Segment arrival for a subflow (RFC 9293 section 3.10.7), with RFC 5961's
+ * blind-attack checks, the ACK path (SACK, RTT, congestion control,
+ * recovery entry and exit) and the data path (reassembly, delayed ACKs,
+ * FIN). Also the listener's SYN handling and the subflow's timers.
+ */
+#include "internal.h"
+
+/* ---- set-up, state, timers ---- */
+
+static uint8_t wscale_for(uint32_t rcvbuf) {
+  uint8_t s = 0;
+  while (s < 14 && (rcvbuf >> s) > 65535)
+    s++;
+  return s;
+}
+
+void tcp_sf_init(struct tcp_sf *sf, struct mptcp_conn *c, const mptcp_addr *local,
+                 const mptcp_addr *remote) {
+  memset(sf, 0, sizeof(*sf));
+  sf->conn = c;
+  sf->local = *local;
+  sf->remote = *remote;
+  sf->state = MPTCP_TCP_CLOSED;
+  sf->mss = c->cfg.mss;
+  sf->rcv_wscale = c->cfg.window_scaling ? wscale_for(c->cfg.rcvbuf) : 0;
+  sf->rto = c->cfg.initial_rto_ns;
+  sf->cc = cc_find(c->cfg.cc);
+  sf->ssthresh = UINT64_MAX / 4;
+  sf->cwnd = (uint64_t)c->cfg.init_cwnd * sf->mss;
+  rangeset_init(&sf->rcv_ranges);
+  for (int i = 0; i < SF_TIMER__N; i++)
+    sf->timers[i] = MPTCP_TIME_NEVER;
+}
+
+void tcp_sf_release(struct tcp_sf *sf) {
+  txq_free(sf);
+  rangeset_release(&sf->rcv_ranges, sf->conn->stack);
+}
+
+void tcp_arm_timer(struct tcp_sf *sf, int t, uint64_t when) { sf->timers[t] = when; }
+
+uint64_t tcp_expiry(const struct tcp_sf *sf) {
+  uint64_t e = MPTCP_TIME_NEVER;
+  for (int i = 0; i < SF_TIMER__N; i++)
+    if (sf->timers[i] < e)
+      e = sf->timers[i];
+  return e;
+}
+
+void tcp_set_state(struct tcp_sf *sf, int state, uint64_t now) {
+  (void)now;
+  sf->state = state;
+  if (state == MPTCP_TCP_CLOSED) {
+    for (int i = 0; i < SF_TIMER__N; i++)
+      sf->timers[i] = MPTCP_TIME_NEVER;
+    stack_table_remove(sf->conn->stack, sf->conn);
+  }
+}
+
+void tcp_send_ack_now(struct tcp_sf *sf) { sf->ack_now = 1; }
+
+void tcp_enter_time_wait(struct tcp_sf *sf, uint64_t now) {
+  tcp_set_state(sf, MPTCP_TCP_TIME_WAIT, now);
+  sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
+  sf->timers[SF_TIMER_DELACK] = MPTCP_TIME_NEVER;
+  tcp_arm_timer(sf, SF_TIMER_TW, now + sf->conn->cfg.time_wait_ns);
+  conn_set_closed(sf->conn, MPTCP_CLOSE_NORMAL);
+}
+
+void tcp_rearm_rto(struct tcp_sf *sf, uint64_t now) {
+  if (sf->snd_una < sf->snd_nxt)
+    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+  else
+    sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
+}
+
+/* RFC 6298 section 2 (nanoseconds; G = clock granularity). */
+void tcp_rtt_sample(struct tcp_sf *sf, uint64_t rtt, uint64_t now) {
+  const mptcp_config *cfg = &sf->conn->cfg;
+  if (rtt == 0)
+    rtt = 1;
+  if (sf->srtt == 0) {
+    sf->srtt = rtt;
+    sf->rttvar = rtt / 2;
+  } else {
+    uint64_t diff = sf->srtt > rtt ? sf->srtt - rtt : rtt - sf->srtt;
+    sf->rttvar = (3 * sf->rttvar + diff) / 4;
+    sf->srtt = (7 * sf->srtt + rtt) / 8;
+  }
+  if (sf->min_rtt == 0 || rtt < sf->min_rtt)
+    sf->min_rtt = rtt;
+  uint64_t var4 = 4 * sf->rttvar;
+  uint64_t rto = sf->srtt + (var4 > cfg->clock_granularity_ns ? var4 : cfg->clock_granularity_ns);
+  if (rto < cfg->min_rto_ns)
+    rto = cfg->min_rto_ns;
+  if (rto > cfg->max_rto_ns)
+    rto = cfg->max_rto_ns;
+  sf->rto = rto;
+  if (sf->cc->on_rtt)
+    sf->cc->on_rtt(sf, rtt, now);
+}
+
+static void establish(struct tcp_sf *sf, uint64_t now) {
+  (void)now;
+  sf->state = MPTCP_TCP_ESTABLISHED;
+  sf->cwnd = (uint64_t)sf->conn->cfg.init_cwnd * sf->mss;
+  sf->ssthresh = UINT64_MAX / 4;
+  sf->cc->init(sf);
+}
+
+/* Options of a SYN or SYN/ACK: what the peer offers. */
+static void parse_syn_options(struct tcp_sf *sf, const mptcp_tcphdr *th, int we_offered) {
+  const mptcp_config *cfg = &sf->conn->cfg;
+  /* RFC 9293 section 3.7.1: without an MSS option, assume 536. */
+  sf->peer_mss = (th->opts & MPTCP_OPT_MSS) ? th->mss : 536;
+  uint16_t m = cfg->mss < sf->peer_mss ? cfg->mss : sf->peer_mss;
+  sf->mss = m < 64 ? 64 : m;
+  sf->sack_ok = cfg->sack && (th->opts & MPTCP_OPT_SACK_PERM);
+  sf->ts_ok = cfg->timestamps && (th->opts & MPTCP_OPT_TIMESTAMP);
+  sf->ws_ok = cfg->window_scaling && (th->opts & MPTCP_OPT_WSCALE);
+  (void)we_offered;
+  if (sf->ws_ok) {
+    sf->snd_wscale = th->wscale > 14 ? 14 : th->wscale; /* RFC 7323 2.3 */
+  } else {
+    sf->snd_wscale = 0;
+    sf->rcv_wscale = 0;
+  }
+  if (sf->ts_ok)
+    sf->ts_recent = th->ts_val;
+}
+
+/* ---- active and passive open ---- */
+
+void tcp_connect(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_stack *s = sf->conn->stack;
+  (void)now;
+  sf->iss = stack_rand32(s);
+  sf->ts_offset = stack_rand32(s);
+  sf->state = MPTCP_TCP_SYN_SENT;
+  sf->syn_pending = 1;
+  sf->snd_una = 0;
+  sf->snd_nxt = 0;
+}
+
+void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
+                      const mptcp_addr *dst, const mptcp_tcphdr *th, uint64_t now) {
+  struct mptcp_conn *c = conn_new(s, &s->cfg, dst, src);
+  if (!c) {
+    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
+    return;
+  }
+  if (stack_table_insert(s, c) < 0) {
+    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
+    conn_destroy(c);
+    return;
+  }
+  struct tcp_sf *sf = &c->sf;
+  c->listener_child = 1;
+  sf->iss = stack_rand32(s);
+  sf->ts_offset = stack_rand32(s);
+  sf->irs = th->seq;
+  sf->rcv_nxt = 1;
+  parse_syn_options(sf, th, 1);
+  sf->snd_wnd = th->window; /* never scaled in a SYN */
+  sf->state = MPTCP_TCP_SYN_RCVD;
+  sf->syn_pending = 1;
+  sf->rcv_adv = sf->rcv_nxt;
+  stack_mark_output(s, c);
+  stack_update_timer(s, c);
+  (void)now;
+}
+
+/* ---- the ACK path ---- */
+
+static void close_conn(struct tcp_sf *sf, int reason, uint64_t now) {
+  tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
+  conn_set_closed(sf->conn, reason);
+}
+
+static void our_fin_acked(struct tcp_sf *sf, uint64_t now) {
+  switch (sf->state) {
+  case MPTCP_TCP_FIN_WAIT1:
+    sf->state = MPTCP_TCP_FIN_WAIT2;
+    break;
+  case MPTCP_TCP_CLOSING:
+    tcp_enter_time_wait(sf, now);
+    break;
+  case MPTCP_TCP_LAST_ACK:
+    close_conn(sf, MPTCP_CLOSE_NORMAL, now);
+    break;
+  default:
+    break;
+  }
+}
+
+static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
+                    uint64_t seq_rel, uint32_t plen, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  uint64_t old_una = sf->snd_una;
+  uint64_t old_wnd = sf->snd_wnd;
+
+  /* Window update (RFC 9293 section 3.10.7.4, SND.WL1/WL2 rule). */
+  if (sf->snd_wl1 < seq_rel || (sf->snd_wl1 == seq_rel && sf->snd_wl2 <= ack)) {
+    sf->snd_wnd = (uint64_t)th->window << sf->snd_wscale;
+    sf->snd_wl1 = seq_rel;
+    sf->snd_wl2 = ack;
+    if (sf->snd_wnd > sf->max_snd_wnd)
+      sf->max_snd_wnd = sf->snd_wnd;
+  }
+
+  uint64_t newly_sacked = sf->sack_ok ? tcp_sack_update(sf, th) : 0;
+  uint64_t delivered = newly_sacked;
+
+  if (ack > old_una) {
+    uint64_t rtt = 0;
+    uint64_t before = sf->bytes_acked;
+    tcp_clean_acked(sf, ack, now, &rtt);
+    uint64_t acked = sf->bytes_acked - before;
+    sf->snd_una = ack;
+    if (rtt)
+      tcp_rtt_sample(sf, rtt, now);
+    conn_data_acked(c, sf->fin_sent && ack > sf->fin_seq ? sf->fin_seq - 1 : ack - 1);
+    if (!sf->sack_ok && sf->sacked_bytes) {
+      /* NewReno: an ACK that advances consumes the duplicate ACKs that
+       * stood for segments above the hole (Linux tcp_remove_reno_sacks). */
+      uint64_t consumed = acked > sf->mss ? acked - sf->mss : 0;
+      if (consumed > sf->sacked_bytes)
+        consumed = sf->sacked_bytes;
+      sf->sacked_bytes -= consumed;
+      acked -= consumed;
+    }
+    delivered += acked;
+    sf->dupacks = 0;
+    sf->rto_backoff = 0;
+    if (sf->fin_sent && ack > sf->fin_seq)
+      our_fin_acked(sf, now);
+    if (sf->state == MPTCP_TCP_CLOSED)
+      return;
+
+    if (sf->ca_state == TCP_CA_RECOVERY) {
+      if (sf->snd_una >= sf->high_seq) {
+        /* RFC 6937: at the end of recovery cwnd = ssthresh. */
+        sf->cwnd = sf->ssthresh;
+        sf->ca_state = TCP_CA_OPEN;
+        if (sf->cc->set_state)
+          sf->cc->set_state(sf, TCP_CA_OPEN, now);
+        if (!sf->sack_ok)
+          sf->sacked_bytes = 0;
+      } else {
+        if (!sf->sack_ok && sf->txq.n) {
+          /* RFC 6582 partial ACK: the next hole is lost too. */
+          sf->dupacks = sf->conn->cfg.dupthresh;
+          tcp_mark_lost(sf);
+        }
+        tcp_prr_update(sf, delivered);
+      }
+    } else {
+      if (sf->ca_state == TCP_CA_LOSS && sf->snd_una >= sf->high_seq) {
+        sf->ca_state = TCP_CA_OPEN;
+        if (sf->cc->set_state)
+          sf->cc->set_state(sf, TCP_CA_OPEN, now);
+      }
+      if (acked)
+        sf->cc->cong_avoid(sf, acked, now);
+    }
+    tcp_rearm_rto(sf, now);
+    stack_mark_output(s, c);
+  } else if (ack == old_una && plen == 0 &&
+             !(th->flags & (MPTCP_TH_SYN | MPTCP_TH_FIN)) &&
+             sf->snd_una < sf->snd_nxt &&
+             (sf->snd_wnd == old_wnd || newly_sacked)) {
+    /* A duplicate ACK (RFC 5681 section 2). */
+    sf->dupacks++;
+    mib_inc(s, MPTCP_MIB_DUP_ACK);
+    if (!sf->sack_ok) {
+      /* Each duplicate ACK stands for one segment delivered above the
+       * hole (RFC 6675's pipe for a peer without SACK). */
+      uint64_t room = sf->out_bytes > sf->lost_bytes + sf->sacked_bytes
+                          ? sf->out_bytes - sf->lost_bytes - sf->sacked_bytes
+                          : 0;
+      uint64_t add = room < sf->mss ? room : sf->mss;
+      sf->sacked_bytes += add;
+      delivered += add;
+    }
+    if (sf->ca_state == TCP_CA_RECOVERY)
+      tcp_prr_update(sf, delivered);
+    stack_mark_output(s, c);
+  } else if (newly_sacked && sf->ca_state == TCP_CA_RECOVERY) {
+    tcp_prr_update(sf, delivered);
+    stack_mark_output(s, c);
+  }
+
+  if (sf->snd_wnd > old_wnd)
+    stack_mark_output(s, c);
+
+  /* Loss detection and entry into recovery (RFC 6675 section 5). */
+  if (sf->txq.n && sf->ca_state != TCP_CA_LOSS) {
+    tcp_mark_lost(sf);
+    if (sf->ca_state == TCP_CA_OPEN &&
+        (sf->dupacks >= sf->conn->cfg.dupthresh ||
+         (txr_at(&sf->txq, 0)->flags & TXR_LOST))) {
+      tcp_enter_recovery(sf, now);
+      tcp_mark_lost(sf);
+      tcp_prr_update(sf, delivered);
+      stack_mark_output(s, c);
+    }
+  }
+}
+
+/* ---- the data path ---- */
+
+static void sack_note(struct tcp_sf *sf, uint64_t start) {
+  int n = sf->n_sack_recent < 4 ? sf->n_sack_recent : 3;
+  memmove(&sf->sack_recent[1], &sf->sack_recent[0], (size_t)n * sizeof(uint64_t));
+  sf->sack_recent[0] = start;
+  sf->n_sack_recent = (uint8_t)(n + 1);
+}
+
+static void peer_fin_in_order(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  sf->peer_fin = 1;
+  sf->peer_fin_seq = sf->rcv_nxt;
+  sf->rcv_nxt += 1;
+  sf->ack_now = 1;
+  switch (sf->state) {
+  case MPTCP_TCP_SYN_RCVD:
+  case MPTCP_TCP_ESTABLISHED:
+    sf->state = MPTCP_TCP_CLOSE_WAIT;
+    break;
+  case MPTCP_TCP_FIN_WAIT1:
+    /* our FIN not yet acknowledged: simultaneous close */
+    sf->state = MPTCP_TCP_CLOSING;
+    break;
+  case MPTCP_TCP_FIN_WAIT2:
+    tcp_enter_time_wait(sf, now);
+    break;
+  default:
+    break;
+  }
+  if (c->stack->cb.readable && !c->freed_by_app)
+    c->stack->cb.readable(c, c->user_data);
+}
+
+static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
+                     uint32_t plen, int fin, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  uint64_t start = rel, end = rel + plen;
+
+  if (plen) {
+    if (end <= sf->rcv_nxt) {
+      mib_inc(s, MPTCP_MIB_DUP_DATA);
+      sf->ack_now = 1; /* the peer may have lost our ACK */
+      plen = 0;
+    } else {
+      if (start < sf->rcv_nxt) {
+        mib_inc(s, MPTCP_MIB_PARTIAL_DUP);
+        start = sf->rcv_nxt;
+      }
+      uint64_t right = conn_rcv_space(c) + 1;
+      if (end > right) {
+        mib_add(s, MPTCP_MIB_BEYOND_WINDOW, end - right);
+        end = right;
+        fin = 0;
+      }
+      if (start >= end) {
+        sf->ack_now = 1;
+        plen = 0;
+      }
+    }
+  }
+  if (plen && start < end) {
+    if (payload)
+      conn_data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
+    if (start == sf->rcv_nxt) {
+      int had_holes = sf->rcv_ranges.n > 0;
+      sf->rcv_nxt = end;
+      const struct range *r = rangeset_find(&sf->rcv_ranges, sf->rcv_nxt);
+      if (r)
+        sf->rcv_nxt = r->end;
+      rangeset_remove_below(&sf->rcv_ranges, sf->rcv_nxt);
+      sf->bytes_received += sf->rcv_nxt - start;
+      if (had_holes) {
+        sf->ack_now = 1; /* RFC 5681 section 4.2: ACK a filled hole at once */
+      } else if (end - start >= sf->mss || fin) {
+        if (++sf->delack_segs >= c->cfg.delack_count)
+          sf->ack_now = 1;
+      }
+      if (!sf->ack_now && sf->timers[SF_TIMER_DELACK] == MPTCP_TIME_NEVER)
+        tcp_arm_timer(sf, SF_TIMER_DELACK, now + c->cfg.delack_timeout_ns);
+      if (s->cb.readable && !c->freed_by_app)
+        s->cb.readable(c, c->user_data);
+    } else {
+      if (rangeset_add(&sf->rcv_ranges, s, start, end) < 0) {
+        mib_inc(s, MPTCP_MIB_MEM_DROP);
+        return;
+      }
+      mib_inc(s, MPTCP_MIB_OFO_QUEUED);
+      sack_note(sf, start);
+      sf->ack_now = 1; /* RFC 5681 section 4.2: out of order: ACK at once */
+    }
+  }
+  if (fin) {
+    uint64_t fin_seq = rel + (uint64_t)(end > rel ? end - rel : 0);
+    if (plen == 0)
+      fin_seq = rel;
+    if (fin_seq == sf->rcv_nxt && !sf->peer_fin) {
+      peer_fin_in_order(sf, now);
+    } else {
+      if (fin_seq > sf->rcv_nxt)
+        sf->ofo_fin_seq = fin_seq; /* process it once the hole fills */
+      sf->ack_now = 1;
+    }
+  } else if (sf->ofo_fin_seq && sf->ofo_fin_seq == sf->rcv_nxt && !sf->peer_fin) {
+    peer_fin_in_order(sf, now);
+  }
+}
+
+/* ---- segment arrival ---- */
+
+void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload,
+               uint32_t plen, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  sf->segs_received++;
+
+  if (sf->state == MPTCP_TCP_CLOSED)
+    return;
+
+  if (sf->state == MPTCP_TCP_SYN_SENT) {
+    int ack_ok = (th->flags & MPTCP_TH_ACK) && th->ack == sf->iss + 1;
+    if ((th->flags & MPTCP_TH_ACK) && !ack_ok) {
+      mib_inc(s, MPTCP_MIB_BAD_SYN_ACK);
+      if (!(th->flags & MPTCP_TH_RST))
+        stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
+      return;
+    }
+    if (th->flags & MPTCP_TH_RST) {
+      if (ack_ok) {
+        mib_inc(s, MPTCP_MIB_RST_ACCEPTED);
+        close_conn(sf, MPTCP_CLOSE_REFUSED, now);
+      }
+      return;
+    }
+    if (!(th->flags & MPTCP_TH_SYN) || !ack_ok)
+      return; /* simultaneous open is not supported: ignore */
+    sf->irs = th->seq;
+    sf->rcv_nxt = 1;
+    sf->rcv_adv = 1;
+    parse_syn_options(sf, th, 1);
+    sf->snd_una = 1;
+    sf->snd_wnd = th->window;
+    sf->max_snd_wnd = sf->snd_wnd;
+    sf->snd_wl1 = 0;
+    sf->snd_wl2 = 1;
+    sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
+    if (sf->syn_tries == 0 && sf->syn_sent_ns_valid)
+      tcp_rtt_sample(sf, now - sf->syn_sent_ns, now);
+    else
+      sf->rto = c->cfg.initial_rto_ns;
+    establish(sf, now);
+    sf->ack_now = 1;
+    stack_mark_output(s, c);
+    if (s->cb.connected && !c->freed_by_app)
+      s->cb.connected(c, c->user_data);
+    return;
+  }
+
+  /* Relative sequence of the segment, nearest to RCV.NXT. */
+  uint64_t rel = sf->rcv_nxt + (uint64_t)(int64_t)(int32_t)(th->seq - (sf->irs + (uint32_t)sf->rcv_nxt));
+  uint32_t seg_len = plen + !!(th->flags & MPTCP_TH_SYN) + !!(th->flags & MPTCP_TH_FIN);
+  uint64_t wnd = sf->rcv_adv > sf->rcv_nxt ? sf->rcv_adv - sf->rcv_nxt : 0;
+
+  /* RST (RFC 5961 section 3.2): exact match accepted, in window answered
+   * with a challenge ACK, outside ignored. */
+  if (th->flags & MPTCP_TH_RST) {
+    if (rel == sf->rcv_nxt) {
+      mib_inc(s, MPTCP_MIB_RST_ACCEPTED);
+      close_conn(sf, MPTCP_CLOSE_RESET, now);
+    } else if (rel > sf->rcv_nxt && rel < sf->rcv_nxt + (wnd ? wnd : 1)) {
+      mib_inc(s, MPTCP_MIB_RST_IN_WINDOW);
+      if (stack_challenge_ack_allowed(s, now)) {
+        sf->ack_now = 1;
+        stack_mark_output(s, c);
+      }
+    } else {
+      mib_inc(s, MPTCP_MIB_RST_OUT_WINDOW);
+    }
+    return;
+  }
+
+  /* SYN in SYN-RCVD: the peer retransmitted its SYN; answer again. */
+  if (sf->state == MPTCP_TCP_SYN_RCVD && (th->flags & MPTCP_TH_SYN) &&
+      th->seq == sf->irs && !(th->flags & MPTCP_TH_ACK)) {
+    sf->syn_pending = 1;
+    stack_mark_output(s, c);
+    return;
+  }
+
+  /* Acceptability test (RFC 9293 section 3.10.7.4, four cases). */
+  int ok;
+  if (seg_len == 0)
+    ok = wnd == 0 ? rel == sf->rcv_nxt : (rel >= sf->rcv_nxt && rel < sf->rcv_nxt + wnd);
+  else if (wnd == 0)
+    ok = 0;
+  else
+    ok = (rel >= sf->rcv_nxt && rel < sf->rcv_nxt + wnd) ||
+         (rel + seg_len - 1 >= sf->rcv_nxt && rel + seg_len - 1 < sf->rcv_nxt + wnd);
+  if (!ok && seg_len && rel + seg_len <= sf->rcv_nxt) {
+    /* An old duplicate: ACK it (the peer lost our ACK) but also let its
+     * ACK field count, as Linux does. */
+    mib_inc(s, MPTCP_MIB_DUP_DATA);
+    sf->ack_now = 1;
+    stack_mark_output(s, c);
+    ok = -1;
+  } else if (!ok && !(seg_len == 0 && rel + 1 == sf->rcv_nxt)) {
+    mib_inc(s, MPTCP_MIB_OUT_OF_WINDOW);
+    sf->ack_now = 1;
+    stack_mark_output(s, c);
+    return;
+  } else if (!ok) {
+    /* a zero-window probe (sequence RCV.NXT - 1): answer with an ACK */
+    sf->ack_now = 1;
+    stack_mark_output(s, c);
+    ok = -1;
+  }
+
+  /* SYN in a synchronized state (RFC 5961 section 4): challenge ACK. */
+  if (th->flags & MPTCP_TH_SYN) {
+    mib_inc(s, MPTCP_MIB_SYN_IN_SYNCED);
+    if (stack_challenge_ack_allowed(s, now)) {
+      sf->ack_now = 1;
+      stack_mark_output(s, c);
+    }
+    return;
+  }
+  if (!(th->flags & MPTCP_TH_ACK))
+    return;
+
+  if (sf->state == MPTCP_TCP_SYN_RCVD) {
+    if (th->ack != sf->iss + 1) {
+      stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
+      return;
+    }
+    sf->snd_una = 1;
+    sf->snd_wnd = (uint64_t)th->window << sf->snd_wscale;
+    sf->max_snd_wnd = sf->snd_wnd;
+    sf->snd_wl1 = rel;
+    sf->snd_wl2 = 1;
+    sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
+    if (sf->syn_tries == 0 && sf->syn_sent_ns_valid)
+      tcp_rtt_sample(sf, now - sf->syn_sent_ns, now);
+    else
+      sf->rto = c->cfg.initial_rto_ns;
+    establish(sf, now);
+    c->accepted = 1;
+    if (s->cb.accepted)
+      s->cb.accepted(c, s->user_data);
+    stack_mark_output(s, c);
+  }
+
+  /* ACK field (RFC 5961 section 5.2). */
+  uint64_t ack = sf->snd_una + (uint64_t)(int64_t)(int32_t)(th->ack - (sf->iss + (uint32_t)sf->snd_una));
+  if (ack > sf->snd_nxt) {
+    mib_inc(s, MPTCP_MIB_ACK_TOO_NEW);
+    sf->ack_now = 1;
+    stack_mark_output(s, c);
+    return;
+  }
+  if (ack + sf->max_snd_wnd < sf->snd_una) {
+    mib_inc(s, MPTCP_MIB_ACK_TOO_OLD);
+    return;
+  }
+  tcp_ack(sf, th, ack, rel, plen, now);
+  if (sf->state == MPTCP_TCP_CLOSED || ok < 0)
+    return;
+
+  /* Timestamps (RFC 7323 section 4.3): remember the peer's clock. */
+  if (sf->ts_ok && (th->opts & MPTCP_OPT_TIMESTAMP) && rel <= sf->last_ack_sent &&
+      sf->last_ack_sent <= rel + seg_len)
+    sf->ts_recent = th->ts_val;
+
+  if (sf->state == MPTCP_TCP_TIME_WAIT) {
+    if (th->flags & MPTCP_TH_FIN) { /* a retransmitted FIN: re-ACK, restart */
+      sf->ack_now = 1;
+      tcp_arm_timer(sf, SF_TIMER_TW, now + c->cfg.time_wait_ns);
+      stack_mark_output(s, c);
+    }
+    return;
+  }
+  if (sf->state == MPTCP_TCP_CLOSE_WAIT || sf->state == MPTCP_TCP_CLOSING ||
+      sf->state == MPTCP_TCP_LAST_ACK)
+    return; /* the peer already closed its side: no more data */
+
+  if (plen || (th->flags & MPTCP_TH_FIN)) {
+    tcp_data(sf, rel, payload, plen, !!(th->flags & MPTCP_TH_FIN), now);
+    if (sf->ack_now || sf->timers[SF_TIMER_DELACK] != MPTCP_TIME_NEVER)
+      stack_mark_output(s, c);
+  }
+}
+
+/* ---- timers ---- */
+
+void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  const mptcp_config *cfg = &c->cfg;
+
+  if (sf->timers[SF_TIMER_TW] <= now) {
+    sf->timers[SF_TIMER_TW] = MPTCP_TIME_NEVER;
+    tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
+    return;
+  }
+  if (sf->timers[SF_TIMER_DELACK] <= now) {
+    sf->timers[SF_TIMER_DELACK] = MPTCP_TIME_NEVER;
+    sf->ack_now = 1;
+    stack_mark_output(s, c);
+  }
+  if (sf->timers[SF_TIMER_RTX] > now)
+    return;
+  sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
+
+  if (sf->state == MPTCP_TCP_SYN_SENT || sf->state == MPTCP_TCP_SYN_RCVD) {
+    if (sf->syn_tries >= cfg->syn_retries) {
+      mib_inc(s, MPTCP_MIB_TIMEOUT_CLOSE);
+      close_conn(sf, MPTCP_CLOSE_TIMEOUT, now);
+      return;
+    }
+    sf->syn_tries++;
+    mib_inc(s, MPTCP_MIB_SYN_RETRANS);
+    sf->rto = sf->rto * 2 > cfg->max_rto_ns ? cfg->max_rto_ns : sf->rto * 2;
+    sf->syn_pending = 1;
+    stack_mark_output(s, c);
+    return;
+  }
+  if (sf->state == MPTCP_TCP_CLOSED || sf->state == MPTCP_TCP_TIME_WAIT)
+    return;
+
+  if (sf->snd_una == sf->snd_nxt) {
+    /* Nothing outstanding: this is the persist timer (RFC 9293 section
+     * 3.8.6.1): probe the zero window, backing off. */
+    if (sf->snd_wnd == 0 && conn_unsent(c, sf->snd_nxt - 1)) {
+      sf->probe_pending = 1;
+      sf->rto_backoff++;
+      uint64_t t = sf->rto << (sf->rto_backoff < 6 ? sf->rto_backoff : 6);
+      tcp_arm_timer(sf, SF_TIMER_RTX, now + (t > cfg->max_rto_ns ? cfg->max_rto_ns : t));
+      stack_mark_output(s, c);
+    }
+    return;
+  }
+
+  /* Retransmission timeout (RFC 6298 section 5). */
+  if (sf->rto_backoff >= cfg->rto_retries) {
+    mib_inc(s, MPTCP_MIB_TIMEOUT_CLOSE);
+    sf->rst_pending = 1; /* tell the peer, then close */
+    conn_set_closed(c, MPTCP_CLOSE_TIMEOUT);
+    stack_mark_output(s, c);
+    return;
+  }
+  mib_inc(s, MPTCP_MIB_RTO);
+  sf->rto_count++;
+  tcp_enter_loss(sf, now);
+  sf->rto_backoff++;
+  sf->rto = sf->rto * 2 > cfg->max_rto_ns ? cfg->max_rto_ns : sf->rto * 2;
+  tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+  stack_mark_output(s, c);
+}

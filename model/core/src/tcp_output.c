@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Building the segments a subflow sends: SYN, SYN/ACK, retransmissions,
+ * new data, FIN, zero-window probes, ACKs and RSTs, in that priority, and
+ * the options each carries.
+ */
+#include "internal.h"
+#include "wire.h"
+
+static uint32_t ts_now(const struct tcp_sf *sf, uint64_t now) {
+  /* A 1 ms timestamp clock (Linux's), offset per connection. */
+  return (uint32_t)(now / MPTCP_MS) + sf->ts_offset;
+}
+
+uint64_t tcp_rcv_window(const struct tcp_sf *sf) {
+  uint64_t edge = conn_rcv_space(sf->conn) + 1; /* relative seq */
+  return edge > sf->rcv_nxt ? edge - sf->rcv_nxt : 0;
+}
+
+/* The window to advertise, never moving the right edge back (RFC 9293
+ * section 3.8.6.2.2) and opening it only by useful steps (SWS avoidance). */
+static uint64_t advertise_window(struct tcp_sf *sf) {
+  const mptcp_config *cfg = &sf->conn->cfg;
+  uint64_t edge = conn_rcv_space(sf->conn) + 1;
+  uint64_t step = cfg->rcvbuf / 2 < sf->mss ? cfg->rcvbuf / 2 : sf->mss;
+  if (edge > sf->rcv_adv && (edge - sf->rcv_adv >= step || sf->rcv_adv <= sf->rcv_nxt))
+    sf->rcv_adv = edge;
+  if (sf->rcv_adv < sf->rcv_nxt)
+    sf->rcv_adv = sf->rcv_nxt;
+  return sf->rcv_adv - sf->rcv_nxt;
+}
+
+static void add_sack_blocks(struct tcp_sf *sf, mptcp_tcphdr *h) {
+  const struct rangeset *rs = &sf->rcv_ranges;
+  if (!sf->sack_ok || !rs->n)
+    return;
+  int max = sf->ts_ok ? 3 : 4; /* what fits in 40 option bytes */
+  int n = 0;
+  /* RFC 2018 section 4: the first block holds the most recent segment,
+   * then the most recently reported others. */
+  for (int i = 0; i < sf->n_sack_recent && n < max; i++) {
+    const struct range *r = rangeset_find(rs, sf->sack_recent[i]);
+    if (!r)
+      continue;
+    int dup = 0;
+    for (int k = 0; k < n; k++)
+      if (h->sack[k].left == sf->irs + (uint32_t)r->start)
+        dup = 1;
+    if (dup)
+      continue;
+    h->sack[n].left = sf->irs + (uint32_t)r->start;
+    h->sack[n].right = sf->irs + (uint32_t)r->end;
+    n++;
+  }
+  for (uint32_t i = 0; i < rs->n && n < max; i++) {
+    uint32_t l = sf->irs + (uint32_t)rs->v[i].start;
+    int dup = 0;
+    for (int k = 0; k < n; k++)
+      if (h->sack[k].left == l)
+        dup = 1;
+    if (dup)
+      continue;
+    h->sack[n].left = l;
+    h->sack[n].right = sf->irs + (uint32_t)rs->v[i].end;
+    n++;
+  }
+  if (n) {
+    h->opts |= MPTCP_OPT_SACK;
+    h->n_sack = (uint8_t)n;
+  }
+}
+
+static void base_header(struct tcp_sf *sf, mptcp_tcphdr *h, uint64_t seq,
+                        uint8_t flags, uint64_t now) {
+  memset(h, 0, offsetof(mptcp_tcphdr, mss));
+  h->sport = sf->local.port;
+  h->dport = sf->remote.port;
+  h->seq = sf->iss + (uint32_t)seq;
+  h->flags = flags;
+  if (flags & MPTCP_TH_ACK) {
+    h->ack = sf->irs + (uint32_t)sf->rcv_nxt;
+    uint64_t w = advertise_window(sf);
+    if (flags & MPTCP_TH_SYN) {
+      h->window = (uint16_t)(w > 65535 ? 65535 : w);
+    } else {
+      w >>= sf->rcv_wscale;
+      h->window = (uint16_t)(w > 65535 ? 65535 : w);
+    }
+  }
+  if (sf->ts_ok && !(flags & MPTCP_TH_RST)) {
+    h->opts |= MPTCP_OPT_TIMESTAMP;
+    h->ts_val = ts_now(sf, now);
+    h->ts_ecr = (flags & MPTCP_TH_ACK) ? sf->ts_recent : 0;
+  }
+}
+
+static void syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack, uint64_t now) {
+  const mptcp_config *cfg = &sf->conn->cfg;
+  h->opts |= MPTCP_OPT_MSS;
+  h->mss = cfg->mss;
+  if (synack ? sf->sack_ok : cfg->sack)
+    h->opts |= MPTCP_OPT_SACK_PERM;
+  if (synack ? sf->ws_ok : cfg->window_scaling) {
+    h->opts |= MPTCP_OPT_WSCALE;
+    h->wscale = sf->rcv_wscale;
+  }
+  if (synack ? sf->ts_ok : cfg->timestamps) {
+    h->opts |= MPTCP_OPT_TIMESTAMP;
+    h->ts_val = ts_now(sf, now);
+    h->ts_ecr = synack ? sf->ts_recent : 0;
+  }
+}
+
+/* Encodes h and the payload for [dsn, dsn+len) into buf. */
+static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+                mptcp_tcphdr *h, uint64_t dsn, uint32_t len) {
+  const mptcp_config *cfg = &sf->conn->cfg;
+  int hl = mptcp_tcphdr_len(h);
+  while (hl == MPTCP_ERR_OPT_SPACE && (h->opts & MPTCP_OPT_SACK) && h->n_sack > 1) {
+    h->n_sack--;
+    hl = mptcp_tcphdr_len(h);
+  }
+  if (hl < 0)
+    return hl;
+  size_t total = (size_t)hl + (cfg->virtual_payload ? 0 : len);
+  if (total > cap)
+    return MPTCP_ERR_NOBUF;
+  mptcp_tcphdr_encode(buf, cap, h);
+  if (len && !cfg->virtual_payload)
+    conn_copy_out(sf->conn, dsn, buf + hl, len);
+  if (cfg->tcp_checksum && !cfg->virtual_payload) {
+    uint16_t c = sf->local.family == 6
+                     ? mptcp_tcp_checksum_ipv6(sf->local.ip, sf->remote.ip, buf, total)
+                     : mptcp_tcp_checksum_ipv4(sf->local.ip, sf->remote.ip, buf, total);
+    put_be16(buf + 16, c);
+  }
+  seg->src = sf->local;
+  seg->dst = sf->remote;
+  seg->hdr_len = (size_t)hl;
+  seg->len = total;
+  seg->payload_len = len;
+  seg->payload_virtual = cfg->virtual_payload && len;
+  sf->segs_sent++;
+  if (h->flags & MPTCP_TH_ACK) {
+    /* Any segment with ACK acknowledges everything received. */
+    sf->ack_now = 0;
+    sf->delack_segs = 0;
+    sf->timers[SF_TIMER_DELACK] = MPTCP_TIME_NEVER;
+    sf->last_ack_sent = sf->rcv_nxt;
+  }
+  return 1;
+}
+
+static int send_syn(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+                    uint64_t now) {
+  mptcp_tcphdr h;
+  int synack = sf->state == MPTCP_TCP_SYN_RCVD;
+  base_header(sf, &h, 0, MPTCP_TH_SYN | (synack ? MPTCP_TH_ACK : 0), now);
+  h.opts &= ~MPTCP_OPT_TIMESTAMP;
+  syn_options(sf, &h, synack, now);
+  sf->syn_pending = 0;
+  if (!sf->syn_sent_ns_valid) {
+    sf->syn_sent_ns = now;
+    sf->syn_sent_ns_valid = 1;
+  }
+  if (sf->snd_nxt < 1)
+    sf->snd_nxt = 1;
+  if (sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
+    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+  sf->timers[SF_TIMER_DELACK] = MPTCP_TIME_NEVER;
+  return emit(sf, seg, buf, cap, &h, 0, 0);
+}
+
+/* May a segment of `len` bytes go out under cwnd now? */
+static int cwnd_allows(const struct tcp_sf *sf, uint32_t len) {
+  uint64_t inflight = tcp_in_flight(sf);
+  if (len == 0)
+    return 1;
+  return inflight + len <= sf->cwnd || inflight == 0;
+}
+
+static int send_data(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+                     struct tx_rec *r, int retrans, uint64_t now) {
+  mptcp_tcphdr h;
+  uint8_t flags = MPTCP_TH_ACK;
+  if (r->flags & TXR_FIN)
+    flags |= MPTCP_TH_FIN;
+  if (r->len)
+    flags |= MPTCP_TH_PSH;
+  base_header(sf, &h, r->seq, flags, now);
+  add_sack_blocks(sf, &h);
+  int rv = emit(sf, seg, buf, cap, &h, r->dsn, r->len);
+  if (rv < 0)
+    return rv;
+  r->sent_ns = now;
+  sf->bytes_sent += r->len;
+  if (retrans) {
+    r->flags |= TXR_RETRANS | TXR_EVER_RETRANS;
+    sf->retrans_bytes += r->len;
+    sf->bytes_retrans += r->len;
+    sf->retrans_segs++;
+    mib_inc(sf->conn->stack, MPTCP_MIB_RETRANS_SEGS);
+  }
+  if (sf->ca_state == TCP_CA_RECOVERY)
+    sf->prr_out += r->len;
+  if (sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
+    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+  return rv;
+}
+
+static int send_control(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf,
+                        size_t cap, uint64_t seq, uint8_t flags, uint64_t now) {
+  mptcp_tcphdr h;
+  base_header(sf, &h, seq, flags, now);
+  if (!(flags & MPTCP_TH_RST))
+    add_sack_blocks(sf, &h);
+  return emit(sf, seg, buf, cap, &h, 0, 0);
+}
+
+int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+              uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  if (sf->rst_pending) {
+    sf->rst_pending = 0;
+    int rv = send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_RST | MPTCP_TH_ACK, now);
+    tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
+    return rv;
+  }
+  switch (sf->state) {
+  case MPTCP_TCP_CLOSED:
+  case MPTCP_TCP_LISTEN:
+    return 0;
+  case MPTCP_TCP_SYN_SENT:
+  case MPTCP_TCP_SYN_RCVD:
+    if (sf->syn_pending)
+      return send_syn(sf, seg, buf, cap, now);
+    return 0;
+  default:
+    break;
+  }
+
+  int can_send_data = sf->state == MPTCP_TCP_ESTABLISHED ||
+                      sf->state == MPTCP_TCP_CLOSE_WAIT ||
+                      sf->state == MPTCP_TCP_FIN_WAIT1 || sf->state == MPTCP_TCP_CLOSING ||
+                      sf->state == MPTCP_TCP_LAST_ACK;
+
+  /* 1. Retransmissions (RFC 6675 NextSeg rule 1), under cwnd. */
+  if (can_send_data) {
+    struct tx_rec *r = tcp_next_retrans(sf);
+    if (r && cwnd_allows(sf, r->len))
+      return send_data(sf, seg, buf, cap, r, 1, now);
+  }
+
+  /* 2. New data (NextSeg rule 2), under cwnd and the peer's window. */
+  if (can_send_data && !sf->fin_sent) {
+    uint64_t off = sf->snd_nxt - 1; /* stream offset of the next new byte */
+    uint64_t avail = conn_unsent(c, off);
+    uint64_t wnd_end = sf->snd_una + sf->snd_wnd;
+    uint64_t wnd_room = wnd_end > sf->snd_nxt ? wnd_end - sf->snd_nxt : 0;
+    uint32_t len = (uint32_t)(avail < sf->mss ? avail : sf->mss);
+    if (len > wnd_room)
+      len = (uint32_t)wnd_room;
+    int fin = sf->fin_queued && len == avail;
+    /* Nagle (RFC 9293 section 3.7.4): a short segment waits while data is
+     * unacknowledged, unless it completes the stream. */
+    int nagle_hold = len < sf->mss && !fin && sf->snd_nxt > sf->snd_una;
+    if (len > 0 && !nagle_hold && cwnd_allows(sf, len)) {
+      uint32_t flags = fin ? TXR_FIN : 0;
+      if (txq_push(sf, sf->snd_nxt, off, len, flags, now) < 0)
+        return 0; /* out of memory: try again later */
+      struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
+      sf->snd_nxt += len;
+      if (fin) {
+        sf->fin_sent = 1;
+        sf->fin_seq = sf->snd_nxt;
+        sf->snd_nxt += 1;
+        tcp_set_state(sf, sf->state == MPTCP_TCP_CLOSE_WAIT ? MPTCP_TCP_LAST_ACK
+                                                            : MPTCP_TCP_FIN_WAIT1, now);
+      }
+      return send_data(sf, seg, buf, cap, r, 0, now);
+    }
+    /* 3. A FIN with no data left to carry it. */
+    if (sf->fin_queued && avail == 0) {
+      if (txq_push(sf, sf->snd_nxt, off, 0, TXR_FIN, now) < 0)
+        return 0;
+      struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
+      sf->fin_sent = 1;
+      sf->fin_seq = sf->snd_nxt;
+      sf->snd_nxt += 1;
+      tcp_set_state(sf, sf->state == MPTCP_TCP_CLOSE_WAIT ? MPTCP_TCP_LAST_ACK
+                                                          : MPTCP_TCP_FIN_WAIT1, now);
+      return send_data(sf, seg, buf, cap, r, 0, now);
+    }
+    /* Zero window with data waiting and nothing in flight: the persist
+     * timer (the RTX timer) will probe. */
+    if (avail && wnd_room == 0 && sf->snd_nxt == sf->snd_una &&
+        sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
+      tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+  }
+
+  /* 4. Zero-window probe: an old sequence number makes the peer answer
+   * with its current window (as Linux's tcp_xmit_probe_skb). */
+  if (sf->probe_pending) {
+    sf->probe_pending = 0;
+    mib_inc(c->stack, MPTCP_MIB_ZERO_WINDOW_PROBE);
+    return send_control(sf, seg, buf, cap, sf->snd_una - 1, MPTCP_TH_ACK, now);
+  }
+
+  /* 5. A pure ACK. */
+  if (sf->ack_now)
+    return send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_ACK, now);
+  return 0;
+}

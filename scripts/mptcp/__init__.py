@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Python access to the MPTCP C core.
+
+``mptcp.core`` wraps libmptcp-core.so with ctypes (standard library only):
+keys, tokens and IDSNs, MP_JOIN and ADD_ADDR HMACs, DSS and TCP checksums,
+and the TCP/MPTCP header codec. The library is loaded on first use; see
+``mptcp.core`` for how it is located (``MPTCP_CORE_LIB`` first).
+"""
+
+from .core import (
+    MptcpError,
+    MptcpLibraryNotFound,
+    TcpHeader,
+    add_addr_hmac,
+    decode_tcp_header,
+    dss_csum,
+    encode_tcp_header,
+    hmac_left64,
+    join_hmac,
+    key_token_idsn,
+    library_path,
+    strerror,
+    strerror_name,
+    tcp_checksum_ipv4,
+    tcp_checksum_ipv6,
+)
+
+__all__ = [
+    "MptcpError",
+    "MptcpLibraryNotFound",
+    "TcpHeader",
+    "add_addr_hmac",
+    "decode_tcp_header",
+    "dss_csum",
+    "encode_tcp_header",
+    "hmac_left64",
+    "join_hmac",
+    "key_token_idsn",
+    "library_path",
+    "strerror",
+    "strerror_name",
+    "tcp_checksum_ipv4",
+    "tcp_checksum_ipv6",
+]

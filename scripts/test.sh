@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs every test of the module, as CI does:
+#  1. installs the Debian dependencies (scripts/install-deps.sh);
+#  2. builds in build/ and runs the whole ctest suite;
+#  3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer in
+#     build-asan/ and runs the whole suite there too.
+# Exits non-zero if any step or any test fails.
+#   MPTCP_SKIP_INSTALL=1   skip step 1 (packages already installed)
+#   MPTCP_SKIP_SANITIZE=1  skip step 3
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+if [ "${MPTCP_SKIP_INSTALL:-0}" != 1 ]; then
+  bash scripts/install-deps.sh
+fi
+
+jobs=$(nproc)
+echo "== build (release) =="
+bash scripts/build.sh "$root/build"
+echo "== tests (release) =="
+ctest --test-dir "$root/build" --output-on-failure -j"$jobs"
+
+if [ "${MPTCP_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== build (ASan + UBSan) =="
+  bash scripts/build.sh "$root/build-asan" -DMPTCP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  echo "== tests (ASan + UBSan) =="
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+  UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+    ctest --test-dir "$root/build-asan" --output-on-failure -j"$jobs"
+fi
+echo "== all tests passed =="
