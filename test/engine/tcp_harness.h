@@ -44,6 +44,8 @@ struct harness {
   /* records of everything sent (headers only) for assertions */
   mptcp_tcphdr *log;
   int *log_from;
+  uint64_t *log_at;   /* time each segment was written */
+  size_t *log_plen;   /* its payload length */
   size_t nlog, caplog;
   /* application side */
   mptcp_conn *client, *server;
@@ -75,7 +77,9 @@ static void h_closed(mptcp_conn *c, int reason, void *ud) {
   h->close_reason[i] = reason;
 }
 
-static inline void h_init(struct harness *h, const mptcp_config *cfg, uint64_t delay) {
+/* Host A runs cfg_a, host B (the listener on port 5001) cfg_b. */
+static inline void h_init2(struct harness *h, const mptcp_config *cfg_a,
+                           const mptcp_config *cfg_b, uint64_t delay) {
   memset(h, 0, sizeof(*h));
   h->rng = 42;
   h->delay = delay;
@@ -85,11 +89,15 @@ static inline void h_init(struct harness *h, const mptcp_config *cfg, uint64_t d
     h->addr[i].family = 4;
     h->addr[i].ip[0] = 10;
     h->addr[i].ip[3] = (uint8_t)(i + 1);
-    mptcp_stack_new(&h->st[i], cfg, NULL, h_rand, &cb, h);
+    mptcp_stack_new(&h->st[i], i ? cfg_b : cfg_a, NULL, h_rand, &cb, h);
   }
   mptcp_addr l = h->addr[1];
   l.port = 5001;
   mptcp_stack_listen(h->st[1], &l);
+}
+
+static inline void h_init(struct harness *h, const mptcp_config *cfg, uint64_t delay) {
+  h_init2(h, cfg, cfg, delay);
 }
 
 static inline void h_free(struct harness *h) {
@@ -98,15 +106,22 @@ static inline void h_free(struct harness *h) {
   free(h->q);
   free(h->log);
   free(h->log_from);
+  free(h->log_at);
+  free(h->log_plen);
 }
 
-static inline void h_log(struct harness *h, const uint8_t *d, size_t len, int from) {
+static inline void h_log(struct harness *h, const uint8_t *d, size_t len,
+                         size_t plen, int from) {
   if (h->nlog == h->caplog) {
     h->caplog = h->caplog ? h->caplog * 2 : 256;
     h->log = realloc(h->log, h->caplog * sizeof(*h->log));
     h->log_from = realloc(h->log_from, h->caplog * sizeof(int));
+    h->log_at = realloc(h->log_at, h->caplog * sizeof(uint64_t));
+    h->log_plen = realloc(h->log_plen, h->caplog * sizeof(size_t));
   }
   mptcp_tcphdr_decode(&h->log[h->nlog], d, len);
+  h->log_at[h->nlog] = h->now;
+  h->log_plen[h->nlog] = plen;
   h->log_from[h->nlog++] = from;
 }
 
@@ -127,7 +142,7 @@ static inline void h_flush(struct harness *h) {
       p.len = seg.len;
       p.vlen = seg.payload_virtual ? seg.payload_len : 0;
       h->sent[i]++;
-      h_log(h, p.data, p.len, i);
+      h_log(h, p.data, p.len, seg.payload_len, i);
       if (h->filter && h->filter(h, &p, i))
         continue;
       if (h->nq < H_QCAP)
@@ -171,6 +186,68 @@ static inline void h_run(struct harness *h, uint64_t until) {
   }
   if (until != UINT64_MAX && h->now < until)
     h->now = until;
+}
+
+/* Writes one segment of stack `from` (logged like h_flush, not queued).
+ * Returns 1 and the index of its log entry in *idx, or 0. */
+static inline int h_pull(struct harness *h, int from, size_t *idx) {
+  uint8_t buf[MPTCP_TCP_HDR_MAX + 2048];
+  mptcp_segment seg;
+  int rv = mptcp_stack_write(h->st[from], &seg, buf, sizeof(buf), h->now);
+  if (rv <= 0)
+    return 0;
+  h->sent[from]++;
+  h_log(h, buf, seg.len, seg.payload_len, from);
+  if (idx)
+    *idx = h->nlog - 1;
+  return 1;
+}
+
+/* Drops everything stack `from` has to send now; returns how many. */
+static inline int h_pull_all(struct harness *h, int from) {
+  int n = 0;
+  while (h_pull(h, from, NULL))
+    n++;
+  return n;
+}
+
+/* Encodes `th` (with a correct checksum) followed by `plen` bytes of
+ * `payload` and hands it to host `to` as if sent by the other host. */
+static inline void h_inject(struct harness *h, int to, mptcp_tcphdr *th,
+                            const uint8_t *payload, size_t plen) {
+  uint8_t buf[MPTCP_TCP_HDR_MAX + 2048];
+  th->csum = 0;
+  int hl = mptcp_tcphdr_encode(buf, sizeof(buf), th);
+  if (hl < 0 || (size_t)hl + plen > sizeof(buf))
+    abort();
+  if (plen)
+    memcpy(buf + hl, payload, plen);
+  mptcp_addr src = h->addr[!to], dst = h->addr[to];
+  src.port = th->sport;
+  dst.port = th->dport;
+  uint16_t c = mptcp_tcp_checksum_ipv4(src.ip, dst.ip, buf, (size_t)hl + plen);
+  buf[16] = (uint8_t)(c >> 8);
+  buf[17] = (uint8_t)c;
+  mptcp_stack_read(h->st[to], &src, &dst, buf, (size_t)hl + plen, 0, h->now);
+}
+
+/* Advances host time to `t`, running the timers of both stacks (output
+ * is left in the stacks for h_pull). */
+static inline void h_advance(struct harness *h, uint64_t t) {
+  for (;;) {
+    uint64_t e0 = mptcp_stack_get_expiry(h->st[0]);
+    uint64_t e1 = mptcp_stack_get_expiry(h->st[1]);
+    uint64_t e = e0 < e1 ? e0 : e1;
+    if (e > t)
+      break;
+    if (e > h->now)
+      h->now = e;
+    for (int i = 0; i < 2; i++)
+      if (mptcp_stack_get_expiry(h->st[i]) <= h->now)
+        mptcp_stack_handle_expiry(h->st[i], h->now);
+  }
+  if (h->now < t)
+    h->now = t;
 }
 
 static inline int h_connect(struct harness *h, const mptcp_config *cfg) {

@@ -89,9 +89,11 @@ static void fake_queue(fake *f, uint32_t id, uint32_t path, uint32_t real,
                        uint32_t virt) {
   if (f->out_len == f->out_cap) {
     /* compact, then grow */
-    memmove(f->out, f->out + f->out_head, (f->out_len - f->out_head) * sizeof(out_seg));
-    f->out_len -= f->out_head;
-    f->out_head = 0;
+    if (f->out_head) {
+      memmove(f->out, f->out + f->out_head, (f->out_len - f->out_head) * sizeof(out_seg));
+      f->out_len -= f->out_head;
+      f->out_head = 0;
+    }
     if (f->out_len == f->out_cap) {
       f->out_cap = f->out_cap ? f->out_cap * 2 : 64;
       f->out = realloc(f->out, f->out_cap * sizeof(out_seg));

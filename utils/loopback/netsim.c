@@ -13,9 +13,14 @@
  *     packet is enqueued its departure time is already known
  *     (max(now, link busy until) + serialization time). The link keeps a
  *     ring of the packets not yet fully serialized to know its queue
- *     length, and one arrival event per packet goes into the heap;
+ *     length;
+ *   - packets then propagate in the order they were sent (unless
+ *     reordered), so each link keeps them in a FIFO and only the head is
+ *     in the event heap; a reordered packet gets a heap entry of its own;
  *   - the event queue is a binary heap ordered by (time, insertion
- *     number), the insertion number making equal times deterministic;
+ *     number), the insertion number making equal times deterministic. A
+ *     packet's number is taken when it is sent, so the FIFOs change
+ *     nothing in the order of events, only the size of the heap;
  *   - a host's timer is one heap entry that is only moved earlier; when
  *     it pops too early (the deadline moved later meanwhile) it is
  *     re-pushed, which happens about once per retransmission timeout
@@ -89,7 +94,9 @@ void netsim_rng_fill(netsim_rng *r, uint8_t *dest, size_t len) {
 /* ------------------------------------------------------------------ */
 
 typedef struct pkt {
-  struct pkt *next; /* free list */
+  struct pkt *next; /* free list, or the link's arrival FIFO */
+  uint64_t t_arr;   /* arrival time (in a link's FIFO) */
+  uint64_t seq;     /* event order among equal times */
   mptcp_addr src;
   mptcp_addr dst;
   uint32_t len;     /* bytes in buf: header and real payload */
@@ -103,7 +110,7 @@ typedef struct pkt {
   uint8_t buf[];
 } pkt;
 
-enum ev_kind { EV_ARRIVE, EV_TIMER, EV_APP, EV_DOWN, EV_UP };
+enum ev_kind { EV_ARRIVE, EV_LINK, EV_TIMER, EV_APP, EV_DOWN, EV_UP };
 
 typedef struct ev {
   uint64_t t;
@@ -133,6 +140,9 @@ typedef struct lnk {
   uint32_t ring_head;
   uint32_t ring_count;
   uint32_t down; /* number of failure windows in force */
+  /* Packets propagating in arrival order; only the head is in the heap. */
+  pkt *fifo_head;
+  pkt *fifo_tail;
   int dst_host;
   netsim_rng rng;
   netsim_link_stats st;
@@ -225,7 +235,8 @@ static inline int ev_before(const ev *a, const ev *b) {
   return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static int heap_push(netsim *ns, const ev *e) {
+/* Pushes `e` with the order number it carries. */
+static int heap_push_seq(netsim *ns, const ev *e) {
   if (ns->heap_len == ns->heap_cap) {
     size_t cap = ns->heap_cap ? ns->heap_cap * 2 : 1024;
     ev *h = realloc(ns->heap, cap * sizeof(ev));
@@ -237,7 +248,6 @@ static int heap_push(netsim *ns, const ev *e) {
   ev *h = ns->heap;
   size_t i = ns->heap_len++;
   ev x = *e;
-  x.seq = ns->seq++;
   while (i > 0) {
     size_t parent = (i - 1) / 2;
     if (!ev_before(&x, &h[parent]))
@@ -247,6 +257,13 @@ static int heap_push(netsim *ns, const ev *e) {
   }
   h[i] = x;
   return 0;
+}
+
+/* Pushes `e` after every event pushed so far at the same time. */
+static int heap_push(netsim *ns, const ev *e) {
+  ev x = *e;
+  x.seq = ns->seq++;
+  return heap_push_seq(ns, &x);
 }
 
 static void heap_pop(netsim *ns, ev *out) {
@@ -592,9 +609,42 @@ static int link_transmit(netsim *ns, lnk *l, pkt *p) {
     l->st.reorders++;
     arrive += netsim_rng_below(&l->rng, l->reorder_max + 1);
   }
-  ev e = {.t = arrive, .kind = EV_ARRIVE};
+  /* Without an extra delay, arrivals on a link come in the order the
+   * packets were sent: they wait in the link's FIFO and only its head is
+   * in the heap, which keeps the heap a few entries long. The order of
+   * events is exactly what one heap entry per packet would give. */
+  p->t_arr = arrive;
+  p->seq = ns->seq++;
+  if (!l->fifo_head) {
+    p->next = NULL;
+    l->fifo_head = l->fifo_tail = p;
+    ev e = {.t = arrive, .seq = p->seq, .kind = EV_LINK};
+    e.u.p = p;
+    return heap_push_seq(ns, &e);
+  }
+  if (arrive >= l->fifo_tail->t_arr) {
+    p->next = NULL;
+    l->fifo_tail->next = p;
+    l->fifo_tail = p;
+    return 0;
+  }
+  ev e = {.t = arrive, .seq = p->seq, .kind = EV_ARRIVE};
   e.u.p = p;
-  return heap_push(ns, &e);
+  return heap_push_seq(ns, &e);
+}
+
+/* The head of a link's FIFO has arrived: the next one goes in the heap. */
+static int link_fifo_pop(netsim *ns, pkt *p) {
+  lnk *l = &ns->links[p->path * 2u + p->dir];
+  l->fifo_head = p->next;
+  if (!l->fifo_head) {
+    l->fifo_tail = NULL;
+    return 0;
+  }
+  pkt *n = l->fifo_head;
+  ev e = {.t = n->t_arr, .seq = n->seq, .kind = EV_LINK};
+  e.u.p = n;
+  return heap_push_seq(ns, &e);
 }
 
 /* A host sent `p`: steps 1 to 5 of netsim.h, then link_transmit(). */
@@ -789,6 +839,11 @@ int netsim_run(netsim *ns, uint64_t until) {
     ns->now = e.t;
     ns->st.events++;
     switch (e.kind) {
+    case EV_LINK:
+      r = link_fifo_pop(ns, e.u.p);
+      if (r >= 0)
+        r = on_arrive(ns, e.u.p);
+      break;
     case EV_ARRIVE:
       r = on_arrive(ns, e.u.p);
       break;

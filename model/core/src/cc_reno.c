@@ -29,7 +29,10 @@ void tcp_cong_avoid_ai(struct tcp_sf *sf, uint64_t w, uint64_t acked) {
 static void reno_init(struct tcp_sf *sf) { sf->cwnd_cnt = 0; }
 
 static uint64_t reno_ssthresh(struct tcp_sf *sf) {
-  uint64_t half = tcp_in_flight(sf) / 2;
+  /* RFC 5681 equation 4 (and RFC 6675 section 5 step 4.2): FlightSize,
+   * the data sent and not cumulatively acknowledged -- not the pipe,
+   * which has already shed the SACKed and lost segments. */
+  uint64_t half = sf->out_bytes / 2;
   return half > 2u * sf->mss ? half : 2u * sf->mss;
 }
 

@@ -271,8 +271,10 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
   } else if (ack == old_una && plen == 0 &&
              !(th->flags & (MPTCP_TH_SYN | MPTCP_TH_FIN)) &&
              sf->snd_una < sf->snd_nxt &&
-             (sf->snd_wnd == old_wnd || newly_sacked)) {
-    /* A duplicate ACK (RFC 5681 section 2). */
+             (sf->sack_ok ? newly_sacked != 0 : sf->snd_wnd == old_wnd)) {
+    /* A duplicate ACK: RFC 5681 section 2 without SACK; with SACK, RFC
+     * 6675 section 2: one that SACKs octets not SACKed before (an ACK
+     * repeating old SACK information is not evidence of a loss). */
     sf->dupacks++;
     mib_inc(s, MPTCP_MIB_DUP_ACK);
     if (!sf->sack_ok) {
@@ -293,8 +295,16 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
     stack_mark_output(s, c);
   }
 
-  if (sf->snd_wnd > old_wnd)
+  if (sf->snd_wnd > old_wnd) {
+    if (old_wnd == 0 && sf->snd_una == sf->snd_nxt) {
+      /* The zero window opened: the persist timer (RFC 9293 section
+       * 3.8.6.1) stops and its back-off ends, so that the data sent now
+       * gets a fresh retransmission timer (RFC 6298 section 5.1). */
+      sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
+      sf->rto_backoff = 0;
+    }
     stack_mark_output(s, c);
+  }
 
   /* Loss detection and entry into recovery (RFC 6675 section 5). */
   if (sf->txq.n && sf->ca_state != TCP_CA_LOSS) {
@@ -500,6 +510,19 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     return;
   }
 
+  /* SYN in a synchronized state (RFC 5961 section 4.2): "irrespective of
+   * the sequence number", a challenge ACK, and the segment is dropped. It
+   * is checked before the acceptability test, which would otherwise
+   * answer an out-of-window SYN with a plain, unlimited ACK. */
+  if (th->flags & MPTCP_TH_SYN) {
+    mib_inc(s, MPTCP_MIB_SYN_IN_SYNCED);
+    if (stack_challenge_ack_allowed(s, now)) {
+      sf->ack_now = 1;
+      stack_mark_output(s, c);
+    }
+    return;
+  }
+
   /* Acceptability test (RFC 9293 section 3.10.7.4, four cases). */
   int ok;
   if (seg_len == 0)
@@ -516,6 +539,11 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     sf->ack_now = 1;
     stack_mark_output(s, c);
     ok = -1;
+    /* RFC 9293 section 3.10.7.4, TIME-WAIT: the peer's FIN, already
+     * consumed, arrives again: acknowledge it and restart the 2 MSL
+     * timeout. (It is an old duplicate, so it is handled here.) */
+    if (sf->state == MPTCP_TCP_TIME_WAIT && (th->flags & MPTCP_TH_FIN))
+      tcp_arm_timer(sf, SF_TIMER_TW, now + c->cfg.time_wait_ns);
   } else if (!ok && !(seg_len == 0 && rel + 1 == sf->rcv_nxt)) {
     mib_inc(s, MPTCP_MIB_OUT_OF_WINDOW);
     sf->ack_now = 1;
@@ -528,15 +556,6 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     ok = -1;
   }
 
-  /* SYN in a synchronized state (RFC 5961 section 4): challenge ACK. */
-  if (th->flags & MPTCP_TH_SYN) {
-    mib_inc(s, MPTCP_MIB_SYN_IN_SYNCED);
-    if (stack_challenge_ack_allowed(s, now)) {
-      sf->ack_now = 1;
-      stack_mark_output(s, c);
-    }
-    return;
-  }
   if (!(th->flags & MPTCP_TH_ACK))
     return;
 
@@ -562,18 +581,26 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     stack_mark_output(s, c);
   }
 
-  /* ACK field (RFC 5961 section 5.2). */
-  uint64_t ack = sf->snd_una + (uint64_t)(int64_t)(int32_t)(th->ack - (sf->iss + (uint32_t)sf->snd_una));
-  if (ack > sf->snd_nxt) {
+  /* ACK field (RFC 5961 section 5.2): acceptable when
+   * SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT; otherwise send an ACK and
+   * drop the segment. The distance is taken signed, so an ACK below the
+   * ISN is "too old", not a wrapped huge value. */
+  int64_t ack_d = (int32_t)(th->ack - (sf->iss + (uint32_t)sf->snd_una));
+  if (ack_d > 0 && sf->snd_una + (uint64_t)ack_d > sf->snd_nxt) {
     mib_inc(s, MPTCP_MIB_ACK_TOO_NEW);
     sf->ack_now = 1;
     stack_mark_output(s, c);
     return;
   }
-  if (ack + sf->max_snd_wnd < sf->snd_una) {
+  if (ack_d < 0 && ((uint64_t)-ack_d > sf->max_snd_wnd || (uint64_t)-ack_d > sf->snd_una)) {
     mib_inc(s, MPTCP_MIB_ACK_TOO_OLD);
+    if (stack_challenge_ack_allowed(s, now)) {
+      sf->ack_now = 1;
+      stack_mark_output(s, c);
+    }
     return;
   }
+  uint64_t ack = sf->snd_una + (uint64_t)ack_d;
   tcp_ack(sf, th, ack, rel, plen, now);
   if (sf->state == MPTCP_TCP_CLOSED || ok < 0)
     return;

@@ -306,7 +306,9 @@ typedef struct mptcp_opt_mp_join {
 
 /** Data Sequence Signal (subtype 2). */
 typedef struct mptcp_opt_dss {
-  /** MPTCP_DSS_* flags as on the wire. */
+  /** MPTCP_DSS_* flags (the low five bits of the flags byte; the
+   *  reserved bits are ignored on decode, as RFC 8684 asks, and must be 0
+   *  to encode). */
   uint8_t flags;
   /** Data ACK (if MPTCP_DSS_ACK); only the low 32 bits are sent unless
    *  MPTCP_DSS_ACK8. */
@@ -439,7 +441,9 @@ typedef struct mptcp_tcphdr {
  * wrong for their kind are errors. Decoding stops at an EOL option.
  *
  * Returns the header length in bytes (20..60: the payload starts there),
- * or one of:
+ * or one of the errors below. When only the options are malformed, the
+ * fixed fields (ports, sequence numbers, flags, window) have already been
+ * filled in and are valid.
  *   MPTCP_ERR_INVALID_ARGUMENT  h or buf is NULL;
  *   MPTCP_ERR_HDR_TRUNCATED     len < 20;
  *   MPTCP_ERR_HDR_DOFF          data offset < 5 or header longer than len;
@@ -453,7 +457,8 @@ int mptcp_tcphdr_decode(mptcp_tcphdr *h, const uint8_t *buf, size_t len);
  * of each option found. The fixed header fields of `h` are not touched.
  *
  * Returns MPTCP_OK, or one of:
- *   MPTCP_ERR_INVALID_ARGUMENT, MPTCP_ERR_OPT_TRUNCATED, MPTCP_ERR_OPT_LEN,
+ *   MPTCP_ERR_INVALID_ARGUMENT (h NULL, opt NULL with len > 0, len > 40),
+ *   MPTCP_ERR_OPT_TRUNCATED, MPTCP_ERR_OPT_LEN,
  *   MPTCP_ERR_OPT_DUPLICATE, MPTCP_ERR_MSS_LEN, MPTCP_ERR_WSCALE_LEN,
  *   MPTCP_ERR_SACKPERM_LEN, MPTCP_ERR_SACK_LEN, MPTCP_ERR_TS_LEN,
  *   MPTCP_ERR_MPTCP_LEN, MPTCP_ERR_MP_CAPABLE_LEN, MPTCP_ERR_MP_JOIN_LEN,
@@ -483,7 +488,8 @@ int mptcp_tcphdr_len(const mptcp_tcphdr *h);
  *
  * Fields that select an option's form must be consistent: mpc.len one of
  * MPTCP_MPC_LEN_*, join.len one of MPTCP_JOIN_LEN_*, add_addr.family 4 or 6,
- * rm_addr.n in 1..37, n_sack in 1..4, DSS flags without F unless M is set.
+ * rm_addr.n in 1..37, n_sack in 1..4, DSS flags within 0x1f and without F
+ * unless M is set, MP_TCPRST flags within 0x0f.
  *
  * Returns the header length written (20..60, a multiple of 4), or one of:
  *   MPTCP_ERR_INVALID_ARGUMENT  NULL argument or an inconsistent option;
@@ -986,8 +992,9 @@ const char *mptcp_counter_name(int id);
 int mptcp_hex_decode(uint8_t *out, size_t out_len, const char *text);
 
 /**
- * Parses hexadecimal text of any even length (optional "0x", spaces and
- * colons between bytes allowed) into `out` (capacity `cap`).
+ * Parses hexadecimal text of any even length (optional "0x"; spaces, tabs,
+ * newlines and colons anywhere between bytes are skipped) into `out`
+ * (capacity `cap`).
  * Returns the number of bytes, or MPTCP_ERR_PARSE / MPTCP_ERR_NOBUF.
  */
 int mptcp_hex_decode_any(uint8_t *out, size_t cap, const char *text);

@@ -1,0 +1,311 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Tests of mptcp-loopback: whole TCP connections over the loopback network.
+
+Each test class is one ctest (loop.<name>). Environment:
+  MPTCP_LOOPBACK             the tool
+  MPTCP_LOOP_TRANSFER_RUNS   seeded runs of Test_transfer (default 200)
+  MPTCP_LOOP_JOBS            processes run side by side (default 2)
+"""
+import concurrent.futures
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import tempfile
+import unittest
+
+TOOL = os.environ.get("MPTCP_LOOPBACK", "mptcp-loopback")
+RUNS = int(os.environ.get("MPTCP_LOOP_TRANSFER_RUNS", "200"))
+JOBS = max(1, int(os.environ.get("MPTCP_LOOP_JOBS", "2")))
+
+# Fields that depend on the machine, not on the arguments.
+WALL_FIELDS = ("wall_s", "segments_per_wall_s")
+
+# The 10 Mbit/s, 20 ms RTT path of the issue's acceptance criteria, with a
+# queue of one bandwidth-delay product of 1500-byte packets:
+# 10e6 bit/s * 0.020 s / (8 * 1500) = 16.7, rounded up to 17 packets.
+RATE = 10_000_000
+ONE_WAY = 0.010
+BDP_PKTS = math.ceil(RATE * 2 * ONE_WAY / (8 * 1500))
+
+
+def run_tool(*args, timeout=600):
+    p = subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=timeout)
+    out = None
+    lines = p.stdout.splitlines()
+    if lines:
+        try:
+            out = json.loads(lines[-1])
+        except ValueError:
+            out = None
+    return p.returncode, out, p.stdout, p.stderr
+
+
+def strip_wall(text):
+    for f in WALL_FIELDS:
+        text = re.sub(r'"%s":[0-9.eE+-]+,?' % f, "", text)
+    return text
+
+
+class Test_transfer(unittest.TestCase):
+    """Byte-exact 8 MiB transfers in both directions at once over one path
+    with random loss (0-5%), reordering and duplication, each run with its
+    own seed: every run must verify and close normally."""
+
+    def test_seeded_runs(self):
+        rnd = random.Random(20240601)
+        cases = []
+        for i in range(RUNS):
+            loss = rnd.uniform(0.0, 0.05)
+            reorder = rnd.uniform(0.0, 0.05)
+            dup = rnd.uniform(0.0, 0.02)
+            rate = rnd.choice(("10Mbps", "50Mbps", "100Mbps"))
+            delay = rnd.choice(("1ms", "5ms", "10ms", "25ms"))
+            args = ["--bytes", "8MiB", "--direction", "both", "--seed", str(1000 + i),
+                    "--loss", "%.5f" % loss, "--reorder", "%.5f" % reorder,
+                    "--duplicate", "%.5f" % dup, "--rate", rate, "--delay", delay]
+            cases.append(args)
+
+        def one(args):
+            rc, out, _, err = run_tool(*args)
+            return args, rc, out, err
+
+        failures = []
+        totals = {"retransmissions": 0, "rto_count": 0, "fast_recoveries": 0}
+        slowest = (0.0, None)
+        max_srtt = (0.0, None)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+            for args, rc, out, err in pool.map(one, cases):
+                ok = (rc == 0 and out is not None and out["verified"] is True
+                      and out["close_reason"] == "normal"
+                      and out["delivered_bytes"] == 2 * 8 * 1024 * 1024)
+                if not ok:
+                    failures.append("%s -> rc %d, %s %s" % (
+                        " ".join(args), rc,
+                        {k: out.get(k) for k in ("verified", "close_reason", "delivered_bytes",
+                                                 "duration_s", "error")} if out else None,
+                        err.strip()[:200]))
+                elif out:
+                    for k in totals:
+                        totals[k] += out[k]
+                    seed = args[args.index("--seed") + 1]
+                    slowest = max(slowest, (out["duration_s"], seed))
+                    srtt = max(max(f["a_srtt_ms"], f["b_srtt_ms"]) for f in out["flows"])
+                    max_srtt = max(max_srtt, (srtt, seed))
+        print("%d runs, %d failed; totals %s; slowest %.1f s (seed %s); largest final "
+              "SRTT %.1f ms (seed %s)" % (len(cases), len(failures), totals, slowest[0],
+                                          slowest[1], max_srtt[0], max_srtt[1]))
+        self.assertEqual(failures, [], "\n".join(failures[:20]))
+
+
+class Test_utilisation(unittest.TestCase):
+    """Reno and CUBIC on one 10 Mbit/s, 20 ms RTT path with a BDP-sized
+    queue (17 packets, see BDP_PKTS) keep it busy: goodput over 60 virtual
+    seconds of bulk transfer is at least 90% of the link rate. Goodput is
+    payload only, so this asks for about 93% of the wire capacity."""
+
+    def check(self, cc):
+        rc, out, _, err = run_tool("--cc", cc, "--rate", str(RATE), "--delay", "10ms",
+                                   "--queue", str(BDP_PKTS), "--time", "60", "--virtual",
+                                   "--seed", "1")
+        self.assertEqual(rc, 0, err)
+        link = out["links"][0]
+        wire = link["delivered"]  # packets; the wire utilisation for the record
+        print("%s: goodput %.3f Mbit/s (%.1f%% of the rate), %d retransmissions, "
+              "%d RTOs, %d fast recoveries, %d packets, %d queue drops" % (
+                  cc, out["goodput_bps"] / 1e6, 100 * out["goodput_bps"] / RATE,
+                  out["retransmissions"], out["rto_count"], out["fast_recoveries"],
+                  wire, link["queue_drops"]))
+        self.assertEqual(out["cc"], cc)
+        self.assertEqual(link["queue"], BDP_PKTS)
+        self.assertGreaterEqual(out["goodput_bps"], 0.9 * RATE)
+        # the queue really was the bottleneck
+        self.assertGreater(link["queue_drops"], 0)
+
+    def test_reno(self):
+        self.check("reno")
+
+    def test_cubic(self):
+        self.check("cubic")
+
+
+class Test_fairness(unittest.TestCase):
+    """Two Reno connections through one 10 Mbit/s, 20 ms bottleneck with a
+    BDP-sized queue, started together, share it over 60 virtual seconds
+    with a Jain index of at least 0.95."""
+
+    def test_two_reno(self):
+        rc, out, _, err = run_tool("--cc", "reno", "--connections", "2", "--rate", str(RATE),
+                                   "--delay", "10ms", "--queue", str(BDP_PKTS), "--time", "60",
+                                   "--virtual", "--seed", "1")
+        self.assertEqual(rc, 0, err)
+        flows = out["flows"]
+        self.assertEqual(len(flows), 2)
+        x = [f["goodput_bps"] for f in flows]
+        jain = sum(x) ** 2 / (len(x) * sum(v * v for v in x))
+        print("goodputs %s Mbit/s, Jain %.4f (tool: %.4f), total %.1f%% of the rate" % (
+            [round(v / 1e6, 3) for v in x], jain, out["jain"], 100 * sum(x) / RATE))
+        self.assertAlmostEqual(jain, out["jain"], places=5)
+        self.assertGreaterEqual(jain, 0.95)
+        self.assertGreaterEqual(sum(x), 0.85 * RATE)
+
+
+class Test_badargs(unittest.TestCase):
+    """Every bad argument: exit status 2, a message on stderr naming the
+    tool, nothing on stdout, never a crash."""
+
+    BAD = [
+        ["--frobnicate"],
+        ["extra"],
+        ["--paths", "0"],
+        ["--paths", "abc"],
+        ["--paths", "-1"],
+        ["--paths", "257"],
+        ["--rate", "-5Mbps"],
+        ["--rate", "0"],
+        ["--rate", "fast"],
+        ["--rate", "10Mbpsx"],
+        ["--rate", "nan"],
+        ["--rate", "inf"],
+        ["--rate", "1,2", "--paths", "3"],
+        ["--rate", "1Mbps,,2Mbps", "--paths", "3"],
+        ["--delay", "soon"],
+        ["--delay", "-1ms"],
+        ["--queue", "-1"],
+        ["--queue", "1.5"],
+        ["--loss", "1.5"],
+        ["--loss", "150%"],
+        ["--loss", "-0.1"],
+        ["--loss", "x%"],
+        ["--loss", ""],
+        ["--reorder", "2"],
+        ["--duplicate", "abc"],
+        ["--corrupt", "101%"],
+        ["--bytes", "8XB"],
+        ["--bytes", "-1"],
+        ["--bytes", "1.5"],
+        ["--seed", "-1"],
+        ["--seed", "12abc"],
+        ["--cc", "vegas"],
+        ["--mode", "mptcp"],
+        ["--mode=mptcp-redundant"],
+        ["--mode", "udp"],
+        ["--direction", "up"],
+        ["--connections", "0"],
+        ["--connections", "100000"],
+        ["--mss", "10"],
+        ["--mss", "0"],
+        ["--sndbuf", "0"],
+        ["--rcvbuf", "10GiB"],
+        ["--min-rto", "0"],
+        ["--min-rto", "1000s"],
+        ["--delack", "later"],
+        ["--delack-count", "0"],
+        ["--time", "0"],
+        ["--time", "5", "--bytes", "1MiB"],
+        ["--duration-limit", "0"],
+        ["--fail", "bad"],
+        ["--fail", "0:2s-1s"],
+        ["--fail", "3:1s-2s"],
+        ["--rate"],
+        ["--virtual=1"],
+        ["--pcap", "/nonexistent-dir/x.pcap"],
+        ["--trace", "/nonexistent-dir/x.csv"],
+    ]
+
+    def test_bad_arguments(self):
+        for args in self.BAD:
+            with self.subTest(args=args):
+                p = subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=30)
+                self.assertEqual(p.returncode, 2, "%s: rc %d, stderr %r" % (args, p.returncode,
+                                                                           p.stderr))
+                self.assertIn("mptcp-loopback:", p.stderr)
+                self.assertGreater(len(p.stderr.strip()), len("mptcp-loopback:") + 5)
+                self.assertEqual(p.stdout, "")
+
+    def test_messages_are_specific(self):
+        p = subprocess.run([TOOL, "--cc", "vegas"], capture_output=True, text=True)
+        self.assertIn("vegas", p.stderr)
+        self.assertIn("congestion control", p.stderr)
+        p = subprocess.run([TOOL, "--mode", "mptcp"], capture_output=True, text=True)
+        self.assertIn("not yet supported", p.stderr)
+        p = subprocess.run([TOOL, "--loss", "1.5"], capture_output=True, text=True)
+        self.assertIn("--loss", p.stderr)
+
+    def test_good_arguments_parse(self):
+        rc, out, _, err = run_tool("--paths", "2", "--rate", "10Mbps,1.5Gbps", "--delay",
+                                   "500us,0.002", "--loss", "0%,1%", "--bytes", "64KiB",
+                                   "--queue", "20,30", "--mss", "1000", "--min-rto", "1s",
+                                   "--delack", "200ms", "--sndbuf", "1MiB", "--rcvbuf", "1MB",
+                                   "--no-sack", "--no-timestamps", "--cc=reno")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out["links"][2]["rate_bps"], 1_500_000_000)
+        self.assertAlmostEqual(out["links"][0]["delay_s"], 0.0005)
+        self.assertEqual(out["links"][2]["queue"], 30)
+        self.assertEqual(out["delivered_bytes"], 65536)
+        # the default queue: one BDP of 1500-byte packets, at least 10
+        rc, out, _, err = run_tool("--rate", "100Mbps", "--delay", "10ms", "--bytes", "1000")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out["links"][0]["queue"], 167)
+        rc, out, _, err = run_tool("--rate", "1Mbps", "--delay", "1ms", "--bytes", "1000")
+        self.assertEqual(out["links"][0]["queue"], 10)
+
+    def test_help(self):
+        p = subprocess.run([TOOL, "--help"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("--direction", p.stdout)
+
+
+class Test_determinism(unittest.TestCase):
+    """The same seed gives the same output (apart from wall-clock fields),
+    the same packet capture and the same trace; another seed differs."""
+
+    ARGS = ["--bytes", "2MiB", "--direction", "both", "--loss", "2%", "--reorder", "2%",
+            "--duplicate", "1%", "--corrupt", "0.5%", "--rate", "20Mbps", "--delay", "5ms"]
+
+    def run_once(self, seed, tmp, tag):
+        pcap = os.path.join(tmp, "%s.pcap" % tag)
+        trace = os.path.join(tmp, "%s.csv" % tag)
+        rc, out, stdout, err = run_tool(*self.ARGS, "--seed", str(seed), "--pcap", pcap,
+                                        "--trace", trace)
+        self.assertEqual(rc, 0, err)
+        with open(pcap, "rb") as f:
+            cap = f.read()
+        with open(trace) as f:
+            tr = f.read()
+        return out, stdout, cap, tr
+
+    def test_same_seed_same_output(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            o1, s1, c1, t1 = self.run_once(7, tmp, "a")
+            o2, s2, c2, t2 = self.run_once(7, tmp, "b")
+            o3, s3, c3, t3 = self.run_once(8, tmp, "c")
+        for f in WALL_FIELDS:
+            self.assertIn(f, o1)
+        self.assertEqual(strip_wall(s1), strip_wall(s2))
+        self.assertEqual(c1, c2)
+        self.assertEqual(t1, t2)
+        self.assertNotEqual(strip_wall(s1), strip_wall(s3))
+        self.assertNotEqual(c1, c3)
+        # the run was not trivial
+        self.assertTrue(o1["verified"])
+        link = o1["links"][0]
+        self.assertGreater(link["random_losses"], 0)
+        self.assertGreater(link["duplicates"], 0)
+        self.assertGreater(link["corruptions"], 0)
+        self.assertGreater(o1["counters"]["b.TcpInCsumErrors"] +
+                           o1["counters"]["a.TcpInCsumErrors"], 0)
+        self.assertTrue(t1.startswith("t_s,conn,cwnd,ssthresh,srtt_ms,bytes_in_flight\n"))
+        self.assertGreater(len(c1), 2 * 1024 * 1024)
+
+    def test_virtual_same_seed(self):
+        args = ["--time", "5", "--virtual", "--loss", "1%", "--reorder", "1%", "--seed", "3"]
+        _, _, s1, _ = run_tool(*args)
+        _, _, s2, _ = run_tool(*args)
+        self.assertEqual(strip_wall(s1), strip_wall(s2))
+
+
+if __name__ == "__main__":
+    unittest.main()

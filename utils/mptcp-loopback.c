@@ -1,0 +1,1235 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mptcp-loopback: bulk transfers between two simulated hosts over the
+ * deterministic loopback network (utils/loopback/netsim.h), in virtual
+ * time, with the real protocol engine at both ends.
+ *
+ * Host B listens on 10.1.0.1 port 5001 (5001 + k for the k-th of
+ * --connections); host A connects from 10.0.0.1 (an ephemeral port) at
+ * time 0. The sending side queues --bytes, then shuts down (FIN); a side
+ * that only receives shuts down once it has read the peer's FIN. With
+ * --direction=both each side sends --bytes and shuts down when all of
+ * them are queued. With --time=SECONDS the senders never stop and the run
+ * ends at that virtual time instead (a bulk transfer of fixed duration).
+ *
+ * Payload: by default real bytes from a counter-based generator keyed by
+ * the seed, the connection and the direction, so the receiver regenerates
+ * the expected bytes for any offset and compares them as they are read
+ * (nothing is stored twice). --virtual sends byte counts only; there is
+ * then nothing to checksum, so TCP checksums are off and the network drops
+ * the packets it corrupts instead of delivering them.
+ *
+ * Output: the last line of stdout is one JSON object (keys in a fixed
+ * order); apart from "wall_s" and "segments_per_wall_s" it is a function of
+ * the arguments alone. "duration_s" is the virtual time at which the last
+ * byte was read (--time: that time); "goodput_bps" is every byte read, all
+ * connections and directions together, * 8 / duration_s.
+ *
+ * Exit status: 0 when the transfer is verified, 1 when it is not, 2 for
+ * bad arguments. Verified means: every byte read matched; and, without
+ * --time, every connection delivered all its bytes, its FIN was read, and
+ * every connection closed normally before --duration-limit; with --time,
+ * every receiving side read at least one byte.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "mptcp/mptcp.h"
+#include "netsim.h"
+#include "pcap.h"
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+
+#define MAX_CONNECTIONS 1000
+#define LISTEN_PORT 5001
+#define CHUNK (64 * 1024)
+#define UNLIMITED UINT64_MAX
+
+static const char *prog = "mptcp-loopback";
+
+static void usage(FILE *f) {
+  fprintf(
+      f,
+      "usage: %s [OPTIONS]\n"
+      "Transfers data between two simulated hosts over a deterministic network\n"
+      "and prints one JSON object (the last line of stdout).\n"
+      "\n"
+      "Network (a comma list gives one value per path):\n"
+      "  --paths N            number of paths (default 1; TCP uses path 0)\n"
+      "  --rate R             link rate: 10Mbps, 1.5Gbps, 800kbps, or bit/s (default 10Mbps)\n"
+      "  --delay T            one-way propagation delay: 10ms, 500us, 1.5s, 20ns;\n"
+      "                       a plain number is seconds (default 10ms)\n"
+      "  --queue N            drop-tail queue in packets (default: one bandwidth-delay\n"
+      "                       product of 1500-byte packets, rate * 2 * delay / 12000,\n"
+      "                       rounded up, at least 10)\n"
+      "  --loss P             random loss probability: 0..1 or 0%%..100%% (default 0)\n"
+      "  --reorder P          probability of an extra delay of up to 2 x delay\n"
+      "  --duplicate P        duplication probability\n"
+      "  --corrupt P          probability of one flipped bit\n"
+      "  --fail P:T1-T2       path P is down in both directions during [T1, T2)\n"
+      "                       (repeatable; e.g. --fail 0:2s-2.5s)\n"
+      "  --seed N             seed of every random choice (default 1)\n"
+      "\n"
+      "Transfer:\n"
+      "  --mode M             tcp (MPTCP modes are not supported yet)\n"
+      "  --bytes B            bytes per direction: 8MiB, 1.5MB, 1000000 (default 8MiB)\n"
+      "  --time T             instead of --bytes: send without end for T virtual seconds\n"
+      "  --direction D        a2b, b2a or both (default a2b)\n"
+      "  --connections K      K parallel connections on path 0 (default 1)\n"
+      "  --virtual            virtual payload: only byte counts travel\n"
+      "  --duration-limit T   give up at this virtual time (default 3600s)\n"
+      "\n"
+      "TCP (default: the core's defaults):\n"
+      "  --cc NAME            congestion control: reno, cubic (default cubic)\n"
+      "  --mss N  --sndbuf B  --rcvbuf B  --init-cwnd N\n"
+      "  --min-rto T          minimum retransmission timeout (default 200ms)\n"
+      "  --delack T           delayed-ACK timeout (default 40ms)\n"
+      "  --delack-count N     acknowledge every Nth full segment (default 2)\n"
+      "  --no-sack  --no-timestamps  --no-window-scaling  --no-checksum\n"
+      "\n"
+      "Output:\n"
+      "  --pcap FILE          every packet at its send time (raw IPv4)\n"
+      "  --trace FILE         CSV t_s,conn,cwnd,ssthresh,srtt_ms,bytes_in_flight for\n"
+      "                       every open connection end (a0 = A's end of connection\n"
+      "                       0, b0 = B's) every --trace-interval (default 10ms)\n"
+      "  --help\n"
+      "Exit status: 0 verified, 1 transfer failed, 2 bad arguments.\n",
+      prog);
+}
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "%s: ", prog);
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, " (try --help)\n");
+  va_end(ap);
+  return EXIT_USAGE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing values                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A finite, non-negative decimal number followed by a unit from `units`
+ * (matched exactly, case-sensitive first, then case-insensitive); the
+ * empty unit is allowed if `units` contains "". Returns the value times
+ * the unit's factor, or -1 for a malformed text. */
+typedef struct unit {
+  const char *name;
+  double factor;
+} unit;
+
+static double parse_with_unit(const char *s, const unit *units, size_t n) {
+  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    return -1;
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || !isfinite(v) || v < 0)
+    return -1;
+  /* strtod accepts "inf", "nan" and hex floats; only digits and a point */
+  for (const char *p = s; p < end; p++)
+    if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' ||
+          *p == '-' || *p == '+'))
+      return -1;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(end, units[i].name) == 0)
+      return v * units[i].factor;
+  for (size_t i = 0; i < n; i++)
+    if (strcasecmp(end, units[i].name) == 0)
+      return v * units[i].factor;
+  return -1;
+}
+
+#define NUNITS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const unit rate_units[] = {
+    {"", 1},         {"bps", 1},     {"bit/s", 1},  {"k", 1e3},   {"kbps", 1e3},
+    {"kbit/s", 1e3}, {"M", 1e6},     {"Mbps", 1e6}, {"Mbit/s", 1e6}, {"G", 1e9},
+    {"Gbps", 1e9},   {"Gbit/s", 1e9}};
+
+static const unit time_units[] = {{"", 1e9},   {"s", 1e9},  {"ms", 1e6},
+                                  {"us", 1e3}, {"ns", 1}, {"min", 60e9}};
+
+static const unit size_units[] = {
+    {"", 1},      {"B", 1},          {"k", 1e3},          {"kB", 1e3},
+    {"KiB", 1024}, {"M", 1e6},       {"MB", 1e6},         {"MiB", 1048576.0},
+    {"G", 1e9},   {"GB", 1e9},       {"GiB", 1073741824.0}};
+
+static int parse_rate(const char *s, uint64_t *out) {
+  double v = parse_with_unit(s, rate_units, NUNITS(rate_units));
+  if (v < 1 || v > 1e13)
+    return -1;
+  *out = (uint64_t)llround(v);
+  return 0;
+}
+
+static int parse_time(const char *s, uint64_t *out) {
+  double v = parse_with_unit(s, time_units, NUNITS(time_units));
+  if (v < 0 || v > 1e16)
+    return -1;
+  *out = (uint64_t)llround(v);
+  return 0;
+}
+
+static int parse_size(const char *s, uint64_t max, uint64_t *out) {
+  double v = parse_with_unit(s, size_units, NUNITS(size_units));
+  if (v < 0 || v > (double)max || v != floor(v))
+    return -1;
+  *out = (uint64_t)v;
+  return 0;
+}
+
+static int parse_prob(const char *s, double *out) {
+  size_t n = strlen(s);
+  if (n && s[n - 1] == '%') {
+    char tmp[64];
+    if (n >= sizeof(tmp))
+      return -1;
+    memcpy(tmp, s, n - 1);
+    tmp[n - 1] = 0;
+    unit u[] = {{"", 1}};
+    double v = parse_with_unit(tmp, u, 1);
+    if (v < 0 || v > 100)
+      return -1;
+    *out = v / 100;
+    return 0;
+  }
+  unit u[] = {{"", 1}};
+  double v = parse_with_unit(s, u, 1);
+  if (v < 0 || v > 1)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* A decimal integer in [min, max]. */
+static int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out) {
+  if (!s || !*s)
+    return -1;
+  for (const char *p = s; *p; p++)
+    if (*p < '0' || *p > '9')
+      return -1;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end || v < min || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+/* ------------------------------------------------------------------ */
+
+enum { DIR_A2B = 1, DIR_B2A = 2, DIR_BOTH = 3 };
+
+typedef struct failure {
+  uint32_t path;
+  uint64_t t1, t2;
+} failure;
+
+typedef struct options {
+  uint32_t paths;
+  const char *rate, *delay, *queue, *loss, *reorder, *duplicate, *corrupt;
+  uint64_t seed;
+  uint64_t bytes;
+  int bytes_set;
+  uint64_t time_ns; /* 0: --bytes mode */
+  int direction;
+  uint32_t connections;
+  int virt;
+  uint64_t limit_ns;
+  const char *pcap, *trace;
+  uint64_t trace_ns;
+  mptcp_config cfg;
+  char cc[32];
+  failure *fails;
+  size_t n_fails;
+} options;
+
+/* Per-path link values after parsing the lists. */
+typedef struct path_cfg {
+  netsim_link_config link;
+} path_cfg;
+
+/* Splits a comma list into `paths` values (one value: for every path). */
+typedef int (*item_parser)(const char *s, void *out, size_t i);
+
+static int parse_list(const char *flag, const char *text, uint32_t paths,
+                      item_parser fn, void *out) {
+  char buf[4096];
+  if (strlen(text) >= sizeof(buf))
+    return bad("%s: list too long", flag), -1;
+  strcpy(buf, text);
+  uint32_t n = 1;
+  for (const char *p = buf; *p; p++)
+    n += *p == ',';
+  if (n != 1 && n != paths)
+    return bad("%s: %" PRIu32 " values for %" PRIu32 " paths (give one, or one per path)",
+               flag, n, paths),
+           -1;
+  /* strtok_r skips empty items: catch "1,,2" and trailing commas */
+  if (strstr(text, ",,") || text[0] == ',' || text[strlen(text) - 1] == ',')
+    return bad("%s: empty item in '%s'", flag, text), -1;
+  char *save = NULL;
+  char *tok = strtok_r(buf, ",", &save);
+  uint32_t i = 0;
+  while (tok) {
+    if (fn(tok, out, i) < 0)
+      return -1;
+    tok = strtok_r(NULL, ",", &save);
+    i++;
+  }
+  if (n == 1)
+    for (uint32_t k = 1; k < paths; k++)
+      if (fn(buf, out, k) < 0)
+        return -1;
+  return 0;
+}
+
+static path_cfg *g_paths; /* target of the item parsers below */
+
+static int item_rate(const char *s, void *out, size_t i) {
+  (void)out;
+  if (parse_rate(s, &g_paths[i].link.rate_bps) < 0)
+    return bad("--rate: '%s' is not a positive rate (e.g. 10Mbps, 1Gbps, 500000)", s), -1;
+  return 0;
+}
+static int item_delay(const char *s, void *out, size_t i) {
+  (void)out;
+  if (parse_time(s, &g_paths[i].link.delay_ns) < 0)
+    return bad("--delay: '%s' is not a time (e.g. 10ms, 500us, 0.02)", s), -1;
+  return 0;
+}
+static int item_queue(const char *s, void *out, size_t i) {
+  (void)out;
+  uint64_t v;
+  if (parse_uint(s, 0, 10000000, &v) < 0)
+    return bad("--queue: '%s' is not a packet count (0..10000000)", s), -1;
+  g_paths[i].link.queue_pkts = (uint32_t)v;
+  return 0;
+}
+#define ITEM_PROB(name, field)                                                  \
+  static int item_##name(const char *s, void *out, size_t i) {                  \
+    (void)out;                                                                  \
+    if (parse_prob(s, &g_paths[i].link.field) < 0)                              \
+      return bad("--" #name ": '%s' is not a probability (0..1, or 0%%..100%%)", \
+                 s),                                                            \
+             -1;                                                                \
+    return 0;                                                                   \
+  }
+ITEM_PROB(loss, loss)
+ITEM_PROB(reorder, reorder)
+ITEM_PROB(duplicate, duplicate)
+ITEM_PROB(corrupt, corrupt)
+
+/* --fail P:T1-T2 */
+static int parse_fail(const char *s, failure *f) {
+  char buf[128];
+  if (strlen(s) >= sizeof(buf))
+    return -1;
+  strcpy(buf, s);
+  char *colon = strchr(buf, ':');
+  if (!colon)
+    return -1;
+  *colon = 0;
+  char *dash = strchr(colon + 1, '-');
+  if (!dash)
+    return -1;
+  *dash = 0;
+  uint64_t p;
+  if (parse_uint(buf, 0, NETSIM_MAX_PATHS - 1, &p) < 0 ||
+      parse_time(colon + 1, &f->t1) < 0 || parse_time(dash + 1, &f->t2) < 0 ||
+      f->t2 <= f->t1)
+    return -1;
+  f->path = (uint32_t)p;
+  return 0;
+}
+
+/* Flags taking a value. */
+static const char *const value_flags[] = {
+    "--paths",     "--rate",      "--delay",      "--queue",   "--loss",
+    "--reorder",   "--duplicate", "--corrupt",    "--fail",    "--seed",
+    "--mode",      "--bytes",     "--time",       "--direction",
+    "--connections", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
+    "--rcvbuf",    "--init-cwnd", "--min-rto",    "--delack",  "--delack-count",
+    "--pcap",      "--trace",     "--trace-interval"};
+static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
+                                         "--no-window-scaling", "--no-checksum",
+                                         "--help"};
+
+static int is_in(const char *name, const char *const *list, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(name, list[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static int parse_args(int argc, char **argv, options *o) {
+  memset(o, 0, sizeof(*o));
+  o->paths = 1;
+  o->seed = 1;
+  o->bytes = 8 * 1024 * 1024;
+  o->direction = DIR_A2B;
+  o->connections = 1;
+  o->limit_ns = 3600 * MPTCP_S;
+  o->trace_ns = 10 * MPTCP_MS;
+  mptcp_config_default(&o->cfg);
+  const char *mode = "tcp";
+  const char *cc = NULL;
+
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    char name[64];
+    const char *val = NULL;
+    if (strncmp(arg, "--", 2) != 0)
+      return bad("unexpected argument '%s'", arg);
+    const char *eq = strchr(arg, '=');
+    size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+    if (nlen >= sizeof(name))
+      return bad("unknown option '%s'", arg);
+    memcpy(name, arg, nlen);
+    name[nlen] = 0;
+    if (is_in(name, bool_flags, NUNITS(bool_flags))) {
+      if (eq)
+        return bad("%s takes no value", name);
+    } else if (is_in(name, value_flags, NUNITS(value_flags))) {
+      if (eq) {
+        val = eq + 1;
+      } else {
+        if (i + 1 >= argc)
+          return bad("%s needs a value", name);
+        val = argv[++i];
+      }
+      if (!*val)
+        return bad("%s: empty value", name);
+    } else {
+      return bad("unknown option '%s'", name);
+    }
+
+    uint64_t v;
+    if (!strcmp(name, "--help")) {
+      usage(stdout);
+      exit(0);
+    } else if (!strcmp(name, "--virtual")) {
+      o->virt = 1;
+    } else if (!strcmp(name, "--no-sack")) {
+      o->cfg.sack = 0;
+    } else if (!strcmp(name, "--no-timestamps")) {
+      o->cfg.timestamps = 0;
+    } else if (!strcmp(name, "--no-window-scaling")) {
+      o->cfg.window_scaling = 0;
+    } else if (!strcmp(name, "--no-checksum")) {
+      o->cfg.tcp_checksum = 0;
+    } else if (!strcmp(name, "--paths")) {
+      if (parse_uint(val, 1, NETSIM_MAX_PATHS, &v) < 0)
+        return bad("--paths: '%s' is not a path count (1..%d)", val, NETSIM_MAX_PATHS);
+      o->paths = (uint32_t)v;
+    } else if (!strcmp(name, "--rate")) {
+      o->rate = val;
+    } else if (!strcmp(name, "--delay")) {
+      o->delay = val;
+    } else if (!strcmp(name, "--queue")) {
+      o->queue = val;
+    } else if (!strcmp(name, "--loss")) {
+      o->loss = val;
+    } else if (!strcmp(name, "--reorder")) {
+      o->reorder = val;
+    } else if (!strcmp(name, "--duplicate")) {
+      o->duplicate = val;
+    } else if (!strcmp(name, "--corrupt")) {
+      o->corrupt = val;
+    } else if (!strcmp(name, "--fail")) {
+      failure f;
+      if (parse_fail(val, &f) < 0)
+        return bad("--fail: '%s' is not PATH:START-END (e.g. 0:1s-1.5s, END after START)",
+                   val);
+      failure *nf = realloc(o->fails, (o->n_fails + 1) * sizeof(*nf));
+      if (!nf)
+        return bad("out of memory");
+      o->fails = nf;
+      o->fails[o->n_fails++] = f;
+    } else if (!strcmp(name, "--seed")) {
+      if (parse_uint(val, 0, UINT64_MAX, &v) < 0)
+        return bad("--seed: '%s' is not a non-negative integer", val);
+      o->seed = v;
+    } else if (!strcmp(name, "--mode")) {
+      mode = val;
+    } else if (!strcmp(name, "--bytes")) {
+      if (parse_size(val, 1ull << 50, &v) < 0)
+        return bad("--bytes: '%s' is not a byte count (e.g. 8MiB, 1000000)", val);
+      o->bytes = v;
+      o->bytes_set = 1;
+    } else if (!strcmp(name, "--time")) {
+      if (parse_time(val, &v) < 0 || v == 0)
+        return bad("--time: '%s' is not a positive time (e.g. 60, 60s, 500ms)", val);
+      o->time_ns = v;
+    } else if (!strcmp(name, "--direction")) {
+      if (!strcmp(val, "a2b"))
+        o->direction = DIR_A2B;
+      else if (!strcmp(val, "b2a"))
+        o->direction = DIR_B2A;
+      else if (!strcmp(val, "both"))
+        o->direction = DIR_BOTH;
+      else
+        return bad("--direction: '%s' is not a2b, b2a or both", val);
+    } else if (!strcmp(name, "--connections")) {
+      if (parse_uint(val, 1, MAX_CONNECTIONS, &v) < 0)
+        return bad("--connections: '%s' is not a count (1..%d)", val, MAX_CONNECTIONS);
+      o->connections = (uint32_t)v;
+    } else if (!strcmp(name, "--duration-limit")) {
+      if (parse_time(val, &v) < 0 || v == 0)
+        return bad("--duration-limit: '%s' is not a positive time (e.g. 3600, 10s)", val);
+      o->limit_ns = v;
+    } else if (!strcmp(name, "--cc")) {
+      cc = val;
+    } else if (!strcmp(name, "--mss")) {
+      if (parse_uint(val, 1, 65535 - 60, &v) < 0)
+        return bad("--mss: '%s' is not a segment size (1..65475)", val);
+      o->cfg.mss = (uint16_t)v;
+    } else if (!strcmp(name, "--sndbuf") || !strcmp(name, "--rcvbuf")) {
+      if (parse_size(val, UINT32_MAX, &v) < 0 || v == 0)
+        return bad("%s: '%s' is not a buffer size (e.g. 4MiB, 65536; at most 4 GiB - 1)",
+                   name, val);
+      if (name[2] == 's')
+        o->cfg.sndbuf = (uint32_t)v;
+      else
+        o->cfg.rcvbuf = (uint32_t)v;
+    } else if (!strcmp(name, "--init-cwnd")) {
+      if (parse_uint(val, 1, 100000, &v) < 0)
+        return bad("--init-cwnd: '%s' is not a segment count (1..100000)", val);
+      o->cfg.init_cwnd = (uint32_t)v;
+    } else if (!strcmp(name, "--min-rto")) {
+      if (parse_time(val, &v) < 0 || v == 0)
+        return bad("--min-rto: '%s' is not a positive time (e.g. 200ms, 1s)", val);
+      o->cfg.min_rto_ns = v;
+    } else if (!strcmp(name, "--delack")) {
+      if (parse_time(val, &v) < 0)
+        return bad("--delack: '%s' is not a time (e.g. 40ms, 200ms)", val);
+      o->cfg.delack_timeout_ns = v;
+    } else if (!strcmp(name, "--delack-count")) {
+      if (parse_uint(val, 1, 1000, &v) < 0)
+        return bad("--delack-count: '%s' is not a segment count (1..1000)", val);
+      o->cfg.delack_count = (uint32_t)v;
+    } else if (!strcmp(name, "--pcap")) {
+      o->pcap = val;
+    } else if (!strcmp(name, "--trace")) {
+      o->trace = val;
+    } else if (!strcmp(name, "--trace-interval")) {
+      if (parse_time(val, &v) < 0 || v == 0)
+        return bad("--trace-interval: '%s' is not a positive time (e.g. 10ms)", val);
+      o->trace_ns = v;
+    }
+  }
+
+  if (strcmp(mode, "tcp") != 0) {
+    if (!strncmp(mode, "mptcp", 5))
+      return bad("--mode=%s: MPTCP modes are not yet supported (only --mode=tcp)", mode);
+    return bad("--mode: unknown mode '%s' (only tcp is supported)", mode);
+  }
+  if (o->time_ns && o->bytes_set)
+    return bad("--time and --bytes exclude each other");
+  for (size_t i = 0; i < o->n_fails; i++)
+    if (o->fails[i].path >= o->paths)
+      return bad("--fail: path %" PRIu32 " does not exist (--paths %" PRIu32 ")",
+                 o->fails[i].path, o->paths);
+  if (cc) {
+    if (strlen(cc) >= sizeof(o->cc))
+      return bad("--cc: unknown congestion control '%.40s' (known: reno, cubic)", cc);
+    strcpy(o->cc, cc);
+    o->cfg.cc = o->cc;
+  }
+  o->cfg.virtual_payload = (uint8_t)o->virt;
+  /* A virtual payload cannot be checksummed: checksums are off, and the
+   * network drops the packets it corrupts (netsim.h, step 6). */
+  if (o->virt)
+    o->cfg.tcp_checksum = 0;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The run                                                             */
+/* ------------------------------------------------------------------ */
+
+struct run;
+struct flow;
+
+typedef struct app_host {
+  int id;
+  mptcp_stack *stack;
+  netsim_rng rng;
+  struct run *run;
+} app_host;
+
+/* One end of one connection. */
+typedef struct side {
+  struct flow *flow;
+  struct run *run;
+  int host;
+  mptcp_conn *conn;
+  uint64_t tx_key, rx_key; /* payload keys of what it sends / receives */
+  int sends;               /* it sends to the peer */
+  uint64_t to_send;        /* UNLIMITED with --time */
+  uint64_t queued;
+  uint64_t received;
+  uint64_t last_read_ns;
+  int receives;            /* the peer sends to it */
+  int fin_read;
+  int shut;
+  int closed;
+  int close_reason;
+  int mismatch;
+  uint64_t mismatch_at;
+  uint8_t *chunk;          /* generated payload not yet accepted */
+  uint64_t chunk_off;
+  size_t chunk_len;
+  mptcp_conn_stats st;     /* at the end */
+} side;
+
+typedef struct flow {
+  uint32_t idx;
+  side s[2];
+} flow;
+
+typedef struct run {
+  options *o;
+  netsim *ns;
+  app_host host[2];
+  flow *flows;
+  uint32_t n_flows;
+  uint32_t n_closed;       /* sides closed */
+  uint32_t n_done;         /* receiving sides that read the FIN */
+  uint8_t *rbuf;
+  uint8_t *expect;
+  int failed_call;         /* a connection call returned an unexpected error */
+  char fail_msg[160];
+  FILE *trace;
+} run;
+
+static uint64_t payload_word(uint64_t key, uint64_t block) {
+  uint64_t x = key ^ (block * 0x9e3779b97f4a7c15ull);
+  return netsim_splitmix64(&x);
+}
+
+/* Bytes [off, off + n) of the stream keyed by `key`. */
+static void payload_gen(uint64_t key, uint64_t off, uint8_t *out, size_t n) {
+  size_t i = 0;
+  while (i < n && ((off + i) & 7)) {
+    uint64_t w = payload_word(key, (off + i) >> 3);
+    out[i] = (uint8_t)(w >> (8 * ((off + i) & 7)));
+    i++;
+  }
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w = payload_word(key, (off + i) >> 3);
+    for (int k = 0; k < 8; k++)
+      out[i + (size_t)k] = (uint8_t)(w >> (8 * k));
+  }
+  for (; i < n; i++) {
+    uint64_t w = payload_word(key, (off + i) >> 3);
+    out[i] = (uint8_t)(w >> (8 * ((off + i) & 7)));
+  }
+}
+
+static void call_failed(run *r, const char *what, long code) {
+  if (!r->failed_call) {
+    r->failed_call = 1;
+    snprintf(r->fail_msg, sizeof(r->fail_msg), "%s failed: %s", what,
+             mptcp_strerror_name((int)code));
+  }
+}
+
+static void side_shutdown(side *s) {
+  if (s->shut || s->closed || !s->conn)
+    return;
+  s->shut = 1;
+  int e = mptcp_conn_shutdown(s->conn, netsim_now(s->run->ns));
+  if (e < 0)
+    call_failed(s->run, "mptcp_conn_shutdown", e);
+  netsim_touch(s->run->ns, s->host);
+}
+
+/* A sending side shuts down once everything is queued; a side that only
+ * receives, once it has read the peer's FIN. */
+static void maybe_shutdown(side *s) {
+  if (s->run->o->time_ns)
+    return;
+  if (s->sends ? s->queued >= s->to_send : s->fin_read)
+    side_shutdown(s);
+}
+
+static void pump(side *s) {
+  run *r = s->run;
+  if (!s->conn || s->closed || s->shut)
+    return;
+  uint64_t now = netsim_now(r->ns);
+  while (s->queued < s->to_send) {
+    uint64_t left = s->to_send - s->queued;
+    long n;
+    size_t want;
+    if (r->o->virt) {
+      want = left > (1u << 30) ? (1u << 30) : (size_t)left;
+      n = mptcp_conn_send(s->conn, NULL, want, now);
+    } else {
+      if (s->queued < s->chunk_off || s->queued >= s->chunk_off + s->chunk_len) {
+        s->chunk_off = s->queued;
+        s->chunk_len = left > CHUNK ? CHUNK : (size_t)left;
+        payload_gen(s->tx_key, s->chunk_off, s->chunk, s->chunk_len);
+      }
+      size_t at = (size_t)(s->queued - s->chunk_off);
+      want = s->chunk_len - at;
+      n = mptcp_conn_send(s->conn, s->chunk + at, want, now);
+    }
+    if (n < 0) {
+      call_failed(r, "mptcp_conn_send", n);
+      return;
+    }
+    s->queued += (uint64_t)n;
+    if ((size_t)n < want)
+      break;
+  }
+  netsim_touch(r->ns, s->host);
+  maybe_shutdown(s);
+}
+
+static void check_end(run *r) {
+  if (r->o->time_ns)
+    return;
+  if (r->n_closed == r->n_flows * 2)
+    netsim_stop(r->ns);
+}
+
+static void drain(side *s) {
+  run *r = s->run;
+  uint64_t now = netsim_now(r->ns);
+  for (;;) {
+    long n;
+    if (r->o->virt) {
+      n = mptcp_conn_recv(s->conn, NULL, (size_t)1 << 30, now);
+    } else {
+      n = mptcp_conn_recv(s->conn, r->rbuf, CHUNK, now);
+      if (n > 0 && !s->mismatch) {
+        payload_gen(s->rx_key, s->received, r->expect, (size_t)n);
+        if (memcmp(r->expect, r->rbuf, (size_t)n) != 0) {
+          size_t k = 0;
+          while (r->expect[k] == r->rbuf[k])
+            k++;
+          s->mismatch = 1;
+          s->mismatch_at = s->received + k;
+        }
+      }
+    }
+    if (n < 0) {
+      call_failed(r, "mptcp_conn_recv", n);
+      return;
+    }
+    if (n == 0)
+      break;
+    s->received += (uint64_t)n;
+    s->last_read_ns = now;
+  }
+  netsim_touch(r->ns, s->host);
+  if (!s->fin_read && mptcp_conn_peer_closed(s->conn)) {
+    s->fin_read = 1;
+    maybe_shutdown(s);
+  }
+}
+
+static void cb_readable(mptcp_conn *conn, void *ud) {
+  (void)conn;
+  side *s = ud;
+  if (s)
+    drain(s);
+}
+
+static void cb_writable(mptcp_conn *conn, void *ud) {
+  (void)conn;
+  side *s = ud;
+  if (s)
+    pump(s);
+}
+
+static void cb_connected(mptcp_conn *conn, void *ud) {
+  (void)conn;
+  side *s = ud;
+  if (s)
+    pump(s);
+}
+
+static void cb_closed(mptcp_conn *conn, int reason, void *ud) {
+  (void)conn;
+  side *s = ud;
+  if (!s || s->closed)
+    return;
+  s->closed = 1;
+  s->close_reason = reason;
+  s->run->n_closed++;
+  check_end(s->run);
+}
+
+static void cb_accepted(mptcp_conn *conn, void *stack_ud) {
+  app_host *h = stack_ud;
+  run *r = h->run;
+  mptcp_addr local, remote;
+  mptcp_conn_get_addrs(conn, &local, &remote);
+  uint32_t k = (uint32_t)(local.port - LISTEN_PORT);
+  if (local.port < LISTEN_PORT || k >= r->n_flows || r->flows[k].s[h->id].conn) {
+    mptcp_conn_abort(conn, netsim_now(r->ns));
+    return;
+  }
+  side *s = &r->flows[k].s[h->id];
+  s->conn = conn;
+  mptcp_conn_set_user_data(conn, s);
+  pump(s);
+  /* data may have come with the handshake's last segment */
+  drain(s);
+}
+
+static void host_rand(uint8_t *dest, size_t len, void *ud) {
+  netsim_rng_fill(&((app_host *)ud)->rng, dest, len);
+}
+
+static void trace_tick(netsim *ns, void *arg) {
+  run *r = arg;
+  double t = (double)netsim_now(ns) / 1e9;
+  int open = 0;
+  for (uint32_t f = 0; f < r->n_flows; f++)
+    for (int h = 0; h < 2; h++) {
+      side *s = &r->flows[f].s[h];
+      if (!s->conn || s->closed)
+        continue;
+      open = 1;
+      mptcp_conn_stats st;
+      mptcp_conn_get_stats(s->conn, &st);
+      fprintf(r->trace, "%.6f,%c%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 "\n", t,
+              h ? 'b' : 'a', f, st.cwnd, st.ssthresh, (double)st.srtt_ns / 1e6,
+              st.bytes_in_flight);
+    }
+  /* keep ticking until every connection end has closed */
+  if (open || r->n_closed < r->n_flows * 2)
+    netsim_schedule(ns, netsim_now(ns) + r->o->trace_ns, trace_tick, r);
+}
+
+static void time_up(netsim *ns, void *arg) {
+  (void)arg;
+  netsim_stop(ns);
+}
+
+static const char *reason_name(int reason) {
+  switch (reason) {
+  case MPTCP_CLOSE_NORMAL:
+    return "normal";
+  case MPTCP_CLOSE_RESET:
+    return "reset";
+  case MPTCP_CLOSE_TIMEOUT:
+    return "timeout";
+  case MPTCP_CLOSE_ABORT:
+    return "abort";
+  case MPTCP_CLOSE_REFUSED:
+    return "refused";
+  default:
+    return "unknown";
+  }
+}
+
+/* Why a connection (both of its ends) ended. */
+static const char *flow_close_reason(const run *r, const flow *f, int hit_limit) {
+  for (int h = 0; h < 2; h++)
+    if (f->s[h].closed && f->s[h].close_reason != MPTCP_CLOSE_NORMAL)
+      return reason_name(f->s[h].close_reason);
+  for (int h = 0; h < 2; h++)
+    if (!f->s[h].closed)
+      return r->o->time_ns ? "time_limit" : hit_limit ? "duration_limit" : "not_closed";
+  return "normal";
+}
+
+static int flow_verified(const run *r, const flow *f, int hit_limit) {
+  for (int h = 0; h < 2; h++) {
+    const side *s = &f->s[h];
+    if (s->mismatch)
+      return 0;
+    if (!s->receives)
+      continue;
+    if (r->o->time_ns) {
+      if (s->received == 0)
+        return 0;
+    } else {
+      const side *peer = &f->s[1 - h];
+      if (s->received != peer->to_send || !s->fin_read)
+        return 0;
+    }
+  }
+  if (!r->o->time_ns && strcmp(flow_close_reason(r, f, hit_limit), "normal") != 0)
+    return 0;
+  return 1;
+}
+
+static void json_str(const char *key, const char *v, int comma) {
+  printf("\"%s\":\"%s\"%s", key, v, comma ? "," : "");
+}
+static void json_u64(const char *key, uint64_t v, int comma) {
+  printf("\"%s\":%" PRIu64 "%s", key, v, comma ? "," : "");
+}
+static void json_dbl(const char *key, double v, const char *fmt, int comma) {
+  printf("\"%s\":", key);
+  printf(fmt, isfinite(v) ? v : 0.0);
+  printf("%s", comma ? "," : "");
+}
+static void json_bool(const char *key, int v, int comma) {
+  printf("\"%s\":%s%s", key, v ? "true" : "false", comma ? "," : "");
+}
+
+static const char *dir_name(int d) {
+  return d == DIR_A2B ? "a2b" : d == DIR_B2A ? "b2a" : "both";
+}
+
+static int run_main(options *o) {
+  /* Links: the lists, then the queue default from each path's BDP. */
+  path_cfg *paths = calloc(o->paths, sizeof(*paths));
+  if (!paths)
+    return bad("out of memory");
+  g_paths = paths;
+  for (uint32_t i = 0; i < o->paths; i++) {
+    netsim_link_config_default(&paths[i].link);
+    paths[i].link.queue_pkts = UINT32_MAX; /* not given yet */
+  }
+  if ((o->rate && parse_list("--rate", o->rate, o->paths, item_rate, NULL) < 0) ||
+      (o->delay && parse_list("--delay", o->delay, o->paths, item_delay, NULL) < 0) ||
+      (o->queue && parse_list("--queue", o->queue, o->paths, item_queue, NULL) < 0) ||
+      (o->loss && parse_list("--loss", o->loss, o->paths, item_loss, NULL) < 0) ||
+      (o->reorder && parse_list("--reorder", o->reorder, o->paths, item_reorder, NULL) < 0) ||
+      (o->duplicate &&
+       parse_list("--duplicate", o->duplicate, o->paths, item_duplicate, NULL) < 0) ||
+      (o->corrupt && parse_list("--corrupt", o->corrupt, o->paths, item_corrupt, NULL) < 0)) {
+    free(paths);
+    return EXIT_USAGE;
+  }
+  for (uint32_t i = 0; i < o->paths; i++) {
+    netsim_link_config *l = &paths[i].link;
+    if (l->queue_pkts == UINT32_MAX) {
+      double bdp = (double)l->rate_bps * 2.0 * (double)l->delay_ns / 1e9 / (8.0 * 1500.0);
+      double q = ceil(bdp);
+      l->queue_pkts = q < 10 ? 10 : q > 10000000 ? 10000000 : (uint32_t)q;
+    }
+  }
+
+  int e = mptcp_config_check(&o->cfg);
+  if (e == MPTCP_ERR_UNKNOWN_ALGO) {
+    free(paths);
+    return bad("--cc: unknown congestion control '%s' (known: reno, cubic)",
+               o->cfg.cc ? o->cfg.cc : "(none)");
+  }
+  if (e < 0) {
+    free(paths);
+    return bad("the TCP configuration is out of range (%s): check --mss (at least 64), "
+               "--sndbuf and --rcvbuf (at least one MSS), --min-rto (at most 60s)",
+               mptcp_strerror_name(e));
+  }
+
+  run r;
+  memset(&r, 0, sizeof(r));
+  r.o = o;
+  mptcp_pcap *pcap = NULL;
+  if (o->pcap) {
+    pcap = mptcp_pcap_open(o->pcap);
+    if (!pcap) {
+      free(paths);
+      return bad("--pcap: cannot create '%s': %s", o->pcap, strerror(errno));
+    }
+  }
+  if (o->trace) {
+    r.trace = fopen(o->trace, "w");
+    if (!r.trace) {
+      mptcp_pcap_close(pcap);
+      free(paths);
+      return bad("--trace: cannot create '%s': %s", o->trace, strerror(errno));
+    }
+    fprintf(r.trace, "t_s,conn,cwnd,ssthresh,srtt_ms,bytes_in_flight\n");
+  }
+
+  int status = EXIT_FAILED;
+  netsim_config nc = {.seed = o->seed,
+                      .n_paths = o->paths,
+                      .seg_cap = MPTCP_TCP_HDR_MAX + (o->virt ? 0 : o->cfg.mss)};
+  if (netsim_new(&r.ns, &nc) < 0) {
+    fprintf(stderr, "%s: cannot create the network\n", prog);
+    goto out;
+  }
+  for (uint32_t i = 0; i < o->paths; i++)
+    netsim_set_link(r.ns, i, NETSIM_BOTH, &paths[i].link);
+  for (size_t i = 0; i < o->n_fails; i++)
+    netsim_add_failure(r.ns, o->fails[i].path, NETSIM_BOTH, o->fails[i].t1, o->fails[i].t2);
+  if (pcap)
+    netsim_set_pcap(r.ns, pcap);
+
+  mptcp_callbacks cb = {.accepted = cb_accepted,
+                        .connected = cb_connected,
+                        .readable = cb_readable,
+                        .writable = cb_writable,
+                        .closed = cb_closed};
+  netsim_host_ops ops = netsim_stack_ops();
+  for (int h = 0; h < 2; h++) {
+    app_host *ah = &r.host[h];
+    ah->id = h;
+    ah->run = &r;
+    netsim_rng_seed(&ah->rng, o->seed, NETSIM_STREAM_USER + (uint64_t)h);
+    e = mptcp_stack_new(&ah->stack, &o->cfg, NULL, host_rand, &cb, ah);
+    if (e < 0) {
+      fprintf(stderr, "%s: mptcp_stack_new: %s\n", prog, mptcp_strerror(e));
+      goto out;
+    }
+    netsim_set_host(r.ns, h, &ops, ah->stack, o->cfg.tcp_checksum);
+  }
+
+  r.n_flows = o->connections;
+  r.flows = calloc(r.n_flows, sizeof(flow));
+  r.rbuf = malloc(CHUNK);
+  r.expect = malloc(CHUNK);
+  if (!r.flows || !r.rbuf || !r.expect) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    goto out;
+  }
+  uint64_t amount = o->time_ns ? UNLIMITED : o->bytes;
+  for (uint32_t k = 0; k < r.n_flows; k++) {
+    flow *f = &r.flows[k];
+    f->idx = k;
+    for (int h = 0; h < 2; h++) {
+      side *s = &f->s[h];
+      s->flow = f;
+      s->run = &r;
+      s->host = h;
+      int sends = h == NETSIM_A ? (o->direction & DIR_A2B) : (o->direction & DIR_B2A);
+      int recvs = h == NETSIM_A ? (o->direction & DIR_B2A) : (o->direction & DIR_A2B);
+      s->sends = sends != 0;
+      s->to_send = sends ? amount : 0;
+      s->receives = recvs != 0;
+      /* stream key of direction A->B and B->A of connection k */
+      uint64_t x = o->seed ^ ((uint64_t)k << 32);
+      uint64_t kab = netsim_splitmix64(&x), kba = netsim_splitmix64(&x);
+      s->tx_key = h == NETSIM_A ? kab : kba;
+      s->rx_key = h == NETSIM_A ? kba : kab;
+      if (sends && !o->virt) {
+        s->chunk = malloc(CHUNK);
+        if (!s->chunk) {
+          fprintf(stderr, "%s: out of memory\n", prog);
+          goto out;
+        }
+      }
+    }
+    mptcp_addr listen;
+    netsim_path_addr(r.ns, 0, NETSIM_B, &listen);
+    listen.port = (uint16_t)(LISTEN_PORT + k);
+    e = mptcp_stack_listen(r.host[NETSIM_B].stack, &listen);
+    if (e < 0) {
+      fprintf(stderr, "%s: mptcp_stack_listen: %s\n", prog, mptcp_strerror(e));
+      goto out;
+    }
+  }
+  for (uint32_t k = 0; k < r.n_flows; k++) {
+    mptcp_addr local, remote;
+    netsim_path_addr(r.ns, 0, NETSIM_A, &local);
+    netsim_path_addr(r.ns, 0, NETSIM_B, &remote);
+    remote.port = (uint16_t)(LISTEN_PORT + k);
+    side *s = &r.flows[k].s[NETSIM_A];
+    e = mptcp_connect(r.host[NETSIM_A].stack, &s->conn, &local, &remote, NULL, s, 0);
+    if (e < 0) {
+      fprintf(stderr, "%s: mptcp_connect: %s\n", prog, mptcp_strerror(e));
+      goto out;
+    }
+  }
+  netsim_touch(r.ns, NETSIM_A);
+  if (r.trace)
+    netsim_schedule(r.ns, 0, trace_tick, &r);
+  uint64_t end = o->limit_ns;
+  if (o->time_ns) {
+    /* a bulk transfer of fixed duration: --duration-limit does not apply */
+    netsim_schedule(r.ns, o->time_ns, time_up, NULL);
+    end = o->time_ns;
+  }
+
+  struct timespec w0, w1;
+  clock_gettime(CLOCK_MONOTONIC, &w0);
+  int rr = netsim_run(r.ns, end);
+  clock_gettime(CLOCK_MONOTONIC, &w1);
+  double wall = (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9;
+  if (rr < 0) {
+    if (rr == NETSIM_ERR_HOST)
+      snprintf(r.fail_msg, sizeof(r.fail_msg), "the engine returned %s",
+               mptcp_strerror_name(netsim_error_detail(r.ns)));
+    else
+      snprintf(r.fail_msg, sizeof(r.fail_msg), "the network ran out of memory");
+    r.failed_call = 1;
+  }
+  uint64_t t_end = netsim_now(r.ns);
+  int hit_limit = !o->time_ns && r.n_closed < r.n_flows * 2 && t_end >= o->limit_ns;
+
+  /* Results. */
+  uint64_t delivered = 0, retrans = 0, rtos = 0, frs = 0, last_read = 0;
+  int verified = !r.failed_call;
+  const char *close_reason = "normal";
+  for (uint32_t k = 0; k < r.n_flows; k++) {
+    flow *f = &r.flows[k];
+    for (int h = 0; h < 2; h++) {
+      side *s = &f->s[h];
+      if (s->conn)
+        mptcp_conn_get_stats(s->conn, &s->st);
+      delivered += s->received;
+      retrans += s->st.retransmissions;
+      rtos += s->st.rto_count;
+      frs += s->st.fast_recoveries;
+      if (s->last_read_ns > last_read)
+        last_read = s->last_read_ns;
+    }
+    if (!flow_verified(&r, f, hit_limit))
+      verified = 0;
+    const char *cr = flow_close_reason(&r, f, hit_limit);
+    if (strcmp(close_reason, "normal") == 0)
+      close_reason = cr;
+  }
+  if (r.failed_call)
+    close_reason = "error";
+  double duration = o->time_ns ? (double)o->time_ns / 1e9 : (double)last_read / 1e9;
+  double goodput = duration > 0 ? (double)delivered * 8.0 / duration : 0;
+  const netsim_stats *nst = netsim_get_stats(r.ns);
+
+  printf("{");
+  json_str("mode", "tcp", 1);
+  json_str("cc", o->cfg.cc ? o->cfg.cc : "default", 1);
+  json_u64("paths", o->paths, 1);
+  json_str("direction", dir_name(o->direction), 1);
+  json_u64("connections", r.n_flows, 1);
+  json_bool("virtual", o->virt, 1);
+  json_u64("seed", o->seed, 1);
+  json_u64("bytes", o->time_ns ? 0 : o->bytes, 1);
+  json_dbl("time_s", (double)o->time_ns / 1e9, "%.9f", 1);
+  json_u64("delivered_bytes", delivered, 1);
+  json_bool("verified", verified, 1);
+  json_dbl("duration_s", duration, "%.9f", 1);
+  json_dbl("goodput_bps", goodput, "%.1f", 1);
+  json_u64("retransmissions", retrans, 1);
+  json_u64("rto_count", rtos, 1);
+  json_u64("fast_recoveries", frs, 1);
+  json_u64("segments_delivered", nst->delivered, 1);
+  json_dbl("end_s", (double)t_end / 1e9, "%.9f", 1);
+  json_str("close_reason", close_reason, 1);
+  if (r.failed_call)
+    json_str("error", r.fail_msg, 1);
+  json_dbl("wall_s", wall, "%.6f", 1);
+  json_dbl("segments_per_wall_s", wall > 0 ? (double)nst->delivered / wall : 0, "%.0f", 1);
+
+  printf("\"flows\":[");
+  double sum = 0, sum2 = 0;
+  for (uint32_t k = 0; k < r.n_flows; k++) {
+    flow *f = &r.flows[k];
+    side *a = &f->s[NETSIM_A], *b = &f->s[NETSIM_B];
+    uint64_t fl_last = a->last_read_ns > b->last_read_ns ? a->last_read_ns : b->last_read_ns;
+    double fd = o->time_ns ? (double)o->time_ns / 1e9 : (double)fl_last / 1e9;
+    double fg = fd > 0 ? (double)(a->received + b->received) * 8.0 / fd : 0;
+    sum += fg;
+    sum2 += fg * fg;
+    printf("%s{", k ? "," : "");
+    json_u64("id", k, 1);
+    json_u64("a2b_bytes", b->received, 1);
+    json_u64("b2a_bytes", a->received, 1);
+    json_bool("verified", flow_verified(&r, f, hit_limit), 1);
+    json_dbl("duration_s", fd, "%.9f", 1);
+    json_dbl("goodput_bps", fg, "%.1f", 1);
+    json_u64("retransmissions", a->st.retransmissions + b->st.retransmissions, 1);
+    json_u64("rto_count", a->st.rto_count + b->st.rto_count, 1);
+    json_u64("fast_recoveries", a->st.fast_recoveries + b->st.fast_recoveries, 1);
+    json_dbl("a_srtt_ms", (double)a->st.srtt_ns / 1e6, "%.3f", 1);
+    json_dbl("b_srtt_ms", (double)b->st.srtt_ns / 1e6, "%.3f", 1);
+    json_str("close_reason", flow_close_reason(&r, f, hit_limit), 0);
+    printf("}");
+  }
+  printf("],");
+  json_dbl("jain", sum2 > 0 ? sum * sum / ((double)r.n_flows * sum2) : 0, "%.6f", 1);
+
+  printf("\"links\":[");
+  for (uint32_t i = 0; i < o->paths; i++)
+    for (int d = 0; d < 2; d++) {
+      const netsim_link_stats *ls = netsim_get_link_stats(r.ns, i, d);
+      printf("%s{", i || d ? "," : "");
+      json_u64("path", i, 1);
+      json_str("dir", d == NETSIM_A2B ? "a2b" : "b2a", 1);
+      json_u64("rate_bps", paths[i].link.rate_bps, 1);
+      json_dbl("delay_s", (double)paths[i].link.delay_ns / 1e9, "%.9f", 1);
+      json_u64("queue", paths[i].link.queue_pkts, 1);
+      json_u64("sent", ls->sent, 1);
+      json_u64("delivered", ls->delivered, 1);
+      json_u64("queue_drops", ls->queue_drops, 1);
+      json_u64("random_losses", ls->random_losses, 1);
+      json_u64("failure_drops", ls->failure_drops, 1);
+      json_u64("corruptions", ls->corruptions, 1);
+      json_u64("corrupt_drops", ls->corrupt_drops, 1);
+      json_u64("duplicates", ls->duplicates, 1);
+      json_u64("reorders", ls->reorders, 1);
+      json_u64("max_queue", ls->max_queue, 0);
+      printf("}");
+    }
+  printf("],");
+  json_u64("unroutable", nst->unroutable, 1);
+
+  printf("\"counters\":{");
+  int first = 1;
+  for (int h = 0; h < 2; h++)
+    for (int id = 0; id < MPTCP_MIB__COUNT; id++) {
+      const char *name = mptcp_counter_name(id);
+      if (!name)
+        continue;
+      printf("%s\"%c.%s\":%" PRIu64, first ? "" : ",", h ? 'b' : 'a', name,
+             mptcp_stack_counter(r.host[h].stack, id));
+      first = 0;
+    }
+  printf("}}\n");
+  fflush(stdout);
+  if (r.failed_call)
+    fprintf(stderr, "%s: %s\n", prog, r.fail_msg);
+  status = verified ? 0 : EXIT_FAILED;
+
+out:
+  for (int h = 0; h < 2; h++)
+    if (r.host[h].stack)
+      mptcp_stack_del(r.host[h].stack);
+  if (r.flows)
+    for (uint32_t k = 0; k < r.n_flows; k++)
+      for (int h = 0; h < 2; h++)
+        free(r.flows[k].s[h].chunk);
+  free(r.flows);
+  free(r.rbuf);
+  free(r.expect);
+  netsim_del(r.ns);
+  if (pcap && mptcp_pcap_close(pcap) < 0) {
+    fprintf(stderr, "%s: --pcap: writing '%s' failed\n", prog, o->pcap);
+    status = EXIT_FAILED;
+  }
+  if (r.trace && fclose(r.trace) != 0) {
+    fprintf(stderr, "%s: --trace: writing '%s' failed\n", prog, o->trace);
+    status = EXIT_FAILED;
+  }
+  free(paths);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  options o;
+  int r = parse_args(argc, argv, &o);
+  if (r) {
+    free(o.fails);
+    return r;
+  }
+  r = run_main(&o);
+  free(o.fails);
+  return r;
+}
