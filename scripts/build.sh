@@ -8,5 +8,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/build}
 shift || true
-cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DMPTCP_WITH_NS3=ON -DMPTCP_TESTS=ON -DMPTCP_FUZZ=ON -DMPTCP_SANITIZE=OFF "$@"
 cmake --build "$dir" -j"$(nproc)"

@@ -25,7 +25,8 @@ ctest --test-dir "$root/build" --output-on-failure -j"$jobs"
 
 if [ "${MPTCP_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build (ASan + UBSan) =="
-  bash scripts/build.sh "$root/build-asan" -DMPTCP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  # the libFuzzer harnesses are sanitized already: run them once, above
+  bash scripts/build.sh "$root/build-asan" -DMPTCP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DMPTCP_FUZZ=OFF
   echo "== tests (ASan + UBSan) =="
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \

@@ -205,14 +205,16 @@ long mptcp_conn_recv(mptcp_conn *c, uint8_t *buf, size_t cap, uint64_t now) {
     memcpy(buf + first, c->rcv_ring, n - first);
   }
   if (n) {
-    uint64_t old_wnd = tcp_rcv_window(&c->sf);
     c->rcv_read += n;
-    /* Tell the peer when the window opened enough (receiver-side SWS
-     * avoidance, RFC 9293 section 3.8.6.2.2): by min(rcvbuf/2, MSS). */
-    uint64_t new_wnd = tcp_rcv_window(&c->sf);
-    uint64_t step = c->cfg.rcvbuf / 2 < c->sf.mss ? c->cfg.rcvbuf / 2 : c->sf.mss;
-    if (new_wnd >= old_wnd + step && c->sf.state >= MPTCP_TCP_ESTABLISHED) {
-      tcp_send_ack_now(&c->sf);
+    /* Window update: only when the window the peer knows has shrunk to
+     * half the buffer or less and reading at least doubles it (Linux's
+     * __tcp_cleanup_rbuf); otherwise the next ACK carries it. This keeps
+     * delayed ACKs working for an application that reads promptly. */
+    struct tcp_sf *sf = &c->sf;
+    uint64_t known = sf->rcv_adv > sf->rcv_nxt ? sf->rcv_adv - sf->rcv_nxt : 0;
+    if (sf->state >= MPTCP_TCP_ESTABLISHED && 2 * known <= c->cfg.rcvbuf &&
+        tcp_rcv_window(sf) >= 2 * known && tcp_rcv_window(sf) >= sf->mss) {
+      tcp_send_ack_now(sf);
       stack_mark_output(c->stack, c);
     }
   }

@@ -323,7 +323,13 @@ int txq_push(struct tcp_sf *sf, uint64_t seq, uint64_t dsn, uint32_t len,
 uint64_t tcp_in_flight(const struct tcp_sf *sf);
 void tcp_clean_acked(struct tcp_sf *sf, uint64_t ack, uint64_t now,
                      uint64_t *rtt_out);
-uint64_t tcp_sack_update(struct tcp_sf *sf, const mptcp_tcphdr *th);
+/* Marks SACKed records; returns the bytes newly SACKed and, in
+ * *first_sent, the send time of the oldest newly SACKed record that was
+ * never retransmitted (UINT64_MAX if none), for an RTT sample, and in
+ * *latest_sent the latest send time among the newly SACKed records. */
+uint64_t tcp_sack_update(struct tcp_sf *sf, const mptcp_tcphdr *th,
+                         uint64_t *first_sent, uint64_t *latest_sent);
+void tcp_lost_retrans(struct tcp_sf *sf, uint64_t latest_sacked_sent);
 void tcp_mark_lost(struct tcp_sf *sf);
 void tcp_enter_recovery(struct tcp_sf *sf, uint64_t now);
 void tcp_enter_loss(struct tcp_sf *sf, uint64_t now);

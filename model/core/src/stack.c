@@ -210,18 +210,27 @@ static int addr_eq(const mptcp_addr *a, const mptcp_addr *b) {
   return memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
 }
 
+static uint64_t mix64(uint64_t x) {
+  /* the splitmix64 finalizer: a cheap, well-spread mix */
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
 static uint32_t tuple_hash(const mptcp_addr *l, const mptcp_addr *r) {
-  /* FNV-1a over the tuple; adequate for simulated address plans. */
-  uint32_t h = 2166136261u;
+  uint64_t h = ((uint64_t)l->port << 16 | r->port) ^ ((uint64_t)l->family << 40);
   const mptcp_addr *a[2] = {l, r};
   for (int k = 0; k < 2; k++) {
     size_t n = a[k]->family == 6 ? 16 : 4;
-    for (size_t i = 0; i < n; i++)
-      h = (h ^ a[k]->ip[i]) * 16777619u;
-    h = (h ^ (a[k]->port & 0xff)) * 16777619u;
-    h = (h ^ (a[k]->port >> 8)) * 16777619u;
+    for (size_t i = 0; i < n; i += 4) {
+      uint32_t w;
+      memcpy(&w, a[k]->ip + i, 4);
+      h = mix64(h ^ w ^ ((uint64_t)(k * 16 + i) << 32));
+    }
   }
-  return h;
+  return (uint32_t)h;
 }
 
 static struct mptcp_conn *table_lookup(struct mptcp_stack *s,

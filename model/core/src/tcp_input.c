@@ -158,6 +158,9 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
   }
   struct tcp_sf *sf = &c->sf;
   c->listener_child = 1;
+  /* Until the handshake completes the application does not know this
+   * connection: the stack frees it if it closes before (RST, timeout). */
+  c->freed_by_app = 1;
   sf->iss = stack_rand32(s);
   sf->ts_offset = stack_rand32(s);
   sf->irs = th->seq;
@@ -211,7 +214,15 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
       sf->max_snd_wnd = sf->snd_wnd;
   }
 
-  uint64_t newly_sacked = sf->sack_ok ? tcp_sack_update(sf, th) : 0;
+  uint64_t sacked_before = sf->sacked_bytes;
+  uint64_t sack_first_sent = UINT64_MAX, sack_latest_sent = 0;
+  uint64_t newly_sacked =
+      sf->sack_ok ? tcp_sack_update(sf, th, &sack_first_sent, &sack_latest_sent) : 0;
+  int sampled = 0;
+  /* DeliveredData (RFC 6937 section 3): the advance of SND.UNA plus the
+   * change in SACKed bytes, which falls when SACKed data is cumulatively
+   * acknowledged, so nothing is counted twice. Congestion control grows on
+   * the same quantity (Linux's acked_sacked). */
   uint64_t delivered = newly_sacked;
 
   if (ack > old_una) {
@@ -220,8 +231,10 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
     tcp_clean_acked(sf, ack, now, &rtt);
     uint64_t acked = sf->bytes_acked - before;
     sf->snd_una = ack;
-    if (rtt)
+    if (rtt) {
       tcp_rtt_sample(sf, rtt, now);
+      sampled = 1;
+    }
     conn_data_acked(c, sf->fin_sent && ack > sf->fin_seq ? sf->fin_seq - 1 : ack - 1);
     if (!sf->sack_ok && sf->sacked_bytes) {
       /* NewReno: an ACK that advances consumes the duplicate ACKs that
@@ -230,9 +243,10 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
       if (consumed > sf->sacked_bytes)
         consumed = sf->sacked_bytes;
       sf->sacked_bytes -= consumed;
-      acked -= consumed;
     }
-    delivered += acked;
+    delivered = acked + sf->sacked_bytes > sacked_before
+                    ? acked + sf->sacked_bytes - sacked_before
+                    : 0;
     sf->dupacks = 0;
     sf->rto_backoff = 0;
     if (sf->fin_sent && ack > sf->fin_seq)
@@ -255,7 +269,6 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
           sf->dupacks = sf->conn->cfg.dupthresh;
           tcp_mark_lost(sf);
         }
-        tcp_prr_update(sf, delivered);
       }
     } else {
       if (sf->ca_state == TCP_CA_LOSS && sf->snd_una >= sf->high_seq) {
@@ -263,8 +276,8 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
         if (sf->cc->set_state)
           sf->cc->set_state(sf, TCP_CA_OPEN, now);
       }
-      if (acked)
-        sf->cc->cong_avoid(sf, acked, now);
+      if (delivered)
+        sf->cc->cong_avoid(sf, delivered, now);
     }
     tcp_rearm_rto(sf, now);
     stack_mark_output(s, c);
@@ -287,13 +300,15 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
       sf->sacked_bytes += add;
       delivered += add;
     }
-    if (sf->ca_state == TCP_CA_RECOVERY)
-      tcp_prr_update(sf, delivered);
     stack_mark_output(s, c);
-  } else if (newly_sacked && sf->ca_state == TCP_CA_RECOVERY) {
-    tcp_prr_update(sf, delivered);
+  } else if (newly_sacked) {
     stack_mark_output(s, c);
   }
+
+  /* No sample from the cumulative ACK: the oldest newly SACKed segment
+   * gives one (Linux's sack_rtt). */
+  if (!sampled && sack_first_sent != UINT64_MAX && now > sack_first_sent)
+    tcp_rtt_sample(sf, now - sack_first_sent, now);
 
   if (sf->snd_wnd > old_wnd) {
     if (old_wnd == 0 && sf->snd_una == sf->snd_nxt) {
@@ -308,16 +323,22 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
 
   /* Loss detection and entry into recovery (RFC 6675 section 5). */
   if (sf->txq.n && sf->ca_state != TCP_CA_LOSS) {
+    if (sf->ca_state == TCP_CA_RECOVERY && sack_latest_sent)
+      tcp_lost_retrans(sf, sack_latest_sent);
     tcp_mark_lost(sf);
     if (sf->ca_state == TCP_CA_OPEN &&
         (sf->dupacks >= sf->conn->cfg.dupthresh ||
          (txr_at(&sf->txq, 0)->flags & TXR_LOST))) {
       tcp_enter_recovery(sf, now);
       tcp_mark_lost(sf);
-      tcp_prr_update(sf, delivered);
       stack_mark_output(s, c);
     }
   }
+  /* PRR runs last, once this ACK's losses are marked: the pipe it sees
+   * must already exclude them, or every newly marked loss would let one
+   * more segment out beyond what PRR allows. */
+  if (sf->ca_state == TCP_CA_RECOVERY)
+    tcp_prr_update(sf, delivered);
 }
 
 /* ---- the data path ---- */
@@ -576,6 +597,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
       sf->rto = c->cfg.initial_rto_ns;
     establish(sf, now);
     c->accepted = 1;
+    c->freed_by_app = 0; /* the application owns it from now on */
     if (s->cb.accepted)
       s->cb.accepted(c, s->user_data);
     stack_mark_output(s, c);

@@ -77,8 +77,11 @@ static void base_header(struct tcp_sf *sf, mptcp_tcphdr *h, uint64_t seq,
   h->dport = sf->remote.port;
   h->seq = sf->iss + (uint32_t)seq;
   h->flags = flags;
-  if (flags & MPTCP_TH_ACK) {
+  if (flags & MPTCP_TH_ACK)
     h->ack = sf->irs + (uint32_t)sf->rcv_nxt;
+  if (!(flags & MPTCP_TH_RST)) {
+    /* every segment but a RST offers the window; a SYN's is unscaled
+     * (RFC 7323 section 2.2) */
     uint64_t w = advertise_window(sf);
     if (flags & MPTCP_TH_SYN) {
       h->window = (uint16_t)(w > 65535 ? 65535 : w);
@@ -128,7 +131,10 @@ static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
   mptcp_tcphdr_encode(buf, cap, h);
   if (len && !cfg->virtual_payload)
     conn_copy_out(sf->conn, dsn, buf + hl, len);
-  if (cfg->tcp_checksum && !cfg->virtual_payload) {
+  /* With a virtual payload there are no bytes to sum: such segments carry
+   * no checksum and the receiver does not verify them; segments without
+   * payload are checksummed in either mode. */
+  if (cfg->tcp_checksum && !(cfg->virtual_payload && len)) {
     uint16_t c = sf->local.family == 6
                      ? mptcp_tcp_checksum_ipv6(sf->local.ip, sf->remote.ip, buf, total)
                      : mptcp_tcp_checksum_ipv4(sf->local.ip, sf->remote.ip, buf, total);

@@ -83,16 +83,18 @@ static void rec_clear_flags(struct tcp_sf *sf, struct tx_rec *r, uint32_t len) {
 void tcp_clean_acked(struct tcp_sf *sf, uint64_t ack, uint64_t now,
                      uint64_t *rtt_out) {
   struct tx_ring *q = &sf->txq;
-  uint64_t rtt = 0;
-  int have_rtt = 0;
+  uint64_t first_sent = 0;
+  int have = 0, retrans_acked = 0;
   while (q->n) {
     struct tx_rec *r = txr_at(q, 0);
     if (rec_end(r) <= ack) {
-      if (!have_rtt && !(r->flags & TXR_EVER_RETRANS)) {
-        /* Karn: only never-retransmitted data gives a sample; the oldest
-         * newly acknowledged segment, as Linux's seq_rtt. */
-        rtt = now - r->sent_ns;
-        have_rtt = 1;
+      if (r->flags & TXR_EVER_RETRANS) {
+        retrans_acked = 1;
+      } else if (!(r->flags & TXR_SACKED) && !have) {
+        /* the oldest newly acknowledged segment that was neither
+         * retransmitted nor SACKed before (Linux's seq_rtt) */
+        first_sent = r->sent_ns;
+        have = 1;
       }
       rec_clear_flags(sf, r, r->len);
       if (r->flags & TXR_SACKED)
@@ -116,14 +118,19 @@ void tcp_clean_acked(struct tcp_sf *sf, uint64_t ack, uint64_t now,
   }
   if (!sf->sack_ok)
     sf->sacked_count = 0;
-  *rtt_out = have_rtt ? rtt : 0;
+  /* Karn's algorithm (RFC 6298 section 3): an ACK that covers any
+   * retransmitted data gives no sample (Linux: FLAG_RETRANS_DATA_ACKED). */
+  *rtt_out = have && !retrans_acked ? (now > first_sent ? now - first_sent : 1) : 0;
 }
 
 /* ---- SACK scoreboard ---- */
 
-uint64_t tcp_sack_update(struct tcp_sf *sf, const mptcp_tcphdr *th) {
+uint64_t tcp_sack_update(struct tcp_sf *sf, const mptcp_tcphdr *th,
+                         uint64_t *first_sent, uint64_t *latest_sent) {
   struct mptcp_stack *s = sf->conn->stack;
   uint64_t newly = 0;
+  *first_sent = UINT64_MAX;
+  *latest_sent = 0;
   if (!(th->opts & MPTCP_OPT_SACK))
     return 0;
   for (int b = 0; b < th->n_sack; b++) {
@@ -147,6 +154,10 @@ uint64_t tcp_sack_update(struct tcp_sf *sf, const mptcp_tcphdr *th) {
         break;
       if (t->flags & TXR_SACKED)
         continue;
+      if (!(t->flags & TXR_EVER_RETRANS) && t->sent_ns < *first_sent)
+        *first_sent = t->sent_ns;
+      if (t->sent_ns > *latest_sent)
+        *latest_sent = t->sent_ns;
       rec_clear_flags(sf, t, t->len);
       t->flags = (t->flags & ~(TXR_LOST | TXR_RETRANS)) | TXR_SACKED;
       sf->sacked_bytes += t->len;
@@ -209,6 +220,32 @@ void tcp_mark_lost(struct tcp_sf *sf) {
   }
   if (limit > sf->lost_hint)
     sf->lost_hint = limit;
+}
+
+/*
+ * A retransmission is lost when a segment sent after it has been SACKed
+ * while it has not, allowing a reordering window of a quarter of the
+ * minimum RTT (the rule of RACK, RFC 8985 section 6.2, applied to
+ * retransmissions only, as Linux's tcp_mark_lost_retrans did before
+ * RACK). Without it, a lost retransmission waits for the RTO.
+ */
+void tcp_lost_retrans(struct tcp_sf *sf, uint64_t latest_sacked_sent) {
+  if (!sf->retrans_bytes || !sf->sack_ok)
+    return;
+  uint64_t win = sf->min_rtt / 4;
+  struct tx_ring *q = &sf->txq;
+  for (uint32_t i = 0; i < q->n; i++) {
+    struct tx_rec *t = txr_at(q, i);
+    if (t->seq >= sf->rtx_hint && t->seq > sf->snd_una)
+      break; /* nothing above the retransmission point was retransmitted */
+    if ((t->flags & (TXR_RETRANS | TXR_SACKED)) == TXR_RETRANS &&
+        t->sent_ns + win < latest_sacked_sent) {
+      t->flags &= ~TXR_RETRANS; /* still LOST: it goes out again */
+      sf->retrans_bytes -= t->len;
+      if (t->seq < sf->rtx_hint)
+        sf->rtx_hint = t->seq;
+    }
+  }
 }
 
 struct tx_rec *tcp_next_retrans(struct tcp_sf *sf) {
@@ -283,10 +320,13 @@ void tcp_prr_update(struct tcp_sf *sf, uint64_t delivered) {
 }
 
 void tcp_enter_loss(struct tcp_sf *sf, uint64_t now) {
-  /* RFC 5681 section 3.1 equation 4 on the first timeout of an episode;
-   * further backed-off timeouts keep ssthresh (RFC 5681: "not reduced
-   * again"). */
-  if (sf->rto_backoff == 0 || sf->ca_state != TCP_CA_LOSS)
+  /* RFC 5681 section 3.1 equation 4 on the first timeout of an episode.
+   * A timeout during fast recovery keeps the ssthresh recovery already
+   * chose (the flight has grown with data sent during recovery, and
+   * halving it again would overshoot), as Linux's tcp_enter_loss does;
+   * backed-off timeouts keep it too. */
+  if (sf->ca_state == TCP_CA_OPEN || sf->snd_una == sf->high_seq ||
+      (sf->ca_state == TCP_CA_LOSS && sf->rto_backoff == 0))
     sf->ssthresh = sf->cc->ssthresh(sf);
   sf->cwnd = sf->mss; /* loss window: one segment */
   sf->cwnd_cnt = 0;
