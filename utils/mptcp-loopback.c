@@ -79,7 +79,7 @@ static void usage(FILE *f) {
       "  --seed N             seed of every random choice (default 1)\n"
       "\n"
       "Transfer:\n"
-      "  --mode M             tcp (MPTCP modes are not supported yet)\n"
+      "  --mode M             tcp or mptcp (default tcp)\n"
       "  --bytes B            bytes per direction: 8MiB, 1.5MB, 1000000 (default 8MiB)\n"
       "  --time T             instead of --bytes: send without end for T virtual seconds\n"
       "  --direction D        a2b, b2a or both (default a2b)\n"
@@ -94,6 +94,13 @@ static void usage(FILE *f) {
       "  --delack T           delayed-ACK timeout (default 40ms)\n"
       "  --delack-count N     acknowledge every Nth full segment (default 2)\n"
       "  --no-sack  --no-timestamps  --no-window-scaling  --no-checksum\n"
+      "\n"
+      "MPTCP (--mode mptcp):\n"
+      "  --pm NAME            path manager: default, ndiffports, fullmesh (default\n"
+      "                       fullmesh: one subflow per path)\n"
+      "  --subflows N         subflows for ndiffports (default 2)\n"
+      "  --scheduler NAME     minrtt (default)\n"
+      "  --dss-checksum       negotiate DSS checksums\n"
       "\n"
       "Output:\n"
       "  --pcap FILE          every packet at its send time (raw IPv4)\n"
@@ -254,6 +261,7 @@ typedef struct options {
   const char *pcap, *trace;
   uint64_t trace_ns;
   mptcp_config cfg;
+  int mptcp;
   char cc[32];
   failure *fails;
   size_t n_fails;
@@ -365,10 +373,11 @@ static const char *const value_flags[] = {
     "--mode",      "--bytes",     "--time",       "--direction",
     "--connections", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
     "--rcvbuf",    "--init-cwnd", "--min-rto",    "--delack",  "--delack-count",
-    "--pcap",      "--trace",     "--trace-interval"};
+    "--pcap",      "--trace",     "--trace-interval", "--pm", "--subflows",
+    "--scheduler"};
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
-                                         "--help"};
+                                         "--dss-checksum", "--help"};
 
 static int is_in(const char *name, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -389,6 +398,7 @@ static int parse_args(int argc, char **argv, options *o) {
   mptcp_config_default(&o->cfg);
   const char *mode = "tcp";
   const char *cc = NULL;
+  const char *pm = NULL, *sched = NULL;
 
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
@@ -467,6 +477,16 @@ static int parse_args(int argc, char **argv, options *o) {
       o->seed = v;
     } else if (!strcmp(name, "--mode")) {
       mode = val;
+    } else if (!strcmp(name, "--pm")) {
+      pm = val;
+    } else if (!strcmp(name, "--scheduler")) {
+      sched = val;
+    } else if (!strcmp(name, "--subflows")) {
+      if (parse_uint(val, 1, 8, &v) < 0)
+        return bad("--subflows: '%s' is not a number from 1 to 8", val);
+      o->cfg.subflows = (uint8_t)v;
+    } else if (!strcmp(name, "--dss-checksum")) {
+      o->cfg.dss_checksum = 1;
     } else if (!strcmp(name, "--bytes")) {
       if (parse_size(val, 1ull << 50, &v) < 0)
         return bad("--bytes: '%s' is not a byte count (e.g. 8MiB, 1000000)", val);
@@ -534,10 +554,26 @@ static int parse_args(int argc, char **argv, options *o) {
     }
   }
 
-  if (strcmp(mode, "tcp") != 0) {
-    if (!strncmp(mode, "mptcp", 5))
-      return bad("--mode=%s: MPTCP modes are not yet supported (only --mode=tcp)", mode);
-    return bad("--mode: unknown mode '%s' (only tcp is supported)", mode);
+  if (!strcmp(mode, "tcp")) {
+    o->cfg.mptcp = 0;
+    if (pm || sched || o->cfg.dss_checksum)
+      return bad("--pm, --scheduler and --dss-checksum need --mode mptcp");
+  } else if (!strcmp(mode, "mptcp")) {
+    o->cfg.mptcp = 1;
+    o->mptcp = 1;
+    o->cfg.pm = "fullmesh";
+  } else {
+    return bad("--mode: unknown mode '%s' (tcp or mptcp)", mode);
+  }
+  if (pm) {
+    if (strcmp(pm, "default") && strcmp(pm, "ndiffports") && strcmp(pm, "fullmesh"))
+      return bad("--pm: unknown path manager '%.40s' (default, ndiffports, fullmesh)", pm);
+    o->cfg.pm = pm;
+  }
+  if (sched) {
+    if (strcmp(sched, "minrtt"))
+      return bad("--scheduler: unknown scheduler '%.40s' (minrtt)", sched);
+    o->cfg.scheduler = sched;
   }
   if (o->time_ns && o->bytes_set)
     return bad("--time and --bytes exclude each other");
@@ -890,6 +926,36 @@ static void json_bool(const char *key, int v, int comma) {
   printf("\"%s\":%s%s", key, v ? "true" : "false", comma ? "," : "");
 }
 
+static void json_addr(const char *key, const mptcp_addr *a, int comma) {
+  char ip[64];
+  snprintf(ip, sizeof(ip), "%u.%u.%u.%u:%u", a->ip[0], a->ip[1], a->ip[2], a->ip[3], a->port);
+  json_str(key, ip, comma);
+}
+
+/* Per-subflow figures of the sender side A's connection (MPTCP). */
+static void print_subflows(const side *a) {
+  printf("\"subflows\":[");
+  int n = a->conn ? mptcp_conn_subflow_count(a->conn) : 0;
+  for (int i = 0; i < n; i++) {
+    mptcp_conn_stats st;
+    mptcp_addr l, r;
+    if (mptcp_conn_get_subflow_stats(a->conn, i, &st, &l, &r) < 0)
+      continue;
+    printf("%s{", i ? "," : "");
+    json_u64("id", (uint64_t)i, 1);
+    json_addr("local", &l, 1);
+    json_addr("remote", &r, 1);
+    json_u64("bytes_sent", st.bytes_sent, 1);
+    json_u64("bytes_acked", st.bytes_acked, 1);
+    json_u64("retransmissions", st.retransmissions, 1);
+    json_u64("rto_count", st.rto_count, 1);
+    json_dbl("srtt_ms", (double)st.srtt_ns / 1e6, "%.3f", 1);
+    json_str("state", mptcp_tcp_state_name(st.state), 0);
+    printf("}");
+  }
+  printf("],");
+}
+
 static const char *dir_name(int d) {
   return d == DIR_A2B ? "a2b" : d == DIR_B2A ? "b2a" : "both";
 }
@@ -990,6 +1056,11 @@ static int run_main(options *o) {
       goto out;
     }
     netsim_set_host(r.ns, h, &ops, ah->stack, o->cfg.tcp_checksum);
+    for (uint32_t p = 0; p < o->paths; p++) {
+      mptcp_addr a;
+      netsim_path_addr(r.ns, p, h, &a);
+      mptcp_stack_add_address(ah->stack, &a);
+    }
   }
 
   r.n_flows = o->connections;
@@ -1104,7 +1175,11 @@ static int run_main(options *o) {
   const netsim_stats *nst = netsim_get_stats(r.ns);
 
   printf("{");
-  json_str("mode", "tcp", 1);
+  json_str("mode", o->mptcp ? "mptcp" : "tcp", 1);
+  if (o->mptcp) {
+    json_str("pm", o->cfg.pm, 1);
+    json_str("scheduler", o->cfg.scheduler, 1);
+  }
   json_str("cc", o->cfg.cc ? o->cfg.cc : "default", 1);
   json_u64("paths", o->paths, 1);
   json_str("direction", dir_name(o->direction), 1);
@@ -1150,10 +1225,20 @@ static int run_main(options *o) {
     json_u64("fast_recoveries", a->st.fast_recoveries + b->st.fast_recoveries, 1);
     json_dbl("a_srtt_ms", (double)a->st.srtt_ns / 1e6, "%.3f", 1);
     json_dbl("b_srtt_ms", (double)b->st.srtt_ns / 1e6, "%.3f", 1);
+    json_bool("fallback", o->mptcp && !(a->conn && mptcp_conn_is_mptcp(a->conn)), 1);
+    print_subflows(a);
     json_str("close_reason", flow_close_reason(&r, f, hit_limit), 0);
     printf("}");
   }
   printf("],");
+  {
+    int fb = 0;
+    for (uint32_t k = 0; k < r.n_flows; k++)
+      if (o->mptcp && !(r.flows[k].s[NETSIM_A].conn &&
+                        mptcp_conn_is_mptcp(r.flows[k].s[NETSIM_A].conn)))
+        fb = 1;
+    json_bool("fallback", fb, 1);
+  }
   json_dbl("jain", sum2 > 0 ? sum * sum / ((double)r.n_flows * sum2) : 0, "%.6f", 1);
 
   printf("\"links\":[");

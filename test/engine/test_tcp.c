@@ -20,6 +20,7 @@ static mptcp_config base_cfg(void) {
   mptcp_config_default(&c);
   c.cc = "reno";
   c.sndbuf = c.rcvbuf = 1u << 20;
+  c.mptcp = 0; /* these tests are about the TCP engine itself */
   return c;
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Connections: what the application holds. A connection owns the stream
- * buffers (send and receive rings indexed by stream offset) and its
- * subflow(s). The application calls in this file; the subflow engine
- * reaches the buffers through conn_unsent/conn_copy_out/conn_data_in.
+ * buffers (send and receive rings indexed by data offset) and its
+ * subflows. The application calls in this file; the subflow engine reaches
+ * the buffers through conn_unsent/conn_copy_out/conn_data_in. Data offsets
+ * count from 0: in plain TCP the subflow byte with relative sequence s has
+ * offset s - 1; with MPTCP, offset = DSN - IDSN - 1.
  */
 #include <string.h>
 
@@ -19,8 +21,10 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
   c->stack = s;
   c->cfg = *cfg;
   c->heap_idx = UINT32_MAX;
-  c->hash_slot = UINT32_MAX;
   c->expiry = MPTCP_TIME_NEVER;
+  c->dfin_timer = MPTCP_TIME_NEVER;
+  c->sched = sched_find(cfg->scheduler);
+  c->pm = pm_find(cfg->pm);
   if (!cfg->virtual_payload) {
     c->snd_ring = stack_alloc(s, cfg->sndbuf);
     c->rcv_ring = stack_alloc(s, cfg->rcvbuf);
@@ -31,7 +35,11 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
       return NULL;
     }
   }
+  rangeset_init(&c->rcv_ooo);
   tcp_sf_init(&c->sf, c, local, remote);
+  c->sfs[0] = &c->sf;
+  c->n_sf = 1;
+  c->sf.join_ok = 1;
   c->next_all = s->all;
   if (s->all)
     s->all->prev_all = c;
@@ -40,10 +48,43 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
   return c;
 }
 
+int conn_add_subflow(struct mptcp_conn *c, struct tcp_sf **psf, const mptcp_addr *local,
+                     const mptcp_addr *remote) {
+  if (c->n_sf >= c->cfg.max_subflows)
+    return MPTCP_ERR_STATE;
+  struct tcp_sf *sf = stack_alloc(c->stack, sizeof(*sf));
+  if (!sf)
+    return MPTCP_ERR_NOMEM;
+  tcp_sf_init(sf, c, local, remote);
+  sf->idx = c->n_sf;
+  c->sfs[c->n_sf++] = sf;
+  *psf = sf;
+  return MPTCP_OK;
+}
+
+/* Removes a subflow that never became part of the connection's data path
+ * (a refused or failed join). */
+void conn_free_subflow(struct mptcp_conn *c, struct tcp_sf *sf) {
+  if (sf == &c->sf)
+    return;
+  stack_table_remove(c->stack, sf);
+  tcp_sf_release(sf);
+  uint8_t i = sf->idx;
+  c->sfs[i] = c->sfs[--c->n_sf];
+  c->sfs[i]->idx = i;
+  c->sfs[c->n_sf] = NULL;
+  stack_free(c->stack, sf, sizeof(*sf));
+}
+
 void conn_destroy(struct mptcp_conn *c) {
   struct mptcp_stack *s = c->stack;
   stack_forget_conn(s, c);
-  tcp_sf_release(&c->sf);
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    tcp_sf_release(c->sfs[i]);
+    if (c->sfs[i] != &c->sf)
+      stack_free(s, c->sfs[i], sizeof(struct tcp_sf));
+  }
+  rangeset_release(&c->rcv_ooo, s);
   if (c->prev_all)
     c->prev_all->next_all = c->next_all;
   else
@@ -71,14 +112,90 @@ void conn_set_closed(struct mptcp_conn *c, int reason) {
     c->stack->cb.closed(c, reason, c->user_data);
 }
 
+/* Every subflow is closed: nothing left for the stack to do. */
+int conn_done(const struct mptcp_conn *c) {
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if (c->sfs[i]->state != MPTCP_TCP_CLOSED)
+      return 0;
+  return 1;
+}
+
+/* A subflow reached CLOSED or TIME-WAIT: with MPTCP, the connection is
+ * closed once every subflow is (RFC 8684 section 3.3.3). */
+void conn_subflow_closed(struct mptcp_conn *c, struct tcp_sf *sf, uint64_t now) {
+  (void)now;
+  (void)sf;
+  if (c->closed)
+    return;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    int st = c->sfs[i]->state;
+    if (st != MPTCP_TCP_CLOSED && st != MPTCP_TCP_TIME_WAIT)
+      return;
+  }
+  conn_set_closed(c, MPTCP_CLOSE_NORMAL);
+}
+
+uint64_t conn_expiry(const struct mptcp_conn *c) {
+  uint64_t e = c->dfin_timer;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    uint64_t t = tcp_expiry(c->sfs[i]);
+    if (t < e)
+      e = t;
+  }
+  return e;
+}
+
+void conn_handle_timers(struct mptcp_conn *c, uint64_t now) {
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if (tcp_expiry(c->sfs[i]) <= now)
+      tcp_handle_timers(c->sfs[i], now);
+  if (c->dfin_timer <= now) {
+    /* the DATA_FIN went unacknowledged: signal it again on every usable
+     * subflow (it rides on ACKs) and back off */
+    c->dfin_rto = c->dfin_rto ? c->dfin_rto * 2 : c->sf.rto;
+    if (c->dfin_rto > c->cfg.max_rto_ns)
+      c->dfin_rto = c->cfg.max_rto_ns;
+    c->dfin_timer = now + c->dfin_rto;
+    for (uint8_t i = 0; i < c->n_sf; i++)
+      if (c->sfs[i]->join_ok && c->sfs[i]->state >= MPTCP_TCP_ESTABLISHED)
+        c->sfs[i]->ack_now = 1;
+    stack_mark_output(c->stack, c);
+  }
+}
+
+/*
+ * One segment from this connection: first what is urgent on any subflow
+ * (RST, SYN, retransmissions), then new data on the subflow the scheduler
+ * picks, then the rest (FINs, probes, ACKs).
+ */
+int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t cap,
+               uint64_t now) {
+  if (!c->mp)
+    return tcp_write(&c->sf, seg, buf, cap, now, TCP_WR_ALL);
+  int rv;
+  if (c->data_fin_queued && !c->data_fin_acked && c->dfin_timer == MPTCP_TIME_NEVER)
+    mptcp_check_close(c, now); /* all data mapped now? then the DATA_FIN */
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if ((rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_URGENT)) != 0)
+      return rv;
+  if (conn_unsent(c, c->snd_nxt_off)) {
+    struct tcp_sf *sf = c->sched->get_subflow(c);
+    if (sf && (rv = tcp_write(sf, seg, buf, cap, now, TCP_WR_NEW)) != 0)
+      return rv;
+  }
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if ((rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_REST)) != 0)
+      return rv;
+  return 0;
+}
+
 /* ---- stream buffers ---- */
 
 uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off) {
   return off < c->snd_end ? c->snd_end - off : 0;
 }
 
-void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst,
-                   uint32_t len) {
+void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst, uint32_t len) {
   if (!c->snd_ring)
     return;
   uint32_t cap = c->cfg.sndbuf;
@@ -97,8 +214,7 @@ void conn_data_acked(struct mptcp_conn *c, uint64_t upto) {
     c->stack->cb.writable(c, c->user_data);
 }
 
-void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p,
-                  uint32_t len) {
+void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len) {
   if (!c->rcv_ring || !p)
     return;
   uint32_t cap = c->cfg.rcvbuf;
@@ -110,25 +226,24 @@ void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p,
 
 /* Bytes received in order and not yet read. */
 static uint64_t conn_readable(const struct mptcp_conn *c) {
-  uint64_t ready = c->sf.rcv_nxt ? c->sf.rcv_nxt - 1 : 0;
-  if (c->sf.peer_fin && ready > c->sf.peer_fin_seq - 1)
-    ready = c->sf.peer_fin_seq - 1; /* the FIN is not data */
+  uint64_t ready = c->rcv_nxt_off;
+  if (c->peer_data_fin && ready > c->peer_data_fin_off)
+    ready = c->peer_data_fin_off; /* the FIN is not data */
   return ready > c->rcv_read ? ready - c->rcv_read : 0;
 }
 
 uint64_t conn_rcv_space(const struct mptcp_conn *c) {
-  /* The window's right edge is rcv_read + rcvbuf (stream offsets). */
+  /* The window's right edge, as a data offset. */
   return c->rcv_read + c->cfg.rcvbuf;
 }
 
 /* ---- the application's calls ---- */
 
 int mptcp_connect(mptcp_stack *s, mptcp_conn **pconn, const mptcp_addr *local,
-                  const mptcp_addr *remote, const mptcp_config *cfg,
-                  void *user_data, uint64_t now) {
+                  const mptcp_addr *remote, const mptcp_config *cfg, void *user_data,
+                  uint64_t now) {
   if (!s || !pconn || !local || !remote || !remote->port ||
-      (local->family != 4 && local->family != 6) ||
-      local->family != remote->family)
+      (local->family != 4 && local->family != 6) || local->family != remote->family)
     return MPTCP_ERR_INVALID_ARGUMENT;
   if (!cfg)
     cfg = &s->cfg;
@@ -147,7 +262,7 @@ int mptcp_connect(mptcp_stack *s, mptcp_conn **pconn, const mptcp_addr *local,
     } else {
       c->sf.local = l;
     }
-    rv = stack_table_insert(s, c);
+    rv = stack_table_insert(s, &c->sf);
     if (rv != MPTCP_ERR_ADDR_IN_USE || local->port)
       break;
   }
@@ -174,7 +289,7 @@ long mptcp_conn_send(mptcp_conn *c, const uint8_t *data, size_t len, uint64_t no
   (void)now;
   if (!c || (c->cfg.virtual_payload ? data != NULL : (data == NULL && len)))
     return MPTCP_ERR_INVALID_ARGUMENT;
-  if (c->closed || c->sf.fin_queued)
+  if (c->closed || c->sf.fin_queued || c->data_fin_queued)
     return MPTCP_ERR_STATE;
   uint64_t room = c->cfg.sndbuf - (c->snd_end - c->snd_acked);
   size_t n = len < room ? len : (size_t)room;
@@ -209,29 +324,39 @@ long mptcp_conn_recv(mptcp_conn *c, uint8_t *buf, size_t cap, uint64_t now) {
     /* Window update: only when the window the peer knows has shrunk to
      * half the buffer or less and reading at least doubles it (Linux's
      * __tcp_cleanup_rbuf); otherwise the next ACK carries it. This keeps
-     * delayed ACKs working for an application that reads promptly. */
-    struct tcp_sf *sf = &c->sf;
-    uint64_t known = sf->rcv_adv > sf->rcv_nxt ? sf->rcv_adv - sf->rcv_nxt : 0;
-    if (sf->state >= MPTCP_TCP_ESTABLISHED && 2 * known <= c->cfg.rcvbuf &&
-        tcp_rcv_window(sf) >= 2 * known && tcp_rcv_window(sf) >= sf->mss) {
-      tcp_send_ack_now(sf);
-      stack_mark_output(c->stack, c);
+     * delayed ACKs working for an application that reads promptly. The
+     * window is the connection's; any usable subflow can carry it. */
+    for (uint8_t i = 0; i < c->n_sf; i++) {
+      struct tcp_sf *sf = c->sfs[i];
+      if (sf->state < MPTCP_TCP_ESTABLISHED || !sf->join_ok)
+        continue;
+      uint64_t known = sf->rcv_adv > sf->rcv_nxt ? sf->rcv_adv - sf->rcv_nxt : 0;
+      uint64_t wnd = tcp_rcv_window(sf);
+      if (2 * known <= c->cfg.rcvbuf && wnd >= 2 * known && wnd >= sf->mss) {
+        tcp_send_ack_now(sf);
+        stack_mark_output(c->stack, c);
+      }
+      break;
     }
   }
   return (long)n;
 }
 
 int mptcp_conn_peer_closed(const mptcp_conn *c) {
-  return c && c->sf.peer_fin && conn_readable(c) == 0;
+  return c && c->peer_data_fin && conn_readable(c) == 0;
 }
 
 int mptcp_conn_shutdown(mptcp_conn *c, uint64_t now) {
-  (void)now;
   if (!c || c->closed)
     return MPTCP_ERR_STATE;
-  if (c->sf.fin_queued)
-    return MPTCP_OK;
-  c->sf.fin_queued = 1;
+  if (c->mp) {
+    if (!c->data_fin_queued) {
+      c->data_fin_queued = 1;
+      mptcp_check_close(c, now);
+    }
+  } else if (!c->sf.fin_queued) {
+    c->sf.fin_queued = 1;
+  }
   stack_mark_output(c->stack, c);
   return MPTCP_OK;
 }
@@ -241,12 +366,14 @@ int mptcp_conn_abort(mptcp_conn *c, uint64_t now) {
     return MPTCP_ERR_INVALID_ARGUMENT;
   if (c->closed)
     return MPTCP_ERR_STATE;
-  if (c->sf.state != MPTCP_TCP_SYN_SENT && c->sf.state != MPTCP_TCP_CLOSED) {
-    c->sf.rst_pending = 1;
-    stack_mark_output(c->stack, c);
-  } else {
-    tcp_set_state(&c->sf, MPTCP_TCP_CLOSED, now);
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *sf = c->sfs[i];
+    if (sf->state != MPTCP_TCP_SYN_SENT && sf->state != MPTCP_TCP_CLOSED)
+      sf->rst_pending = 1;
+    else
+      tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
   }
+  stack_mark_output(c->stack, c);
   conn_set_closed(c, MPTCP_CLOSE_ABORT);
   return MPTCP_OK;
 }
@@ -255,9 +382,11 @@ void mptcp_conn_free(mptcp_conn *c) {
   if (!c)
     return;
   c->freed_by_app = 1;
-  int st = c->sf.state;
-  if (st == MPTCP_TCP_CLOSED || (c->closed && !c->sf.rst_pending &&
-                                 st != MPTCP_TCP_TIME_WAIT)) {
+  int pending = 0;
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if (c->sfs[i]->rst_pending || c->sfs[i]->state == MPTCP_TCP_TIME_WAIT)
+      pending = 1;
+  if (conn_done(c) || (c->closed && !pending)) {
     conn_destroy(c);
     return;
   }
@@ -266,10 +395,8 @@ void mptcp_conn_free(mptcp_conn *c) {
   /* TIME-WAIT or a pending RST: the stack frees it when done. */
 }
 
-void mptcp_conn_get_stats(const mptcp_conn *c, mptcp_conn_stats *st) {
-  if (!c || !st)
-    return;
-  const struct tcp_sf *sf = &c->sf;
+static void fill_stats(const struct mptcp_conn *c, const struct tcp_sf *sf,
+                       mptcp_conn_stats *st) {
   memset(st, 0, sizeof(*st));
   st->state = sf->state;
   st->close_reason = c->close_reason;
@@ -291,10 +418,48 @@ void mptcp_conn_get_stats(const mptcp_conn *c, mptcp_conn_stats *st) {
   st->retransmissions = sf->retrans_segs;
   st->rto_count = sf->rto_count;
   st->fast_recoveries = sf->recoveries;
-  st->ooo_bytes = sf->rcv_ranges.bytes;
-  st->rcv_buffered = conn_readable(c) + sf->rcv_ranges.bytes;
+  st->ooo_bytes = c->mp ? c->rcv_ooo.bytes : sf->rcv_ranges.bytes;
+  st->rcv_buffered = conn_readable(c) + st->ooo_bytes;
   st->snd_buffered = c->snd_end - c->snd_acked;
 }
+
+void mptcp_conn_get_stats(const mptcp_conn *c, mptcp_conn_stats *st) {
+  if (!c || !st)
+    return;
+  fill_stats(c, &c->sf, st);
+  if (c->n_sf > 1) { /* connection totals over every subflow */
+    for (uint8_t i = 1; i < c->n_sf; i++) {
+      const struct tcp_sf *sf = c->sfs[i];
+      st->bytes_sent += sf->bytes_sent;
+      st->bytes_retrans += sf->bytes_retrans;
+      st->bytes_acked += sf->bytes_acked;
+      st->bytes_received += sf->bytes_received;
+      st->segs_sent += sf->segs_sent;
+      st->segs_received += sf->segs_received;
+      st->retransmissions += sf->retrans_segs;
+      st->rto_count += sf->rto_count;
+      st->fast_recoveries += sf->recoveries;
+    }
+  }
+}
+
+int mptcp_conn_get_subflow_stats(const mptcp_conn *c, int i, mptcp_conn_stats *st,
+                                 mptcp_addr *local, mptcp_addr *remote) {
+  if (!c || i < 0 || i >= c->n_sf)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  const struct tcp_sf *sf = c->sfs[i];
+  if (st)
+    fill_stats(c, sf, st);
+  if (local)
+    *local = sf->local;
+  if (remote)
+    *remote = sf->remote;
+  return MPTCP_OK;
+}
+
+int mptcp_conn_is_mptcp(const mptcp_conn *c) { return c && c->mp; }
+
+int mptcp_conn_subflow_count(const mptcp_conn *c) { return c ? c->n_sf : 0; }
 
 void mptcp_conn_get_addrs(const mptcp_conn *c, mptcp_addr *local, mptcp_addr *remote) {
   if (!c)
@@ -307,8 +472,8 @@ void mptcp_conn_get_addrs(const mptcp_conn *c, mptcp_addr *local, mptcp_addr *re
 
 const char *mptcp_tcp_state_name(int state) {
   static const char *const names[] = {
-      "CLOSED",     "LISTEN",     "SYN_SENT", "SYN_RCVD",  "ESTABLISHED", "FIN_WAIT1",
-      "FIN_WAIT2",  "CLOSING",    "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK"};
+      "CLOSED",    "LISTEN",  "SYN_SENT",  "SYN_RCVD",   "ESTABLISHED", "FIN_WAIT1",
+      "FIN_WAIT2", "CLOSING", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK"};
   if (state < 0 || state > MPTCP_TCP_LAST_ACK)
     return "UNKNOWN";
   return names[state];

@@ -176,6 +176,24 @@ struct tcp_sf {
 
   uint64_t timers[SF_TIMER__N];
 
+  /* MPTCP, per subflow (mptcp_*.c) */
+  uint8_t mp;            /* this subflow carries MPTCP options */
+  uint8_t is_join;       /* created by MP_JOIN, not the initial subflow */
+  uint8_t join_ok;       /* usable for data: initial subflow, or join done */
+  uint8_t join_ack_pending; /* initiator: the third ACK (MP_JOIN) is due */
+  uint8_t mpc_ack_pending;  /* initiator: ACKs carry MP_CAPABLE (keys) */
+  uint8_t backup;
+  uint8_t addr_id_local, addr_id_remote;
+  uint8_t idx;           /* position in conn->sfs */
+  uint8_t in_table;      /* in the stack's 4-tuple table */
+  uint32_t nonce_local, nonce_remote;
+  struct rx_map {
+    uint64_t ssn; /* relative subflow sequence of the first byte */
+    uint64_t dsn; /* data offset (DSN - IDSN - 1) of that byte */
+    uint32_t len;
+  } map[4];       /* recent mappings received, newest first */
+  uint8_t n_map;
+
   /* statistics */
   uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;
   uint64_t segs_sent, segs_received, retrans_segs, rto_count, recoveries;
@@ -183,11 +201,43 @@ struct tcp_sf {
 
 /* ---- a connection: what the application holds (conn.c) ---- */
 
+#define MPTCP_MAX_SF 8
+
+struct mptcp_sched_ops;
+struct mptcp_pm_ops;
+
 struct mptcp_conn {
   struct mptcp_stack *stack;
   void *user_data;
   mptcp_config cfg;
-  struct tcp_sf sf; /* plain TCP: exactly one subflow */
+  struct tcp_sf sf; /* the initial subflow (the only one in plain TCP) */
+  struct tcp_sf *sfs[MPTCP_MAX_SF]; /* sfs[0] == &sf */
+  uint8_t n_sf;
+
+  /* MPTCP, per connection (Linux's msk) */
+  uint8_t mp;            /* MPTCP in use (0: plain TCP or fallback) */
+  uint8_t mp_fully_established; /* a DSS from the peer was seen */
+  uint8_t csum;          /* DSS checksums negotiated */
+  uint8_t token_in_table;
+  uint8_t pm_started;    /* the path manager created its subflows */
+  uint8_t half_open;     /* joins in progress */
+  uint64_t key_local, key_remote;
+  uint32_t token_local, token_remote;
+  uint64_t idsn_local, idsn_remote;
+  uint64_t snd_nxt_off;  /* next data offset to map onto a subflow */
+  uint64_t snd_wnd_edge; /* peer's window right edge, data offsets */
+  uint8_t data_fin_queued; /* application shut down: DATA_FIN after data */
+  uint8_t data_fin_acked;
+  uint8_t subflows_closing; /* DATA_FINs exchanged: subflows send FIN */
+  uint64_t dfin_timer;   /* retransmission of a DATA_FIN-only signal */
+  uint64_t dfin_rto;
+  uint64_t rcv_nxt_off;  /* next in-order data offset */
+  struct rangeset rcv_ooo; /* data offsets received above rcv_nxt_off */
+  uint8_t peer_data_fin;
+  uint64_t peer_data_fin_off;
+  uint64_t ooo_fin_off;  /* DATA_FIN seen above a hole (0: none) */
+  const struct mptcp_sched_ops *sched;
+  const struct mptcp_pm_ops *pm;
 
   /* send buffer: stream offsets [snd_acked, snd_end) are held; bytes in
    * [snd_acked, snd_acked + sndbuf) live in ring[off % sndbuf] */
@@ -211,7 +261,6 @@ struct mptcp_conn {
   int on_out_list;
   uint32_t heap_idx;   /* position in the timer heap, UINT32_MAX if not */
   uint64_t expiry;
-  uint32_t hash_slot;
 };
 
 /* ---- the stack: one per host (stack.c) ---- */
@@ -242,9 +291,17 @@ struct mptcp_stack {
   struct mptcp_conn *all; /* every connection */
   uint32_t n_conns;
 
-  /* 4-tuple -> connection, open addressing with tombstones */
-  struct mptcp_conn **table;
+  /* 4-tuple -> subflow, open addressing with tombstones */
+  struct tcp_sf **table;
   uint32_t table_cap, table_used;
+
+  /* MPTCP token -> connection, open addressing with tombstones */
+  struct mptcp_conn **tokens;
+  uint32_t tokens_cap, tokens_used;
+
+  /* this host's addresses (fullmesh, address ids) */
+  mptcp_addr *addrs;
+  uint32_t n_addrs, cap_addrs;
 
   /* connections with something to send, FIFO */
   struct mptcp_conn *out_head, *out_tail;
@@ -272,8 +329,12 @@ static inline void mib_add(struct mptcp_stack *s, int id, uint64_t v) {
 /* stack.c */
 void stack_mark_output(struct mptcp_stack *s, struct mptcp_conn *c);
 void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c);
-int stack_table_insert(struct mptcp_stack *s, struct mptcp_conn *c);
-void stack_table_remove(struct mptcp_stack *s, struct mptcp_conn *c);
+int stack_table_insert(struct mptcp_stack *s, struct tcp_sf *sf);
+void stack_table_remove(struct mptcp_stack *s, struct tcp_sf *sf);
+int stack_token_insert(struct mptcp_stack *s, struct mptcp_conn *c);
+void stack_token_remove(struct mptcp_stack *s, struct mptcp_conn *c);
+struct mptcp_conn *stack_token_lookup(struct mptcp_stack *s, uint32_t token);
+void stack_rand_bytes(struct mptcp_stack *s, uint8_t *d, size_t n);
 uint32_t stack_rand32(struct mptcp_stack *s);
 int stack_challenge_ack_allowed(struct mptcp_stack *s, uint64_t now);
 void stack_queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
@@ -281,6 +342,15 @@ void stack_queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
                      int with_ack);
 
 /* conn.c */
+int conn_add_subflow(struct mptcp_conn *c, struct tcp_sf **psf,
+                     const mptcp_addr *local, const mptcp_addr *remote);
+void conn_free_subflow(struct mptcp_conn *c, struct tcp_sf *sf);
+uint64_t conn_expiry(const struct mptcp_conn *c);
+void conn_handle_timers(struct mptcp_conn *c, uint64_t now);
+int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf,
+               size_t cap, uint64_t now);
+int conn_done(const struct mptcp_conn *c);
+void conn_subflow_closed(struct mptcp_conn *c, struct tcp_sf *sf, uint64_t now);
 struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
                             const mptcp_addr *local, const mptcp_addr *remote);
 void conn_destroy(struct mptcp_conn *c);
@@ -302,11 +372,17 @@ void tcp_sf_release(struct tcp_sf *sf);
 void tcp_connect(struct tcp_sf *sf, uint64_t now);
 void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload,
                uint32_t plen, uint64_t now);
+void tcp_accept_syn(struct tcp_sf *sf, const mptcp_tcphdr *th);
 void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
                       const mptcp_addr *dst, const mptcp_tcphdr *th,
                       uint64_t now);
+/* What tcp_write may send: urgent control (RST, SYN, retransmissions),
+ * new data, then the rest (FIN, probe, ACK). */
+enum { TCP_WR_URGENT = 1, TCP_WR_NEW = 2, TCP_WR_REST = 4, TCP_WR_ALL = 7 };
 int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
-              uint64_t now);
+              uint64_t now, int what);
+/* May this subflow send `len` new bytes now (cwnd)? */
+int tcp_cwnd_room(const struct tcp_sf *sf);
 void tcp_handle_timers(struct tcp_sf *sf, uint64_t now);
 uint64_t tcp_expiry(const struct tcp_sf *sf);
 void tcp_set_state(struct tcp_sf *sf, int state, uint64_t now);
@@ -336,5 +412,49 @@ void tcp_enter_loss(struct tcp_sf *sf, uint64_t now);
 void tcp_prr_update(struct tcp_sf *sf, uint64_t delivered);
 struct tx_rec *tcp_next_retrans(struct tcp_sf *sf);
 void txq_free(struct tcp_sf *sf);
+
+/* ---- MPTCP (mptcp_proto.c, mptcp_join.c, pm.c, sched.c) ---- */
+
+/* A scheduler (Linux's struct mptcp_sched_ops): picks the subflow for the
+ * next new data, or NULL to send nothing now. Required: get_subflow. */
+struct mptcp_sched_ops {
+  const char *name;
+  struct tcp_sf *(*get_subflow)(struct mptcp_conn *c);
+};
+const struct mptcp_sched_ops *sched_find(const char *name);
+
+/* A path manager. Required: established (the connection became MPTCP on
+ * the initiator: create subflows). */
+struct mptcp_pm_ops {
+  const char *name;
+  void (*established)(struct mptcp_conn *c, uint64_t now);
+};
+const struct mptcp_pm_ops *pm_find(const char *name);
+
+/* the initial subflow's handshake */
+void mptcp_syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack);
+void mptcp_rcv_syn(struct tcp_sf *sf, const mptcp_tcphdr *th);
+void mptcp_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now);
+/* options of every other segment */
+void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec *r,
+                         uint32_t payload_len, const uint8_t *payload);
+/* received options: returns 0 to go on, < 0 to drop the segment */
+int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
+                      const uint8_t *payload, uint32_t plen, uint64_t now);
+/* data offset of subflow byte `rel`, or -1 without a mapping */
+int mptcp_map_lookup(struct tcp_sf *sf, uint64_t rel, uint32_t len, uint64_t *off);
+/* data at offset `off` received (window-checked by the caller) */
+void mptcp_data_rcvd(struct mptcp_conn *c, uint64_t off, uint32_t len, uint64_t now);
+void mptcp_subflow_established(struct tcp_sf *sf, uint64_t now);
+struct tcp_sf *mptcp_open_subflow(struct mptcp_conn *c, const mptcp_addr *local,
+                                  const mptcp_addr *remote, uint64_t now);
+void mptcp_check_close(struct mptcp_conn *c, uint64_t now);
+/* joins (mptcp_join.c) */
+void mptcp_join_syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack);
+void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
+                             const mptcp_addr *dst, const mptcp_tcphdr *th,
+                             uint64_t now);
+int mptcp_join_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th);
+int mptcp_join_rcv_ack(struct tcp_sf *sf, const mptcp_tcphdr *th);
 
 #endif /* MPTCP_INTERNAL_H */

@@ -82,6 +82,13 @@ void mptcp_config_default(mptcp_config *c) {
   c->time_wait_ns = 60 * MPTCP_S;
   c->dupthresh = 3;
   c->cc = "cubic";
+  c->mptcp = 1;
+  c->dss_checksum = 0;
+  c->pm = "default";
+  c->subflows = 2;
+  c->scheduler = "minrtt";
+  c->max_subflows = 8;
+  c->max_half_open_joins = 4;
 }
 
 int mptcp_config_check(const mptcp_config *c) {
@@ -97,6 +104,11 @@ int mptcp_config_check(const mptcp_config *c) {
     return MPTCP_ERR_CONFIG;
   if (c->min_rto_ns == 0 || c->min_rto_ns > c->max_rto_ns ||
       c->initial_rto_ns == 0)
+    return MPTCP_ERR_CONFIG;
+  if (!c->pm || !pm_find(c->pm) || !c->scheduler || !sched_find(c->scheduler))
+    return MPTCP_ERR_UNKNOWN_ALGO;
+  if (c->max_subflows < 1 || c->max_subflows > MPTCP_MAX_SF || c->subflows < 1 ||
+      c->subflows > c->max_subflows)
     return MPTCP_ERR_CONFIG;
   return MPTCP_OK;
 }
@@ -135,6 +147,20 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_MEM_DROP] = "TcpMemDrop",
     [MPTCP_MIB_LISTEN_OVERFLOW] = "TcpListenOverflow",
     [MPTCP_MIB_TIME_WAIT_REUSE] = "TcpTimeWaitReuse",
+    [MPTCP_MIB_MP_CAPABLE_SYN_RX] = "MPTcpExtMPCapableSYNRX",
+    [MPTCP_MIB_MP_CAPABLE_ACTIVE] = "MPTcpExtMPCapableActive",
+    [MPTCP_MIB_FALLBACK] = "MPTcpExtFallback",
+    [MPTCP_MIB_MPC_BAD_KEY] = "MPTcpExtMPCapableBadKey",
+    [MPTCP_MIB_JOIN_SYN_RX] = "MPTcpExtMPJoinSynRx",
+    [MPTCP_MIB_JOIN_NO_TOKEN] = "MPTcpExtMPJoinNoTokenFound",
+    [MPTCP_MIB_JOIN_BAD_HMAC] = "MPTcpExtMPJoinBadHmac",
+    [MPTCP_MIB_JOIN_LIMIT] = "MPTcpExtMPJoinRejected",
+    [MPTCP_MIB_JOIN_OK] = "MPTcpExtMPJoinOk",
+    [MPTCP_MIB_DSS_NO_MAPPING] = "MPTcpExtDSSNoMapping",
+    [MPTCP_MIB_DSN_BEYOND_WINDOW] = "MPTcpExtDSNBeyondWindow",
+    [MPTCP_MIB_DSN_DUP] = "MPTcpExtDuplicateData",
+    [MPTCP_MIB_DSS_CSUM_BAD] = "MPTcpExtDataCsumErr",
+    [MPTCP_MIB_DATA_FIN_RX] = "MPTcpExtDataFinRx",
 };
 
 uint64_t mptcp_stack_counter(const mptcp_stack *s, int id) {
@@ -189,9 +215,15 @@ void mptcp_stack_del(mptcp_stack *s) {
   while (s->all)
     conn_destroy(s->all);
   stack_free(s, s->listeners, s->cap_listeners * sizeof(struct listener));
-  stack_free(s, s->table, s->table_cap * sizeof(struct mptcp_conn *));
+  stack_free(s, s->table, s->table_cap * sizeof(struct tcp_sf *));
+  stack_free(s, s->tokens, s->tokens_cap * sizeof(struct mptcp_conn *));
+  stack_free(s, s->addrs, s->cap_addrs * sizeof(mptcp_addr));
   stack_free(s, s->heap, s->heap_cap * sizeof(struct mptcp_conn *));
   s->mem.free_fn(s, sizeof(*s), s->mem.user_data);
+}
+
+void stack_rand_bytes(struct mptcp_stack *s, uint8_t *d, size_t n) {
+  s->rand(d, n, s->user_data);
 }
 
 uint32_t stack_rand32(struct mptcp_stack *s) {
@@ -202,7 +234,7 @@ uint32_t stack_rand32(struct mptcp_stack *s) {
 
 /* ---- 4-tuple table ---- */
 
-#define TOMBSTONE ((struct mptcp_conn *)(uintptr_t)1)
+#define TOMBSTONE ((struct tcp_sf *)(uintptr_t)1)
 
 static int addr_eq(const mptcp_addr *a, const mptcp_addr *b) {
   if (a->family != b->family || a->port != b->port)
@@ -233,38 +265,43 @@ static uint32_t tuple_hash(const mptcp_addr *l, const mptcp_addr *r) {
   return (uint32_t)h;
 }
 
-static struct mptcp_conn *table_lookup(struct mptcp_stack *s,
-                                       const mptcp_addr *l,
-                                       const mptcp_addr *r) {
+static struct tcp_sf *table_lookup(struct mptcp_stack *s, const mptcp_addr *l,
+                                   const mptcp_addr *r) {
   if (!s->table_cap)
     return NULL;
   uint32_t mask = s->table_cap - 1;
   for (uint32_t i = tuple_hash(l, r) & mask;; i = (i + 1) & mask) {
-    struct mptcp_conn *c = s->table[i];
-    if (!c)
+    struct tcp_sf *sf = s->table[i];
+    if (!sf)
       return NULL;
-    if (c != TOMBSTONE && addr_eq(&c->sf.local, l) && addr_eq(&c->sf.remote, r))
-      return c;
+    if (sf != TOMBSTONE && addr_eq(&sf->local, l) && addr_eq(&sf->remote, r))
+      return sf;
   }
 }
 
-static void table_place(struct mptcp_stack *s, struct mptcp_conn *c) {
+static void table_place(struct mptcp_stack *s, struct tcp_sf *sf) {
   uint32_t mask = s->table_cap - 1;
-  uint32_t i = tuple_hash(&c->sf.local, &c->sf.remote) & mask;
+  uint32_t i = tuple_hash(&sf->local, &sf->remote) & mask;
   while (s->table[i] && s->table[i] != TOMBSTONE)
     i = (i + 1) & mask;
-  s->table[i] = c;
-  c->hash_slot = i;
+  s->table[i] = sf;
 }
 
-int stack_table_insert(struct mptcp_stack *s, struct mptcp_conn *c) {
-  if (table_lookup(s, &c->sf.local, &c->sf.remote))
+int stack_table_insert(struct mptcp_stack *s, struct tcp_sf *sf) {
+  if (table_lookup(s, &sf->local, &sf->remote))
     return MPTCP_ERR_ADDR_IN_USE;
   if ((s->table_used + 1) * 2 > s->table_cap) {
-    uint32_t ncap = s->table_cap ? s->table_cap * 2 : 64;
-    struct mptcp_conn **old = s->table;
+    /* grow (or just rebuild, dropping tombstones) at half load */
+    uint32_t live = 0;
+    for (uint32_t i = 0; i < s->table_cap; i++)
+      if (s->table[i] && s->table[i] != TOMBSTONE)
+        live++;
+    uint32_t ncap = s->table_cap ? s->table_cap : 64;
+    while ((live + 1) * 2 > ncap)
+      ncap *= 2;
+    struct tcp_sf **old = s->table;
     uint32_t ocap = s->table_cap;
-    struct mptcp_conn **nt = stack_calloc(s, ncap * sizeof(*nt));
+    struct tcp_sf **nt = stack_calloc(s, ncap * sizeof(*nt));
     if (!nt)
       return MPTCP_ERR_NOMEM;
     s->table = nt;
@@ -277,18 +314,120 @@ int stack_table_insert(struct mptcp_stack *s, struct mptcp_conn *c) {
       }
     stack_free(s, old, ocap * sizeof(*old));
   }
-  table_place(s, c);
+  table_place(s, sf);
   s->table_used++;
+  sf->in_table = 1;
   return MPTCP_OK;
 }
 
-void stack_table_remove(struct mptcp_stack *s, struct mptcp_conn *c) {
-  if (c->hash_slot != UINT32_MAX && s->table &&
-      s->table[c->hash_slot] == c) {
-    s->table[c->hash_slot] = TOMBSTONE;
-    c->hash_slot = UINT32_MAX;
-    /* tombstones count as used until the next resize */
+void stack_table_remove(struct mptcp_stack *s, struct tcp_sf *sf) {
+  if (!sf->in_table || !s->table_cap)
+    return;
+  uint32_t mask = s->table_cap - 1;
+  for (uint32_t i = tuple_hash(&sf->local, &sf->remote) & mask;; i = (i + 1) & mask) {
+    if (!s->table[i])
+      break;
+    if (s->table[i] == sf) {
+      s->table[i] = TOMBSTONE; /* counted as used until the next rebuild */
+      break;
+    }
   }
+  sf->in_table = 0;
+}
+
+/* ---- MPTCP tokens ---- */
+
+#define TOKEN_TOMB ((struct mptcp_conn *)(uintptr_t)1)
+
+struct mptcp_conn *stack_token_lookup(struct mptcp_stack *s, uint32_t token) {
+  if (!s->tokens_cap)
+    return NULL;
+  uint32_t mask = s->tokens_cap - 1;
+  for (uint32_t i = (uint32_t)mix64(token) & mask;; i = (i + 1) & mask) {
+    struct mptcp_conn *c = s->tokens[i];
+    if (!c)
+      return NULL;
+    if (c != TOKEN_TOMB && c->token_local == token)
+      return c;
+  }
+}
+
+int stack_token_insert(struct mptcp_stack *s, struct mptcp_conn *c) {
+  if (stack_token_lookup(s, c->token_local))
+    return MPTCP_ERR_ADDR_IN_USE;
+  if ((s->tokens_used + 1) * 2 > s->tokens_cap) {
+    uint32_t live = 0;
+    for (uint32_t i = 0; i < s->tokens_cap; i++)
+      if (s->tokens[i] && s->tokens[i] != TOKEN_TOMB)
+        live++;
+    uint32_t ncap = s->tokens_cap ? s->tokens_cap : 64;
+    while ((live + 1) * 2 > ncap)
+      ncap *= 2;
+    struct mptcp_conn **old = s->tokens;
+    uint32_t ocap = s->tokens_cap;
+    struct mptcp_conn **nt = stack_calloc(s, ncap * sizeof(*nt));
+    if (!nt)
+      return MPTCP_ERR_NOMEM;
+    s->tokens = nt;
+    s->tokens_cap = ncap;
+    s->tokens_used = 0;
+    for (uint32_t i = 0; i < ocap; i++)
+      if (old[i] && old[i] != TOKEN_TOMB) {
+        uint32_t m = ncap - 1, j = (uint32_t)mix64(old[i]->token_local) & m;
+        while (nt[j])
+          j = (j + 1) & m;
+        nt[j] = old[i];
+        s->tokens_used++;
+      }
+    stack_free(s, old, ocap * sizeof(*old));
+  }
+  uint32_t mask = s->tokens_cap - 1, i = (uint32_t)mix64(c->token_local) & mask;
+  while (s->tokens[i] && s->tokens[i] != TOKEN_TOMB)
+    i = (i + 1) & mask;
+  s->tokens[i] = c;
+  s->tokens_used++;
+  c->token_in_table = 1;
+  return MPTCP_OK;
+}
+
+void stack_token_remove(struct mptcp_stack *s, struct mptcp_conn *c) {
+  if (!c->token_in_table || !s->tokens_cap)
+    return;
+  uint32_t mask = s->tokens_cap - 1;
+  for (uint32_t i = (uint32_t)mix64(c->token_local) & mask;; i = (i + 1) & mask) {
+    if (!s->tokens[i])
+      break;
+    if (s->tokens[i] == c) {
+      s->tokens[i] = TOKEN_TOMB;
+      break;
+    }
+  }
+  c->token_in_table = 0;
+}
+
+int mptcp_stack_add_address(mptcp_stack *s, const mptcp_addr *a) {
+  if (!s || !a || (a->family != 4 && a->family != 6))
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  for (uint32_t i = 0; i < s->n_addrs; i++)
+    if (s->addrs[i].family == a->family &&
+        !memcmp(s->addrs[i].ip, a->ip, a->family == 6 ? 16 : 4))
+      return MPTCP_OK;
+  if (s->n_addrs == s->cap_addrs) {
+    uint32_t ncap = s->cap_addrs ? s->cap_addrs * 2 : 4;
+    mptcp_addr *na = stack_alloc(s, ncap * sizeof(*na));
+    if (!na)
+      return MPTCP_ERR_NOMEM;
+    if (s->addrs) {
+      memcpy(na, s->addrs, s->n_addrs * sizeof(*na));
+      stack_free(s, s->addrs, s->cap_addrs * sizeof(*na));
+    }
+    s->addrs = na;
+    s->cap_addrs = ncap;
+  }
+  s->addrs[s->n_addrs] = *a;
+  s->addrs[s->n_addrs].port = 0;
+  s->n_addrs++;
+  return MPTCP_OK;
 }
 
 /* ---- output list ---- */
@@ -363,7 +502,7 @@ static void heap_remove(struct mptcp_stack *s, struct mptcp_conn *c) {
 }
 
 void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c) {
-  uint64_t e = tcp_expiry(&c->sf);
+  uint64_t e = conn_expiry(c);
   if (e == MPTCP_TIME_NEVER) {
     heap_remove(s, c);
     c->expiry = e;
@@ -407,8 +546,8 @@ int mptcp_stack_handle_expiry(mptcp_stack *s, uint64_t now) {
     return MPTCP_ERR_INVALID_ARGUMENT;
   while (s->heap_n && s->heap[0]->expiry <= now) {
     struct mptcp_conn *c = s->heap[0];
-    tcp_handle_timers(&c->sf, now);
-    if (c->freed_by_app && c->sf.state == MPTCP_TCP_CLOSED) {
+    conn_handle_timers(c, now);
+    if (c->freed_by_app && conn_done(c)) {
       conn_destroy(c);
       continue;
     }
@@ -426,7 +565,9 @@ int mptcp_stack_handle_expiry(mptcp_stack *s, uint64_t now) {
 void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c);
 void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c) {
   heap_remove(s, c);
-  stack_table_remove(s, c);
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    stack_table_remove(s, c->sfs[i]);
+  stack_token_remove(s, c);
   if (c->on_out_list) {
     struct mptcp_conn **pp = &s->out_head, *prev = NULL;
     while (*pp && *pp != c) {
@@ -583,19 +724,27 @@ int mptcp_stack_read(mptcp_stack *s, const mptcp_addr *src,
   }
   const uint8_t *payload = virtual_len ? NULL : data + hl;
 
-  struct mptcp_conn *c = table_lookup(s, &l, &r);
-  if (c) {
-    tcp_input(&c->sf, &th, payload, (uint32_t)plen, now);
-    if (c->freed_by_app && c->sf.state == MPTCP_TCP_CLOSED)
+  struct tcp_sf *sf = table_lookup(s, &l, &r);
+  if (sf) {
+    struct mptcp_conn *c = sf->conn;
+    tcp_input(sf, &th, payload, (uint32_t)plen, now);
+    if (c->freed_by_app && conn_done(c))
       conn_destroy(c);
     else
       stack_update_timer(s, c);
     return MPTCP_OK;
   }
-  if ((th.flags & (MPTCP_TH_SYN | MPTCP_TH_ACK | MPTCP_TH_RST)) == MPTCP_TH_SYN &&
-      listening(s, &l)) {
-    tcp_listen_input(s, &r, &l, &th, now);
-    return MPTCP_OK;
+  if ((th.flags & (MPTCP_TH_SYN | MPTCP_TH_ACK | MPTCP_TH_RST)) == MPTCP_TH_SYN) {
+    if (th.opts & MPTCP_OPT_MP_JOIN) {
+      /* a join is matched by its token, not by a listener (RFC 8684
+       * section 3.2) */
+      mptcp_join_listen_input(s, &r, &l, &th, now);
+      return MPTCP_OK;
+    }
+    if (listening(s, &l)) {
+      tcp_listen_input(s, &r, &l, &th, now);
+      return MPTCP_OK;
+    }
   }
   /* RFC 9293 section 3.10.7.1: a segment for no connection is answered
    * with a reset, unless it is one. */
@@ -619,7 +768,7 @@ int mptcp_stack_write(mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
     return write_rst(s, seg, buf, cap);
   while (s->out_head) {
     struct mptcp_conn *c = s->out_head;
-    int rv = tcp_write(&c->sf, seg, buf, cap, now);
+    int rv = conn_write(c, seg, buf, cap, now);
     if (rv != 0) {
       if (rv > 0) {
         mib_inc(s, MPTCP_MIB_SEG_OUT);
@@ -633,7 +782,7 @@ int mptcp_stack_write(mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
     }
     out_pop(s);
     stack_update_timer(s, c);
-    if (c->freed_by_app && c->sf.state == MPTCP_TCP_CLOSED)
+    if (c->freed_by_app && conn_done(c))
       conn_destroy(c);
   }
   return 0;

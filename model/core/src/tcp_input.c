@@ -55,7 +55,7 @@ void tcp_set_state(struct tcp_sf *sf, int state, uint64_t now) {
   if (state == MPTCP_TCP_CLOSED) {
     for (int i = 0; i < SF_TIMER__N; i++)
       sf->timers[i] = MPTCP_TIME_NEVER;
-    stack_table_remove(sf->conn->stack, sf->conn);
+    stack_table_remove(sf->conn->stack, sf);
   }
 }
 
@@ -66,7 +66,10 @@ void tcp_enter_time_wait(struct tcp_sf *sf, uint64_t now) {
   sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
   sf->timers[SF_TIMER_DELACK] = MPTCP_TIME_NEVER;
   tcp_arm_timer(sf, SF_TIMER_TW, now + sf->conn->cfg.time_wait_ns);
-  conn_set_closed(sf->conn, MPTCP_CLOSE_NORMAL);
+  if (sf->conn->mp)
+    conn_subflow_closed(sf->conn, sf, now);
+  else
+    conn_set_closed(sf->conn, MPTCP_CLOSE_NORMAL);
 }
 
 void tcp_rearm_rto(struct tcp_sf *sf, uint64_t now) {
@@ -108,6 +111,7 @@ static void establish(struct tcp_sf *sf, uint64_t now) {
   sf->cwnd = (uint64_t)sf->conn->cfg.init_cwnd * sf->mss;
   sf->ssthresh = UINT64_MAX / 4;
   sf->cc->init(sf);
+  mptcp_subflow_established(sf, now);
 }
 
 /* Options of a SYN or SYN/ACK: what the peer offers. */
@@ -144,23 +148,9 @@ void tcp_connect(struct tcp_sf *sf, uint64_t now) {
   sf->snd_nxt = 0;
 }
 
-void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
-                      const mptcp_addr *dst, const mptcp_tcphdr *th, uint64_t now) {
-  struct mptcp_conn *c = conn_new(s, &s->cfg, dst, src);
-  if (!c) {
-    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
-    return;
-  }
-  if (stack_table_insert(s, c) < 0) {
-    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
-    conn_destroy(c);
-    return;
-  }
-  struct tcp_sf *sf = &c->sf;
-  c->listener_child = 1;
-  /* Until the handshake completes the application does not know this
-   * connection: the stack frees it if it closes before (RST, timeout). */
-  c->freed_by_app = 1;
+/* The passive side of a SYN: sequence numbers, options, SYN-RCVD. */
+void tcp_accept_syn(struct tcp_sf *sf, const mptcp_tcphdr *th) {
+  struct mptcp_stack *s = sf->conn->stack;
   sf->iss = stack_rand32(s);
   sf->ts_offset = stack_rand32(s);
   sf->irs = th->seq;
@@ -170,6 +160,26 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
   sf->state = MPTCP_TCP_SYN_RCVD;
   sf->syn_pending = 1;
   sf->rcv_adv = sf->rcv_nxt;
+}
+
+void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
+                      const mptcp_addr *dst, const mptcp_tcphdr *th, uint64_t now) {
+  struct mptcp_conn *c = conn_new(s, &s->cfg, dst, src);
+  if (!c) {
+    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
+    return;
+  }
+  if (stack_table_insert(s, &c->sf) < 0) {
+    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
+    conn_destroy(c);
+    return;
+  }
+  c->listener_child = 1;
+  /* Until the handshake completes the application does not know this
+   * connection: the stack frees it if it closes before (RST, timeout). */
+  c->freed_by_app = 1;
+  tcp_accept_syn(&c->sf, th);
+  mptcp_rcv_syn(&c->sf, th);
   stack_mark_output(s, c);
   stack_update_timer(s, c);
   (void)now;
@@ -177,9 +187,22 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
 
 /* ---- the ACK path ---- */
 
+/* A subflow closes. In plain TCP that closes the connection; with MPTCP
+ * only the last subflow's close does (RFC 8684 section 3.3.3), and a
+ * reset of one subflow leaves the others carrying the data. */
 static void close_conn(struct tcp_sf *sf, int reason, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
   tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
-  conn_set_closed(sf->conn, reason);
+  if (!c->mp) {
+    conn_set_closed(c, reason);
+    return;
+  }
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    int st = c->sfs[i]->state;
+    if (st != MPTCP_TCP_CLOSED && st != MPTCP_TCP_TIME_WAIT)
+      return;
+  }
+  conn_set_closed(c, reason);
 }
 
 static void our_fin_acked(struct tcp_sf *sf, uint64_t now) {
@@ -235,7 +258,8 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
       tcp_rtt_sample(sf, rtt, now);
       sampled = 1;
     }
-    conn_data_acked(c, sf->fin_sent && ack > sf->fin_seq ? sf->fin_seq - 1 : ack - 1);
+    if (!c->mp) /* with MPTCP only the Data ACK frees the send buffer */
+      conn_data_acked(c, sf->fin_sent && ack > sf->fin_seq ? sf->fin_seq - 1 : ack - 1);
     if (!sf->sack_ok && sf->sacked_bytes) {
       /* NewReno: an ACK that advances consumes the duplicate ACKs that
        * stood for segments above the hole (Linux tcp_remove_reno_sacks). */
@@ -371,6 +395,10 @@ static void peer_fin_in_order(struct tcp_sf *sf, uint64_t now) {
   default:
     break;
   }
+  if (c->mp)
+    return; /* a subflow FIN is not the end of the data: DATA_FIN is */
+  c->peer_data_fin = 1;
+  c->peer_data_fin_off = sf->peer_fin_seq - 1;
   if (c->stack->cb.readable && !c->freed_by_app)
     c->stack->cb.readable(c, c->user_data);
 }
@@ -391,11 +419,13 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
         mib_inc(s, MPTCP_MIB_PARTIAL_DUP);
         start = sf->rcv_nxt;
       }
-      uint64_t right = conn_rcv_space(c) + 1;
-      if (end > right) {
-        mib_add(s, MPTCP_MIB_BEYOND_WINDOW, end - right);
-        end = right;
-        fin = 0;
+      if (!c->mp) {
+        uint64_t right = conn_rcv_space(c) + 1;
+        if (end > right) {
+          mib_add(s, MPTCP_MIB_BEYOND_WINDOW, end - right);
+          end = right;
+          fin = 0;
+        }
       }
       if (start >= end) {
         sf->ack_now = 1;
@@ -403,9 +433,35 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
       }
     }
   }
+  if (plen && start < end && c->mp) {
+    /* MPTCP: the mapping gives the data offset; the connection-level
+     * window bounds it whichever subflow brings it (RFC 8684 section
+     * 3.3.5). Data the connection cannot take is not received at the
+     * subflow level either, so the sender retransmits it. */
+    uint64_t off;
+    uint32_t n = (uint32_t)(end - start);
+    if (mptcp_map_lookup(sf, start, n, &off) < 0) {
+      mib_inc(s, MPTCP_MIB_DSS_NO_MAPPING);
+      sf->ack_now = 1;
+      return;
+    }
+    if (off + n > conn_rcv_space(c)) {
+      mib_inc(s, MPTCP_MIB_DSN_BEYOND_WINDOW);
+      sf->ack_now = 1;
+      return;
+    }
+    if (off + n <= c->rcv_nxt_off) {
+      mib_inc(s, MPTCP_MIB_DSN_DUP); /* first arrival wins */
+    } else {
+      uint64_t skip = off < c->rcv_nxt_off ? c->rcv_nxt_off - off : 0;
+      if (payload)
+        conn_data_in(c, off + skip, payload + (start - rel) + skip, (uint32_t)(n - skip));
+      mptcp_data_rcvd(c, off + skip, (uint32_t)(n - skip), now);
+    }
+  } else if (plen && start < end && payload) {
+    conn_data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
+  }
   if (plen && start < end) {
-    if (payload)
-      conn_data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
     if (start == sf->rcv_nxt) {
       int had_holes = sf->rcv_ranges.n > 0;
       sf->rcv_nxt = end;
@@ -414,6 +470,8 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
         sf->rcv_nxt = r->end;
       rangeset_remove_below(&sf->rcv_ranges, sf->rcv_nxt);
       sf->bytes_received += sf->rcv_nxt - start;
+      if (!c->mp)
+        c->rcv_nxt_off = sf->rcv_nxt - 1;
       if (had_holes) {
         sf->ack_now = 1; /* RFC 5681 section 4.2: ACK a filled hole at once */
       } else if (end - start >= sf->mss || fin) {
@@ -422,7 +480,7 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
       }
       if (!sf->ack_now && sf->timers[SF_TIMER_DELACK] == MPTCP_TIME_NEVER)
         tcp_arm_timer(sf, SF_TIMER_DELACK, now + c->cfg.delack_timeout_ns);
-      if (s->cb.readable && !c->freed_by_app)
+      if (!c->mp && s->cb.readable && !c->freed_by_app)
         s->cb.readable(c, c->user_data);
     } else {
       if (rangeset_add(&sf->rcv_ranges, s, start, end) < 0) {
@@ -482,6 +540,17 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     sf->rcv_nxt = 1;
     sf->rcv_adv = 1;
     parse_syn_options(sf, th, 1);
+    if (sf->is_join) {
+      if (mptcp_join_rcv_synack(sf, th) < 0) {
+        /* RFC 8684 section 3.2: a wrong HMAC resets this subflow only */
+        sf->rst_pending = 1;
+        sf->snd_una = sf->snd_nxt = 1;
+        stack_mark_output(s, c);
+        return;
+      }
+    } else {
+      mptcp_rcv_synack(sf, th, now);
+    }
     sf->snd_una = 1;
     sf->snd_wnd = th->window;
     sf->max_snd_wnd = sf->snd_wnd;
@@ -495,7 +564,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     establish(sf, now);
     sf->ack_now = 1;
     stack_mark_output(s, c);
-    if (s->cb.connected && !c->freed_by_app)
+    if (!sf->is_join && s->cb.connected && !c->freed_by_app)
       s->cb.connected(c, c->user_data);
     return;
   }
@@ -585,6 +654,11 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
       stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
       return;
     }
+    if (sf->is_join && mptcp_join_rcv_ack(sf, th) < 0) {
+      sf->rst_pending = 1; /* wrong HMAC-A: reset this subflow only */
+      stack_mark_output(s, c);
+      return;
+    }
     sf->snd_una = 1;
     sf->snd_wnd = (uint64_t)th->window << sf->snd_wscale;
     sf->max_snd_wnd = sf->snd_wnd;
@@ -595,12 +669,22 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
       tcp_rtt_sample(sf, now - sf->syn_sent_ns, now);
     else
       sf->rto = c->cfg.initial_rto_ns;
+    int first = !sf->is_join;
+    if (first && c->mp && mptcp_rcv_options(sf, th, rel, payload, plen, now) < 0) {
+      stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
+      close_conn(sf, MPTCP_CLOSE_RESET, now);
+      return;
+    }
     establish(sf, now);
-    c->accepted = 1;
-    c->freed_by_app = 0; /* the application owns it from now on */
-    if (s->cb.accepted)
-      s->cb.accepted(c, s->user_data);
+    if (first) {
+      c->accepted = 1;
+      c->freed_by_app = 0; /* the application owns it from now on */
+      if (s->cb.accepted)
+        s->cb.accepted(c, s->user_data);
+    }
     stack_mark_output(s, c);
+  } else if (c->mp && mptcp_rcv_options(sf, th, rel, payload, plen, now) < 0) {
+    return;
   }
 
   /* ACK field (RFC 5961 section 5.2): acceptable when
@@ -688,6 +772,14 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
   if (sf->state == MPTCP_TCP_CLOSED || sf->state == MPTCP_TCP_TIME_WAIT)
     return;
 
+  if (sf->snd_una == sf->snd_nxt && sf->join_ack_pending) {
+    /* the third ACK of a join went unanswered: send it again */
+    sf->ack_now = 1;
+    sf->rto = sf->rto * 2 > cfg->max_rto_ns ? cfg->max_rto_ns : sf->rto * 2;
+    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+    stack_mark_output(s, c);
+    return;
+  }
   if (sf->snd_una == sf->snd_nxt) {
     /* Nothing outstanding: this is the persist timer (RFC 9293 section
      * 3.8.6.1): probe the zero window, backing off. */

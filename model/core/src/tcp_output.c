@@ -12,16 +12,20 @@ static uint32_t ts_now(const struct tcp_sf *sf, uint64_t now) {
   return (uint32_t)(now / MPTCP_MS) + sf->ts_offset;
 }
 
+/* The receive window is the connection's: the space between the next
+ * in-order data offset and the buffer's right edge (RFC 8684 section
+ * 3.3.5; in plain TCP the same thing). */
 uint64_t tcp_rcv_window(const struct tcp_sf *sf) {
-  uint64_t edge = conn_rcv_space(sf->conn) + 1; /* relative seq */
-  return edge > sf->rcv_nxt ? edge - sf->rcv_nxt : 0;
+  const struct mptcp_conn *c = sf->conn;
+  uint64_t edge = conn_rcv_space(c);
+  return edge > c->rcv_nxt_off ? edge - c->rcv_nxt_off : 0;
 }
 
 /* The window to advertise, never moving the right edge back (RFC 9293
  * section 3.8.6.2.2) and opening it only by useful steps (SWS avoidance). */
 static uint64_t advertise_window(struct tcp_sf *sf) {
   const mptcp_config *cfg = &sf->conn->cfg;
-  uint64_t edge = conn_rcv_space(sf->conn) + 1;
+  uint64_t edge = sf->rcv_nxt + tcp_rcv_window(sf); /* in this subflow's space */
   uint64_t step = cfg->rcvbuf / 2 < sf->mss ? cfg->rcvbuf / 2 : sf->mss;
   if (edge > sf->rcv_adv && (edge - sf->rcv_adv >= step || sf->rcv_adv <= sf->rcv_nxt))
     sf->rcv_adv = edge;
@@ -52,8 +56,9 @@ static void add_sack_blocks(struct tcp_sf *sf, mptcp_tcphdr *h) {
     h->sack[n].right = sf->irs + (uint32_t)r->end;
     n++;
   }
-  for (uint32_t i = 0; i < rs->n && n < max; i++) {
-    uint32_t l = sf->irs + (uint32_t)rs->v[i].start;
+  for (const struct range *it = rangeset_first(rs); it && n < max;
+       it = rangeset_next(rs, it)) {
+    uint32_t l = sf->irs + (uint32_t)it->start;
     int dup = 0;
     for (int k = 0; k < n; k++)
       if (h->sack[k].left == l)
@@ -61,7 +66,7 @@ static void add_sack_blocks(struct tcp_sf *sf, mptcp_tcphdr *h) {
     if (dup)
       continue;
     h->sack[n].left = l;
-    h->sack[n].right = sf->irs + (uint32_t)rs->v[i].end;
+    h->sack[n].right = sf->irs + (uint32_t)it->end;
     n++;
   }
   if (n) {
@@ -116,11 +121,25 @@ static void syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack, uint64_t
 
 /* Encodes h and the payload for [dsn, dsn+len) into buf. */
 static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
-                mptcp_tcphdr *h, uint64_t dsn, uint32_t len) {
+                mptcp_tcphdr *h, uint64_t dsn, uint32_t len, const struct tx_rec *r) {
   const mptcp_config *cfg = &sf->conn->cfg;
+  if (sf->mp && !(h->flags & (MPTCP_TH_SYN | MPTCP_TH_RST))) {
+    const uint8_t *pl = NULL;
+    if (len && !cfg->virtual_payload && sf->conn->csum) {
+      if ((size_t)MPTCP_TCP_HDR_MAX + len > cap)
+        return MPTCP_ERR_NOBUF;
+      /* the DSS checksum needs the payload first: copy it in place */
+      conn_copy_out(sf->conn, dsn, buf + MPTCP_TCP_HDR_MAX, len);
+      pl = buf + MPTCP_TCP_HDR_MAX;
+    }
+    mptcp_write_options(sf, h, r, len, pl);
+  }
   int hl = mptcp_tcphdr_len(h);
-  while (hl == MPTCP_ERR_OPT_SPACE && (h->opts & MPTCP_OPT_SACK) && h->n_sack > 1) {
-    h->n_sack--;
+  while (hl == MPTCP_ERR_OPT_SPACE && (h->opts & MPTCP_OPT_SACK)) {
+    /* SACK blocks yield to the other options (RFC 2018 section 3 allows
+     * fewer blocks; MPTCP's DSS has no such freedom) */
+    if (--h->n_sack == 0)
+      h->opts &= ~MPTCP_OPT_SACK;
     hl = mptcp_tcphdr_len(h);
   }
   if (hl < 0)
@@ -129,8 +148,12 @@ static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
   if (total > cap)
     return MPTCP_ERR_NOBUF;
   mptcp_tcphdr_encode(buf, cap, h);
-  if (len && !cfg->virtual_payload)
-    conn_copy_out(sf->conn, dsn, buf + hl, len);
+  if (len && !cfg->virtual_payload) {
+    if (sf->mp && sf->conn->csum) /* payload already copied after 60 bytes */
+      memmove(buf + hl, buf + MPTCP_TCP_HDR_MAX, len);
+    else
+      conn_copy_out(sf->conn, dsn, buf + hl, len);
+  }
   /* With a virtual payload there are no bytes to sum: such segments carry
    * no checksum and the receiver does not verify them; segments without
    * payload are checksummed in either mode. */
@@ -164,6 +187,10 @@ static int send_syn(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t 
   base_header(sf, &h, 0, MPTCP_TH_SYN | (synack ? MPTCP_TH_ACK : 0), now);
   h.opts &= ~MPTCP_OPT_TIMESTAMP;
   syn_options(sf, &h, synack, now);
+  if (sf->is_join)
+    mptcp_join_syn_options(sf, &h, synack);
+  else if (sf->conn->cfg.mptcp)
+    mptcp_syn_options(sf, &h, synack);
   sf->syn_pending = 0;
   if (!sf->syn_sent_ns_valid) {
     sf->syn_sent_ns = now;
@@ -174,7 +201,7 @@ static int send_syn(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t 
   if (sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
     tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
   sf->timers[SF_TIMER_DELACK] = MPTCP_TIME_NEVER;
-  return emit(sf, seg, buf, cap, &h, 0, 0);
+  return emit(sf, seg, buf, cap, &h, 0, 0, NULL);
 }
 
 /* May a segment of `len` bytes go out under cwnd now? */
@@ -195,7 +222,7 @@ static int send_data(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t
     flags |= MPTCP_TH_PSH;
   base_header(sf, &h, r->seq, flags, now);
   add_sack_blocks(sf, &h);
-  int rv = emit(sf, seg, buf, cap, &h, r->dsn, r->len);
+  int rv = emit(sf, seg, buf, cap, &h, r->dsn, r->len, r);
   if (rv < 0)
     return rv;
   r->sent_ns = now;
@@ -220,17 +247,36 @@ static int send_control(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf,
   base_header(sf, &h, seq, flags, now);
   if (!(flags & MPTCP_TH_RST))
     add_sack_blocks(sf, &h);
-  return emit(sf, seg, buf, cap, &h, 0, 0);
+  return emit(sf, seg, buf, cap, &h, 0, 0, NULL);
+}
+
+int tcp_cwnd_room(const struct tcp_sf *sf) { return cwnd_allows(sf, sf->mss); }
+
+static int send_fin_alone(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+                          uint64_t off, uint64_t now) {
+  if (txq_push(sf, sf->snd_nxt, off, 0, TXR_FIN, now) < 0)
+    return 0;
+  struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
+  sf->fin_sent = 1;
+  sf->fin_seq = sf->snd_nxt;
+  sf->snd_nxt += 1;
+  tcp_set_state(sf, sf->state == MPTCP_TCP_CLOSE_WAIT ? MPTCP_TCP_LAST_ACK
+                                                      : MPTCP_TCP_FIN_WAIT1, now);
+  return send_data(sf, seg, buf, cap, r, 0, now);
 }
 
 int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
-              uint64_t now) {
+              uint64_t now, int what) {
   struct mptcp_conn *c = sf->conn;
-  if (sf->rst_pending) {
-    sf->rst_pending = 0;
-    int rv = send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_RST | MPTCP_TH_ACK, now);
-    tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
-    return rv;
+  if (what & TCP_WR_URGENT) {
+    if (sf->rst_pending) {
+      sf->rst_pending = 0;
+      int rv = send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_RST | MPTCP_TH_ACK, now);
+      tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
+      if (c->mp)
+        conn_subflow_closed(c, sf, now);
+      return rv;
+    }
   }
   switch (sf->state) {
   case MPTCP_TCP_CLOSED:
@@ -238,7 +284,7 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
     return 0;
   case MPTCP_TCP_SYN_SENT:
   case MPTCP_TCP_SYN_RCVD:
-    if (sf->syn_pending)
+    if (sf->syn_pending && (what & TCP_WR_URGENT))
       return send_syn(sf, seg, buf, cap, now);
     return 0;
   default:
@@ -251,31 +297,42 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
                       sf->state == MPTCP_TCP_LAST_ACK;
 
   /* 1. Retransmissions (RFC 6675 NextSeg rule 1), under cwnd. */
-  if (can_send_data) {
+  if (can_send_data && (what & TCP_WR_URGENT)) {
     struct tx_rec *r = tcp_next_retrans(sf);
     if (r && cwnd_allows(sf, r->len))
       return send_data(sf, seg, buf, cap, r, 1, now);
   }
 
-  /* 2. New data (NextSeg rule 2), under cwnd and the peer's window. */
-  if (can_send_data && !sf->fin_sent) {
-    uint64_t off = sf->snd_nxt - 1; /* stream offset of the next new byte */
-    uint64_t avail = conn_unsent(c, off);
+  /* 2. New data (NextSeg rule 2), under cwnd and the peer's window. With
+   * MPTCP the data comes from the connection's next unmapped offset and
+   * the window is counted from the Data ACK (RFC 8684 section 3.3.5). */
+  uint64_t off = c->mp ? c->snd_nxt_off : sf->snd_nxt - 1;
+  uint64_t avail = sf->fin_sent ? 0 : conn_unsent(c, off);
+  uint64_t wnd_room;
+  if (c->mp) {
+    uint64_t edge = c->snd_acked + sf->snd_wnd;
+    wnd_room = edge > off ? edge - off : 0;
+  } else {
     uint64_t wnd_end = sf->snd_una + sf->snd_wnd;
-    uint64_t wnd_room = wnd_end > sf->snd_nxt ? wnd_end - sf->snd_nxt : 0;
+    wnd_room = wnd_end > sf->snd_nxt ? wnd_end - sf->snd_nxt : 0;
+  }
+  if (can_send_data && (what & TCP_WR_NEW) && !sf->fin_sent && sf->join_ok) {
     uint32_t len = (uint32_t)(avail < sf->mss ? avail : sf->mss);
     if (len > wnd_room)
       len = (uint32_t)wnd_room;
-    int fin = sf->fin_queued && len == avail;
+    int fin = !c->mp && sf->fin_queued && len == avail;
     /* Nagle (RFC 9293 section 3.7.4): a short segment waits while data is
      * unacknowledged, unless it completes the stream. */
-    int nagle_hold = len < sf->mss && !fin && sf->snd_nxt > sf->snd_una;
+    int last = c->mp ? c->data_fin_queued : sf->fin_queued;
+    int nagle_hold = len < sf->mss && !(last && len == avail) && sf->snd_nxt > sf->snd_una;
     if (len > 0 && !nagle_hold && cwnd_allows(sf, len)) {
       uint32_t flags = fin ? TXR_FIN : 0;
       if (txq_push(sf, sf->snd_nxt, off, len, flags, now) < 0)
         return 0; /* out of memory: try again later */
       struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
       sf->snd_nxt += len;
+      if (c->mp)
+        c->snd_nxt_off += len;
       if (fin) {
         sf->fin_sent = 1;
         sf->fin_seq = sf->snd_nxt;
@@ -285,24 +342,20 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       }
       return send_data(sf, seg, buf, cap, r, 0, now);
     }
-    /* 3. A FIN with no data left to carry it. */
-    if (sf->fin_queued && avail == 0) {
-      if (txq_push(sf, sf->snd_nxt, off, 0, TXR_FIN, now) < 0)
-        return 0;
-      struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
-      sf->fin_sent = 1;
-      sf->fin_seq = sf->snd_nxt;
-      sf->snd_nxt += 1;
-      tcp_set_state(sf, sf->state == MPTCP_TCP_CLOSE_WAIT ? MPTCP_TCP_LAST_ACK
-                                                          : MPTCP_TCP_FIN_WAIT1, now);
-      return send_data(sf, seg, buf, cap, r, 0, now);
-    }
-    /* Zero window with data waiting and nothing in flight: the persist
-     * timer (the RTX timer) will probe. */
-    if (avail && wnd_room == 0 && sf->snd_nxt == sf->snd_una &&
-        sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
-      tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
   }
+  if (!(what & TCP_WR_REST))
+    return 0;
+
+  /* 3. A FIN with no data left to carry it (with MPTCP: the subflow's own
+   * FIN, once the DATA_FINs are exchanged). */
+  if (can_send_data && sf->fin_queued && !sf->fin_sent && (c->mp || avail == 0))
+    return send_fin_alone(sf, seg, buf, cap, c->mp ? c->snd_nxt_off : off, now);
+
+  /* Zero window with data waiting and nothing in flight: the persist
+   * timer (the RTX timer) will probe. */
+  if (can_send_data && !c->mp && avail && wnd_room == 0 && sf->snd_nxt == sf->snd_una &&
+      sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
+    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
 
   /* 4. Zero-window probe: an old sequence number makes the peer answer
    * with its current window (as Linux's tcp_xmit_probe_skb). */
@@ -312,8 +365,12 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
     return send_control(sf, seg, buf, cap, sf->snd_una - 1, MPTCP_TH_ACK, now);
   }
 
-  /* 5. A pure ACK. */
-  if (sf->ack_now)
+  /* 5. A pure ACK. The third ACK of a join is one too; until the fourth
+   * ACK answers it, the RTX timer sends it again (RFC 8684 section 3.2). */
+  if (sf->ack_now) {
+    if (sf->join_ack_pending && sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
+      tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
     return send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_ACK, now);
+  }
   return 0;
 }

@@ -719,6 +719,29 @@ typedef struct mptcp_config {
   uint32_t dupthresh;
   /** Congestion control by name: "reno", "cubic". Default "cubic". */
   const char *cc;
+
+  /* ---- Multipath TCP (RFC 8684) ---- */
+  /** Offer (client) or accept (server) MPTCP v1. 0: plain TCP. Default 1. */
+  uint8_t mptcp;
+  /** Ask for DSS checksums (the A flag; used if either side asks).
+   *  Default 0, as Linux. With a virtual payload the checksum covers the
+   *  pseudo-header only. */
+  uint8_t dss_checksum;
+  /** Path manager by name: "default" (the initial subflow only),
+   *  "ndiffports" (`subflows` subflows over the initial address pair),
+   *  "fullmesh" (one subflow from each local address of the stack, see
+   *  mptcp_stack_add_address). Default "default". The server side only
+   *  accepts joins. */
+  const char *pm;
+  /** Number of subflows for "ndiffports". Default 2. */
+  uint8_t subflows;
+  /** Scheduler by name: "minrtt". Default "minrtt". */
+  const char *scheduler;
+  /** Most subflows per connection (initial one included), 1..8. Default 8. */
+  uint8_t max_subflows;
+  /** Most MP_JOIN handshakes in progress per connection (threat A5).
+   *  Default 4. */
+  uint8_t max_half_open_joins;
 } mptcp_config;
 
 /** Fills `cfg` with the defaults documented on each field. */
@@ -931,6 +954,31 @@ void mptcp_conn_get_stats(const mptcp_conn *conn, mptcp_conn_stats *st);
 void mptcp_conn_get_addrs(const mptcp_conn *conn, mptcp_addr *local,
                           mptcp_addr *remote);
 
+/** Nonzero when the connection runs MPTCP; 0 for plain TCP, including a
+ *  connection that fell back. */
+int mptcp_conn_is_mptcp(const mptcp_conn *conn);
+
+/** Number of subflows the connection has now (closed ones included). */
+int mptcp_conn_subflow_count(const mptcp_conn *conn);
+
+/**
+ * Transport state of subflow `i` (0 = the initial subflow) and its
+ * addresses (either may be NULL). The byte counters are that subflow's;
+ * rcv_buffered/snd_buffered/ooo_bytes are the connection's. Returns
+ * MPTCP_OK or MPTCP_ERR_INVALID_ARGUMENT.
+ */
+int mptcp_conn_get_subflow_stats(const mptcp_conn *conn, int i,
+                                 mptcp_conn_stats *st, mptcp_addr *local,
+                                 mptcp_addr *remote);
+
+/**
+ * Declares an address of this host (its port ignored) for the "fullmesh"
+ * path manager and for address ids. The address of the initial subflow
+ * need not be declared. Returns MPTCP_OK, MPTCP_ERR_NOMEM or
+ * MPTCP_ERR_INVALID_ARGUMENT.
+ */
+int mptcp_stack_add_address(mptcp_stack *stack, const mptcp_addr *addr);
+
 /* ------------------------------------------------------------------ */
 /* Counters (as Linux's SNMP MIB): anomalies and events, per stack      */
 /* ------------------------------------------------------------------ */
@@ -971,6 +1019,21 @@ enum mptcp_mib {
   MPTCP_MIB_MEM_DROP,         /**< segments dropped at the memory cap */
   MPTCP_MIB_LISTEN_OVERFLOW,  /**< SYNs refused: backlog or memory full */
   MPTCP_MIB_TIME_WAIT_REUSE,  /**< SYN accepted on a TIME-WAIT tuple */
+  /* MPTCP (Linux's MPTcpExt* counters) */
+  MPTCP_MIB_MP_CAPABLE_SYN_RX,  /**< SYNs with MP_CAPABLE received */
+  MPTCP_MIB_MP_CAPABLE_ACTIVE,  /**< connections established as MPTCP */
+  MPTCP_MIB_FALLBACK,           /**< connections that fell back to TCP */
+  MPTCP_MIB_MPC_BAD_KEY,        /**< MP_CAPABLE ACK echoing a wrong key */
+  MPTCP_MIB_JOIN_SYN_RX,        /**< MP_JOIN SYNs received */
+  MPTCP_MIB_JOIN_NO_TOKEN,      /**< MP_JOIN SYN with an unknown token: RST */
+  MPTCP_MIB_JOIN_BAD_HMAC,      /**< MP_JOIN with a wrong HMAC: RST */
+  MPTCP_MIB_JOIN_LIMIT,         /**< MP_JOIN refused: subflow or half-open limit */
+  MPTCP_MIB_JOIN_OK,            /**< subflows joined (both sides count) */
+  MPTCP_MIB_DSS_NO_MAPPING,     /**< MPTCP data without a usable mapping */
+  MPTCP_MIB_DSN_BEYOND_WINDOW,  /**< data beyond DATA_ACK + window: dropped */
+  MPTCP_MIB_DSN_DUP,            /**< data at DSNs already received */
+  MPTCP_MIB_DSS_CSUM_BAD,       /**< DSS checksum mismatch */
+  MPTCP_MIB_DATA_FIN_RX,        /**< DATA_FINs received in order */
   MPTCP_MIB__COUNT
 };
 

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * MPTCP v1 at the connection level (Linux's protocol.c and options.c):
+ * the MP_CAPABLE handshake and keys (RFC 8684 section 3.1), the DSS option
+ * on every segment (section 3.3: mappings, Data ACK, DATA_FIN, checksum),
+ * connection-level reassembly and the DATA_FIN close (section 3.3.3).
+ *
+ * Data offsets: the byte with data sequence number DSN has offset
+ * DSN - IDSN - 1, the offset the stream buffers use.
+ */
+#include "internal.h"
+
+/* ---- keys ---- */
+
+/* A fresh key whose token is unique on this host (RFC 8684 section 3.1:
+ * the token must identify the connection locally). */
+static int new_key(struct mptcp_conn *c) {
+  struct mptcp_stack *s = c->stack;
+  for (int i = 0; i < 16; i++) {
+    uint8_t b[8];
+    uint64_t k = 0;
+    stack_rand_bytes(s, b, sizeof(b));
+    for (int j = 0; j < 8; j++)
+      k = (k << 8) | b[j];
+    c->key_local = k;
+    mptcp_key_token_idsn(k, &c->token_local, &c->idsn_local);
+    if (stack_token_insert(s, c) == MPTCP_OK)
+      return 0;
+  }
+  return -1;
+}
+
+static void learn_remote_key(struct mptcp_conn *c, uint64_t key) {
+  c->key_remote = key;
+  mptcp_key_token_idsn(key, &c->token_remote, &c->idsn_remote);
+}
+
+static void fallback(struct mptcp_conn *c) {
+  struct mptcp_stack *s = c->stack;
+  if (c->cfg.mptcp)
+    mib_inc(s, MPTCP_MIB_FALLBACK);
+  c->mp = 0;
+  c->sf.mp = 0;
+  stack_token_remove(s, c);
+}
+
+/* ---- the initial subflow's handshake ---- */
+
+void mptcp_syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack) {
+  struct mptcp_conn *c = sf->conn;
+  uint8_t flags = MPTCP_MPC_FLAG_H;
+  if (!synack) {
+    /* v1 SYN: no key (the initiator's key goes in the third ACK) */
+    if (c->cfg.dss_checksum)
+      flags |= MPTCP_MPC_FLAG_A;
+    h->mpc.len = MPTCP_MPC_LEN_SYN;
+  } else {
+    if (!c->mp)
+      return; /* the SYN had no MP_CAPABLE: plain TCP */
+    if (c->csum)
+      flags |= MPTCP_MPC_FLAG_A;
+    h->mpc.len = MPTCP_MPC_LEN_SYNACK;
+    h->mpc.sender_key = c->key_local;
+  }
+  h->opts |= MPTCP_OPT_MP_CAPABLE;
+  h->mpc.version = MPTCP_VERSION;
+  h->mpc.flags = flags;
+}
+
+void mptcp_rcv_syn(struct tcp_sf *sf, const mptcp_tcphdr *th) {
+  struct mptcp_conn *c = sf->conn;
+  if (!(th->opts & MPTCP_OPT_MP_CAPABLE))
+    return;
+  mib_inc(c->stack, MPTCP_MIB_MP_CAPABLE_SYN_RX);
+  /* Version 1 with HMAC-SHA256 only (RFC 8684 section 3.1). */
+  if (!c->cfg.mptcp || th->mpc.len != MPTCP_MPC_LEN_SYN || th->mpc.version < MPTCP_VERSION ||
+      !(th->mpc.flags & MPTCP_MPC_FLAG_H))
+    return;
+  if (new_key(c) < 0)
+    return; /* no unique token: plain TCP */
+  c->mp = 1;
+  sf->mp = 1;
+  /* checksums are used if either side asks (section 3.1, flag A) */
+  c->csum = c->cfg.dss_checksum || (th->mpc.flags & MPTCP_MPC_FLAG_A);
+}
+
+void mptcp_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  (void)now;
+  if (!c->cfg.mptcp)
+    return;
+  if (!(th->opts & MPTCP_OPT_MP_CAPABLE) || th->mpc.len != MPTCP_MPC_LEN_SYNACK ||
+      th->mpc.version != MPTCP_VERSION || !(th->mpc.flags & MPTCP_MPC_FLAG_H) ||
+      new_key(c) < 0) {
+    fallback(c); /* section 3.1: no MP_CAPABLE in the SYN/ACK: plain TCP */
+    return;
+  }
+  learn_remote_key(c, th->mpc.sender_key);
+  c->csum = (th->mpc.flags & MPTCP_MPC_FLAG_A) != 0;
+  c->mp = 1;
+  sf->mp = 1;
+  sf->mpc_ack_pending = 1; /* the keys ride on our ACKs until a DSS arrives */
+  mib_inc(c->stack, MPTCP_MIB_MP_CAPABLE_ACTIVE);
+}
+
+void mptcp_subflow_established(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  (void)now;
+  if (!c->mp)
+    return;
+  if (sf->is_join) {
+    if (sf->state == MPTCP_TCP_ESTABLISHED && !sf->join_ack_pending && !sf->join_ok) {
+      /* responder: HMAC-A verified; the fourth ACK goes out now */
+      sf->join_ok = 1;
+      sf->ack_now = 1;
+      mib_inc(c->stack, MPTCP_MIB_JOIN_OK);
+    }
+    return;
+  }
+}
+
+/* The initiator's connection is fully established (a DSS from the peer
+ * proves it has our key): the path manager may add subflows now, as
+ * Linux's mptcp_pm_fully_established; a join sent earlier could reach the
+ * peer before the key does. */
+static void fully_established(struct mptcp_conn *c, uint64_t now) {
+  c->mp_fully_established = 1;
+  c->sf.mpc_ack_pending = 0;
+  if (!c->listener_child && !c->pm_started) {
+    c->pm_started = 1;
+    c->pm->established(c, now);
+  }
+}
+
+/* ---- options on every other segment ---- */
+
+void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec *r,
+                         uint32_t payload_len, const uint8_t *payload) {
+  struct mptcp_conn *c = sf->conn;
+  if (!c->mp)
+    return;
+  if (sf->join_ack_pending) {
+    /* third ACK of a join: the leftmost 160 bits of HMAC-A (section 3.2) */
+    uint8_t mac[MPTCP_HMAC_SHA256_LEN];
+    mptcp_join_hmac(c->key_local, c->key_remote, sf->nonce_local, sf->nonce_remote, mac);
+    h->opts |= MPTCP_OPT_MP_JOIN;
+    h->join.len = MPTCP_JOIN_LEN_ACK;
+    memcpy(h->join.hmac, mac, MPTCP_JOIN_HMAC_LEN);
+    return;
+  }
+  if (sf->mpc_ack_pending && (!r || !r->len || (r->dsn == 0 && r->seq == 1))) {
+    /* initiator, not yet fully established: pure ACKs carry MP_CAPABLE
+     * with both keys, and the first data its length too, mapped
+     * implicitly at DSN IDSN + 1, subflow sequence 1 (section 3.1); other
+     * data carries its DSS mapping */
+    h->opts |= MPTCP_OPT_MP_CAPABLE;
+    h->mpc.version = MPTCP_VERSION;
+    h->mpc.flags = MPTCP_MPC_FLAG_H | (c->csum ? MPTCP_MPC_FLAG_A : 0);
+    h->mpc.sender_key = c->key_local;
+    h->mpc.receiver_key = c->key_remote;
+    h->mpc.len = MPTCP_MPC_LEN_ACK;
+    if (r && r->len) {
+      h->mpc.len = c->csum ? MPTCP_MPC_LEN_DATA_CSUM : MPTCP_MPC_LEN_DATA;
+      h->mpc.data_len = (uint16_t)r->len;
+      if (c->csum)
+        h->mpc.csum = mptcp_dss_csum(c->idsn_local + 1, 1, (uint16_t)r->len, payload,
+                                     payload ? payload_len : 0);
+    }
+    return;
+  }
+  /* DSS: a 32-bit Data ACK always (it leaves room for SACK blocks), a
+   * 64-bit DSN mapping on data, a DATA_FIN-only mapping (subflow sequence
+   * 0, length 1; section 3.3.3) on pure ACKs while ours is unacked. */
+  mptcp_opt_dss *d = &h->dss;
+  h->opts |= MPTCP_OPT_DSS;
+  d->flags = MPTCP_DSS_ACK;
+  d->data_ack = c->idsn_remote + 1 + c->rcv_nxt_off + (c->peer_data_fin ? 1 : 0);
+  d->has_csum = 0;
+  if (r && r->len) {
+    d->flags |= MPTCP_DSS_MAP | MPTCP_DSS_DSN8;
+    d->dsn = c->idsn_local + 1 + r->dsn;
+    d->ssn = (uint32_t)r->seq;
+    d->dll = (uint16_t)r->len;
+    if (c->csum) {
+      d->has_csum = 1;
+      d->csum = mptcp_dss_csum(d->dsn, d->ssn, d->dll, payload, payload ? payload_len : 0);
+    }
+  } else if (c->data_fin_queued && !c->data_fin_acked && c->snd_nxt_off == c->snd_end &&
+             sf->join_ok) {
+    d->flags |= MPTCP_DSS_MAP | MPTCP_DSS_DSN8 | MPTCP_DSS_DATA_FIN;
+    d->dsn = c->idsn_local + 1 + c->snd_end;
+    d->ssn = 0;
+    d->dll = 1;
+    if (c->csum) {
+      d->has_csum = 1;
+      d->csum = mptcp_dss_csum(d->dsn, 0, 1, NULL, 0);
+    }
+  }
+}
+
+/* ---- received options ---- */
+
+static uint64_t expand32(uint32_t v, uint64_t ref) {
+  return ref + (uint64_t)(int64_t)(int32_t)(v - (uint32_t)ref);
+}
+
+static void add_mapping(struct tcp_sf *sf, uint64_t ssn, uint64_t off, uint32_t len) {
+  for (int i = 0; i < sf->n_map; i++)
+    if (sf->map[i].ssn == ssn && sf->map[i].dsn == off && sf->map[i].len == len)
+      return;
+  int n = sf->n_map < 4 ? sf->n_map : 3;
+  memmove(&sf->map[1], &sf->map[0], (size_t)n * sizeof(sf->map[0]));
+  sf->map[0].ssn = ssn;
+  sf->map[0].dsn = off;
+  sf->map[0].len = len;
+  sf->n_map = (uint8_t)(n + 1);
+}
+
+int mptcp_map_lookup(struct tcp_sf *sf, uint64_t rel, uint32_t len, uint64_t *off) {
+  for (int i = 0; i < sf->n_map; i++) {
+    const struct rx_map *m = &sf->map[i];
+    if (m->ssn <= rel && rel + len <= m->ssn + m->len) {
+      *off = m->dsn + (rel - m->ssn);
+      return 0;
+    }
+  }
+  return -1;
+}
+
+static void peer_data_fin(struct mptcp_conn *c, uint64_t now) {
+  struct mptcp_stack *s = c->stack;
+  c->peer_data_fin = 1;
+  c->peer_data_fin_off = c->rcv_nxt_off;
+  c->ooo_fin_off = 0;
+  mib_inc(s, MPTCP_MIB_DATA_FIN_RX);
+  for (uint8_t i = 0; i < c->n_sf; i++) /* acknowledge it (section 3.3.3) */
+    if (c->sfs[i]->join_ok && c->sfs[i]->state >= MPTCP_TCP_ESTABLISHED) {
+      c->sfs[i]->ack_now = 1;
+      break;
+    }
+  stack_mark_output(s, c);
+  if (s->cb.readable && !c->freed_by_app)
+    s->cb.readable(c, c->user_data);
+  mptcp_check_close(c, now);
+}
+
+void mptcp_data_rcvd(struct mptcp_conn *c, uint64_t off, uint32_t len, uint64_t now) {
+  struct mptcp_stack *s = c->stack;
+  if (off != c->rcv_nxt_off) {
+    if (rangeset_add(&c->rcv_ooo, s, off, off + len) < 0)
+      mib_inc(s, MPTCP_MIB_MEM_DROP);
+    return;
+  }
+  c->rcv_nxt_off = off + len;
+  const struct range *r = rangeset_find(&c->rcv_ooo, c->rcv_nxt_off);
+  if (r)
+    c->rcv_nxt_off = r->end;
+  rangeset_remove_below(&c->rcv_ooo, c->rcv_nxt_off);
+  if (s->cb.readable && !c->freed_by_app)
+    s->cb.readable(c, c->user_data);
+  if (c->ooo_fin_off && c->ooo_fin_off == c->rcv_nxt_off && !c->peer_data_fin)
+    peer_data_fin(c, now);
+}
+
+int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
+                      const uint8_t *payload, uint32_t plen, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+
+  if (sf == &c->sf && c->listener_child && !c->key_remote) {
+    /* the third ACK (or the first data) of the initial subflow carries
+     * both keys; without them there is no MPTCP (section 3.1) */
+    if (th->opts & MPTCP_OPT_MP_CAPABLE) {
+      const mptcp_opt_mp_capable *m = &th->mpc;
+      if (m->len < MPTCP_MPC_LEN_ACK || m->receiver_key != c->key_local) {
+        mib_inc(s, MPTCP_MIB_MPC_BAD_KEY);
+        return -1;
+      }
+      learn_remote_key(c, m->sender_key);
+      mib_inc(s, MPTCP_MIB_MP_CAPABLE_ACTIVE);
+      if (m->len >= MPTCP_MPC_LEN_DATA && plen) {
+        if (c->csum && payload && m->len == MPTCP_MPC_LEN_DATA_CSUM &&
+            mptcp_dss_csum(c->idsn_remote + 1, 1, m->data_len, payload, plen) != m->csum) {
+          mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
+          return -1;
+        }
+        add_mapping(sf, 1, 0, m->data_len);
+      }
+    } else if (th->opts & MPTCP_OPT_DSS) {
+      return -1; /* keys still unknown: wait for the MP_CAPABLE retransmission */
+    } else {
+      fallback(c);
+      return 0;
+    }
+  }
+  if (sf->is_join && sf->join_ack_pending && !(th->flags & MPTCP_TH_SYN)) {
+    /* initiator: the fourth ACK answers our third: data may flow */
+    sf->join_ack_pending = 0;
+    sf->join_ok = 1;
+    mib_inc(s, MPTCP_MIB_JOIN_OK);
+    stack_mark_output(s, c);
+  }
+  if (!(th->opts & MPTCP_OPT_DSS))
+    return 0;
+  const mptcp_opt_dss *d = &th->dss;
+  if (!c->mp_fully_established)
+    fully_established(c, now);
+
+  if (d->flags & MPTCP_DSS_ACK) {
+    uint64_t ref = c->idsn_local + 1 + c->snd_acked;
+    uint64_t ack = (d->flags & MPTCP_DSS_ACK8) ? d->data_ack : expand32((uint32_t)d->data_ack, ref);
+    uint64_t off = ack - c->idsn_local - 1;
+    uint64_t limit = c->snd_nxt_off + (c->data_fin_queued ? 1 : 0);
+    if (!mptcp_before64(ack, c->idsn_local + 1) && off <= limit) {
+      conn_data_acked(c, off > c->snd_end ? c->snd_end : off);
+      if (c->data_fin_queued && off == c->snd_end + 1 && c->snd_nxt_off == c->snd_end &&
+          !c->data_fin_acked) {
+        c->data_fin_acked = 1;
+        c->dfin_timer = MPTCP_TIME_NEVER;
+        mptcp_check_close(c, now);
+      }
+    }
+  }
+  if (d->flags & MPTCP_DSS_MAP) {
+    uint64_t dsn = (d->flags & MPTCP_DSS_DSN8)
+                       ? d->dsn
+                       : expand32((uint32_t)d->dsn, c->idsn_remote + 1 + c->rcv_nxt_off);
+    uint64_t off = dsn - c->idsn_remote - 1;
+    int fin = (d->flags & MPTCP_DSS_DATA_FIN) != 0;
+    if (fin && d->dll == 1 && d->ssn == 0) {
+      /* a DATA_FIN with no data */
+      if (off == c->rcv_nxt_off && !c->peer_data_fin)
+        peer_data_fin(c, now);
+      else if (off > c->rcv_nxt_off)
+        c->ooo_fin_off = off;
+    } else if (d->dll) {
+      uint32_t dlen = (uint32_t)d->dll - (fin ? 1u : 0u);
+      uint64_t ssn = expand32(d->ssn, sf->rcv_nxt);
+      if (c->csum && payload && plen == dlen && ssn == rel &&
+          mptcp_dss_csum(dsn, d->ssn, d->dll, payload, plen) != d->csum) {
+        /* section 3.7: a checksum failure (here: drop and count; the
+         * MP_FAIL exchange is not implemented yet) */
+        mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
+        return -1;
+      }
+      add_mapping(sf, ssn, off, dlen);
+      if (fin) {
+        if (off + dlen == c->rcv_nxt_off && !c->peer_data_fin)
+          peer_data_fin(c, now);
+        else
+          c->ooo_fin_off = off + dlen;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---- closing (section 3.3.3) ---- */
+
+void mptcp_check_close(struct mptcp_conn *c, uint64_t now) {
+  if (!c->mp)
+    return;
+  if (c->data_fin_queued && !c->data_fin_acked && c->snd_nxt_off == c->snd_end &&
+      c->dfin_timer == MPTCP_TIME_NEVER) {
+    /* all data is mapped: signal the DATA_FIN now and keep doing so until
+     * it is acknowledged */
+    for (uint8_t i = 0; i < c->n_sf; i++)
+      if (c->sfs[i]->join_ok && c->sfs[i]->state >= MPTCP_TCP_ESTABLISHED) {
+        c->sfs[i]->ack_now = 1;
+        break;
+      }
+    c->dfin_rto = c->sf.rto;
+    c->dfin_timer = now + c->dfin_rto;
+    stack_mark_output(c->stack, c);
+  }
+  if (c->data_fin_acked && c->peer_data_fin && !c->subflows_closing) {
+    /* both DATA_FINs acknowledged: every subflow closes with FIN */
+    c->subflows_closing = 1;
+    for (uint8_t i = 0; i < c->n_sf; i++) {
+      struct tcp_sf *sf = c->sfs[i];
+      if (sf->state == MPTCP_TCP_ESTABLISHED || sf->state == MPTCP_TCP_CLOSE_WAIT)
+        sf->fin_queued = 1;
+      else if (sf->state == MPTCP_TCP_SYN_SENT || sf->state == MPTCP_TCP_SYN_RCVD)
+        sf->rst_pending = 1;
+    }
+    stack_mark_output(c->stack, c);
+  }
+}
+
+/* ---- subflows ---- */
+
+struct tcp_sf *mptcp_open_subflow(struct mptcp_conn *c, const mptcp_addr *local,
+                                  const mptcp_addr *remote, uint64_t now) {
+  struct mptcp_stack *s = c->stack;
+  struct tcp_sf *sf;
+  if (conn_add_subflow(c, &sf, local, remote) < 0)
+    return NULL;
+  sf->is_join = 1;
+  sf->mp = 1;
+  sf->join_ok = 0;
+  sf->nonce_local = stack_rand32(s);
+  int rv = MPTCP_ERR_ADDR_IN_USE;
+  for (int attempt = 0; attempt < 64 && rv == MPTCP_ERR_ADDR_IN_USE; attempt++) {
+    if (!local->port)
+      sf->local.port = (uint16_t)(32768 + stack_rand32(s) % (60999 - 32768 + 1));
+    rv = stack_table_insert(s, sf);
+    if (local->port)
+      break;
+  }
+  if (rv < 0) {
+    conn_free_subflow(c, sf);
+    return NULL;
+  }
+  tcp_connect(sf, now);
+  stack_mark_output(s, c);
+  return sf;
+}
