@@ -101,6 +101,10 @@ static void usage(FILE *f) {
       "  --subflows N         subflows for ndiffports (default 2)\n"
       "  --scheduler NAME     minrtt (default)\n"
       "  --dss-checksum       negotiate DSS checksums\n"
+      "  --peer-strips-options  a middlebox on every path overwrites the MPTCP\n"
+      "                       options (TCP option kind 30) of every packet with NOPs\n"
+      "                       (fixing the TCP checksum): the connection must fall\n"
+      "                       back to plain TCP\n"
       "\n"
       "Output:\n"
       "  --pcap FILE          every packet at its send time (raw IPv4)\n"
@@ -262,6 +266,8 @@ typedef struct options {
   uint64_t trace_ns;
   mptcp_config cfg;
   int mptcp;
+  int subflows_set;
+  int strip_mptcp; /* --peer-strips-options */
   char cc[32];
   failure *fails;
   size_t n_fails;
@@ -377,7 +383,8 @@ static const char *const value_flags[] = {
     "--scheduler"};
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
-                                         "--dss-checksum", "--help"};
+                                         "--dss-checksum", "--peer-strips-options",
+                                         "--help"};
 
 static int is_in(const char *name, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -485,8 +492,11 @@ static int parse_args(int argc, char **argv, options *o) {
       if (parse_uint(val, 1, 8, &v) < 0)
         return bad("--subflows: '%s' is not a number from 1 to 8", val);
       o->cfg.subflows = (uint8_t)v;
+      o->subflows_set = 1;
     } else if (!strcmp(name, "--dss-checksum")) {
       o->cfg.dss_checksum = 1;
+    } else if (!strcmp(name, "--peer-strips-options")) {
+      o->strip_mptcp = 1;
     } else if (!strcmp(name, "--bytes")) {
       if (parse_size(val, 1ull << 50, &v) < 0)
         return bad("--bytes: '%s' is not a byte count (e.g. 8MiB, 1000000)", val);
@@ -556,8 +566,9 @@ static int parse_args(int argc, char **argv, options *o) {
 
   if (!strcmp(mode, "tcp")) {
     o->cfg.mptcp = 0;
-    if (pm || sched || o->cfg.dss_checksum)
-      return bad("--pm, --scheduler and --dss-checksum need --mode mptcp");
+    if (pm || sched || o->cfg.dss_checksum || o->subflows_set || o->strip_mptcp)
+      return bad("--pm, --scheduler, --subflows, --dss-checksum and --peer-strips-options "
+                 "need --mode mptcp");
   } else if (!strcmp(mode, "mptcp")) {
     o->cfg.mptcp = 1;
     o->mptcp = 1;
@@ -832,6 +843,53 @@ static void cb_accepted(mptcp_conn *conn, void *stack_ud) {
   drain(s);
 }
 
+/* The middlebox of --peer-strips-options: every segment a host sends has
+ * its MPTCP options (kind 30) overwritten with NOPs before it reaches the
+ * network, and its TCP checksum recomputed when checksums are in use, as
+ * a middlebox that removes unknown options would do. */
+static void strip_mptcp_options(uint8_t *buf, size_t len, const mptcp_segment *seg,
+                                int checksum) {
+  if (len < MPTCP_TCP_HDR_MIN)
+    return;
+  size_t hl = (size_t)(buf[12] >> 4) * 4;
+  if (hl < MPTCP_TCP_HDR_MIN || hl > len)
+    return;
+  int changed = 0;
+  size_t i = MPTCP_TCP_HDR_MIN;
+  while (i < hl) {
+    uint8_t kind = buf[i];
+    if (kind == MPTCP_TCPOPT_EOL)
+      break;
+    if (kind == MPTCP_TCPOPT_NOP) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= hl || buf[i + 1] < 2 || i + buf[i + 1] > hl)
+      break; /* malformed: leave the rest alone */
+    size_t olen = buf[i + 1];
+    if (kind == MPTCP_TCPOPT_MPTCP) {
+      memset(buf + i, MPTCP_TCPOPT_NOP, olen);
+      changed = 1;
+    }
+    i += olen;
+  }
+  if (changed && checksum && seg->src.family == 4) {
+    buf[16] = buf[17] = 0;
+    uint16_t c = mptcp_tcp_checksum_ipv4(seg->src.ip, seg->dst.ip, buf, len);
+    buf[16] = (uint8_t)(c >> 8);
+    buf[17] = (uint8_t)c;
+  }
+}
+
+static int g_strip_checksum;
+
+static int strip_write(void *ep, mptcp_segment *seg, uint8_t *buf, size_t cap, uint64_t now) {
+  int rv = mptcp_stack_write((mptcp_stack *)ep, seg, buf, cap, now);
+  if (rv > 0)
+    strip_mptcp_options(buf, seg->len, seg, g_strip_checksum);
+  return rv;
+}
+
 static void host_rand(uint8_t *dest, size_t len, void *ud) {
   netsim_rng_fill(&((app_host *)ud)->rng, dest, len);
 }
@@ -1045,6 +1103,10 @@ static int run_main(options *o) {
                         .writable = cb_writable,
                         .closed = cb_closed};
   netsim_host_ops ops = netsim_stack_ops();
+  if (o->strip_mptcp) {
+    ops.write = strip_write;
+    g_strip_checksum = o->cfg.tcp_checksum;
+  }
   for (int h = 0; h < 2; h++) {
     app_host *ah = &r.host[h];
     ah->id = h;
@@ -1179,6 +1241,7 @@ static int run_main(options *o) {
   if (o->mptcp) {
     json_str("pm", o->cfg.pm, 1);
     json_str("scheduler", o->cfg.scheduler, 1);
+    json_bool("peer_strips_options", o->strip_mptcp, 1);
   }
   json_str("cc", o->cfg.cc ? o->cfg.cc : "default", 1);
   json_u64("paths", o->paths, 1);

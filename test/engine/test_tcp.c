@@ -255,7 +255,7 @@ static size_t fp_open(struct harness *h, struct fp *f, const mptcp_config *cfg,
   memset(f, 0, sizeof(*f));
   f->piss = PEER_ISS;
   assert_int_equal(h_connect(h, cfg), MPTCP_OK);
-  size_t i;
+  size_t i = 0;
   assert_true(h_pull(h, 0, &i));
   assert_true(h->log[i].flags == MPTCP_TH_SYN);
   f->ciss = h->log[i].seq;
@@ -346,7 +346,7 @@ static void test_handshake_min_mss_and_options(void **state) {
   uint8_t buf[3000];
   fill_pattern(buf, 0, sizeof(buf));
   assert_int_equal(mptcp_conn_send(h.client, buf, sizeof(buf), h.now), 3000);
-  size_t i;
+  size_t i = 0;
   assert_true(h_pull(&h, 0, &i));
   assert_int_equal(h.log_plen[i], 1000);
   assert_int_equal(h.log[i].seq, f.ciss + 1);
@@ -369,7 +369,7 @@ static void test_handshake_peer_without_options(void **state) {
   th.flags = MPTCP_TH_SYN;
   th.window = 65535;
   h_inject(&h, 1, &th, NULL, 0);
-  size_t i;
+  size_t i = 0;
   assert_true(h_pull(&h, 1, &i));
   mptcp_tcphdr sa = h.log[i];
   assert_int_equal(sa.flags, MPTCP_TH_SYN | MPTCP_TH_ACK);
@@ -441,7 +441,7 @@ static void test_handshake_options_need_both(void **state) {
   assert_int_equal(stats(h.client).snd_wnd, 1000);
   /* out-of-order data: an immediate ACK without SACK blocks */
   fp_data(&h, &f, 1001, 500, 1);
-  size_t i;
+  size_t i = 0;
   assert_true(h_pull(&h, 0, &i));
   assert_int_equal(h.log[i].ack, f.piss + 1);
   assert_false(h.log[i].opts & (MPTCP_OPT_SACK | MPTCP_OPT_TIMESTAMP));
@@ -507,7 +507,7 @@ static void test_synack_with_wrong_ack_gets_rst(void **state) {
   mptcp_config cfg = base_cfg();
   h_init(&h, &cfg, 5 * MS);
   assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
-  size_t i;
+  size_t i = 0;
   assert_true(h_pull(&h, 0, &i));
   uint32_t ciss = h.log[i].seq;
   mptcp_tcphdr th;
@@ -548,7 +548,7 @@ static void test_sack_scoreboard_pipe(void **state) {
   static uint8_t buf[30000];
   fill_pattern(buf, 0, sizeof(buf));
   assert_int_equal(mptcp_conn_send(h.client, buf, sizeof(buf), h.now), 30000);
-  size_t first = h.nlog, i;
+  size_t first = h.nlog, i = 0;
   assert_int_equal(h_pull_all(&h, 0), 10); /* initial window */
   uint64_t out = 10; /* segments sent, [1 + 1000k, 1001 + 1000k) */
   assert_int_equal(stats(h.client).bytes_in_flight, 10000);
@@ -632,7 +632,7 @@ static void sack_blocks_generated(int ts) {
   struct fp f;
   fp_open(&h, &f, &cfg,
           MPTCP_OPT_MSS | MPTCP_OPT_SACK_PERM | (ts ? MPTCP_OPT_TIMESTAMP : 0), 1000);
-  size_t i;
+  size_t i = 0;
   /* holes at 1, 2001, 4001, 6001, 8001; blocks arrive in this order */
   uint64_t at[] = {1001, 3001, 5001, 7001, 9001};
   for (int k = 0; k < 5; k++) {
@@ -758,7 +758,7 @@ static void test_prr(void **state) {
   /* RecoverFS = pipe = 22 out - 3 SACKed - 1 lost */
   assert_int_equal(st.bytes_in_flight, (out - 4) * 1000);
   /* exactly one segment, the retransmission */
-  size_t i, rec_start = h.nlog;
+  size_t i = 0, rec_start = h.nlog;
   assert_true(h_pull(&h, 0, &i));
   assert_int_equal(h.log[i].seq, f.ciss + 1);
   assert_false(h_pull(&h, 0, NULL));
@@ -821,7 +821,7 @@ static void rto_backoff(uint64_t delay, uint64_t min_rto) {
   h_run(&h, h.now + 1000 * MPTCP_S);
   /* the first transmission (5 segments), then one retransmission of the
    * first segment per timeout, each after twice the previous RTO */
-  uint64_t t[16];
+  uint64_t t[16] = {0};
   int n = 0;
   uint32_t first_seq = 0;
   for (size_t i = mark; i < h.nlog; i++) {
@@ -910,7 +910,7 @@ static void test_delayed_ack(void **state) {
   h_init(&h, &cfg, 5 * MS);
   struct fp f;
   fp_open(&h, &f, NULL, MPTCP_OPT_MSS | MPTCP_OPT_SACK_PERM | MPTCP_OPT_TIMESTAMP, 1000);
-  size_t i;
+  size_t i = 0;
   /* a lone full segment: no ACK until the delayed-ACK timer (40 ms) */
   uint64_t t0 = h.now;
   fp_data(&h, &f, 1, 1000, 1);
@@ -1170,7 +1170,7 @@ static void test_rfc5961_rst(void **state) {
   open_pair(&h, &cfg, 5 * MS);
   uint32_t nxt = rcv_nxt_of(&h, 1);  /* server's RCV.NXT */
   uint32_t snxt = rcv_nxt_of(&h, 0); /* server's SND.NXT */
-  size_t i;
+  size_t i = 0;
   /* in the window but not exact: a challenge ACK, the connection lives */
   to_server(&h, nxt + 5000, 0, MPTCP_TH_RST, NULL, 0);
   assert_int_equal(ctr(&h, 1, MPTCP_MIB_RST_IN_WINDOW), 1);
@@ -1212,7 +1212,7 @@ static void test_rfc5961_syn_in_established(void **state) {
     to_server(&h, seqs[k], 0, MPTCP_TH_SYN, NULL, 0);
     assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYN_IN_SYNCED), (uint64_t)k + 1);
     assert_int_equal(ctr(&h, 1, MPTCP_MIB_CHALLENGE_ACK), (uint64_t)k + 1);
-    size_t i;
+    size_t i = 0;
     assert_true(h_pull(&h, 1, &i));
     assert_int_equal(h.log[i].flags, MPTCP_TH_ACK);
     assert_int_equal(h.log[i].ack, nxt);
@@ -1238,7 +1238,7 @@ static void test_ack_too_new_and_data_outside_window(void **state) {
   uint32_t snxt = rcv_nxt_of(&h, 0);
   uint8_t d[100];
   fill_pattern(d, 0, sizeof(d));
-  size_t i;
+  size_t i = 0;
   /* ACK too new, carrying data at RCV.NXT */
   to_server(&h, nxt, snxt + 5000, MPTCP_TH_ACK, d, sizeof(d));
   assert_int_equal(ctr(&h, 1, MPTCP_MIB_ACK_TOO_NEW), 1);
@@ -1348,7 +1348,7 @@ static void test_time_wait_reacks_fin(void **state) {
   th.opts &= ~(uint32_t)MPTCP_OPT_SACK;
   uint64_t t = h.now;
   h_inject(&h, 0, &th, NULL, 0);
-  size_t i;
+  size_t i = 0;
   assert_true(h_pull(&h, 0, &i));
   assert_int_equal(h.log[i].flags, MPTCP_TH_ACK);
   assert_int_equal(h.log[i].ack, th.seq + 1);

@@ -4,6 +4,7 @@
 Each test class is one ctest (loop.<name>). Environment:
   MPTCP_LOOPBACK             the tool
   MPTCP_LOOP_TRANSFER_RUNS   seeded runs of Test_transfer (default 200)
+  MPTCP_LOOP_MPTCP_RUNS      seeded runs of Test_mptcp_transfer (default 200)
   MPTCP_LOOP_JOBS            processes run side by side (default 2)
 """
 import concurrent.futures
@@ -18,6 +19,7 @@ import unittest
 
 TOOL = os.environ.get("MPTCP_LOOPBACK", "mptcp-loopback")
 RUNS = int(os.environ.get("MPTCP_LOOP_TRANSFER_RUNS", "200"))
+MPTCP_RUNS = int(os.environ.get("MPTCP_LOOP_MPTCP_RUNS", "200"))
 JOBS = max(1, int(os.environ.get("MPTCP_LOOP_JOBS", "2")))
 
 # Fields that depend on the machine, not on the arguments.
@@ -189,8 +191,26 @@ class Test_badargs(unittest.TestCase):
         ["--seed", "-1"],
         ["--seed", "12abc"],
         ["--cc", "vegas"],
-        ["--mode", "mptcp"],
         ["--mode=mptcp-redundant"],
+        ["--mode", "MPTCP"],
+        ["--mode", "mptcp", "--pm", "meshy"],
+        ["--mode", "mptcp", "--pm", ""],
+        ["--mode", "mptcp", "--pm", "fullmesh,ndiffports"],
+        ["--mode", "mptcp", "--scheduler", "roundrobin"],
+        ["--mode", "mptcp", "--scheduler", "MINRTT"],
+        ["--mode", "mptcp", "--subflows", "0"],
+        ["--mode", "mptcp", "--subflows", "9"],
+        ["--mode", "mptcp", "--subflows", "two"],
+        ["--mode", "mptcp", "--subflows", "-1"],
+        ["--mode", "mptcp", "--subflows", "2.5"],
+        ["--mode", "mptcp", "--subflows"],
+        ["--mode", "mptcp", "--dss-checksum=1"],
+        ["--pm", "fullmesh"],
+        ["--mode", "tcp", "--pm", "fullmesh"],
+        ["--mode", "tcp", "--pm", "default"],
+        ["--mode", "tcp", "--scheduler", "minrtt"],
+        ["--mode", "tcp", "--dss-checksum"],
+        ["--pm", "ndiffports", "--mode", "tcp"],
         ["--mode", "udp"],
         ["--direction", "up"],
         ["--connections", "0"],
@@ -229,8 +249,15 @@ class Test_badargs(unittest.TestCase):
         p = subprocess.run([TOOL, "--cc", "vegas"], capture_output=True, text=True)
         self.assertIn("vegas", p.stderr)
         self.assertIn("congestion control", p.stderr)
-        p = subprocess.run([TOOL, "--mode", "mptcp"], capture_output=True, text=True)
-        self.assertIn("not yet supported", p.stderr)
+        p = subprocess.run([TOOL, "--mode", "mptcp", "--pm", "meshy"], capture_output=True,
+                           text=True)
+        self.assertIn("meshy", p.stderr)
+        self.assertIn("path manager", p.stderr)
+        p = subprocess.run([TOOL, "--pm", "fullmesh"], capture_output=True, text=True)
+        self.assertIn("--mode mptcp", p.stderr)
+        p = subprocess.run([TOOL, "--mode", "mptcp", "--subflows", "9"], capture_output=True,
+                           text=True)
+        self.assertIn("--subflows", p.stderr)
         p = subprocess.run([TOOL, "--loss", "1.5"], capture_output=True, text=True)
         self.assertIn("--loss", p.stderr)
 
@@ -251,6 +278,19 @@ class Test_badargs(unittest.TestCase):
         self.assertEqual(out["links"][0]["queue"], 167)
         rc, out, _, err = run_tool("--rate", "1Mbps", "--delay", "1ms", "--bytes", "1000")
         self.assertEqual(out["links"][0]["queue"], 10)
+
+    def test_mptcp_arguments_parse(self):
+        # --mode mptcp is valid now, with each path manager and the options
+        for extra in (["--pm", "default"], ["--pm", "fullmesh"],
+                      ["--pm", "ndiffports", "--subflows", "3"],
+                      ["--pm=fullmesh", "--scheduler=minrtt", "--dss-checksum"]):
+            with self.subTest(extra=extra):
+                rc, out, _, err = run_tool("--mode", "mptcp", "--paths", "2", "--bytes", "64KiB",
+                                           *extra)
+                self.assertEqual(rc, 0, err)
+                self.assertEqual(out["mode"], "mptcp")
+                self.assertTrue(out["verified"])
+                self.assertFalse(out["fallback"])
 
     def test_help(self):
         p = subprocess.run([TOOL, "--help"], capture_output=True, text=True)

@@ -296,6 +296,13 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
                       sf->state == MPTCP_TCP_FIN_WAIT1 || sf->state == MPTCP_TCP_CLOSING ||
                       sf->state == MPTCP_TCP_LAST_ACK;
 
+  /* 0. With MPTCP a data segment has no room for SACK blocks next to the
+   * DSS option (40 option bytes): an ACK that must report holes goes out
+   * on its own, before data could carry it without them. */
+  if (sf->mp && sf->ack_now && sf->sack_ok && sf->rcv_ranges.n && can_send_data &&
+      (what & TCP_WR_URGENT))
+    return send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_ACK, now);
+
   /* 1. Retransmissions (RFC 6675 NextSeg rule 1), under cwnd. */
   if (can_send_data && (what & TCP_WR_URGENT)) {
     struct tx_rec *r = tcp_next_retrans(sf);
