@@ -1005,6 +1005,7 @@ static void print_subflows(const side *a) {
     json_addr("remote", &r, 1);
     json_u64("bytes_sent", st.bytes_sent, 1);
     json_u64("bytes_acked", st.bytes_acked, 1);
+    json_u64("bytes_received", st.bytes_received, 1);
     json_u64("retransmissions", st.retransmissions, 1);
     json_u64("rto_count", st.rto_count, 1);
     json_dbl("srtt_ms", (double)st.srtt_ns / 1e6, "%.3f", 1);

@@ -9,10 +9,18 @@
 
 extern const struct tcp_cc_ops tcp_cc_reno;
 extern const struct tcp_cc_ops tcp_cc_cubic;
+extern const struct tcp_cc_ops tcp_cc_balia;
+extern const struct tcp_cc_ops tcp_cc_wvegas;
+extern const struct tcp_cc_ops tcp_cc_lia;
+extern const struct tcp_cc_ops tcp_cc_olia;
 
 static const struct tcp_cc_ops *const cc_table[] = {
     &tcp_cc_reno,
     &tcp_cc_cubic,
+    &tcp_cc_balia,
+    &tcp_cc_wvegas,
+    &tcp_cc_lia,
+    &tcp_cc_olia,
 };
 
 /* A table missing a required hook is never handed out (as Linux's

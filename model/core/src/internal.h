@@ -322,6 +322,15 @@ struct mptcp_stack {
 };
 
 static inline void mib_inc(struct mptcp_stack *s, int id) { s->mib[id]++; }
+
+/* The retransmission timeout with its exponential back-off (RFC 6298
+ * section 5.5): the base value stays as the RTT estimator set it, so that
+ * an ACK of new data, which ends the back-off, restores it at once (section
+ * 5.7, and Linux's icsk_backoff). */
+static inline uint64_t tcp_rto_backed(uint64_t rto, uint32_t backoff, uint64_t max) {
+  uint64_t t = rto << (backoff < 16 ? backoff : 16);
+  return t > max ? max : t;
+}
 static inline void mib_add(struct mptcp_stack *s, int id, uint64_t v) {
   s->mib[id] += v;
 }
@@ -438,7 +447,10 @@ void mptcp_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now);
 /* options of every other segment */
 void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec *r,
                          uint32_t payload_len, const uint8_t *payload);
-/* received options: returns 0 to go on, < 0 to drop the segment */
+/* received options: returns 0 to go on, < 0 to drop the segment;
+ * MPTCP_RCV_WAIT: drop it, but the subflow stays as it is (a segment that
+ * overtook the keys of the MP_CAPABLE handshake) */
+#define MPTCP_RCV_WAIT (-2)
 int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
                       const uint8_t *payload, uint32_t plen, uint64_t now);
 /* data offset of subflow byte `rel`, or -1 without a mapping */

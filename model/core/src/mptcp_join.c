@@ -39,6 +39,16 @@ void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
     stack_queue_rst(s, dst, src, 0, th->seq + 1, 1);
     return;
   }
+  /* Joins that failed (reset, bad HMAC, timed out before the third ACK)
+   * never carried data: their slots are reclaimed, so that failed joins
+   * cannot use up max_subflows for good. */
+  for (uint8_t i = c->n_sf; i-- > 1;) {
+    struct tcp_sf *old = c->sfs[i];
+    if (c->n_sf < c->cfg.max_subflows)
+      break;
+    if (old->is_join && !old->join_ok && old->state == MPTCP_TCP_CLOSED && !old->rst_pending)
+      conn_free_subflow(c, old);
+  }
   if (c->n_sf >= c->cfg.max_subflows || c->half_open >= c->cfg.max_half_open_joins) {
     mib_inc(s, MPTCP_MIB_JOIN_LIMIT);
     stack_queue_rst(s, dst, src, 0, th->seq + 1, 1);
@@ -86,8 +96,8 @@ int mptcp_join_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th) {
 
 int mptcp_join_rcv_ack(struct tcp_sf *sf, const mptcp_tcphdr *th) {
   struct mptcp_conn *c = sf->conn;
-  if (c->half_open)
-    c->half_open--;
+  /* (the half-open count drops when the subflow leaves SYN-RCVD, either
+   * way: tcp_input.c) */
   if (!(th->opts & MPTCP_OPT_MP_JOIN) || th->join.len != MPTCP_JOIN_LEN_ACK) {
     mib_inc(c->stack, MPTCP_MIB_JOIN_BAD_HMAC);
     return -1;

@@ -287,7 +287,7 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
         add_mapping(sf, 1, 0, m->data_len);
       }
     } else if (th->opts & MPTCP_OPT_DSS) {
-      return -1; /* keys still unknown: wait for the MP_CAPABLE retransmission */
+      return MPTCP_RCV_WAIT; /* keys still unknown: wait for the MP_CAPABLE retransmission */
     } else {
       fallback(c);
       return 0;
@@ -297,6 +297,7 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
     /* initiator: the fourth ACK answers our third: data may flow */
     sf->join_ack_pending = 0;
     sf->join_ok = 1;
+    sf->rto_backoff = 0; /* the third ACK's back-off ends with its answer */
     mib_inc(s, MPTCP_MIB_JOIN_OK);
     stack_mark_output(s, c);
   }

@@ -49,8 +49,19 @@ uint64_t tcp_expiry(const struct tcp_sf *sf) {
   return e;
 }
 
+/* A join the responder counted as half-open (mptcp_join_listen_input)
+ * leaves SYN-RCVD: established, reset or timed out, it no longer counts
+ * against max_half_open_joins (threat A5: a limit that failed joins
+ * could use up for good would refuse every later join). */
+static void join_half_open_done(struct tcp_sf *sf, int state) {
+  if (sf->is_join && sf->state == MPTCP_TCP_SYN_RCVD && state != MPTCP_TCP_SYN_RCVD &&
+      sf->conn->half_open)
+    sf->conn->half_open--;
+}
+
 void tcp_set_state(struct tcp_sf *sf, int state, uint64_t now) {
   (void)now;
+  join_half_open_done(sf, state);
   sf->state = state;
   if (state == MPTCP_TCP_CLOSED) {
     for (int i = 0; i < SF_TIMER__N; i++)
@@ -74,7 +85,8 @@ void tcp_enter_time_wait(struct tcp_sf *sf, uint64_t now) {
 
 void tcp_rearm_rto(struct tcp_sf *sf, uint64_t now) {
   if (sf->snd_una < sf->snd_nxt)
-    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+    tcp_arm_timer(sf, SF_TIMER_RTX,
+                  now + tcp_rto_backed(sf->rto, sf->rto_backoff, sf->conn->cfg.max_rto_ns));
   else
     sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
 }
@@ -107,6 +119,7 @@ void tcp_rtt_sample(struct tcp_sf *sf, uint64_t rtt, uint64_t now) {
 
 static void establish(struct tcp_sf *sf, uint64_t now) {
   (void)now;
+  join_half_open_done(sf, MPTCP_TCP_ESTABLISHED);
   sf->state = MPTCP_TCP_ESTABLISHED;
   sf->cwnd = (uint64_t)sf->conn->cfg.init_cwnd * sf->mss;
   sf->ssthresh = UINT64_MAX / 4;
@@ -331,8 +344,20 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
 
   /* No sample from the cumulative ACK: the oldest newly SACKed segment
    * gives one (Linux's sack_rtt). */
-  if (!sampled && sack_first_sent != UINT64_MAX && now > sack_first_sent)
+  if (!sampled && sack_first_sent != UINT64_MAX && now > sack_first_sent) {
     tcp_rtt_sample(sf, now - sack_first_sent, now);
+    sampled = 1;
+  }
+  /* Still none (an ACK of retransmitted data, which Karn's rule excludes):
+   * the timestamp echo is unambiguous (RFC 7323 section 4.1), at the 1 ms
+   * resolution of the timestamp clock. Without it a timeout episode never
+   * gets a sample and a lost retransmission waits out ever longer timers. */
+  if (!sampled && ack > old_una && sf->ts_ok && (th->opts & MPTCP_OPT_TIMESTAMP) &&
+      th->ts_ecr) {
+    uint32_t ms = (uint32_t)(now / MPTCP_MS) + sf->ts_offset - th->ts_ecr;
+    if (ms < (1u << 31))
+      tcp_rtt_sample(sf, (uint64_t)(ms ? ms : 1) * MPTCP_MS, now);
+  }
 
   if (sf->snd_wnd > old_wnd) {
     if (old_wnd == 0 && sf->snd_una == sf->snd_nxt) {
@@ -659,6 +684,21 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
       stack_mark_output(s, c);
       return;
     }
+    int first = !sf->is_join;
+    if (first && c->mp) {
+      /* RFC 8684 section 3.1: the keys arrive with the third ACK or, if
+       * that was lost, with the first data (MP_CAPABLE, retransmitted
+       * until acknowledged). A segment with a DSS that overtook them is
+       * dropped, the subflow staying in SYN-RCVD; a wrong key resets. */
+      int mrv = mptcp_rcv_options(sf, th, rel, payload, plen, now);
+      if (mrv == MPTCP_RCV_WAIT)
+        return;
+      if (mrv < 0) {
+        stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
+        close_conn(sf, MPTCP_CLOSE_RESET, now);
+        return;
+      }
+    }
     sf->snd_una = 1;
     sf->snd_wnd = (uint64_t)th->window << sf->snd_wscale;
     sf->max_snd_wnd = sf->snd_wnd;
@@ -669,12 +709,6 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
       tcp_rtt_sample(sf, now - sf->syn_sent_ns, now);
     else
       sf->rto = c->cfg.initial_rto_ns;
-    int first = !sf->is_join;
-    if (first && c->mp && mptcp_rcv_options(sf, th, rel, payload, plen, now) < 0) {
-      stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
-      close_conn(sf, MPTCP_CLOSE_RESET, now);
-      return;
-    }
     establish(sf, now);
     if (first) {
       c->accepted = 1;
@@ -775,8 +809,8 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
   if (sf->snd_una == sf->snd_nxt && sf->join_ack_pending) {
     /* the third ACK of a join went unanswered: send it again */
     sf->ack_now = 1;
-    sf->rto = sf->rto * 2 > cfg->max_rto_ns ? cfg->max_rto_ns : sf->rto * 2;
-    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+    sf->rto_backoff++;
+    tcp_arm_timer(sf, SF_TIMER_RTX, now + tcp_rto_backed(sf->rto, sf->rto_backoff, cfg->max_rto_ns));
     stack_mark_output(s, c);
     return;
   }
@@ -805,7 +839,6 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
   sf->rto_count++;
   tcp_enter_loss(sf, now);
   sf->rto_backoff++;
-  sf->rto = sf->rto * 2 > cfg->max_rto_ns ? cfg->max_rto_ns : sf->rto * 2;
-  tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+  tcp_arm_timer(sf, SF_TIMER_RTX, now + tcp_rto_backed(sf->rto, sf->rto_backoff, cfg->max_rto_ns));
   stack_mark_output(s, c);
 }

@@ -199,7 +199,8 @@ static int send_syn(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t 
   if (sf->snd_nxt < 1)
     sf->snd_nxt = 1;
   if (sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
-    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+    tcp_arm_timer(sf, SF_TIMER_RTX,
+                  now + tcp_rto_backed(sf->rto, sf->rto_backoff, sf->conn->cfg.max_rto_ns));
   sf->timers[SF_TIMER_DELACK] = MPTCP_TIME_NEVER;
   return emit(sf, seg, buf, cap, &h, 0, 0, NULL);
 }
@@ -237,7 +238,8 @@ static int send_data(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t
   if (sf->ca_state == TCP_CA_RECOVERY)
     sf->prr_out += r->len;
   if (sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
-    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+    tcp_arm_timer(sf, SF_TIMER_RTX,
+                  now + tcp_rto_backed(sf->rto, sf->rto_backoff, sf->conn->cfg.max_rto_ns));
   return rv;
 }
 
@@ -362,7 +364,8 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
    * timer (the RTX timer) will probe. */
   if (can_send_data && !c->mp && avail && wnd_room == 0 && sf->snd_nxt == sf->snd_una &&
       sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
-    tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+    tcp_arm_timer(sf, SF_TIMER_RTX,
+                  now + tcp_rto_backed(sf->rto, sf->rto_backoff, sf->conn->cfg.max_rto_ns));
 
   /* 4. Zero-window probe: an old sequence number makes the peer answer
    * with its current window (as Linux's tcp_xmit_probe_skb). */
@@ -376,7 +379,8 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
    * ACK answers it, the RTX timer sends it again (RFC 8684 section 3.2). */
   if (sf->ack_now) {
     if (sf->join_ack_pending && sf->timers[SF_TIMER_RTX] == MPTCP_TIME_NEVER)
-      tcp_arm_timer(sf, SF_TIMER_RTX, now + sf->rto);
+      tcp_arm_timer(sf, SF_TIMER_RTX,
+                  now + tcp_rto_backed(sf->rto, sf->rto_backoff, sf->conn->cfg.max_rto_ns));
     return send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_ACK, now);
   }
   return 0;

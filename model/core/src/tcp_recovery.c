@@ -277,7 +277,14 @@ void tcp_enter_recovery(struct tcp_sf *sf, uint64_t now) {
   sf->high_seq = sf->snd_nxt;
   sf->prr_delivered = 0;
   sf->prr_out = 0;
+  /* RecoverFS (RFC 6937 section 3) is the pipe at the start; it divides
+   * the proportional part of PRR, so it is kept at one segment or more: a
+   * recovery entered with (almost) everything already marked lost would
+   * otherwise scale prr_delivered * ssthresh by a tiny divisor and open the
+   * window to megabytes in one step. */
   sf->recover_fs = tcp_in_flight(sf);
+  if (sf->recover_fs < sf->mss)
+    sf->recover_fs = sf->mss;
   sf->cwnd_cnt = 0;
   sf->recoveries++;
   mib_inc(s, MPTCP_MIB_FAST_RETRANS);

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Unit tests of MPTCP v1 connections (RFC 8684) through the public API:
+ * forged or altered segments are rejected and counted, each by its own
+ * test, and a connection with two subflows closes cleanly with DATA_FINs.
+ *
+ * Segments are forged by hand with mptcp_tcphdr_encode() (tcp_harness.h's
+ * h_inject) or altered in flight by a harness filter. The keys come from
+ * the harness's log of headers: the MP_CAPABLE SYN/ACK carries the
+ * server's key, the third ACK the client's; tokens, IDSNs and HMACs are
+ * computed from them with mptcp_key_token_idsn() and mptcp_join_hmac().
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "tcp_harness.h"
+
+#define MS MPTCP_MS
+
+static mptcp_config mp_cfg(void) {
+  mptcp_config c;
+  mptcp_config_default(&c);
+  c.cc = "reno";
+  c.sndbuf = c.rcvbuf = 1u << 20;
+  c.mptcp = 1;
+  c.pm = "default";
+  return c;
+}
+
+static uint64_t ctr(struct harness *h, int host, int id) {
+  return mptcp_stack_counter(h->st[host], id);
+}
+
+static int sf_state(mptcp_conn *c, int i) {
+  mptcp_conn_stats st;
+  assert_int_equal(mptcp_conn_get_subflow_stats(c, i, &st, NULL, NULL), MPTCP_OK);
+  return st.state;
+}
+
+/* The keys of the connection, from the log of headers. */
+struct keys {
+  uint64_t client, server;
+  uint32_t client_token, server_token;
+  uint64_t client_idsn, server_idsn;
+  uint32_t client_seq, server_seq; /* next wire sequence after the handshake */
+};
+
+static void find_keys(struct harness *h, struct keys *k) {
+  memset(k, 0, sizeof(*k));
+  for (size_t i = 0; i < h->nlog; i++) {
+    const mptcp_tcphdr *t = &h->log[i];
+    if (!(t->opts & MPTCP_OPT_MP_CAPABLE))
+      continue;
+    if (h->log_from[i] == 1 && (t->flags & MPTCP_TH_SYN) && t->mpc.len == MPTCP_MPC_LEN_SYNACK) {
+      k->server = t->mpc.sender_key;
+      k->server_seq = t->seq + 1;
+    }
+    if (h->log_from[i] == 0 && !(t->flags & MPTCP_TH_SYN) && t->mpc.len >= MPTCP_MPC_LEN_ACK &&
+        !k->client) {
+      k->client = t->mpc.sender_key;
+      k->client_seq = t->seq;
+      assert_true(t->mpc.receiver_key == k->server); /* it echoes both keys */
+    }
+  }
+  assert_true(k->client != 0 && k->server != 0);
+  mptcp_key_token_idsn(k->client, &k->client_token, &k->client_idsn);
+  mptcp_key_token_idsn(k->server, &k->server_token, &k->server_idsn);
+}
+
+/* An MPTCP connection, established and fully established (a DSS has gone
+ * both ways), with nothing in flight. */
+static void mp_connect(struct harness *h, const mptcp_config *ca, const mptcp_config *cb,
+                       struct keys *k) {
+  h_init2(h, ca, cb, 5 * MS);
+  assert_int_equal(h_connect(h, NULL), MPTCP_OK);
+  h_run(h, h->now + 200 * MS);
+  assert_int_equal(h->connected, 1);
+  assert_int_equal(h->accepted, 1);
+  assert_true(mptcp_conn_is_mptcp(h->client));
+  assert_true(mptcp_conn_is_mptcp(h->server));
+  if (k)
+    find_keys(h, k);
+}
+
+/* Sends n bytes each way (pattern), reads them; returns bytes verified
+ * at each end added together (2n when all is well). */
+static size_t exchange(struct harness *h, size_t n, uint64_t limit) {
+  uint8_t buf[65536];
+  size_t sent[2] = {0, 0}, got[2] = {0, 0}, bad = 0;
+  while (h->now < limit && (got[0] < n || got[1] < n)) {
+    mptcp_conn *c[2] = {h->client, h->server};
+    for (int s = 0; s < 2; s++) {
+      if (!c[s])
+        continue;
+      while (sent[s] < n) {
+        size_t len = n - sent[s] < sizeof(buf) ? n - sent[s] : sizeof(buf);
+        for (size_t i = 0; i < len; i++)
+          buf[i] = (uint8_t)((sent[s] + i) % 251 + s);
+        long w = mptcp_conn_send(c[s], buf, len, h->now);
+        if (w <= 0)
+          break;
+        sent[s] += (size_t)w;
+      }
+      long r;
+      while ((r = mptcp_conn_recv(c[s], buf, sizeof(buf), h->now)) > 0) {
+        for (long i = 0; i < r; i++)
+          if (buf[i] != (uint8_t)((got[s] + (size_t)i) % 251 + !s))
+            bad++;
+        got[s] += (size_t)r;
+      }
+    }
+    h_run(h, h->now + 1 * MS);
+  }
+  h_run(h, h->now + 100 * MS);
+  return bad ? 0 : got[0] + got[1];
+}
+
+/* Re-encodes a packet after its header was changed (payload kept, TCP
+ * checksum recomputed), as a middlebox would. */
+static void reencode(struct h_pkt *p, mptcp_tcphdr *th, size_t old_hl) {
+  uint8_t pl[2048];
+  size_t plen = p->len - old_hl;
+  memcpy(pl, p->data + old_hl, plen);
+  th->csum = 0;
+  int hl = mptcp_tcphdr_encode(p->data, sizeof(p->data), th);
+  assert_true(hl > 0);
+  memcpy(p->data + hl, pl, plen);
+  p->len = (size_t)hl + plen;
+  uint16_t c = mptcp_tcp_checksum_ipv4(p->src.ip, p->dst.ip, p->data, p->len);
+  p->data[16] = (uint8_t)(c >> 8);
+  p->data[17] = (uint8_t)c;
+}
+
+/* Number of RSTs host `from` sent from local port `port` (0: any). */
+static int rsts_from(struct harness *h, int from, uint16_t port) {
+  int n = 0;
+  for (size_t i = 0; i < h->nlog; i++)
+    if (h->log_from[i] == from && (h->log[i].flags & MPTCP_TH_RST) &&
+        (!port || h->log[i].sport == port))
+      n++;
+  return n;
+}
+
+/* Number of RSTs host `from` sent on the subflow whose client port is
+ * `port`. */
+static int rsts_on(struct harness *h, int from, uint16_t port) {
+  int n = 0;
+  for (size_t i = 0; i < h->nlog; i++)
+    if (h->log_from[i] == from && (h->log[i].flags & MPTCP_TH_RST) &&
+        (from ? h->log[i].dport : h->log[i].sport) == port)
+      n++;
+  return n;
+}
+
+/* A forged MP_JOIN SYN from the client's address, port `port`. */
+static void inject_join_syn(struct harness *h, uint16_t port, uint32_t token, uint32_t nonce) {
+  mptcp_tcphdr th;
+  memset(&th, 0, sizeof(th));
+  th.sport = port;
+  th.dport = 5001;
+  th.seq = 0x1000u * port;
+  th.flags = MPTCP_TH_SYN;
+  th.window = 65535;
+  th.opts = MPTCP_OPT_MSS | MPTCP_OPT_MP_JOIN;
+  th.mss = 1448;
+  th.join.len = MPTCP_JOIN_LEN_SYN;
+  th.join.token = token;
+  th.join.nonce = nonce;
+  th.join.addr_id = 1;
+  h_inject(h, 1, &th, NULL, 0);
+}
+
+/* ---- MP_JOIN ---- */
+
+static void test_join_unknown_token(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  struct keys k;
+  mp_connect(&h, &cfg, &cfg, &k);
+  h_pull_all(&h, 1);
+  size_t before = h.nlog;
+  inject_join_syn(&h, 41000, k.server_token ^ 0x5a5a5a5au, 7);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_SYN_RX), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_NO_TOKEN), 1);
+  /* RFC 8684 section 3.2: answered with a reset */
+  size_t idx = 0;
+  assert_int_equal(h_pull(&h, 1, &idx), 1);
+  assert_true(idx >= before);
+  assert_true(h.log[idx].flags & MPTCP_TH_RST);
+  assert_int_equal(h.log[idx].dport, 41000);
+  assert_int_equal(h.log[idx].ack, 0x1000u * 41000 + 1);
+  /* the real connection is unharmed */
+  assert_int_equal(mptcp_conn_subflow_count(h.server), 1);
+  assert_int_equal(exchange(&h, 100000, h.now + 10 * MPTCP_S), 200000);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  h_free(&h);
+}
+
+/* Alters the MP_JOIN HMAC of the first matching segment from `from`. */
+struct hmac_tamper {
+  int from;
+  int synack; /* 1: SYN/ACK's truncated HMAC-B; 0: third ACK's HMAC-A */
+  int done;
+  uint16_t port; /* the joining subflow's port on the client */
+};
+
+static int tamper_filter(struct harness *h, struct h_pkt *p, int from) {
+  struct hmac_tamper *t = h->filter_ud;
+  if (t->done || from != t->from)
+    return 0;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  assert_true(hl > 0);
+  if (!(th.opts & MPTCP_OPT_MP_JOIN))
+    return 0;
+  if (t->synack && th.join.len == MPTCP_JOIN_LEN_SYNACK) {
+    th.join.thmac ^= 1;
+    t->port = th.dport;
+  } else if (!t->synack && th.join.len == MPTCP_JOIN_LEN_ACK) {
+    th.join.hmac[7] ^= 0x80;
+    t->port = th.sport;
+  } else {
+    return 0;
+  }
+  reencode(p, &th, (size_t)hl);
+  t->done = 1;
+  return 0;
+}
+
+static void join_bad_hmac(int synack) {
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  struct hmac_tamper t = {.from = synack ? 1 : 0, .synack = synack};
+  h_init2(&h, &ca, &cb, 5 * MS);
+  h.filter = tamper_filter;
+  h.filter_ud = &t;
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(h.accepted, 1);
+  /* the join starts once the connection is fully established: a DSS from
+   * the server (here with its first data) */
+  assert_int_equal(exchange(&h, 50000, h.now + 5 * MPTCP_S), 100000);
+  h_run(&h, h.now + 3 * MPTCP_S);
+  assert_true(t.done);
+  int checker = synack ? 0 : 1; /* the host that verifies this HMAC */
+  assert_int_equal(ctr(&h, checker, MPTCP_MIB_JOIN_BAD_HMAC), 1);
+  assert_int_equal(ctr(&h, !checker, MPTCP_MIB_JOIN_BAD_HMAC), 0);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_OK) + ctr(&h, 1, MPTCP_MIB_JOIN_OK), 0);
+  /* the checker reset that subflow, and only it */
+  assert_true(rsts_on(&h, checker, t.port) >= 1);
+  assert_int_equal(rsts_on(&h, 0, 40000) + rsts_on(&h, 1, 40000), 0);
+  mptcp_conn *cc = checker ? h.server : h.client;
+  assert_int_equal(mptcp_conn_subflow_count(cc), 2);
+  assert_int_equal(sf_state(cc, 1), MPTCP_TCP_CLOSED);
+  assert_int_equal(sf_state(h.client, 0), MPTCP_TCP_ESTABLISHED);
+  assert_int_equal(sf_state(h.server, 0), MPTCP_TCP_ESTABLISHED);
+  /* the connection is unharmed: still MPTCP, data flows on the initial
+   * subflow, nobody closed */
+  assert_true(mptcp_conn_is_mptcp(h.client) && mptcp_conn_is_mptcp(h.server));
+  mptcp_conn_stats st0;
+  mptcp_conn_get_subflow_stats(h.client, 0, &st0, NULL, NULL);
+  assert_int_equal(exchange(&h, 300000, h.now + 20 * MPTCP_S), 600000);
+  mptcp_conn_stats st1;
+  mptcp_conn_get_subflow_stats(h.client, 0, &st1, NULL, NULL);
+  assert_true(st1.bytes_sent >= st0.bytes_sent + 300000);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  h_free(&h);
+}
+
+static void test_join_synack_bad_hmac(void **state) {
+  (void)state;
+  join_bad_hmac(1);
+}
+
+static void test_join_third_ack_bad_hmac(void **state) {
+  (void)state;
+  join_bad_hmac(0);
+}
+
+static void test_join_half_open_limit(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  cfg.syn_retries = 1; /* half-open joins give up after 1 s + 2 s */
+  struct keys k;
+  mp_connect(&h, &cfg, &cfg, &k);
+  h_pull_all(&h, 1);
+  assert_int_equal(cfg.max_half_open_joins, 4);
+  for (uint16_t i = 0; i < 4; i++) {
+    inject_join_syn(&h, (uint16_t)(42000 + i), k.server_token, 100u + i);
+    size_t idx = 0;
+    assert_int_equal(h_pull(&h, 1, &idx), 1); /* a SYN/ACK with MP_JOIN */
+    assert_int_equal(h.log[idx].flags, MPTCP_TH_SYN | MPTCP_TH_ACK);
+    assert_true(h.log[idx].opts & MPTCP_OPT_MP_JOIN);
+  }
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), 0);
+  assert_int_equal(mptcp_conn_subflow_count(h.server), 5);
+  /* a fifth half-open join is refused with a reset and counted */
+  inject_join_syn(&h, 42010, k.server_token, 200);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), 1);
+  size_t idx = 0;
+  assert_int_equal(h_pull(&h, 1, &idx), 1);
+  assert_true(h.log[idx].flags & MPTCP_TH_RST);
+  assert_int_equal(h.log[idx].dport, 42010);
+  assert_int_equal(mptcp_conn_subflow_count(h.server), 5);
+  /* the four time out (nobody completes them); their slots are free
+   * again: a new join is accepted */
+  for (int step = 0; step < 100; step++) { /* SYN/ACKs sent into the void */
+    h_advance(&h, h.now + 100 * MS);
+    h_pull_all(&h, 1);
+  }
+  for (int i = 1; i < 5; i++)
+    assert_int_equal(sf_state(h.server, i), MPTCP_TCP_CLOSED);
+  inject_join_syn(&h, 42020, k.server_token, 300);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), 1);
+  assert_int_equal(h_pull(&h, 1, &idx), 1);
+  assert_int_equal(h.log[idx].flags, MPTCP_TH_SYN | MPTCP_TH_ACK);
+  assert_int_equal(h.closed[1], 0);
+  h_free(&h);
+}
+
+/* ---- connection-level window ---- */
+
+static void test_dsn_beyond_window(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  cfg.rcvbuf = 64 * 1024;
+  struct keys k;
+  mp_connect(&h, &cfg, &cfg, &k);
+  /* data on the initial subflow, in its TCP window, whose DSN lies past
+   * the connection's window: DATA_ACK + 64 KiB */
+  uint8_t pl[100];
+  memset(pl, 0xab, sizeof(pl));
+  mptcp_tcphdr th;
+  memset(&th, 0, sizeof(th));
+  th.sport = 40000;
+  th.dport = 5001;
+  th.seq = k.client_seq;
+  th.ack = k.server_seq;
+  th.flags = MPTCP_TH_ACK | MPTCP_TH_PSH;
+  th.window = 1000;
+  th.opts = MPTCP_OPT_DSS;
+  th.dss.flags = MPTCP_DSS_ACK | MPTCP_DSS_MAP | MPTCP_DSS_DSN8;
+  th.dss.data_ack = k.server_idsn + 1;
+  th.dss.dsn = k.client_idsn + 1 + cfg.rcvbuf + 1000;
+  th.dss.ssn = 1;
+  th.dss.dll = sizeof(pl);
+  h_inject(&h, 1, &th, pl, sizeof(pl));
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DSN_BEYOND_WINDOW), 1);
+  uint8_t buf[256];
+  assert_int_equal(mptcp_conn_recv(h.server, buf, sizeof(buf), h.now), 0);
+  /* the same bytes just inside the window are taken (out of order) */
+  th.dss.dsn = k.client_idsn + 1 + cfg.rcvbuf - sizeof(pl);
+  h_inject(&h, 1, &th, pl, sizeof(pl));
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DSN_BEYOND_WINDOW), 1);
+  mptcp_conn_stats st;
+  mptcp_conn_get_stats(h.server, &st);
+  assert_int_equal(st.ooo_bytes, sizeof(pl));
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  h_free(&h);
+}
+
+/* ---- MP_CAPABLE ---- */
+
+static int bad_key_filter(struct harness *h, struct h_pkt *p, int from) {
+  int *done = h->filter_ud;
+  if (*done || from != 0)
+    return 0;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  if (hl < 0 || (th.flags & MPTCP_TH_SYN) || !(th.opts & MPTCP_OPT_MP_CAPABLE) ||
+      th.mpc.len < MPTCP_MPC_LEN_ACK)
+    return 0;
+  th.mpc.receiver_key ^= 0x100; /* echo a key the server never sent */
+  reencode(p, &th, (size_t)hl);
+  *done = 1;
+  return 0;
+}
+
+static void test_mpc_third_ack_wrong_key(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  int done = 0;
+  h_init(&h, &cfg, 5 * MS);
+  h.filter = bad_key_filter;
+  h.filter_ud = &done;
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_true(done);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_MPC_BAD_KEY), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_MP_CAPABLE_ACTIVE), 0);
+  /* refused: the server resets and never accepts the connection */
+  assert_int_equal(h.accepted, 0);
+  assert_true(rsts_from(&h, 1, 5001) >= 1);
+  h_run(&h, h.now + 1 * MPTCP_S);
+  assert_int_equal(h.closed[0], 1);
+  assert_int_equal(h.close_reason[0], MPTCP_CLOSE_RESET);
+  h_free(&h);
+}
+
+/* ---- DSS checksum ---- */
+
+static int flip_payload_filter(struct harness *h, struct h_pkt *p, int from) {
+  int *n = h->filter_ud;
+  if (from != 0 || *n >= 2)
+    return 0;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  if (hl < 0 || p->len == (size_t)hl || !(th.opts & MPTCP_OPT_DSS) ||
+      !(th.dss.flags & MPTCP_DSS_MAP))
+    return 0;
+  if (++*n != 2) /* the second mapped data segment */
+    return 0;
+  p->data[hl + 10] ^= 0x01; /* a middlebox alters one payload byte... */
+  p->data[16] = p->data[17] = 0; /* ...and fixes the TCP checksum */
+  uint16_t c = mptcp_tcp_checksum_ipv4(p->src.ip, p->dst.ip, p->data, p->len);
+  p->data[16] = (uint8_t)(c >> 8);
+  p->data[17] = (uint8_t)c;
+  return 0;
+}
+
+static void test_dss_checksum_mismatch(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  cfg.dss_checksum = 1;
+  int n = 0;
+  mp_connect(&h, &cfg, &cfg, NULL);
+  h.filter = flip_payload_filter;
+  h.filter_ud = &n;
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DSS_CSUM_BAD), 0);
+  /* the altered segment is dropped and counted; its retransmission is
+   * clean, so every byte arrives intact */
+  assert_int_equal(exchange(&h, 200000, h.now + 20 * MPTCP_S), 400000);
+  assert_int_equal(n, 2);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DSS_CSUM_BAD), 1);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_DSS_CSUM_BAD), 0);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  h_free(&h);
+}
+
+/* ---- DATA_FIN ---- */
+
+static void data_fin_close(int server_first) {
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  ca.time_wait_ns = cb.time_wait_ns = 2 * MPTCP_S;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(h.accepted, 1);
+  assert_int_equal(exchange(&h, 400000, h.now + 20 * MPTCP_S), 800000);
+  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  assert_int_equal(mptcp_conn_subflow_count(h.server), 2);
+  for (int i = 0; i < 2; i++) { /* both subflows carried data */
+    mptcp_conn_stats st;
+    mptcp_conn_get_subflow_stats(h.client, i, &st, NULL, NULL);
+    assert_true(st.bytes_sent > 0);
+  }
+  mptcp_conn *first = server_first ? h.server : h.client;
+  mptcp_conn *second = server_first ? h.client : h.server;
+  assert_int_equal(mptcp_conn_shutdown(first, h.now), MPTCP_OK);
+  h_run(&h, h.now + 500 * MS);
+  /* a half close: the DATA_FIN arrived, the subflows stay open */
+  assert_true(mptcp_conn_peer_closed(second));
+  assert_false(mptcp_conn_peer_closed(first));
+  assert_int_equal(ctr(&h, server_first ? 0 : 1, MPTCP_MIB_DATA_FIN_RX), 1);
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(sf_state(second, i), MPTCP_TCP_ESTABLISHED);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  /* the other way: data still flows after the first DATA_FIN */
+  uint8_t b[1000];
+  memset(b, 7, sizeof(b));
+  assert_int_equal(mptcp_conn_send(second, b, sizeof(b), h.now), sizeof(b));
+  assert_int_equal(mptcp_conn_shutdown(second, h.now), MPTCP_OK);
+  h_run(&h, h.now + 1 * MPTCP_S);
+  uint8_t r[2000];
+  assert_int_equal(mptcp_conn_recv(first, r, sizeof(r), h.now), sizeof(b));
+  assert_true(mptcp_conn_peer_closed(first));
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_DATA_FIN_RX), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DATA_FIN_RX), 1);
+  /* every subflow closed with FIN: TIME-WAIT or CLOSED; the closed
+   * callback ran once on each side, NORMAL */
+  for (int i = 0; i < 2; i++) {
+    int s0 = sf_state(h.client, i), s1 = sf_state(h.server, i);
+    assert_true(s0 == MPTCP_TCP_TIME_WAIT || s0 == MPTCP_TCP_CLOSED);
+    assert_true(s1 == MPTCP_TCP_TIME_WAIT || s1 == MPTCP_TCP_CLOSED);
+  }
+  assert_int_equal(h.closed[0], 1);
+  assert_int_equal(h.closed[1], 1);
+  assert_int_equal(h.close_reason[0], MPTCP_CLOSE_NORMAL);
+  assert_int_equal(h.close_reason[1], MPTCP_CLOSE_NORMAL);
+  assert_int_equal(rsts_from(&h, 0, 0) + rsts_from(&h, 1, 0), 0);
+  h_run(&h, h.now + 5 * MPTCP_S); /* TIME-WAIT ends */
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(sf_state(h.client, i), MPTCP_TCP_CLOSED);
+    assert_int_equal(sf_state(h.server, i), MPTCP_TCP_CLOSED);
+  }
+  assert_int_equal(h.closed[0], 1);
+  assert_int_equal(h.closed[1], 1);
+  mptcp_conn_free(h.client);
+  mptcp_conn_free(h.server);
+  h_free(&h);
+}
+
+static void test_data_fin_client_first(void **state) {
+  (void)state;
+  data_fin_close(0);
+}
+
+static void test_data_fin_server_first(void **state) {
+  (void)state;
+  data_fin_close(1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_join_unknown_token),
+      cmocka_unit_test(test_join_synack_bad_hmac),
+      cmocka_unit_test(test_join_third_ack_bad_hmac),
+      cmocka_unit_test(test_join_half_open_limit),
+      cmocka_unit_test(test_dsn_beyond_window),
+      cmocka_unit_test(test_mpc_third_ack_wrong_key),
+      cmocka_unit_test(test_dss_checksum_mismatch),
+      cmocka_unit_test(test_data_fin_client_first),
+      cmocka_unit_test(test_data_fin_server_first),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
