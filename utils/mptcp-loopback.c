@@ -88,7 +88,8 @@ static void usage(FILE *f) {
       "  --duration-limit T   give up at this virtual time (default 3600s)\n"
       "\n"
       "TCP (default: the core's defaults):\n"
-      "  --cc NAME            congestion control: reno, cubic (default cubic)\n"
+      "  --cc NAME            congestion control: reno, cubic, lia, olia, balia,\n"
+      "                       wvegas (default cubic; the last four are coupled)\n"
       "  --mss N  --sndbuf B  --rcvbuf B  --init-cwnd N\n"
       "  --min-rto T          minimum retransmission timeout (default 200ms)\n"
       "  --delack T           delayed-ACK timeout (default 40ms)\n"
@@ -594,7 +595,7 @@ static int parse_args(int argc, char **argv, options *o) {
                  o->fails[i].path, o->paths);
   if (cc) {
     if (strlen(cc) >= sizeof(o->cc))
-      return bad("--cc: unknown congestion control '%.40s' (known: reno, cubic)", cc);
+      return bad("--cc: unknown congestion control '%.40s' (known: reno, cubic, lia, olia, balia, wvegas)", cc);
     strcpy(o->cc, cc);
     o->cfg.cc = o->cc;
   }
@@ -1052,7 +1053,7 @@ static int run_main(options *o) {
   int e = mptcp_config_check(&o->cfg);
   if (e == MPTCP_ERR_UNKNOWN_ALGO) {
     free(paths);
-    return bad("--cc: unknown congestion control '%s' (known: reno, cubic)",
+    return bad("--cc: unknown congestion control '%s' (known: reno, cubic, lia, olia, balia, wvegas)",
                o->cfg.cc ? o->cfg.cc : "(none)");
   }
   if (e < 0) {
