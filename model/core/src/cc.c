@@ -23,6 +23,17 @@ static const struct tcp_cc_ops *const cc_table[] = {
     &tcp_cc_olia,
 };
 
+int cc_coupled_member(const struct tcp_sf *p) {
+  return (p->state == MPTCP_TCP_ESTABLISHED || p->state == MPTCP_TCP_CLOSE_WAIT) &&
+         p->join_ok && p->srtt > 0;
+}
+
+uint64_t cc_coupled_window(const struct tcp_sf *p, const struct tcp_sf *self) {
+  if (p != self && p->ca_state != TCP_CA_OPEN)
+    return p->ssthresh;
+  return p->cwnd;
+}
+
 /* A table missing a required hook is never handed out (as Linux's
  * tcp_register_congestion_control refuses one). */
 static int cc_valid(const struct tcp_cc_ops *ops) {

@@ -96,11 +96,6 @@ struct balia_rates {
   unsigned n;   /* subflows summed */
 };
 
-static int balia_usable(const struct tcp_sf *k) {
-  return (k->state == MPTCP_TCP_ESTABLISHED || k->state == MPTCP_TCP_CLOSE_WAIT) &&
-         k->join_ok && k->srtt;
-}
-
 static void balia_add(struct balia_rates *rt, double x) {
   rt->x_sum += x;
   if (x > rt->x_max)
@@ -119,9 +114,9 @@ static void balia_collect(struct tcp_sf *sf, struct balia_rates *rt) {
     return;
   for (unsigned i = 0; i < c->n_sf; i++) {
     const struct tcp_sf *k = c->sfs[i];
-    if (!k || k == sf || !balia_usable(k))
+    if (!k || k == sf || !cc_coupled_member(k))
       continue;
-    uint64_t w = k->ca_state == TCP_CA_OPEN ? k->cwnd : k->ssthresh;
+    uint64_t w = cc_coupled_window(k, sf);
     balia_add(rt, (double)w / (double)k->srtt);
   }
 }

@@ -81,19 +81,6 @@ _Static_assert(sizeof(struct lia) <= TCP_CC_PRIV_SIZE, "lia state too large");
 
 static struct lia *ca(struct tcp_sf *sf) { return (struct lia *)sf->cc_priv; }
 
-/* A subflow that takes part in the coupling. */
-static int lia_member(const struct tcp_sf *p) {
-  return (p->state == MPTCP_TCP_ESTABLISHED || p->state == MPTCP_TCP_CLOSE_WAIT) &&
-         p->join_ok && p->srtt > 0;
-}
-
-/* The window a subflow contributes to the sums (RFC 6356 section 4). */
-static uint64_t lia_window(const struct tcp_sf *p, const struct tcp_sf *self) {
-  if (p != self && p->ca_state != TCP_CA_OPEN)
-    return p->ssthresh;
-  return p->cwnd;
-}
-
 /*
  * W, the bytes to acknowledge for one MSS of increase (see the top of the
  * file). *n receives the number of subflows summed.
@@ -115,9 +102,9 @@ static uint64_t lia_w(const struct tcp_sf *sf, unsigned *n) {
         continue;
       if (p == sf)
         self_seen = 1;
-      else if (!lia_member(p))
+      else if (!cc_coupled_member(p))
         continue;
-      double w = (double)lia_window(p, sf);
+      double w = (double)cc_coupled_window(p, sf);
       double rtt = (double)p->srtt;
       double y = w / (rtt * rtt);
       sum_x += w / rtt;

@@ -87,17 +87,6 @@ static const struct olia *ca_c(const struct tcp_sf *sf) {
   return (const struct olia *)sf->cc_priv;
 }
 
-static int olia_member(const struct tcp_sf *p) {
-  return (p->state == MPTCP_TCP_ESTABLISHED || p->state == MPTCP_TCP_CLOSE_WAIT) &&
-         p->join_ok && p->srtt > 0;
-}
-
-static uint64_t olia_window(const struct tcp_sf *p, const struct tcp_sf *self) {
-  if (p != self && p->ca_state != TCP_CA_OPEN)
-    return p->ssthresh;
-  return p->cwnd;
-}
-
 /* l_r: bytes acknowledged between losses, the larger of the last two
  * intervals. Zero for a subflow run by another algorithm. */
 static uint64_t olia_interval(const struct tcp_sf *p) {
@@ -133,10 +122,10 @@ static double olia_rate(const struct tcp_sf *sf, unsigned *n) {
         continue;
       if (p == sf)
         self_seen = 1;
-      else if (!olia_member(p))
+      else if (!cc_coupled_member(p))
         continue;
       struct olia_path *e = &path[cnt++];
-      e->w = (double)olia_window(p, sf) / (double)p->mss;
+      e->w = (double)cc_coupled_window(p, sf) / (double)p->mss;
       e->rtt = (double)p->srtt;
       e->q = (double)olia_interval(p) / (e->rtt * e->rtt);
       e->self = p == sf;

@@ -153,10 +153,9 @@ static double wv_weight(struct tcp_sf *sf, uint64_t rtt) {
   if (c && c->mp) {
     for (unsigned i = 0; i < c->n_sf; i++) {
       const struct tcp_sf *k = c->sfs[i];
-      if (!k || k == sf || !k->join_ok || !k->srtt ||
-          (k->state != MPTCP_TCP_ESTABLISHED && k->state != MPTCP_TCP_CLOSE_WAIT))
+      if (!k || k == sf || !cc_coupled_member(k))
         continue;
-      uint64_t w = k->ca_state == TCP_CA_OPEN ? k->cwnd : k->ssthresh;
+      uint64_t w = cc_coupled_window(k, sf);
       sum += (double)w / (double)k->srtt;
     }
   }

@@ -64,6 +64,12 @@ struct tcp_cc_ops {
 };
 
 const struct tcp_cc_ops *cc_find(const char *name);
+/* Coupled algorithms (cc.c): does subflow p take part in the coupling
+ * (established, join complete, an RTT sample), and which window does it
+ * contribute to the sums seen from `self` -- ssthresh while another
+ * subflow repairs a loss (RFC 6356 section 4). */
+int cc_coupled_member(const struct tcp_sf *p);
+uint64_t cc_coupled_window(const struct tcp_sf *p, const struct tcp_sf *self);
 /* Helpers for algorithms (cc_reno.c). */
 void tcp_slow_start(struct tcp_sf *sf, uint64_t *acked);
 void tcp_cong_avoid_ai(struct tcp_sf *sf, uint64_t w, uint64_t acked);
