@@ -70,6 +70,8 @@ static void usage(FILE *f) {
       "  --queue N            drop-tail queue in packets (default: one bandwidth-delay\n"
       "                       product of 1500-byte packets, rate * 2 * delay / 12000,\n"
       "                       rounded up, at least 10)\n"
+      "  --jitter T           extra random delay per packet in [0, T], never\n"
+      "                       reordering: breaks drop-tail phase effects (default 0)\n"
       "  --loss P             random loss probability: 0..1 or 0%%..100%% (default 0)\n"
       "  --reorder P          probability of an extra delay of up to 2 x delay\n"
       "  --duplicate P        duplication probability\n"
@@ -84,6 +86,11 @@ static void usage(FILE *f) {
       "  --time T             instead of --bytes: send without end for T virtual seconds\n"
       "  --direction D        a2b, b2a or both (default a2b)\n"
       "  --connections K      K parallel connections on path 0 (default 1)\n"
+      "  --tcp-flows K        K more plain-TCP Reno connections from A to B on path 0,\n"
+      "                       competing with the --mode connection(s) (default 0);\n"
+      "                       the JSON gives mptcp_tcp_ratio and jain over all flows\n"
+      "  --topology T         disjoint (each path its own links, default) or shared\n"
+      "                       (every path crosses path 0's links: one bottleneck)\n"
       "  --virtual            virtual payload: only byte counts travel\n"
       "  --duration-limit T   give up at this virtual time (default 3600s)\n"
       "\n"
@@ -254,13 +261,15 @@ typedef struct failure {
 
 typedef struct options {
   uint32_t paths;
-  const char *rate, *delay, *queue, *loss, *reorder, *duplicate, *corrupt;
+  const char *rate, *delay, *jitter, *queue, *loss, *reorder, *duplicate, *corrupt;
   uint64_t seed;
   uint64_t bytes;
   int bytes_set;
   uint64_t time_ns; /* 0: --bytes mode */
   int direction;
   uint32_t connections;
+  uint32_t tcp_flows;
+  int shared;
   int virt;
   uint64_t limit_ns;
   const char *pcap, *trace;
@@ -328,6 +337,12 @@ static int item_delay(const char *s, void *out, size_t i) {
     return bad("--delay: '%s' is not a time (e.g. 10ms, 500us, 0.02)", s), -1;
   return 0;
 }
+static int item_jitter(const char *s, void *out, size_t i) {
+  (void)out;
+  if (parse_time(s, &g_paths[i].link.jitter_ns) < 0)
+    return bad("--jitter: '%s' is not a time (e.g. 1ms, 200us)", s), -1;
+  return 0;
+}
 static int item_queue(const char *s, void *out, size_t i) {
   (void)out;
   uint64_t v;
@@ -375,10 +390,10 @@ static int parse_fail(const char *s, failure *f) {
 
 /* Flags taking a value. */
 static const char *const value_flags[] = {
-    "--paths",     "--rate",      "--delay",      "--queue",   "--loss",
+    "--paths",     "--rate",      "--delay",      "--queue",   "--loss",    "--jitter",
     "--reorder",   "--duplicate", "--corrupt",    "--fail",    "--seed",
     "--mode",      "--bytes",     "--time",       "--direction",
-    "--connections", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
+    "--connections", "--tcp-flows", "--topology", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
     "--rcvbuf",    "--init-cwnd", "--min-rto",    "--delack",  "--delack-count",
     "--pcap",      "--trace",     "--trace-interval", "--pm", "--subflows",
     "--scheduler"};
@@ -459,6 +474,8 @@ static int parse_args(int argc, char **argv, options *o) {
       o->rate = val;
     } else if (!strcmp(name, "--delay")) {
       o->delay = val;
+    } else if (!strcmp(name, "--jitter")) {
+      o->jitter = val;
     } else if (!strcmp(name, "--queue")) {
       o->queue = val;
     } else if (!strcmp(name, "--loss")) {
@@ -516,6 +533,17 @@ static int parse_args(int argc, char **argv, options *o) {
         o->direction = DIR_BOTH;
       else
         return bad("--direction: '%s' is not a2b, b2a or both", val);
+    } else if (!strcmp(name, "--tcp-flows")) {
+      if (parse_uint(val, 0, MAX_CONNECTIONS, &v) < 0)
+        return bad("--tcp-flows: '%s' is not a count (0..%d)", val, MAX_CONNECTIONS);
+      o->tcp_flows = (uint32_t)v;
+    } else if (!strcmp(name, "--topology")) {
+      if (!strcmp(val, "shared"))
+        o->shared = 1;
+      else if (!strcmp(val, "disjoint"))
+        o->shared = 0;
+      else
+        return bad("--topology: unknown topology '%s' (disjoint or shared)", val);
     } else if (!strcmp(name, "--connections")) {
       if (parse_uint(val, 1, MAX_CONNECTIONS, &v) < 0)
         return bad("--connections: '%s' is not a count (1..%d)", val, MAX_CONNECTIONS);
@@ -1032,6 +1060,7 @@ static int run_main(options *o) {
   }
   if ((o->rate && parse_list("--rate", o->rate, o->paths, item_rate, NULL) < 0) ||
       (o->delay && parse_list("--delay", o->delay, o->paths, item_delay, NULL) < 0) ||
+      (o->jitter && parse_list("--jitter", o->jitter, o->paths, item_jitter, NULL) < 0) ||
       (o->queue && parse_list("--queue", o->queue, o->paths, item_queue, NULL) < 0) ||
       (o->loss && parse_list("--loss", o->loss, o->paths, item_loss, NULL) < 0) ||
       (o->reorder && parse_list("--reorder", o->reorder, o->paths, item_reorder, NULL) < 0) ||
@@ -1087,6 +1116,7 @@ static int run_main(options *o) {
   int status = EXIT_FAILED;
   netsim_config nc = {.seed = o->seed,
                       .n_paths = o->paths,
+                      .shared = o->shared,
                       .seg_cap = MPTCP_TCP_HDR_MAX + (o->virt ? 0 : o->cfg.mss)};
   if (netsim_new(&r.ns, &nc) < 0) {
     fprintf(stderr, "%s: cannot create the network\n", prog);
@@ -1127,7 +1157,7 @@ static int run_main(options *o) {
     }
   }
 
-  r.n_flows = o->connections;
+  r.n_flows = o->connections + o->tcp_flows;
   r.flows = calloc(r.n_flows, sizeof(flow));
   r.rbuf = malloc(CHUNK);
   r.expect = malloc(CHUNK);
@@ -1177,7 +1207,12 @@ static int run_main(options *o) {
     netsim_path_addr(r.ns, 0, NETSIM_B, &remote);
     remote.port = (uint16_t)(LISTEN_PORT + k);
     side *s = &r.flows[k].s[NETSIM_A];
-    e = mptcp_connect(r.host[NETSIM_A].stack, &s->conn, &local, &remote, NULL, s, 0);
+    /* flows past --connections are the competing single-path Reno TCPs */
+    mptcp_config tcp_cfg = o->cfg;
+    tcp_cfg.mptcp = 0;
+    tcp_cfg.cc = "reno";
+    const mptcp_config *fc = k < o->connections ? NULL : &tcp_cfg;
+    e = mptcp_connect(r.host[NETSIM_A].stack, &s->conn, &local, &remote, fc, s, 0);
     if (e < 0) {
       fprintf(stderr, "%s: mptcp_connect: %s\n", prog, mptcp_strerror(e));
       goto out;
@@ -1280,6 +1315,7 @@ static int run_main(options *o) {
     sum2 += fg * fg;
     printf("%s{", k ? "," : "");
     json_u64("id", k, 1);
+    json_str("kind", k >= o->connections ? "tcp" : o->mptcp ? "mptcp" : "tcp", 1);
     json_u64("a2b_bytes", b->received, 1);
     json_u64("b2a_bytes", a->received, 1);
     json_bool("verified", flow_verified(&r, f, hit_limit), 1);
@@ -1290,15 +1326,36 @@ static int run_main(options *o) {
     json_u64("fast_recoveries", a->st.fast_recoveries + b->st.fast_recoveries, 1);
     json_dbl("a_srtt_ms", (double)a->st.srtt_ns / 1e6, "%.3f", 1);
     json_dbl("b_srtt_ms", (double)b->st.srtt_ns / 1e6, "%.3f", 1);
-    json_bool("fallback", o->mptcp && !(a->conn && mptcp_conn_is_mptcp(a->conn)), 1);
+    json_bool("fallback",
+              o->mptcp && k < o->connections && !(a->conn && mptcp_conn_is_mptcp(a->conn)), 1);
     print_subflows(a);
     json_str("close_reason", flow_close_reason(&r, f, hit_limit), 0);
     printf("}");
   }
   printf("],");
+  if (o->tcp_flows) {
+    /* mean goodput of the --mode connections over the mean of the
+     * competing TCPs (RFC 6356 goal 2: about 1 for coupled control) */
+    double gm = 0, gt = 0;
+    for (uint32_t k = 0; k < r.n_flows; k++) {
+      flow *f = &r.flows[k];
+      uint64_t fl_last = f->s[0].last_read_ns > f->s[1].last_read_ns ? f->s[0].last_read_ns
+                                                                     : f->s[1].last_read_ns;
+      double fd = o->time_ns ? (double)o->time_ns / 1e9 : (double)fl_last / 1e9;
+      double fg = fd > 0 ? (double)(f->s[0].received + f->s[1].received) * 8.0 / fd : 0;
+      if (k < o->connections)
+        gm += fg;
+      else
+        gt += fg;
+    }
+    gm /= o->connections;
+    gt /= o->tcp_flows;
+    json_dbl("mptcp_tcp_ratio", gt > 0 ? gm / gt : 0, "%.6f", 1);
+  }
+  json_str("topology", o->shared ? "shared" : "disjoint", 1);
   {
     int fb = 0;
-    for (uint32_t k = 0; k < r.n_flows; k++)
+    for (uint32_t k = 0; k < o->connections; k++)
       if (o->mptcp && !(r.flows[k].s[NETSIM_A].conn &&
                         mptcp_conn_is_mptcp(r.flows[k].s[NETSIM_A].conn)))
         fb = 1;

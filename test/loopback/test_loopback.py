@@ -574,3 +574,54 @@ class Test_mptcp_fallback(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# RFC 6356 goal 2, "do no harm": one MPTCP connection and one Reno TCP share
+# a 10 Mbit/s bottleneck (40 ms RTT, BDP queue) for 120 virtual seconds. A
+# 1 ms propagation jitter that never reorders breaks the phase effects of a
+# deterministic drop-tail queue (Floyd and Jacobson 1992): without it one
+# flow can lose systematically whatever its congestion control. Tolerances
+# from the issue: coupled algorithms 0.75..1.33 per seed, uncoupled Reno with
+# 2 subflows >= 1.6, with 4 subflows >= 3.
+SHARED_ARGS = ("--rate", "10Mbps", "--delay", "20ms", "--jitter", "1ms", "--virtual",
+               "--time", "120", "--tcp-flows", "1", "--mode", "mptcp", "--pm", "ndiffports")
+SHARED_SEEDS = range(1, 11)
+
+
+def shared_ratio(cc, subflows, seed):
+    rc, out, _, err = run_tool(*SHARED_ARGS, "--cc", cc, "--subflows", str(subflows),
+                               "--seed", str(seed))
+    if out is None or "mptcp_tcp_ratio" not in out:
+        raise AssertionError("no ratio from %s/%d seed %d: %s" % (cc, subflows, seed, err))
+    kinds = sorted(f["kind"] for f in out["flows"])
+    if kinds != ["mptcp", "tcp"] or out["fallback"]:
+        raise AssertionError("unexpected flows %s" % kinds)
+    return out["mptcp_tcp_ratio"]
+
+
+class Test_shared_bottleneck(unittest.TestCase):
+    def check(self, cc, subflows, lo, hi):
+        jobs = int(os.environ.get("MPTCP_LOOP_JOBS", "2"))
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as ex:
+            ratios = list(ex.map(shared_ratio, [cc] * len(SHARED_SEEDS), [subflows] * len(SHARED_SEEDS),
+                                 SHARED_SEEDS))
+        print("%s with %d subflows: mptcp_tcp_ratio %s" % (cc, subflows,
+                                                          " ".join("%.2f" % r for r in ratios)))
+        for seed, r in zip(SHARED_SEEDS, ratios):
+            self.assertTrue(lo <= r <= hi, "%s/%d seed %d: ratio %.3f outside [%g, %g]"
+                            % (cc, subflows, seed, r, lo, hi))
+
+    def test_lia(self):
+        self.check("lia", 2, 0.75, 1.33)
+
+    def test_olia(self):
+        self.check("olia", 2, 0.75, 1.33)
+
+    def test_balia(self):
+        self.check("balia", 2, 0.75, 1.33)
+
+    def test_uncoupled_reno_two_subflows(self):
+        self.check("reno", 2, 1.6, float("inf"))
+
+    def test_uncoupled_reno_four_subflows(self):
+        self.check("reno", 4, 3.0, float("inf"))

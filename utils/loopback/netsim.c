@@ -605,6 +605,11 @@ static int link_transmit(netsim *ns, lnk *l, pkt *p) {
     l->ring_count++;
   }
   uint64_t arrive = finish + l->cfg.delay_ns;
+  if (l->cfg.jitter_ns) {
+    arrive += netsim_rng_below(&l->rng, l->cfg.jitter_ns + 1);
+    if (l->fifo_tail && arrive < l->fifo_tail->t_arr)
+      arrive = l->fifo_tail->t_arr; /* jitter never reorders */
+  }
   if (chance(l, l->thr_reorder)) {
     l->st.reorders++;
     arrive += netsim_rng_below(&l->rng, l->reorder_max + 1);
@@ -657,9 +662,10 @@ static int net_send(netsim *ns, int from, pkt *p) {
     return 0;
   }
   int dir = from == NETSIM_A ? NETSIM_A2B : NETSIM_B2A;
-  uint32_t li = (uint32_t)ip[2] * 2 + (uint32_t)dir;
+  uint8_t path = ns->cfg.shared ? 0 : ip[2]; /* shared: one bottleneck */
+  uint32_t li = (uint32_t)path * 2 + (uint32_t)dir;
   lnk *l = &ns->links[li];
-  p->path = ip[2];
+  p->path = path;
   p->dir = (uint8_t)dir;
   p->corrupted = 0;
   p->flushed = 0;

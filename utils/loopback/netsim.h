@@ -142,6 +142,12 @@ typedef struct netsim_link_config {
   /** Largest extra delay of a reordered packet; 0 means twice the
    *  propagation delay (1 ms if that is 0). */
   uint64_t reorder_max_ns;
+  /** Every packet's propagation gets an extra uniform delay in
+   *  [0, jitter_ns], never overtaking the packet before it on the link.
+   *  Breaks the phase effects of a deterministic drop-tail queue (Floyd and
+   *  Jacobson, "On traffic phase effects in packet-switched gateways",
+   *  1992) without reordering. Default 0. */
+  uint64_t jitter_ns;
 } netsim_link_config;
 
 /** Fills `c` with the defaults above. */
@@ -157,6 +163,10 @@ typedef struct netsim_config {
    *  write() may produce (header and real payload). The host's write()
    *  gets exactly this capacity. */
   size_t seg_cap;
+  /** Nonzero: every path's packets cross path 0's links (a shared
+   *  bottleneck behind ideal access links); the paths keep their own
+   *  addresses. 0: each path has its own links (disjoint paths). */
+  int shared;
 } netsim_config;
 
 typedef struct netsim netsim;
