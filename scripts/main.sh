@@ -5,11 +5,13 @@
 # scenario the module has so far, writing its results and a plot under
 # results/ (or $MPTCP_OUTPUT_DIR).
 #
-# Until the flagship ns-3 shared-bottleneck scenario lands, that is:
+# Until the flagship ns-3 shared-bottleneck scenario lands, that is, in the
+# core's deterministic loopback network:
 #  1. single-path TCP versus MPTCP with two subflows over two disjoint
-#     10 Mbit/s paths (20 and 60 ms RTT), in the core's deterministic
-#     loopback network, 8 MiB of real data verified byte for byte;
-#  2. the MPTCP v1 handshakes (MP_CAPABLE, DSS data, MP_JOIN) written as a
+#     10 Mbit/s paths (20 and 60 ms RTT), 8 MiB verified byte for byte;
+#  2. MPTCP (uncoupled Reno, LIA, OLIA, BALIA) against one Reno TCP at a
+#     shared bottleneck: the MPTCP/TCP goodput ratio and its plot;
+#  3. the MPTCP v1 handshakes (MP_CAPABLE, DSS data, MP_JOIN) written as a
 #     pcap by the codec and dissected by tshark, an independent decoder.
 #   MPTCP_SKIP_INSTALL=1  skip the package installation
 set -euo pipefail
@@ -65,7 +67,47 @@ PLT
 (cd "$out" && gnuplot cwnd.plt)
 echo "plot: $out/cwnd.png (script $out/cwnd.plt)"
 
-echo "== 2. MPTCP v1 handshakes built by the core: $out/handshake.pcap =="
+echo "== 2. Does MPTCP harm TCP at a shared bottleneck? (RFC 6356 goal 2) =="
+# one MPTCP connection (2 subflows) and one Reno TCP through a 10 Mbit/s,
+# 40 ms RTT bottleneck, 120 virtual seconds, 5 seeds per algorithm
+echo "cc,seed,mptcp_tcp_ratio,jain" > "$out/shared-bottleneck.csv"
+for cc in reno lia olia balia; do
+  for seed in 1 2 3 4 5; do
+    "$lb" --mode mptcp --pm ndiffports --subflows 2 --cc "$cc" --tcp-flows 1 \
+      --rate 10Mbps --delay 20ms --jitter 1ms --virtual --time 120 --seed "$seed" |
+      tail -n 1 | python3 -c "import json,sys; d=json.load(sys.stdin); \
+print('$cc,$seed,%.4f,%.4f' % (d['mptcp_tcp_ratio'], d['jain']))" >> "$out/shared-bottleneck.csv"
+  done
+done
+python3 - "$out" <<'PY'
+import csv, statistics, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(f"{out}/shared-bottleneck.csv")))
+with open(f"{out}/shared-bottleneck-mean.dat", "w") as f:
+    for i, cc in enumerate(("reno", "lia", "olia", "balia")):
+        r = [float(x["mptcp_tcp_ratio"]) for x in rows if x["cc"] == cc]
+        m, s = statistics.mean(r), statistics.stdev(r)
+        f.write(f"{i} {cc} {m:.4f} {s:.4f}\n")
+        print(f"{cc:6} MPTCP/TCP goodput ratio {m:.2f} +- {s:.2f} (1 = fair share)")
+PY
+cat > "$out/shared-bottleneck.plt" <<'PLT'
+# MPTCP/TCP goodput ratio at a shared bottleneck, mean and standard
+# deviation over seeds. Re-run with: gnuplot shared-bottleneck.plt
+set terminal pngcairo size 700,450
+set output "shared-bottleneck.png"
+set ylabel "MPTCP / TCP goodput"
+set yrange [0:*]
+set style fill solid 0.5
+set boxwidth 0.6
+set xtics ("uncoupled reno" 0, "lia" 1, "olia" 2, "balia" 3)
+set arrow from -0.5,1 to 3.5,1 nohead dt 2
+unset key
+plot "shared-bottleneck-mean.dat" using 1:3 with boxes, "" using 1:3:4 with yerrorbars lc rgb "black"
+PLT
+(cd "$out" && gnuplot shared-bottleneck.plt)
+echo "plot: $out/shared-bottleneck.png"
+
+echo "== 3. MPTCP v1 handshakes built by the core: $out/handshake.pcap =="
 "$root/build/test/oracle/gen-oracle-pcap" "$out/handshake.pcap" | tee "$out/keys.txt"
 echo "== tshark's dissection (independent of the core) =="
 tshark -r "$out/handshake.pcap" -o mptcp.analyze_mptcp:TRUE \
