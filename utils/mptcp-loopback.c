@@ -107,7 +107,7 @@ static void usage(FILE *f) {
       "  --pm NAME            path manager: default, ndiffports, fullmesh (default\n"
       "                       fullmesh: one subflow per path)\n"
       "  --subflows N         subflows for ndiffports (default 2)\n"
-      "  --scheduler NAME     minrtt (default)\n"
+      "  --scheduler NAME     minrtt (default), roundrobin, blest, ecf\n"
       "  --dss-checksum       negotiate DSS checksums\n"
       "  --peer-strips-options  a middlebox on every path overwrites the MPTCP\n"
       "                       options (TCP option kind 30) of every packet with NOPs\n"
@@ -611,8 +611,9 @@ static int parse_args(int argc, char **argv, options *o) {
     o->cfg.pm = pm;
   }
   if (sched) {
-    if (strcmp(sched, "minrtt"))
-      return bad("--scheduler: unknown scheduler '%.40s' (minrtt)", sched);
+    if (strcmp(sched, "minrtt") && strcmp(sched, "roundrobin") && strcmp(sched, "blest") &&
+        strcmp(sched, "ecf"))
+      return bad("--scheduler: unknown scheduler '%.40s' (minrtt, roundrobin, blest, ecf)", sched);
     o->cfg.scheduler = sched;
   }
   if (o->time_ns && o->bytes_set)

@@ -524,6 +524,64 @@ static void test_data_fin_server_first(void **state) {
   data_fin_close(1);
 }
 
+/* ---- a path that fails (RFC 8684 section 3.3.6) ---- */
+
+/* Drops, in both directions, every segment of the subflow whose client
+ * port is in filter_ud. */
+static int dead_path_filter(struct harness *h, struct h_pkt *p, int from) {
+  (void)from;
+  uint16_t port = *(const uint16_t *)h->filter_ud;
+  uint16_t sport = (uint16_t)(p->data[0] << 8 | p->data[1]);
+  uint16_t dport = (uint16_t)(p->data[2] << 8 | p->data[3]);
+  return sport == port || dport == port;
+}
+
+static void test_dead_subflow_reinjected(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(h.accepted, 1);
+  /* a little data both ways: the connection becomes fully established
+   * and the path manager adds the second subflow */
+  assert_int_equal(exchange(&h, 1000, h.now + 1 * MPTCP_S), 2000);
+  h_run(&h, h.now + 200 * MS);
+  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  assert_int_equal(sf_state(h.client, 1), MPTCP_TCP_ESTABLISHED);
+  mptcp_addr local;
+  assert_int_equal(mptcp_conn_get_subflow_stats(h.client, 1, NULL, &local, NULL), MPTCP_OK);
+  uint16_t port = local.port;
+  /* the second subflow's path goes down before any data: what the
+   * scheduler puts on it never arrives */
+  h.filter = dead_path_filter;
+  h.filter_ud = &port;
+  assert_int_equal(exchange(&h, 300000, h.now + 60 * MPTCP_S), 600000);
+  for (int host = 0; host < 2; host++) {
+    assert_true(ctr(&h, host, MPTCP_MIB_SUBFLOW_STALE) >= 1);
+    assert_true(ctr(&h, host, MPTCP_MIB_REINJECT) > 0);
+  }
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  /* the close: both DATA_FINs exchanged on the working subflow, the
+   * stale one reset; the connection closes normally */
+  assert_int_equal(mptcp_conn_shutdown(h.client, h.now), MPTCP_OK);
+  assert_int_equal(mptcp_conn_shutdown(h.server, h.now), MPTCP_OK);
+  h_run(&h, h.now + 5 * MPTCP_S);
+  assert_true(mptcp_conn_peer_closed(h.client));
+  assert_true(mptcp_conn_peer_closed(h.server));
+  assert_int_equal(h.closed[0], 1);
+  assert_int_equal(h.closed[1], 1);
+  assert_int_equal(h.close_reason[0], MPTCP_CLOSE_NORMAL);
+  assert_int_equal(h.close_reason[1], MPTCP_CLOSE_NORMAL);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_TIMEOUT_CLOSE) + ctr(&h, 1, MPTCP_MIB_TIMEOUT_CLOSE), 0);
+  mptcp_conn_free(h.client);
+  mptcp_conn_free(h.server);
+  h_free(&h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_join_unknown_token),
@@ -535,6 +593,7 @@ int main(void) {
       cmocka_unit_test(test_dss_checksum_mismatch),
       cmocka_unit_test(test_data_fin_client_first),
       cmocka_unit_test(test_data_fin_server_first),
+      cmocka_unit_test(test_dead_subflow_reinjected),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -196,7 +196,7 @@ class Test_badargs(unittest.TestCase):
         ["--mode", "mptcp", "--pm", "meshy"],
         ["--mode", "mptcp", "--pm", ""],
         ["--mode", "mptcp", "--pm", "fullmesh,ndiffports"],
-        ["--mode", "mptcp", "--scheduler", "roundrobin"],
+        ["--mode", "mptcp", "--scheduler", "round-robin"],
         ["--mode", "mptcp", "--scheduler", "MINRTT"],
         ["--mode", "mptcp", "--subflows", "0"],
         ["--mode", "mptcp", "--subflows", "9"],
@@ -625,3 +625,85 @@ class Test_shared_bottleneck(unittest.TestCase):
 
     def test_uncoupled_reno_four_subflows(self):
         self.check("reno", 4, 3.0, float("inf"))
+
+
+# A path failing mid-transfer (RFC 8684 section 3.3.6): 2 paths, 8 MiB of
+# real data, a little loss so that each seed takes its own course.
+FAILURE_SEEDS = range(1, 7)
+
+
+def failure_problems(out, n_bytes):
+    """What is wrong with one transfer that lost a path (empty: nothing)."""
+    if out is None:
+        return ["no JSON output"]
+    bad = []
+    if out["verified"] is not True:
+        bad.append("not verified")
+    # The subflow of the failed path is reset (its retry limit, or at the
+    # close while still stale); the connection itself closes with both
+    # DATA_FINs exchanged: a normal close.
+    if out["close_reason"] != "normal":
+        bad.append("close_reason %s" % out["close_reason"])
+    if out["delivered_bytes"] != n_bytes:
+        bad.append("delivered %d" % out["delivered_bytes"])
+    if out["fallback"] is not False:
+        bad.append("fell back to TCP")
+    ctr = out["counters"]
+    reinjected = ctr["a.MPTcpExtReinject"] + ctr["b.MPTcpExtReinject"]
+    stale = ctr["a.MPTcpExtSubflowStale"] + ctr["b.MPTcpExtSubflowStale"]
+    if reinjected == 0:
+        bad.append("nothing reinjected")
+    if stale == 0:
+        bad.append("no subflow marked stale")
+    ends = [sf["state"] for sf in out["flows"][0]["subflows"]
+            if sf["state"] not in ("TIME_WAIT", "CLOSED")]
+    if ends:
+        bad.append("subflows ended in %s" % ends)
+    return bad
+
+
+class Test_mptcp_failure(unittest.TestCase):
+    """A path fails mid-transfer, for good (path 1 from 0.5 s) or for a
+    while (path 0 during [0.5 s, 3 s)): the data its subflow held and the
+    peer had not acknowledged at the data level is reinjected on the other
+    subflow (MPTcpExtReinject > 0, MPTcpExtSubflowStale > 0), the transfer
+    completes verified and the connection closes normally. Each case runs
+    over FAILURE_SEEDS, one way and both ways."""
+
+    def check(self, fail, direction):
+        n_bytes = 8 * MIB * (2 if direction == "both" else 1)
+
+        def one(seed):
+            rc, out, _, err = run_tool(
+                "--mode", "mptcp", "--pm", "fullmesh", "--paths", "2", "--bytes", "8MiB",
+                "--direction", direction, "--rate", "10Mbps,20Mbps", "--delay", "10ms,5ms",
+                "--loss", "0.005,0.005", "--fail", fail, "--seed", str(seed))
+            return seed, rc, out, err
+
+        failures = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+            for seed, rc, out, err in pool.map(one, FAILURE_SEEDS):
+                bad = failure_problems(out, n_bytes)
+                if rc != 0:
+                    bad.insert(0, "rc %d" % rc)
+                if bad:
+                    failures.append("--fail %s --direction %s seed %d -> %s %s" % (
+                        fail, direction, seed, "; ".join(bad), err.strip()[:200]))
+                else:
+                    print("--fail %s %s seed %d: %.2f s, reinjected %d" % (
+                        fail, direction, seed, out["duration_s"],
+                        out["counters"]["a.MPTcpExtReinject"] +
+                        out["counters"]["b.MPTcpExtReinject"]))
+        self.assertEqual(failures, [], "\n".join(failures))
+
+    def test_path_fails_for_good(self):
+        self.check("1:0.5s-1000s", "a2b")
+
+    def test_path_fails_for_good_both_ways(self):
+        self.check("1:0.5s-1000s", "both")
+
+    def test_path_fails_for_a_while(self):
+        self.check("0:0.5s-3s", "a2b")
+
+    def test_path_fails_for_a_while_both_ways(self):
+        self.check("0:0.5s-3s", "both")

@@ -12,6 +12,9 @@
 #include "internal.h"
 
 void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c);
+/* failure handling (mptcp_proto.c) */
+int mptcp_sf_usable(const struct tcp_sf *sf);
+int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
 
 struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
                             const mptcp_addr *local, const mptcp_addr *remote) {
@@ -163,6 +166,23 @@ void conn_handle_timers(struct mptcp_conn *c, uint64_t now) {
   }
 }
 
+/* The scheduler picked a stale subflow (one that failed or keeps timing
+ * out, mptcp_proto.c): new and reinjected data go instead to the usable
+ * subflow with room in its window and the lowest smoothed RTT, regular
+ * before backup, or wait. */
+static struct tcp_sf *stale_alternative(struct mptcp_conn *c) {
+  struct tcp_sf *best = NULL;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *sf = c->sfs[i];
+    if (!mptcp_sf_usable(sf) || sf->ca_state == TCP_CA_LOSS || !tcp_cwnd_room(sf))
+      continue;
+    if (!best || (best->backup && !sf->backup) ||
+        (best->backup == sf->backup && sf->srtt < best->srtt))
+      best = sf;
+  }
+  return best;
+}
+
 /*
  * One segment from this connection: first what is urgent on any subflow
  * (RST, SYN, retransmissions), then new data on the subflow the scheduler
@@ -178,8 +198,11 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
   for (uint8_t i = 0; i < c->n_sf; i++)
     if ((rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_URGENT)) != 0)
       return rv;
-  if (conn_unsent(c, c->snd_nxt_off)) {
+  uint64_t rj_off, rj_len;
+  if (conn_unsent(c, c->snd_nxt_off) || mptcp_reinject_peek(c, &rj_off, &rj_len)) {
     struct tcp_sf *sf = c->sched->get_subflow(c);
+    if (sf && sf->stale)
+      sf = stale_alternative(c);
     if (sf && (rv = tcp_write(sf, seg, buf, cap, now, TCP_WR_NEW)) != 0)
       return rv;
   }

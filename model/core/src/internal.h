@@ -189,6 +189,7 @@ struct tcp_sf {
   uint8_t join_ack_pending; /* initiator: the third ACK (MP_JOIN) is due */
   uint8_t mpc_ack_pending;  /* initiator: ACKs carry MP_CAPABLE (keys) */
   uint8_t backup;
+  uint8_t stale;         /* failed or repeatedly timed out: no new data */
   uint8_t addr_id_local, addr_id_remote;
   uint8_t idx;           /* position in conn->sfs */
   uint8_t in_table;      /* in the stack's 4-tuple table */
@@ -244,6 +245,23 @@ struct mptcp_conn {
   uint64_t ooo_fin_off;  /* DATA_FIN seen above a hole (0: none) */
   const struct mptcp_sched_ops *sched;
   const struct mptcp_pm_ops *pm;
+  /* scheduler state (sched.c) */
+  uint8_t sched_rr_next;      /* round-robin: sfs[] index tried first */
+  uint8_t sched_waiting;      /* ECF: last decision was to wait */
+  uint16_t sched_lambda_1000; /* BLEST: lambda x 1000 (0: not set yet) */
+  uint64_t sched_lambda_ts;   /* BLEST: time of the last lambda update */
+  uint64_t sched_retrans_seen; /* BLEST: subflow retransmissions then */
+  const struct tcp_sf *sched_hist_sf[MPTCP_MAX_SF]; /* owner of the slot */
+  uint64_t sched_srtt_min[MPTCP_MAX_SF], sched_srtt_max[MPTCP_MAX_SF];
+
+  /* reinjection (RFC 8684 section 3.3.6): data offsets [start, end) that
+   * were mapped on a subflow that failed, to be mapped again on another
+   * one before any new data; sorted, disjoint, not adjacent */
+#define MPTCP_REINJ_MAX 16
+  struct reinj_range {
+    uint64_t start, end;
+  } reinj[MPTCP_REINJ_MAX];
+  uint8_t n_reinj;
 
   /* send buffer: stream offsets [snd_acked, snd_end) are held; bytes in
    * [snd_acked, snd_acked + sndbuf) live in ring[off % sndbuf] */

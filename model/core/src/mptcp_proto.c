@@ -234,7 +234,8 @@ static void peer_data_fin(struct mptcp_conn *c, uint64_t now) {
   c->ooo_fin_off = 0;
   mib_inc(s, MPTCP_MIB_DATA_FIN_RX);
   for (uint8_t i = 0; i < c->n_sf; i++) /* acknowledge it (section 3.3.3) */
-    if (c->sfs[i]->join_ok && c->sfs[i]->state >= MPTCP_TCP_ESTABLISHED) {
+    if (c->sfs[i]->join_ok && c->sfs[i]->state >= MPTCP_TCP_ESTABLISHED &&
+        !c->sfs[i]->stale) {
       c->sfs[i]->ack_now = 1;
       break;
     }
@@ -334,6 +335,12 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
         peer_data_fin(c, now);
       else if (off > c->rcv_nxt_off)
         c->ooo_fin_off = off;
+      else if (c->peer_data_fin && off == c->peer_data_fin_off) {
+        /* signalled again: our Data ACK was lost, or went out on a
+         * subflow that failed; answer on the subflow that brought it */
+        sf->ack_now = 1;
+        stack_mark_output(s, c);
+      }
     } else if (d->dll) {
       uint32_t dlen = (uint32_t)d->dll - (fin ? 1u : 0u);
       uint64_t ssn = expand32(d->ssn, sf->rcv_nxt);
@@ -366,7 +373,8 @@ void mptcp_check_close(struct mptcp_conn *c, uint64_t now) {
     /* all data is mapped: signal the DATA_FIN now and keep doing so until
      * it is acknowledged */
     for (uint8_t i = 0; i < c->n_sf; i++)
-      if (c->sfs[i]->join_ok && c->sfs[i]->state >= MPTCP_TCP_ESTABLISHED) {
+      if (c->sfs[i]->join_ok && c->sfs[i]->state >= MPTCP_TCP_ESTABLISHED &&
+          !c->sfs[i]->stale) {
         c->sfs[i]->ack_now = 1;
         break;
       }
@@ -379,7 +387,10 @@ void mptcp_check_close(struct mptcp_conn *c, uint64_t now) {
     c->subflows_closing = 1;
     for (uint8_t i = 0; i < c->n_sf; i++) {
       struct tcp_sf *sf = c->sfs[i];
-      if (sf->state == MPTCP_TCP_ESTABLISHED || sf->state == MPTCP_TCP_CLOSE_WAIT)
+      if (sf->stale && sf->state != MPTCP_TCP_CLOSED)
+        sf->rst_pending = 1; /* its path is presumed dead: a FIN would only
+                              * wait out the retry limit */
+      else if (sf->state == MPTCP_TCP_ESTABLISHED || sf->state == MPTCP_TCP_CLOSE_WAIT)
         sf->fin_queued = 1;
       else if (sf->state == MPTCP_TCP_SYN_SENT || sf->state == MPTCP_TCP_SYN_RCVD)
         sf->rst_pending = 1;
@@ -415,4 +426,173 @@ struct tcp_sf *mptcp_open_subflow(struct mptcp_conn *c, const mptcp_addr *local,
   tcp_connect(sf, now);
   stack_mark_output(s, c);
   return sf;
+}
+
+/* ---- failure handling and reinjection (RFC 8684 section 3.3.6) ---- */
+
+/*
+ * A subflow that fails -- it reached its retry limit, was reset, or timed
+ * out MPTCP_STALE_RTOS times in a row while another subflow could carry
+ * the data (Linux's "stale" subflow) -- leaves the data offsets it holds
+ * and the peer has not acknowledged at the data level to the connection,
+ * which maps them again, on other subflows, before new data. The receiver
+ * keeps the first copy of each byte, so sending a byte twice is harmless.
+ *
+ * The ranges wait in a small sorted array in the connection. When it is
+ * full, everything collapses into one range from the lowest offset to the
+ * highest: more is sent again than needed, nothing is forgotten.
+ */
+
+int mptcp_sf_usable(const struct tcp_sf *sf);
+int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
+void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end);
+void mptcp_reinject_sf(struct tcp_sf *sf);
+void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
+void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now);
+int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
+void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len);
+
+/* Consecutive retransmission timeouts that make a subflow stale. */
+#define MPTCP_STALE_RTOS 2
+
+/* May the subflow carry data for the connection (not counting cwnd)? */
+int mptcp_sf_usable(const struct tcp_sf *sf) {
+  return (sf->state == MPTCP_TCP_ESTABLISHED || sf->state == MPTCP_TCP_CLOSE_WAIT) &&
+         sf->join_ok && !sf->fin_queued && !sf->stale && !sf->rst_pending;
+}
+
+/* Does a subflow other than sf remain to carry the data? */
+int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf) {
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if (c->sfs[i] != sf && mptcp_sf_usable(c->sfs[i]))
+      return 1;
+  return 0;
+}
+
+/* Drops what the peer acknowledged at the data level. */
+static void reinject_trim(struct mptcp_conn *c) {
+  uint8_t k = 0;
+  for (uint8_t i = 0; i < c->n_reinj; i++) {
+    struct reinj_range r = c->reinj[i];
+    if (r.end <= c->snd_acked)
+      continue;
+    if (r.start < c->snd_acked)
+      r.start = c->snd_acked;
+    c->reinj[k++] = r;
+  }
+  c->n_reinj = k;
+}
+
+void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end) {
+  if (start < c->snd_acked)
+    start = c->snd_acked;
+  if (end > c->snd_nxt_off)
+    end = c->snd_nxt_off; /* never beyond what was mapped */
+  if (start >= end)
+    return;
+  reinject_trim(c);
+  /* position of the first range ending at or after start */
+  uint8_t i = 0;
+  while (i < c->n_reinj && c->reinj[i].end < start)
+    i++;
+  /* absorb every range touching [start, end) */
+  uint8_t j = i;
+  while (j < c->n_reinj && c->reinj[j].start <= end) {
+    if (c->reinj[j].start < start)
+      start = c->reinj[j].start;
+    if (c->reinj[j].end > end)
+      end = c->reinj[j].end;
+    j++;
+  }
+  if (i == j && c->n_reinj == MPTCP_REINJ_MAX) {
+    /* full: one range over everything */
+    if (c->reinj[0].start < start)
+      start = c->reinj[0].start;
+    if (c->reinj[c->n_reinj - 1].end > end)
+      end = c->reinj[c->n_reinj - 1].end;
+    c->reinj[0].start = start;
+    c->reinj[0].end = end;
+    c->n_reinj = 1;
+    return;
+  }
+  /* replace ranges [i, j) by the merged one */
+  if (i == j)
+    memmove(&c->reinj[i + 1], &c->reinj[i], (size_t)(c->n_reinj - i) * sizeof(c->reinj[0]));
+  else if (j > i + 1)
+    memmove(&c->reinj[i + 1], &c->reinj[j], (size_t)(c->n_reinj - j) * sizeof(c->reinj[0]));
+  c->n_reinj = (uint8_t)(c->n_reinj + 1 - (j - i));
+  c->reinj[i].start = start;
+  c->reinj[i].end = end;
+}
+
+/* Queues the data offsets the subflow holds that are neither acknowledged
+ * at the data level nor known to have reached the peer (SACKed records did
+ * reach its connection level). */
+void mptcp_reinject_sf(struct tcp_sf *sf) {
+  struct mptcp_conn *c = sf->conn;
+  if (!c->mp)
+    return;
+  uint64_t start = 0, end = 0;
+  for (uint32_t i = 0; i < sf->txq.n; i++) {
+    const struct tx_rec *r = txr_at(&sf->txq, i);
+    if (!r->len || (r->flags & TXR_SACKED) || r->dsn + r->len <= c->snd_acked)
+      continue;
+    if (end > start && r->dsn == end) {
+      end += r->len;
+      continue;
+    }
+    if (end > start)
+      mptcp_reinject_add(c, start, end);
+    start = r->dsn;
+    end = r->dsn + r->len;
+  }
+  if (end > start)
+    mptcp_reinject_add(c, start, end);
+  if (c->n_reinj)
+    stack_mark_output(c->stack, c);
+}
+
+/* The subflow is gone (retry limit or reset): its data goes elsewhere. */
+void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now) {
+  (void)now;
+  if (!sf->conn->mp)
+    return;
+  mptcp_reinject_sf(sf);
+}
+
+/* A retransmission timeout on the subflow (after the back-off grew): at
+ * MPTCP_STALE_RTOS in a row, with another subflow usable, it turns stale.
+ * An ACK of new data ends that (tcp_input.c). */
+void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  (void)now;
+  if (!c->mp || sf->stale || sf->rto_backoff < MPTCP_STALE_RTOS ||
+      !mptcp_other_usable(c, sf))
+    return;
+  sf->stale = 1;
+  mib_inc(c->stack, MPTCP_MIB_SUBFLOW_STALE);
+  mptcp_reinject_sf(sf);
+}
+
+/* The next range to map again, if any: 1 and its offset and length. */
+int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len) {
+  if (!c->n_reinj)
+    return 0;
+  reinject_trim(c);
+  if (!c->n_reinj)
+    return 0;
+  *off = c->reinj[0].start;
+  *len = c->reinj[0].end - c->reinj[0].start;
+  return 1;
+}
+
+/* [off, off + len) of the first range was mapped again. */
+void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len) {
+  if (!c->n_reinj || c->reinj[0].start != off)
+    return;
+  c->reinj[0].start += len;
+  if (c->reinj[0].start >= c->reinj[0].end) {
+    c->n_reinj--;
+    memmove(&c->reinj[0], &c->reinj[1], (size_t)c->n_reinj * sizeof(c->reinj[0]));
+  }
 }

@@ -161,6 +161,8 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_DSN_DUP] = "MPTcpExtDuplicateData",
     [MPTCP_MIB_DSS_CSUM_BAD] = "MPTcpExtDataCsumErr",
     [MPTCP_MIB_DATA_FIN_RX] = "MPTcpExtDataFinRx",
+    [MPTCP_MIB_REINJECT] = "MPTcpExtReinject",
+    [MPTCP_MIB_SUBFLOW_STALE] = "MPTcpExtSubflowStale",
 };
 
 uint64_t mptcp_stack_counter(const mptcp_stack *s, int id) {

@@ -7,6 +7,11 @@
  */
 #include "internal.h"
 
+/* failure handling (mptcp_proto.c) */
+int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
+void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
+void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now);
+
 /* ---- set-up, state, timers ---- */
 
 static uint8_t wscale_for(uint32_t rcvbuf) {
@@ -205,6 +210,8 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
  * reset of one subflow leaves the others carrying the data. */
 static void close_conn(struct tcp_sf *sf, int reason, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
+  if (c->mp && reason != MPTCP_CLOSE_NORMAL)
+    mptcp_sf_failed(sf, now); /* its unacknowledged data goes elsewhere */
   tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
   if (!c->mp) {
     conn_set_closed(c, reason);
@@ -286,6 +293,7 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
                     : 0;
     sf->dupacks = 0;
     sf->rto_backoff = 0;
+    sf->stale = 0; /* the path works again */
     if (sf->fin_sent && ack > sf->fin_seq)
       our_fin_acked(sf, now);
     if (sf->state == MPTCP_TCP_CLOSED)
@@ -829,10 +837,25 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
 
   /* Retransmission timeout (RFC 6298 section 5). */
   if (sf->rto_backoff >= cfg->rto_retries) {
-    mib_inc(s, MPTCP_MIB_TIMEOUT_CLOSE);
     sf->rst_pending = 1; /* tell the peer, then close */
-    conn_set_closed(c, MPTCP_CLOSE_TIMEOUT);
     stack_mark_output(s, c);
+    if (c->mp && (mptcp_other_usable(c, sf) || (c->data_fin_acked && c->peer_data_fin))) {
+      /* MPTCP: only this subflow dies; another carries its data, or the
+       * connection already closed at the data level (RFC 8684 section
+       * 3.3.3) */
+      mptcp_sf_failed(sf, now);
+      return;
+    }
+    mib_inc(s, MPTCP_MIB_TIMEOUT_CLOSE);
+    conn_set_closed(c, MPTCP_CLOSE_TIMEOUT);
+    for (uint8_t i = 0; c->mp && i < c->n_sf; i++) {
+      /* no subflow left to carry the data: the others go too */
+      struct tcp_sf *o = c->sfs[i];
+      if (o->state == MPTCP_TCP_SYN_SENT)
+        tcp_set_state(o, MPTCP_TCP_CLOSED, now);
+      else if (o->state != MPTCP_TCP_CLOSED && o->state != MPTCP_TCP_TIME_WAIT)
+        o->rst_pending = 1;
+    }
     return;
   }
   mib_inc(s, MPTCP_MIB_RTO);
@@ -840,5 +863,7 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
   tcp_enter_loss(sf, now);
   sf->rto_backoff++;
   tcp_arm_timer(sf, SF_TIMER_RTX, now + tcp_rto_backed(sf->rto, sf->rto_backoff, cfg->max_rto_ns));
+  if (c->mp)
+    mptcp_sf_rto(sf, now);
   stack_mark_output(s, c);
 }

@@ -7,6 +7,10 @@
 #include "internal.h"
 #include "wire.h"
 
+/* reinjection (mptcp_proto.c) */
+int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
+void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len);
+
 static uint32_t ts_now(const struct tcp_sf *sf, uint64_t now) {
   /* A 1 ms timestamp clock (Linux's), offset per connection. */
   return (uint32_t)(now / MPTCP_MS) + sf->ts_offset;
@@ -317,6 +321,15 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
    * the window is counted from the Data ACK (RFC 8684 section 3.3.5). */
   uint64_t off = c->mp ? c->snd_nxt_off : sf->snd_nxt - 1;
   uint64_t avail = sf->fin_sent ? 0 : conn_unsent(c, off);
+  /* Data a failed subflow held goes first: a new subflow sequence range
+   * mapped onto the old data offsets (RFC 8684 section 3.3.6). */
+  uint64_t rj_off = 0, rj_len = 0;
+  int reinject = c->mp && (what & TCP_WR_NEW) && !sf->fin_sent && !sf->stale &&
+                 mptcp_reinject_peek(c, &rj_off, &rj_len);
+  if (reinject) {
+    off = rj_off;
+    avail = rj_len;
+  }
   uint64_t wnd_room;
   if (c->mp) {
     uint64_t edge = c->snd_acked + sf->snd_wnd;
@@ -333,15 +346,20 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
     /* Nagle (RFC 9293 section 3.7.4): a short segment waits while data is
      * unacknowledged, unless it completes the stream. */
     int last = c->mp ? c->data_fin_queued : sf->fin_queued;
-    int nagle_hold = len < sf->mss && !(last && len == avail) && sf->snd_nxt > sf->snd_una;
+    int nagle_hold = len < sf->mss && !(last && len == avail) && sf->snd_nxt > sf->snd_una &&
+                     !reinject;
     if (len > 0 && !nagle_hold && cwnd_allows(sf, len)) {
       uint32_t flags = fin ? TXR_FIN : 0;
       if (txq_push(sf, sf->snd_nxt, off, len, flags, now) < 0)
         return 0; /* out of memory: try again later */
       struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
       sf->snd_nxt += len;
-      if (c->mp)
+      if (reinject) {
+        mptcp_reinject_consume(c, off, len);
+        mib_inc(c->stack, MPTCP_MIB_REINJECT);
+      } else if (c->mp) {
         c->snd_nxt_off += len;
+      }
       if (fin) {
         sf->fin_sent = 1;
         sf->fin_seq = sf->snd_nxt;

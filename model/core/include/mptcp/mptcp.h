@@ -1034,6 +1034,8 @@ enum mptcp_mib {
   MPTCP_MIB_DSN_DUP,            /**< data at DSNs already received */
   MPTCP_MIB_DSS_CSUM_BAD,       /**< DSS checksum mismatch */
   MPTCP_MIB_DATA_FIN_RX,        /**< DATA_FINs received in order */
+  MPTCP_MIB_REINJECT,           /**< segments reinjected from a failed subflow */
+  MPTCP_MIB_SUBFLOW_STALE,      /**< subflows marked stale (failed) */
   MPTCP_MIB__COUNT
 };
 

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Schedulers (sched.c) on hand-built connections: subflows with chosen
+ * windows, RTTs and bytes in flight, the scheduler asked directly, the
+ * expected choice worked out by hand in the comments.
+ *
+ * Units: MSS = 1000 bytes; windows and in-flight in bytes; RTTs in ms in
+ * the arithmetic (microseconds where ECF works in them), ns in the
+ * structures. In-flight is emulated by out_bytes (nothing SACKed, lost or
+ * retransmitted, so tcp_in_flight == out_bytes); a subflow has room for a
+ * segment when in-flight + MSS <= cwnd.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+#define MSS 1000u
+#define MS UINT64_C(1000000) /* ns */
+#define SS_INF (UINT64_MAX / 4)
+#define T0 (1000 * MS)      /* an arbitrary start time */
+
+/* n subflows, ESTABLISHED, join_ok, open, window 10 segments, nothing in
+ * flight, a large peer window. */
+static struct mptcp_conn *fake_conn(unsigned n) {
+  struct mptcp_conn *c = calloc(1, sizeof(*c));
+  assert_non_null(c);
+  c->mp = 1;
+  c->n_sf = (uint8_t)n;
+  for (unsigned i = 0; i < n; i++) {
+    struct tcp_sf *sf = i == 0 ? &c->sf : calloc(1, sizeof(*sf));
+    assert_non_null(sf);
+    sf->conn = c;
+    sf->idx = (uint8_t)i;
+    sf->mss = MSS;
+    sf->state = MPTCP_TCP_ESTABLISHED;
+    sf->join_ok = 1;
+    sf->mp = 1;
+    sf->ca_state = TCP_CA_OPEN;
+    sf->cwnd = 10 * MSS;
+    sf->ssthresh = SS_INF;
+    sf->snd_wnd = 10000 * MSS;
+    c->sfs[i] = sf;
+  }
+  return c;
+}
+
+static void fake_free(struct mptcp_conn *c) {
+  for (unsigned i = 0; i < c->n_sf; i++)
+    free(c->sfs[i]->txq.r);
+  for (unsigned i = 1; i < c->n_sf; i++)
+    free(c->sfs[i]);
+  free(c);
+}
+
+static void set_rtt(struct tcp_sf *sf, uint64_t srtt_ms, uint64_t rttvar_ms) {
+  sf->srtt = srtt_ms * MS;
+  sf->rttvar = rttvar_ms * MS;
+}
+
+/* One record in flight on sf, last sent at `t`: what the schedulers see
+ * as the present time (they are not given it). */
+static void set_sent(struct tcp_sf *sf, uint64_t t) {
+  if (!sf->txq.r) {
+    sf->txq.r = calloc(1, sizeof(*sf->txq.r));
+    assert_non_null(sf->txq.r);
+    sf->txq.cap = 1;
+    sf->txq.n = 1;
+  }
+  sf->txq.r[0].sent_ns = t;
+}
+
+static struct tcp_sf *pick(struct mptcp_conn *c, const char *name) {
+  const struct mptcp_sched_ops *ops = sched_find(name);
+  assert_non_null(ops);
+  return ops->get_subflow(c);
+}
+
+static void test_registered(void **state) {
+  (void)state;
+  const char *names[] = {"minrtt", "roundrobin", "blest", "ecf"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    const struct mptcp_sched_ops *ops = sched_find(names[i]);
+    assert_non_null(ops);
+    assert_string_equal(ops->name, names[i]);
+  }
+  assert_null(sched_find("redundant-typo"));
+  assert_null(sched_find(NULL));
+}
+
+/* ---- minRTT ---- */
+
+/*
+ * srtt 50, 10, 30 ms. All with room -> sf1 (10 ms).
+ * sf1 full (out 10000: 10000 + 1000 > 10000) -> sf2 (30 ms).
+ * sf2 made backup -> sf0 (50 ms): a regular subflow goes before a faster
+ * backup one. sf0 full too -> sf2, the backup, the only one left.
+ * sf2 full -> nobody (NULL).
+ */
+static void test_minrtt(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(3);
+  set_rtt(c->sfs[0], 50, 0);
+  set_rtt(c->sfs[1], 10, 0);
+  set_rtt(c->sfs[2], 30, 0);
+  assert_ptr_equal(pick(c, "minrtt"), c->sfs[1]);
+  c->sfs[1]->out_bytes = 10 * MSS;
+  assert_ptr_equal(pick(c, "minrtt"), c->sfs[2]);
+  c->sfs[2]->backup = 1;
+  assert_ptr_equal(pick(c, "minrtt"), c->sfs[0]);
+  c->sfs[0]->out_bytes = 10 * MSS;
+  assert_ptr_equal(pick(c, "minrtt"), c->sfs[2]);
+  c->sfs[2]->out_bytes = 10 * MSS;
+  assert_null(pick(c, "minrtt"));
+  fake_free(c);
+}
+
+/* Not established, join not complete, or repairing a timeout: skipped
+ * however fast. sf0 30 ms is the answer each time. */
+static void test_minrtt_unavailable(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(2);
+  set_rtt(c->sfs[0], 30, 0);
+  set_rtt(c->sfs[1], 10, 0);
+  c->sfs[1]->state = MPTCP_TCP_SYN_SENT;
+  assert_ptr_equal(pick(c, "minrtt"), c->sfs[0]);
+  c->sfs[1]->state = MPTCP_TCP_ESTABLISHED;
+  c->sfs[1]->join_ok = 0;
+  assert_ptr_equal(pick(c, "minrtt"), c->sfs[0]);
+  c->sfs[1]->join_ok = 1;
+  c->sfs[1]->ca_state = TCP_CA_LOSS;
+  assert_ptr_equal(pick(c, "minrtt"), c->sfs[0]);
+  c->sfs[1]->ca_state = TCP_CA_OPEN;
+  assert_ptr_equal(pick(c, "minrtt"), c->sfs[1]);
+  fake_free(c);
+}
+
+/* ---- round-robin ---- */
+
+/*
+ * Three subflows, all with room: 0, 1, 2, 0, ... whatever the RTTs.
+ * After 0, 1, 2, 0 the turn is at 1; sf1 full -> 2, 0, 2, 0 (1 skipped).
+ * sf1 free again, sf2 backup: regular ones only -> turn is at 1: 1, 0, 1.
+ */
+static void test_roundrobin(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(3);
+  set_rtt(c->sfs[0], 100, 0);
+  set_rtt(c->sfs[1], 10, 0);
+  set_rtt(c->sfs[2], 50, 0);
+  const unsigned want1[] = {0, 1, 2, 0};
+  for (unsigned k = 0; k < 4; k++)
+    assert_ptr_equal(pick(c, "roundrobin"), c->sfs[want1[k]]);
+  c->sfs[1]->out_bytes = 10 * MSS;
+  const unsigned want2[] = {2, 0, 2, 0};
+  for (unsigned k = 0; k < 4; k++)
+    assert_ptr_equal(pick(c, "roundrobin"), c->sfs[want2[k]]);
+  c->sfs[1]->out_bytes = 0;
+  c->sfs[2]->backup = 1;
+  const unsigned want3[] = {1, 0, 1};
+  for (unsigned k = 0; k < 3; k++)
+    assert_ptr_equal(pick(c, "roundrobin"), c->sfs[want3[k]]);
+  /* only the backup one has room: it takes the turn */
+  c->sfs[0]->out_bytes = 10 * MSS;
+  c->sfs[1]->out_bytes = 10 * MSS;
+  assert_ptr_equal(pick(c, "roundrobin"), c->sfs[2]);
+  c->sfs[2]->out_bytes = 10 * MSS;
+  assert_null(pick(c, "roundrobin"));
+  fake_free(c);
+}
+
+/* ---- BLEST ---- */
+
+/* f = sf0: 10 ms, full (out 10000 of cwnd 10000); s = sf1: 100 ms, room.
+ * minRTT picks s, which is not the fastest: BLEST has a decision. */
+static struct mptcp_conn *blest_conn(void) {
+  struct mptcp_conn *c = fake_conn(2);
+  set_rtt(c->sfs[0], 10, 0);
+  set_rtt(c->sfs[1], 100, 0);
+  c->sfs[0]->out_bytes = 10 * MSS;
+  c->sfs[0]->ssthresh = 5 * MSS; /* in congestion avoidance */
+  return c;
+}
+
+/*
+ * lambda starts at 1.200 (x 1000: 1200), moves at most once per the slow
+ * subflow's lowest srtt (100 ms), +40 after a retransmission, -10 without.
+ *   t0           first look: 1200, nothing moves (0 < 100 ms)
+ *   t0 + 100 ms  a retransmission happened: 1200 + 40 = 1240
+ *   t0 + 150 ms  another one, but 50 ms < 100 ms since the update: 1240
+ *   t0 + 200 ms  (the retransmission of t0+150 counts now): 1280
+ *   t0 + 300 ms  none: 1280 - 10 = 1270
+ *   lambda 1290, a retransmission 100 ms later: 1330 -> clamped 1300
+ *   lambda 1005, none 100 ms later: 995 -> clamped 1000
+ */
+static void test_blest_lambda(void **state) {
+  (void)state;
+  struct mptcp_conn *c = blest_conn();
+  set_sent(c->sfs[0], T0);
+  pick(c, "blest");
+  assert_int_equal(c->sched_lambda_1000, 1200);
+  set_sent(c->sfs[0], T0 + 100 * MS);
+  c->sfs[1]->retrans_segs = 1;
+  pick(c, "blest");
+  assert_int_equal(c->sched_lambda_1000, 1240);
+  set_sent(c->sfs[0], T0 + 150 * MS);
+  c->sfs[0]->retrans_segs = 1;
+  pick(c, "blest");
+  assert_int_equal(c->sched_lambda_1000, 1240);
+  set_sent(c->sfs[0], T0 + 200 * MS);
+  pick(c, "blest");
+  assert_int_equal(c->sched_lambda_1000, 1280);
+  set_sent(c->sfs[0], T0 + 300 * MS);
+  pick(c, "blest");
+  assert_int_equal(c->sched_lambda_1000, 1270);
+
+  c->sched_lambda_1000 = 1290;
+  set_sent(c->sfs[0], T0 + 400 * MS);
+  c->sfs[1]->retrans_segs = 2;
+  pick(c, "blest");
+  assert_int_equal(c->sched_lambda_1000, 1300);
+
+  c->sched_lambda_1000 = 1005;
+  set_sent(c->sfs[0], T0 + 500 * MS);
+  pick(c, "blest");
+  assert_int_equal(c->sched_lambda_1000, 1000);
+  fake_free(c);
+}
+
+/* No decision while the fastest subflow has room: lambda is not touched
+ * (the update happens only when minRTT's pick is the slower subflow). */
+static void test_blest_fast_has_room(void **state) {
+  (void)state;
+  struct mptcp_conn *c = blest_conn();
+  c->sfs[0]->out_bytes = 0;
+  set_sent(c->sfs[0], T0);
+  assert_ptr_equal(pick(c, "blest"), c->sfs[0]);
+  set_sent(c->sfs[0], T0 + 500 * MS);
+  c->sfs[1]->retrans_segs = 1;
+  assert_ptr_equal(pick(c, "blest"), c->sfs[0]);
+  assert_int_equal(c->sched_lambda_1000, 1200);
+  fake_free(c);
+}
+
+/*
+ * The wait decision, lambda 1.2, s nothing in flight:
+ *   linger on s: in-flight + 1 segment = 1000 < cwnd 10000, srtt seen on s
+ *     only 100 ms -> 100 + (100 - 100) * 1000 / 10000 = 100 ms;
+ *     max(srtt_s 100, 100) = 100 ms.
+ *   f in congestion avoidance: avg rtt (10 + 10) / 2 = 10 ms,
+ *     n = 100 / 10 + 1 = 11; max(cwnd 10, ssthresh 5 + 1) = 10 pkts;
+ *     pkts_f = (10 + (11 - 1) / 2) * 11 = 15 * 11 = 165;
+ *     lambda * pkts_f * MSS = 1.2 * 165 * 1000 = 198000 bytes.
+ *   room in the peer's window: W - (segment 1000 + s in flight 0).
+ *   W = 150000: 149000 < 198000 -> wait (NULL).
+ *   W = 198999: 197999 < 198000 -> wait.
+ *   W = 199000: 198000, not less -> send on s.
+ *   W = 200000: 199000 -> send on s.
+ */
+static void test_blest_wait(void **state) {
+  (void)state;
+  struct mptcp_conn *c = blest_conn();
+  const uint64_t w[] = {150000, 198999, 199000, 200000};
+  const int waits[] = {1, 1, 0, 0};
+  for (unsigned k = 0; k < 4; k++) {
+    c->sfs[1]->snd_wnd = w[k];
+    struct tcp_sf *got = pick(c, "blest");
+    assert_int_equal(c->sched_lambda_1000, 1200);
+    if (waits[k])
+      assert_null(got);
+    else
+      assert_ptr_equal(got, c->sfs[1]);
+  }
+  fake_free(c);
+}
+
+/*
+ * The linger time between the lowest and the highest srtt seen on s:
+ *   first look at 100 ms, then srtt_s falls to 60 ms: seen [60, 100].
+ *   s has 4000 in flight: (4000 + 1000) / 10000 = 1/2 of its window ->
+ *   linger = 60 + (100 - 60) * 5000 / 10000 = 80 ms (> srtt 60).
+ *   n = 80 / 10 + 1 = 9; pkts_f = (10 + 4) * 9 = 126;
+ *   fast bytes = 1.2 * 126 * 1000 = 151200.
+ *   room = W - (1000 + 4000): W = 156199 -> 151199 -> wait;
+ *                             W = 156200 -> 151200 -> send on s.
+ * s with 7000 in flight: (7000 + 1000) / 10000 of its window ->
+ *   linger = 60 + 40 * 8000 / 10000 = 92 ms; n = 92 / 10 + 1 = 10 (even:
+ *   (n - 1) / 2 = 4, not 5); pkts_f = (10 + 4) * 10 = 140;
+ *   fast bytes = 1.2 * 140 * 1000 = 168000; room = W - (1000 + 7000):
+ *   W = 175999 -> 167999 -> wait; W = 176000 -> 168000 -> send on s.
+ * In the initial slow start instead (ssthresh infinite), 4000 in flight
+ *   (n = 9 as above): pkts_f =
+ *   10 * (2^9 - 1) = 5110 -> 1.2 * 5110 * 1000 = 6132000 bytes:
+ *   W = 6137000 -> room 6132000 -> send; W = 6136999 -> wait.
+ */
+static void test_blest_linger_and_slow_start(void **state) {
+  (void)state;
+  struct mptcp_conn *c = blest_conn();
+  c->sfs[1]->snd_wnd = 10000 * MSS;
+  assert_ptr_equal(pick(c, "blest"), c->sfs[1]); /* records srtt 100 on s */
+  set_rtt(c->sfs[1], 60, 0);
+  c->sfs[1]->out_bytes = 4 * MSS;
+  c->sfs[1]->snd_wnd = 156199;
+  assert_null(pick(c, "blest"));
+  c->sfs[1]->snd_wnd = 156200;
+  assert_ptr_equal(pick(c, "blest"), c->sfs[1]);
+  c->sfs[1]->out_bytes = 7 * MSS;
+  c->sfs[1]->snd_wnd = 175999;
+  assert_null(pick(c, "blest"));
+  c->sfs[1]->snd_wnd = 176000;
+  assert_ptr_equal(pick(c, "blest"), c->sfs[1]);
+  c->sfs[1]->out_bytes = 4 * MSS;
+  c->sfs[0]->ssthresh = SS_INF;
+  c->sfs[1]->snd_wnd = 6137000;
+  assert_ptr_equal(pick(c, "blest"), c->sfs[1]);
+  c->sfs[1]->snd_wnd = 6136999;
+  assert_null(pick(c, "blest"));
+  fake_free(c);
+}
+
+/* ---- ECF ---- */
+
+/*
+ * f = sf0: srtt 10 ms, rttvar 2 ms, full; s = sf1: srtt 100 ms, rttvar
+ * 5 ms, room; both cwnd 10000 bytes. In microseconds:
+ *   delta = max(2000, 5000) = 5000.
+ *   rhs = cwnd_f (srtt_s + delta) = 10000 * 105000 = 1.05e9
+ *   lhs = srtt_f (x_f + cwnd_f)   = 10000 * (x_f + 10000), x_f = max(sndbuf, 10000)
+ *   waiting 0: lhs < rhs        <=> x_f + 10000 < 105000 <=> x_f < 95000
+ *   waiting 1: lhs < 1.25 rhs   <=> 10000 (x_f + 10000) < 1.3125e9
+ *                               <=> x_f < 121250
+ *   then wait when srtt_s x_s >= cwnd_s (2 srtt_f + delta):
+ *     100000 * x_s >= 10000 * 25000 <=> x_s >= 2500: true (x_s >= 10000).
+ * sndbuf = 50000:  50000 < 95000 -> wait, waiting set.
+ * sndbuf = 200000: not < 121250 (waiting 1) -> send on s, waiting cleared.
+ * sndbuf = 110000, waiting 0: not < 95000 -> send on s.
+ * sndbuf = 110000, waiting 1: < 121250 -> wait (the hysteresis).
+ * sndbuf = 121250, waiting 1: not < 121250 -> send, waiting cleared.
+ */
+static void test_ecf_wait_send_hysteresis(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(2);
+  set_rtt(c->sfs[0], 10, 2);
+  set_rtt(c->sfs[1], 100, 5);
+  c->sfs[0]->out_bytes = 10 * MSS;
+  c->snd_nxt_off = 7000; /* sndbuf is what is queued beyond it */
+
+  c->snd_end = 7000 + 50000;
+  assert_null(pick(c, "ecf"));
+  assert_int_equal(c->sched_waiting, 1);
+
+  c->snd_end = 7000 + 200000;
+  assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
+  assert_int_equal(c->sched_waiting, 0);
+
+  c->snd_end = 7000 + 110000;
+  assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
+  assert_int_equal(c->sched_waiting, 0);
+
+  c->sched_waiting = 1;
+  assert_null(pick(c, "ecf"));
+  assert_int_equal(c->sched_waiting, 1);
+
+  c->snd_end = 7000 + 121250;
+  assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
+  assert_int_equal(c->sched_waiting, 0);
+
+  /* the fast subflow has room again: it is used, no decision */
+  c->sched_waiting = 1;
+  c->sfs[0]->out_bytes = 0;
+  assert_ptr_equal(pick(c, "ecf"), c->sfs[0]);
+  assert_int_equal(c->sched_waiting, 1);
+  fake_free(c);
+}
+
+/*
+ * The second test fails: s is not much slower. f 10 ms, s 19 ms, rttvar
+ * 5 ms on both (delta 5000 us), cwnds 10000, sndbuf 5000:
+ *   x_f = max(5000, 10000) = 10000;
+ *   lhs = 10000 * 20000 = 2.0e8 < rhs = 10000 * (19000 + 5000) = 2.4e8;
+ *   x_s = 10000: 19000 * 10000 = 1.9e8 >= 10000 * (20000 + 5000) = 2.5e8?
+ *   no -> send on s. As in mptcp_ecf.c, waiting is left as it was on this
+ *   path (cleared only when the first test fails).
+ */
+static void test_ecf_send_close_rtts(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(2);
+  set_rtt(c->sfs[0], 10, 5);
+  set_rtt(c->sfs[1], 19, 5);
+  c->sfs[0]->out_bytes = 10 * MSS;
+  c->snd_end = 5000;
+  assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
+  assert_int_equal(c->sched_waiting, 0);
+  c->sched_waiting = 1;
+  assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
+  assert_int_equal(c->sched_waiting, 1);
+  /* s at 22 ms: first test 2.0e8 < 10000 * 27000 = 2.7e8 holds; second:
+   * 22000 * 10000 = 2.2e8 >= 2.5e8? no (without delta in the right side
+   * it would be 2.0e8, and it would wait) -> send on s */
+  set_rtt(c->sfs[1], 22, 5);
+  assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
+  /* s at 30 ms: 30000 * 10000 = 3.0e8 >= 2.5e8, and the first test
+   * 2.0e8 < 10000 * 35000 = 3.5e8 holds -> wait */
+  set_rtt(c->sfs[1], 30, 5);
+  assert_null(pick(c, "ecf"));
+  fake_free(c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_registered),
+      cmocka_unit_test(test_minrtt),
+      cmocka_unit_test(test_minrtt_unavailable),
+      cmocka_unit_test(test_roundrobin),
+      cmocka_unit_test(test_blest_lambda),
+      cmocka_unit_test(test_blest_fast_has_room),
+      cmocka_unit_test(test_blest_wait),
+      cmocka_unit_test(test_blest_linger_and_slow_start),
+      cmocka_unit_test(test_ecf_wait_send_hysteresis),
+      cmocka_unit_test(test_ecf_send_close_rtts),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
