@@ -707,3 +707,50 @@ class Test_mptcp_failure(unittest.TestCase):
 
     def test_path_fails_for_a_while_both_ways(self):
         self.check("0:0.5s-3s", "both")
+
+
+# RFC 6356 goals 1 and 3 on two disjoint paths (1 ms non-reordering
+# jitter against phase effects, 60 virtual seconds, virtual payload).
+def goal_run(*args):
+    rc, out, _, err = run_tool("--jitter", "1ms", "--virtual", "--time", "60", *args)
+    if out is None:
+        raise AssertionError("no JSON: %s" % err)
+    return out
+
+
+class Test_goals(unittest.TestCase):
+    def test_improve_throughput(self):
+        """Goal 1: over 10 + 5 Mbit/s, a coupled MPTCP connection gets at
+        least 0.9 x what one TCP gets on the best path (measured here);
+        uncoupled Reno at least 0.9 x the sum of the capacities."""
+        best = goal_run("--mode", "tcp", "--rate", "10Mbps", "--delay", "10ms",
+                        "--cc", "reno")["goodput_bps"]
+        two = ("--mode", "mptcp", "--paths", "2", "--rate", "10Mbps,5Mbps", "--delay", "10ms")
+        for cc in ("lia", "olia", "balia"):
+            g = goal_run(*two, "--cc", cc)["goodput_bps"]
+            print("goal 1: %s %.2f Mbit/s, best single-path TCP %.2f" % (cc, g / 1e6, best / 1e6))
+            self.assertGreaterEqual(g, 0.9 * best, cc)
+        g = goal_run(*two, "--cc", "reno")["goodput_bps"]
+        self.assertGreaterEqual(g, 0.9 * 15e6)
+
+    def test_balance_congestion(self):
+        """Goal 3: two 10 Mbit/s paths, path 0 also carrying 3 Reno flows:
+        coupled algorithms put at least 85% of their bytes on path 1, more
+        than uncoupled Reno does."""
+        args = ("--mode", "mptcp", "--paths", "2", "--rate", "10Mbps", "--delay", "10ms",
+                "--tcp-flows", "3")
+
+        def share_on_path1(cc):
+            out = goal_run(*args, "--cc", cc)
+            sub = out["flows"][0]["subflows"]
+            self.assertEqual(len(sub), 2)
+            self.assertTrue(sub[1]["local"].startswith("10.0.1.1"), sub[1]["local"])
+            return sub[1]["bytes_acked"] / max(1, sub[0]["bytes_acked"] + sub[1]["bytes_acked"])
+
+        uncoupled = share_on_path1("reno")
+        for cc in ("lia", "olia", "balia"):
+            f = share_on_path1(cc)
+            print("goal 3: %s puts %.2f of its bytes on the free path (uncoupled %.2f)"
+                  % (cc, f, uncoupled))
+            self.assertGreaterEqual(f, 0.85, cc)
+            self.assertGreater(f, uncoupled, cc)
