@@ -78,7 +78,15 @@ static void set_sent(struct tcp_sf *sf, uint64_t t) {
 static struct tcp_sf *pick(struct mptcp_conn *c, const char *name) {
   const struct mptcp_sched_ops *ops = sched_find(name);
   assert_non_null(ops);
-  return ops->get_subflow(c);
+  /* the time: the latest transmission on any subflow (the tests set it
+   * through the newest transmit record) */
+  uint64_t now = 0;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    const struct tx_ring *q = &c->sfs[i]->txq;
+    if (q->n && q->r[(q->head + q->n - 1) & (q->cap - 1)].sent_ns > now)
+      now = q->r[(q->head + q->n - 1) & (q->cap - 1)].sent_ns;
+  }
+  return ops->get_subflow(c, now);
 }
 
 static void test_registered(void **state) {

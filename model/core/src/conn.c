@@ -200,7 +200,7 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
       return rv;
   uint64_t rj_off, rj_len;
   if (conn_unsent(c, c->snd_nxt_off) || mptcp_reinject_peek(c, &rj_off, &rj_len)) {
-    struct tcp_sf *sf = c->sched->get_subflow(c);
+    struct tcp_sf *sf = c->sched->get_subflow(c, now);
     if (sf && sf->stale)
       sf = stale_alternative(c);
     if (sf && (rv = tcp_write(sf, seg, buf, cap, now, TCP_WR_NEW)) != 0)

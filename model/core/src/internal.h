@@ -452,7 +452,7 @@ void txq_free(struct tcp_sf *sf);
  * next new data, or NULL to send nothing now. Required: get_subflow. */
 struct mptcp_sched_ops {
   const char *name;
-  struct tcp_sf *(*get_subflow)(struct mptcp_conn *c);
+  struct tcp_sf *(*get_subflow)(struct mptcp_conn *c, uint64_t now);
 };
 const struct mptcp_sched_ops *sched_find(const char *name);
 

@@ -27,7 +27,8 @@ static int sf_available(const struct tcp_sf *sf) {
 
 /* minRTT, Linux's default: the available subflow with the lowest smoothed
  * RTT; backup subflows only when no regular one is available. */
-static struct tcp_sf *minrtt_get_subflow(struct mptcp_conn *c) {
+static struct tcp_sf *minrtt_get_subflow(struct mptcp_conn *c, uint64_t now) {
+  (void)now;
   struct tcp_sf *best = NULL, *best_backup = NULL;
   for (uint8_t i = 0; i < c->n_sf; i++) {
     struct tcp_sf *sf = c->sfs[i];
@@ -59,7 +60,8 @@ static struct tcp_sf *rr_next(struct mptcp_conn *c, uint8_t start, int backup) {
  * chosen. Unlike mptcp_rr.c, which ignores the backup flag, backup
  * subflows take turns only when no regular subflow is available, as with
  * minRTT. */
-static struct tcp_sf *rr_get_subflow(struct mptcp_conn *c) {
+static struct tcp_sf *rr_get_subflow(struct mptcp_conn *c, uint64_t now) {
+  (void)now;
   if (!c->n_sf)
     return NULL;
   uint8_t start = c->sched_rr_next < c->n_sf ? c->sched_rr_next : 0;
@@ -121,20 +123,6 @@ static uint8_t sf_slot(const struct mptcp_conn *c, const struct tcp_sf *sf) {
 #define BLEST_LAMBDA_BAD 40  /* retransmissions since the last update */
 #define BLEST_LAMBDA_GOOD 10 /* none */
 
-/* The engine's notion of the present, seen from the scheduler, which is
- * not given the time: the latest transmission of new data on any subflow
- * (the newest record of each ring). While BLEST has a decision to make,
- * two subflows carry data, so this trails the true time by little. */
-static uint64_t sched_clock(const struct mptcp_conn *c) {
-  uint64_t t = 0;
-  for (uint8_t i = 0; i < c->n_sf; i++) {
-    const struct tx_ring *q = &c->sfs[i]->txq;
-    if (q->n && q->r[(q->head + q->n - 1) & (q->cap - 1)].sent_ns > t)
-      t = q->r[(q->head + q->n - 1) & (q->cap - 1)].sent_ns;
-  }
-  return t;
-}
-
 static uint64_t conn_retrans_segs(const struct mptcp_conn *c) {
   uint64_t n = 0;
   for (uint8_t i = 0; i < c->n_sf; i++)
@@ -142,11 +130,11 @@ static uint64_t conn_retrans_segs(const struct mptcp_conn *c) {
   return n;
 }
 
-static void blest_init(struct mptcp_conn *c) {
+static void blest_init(struct mptcp_conn *c, uint64_t now) {
   if (c->sched_lambda_1000)
     return;
   c->sched_lambda_1000 = BLEST_LAMBDA_INIT;
-  c->sched_lambda_ts = sched_clock(c);
+  c->sched_lambda_ts = now;
   c->sched_retrans_seen = conn_retrans_segs(c);
 }
 
@@ -155,8 +143,7 @@ static void blest_init(struct mptcp_conn *c) {
  * otherwise, kept in [1.0, 1.3]. mptcp_blest.c raises its flag only on the
  * opportunistic retransmissions of mptcp_rcv_buf_optimization; here any
  * subflow retransmission counts. */
-static void blest_update_lambda(struct mptcp_conn *c, uint64_t min_srtt) {
-  uint64_t now = sched_clock(c);
+static void blest_update_lambda(struct mptcp_conn *c, uint64_t min_srtt, uint64_t now) {
   if (now < c->sched_lambda_ts || now - c->sched_lambda_ts < min_srtt)
     return;
   uint64_t rs = conn_retrans_segs(c);
@@ -212,13 +199,13 @@ static uint64_t blest_fast_pkts(const struct mptcp_conn *c, const struct tcp_sf 
  * while the segment lingers on s: then wait (blest_get_available_subflow).
  * The window is the peer's advertised window (each subflow carries the
  * connection-level one), as mptcp_blest.c uses meta_tp->snd_wnd. */
-static struct tcp_sf *blest_get_subflow(struct mptcp_conn *c) {
-  blest_init(c);
-  struct tcp_sf *s = minrtt_get_subflow(c);
+static struct tcp_sf *blest_get_subflow(struct mptcp_conn *c, uint64_t now) {
+  blest_init(c, now);
+  struct tcp_sf *s = minrtt_get_subflow(c, now);
   struct tcp_sf *f = fastest_usable(c, s);
   if (!s || !f || s == f)
     return s;
-  blest_update_lambda(c, c->sched_srtt_min[sf_slot(c, s)]);
+  blest_update_lambda(c, c->sched_srtt_min[sf_slot(c, s)], now);
   uint64_t fast_bytes =
       blest_fast_pkts(c, f, blest_linger(c, s)) * f->mss * c->sched_lambda_1000 / 1000;
   uint64_t slow_bytes = (uint64_t)s->mss + s->out_bytes; /* this segment + s's unacked */
@@ -237,8 +224,8 @@ static struct tcp_sf *blest_get_subflow(struct mptcp_conn *c) {
  * packets times the MSS is our cwnd in bytes). delta is the larger RFC 6298
  * rttvar; mptcp_ecf.c takes rttvar_us >> 1, which is twice Linux's mdev
  * with its floor, so its margin is wider than the paper's. */
-static struct tcp_sf *ecf_get_subflow(struct mptcp_conn *c) {
-  struct tcp_sf *s = minrtt_get_subflow(c);
+static struct tcp_sf *ecf_get_subflow(struct mptcp_conn *c, uint64_t now) {
+  struct tcp_sf *s = minrtt_get_subflow(c, now);
   struct tcp_sf *f = fastest_usable(c, s);
   if (!s || !f || s == f)
     return s;
