@@ -16,38 +16,16 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "fake_conn.h"
 
 #define MSS 1000u
 #define MS UINT64_C(1000000) /* ns */
 #define SS_INF (UINT64_MAX / 4)
 
 /* A connection of n subflows, all ESTABLISHED, join_ok, TCP_CA_OPEN. */
-static struct mptcp_conn *fake_conn(unsigned n, int mp) {
-  struct mptcp_conn *c = calloc(1, sizeof(*c));
-  assert_non_null(c);
-  c->mp = (uint8_t)mp;
-  c->n_sf = (uint8_t)n;
-  for (unsigned i = 0; i < n; i++) {
-    struct tcp_sf *sf = i == 0 ? &c->sf : calloc(1, sizeof(*sf));
-    assert_non_null(sf);
-    sf->conn = c;
-    sf->idx = (uint8_t)i;
-    sf->mss = MSS;
-    sf->state = MPTCP_TCP_ESTABLISHED;
-    sf->join_ok = 1;
-    sf->mp = (uint8_t)mp;
-    sf->ca_state = TCP_CA_OPEN;
-    sf->ssthresh = SS_INF;
-    c->sfs[i] = sf;
-  }
-  return c;
-}
+static struct mptcp_conn *fake_conn(unsigned n, int mp) { return fake_conn_new(n, mp, MSS); }
 
-static void fake_free(struct mptcp_conn *c) {
-  for (unsigned i = 1; i < c->n_sf; i++)
-    free(c->sfs[i]);
-  free(c);
-}
+static void fake_free(struct mptcp_conn *c) { fake_conn_free(c); }
 
 /* Give subflow i an algorithm, a window, ssthresh and RTT, then init. */
 static struct tcp_sf *sf_setup(struct mptcp_conn *c, unsigned i, const char *cc,

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "fake_conn.h"
 
 #define MS_NS 1000000ull
 
@@ -36,36 +37,21 @@ struct sfdef {
 static struct mptcp_conn *mkconn(const char *cc, unsigned n, const struct sfdef *d) {
   const struct tcp_cc_ops *ops = cc_find(cc);
   assert_non_null(ops);
-  struct mptcp_conn *c = calloc(1, sizeof(*c));
-  assert_non_null(c);
-  c->mp = 1;
-  c->n_sf = (uint8_t)n;
+  struct mptcp_conn *c = fake_conn_new(n, 1, d[0].mss);
   for (unsigned i = 0; i < n; i++) {
-    struct tcp_sf *sf = i == 0 ? &c->sf : calloc(1, sizeof(*sf));
-    assert_non_null(sf);
-    sf->conn = c;
-    sf->idx = (uint8_t)i;
-    sf->state = MPTCP_TCP_ESTABLISHED;
-    sf->join_ok = 1;
-    sf->mp = 1;
+    struct tcp_sf *sf = c->sfs[i];
     sf->cc = ops;
     sf->mss = d[i].mss;
     sf->cwnd = d[i].cwnd;
     sf->ssthresh = 2u * d[i].mss; /* congestion avoidance */
     sf->srtt = d[i].rtt_ms * MS_NS;
-    sf->ca_state = TCP_CA_OPEN;
-    c->sfs[i] = sf;
   }
   for (unsigned i = 0; i < n; i++)
     c->sfs[i]->cc->init(c->sfs[i]);
   return c;
 }
 
-static void freeconn(struct mptcp_conn *c) {
-  for (unsigned i = 1; i < c->n_sf; i++)
-    free(c->sfs[i]);
-  free(c);
-}
+static void freeconn(struct mptcp_conn *c) { fake_conn_free(c); }
 
 /* `bytes` acknowledged on sf, in pieces of at most one MSS. */
 static void ack(struct tcp_sf *sf, uint64_t bytes) {

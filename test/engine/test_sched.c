@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "fake_conn.h"
 
 #define MSS 1000u
 #define MS UINT64_C(1000000) /* ns */
@@ -28,35 +29,15 @@
 /* n subflows, ESTABLISHED, join_ok, open, window 10 segments, nothing in
  * flight, a large peer window. */
 static struct mptcp_conn *fake_conn(unsigned n) {
-  struct mptcp_conn *c = calloc(1, sizeof(*c));
-  assert_non_null(c);
-  c->mp = 1;
-  c->n_sf = (uint8_t)n;
+  struct mptcp_conn *c = fake_conn_new(n, 1, MSS);
   for (unsigned i = 0; i < n; i++) {
-    struct tcp_sf *sf = i == 0 ? &c->sf : calloc(1, sizeof(*sf));
-    assert_non_null(sf);
-    sf->conn = c;
-    sf->idx = (uint8_t)i;
-    sf->mss = MSS;
-    sf->state = MPTCP_TCP_ESTABLISHED;
-    sf->join_ok = 1;
-    sf->mp = 1;
-    sf->ca_state = TCP_CA_OPEN;
-    sf->cwnd = 10 * MSS;
-    sf->ssthresh = SS_INF;
-    sf->snd_wnd = 10000 * MSS;
-    c->sfs[i] = sf;
+    c->sfs[i]->cwnd = 10 * MSS;
+    c->sfs[i]->snd_wnd = 10000 * MSS;
   }
   return c;
 }
 
-static void fake_free(struct mptcp_conn *c) {
-  for (unsigned i = 0; i < c->n_sf; i++)
-    free(c->sfs[i]->txq.r);
-  for (unsigned i = 1; i < c->n_sf; i++)
-    free(c->sfs[i]);
-  free(c);
-}
+static void fake_free(struct mptcp_conn *c) { fake_conn_free(c); }
 
 static void set_rtt(struct tcp_sf *sf, uint64_t srtt_ms, uint64_t rttvar_ms) {
   sf->srtt = srtt_ms * MS;

@@ -85,6 +85,14 @@ static struct lia *ca(struct tcp_sf *sf) { return (struct lia *)sf->cc_priv; }
  * W, the bytes to acknowledge for one MSS of increase (see the top of the
  * file). *n receives the number of subflows summed.
  */
+/* One subflow's terms of the sums: w/rtt into sum_x, w/rtt^2 into max_y. */
+static void lia_add(double w, double rtt, double *sum_x, double *max_y) {
+  double y = w / (rtt * rtt);
+  *sum_x += w / rtt;
+  if (y > *max_y)
+    *max_y = y;
+}
+
 static uint64_t lia_w(const struct tcp_sf *sf, unsigned *n) {
   const struct mptcp_conn *c = sf->conn;
   double sum_x = 0.0; /* sum_p w_p / rtt_p, bytes per ns */
@@ -104,22 +112,12 @@ static uint64_t lia_w(const struct tcp_sf *sf, unsigned *n) {
         self_seen = 1;
       else if (!cc_coupled_member(p))
         continue;
-      double w = (double)cc_coupled_window(p, sf);
-      double rtt = (double)p->srtt;
-      double y = w / (rtt * rtt);
-      sum_x += w / rtt;
-      if (y > max_y)
-        max_y = y;
+      lia_add((double)cc_coupled_window(p, sf), (double)p->srtt, &sum_x, &max_y);
       cnt++;
     }
   }
   if (!self_seen) { /* plain TCP, or a subflow not listed: itself only */
-    double w = (double)sf->cwnd;
-    double rtt = (double)sf->srtt;
-    double y = w / (rtt * rtt);
-    sum_x += w / rtt;
-    if (y > max_y)
-      max_y = y;
+    lia_add((double)sf->cwnd, (double)sf->srtt, &sum_x, &max_y);
     cnt++;
   }
   *n = cnt;

@@ -258,16 +258,22 @@ static int send_control(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf,
 
 int tcp_cwnd_room(const struct tcp_sf *sf) { return cwnd_allows(sf, sf->mss); }
 
-static int send_fin_alone(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
-                          uint64_t off, uint64_t now) {
-  if (txq_push(sf, sf->snd_nxt, off, 0, TXR_FIN, now) < 0)
-    return 0;
-  struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
+/* Our FIN takes the next sequence number: FIN-WAIT-1, or LAST-ACK after
+ * the peer's FIN (RFC 9293 section 3.6). */
+static void take_fin(struct tcp_sf *sf, uint64_t now) {
   sf->fin_sent = 1;
   sf->fin_seq = sf->snd_nxt;
   sf->snd_nxt += 1;
   tcp_set_state(sf, sf->state == MPTCP_TCP_CLOSE_WAIT ? MPTCP_TCP_LAST_ACK
                                                       : MPTCP_TCP_FIN_WAIT1, now);
+}
+
+static int send_fin_alone(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+                          uint64_t off, uint64_t now) {
+  if (txq_push(sf, sf->snd_nxt, off, 0, TXR_FIN, now) < 0)
+    return 0;
+  struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
+  take_fin(sf, now);
   return send_data(sf, seg, buf, cap, r, 0, now);
 }
 
@@ -360,13 +366,8 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       } else if (c->mp) {
         c->snd_nxt_off += len;
       }
-      if (fin) {
-        sf->fin_sent = 1;
-        sf->fin_seq = sf->snd_nxt;
-        sf->snd_nxt += 1;
-        tcp_set_state(sf, sf->state == MPTCP_TCP_CLOSE_WAIT ? MPTCP_TCP_LAST_ACK
-                                                            : MPTCP_TCP_FIN_WAIT1, now);
-      }
+      if (fin)
+        take_fin(sf, now);
       return send_data(sf, seg, buf, cap, r, 0, now);
     }
   }
