@@ -17,20 +17,31 @@
 # is a deliberate change to the module.
 set(MPTCP_NS3_SOURCES
     model/mptcp-tcp-header.cc
+    model/mptcp-l4-protocol.cc
+    model/mptcp-socket.cc
+    model/mptcp-socket-factory.cc
+    helper/mptcp-helper.cc
 )
 set(MPTCP_NS3_HEADERS
     model/mptcp-tcp-header.h
+    model/mptcp-l4-protocol.h
+    model/mptcp-socket.h
+    model/mptcp-socket-factory.h
+    helper/mptcp-helper.h
 )
 set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-header-test-suite.cc
+    test/ns3/mptcp-socket-test-suite.cc
 )
 # The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
 # each becomes the ctest test ns3.<name> in standalone builds.
 set(MPTCP_NS3_TEST_SUITES
     mptcp-header
+    mptcp-socket
 )
 # ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
-set(MPTCP_NS3_DEPENDENCIES core network internet)
+set(MPTCP_NS3_DEPENDENCIES core network internet applications point-to-point
+    traffic-control flow-monitor)
 
 get_filename_component(MPTCP_NS3_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 

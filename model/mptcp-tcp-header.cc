@@ -91,7 +91,8 @@ MptcpTcpHeader::MptcpTcpHeader()
     : m_hdr{},
       m_decodeError(MPTCP_OK),
       m_raw{},
-      m_rawLen(0)
+      m_rawLen(0),
+      m_rawMode(false)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -100,7 +101,8 @@ MptcpTcpHeader::MptcpTcpHeader(const mptcp_tcphdr& hdr)
     : m_hdr(hdr),
       m_decodeError(MPTCP_OK),
       m_raw{},
-      m_rawLen(0)
+      m_rawLen(0),
+      m_rawMode(false)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -129,7 +131,7 @@ MptcpTcpHeader::GetInstanceTypeId() const
 uint32_t
 MptcpTcpHeader::GetSerializedSize() const
 {
-    if (m_decodeError != MPTCP_OK)
+    if (m_decodeError != MPTCP_OK || m_rawMode)
     {
         return m_rawLen;
     }
@@ -143,7 +145,7 @@ MptcpTcpHeader::GetSerializedSize() const
 void
 MptcpTcpHeader::Serialize(Buffer::Iterator start) const
 {
-    if (m_decodeError != MPTCP_OK)
+    if (m_decodeError != MPTCP_OK || m_rawMode)
     {
         start.Write(m_raw.data(), m_rawLen);
         return;
@@ -177,6 +179,7 @@ MptcpTcpHeader::Deserialize(Buffer::Iterator start)
         }
     }
 
+    m_rawMode = false;
     int rc = mptcp_tcphdr_decode(&m_hdr, buf, got);
     if (rc >= 0)
     {
@@ -385,6 +388,7 @@ MptcpTcpHeader::GetTcpHdrMutable()
 {
     m_decodeError = MPTCP_OK;
     m_rawLen = 0;
+    m_rawMode = false;
     return m_hdr;
 }
 
@@ -394,6 +398,19 @@ MptcpTcpHeader::SetTcpHdr(const mptcp_tcphdr& hdr)
     m_hdr = hdr;
     m_decodeError = MPTCP_OK;
     m_rawLen = 0;
+    m_rawMode = false;
+}
+
+void
+MptcpTcpHeader::SetRawBytes(const uint8_t* buf, uint32_t len)
+{
+    NS_ABORT_MSG_IF(len < MPTCP_TCP_HDR_MIN || len > MPTCP_TCP_HDR_MAX,
+                    "MptcpTcpHeader::SetRawBytes: " << len << " bytes is not a TCP header");
+    std::copy(buf, buf + len, m_raw.data());
+    m_rawLen = len;
+    int rc = mptcp_tcphdr_decode(&m_hdr, buf, len);
+    m_decodeError = rc >= 0 ? MPTCP_OK : rc;
+    m_rawMode = true;
 }
 
 int

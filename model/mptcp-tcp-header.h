@@ -134,6 +134,18 @@ class MptcpTcpHeader : public Header
     void SetTcpHdr(const mptcp_tcphdr& hdr);
 
     /**
+     * \brief Carry header bytes exactly as given (the core's encoding,
+     *        checksum included); the fields are decoded for reading.
+     *
+     * Serialize() then writes these bytes unchanged. Taking
+     * GetTcpHdrMutable() or SetTcpHdr() leaves this mode.
+     *
+     * \param buf the header bytes
+     * \param len their number (20..60)
+     */
+    void SetRawBytes(const uint8_t* buf, uint32_t len);
+
+    /**
      * \brief Result of the last Deserialize().
      * \return MPTCP_OK, or the negative mptcp_error code the core returned
      *         for malformed bytes (e.g. MPTCP_ERR_MP_CAPABLE_LEN)
@@ -159,6 +171,7 @@ class MptcpTcpHeader : public Header
     int m_decodeError;                            //!< Last decode result
     std::array<uint8_t, MPTCP_TCP_HDR_MAX> m_raw; //!< Bytes of a malformed header
     uint32_t m_rawLen;                            //!< Valid bytes in m_raw
+    bool m_rawMode;                               //!< Serialize m_raw as given
 };
 
 } // namespace ns3

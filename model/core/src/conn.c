@@ -218,6 +218,13 @@ uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off) {
   return off < c->snd_end ? c->snd_end - off : 0;
 }
 
+int mptcp_conn_want_send(mptcp_conn *c, size_t len) {
+  if (!c || len > c->cfg.sndbuf)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  c->snd_wanted = (uint32_t)len;
+  return MPTCP_OK;
+}
+
 void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst, uint32_t len) {
   if (!c->snd_ring)
     return;
@@ -233,8 +240,13 @@ void conn_data_acked(struct mptcp_conn *c, uint64_t upto) {
     return;
   uint64_t before_space = c->cfg.sndbuf - (c->snd_end - c->snd_acked);
   c->snd_acked = upto > c->snd_end ? c->snd_end : upto;
-  if (before_space == 0 && c->stack->cb.writable && !c->freed_by_app)
+  uint64_t space = c->cfg.sndbuf - (c->snd_end - c->snd_acked);
+  int wake = before_space == 0 ||
+             (c->snd_wanted && before_space < c->snd_wanted && space >= c->snd_wanted);
+  if (wake && c->stack->cb.writable && !c->freed_by_app) {
+    c->snd_wanted = 0;
     c->stack->cb.writable(c, c->user_data);
+  }
 }
 
 void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len) {

@@ -267,6 +267,7 @@ struct mptcp_conn {
    * [snd_acked, snd_acked + sndbuf) live in ring[off % sndbuf] */
   uint8_t *snd_ring;
   uint64_t snd_acked, snd_end;
+  uint32_t snd_wanted; /* the application waits for this much send space */
 
   /* receive buffer: in-order bytes [rcv_read, rcv_ready) and out-of-order
    * bytes above, all at ring[off % rcvbuf] */
@@ -291,6 +292,7 @@ struct mptcp_conn {
 
 struct listener {
   mptcp_addr local;
+  mptcp_config cfg; /* the configuration of the connections it accepts */
 };
 
 struct rst_out {
@@ -406,9 +408,9 @@ void tcp_connect(struct tcp_sf *sf, uint64_t now);
 void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload,
                uint32_t plen, uint64_t now);
 void tcp_accept_syn(struct tcp_sf *sf, const mptcp_tcphdr *th);
-void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
-                      const mptcp_addr *dst, const mptcp_tcphdr *th,
-                      uint64_t now);
+void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
+                      const mptcp_addr *src, const mptcp_addr *dst,
+                      const mptcp_tcphdr *th, uint64_t now);
 /* What tcp_write may send: urgent control (RST, SYN, retransmissions),
  * new data, then the rest (FIN, probe, ACK). */
 enum { TCP_WR_URGENT = 1, TCP_WR_NEW = 2, TCP_WR_REST = 4, TCP_WR_ALL = 7 };

@@ -267,7 +267,7 @@ static uint32_t tuple_hash(const mptcp_addr *l, const mptcp_addr *r) {
   return (uint32_t)h;
 }
 
-static struct tcp_sf *table_lookup(struct mptcp_stack *s, const mptcp_addr *l,
+static struct tcp_sf *table_lookup(const struct mptcp_stack *s, const mptcp_addr *l,
                                    const mptcp_addr *r) {
   if (!s->table_cap)
     return NULL;
@@ -595,9 +595,19 @@ static int addr_is_any(const mptcp_addr *a) {
 }
 
 int mptcp_stack_listen(mptcp_stack *s, const mptcp_addr *local) {
+  return mptcp_stack_listen_cfg(s, local, NULL);
+}
+
+int mptcp_stack_listen_cfg(mptcp_stack *s, const mptcp_addr *local,
+                           const mptcp_config *cfg) {
   if (!s || !local || !local->port ||
       (local->family != 0 && local->family != 4 && local->family != 6))
     return MPTCP_ERR_INVALID_ARGUMENT;
+  if (cfg) {
+    int rv = mptcp_config_check(cfg);
+    if (rv != MPTCP_OK)
+      return rv;
+  }
   for (uint32_t i = 0; i < s->n_listeners; i++) {
     const mptcp_addr *l = &s->listeners[i].local;
     if (l->port == local->port && (addr_is_any(l) || addr_is_any(local) ||
@@ -616,20 +626,59 @@ int mptcp_stack_listen(mptcp_stack *s, const mptcp_addr *local) {
     s->listeners = nl;
     s->cap_listeners = ncap;
   }
-  s->listeners[s->n_listeners++].local = *local;
+  struct listener *ln = &s->listeners[s->n_listeners++];
+  ln->local = *local;
+  ln->cfg = cfg ? *cfg : s->cfg;
   return MPTCP_OK;
 }
 
-static int listening(const struct mptcp_stack *s, const mptcp_addr *dst) {
+int mptcp_stack_unlisten(mptcp_stack *s, const mptcp_addr *local) {
+  if (!s || !local)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  for (uint32_t i = 0; i < s->n_listeners; i++) {
+    const mptcp_addr *l = &s->listeners[i].local;
+    if (l->port == local->port && l->family == local->family &&
+        (l->family == 0 || addr_eq(l, local))) {
+      s->listeners[i] = s->listeners[--s->n_listeners];
+      return MPTCP_OK;
+    }
+  }
+  return MPTCP_ERR_STATE;
+}
+
+static const struct listener *listening(const struct mptcp_stack *s,
+                                        const mptcp_addr *dst) {
   for (uint32_t i = 0; i < s->n_listeners; i++) {
     const mptcp_addr *l = &s->listeners[i].local;
     if (l->port != dst->port)
       continue;
     if (l->family == 0 || (l->family == dst->family &&
                            (addr_is_any(l) || addr_eq(l, dst))))
-      return 1;
+      return &s->listeners[i];
   }
-  return 0;
+  return NULL;
+}
+
+int mptcp_stack_owns(const mptcp_stack *s, const mptcp_addr *src,
+                     const mptcp_addr *dst, const uint8_t *data, size_t len) {
+  if (!s || !src || !dst || !data || len < 20)
+    return 0;
+  mptcp_addr l = *dst, r = *src;
+  r.port = get_be16(data);
+  l.port = get_be16(data + 2);
+  if (table_lookup(s, &l, &r))
+    return 1;
+  uint8_t flags = data[13] & (MPTCP_TH_SYN | MPTCP_TH_ACK | MPTCP_TH_RST);
+  if (flags != MPTCP_TH_SYN)
+    return 0;
+  if (listening(s, &l))
+    return 1;
+  /* A SYN with MP_JOIN is matched by its token (RFC 8684 section 3.2),
+   * never by a plain TCP listener: it is ours whatever the port. */
+  mptcp_tcphdr th;
+  if (mptcp_tcphdr_decode(&th, data, len) < 0)
+    return 0;
+  return (th.opts & MPTCP_OPT_MP_JOIN) != 0;
 }
 
 /* ---- stateless RSTs (RFC 9293 section 3.10.7.1) ---- */
@@ -743,8 +792,9 @@ int mptcp_stack_read(mptcp_stack *s, const mptcp_addr *src,
       mptcp_join_listen_input(s, &r, &l, &th, now);
       return MPTCP_OK;
     }
-    if (listening(s, &l)) {
-      tcp_listen_input(s, &r, &l, &th, now);
+    const struct listener *ln = listening(s, &l);
+    if (ln) {
+      tcp_listen_input(s, &ln->cfg, &r, &l, &th, now);
       return MPTCP_OK;
     }
   }

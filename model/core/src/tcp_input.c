@@ -180,9 +180,10 @@ void tcp_accept_syn(struct tcp_sf *sf, const mptcp_tcphdr *th) {
   sf->rcv_adv = sf->rcv_nxt;
 }
 
-void tcp_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
-                      const mptcp_addr *dst, const mptcp_tcphdr *th, uint64_t now) {
-  struct mptcp_conn *c = conn_new(s, &s->cfg, dst, src);
+void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
+                      const mptcp_addr *src, const mptcp_addr *dst,
+                      const mptcp_tcphdr *th, uint64_t now) {
+  struct mptcp_conn *c = conn_new(s, cfg, dst, src);
   if (!c) {
     mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
     return;

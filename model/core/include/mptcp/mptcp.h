@@ -807,6 +807,37 @@ uint64_t mptcp_stack_mem_used(const mptcp_stack *stack);
 int mptcp_stack_listen(mptcp_stack *stack, const mptcp_addr *local);
 
 /**
+ * As mptcp_stack_listen(), with `cfg` (checked with mptcp_config_check;
+ * NULL: the stack's) as the configuration of the connections this listener
+ * accepts, e.g. MPTCP off for one listener. The strings of `cfg` must stay
+ * valid while connections made with it live. Returns the errors of
+ * mptcp_stack_listen() and of mptcp_config_check().
+ */
+int mptcp_stack_listen_cfg(mptcp_stack *stack, const mptcp_addr *local,
+                           const mptcp_config *cfg);
+
+/**
+ * Stops listening on exactly `local` (same family, address and port as
+ * given to listen). Connections already accepted are unaffected. Returns
+ * MPTCP_OK, MPTCP_ERR_STATE (no such listener) or
+ * MPTCP_ERR_INVALID_ARGUMENT.
+ */
+int mptcp_stack_unlisten(mptcp_stack *stack, const mptcp_addr *local);
+
+/**
+ * Tells a host that shares its TCP port space with another TCP
+ * implementation whether a received segment is this stack's: 1 when it
+ * belongs to one of its connections (4-tuple, TIME-WAIT included), is a
+ * SYN for one of its listeners, or is a SYN carrying MP_JOIN (matched by
+ * token, whatever the port); 0 otherwise (hand it to the other TCP). `src`
+ * and `dst` are the IP addresses (ports are read from `data`, the TCP
+ * header and what follows, `len` bytes). Reads nothing but the header's
+ * ports, flags and options; never changes the stack.
+ */
+int mptcp_stack_owns(const mptcp_stack *stack, const mptcp_addr *src,
+                     const mptcp_addr *dst, const uint8_t *data, size_t len);
+
+/**
  * A segment arrived at `now`: `data` holds `len` bytes (a TCP header, then
  * payload); `virtual_len` more payload bytes follow virtually (0 for real
  * payload). `src` and `dst` are the IP source and destination (ports are
@@ -876,6 +907,15 @@ void *mptcp_conn_get_user_data(const mptcp_conn *conn);
  */
 long mptcp_conn_send(mptcp_conn *conn, const uint8_t *data, size_t len,
                      uint64_t now);
+
+/**
+ * Tells the core that the application waits for `len` bytes of send-buffer
+ * space (a message that must go in whole, as ns-3's Socket::Send does):
+ * the writable callback fires once that much is free. Without this call
+ * writable fires only when a full buffer frees space. Returns MPTCP_OK or
+ * MPTCP_ERR_INVALID_ARGUMENT (len above the send buffer).
+ */
+int mptcp_conn_want_send(mptcp_conn *conn, size_t len);
 
 /**
  * Reads up to `cap` in-order bytes into `buf` (NULL with virtual payload:

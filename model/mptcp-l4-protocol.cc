@@ -1,0 +1,685 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "mptcp-l4-protocol.h"
+
+#include "mptcp-socket-factory.h"
+#include "mptcp-socket.h"
+#include "mptcp-tcp-header.h"
+
+#include "ns3/boolean.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv4-interface.h"
+#include "ns3/ipv4-l3-protocol.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv4-routing-protocol.h"
+#include "ns3/ipv4.h"
+#include "ns3/ipv6-header.h"
+#include "ns3/ipv6-interface.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/simulator.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/trace-source-accessor.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("MptcpL4Protocol");
+
+NS_OBJECT_ENSURE_REGISTERED(MptcpL4Protocol);
+
+namespace
+{
+
+void
+CbAccepted(mptcp_conn* conn, void* stackUser)
+{
+    static_cast<MptcpL4Protocol*>(stackUser)->Accepted(conn);
+}
+
+void
+CbConnected(mptcp_conn* /* conn */, void* user)
+{
+    if (user)
+    {
+        static_cast<MptcpSocket*>(user)->CoreConnected();
+    }
+}
+
+void
+CbReadable(mptcp_conn* /* conn */, void* user)
+{
+    if (user)
+    {
+        static_cast<MptcpSocket*>(user)->CoreReadable();
+    }
+}
+
+void
+CbWritable(mptcp_conn* /* conn */, void* user)
+{
+    if (user)
+    {
+        static_cast<MptcpSocket*>(user)->CoreWritable();
+    }
+}
+
+void
+CbClosed(mptcp_conn* /* conn */, int reason, void* user)
+{
+    if (user)
+    {
+        static_cast<MptcpSocket*>(user)->CoreClosed(reason);
+    }
+}
+
+const mptcp_callbacks g_callbacks = {CbAccepted, CbConnected, CbReadable, CbWritable, CbClosed};
+
+/** Largest segment the core writes: header plus a payload of at most 64 KiB. */
+const size_t SCRATCH = MPTCP_TCP_HDR_MAX + 65536;
+
+void
+ToCore(Ipv4Address ip, uint16_t port, mptcp_addr& a)
+{
+    a = mptcp_addr{};
+    a.family = 4;
+    ip.Serialize(a.ip);
+    a.port = port;
+}
+
+} // namespace
+
+TypeId
+MptcpL4Protocol::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::MptcpL4Protocol")
+            .SetParent<IpL4Protocol>()
+            .SetGroupName("Mptcp")
+            .AddConstructor<MptcpL4Protocol>()
+            .AddAttribute("VirtualPayload",
+                          "Segments carry payload lengths, not bytes: applications send and "
+                          "receive zero-filled packets, the core copies no data. Faster; "
+                          "byte-exact checks need it off.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&MptcpL4Protocol::m_virtualPayload),
+                          MakeBooleanChecker())
+            .AddAttribute("MemoryCap",
+                          "Most bytes the core may hold on this node (0: no cap). At the cap "
+                          "received data is dropped and counted, never the simulation.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&MptcpL4Protocol::m_memCap),
+                          MakeUintegerChecker<uint64_t>())
+            .AddTraceSource("Tx",
+                            "A segment handed to IPv4 (packet with its TCP header).",
+                            MakeTraceSourceAccessor(&MptcpL4Protocol::m_txTrace),
+                            "ns3::MptcpL4Protocol::SegmentTracedCallback")
+            .AddTraceSource("Rx",
+                            "A segment given to the core.",
+                            MakeTraceSourceAccessor(&MptcpL4Protocol::m_rxTrace),
+                            "ns3::MptcpL4Protocol::SegmentTracedCallback");
+    return tid;
+}
+
+MptcpL4Protocol::MptcpL4Protocol()
+    : m_stack(nullptr),
+      m_mem{},
+      m_timerAt(MPTCP_TIME_NEVER),
+      m_depth(0),
+      m_flushing(false),
+      m_virtualPayload(false),
+      m_memCap(0),
+      m_memUsed(0),
+      m_memPeak(0),
+      m_noRoute(0),
+      m_buf(SCRATCH)
+{
+    NS_LOG_FUNCTION(this);
+    m_socketFactory.SetTypeId("ns3::MptcpSocket");
+    m_rng = CreateObject<UniformRandomVariable>();
+    m_mem.user_data = this;
+    m_mem.malloc_fn = &MptcpL4Protocol::MemAlloc;
+    m_mem.free_fn = &MptcpL4Protocol::MemFree;
+}
+
+MptcpL4Protocol::~MptcpL4Protocol()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void*
+MptcpL4Protocol::MemAlloc(size_t size, void* user)
+{
+    auto self = static_cast<MptcpL4Protocol*>(user);
+    void* p = std::malloc(size);
+    if (p)
+    {
+        self->m_memUsed += size;
+        self->m_memPeak = std::max(self->m_memPeak, self->m_memUsed);
+    }
+    return p;
+}
+
+void
+MptcpL4Protocol::MemFree(void* ptr, size_t size, void* user)
+{
+    if (!ptr)
+    {
+        return;
+    }
+    auto self = static_cast<MptcpL4Protocol*>(user);
+    self->m_memUsed -= size;
+    std::free(ptr);
+}
+
+void
+MptcpL4Protocol::RandBytes(uint8_t* dest, size_t len, void* user)
+{
+    auto self = static_cast<MptcpL4Protocol*>(user);
+    size_t i = 0;
+    while (i < len)
+    {
+        uint32_t v = self->m_rng->GetInteger(0, 0xffffffffu);
+        for (int k = 0; k < 4 && i < len; k++, i++)
+        {
+            dest[i] = static_cast<uint8_t>(v >> (8 * k));
+        }
+    }
+}
+
+int64_t
+MptcpL4Protocol::AssignStreams(int64_t stream)
+{
+    m_rng->SetStream(stream);
+    return 1;
+}
+
+void
+MptcpL4Protocol::NotifyNewAggregate()
+{
+    NS_LOG_FUNCTION(this);
+    Ptr<Node> node = GetObject<Node>();
+    Ptr<Ipv4> ipv4 = GetObject<Ipv4>();
+    if (!m_node && node && ipv4)
+    {
+        m_node = node;
+        m_tcp = node->GetObject<TcpL4Protocol>();
+        // Protocol 6 is ours from now on; ns-3's TCP stays behind us and
+        // gets every segment that is not ours (see Receive).
+        Ptr<Ipv4L3Protocol> l3 = ipv4->GetObject<Ipv4L3Protocol>();
+        NS_ABORT_MSG_UNLESS(l3, "MptcpL4Protocol needs Ipv4L3Protocol on the node");
+        l3->Insert(this);
+        m_downTarget = MakeCallback(&Ipv4::Send, ipv4);
+        Ptr<MptcpSocketFactory> factory = CreateObject<MptcpSocketFactory>();
+        factory->SetL4(this);
+        node->AggregateObject(factory);
+    }
+    IpL4Protocol::NotifyNewAggregate();
+}
+
+void
+MptcpL4Protocol::DoDispose()
+{
+    NS_LOG_FUNCTION(this);
+    Simulator::Cancel(m_timer);
+    for (auto& s : m_sockets)
+    {
+        s->Release(true);
+    }
+    m_sockets.clear();
+    m_listeners.clear();
+    m_orphans.clear(); // freed with the stack
+    if (m_stack)
+    {
+        mptcp_stack_del(m_stack);
+        m_stack = nullptr;
+    }
+    m_node = nullptr;
+    m_tcp = nullptr;
+    m_downTarget.Nullify();
+    m_downTarget6.Nullify();
+    IpL4Protocol::DoDispose();
+}
+
+void
+MptcpL4Protocol::CreateStack()
+{
+    mptcp_config cfg;
+    mptcp_config_default(&cfg);
+    cfg.virtual_payload = m_virtualPayload ? 1 : 0;
+    // ns-3's TCP computes and checks checksums only when the global
+    // ChecksumEnabled is set; the core follows it so that both interwork.
+    cfg.tcp_checksum = 0;
+    int rv = mptcp_stack_new(&m_stack, &cfg, &m_mem, &MptcpL4Protocol::RandBytes, &g_callbacks,
+                             this);
+    NS_ABORT_MSG_IF(rv != MPTCP_OK,
+                    "MptcpL4Protocol: cannot create the core stack: " << mptcp_strerror(rv));
+    if (m_memCap)
+    {
+        mptcp_stack_set_mem_cap(m_stack, m_memCap);
+    }
+}
+
+mptcp_stack*
+MptcpL4Protocol::GetStack()
+{
+    if (!m_stack)
+    {
+        CreateStack();
+    }
+    return m_stack;
+}
+
+uint64_t
+MptcpL4Protocol::GetCounter(int id) const
+{
+    return m_stack ? mptcp_stack_counter(m_stack, id) : 0;
+}
+
+uint64_t
+MptcpL4Protocol::GetMemoryUsed() const
+{
+    return m_memUsed;
+}
+
+uint64_t
+MptcpL4Protocol::GetMemoryPeak() const
+{
+    return m_memPeak;
+}
+
+Ptr<Node>
+MptcpL4Protocol::GetNode() const
+{
+    return m_node;
+}
+
+uint64_t
+MptcpL4Protocol::Now()
+{
+    return static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+}
+
+Ptr<Socket>
+MptcpL4Protocol::CreateSocket()
+{
+    Ptr<MptcpSocket> s = m_socketFactory.Create<MptcpSocket>();
+    s->SetNode(m_node, this);
+    return s;
+}
+
+void
+MptcpL4Protocol::SetSocketAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_socketFactory.Set(name, value);
+}
+
+void
+MptcpL4Protocol::SyncAddresses()
+{
+    Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
+    for (uint32_t i = 0; i < ipv4->GetNInterfaces(); i++)
+    {
+        for (uint32_t j = 0; j < ipv4->GetNAddresses(i); j++)
+        {
+            Ipv4Address a = ipv4->GetAddress(i, j).GetLocal();
+            if (a.IsLocalhost() || a == Ipv4Address::GetAny() ||
+                std::find(m_declared.begin(), m_declared.end(), a) != m_declared.end())
+            {
+                continue;
+            }
+            mptcp_addr ca;
+            ToCore(a, 0, ca);
+            if (mptcp_stack_add_address(GetStack(), &ca) == MPTCP_OK)
+            {
+                m_declared.push_back(a);
+            }
+        }
+    }
+}
+
+bool
+MptcpL4Protocol::SelectSource(Ipv4Address dst, Ipv4Address& src)
+{
+    Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
+    Ptr<Ipv4RoutingProtocol> rp = ipv4->GetRoutingProtocol();
+    if (!rp)
+    {
+        return false;
+    }
+    Ipv4Header h;
+    h.SetDestination(dst);
+    h.SetProtocol(PROT_NUMBER);
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> route = rp->RouteOutput(Ptr<Packet>(), h, nullptr, err);
+    if (!route)
+    {
+        return false;
+    }
+    src = route->GetSource();
+    return true;
+}
+
+void
+MptcpL4Protocol::Enter()
+{
+    m_depth++;
+}
+
+void
+MptcpL4Protocol::Leave()
+{
+    NS_ASSERT(m_depth > 0);
+    if (m_depth == 1 && !m_flushing && m_stack)
+    {
+        Flush();
+        for (mptcp_conn* c : m_orphans)
+        {
+            mptcp_conn_free(c);
+        }
+        m_orphans.clear();
+    }
+    m_depth--;
+}
+
+void
+MptcpL4Protocol::Flush()
+{
+    m_flushing = true;
+    const uint64_t now = Now();
+    mptcp_segment seg;
+    int rv;
+    while ((rv = mptcp_stack_write(m_stack, &seg, m_buf.data(), m_buf.size(), now)) == 1)
+    {
+        SendSegment(seg, m_buf.data());
+    }
+    NS_ABORT_MSG_IF(rv < 0, "mptcp_stack_write failed: " << mptcp_strerror(rv));
+    for (auto& s : m_sockets)
+    {
+        s->SampleTraces();
+    }
+    m_flushing = false;
+    ArmTimer();
+}
+
+void
+MptcpL4Protocol::SendSegment(const mptcp_segment& seg, const uint8_t* buf)
+{
+    if (seg.src.family != 4)
+    {
+        return; // IPv6 is not served by this wrapper
+    }
+    Ptr<Packet> p = seg.payload_virtual
+                        ? Create<Packet>(static_cast<uint32_t>(seg.payload_len))
+                        : Create<Packet>(buf + seg.hdr_len, static_cast<uint32_t>(seg.payload_len));
+    MptcpTcpHeader h;
+    h.SetRawBytes(buf, static_cast<uint32_t>(seg.hdr_len));
+    p->AddHeader(h);
+    Ipv4Address src = Ipv4Address::Deserialize(seg.src.ip);
+    Ipv4Address dst = Ipv4Address::Deserialize(seg.dst.ip);
+
+    // A subflow leaves by the interface of its source address: the route
+    // lookup is constrained to that interface's device.
+    Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
+    Ptr<NetDevice> oif;
+    int32_t ifIndex = ipv4->GetInterfaceForAddress(src);
+    if (ifIndex >= 0)
+    {
+        oif = ipv4->GetNetDevice(static_cast<uint32_t>(ifIndex));
+    }
+    Ipv4Header ih;
+    ih.SetSource(src);
+    ih.SetDestination(dst);
+    ih.SetProtocol(PROT_NUMBER);
+    Socket::SocketErrno err;
+    Ptr<Ipv4RoutingProtocol> rp = ipv4->GetRoutingProtocol();
+    Ptr<Ipv4Route> route = rp ? rp->RouteOutput(p, ih, oif, err) : nullptr;
+    if (!route && oif && oif->IsPointToPoint())
+    {
+        // No route through that interface (global routing keeps one best
+        // path per destination): a point-to-point link needs no next-hop
+        // address, the router at its other end forwards.
+        route = Create<Ipv4Route>();
+        route->SetSource(src);
+        route->SetDestination(dst);
+        route->SetGateway(Ipv4Address::GetZero());
+        route->SetOutputDevice(oif);
+    }
+    if (!route && rp)
+    {
+        route = rp->RouteOutput(p, ih, nullptr, err); // any interface
+    }
+    if (!route)
+    {
+        m_noRoute++;
+        NS_LOG_LOGIC("no route from " << src << " to " << dst << ": segment dropped");
+        return;
+    }
+    m_txTrace(p, src, dst);
+    m_downTarget(p, src, dst, PROT_NUMBER, route);
+}
+
+void
+MptcpL4Protocol::ArmTimer()
+{
+    uint64_t at = mptcp_stack_get_expiry(m_stack);
+    if (at == m_timerAt && (at == MPTCP_TIME_NEVER || m_timer.IsRunning()))
+    {
+        return;
+    }
+    Simulator::Cancel(m_timer);
+    m_timerAt = at;
+    if (at == MPTCP_TIME_NEVER)
+    {
+        return;
+    }
+    uint64_t now = Now();
+    uint64_t delay = at > now ? at - now : 0;
+    m_timer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(delay)),
+                                  &MptcpL4Protocol::Expire,
+                                  this);
+}
+
+void
+MptcpL4Protocol::Expire()
+{
+    m_timerAt = MPTCP_TIME_NEVER;
+    Enter();
+    mptcp_stack_handle_expiry(m_stack, Now());
+    Leave();
+}
+
+enum IpL4Protocol::RxStatus
+MptcpL4Protocol::Receive(Ptr<Packet> p,
+                         const Ipv4Header& header,
+                         Ptr<Ipv4Interface> incomingInterface)
+{
+    const uint32_t size = p->GetSize();
+    uint8_t* buf = m_buf.data();
+    uint32_t head = p->CopyData(buf, std::min<uint32_t>(size, MPTCP_TCP_HDR_MAX));
+    mptcp_addr src;
+    mptcp_addr dst;
+    ToCore(header.GetSource(), 0, src);
+    ToCore(header.GetDestination(), 0, dst);
+    if (!m_stack || !mptcp_stack_owns(m_stack, &src, &dst, buf, head))
+    {
+        if (m_tcp)
+        {
+            return m_tcp->Receive(p, header, incomingInterface);
+        }
+        return IpL4Protocol::RX_ENDPOINT_UNREACH;
+    }
+    m_rxTrace(p, header.GetSource(), header.GetDestination());
+    uint32_t hdrLen = head >= 13 ? static_cast<uint32_t>(buf[12] >> 4) * 4 : head;
+    size_t len = head;
+    size_t virt = 0;
+    if (size > head)
+    {
+        if (m_virtualPayload && hdrLen <= head)
+        {
+            len = hdrLen;
+            virt = size - hdrLen;
+        }
+        else
+        {
+            len = p->CopyData(buf, std::min<uint32_t>(size, static_cast<uint32_t>(m_buf.size())));
+        }
+    }
+    else if (m_virtualPayload && hdrLen < head)
+    {
+        len = hdrLen;
+        virt = head - hdrLen;
+    }
+    Enter();
+    mptcp_stack_read(m_stack, &src, &dst, buf, len, virt, Now());
+    Leave();
+    return IpL4Protocol::RX_OK;
+}
+
+enum IpL4Protocol::RxStatus
+MptcpL4Protocol::Receive(Ptr<Packet> p,
+                         const Ipv6Header& header,
+                         Ptr<Ipv6Interface> incomingInterface)
+{
+    if (m_tcp)
+    {
+        return m_tcp->Receive(p, header, incomingInterface);
+    }
+    return IpL4Protocol::RX_ENDPOINT_UNREACH;
+}
+
+void
+MptcpL4Protocol::ReceiveIcmp(Ipv4Address icmpSource,
+                             uint8_t icmpTtl,
+                             uint8_t icmpType,
+                             uint8_t icmpCode,
+                             uint32_t icmpInfo,
+                             Ipv4Address payloadSource,
+                             Ipv4Address payloadDestination,
+                             const uint8_t payload[8])
+{
+    if (m_tcp)
+    {
+        m_tcp->ReceiveIcmp(icmpSource,
+                           icmpTtl,
+                           icmpType,
+                           icmpCode,
+                           icmpInfo,
+                           payloadSource,
+                           payloadDestination,
+                           payload);
+    }
+}
+
+void
+MptcpL4Protocol::ReceiveIcmp(Ipv6Address icmpSource,
+                             uint8_t icmpTtl,
+                             uint8_t icmpType,
+                             uint8_t icmpCode,
+                             uint32_t icmpInfo,
+                             Ipv6Address payloadSource,
+                             Ipv6Address payloadDestination,
+                             const uint8_t payload[8])
+{
+    if (m_tcp)
+    {
+        m_tcp->ReceiveIcmp(icmpSource,
+                           icmpTtl,
+                           icmpType,
+                           icmpCode,
+                           icmpInfo,
+                           payloadSource,
+                           payloadDestination,
+                           payload);
+    }
+}
+
+int
+MptcpL4Protocol::GetProtocolNumber() const
+{
+    return PROT_NUMBER;
+}
+
+void
+MptcpL4Protocol::SetDownTarget(IpL4Protocol::DownTargetCallback cb)
+{
+    m_downTarget = cb;
+}
+
+void
+MptcpL4Protocol::SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb)
+{
+    m_downTarget6 = cb;
+}
+
+IpL4Protocol::DownTargetCallback
+MptcpL4Protocol::GetDownTarget() const
+{
+    return m_downTarget;
+}
+
+IpL4Protocol::DownTargetCallback6
+MptcpL4Protocol::GetDownTarget6() const
+{
+    return m_downTarget6;
+}
+
+void
+MptcpL4Protocol::AddSocket(Ptr<MptcpSocket> socket)
+{
+    if (std::find(m_sockets.begin(), m_sockets.end(), socket) == m_sockets.end())
+    {
+        m_sockets.push_back(socket);
+    }
+}
+
+void
+MptcpL4Protocol::RemoveSocket(Ptr<MptcpSocket> socket)
+{
+    auto it = std::find(m_sockets.begin(), m_sockets.end(), socket);
+    if (it != m_sockets.end())
+    {
+        m_sockets.erase(it);
+    }
+}
+
+void
+MptcpL4Protocol::AddListener(uint16_t port, Ptr<MptcpSocket> socket)
+{
+    m_listeners[port] = socket;
+}
+
+void
+MptcpL4Protocol::RemoveListener(uint16_t port)
+{
+    m_listeners.erase(port);
+}
+
+void
+MptcpL4Protocol::Accepted(mptcp_conn* conn)
+{
+    mptcp_addr local;
+    mptcp_addr remote;
+    mptcp_conn_get_addrs(conn, &local, &remote);
+    auto it = m_listeners.find(local.port);
+    Ptr<MptcpSocket> child;
+    if (it != m_listeners.end())
+    {
+        child = it->second->Fork(conn);
+    }
+    if (!child)
+    {
+        // Refused: reset now, free once out of the core's callback.
+        mptcp_conn_abort(conn, Now());
+        m_orphans.push_back(conn);
+    }
+}
+
+} // namespace ns3

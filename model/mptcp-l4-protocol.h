@@ -1,0 +1,256 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The MPTCP transport of a node: serves IP protocol 6 with the C core and
+ * passes every segment that none of its endpoints owns on to ns-3's own
+ * TcpL4Protocol, so ns-3 TCP sockets and MPTCP sockets share one node.
+ */
+#ifndef MPTCP_L4_PROTOCOL_H
+#define MPTCP_L4_PROTOCOL_H
+
+#include "ns3/event-id.h"
+#include "ns3/ip-l4-protocol.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/nstime.h"
+#include "ns3/object-factory.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/ptr.h"
+#include "ns3/traced-callback.h"
+
+#include "mptcp/mptcp.h"
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+namespace ns3
+{
+
+class Node;
+class Socket;
+class TcpL4Protocol;
+class MptcpSocket;
+class Ipv4Interface;
+class Ipv6Interface;
+
+/**
+ * \ingroup mptcp
+ * \brief IP protocol 6 on an MPTCP host, over the sans-IO core.
+ *
+ * MptcpStackHelper aggregates it to a node that already has the internet
+ * stack. It then inserts itself into Ipv4L3Protocol as protocol 6 and
+ * keeps ns-3's TcpL4Protocol behind it: a received segment goes to the
+ * core when mptcp_stack_owns() says it is the core's (one of its
+ * connections, a SYN for one of its listeners, an MP_JOIN SYN), otherwise
+ * to ns-3's TCP with the same arguments. Nothing of ns-3 is patched.
+ *
+ * The core is driven the sans-IO way: simulator time goes in as
+ * nanoseconds, segments come out of mptcp_stack_write() after every call
+ * into the core, and one EventId tracks mptcp_stack_get_expiry().
+ * Randomness (keys, nonces, ISNs, ephemeral ports) comes from a
+ * UniformRandomVariable, so --RngRun changes them; memory goes through
+ * hooks that count this node's bytes.
+ */
+class MptcpL4Protocol : public IpL4Protocol
+{
+  public:
+    /** IP protocol number served (TCP). */
+    static const uint8_t PROT_NUMBER = 6;
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    MptcpL4Protocol();
+    ~MptcpL4Protocol() override;
+
+    /**
+     * \brief Create an MPTCP socket (an ns3::TcpSocket) on this node, with
+     *        the attributes of the socket factory (see SetSocketAttribute).
+     * \return the socket
+     */
+    Ptr<Socket> CreateSocket();
+
+    /**
+     * \brief Set an attribute on every socket this node creates from now.
+     * \param name attribute name of ns3::MptcpSocket
+     * \param value its value
+     */
+    void SetSocketAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * \brief Use fixed random-stream numbers (see ns-3's AssignStreams).
+     * \param stream first stream number
+     * \return the number of streams used (1)
+     */
+    int64_t AssignStreams(int64_t stream);
+
+    // IpL4Protocol
+    int GetProtocolNumber() const override;
+    enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
+                                        const Ipv4Header& header,
+                                        Ptr<Ipv4Interface> incomingInterface) override;
+    enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
+                                        const Ipv6Header& header,
+                                        Ptr<Ipv6Interface> incomingInterface) override;
+    void ReceiveIcmp(Ipv4Address icmpSource,
+                     uint8_t icmpTtl,
+                     uint8_t icmpType,
+                     uint8_t icmpCode,
+                     uint32_t icmpInfo,
+                     Ipv4Address payloadSource,
+                     Ipv4Address payloadDestination,
+                     const uint8_t payload[8]) override;
+    void ReceiveIcmp(Ipv6Address icmpSource,
+                     uint8_t icmpTtl,
+                     uint8_t icmpType,
+                     uint8_t icmpCode,
+                     uint32_t icmpInfo,
+                     Ipv6Address payloadSource,
+                     Ipv6Address payloadDestination,
+                     const uint8_t payload[8]) override;
+    void SetDownTarget(IpL4Protocol::DownTargetCallback cb) override;
+    void SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb) override;
+    IpL4Protocol::DownTargetCallback GetDownTarget() const override;
+    IpL4Protocol::DownTargetCallback6 GetDownTarget6() const override;
+
+    /**
+     * \brief The core stack of this node, created on first use.
+     * \return the stack (never null once the node has IPv4)
+     */
+    mptcp_stack* GetStack();
+
+    /**
+     * \brief Value of a core counter (enum mptcp_mib) on this node.
+     * \param id counter id
+     * \return its value (0 before the stack exists)
+     */
+    uint64_t GetCounter(int id) const;
+
+    /** \return bytes the core holds on this node now */
+    uint64_t GetMemoryUsed() const;
+    /** \return the most bytes the core held on this node at once */
+    uint64_t GetMemoryPeak() const;
+    /** \return the value of the VirtualPayload attribute */
+    bool IsVirtualPayload() const
+    {
+        return m_virtualPayload;
+    }
+
+    /** \return segments dropped because no route led to their destination */
+    uint64_t GetNoRouteDrops() const
+    {
+        return m_noRoute;
+    }
+
+    /** \return the node */
+    Ptr<Node> GetNode() const;
+
+    /**
+     * \brief Current simulator time in the core's unit (ns).
+     * \return nanoseconds since the start of the simulation
+     */
+    static uint64_t Now();
+
+    /**
+     * \brief Declare every IPv4 address of the node to the core (for the
+     *        fullmesh path manager and address ids). Idempotent.
+     */
+    void SyncAddresses();
+
+    /**
+     * \brief Source address to reach \p dst, by route lookup.
+     * \param dst destination
+     * \param src out: the source address
+     * \return true when a route exists
+     */
+    bool SelectSource(Ipv4Address dst, Ipv4Address& src);
+
+    /**
+     * \brief Brackets every call into the core: the outermost Leave()
+     *        sends what the core has to send and re-arms the timer.
+     */
+    void Enter();
+    /** \copydoc Enter */
+    void Leave();
+
+    /**
+     * \brief Remember a socket for the node's lifetime of its connection.
+     * \param socket the socket
+     */
+    void AddSocket(Ptr<MptcpSocket> socket);
+    /**
+     * \brief Forget a socket (its connection is over).
+     * \param socket the socket
+     */
+    void RemoveSocket(Ptr<MptcpSocket> socket);
+
+    /**
+     * \brief Register a listening socket for connections to \p port.
+     * \param port local port
+     * \param socket listener
+     */
+    void AddListener(uint16_t port, Ptr<MptcpSocket> socket);
+    /**
+     * \brief Drop the listener of \p port.
+     * \param port local port
+     */
+    void RemoveListener(uint16_t port);
+
+    /**
+     * \brief A core connection accepted by a listener (core callback).
+     * \param conn the connection
+     */
+    void Accepted(mptcp_conn* conn);
+
+    /** TracedCallback signature for segments going down or up. */
+    typedef void (*SegmentTracedCallback)(Ptr<const Packet> packet,
+                                          Ipv4Address src,
+                                          Ipv4Address dst);
+
+  protected:
+    void DoDispose() override;
+    void NotifyNewAggregate() override;
+
+  private:
+    void CreateStack();
+    void Flush();
+    void SendSegment(const mptcp_segment& seg, const uint8_t* buf);
+    void ArmTimer();
+    void Expire();
+
+    static void* MemAlloc(size_t size, void* user);
+    static void MemFree(void* ptr, size_t size, void* user);
+    static void RandBytes(uint8_t* dest, size_t len, void* user);
+
+    Ptr<Node> m_node;               //!< the node
+    Ptr<TcpL4Protocol> m_tcp;       //!< ns-3's TCP, for segments not ours
+    mptcp_stack* m_stack;           //!< the core
+    mptcp_mem m_mem;                //!< memory hooks over this object
+    ObjectFactory m_socketFactory;  //!< creates MptcpSocket
+    Ptr<UniformRandomVariable> m_rng; //!< the random hook's source
+    IpL4Protocol::DownTargetCallback m_downTarget;   //!< IPv4 send
+    IpL4Protocol::DownTargetCallback6 m_downTarget6; //!< IPv6 send (unused)
+    EventId m_timer;                //!< the core's next expiry
+    uint64_t m_timerAt;             //!< when m_timer fires (ns)
+    uint32_t m_depth;               //!< nesting of Enter/Leave
+    bool m_flushing;                //!< inside Flush
+    bool m_virtualPayload;          //!< attribute VirtualPayload
+    uint64_t m_memCap;              //!< attribute MemoryCap
+    uint64_t m_memUsed;             //!< bytes held by the core
+    uint64_t m_memPeak;             //!< most bytes held at once
+    uint64_t m_noRoute;             //!< segments dropped for lack of a route
+    std::vector<Ipv4Address> m_declared; //!< addresses given to the core
+    std::vector<Ptr<MptcpSocket>> m_sockets; //!< sockets with a connection
+    std::map<uint16_t, Ptr<MptcpSocket>> m_listeners; //!< by local port
+    std::vector<mptcp_conn*> m_orphans; //!< refused connections to free
+    std::vector<uint8_t> m_buf;     //!< scratch for segments
+    TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_txTrace; //!< Tx
+    TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_rxTrace; //!< Rx
+};
+
+} // namespace ns3
+
+#endif /* MPTCP_L4_PROTOCOL_H */

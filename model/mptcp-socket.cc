@@ -1,0 +1,1217 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "mptcp-socket.h"
+
+#include "mptcp-l4-protocol.h"
+
+#include "ns3/boolean.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/trace-source-accessor.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <set>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("MptcpSocket");
+
+NS_OBJECT_ENSURE_REGISTERED(MptcpSocket);
+
+namespace
+{
+
+/**
+ * The core keeps the algorithm names of a configuration for the life of
+ * its connections: give it strings that never go away.
+ */
+const char*
+Intern(const std::string& s)
+{
+    static std::set<std::string> names;
+    return names.insert(s).first->c_str();
+}
+
+/**
+ * Congestion control by name, or by the TypeId of the ns-3 TCP variant it
+ * corresponds to, as TcpL4Protocol::SocketType names them.
+ */
+std::string
+CcName(const std::string& s)
+{
+    if (s == "ns3::TcpNewReno" || s == "ns3::TcpLinuxReno")
+    {
+        return "reno";
+    }
+    if (s == "ns3::TcpCubic")
+    {
+        return "cubic";
+    }
+    return s;
+}
+
+uint64_t
+Ns(Time t)
+{
+    return t.IsStrictlyPositive() ? static_cast<uint64_t>(t.GetNanoSeconds()) : 0;
+}
+
+InetSocketAddress
+FromCore(const mptcp_addr& a)
+{
+    return InetSocketAddress(Ipv4Address::Deserialize(a.ip), a.port);
+}
+
+} // namespace
+
+TypeId
+MptcpSocket::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::MptcpSocket")
+            .SetParent<TcpSocket>()
+            .SetGroupName("Mptcp")
+            .AddConstructor<MptcpSocket>()
+            .AddAttribute("Mptcp",
+                          "Offer (client) or accept (server) MPTCP v1; false: plain TCP "
+                          "through the same engine.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_mptcp),
+                          MakeBooleanChecker())
+            .AddAttribute("CongestionControl",
+                          "Congestion control by name: lia, olia, balia, wvegas (coupled), "
+                          "reno, cubic (uncoupled); ns3::TcpNewReno and ns3::TcpCubic are "
+                          "accepted for reno and cubic.",
+                          StringValue("cubic"),
+                          MakeStringAccessor(&MptcpSocket::m_cc),
+                          MakeStringChecker())
+            .AddAttribute("Scheduler",
+                          "Packet scheduler by name: minrtt, roundrobin, blest, ecf, ...",
+                          StringValue("minrtt"),
+                          MakeStringAccessor(&MptcpSocket::m_scheduler),
+                          MakeStringChecker())
+            .AddAttribute("PathManager",
+                          "Path manager by name: default (initial subflow; follows the "
+                          "peer's announcements), ndiffports (Subflows subflows over one "
+                          "address pair), fullmesh (one subflow per local address).",
+                          StringValue("default"),
+                          MakeStringAccessor(&MptcpSocket::m_pm),
+                          MakeStringChecker())
+            .AddAttribute("Subflows",
+                          "Number of subflows for the ndiffports path manager.",
+                          UintegerValue(2),
+                          MakeUintegerAccessor(&MptcpSocket::m_subflows),
+                          MakeUintegerChecker<uint32_t>(1, 8))
+            .AddAttribute("MaxSubflows",
+                          "Most subflows per connection (initial one included).",
+                          UintegerValue(8),
+                          MakeUintegerAccessor(&MptcpSocket::m_maxSubflows),
+                          MakeUintegerChecker<uint32_t>(1, 8))
+            .AddAttribute("MaxHalfOpenJoins",
+                          "Most MP_JOIN handshakes in progress per connection.",
+                          UintegerValue(4),
+                          MakeUintegerAccessor(&MptcpSocket::m_maxHalfOpen),
+                          MakeUintegerChecker<uint32_t>(1, 255))
+            .AddAttribute("DssChecksum",
+                          "Ask for DSS checksums (RFC 8684 section 3.3.1).",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&MptcpSocket::m_dssChecksum),
+                          MakeBooleanChecker())
+            .AddAttribute("Sack",
+                          "Offer SACK (RFC 2018) and use RFC 6675 recovery.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_sack),
+                          MakeBooleanChecker())
+            .AddAttribute("Timestamp",
+                          "Offer timestamps (RFC 7323).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_timestamps),
+                          MakeBooleanChecker())
+            .AddAttribute("WindowScaling",
+                          "Offer window scaling (RFC 7323).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_windowScaling),
+                          MakeBooleanChecker())
+            .AddAttribute("MinRto",
+                          "Minimum retransmission timeout (Linux 200 ms; ns-3's "
+                          "TcpSocketBase uses 1 s).",
+                          TimeValue(MilliSeconds(200)),
+                          MakeTimeAccessor(&MptcpSocket::m_minRto),
+                          MakeTimeChecker())
+            .AddAttribute("MaxRto",
+                          "Maximum retransmission timeout.",
+                          TimeValue(Seconds(60)),
+                          MakeTimeAccessor(&MptcpSocket::m_maxRto),
+                          MakeTimeChecker())
+            .AddAttribute("ClockGranularity",
+                          "Clock granularity G of RFC 6298.",
+                          TimeValue(MilliSeconds(1)),
+                          MakeTimeAccessor(&MptcpSocket::m_clockGranularity),
+                          MakeTimeChecker())
+            .AddAttribute("TimeWait",
+                          "Time spent in TIME-WAIT (2 MSL).",
+                          TimeValue(Seconds(60)),
+                          MakeTimeAccessor(&MptcpSocket::m_timeWait),
+                          MakeTimeChecker())
+            .AddAttribute("ReTxThreshold",
+                          "Duplicate-ACK threshold for fast retransmit.",
+                          UintegerValue(3),
+                          MakeUintegerAccessor(&MptcpSocket::m_dupThresh),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddTraceSource("SubflowCwnd",
+                            "Congestion window of a subflow (bytes).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_cwndTrace),
+                            "ns3::MptcpSocket::SubflowTracedCallback")
+            .AddTraceSource("SubflowSsThresh",
+                            "Slow-start threshold of a subflow (bytes).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_ssthreshTrace),
+                            "ns3::MptcpSocket::SubflowTracedCallback")
+            .AddTraceSource("SubflowRtt",
+                            "Smoothed RTT of a subflow (ns).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_srttTrace),
+                            "ns3::MptcpSocket::SubflowTracedCallback")
+            .AddTraceSource("SubflowBytesInFlight",
+                            "Bytes in flight on a subflow (RFC 6675 pipe).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_inflightTrace),
+                            "ns3::MptcpSocket::SubflowTracedCallback")
+            .AddTraceSource("SubflowState",
+                            "TCP state of a subflow (enum mptcp_tcp_state).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_stateTrace),
+                            "ns3::MptcpSocket::SubflowTracedCallback")
+            .AddTraceSource("DataSent",
+                            "Payload bytes sent by all subflows (retransmissions included).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_dataSentTrace),
+                            "ns3::MptcpSocket::ValueTracedCallback")
+            .AddTraceSource("DataAcked",
+                            "Payload bytes acknowledged over all subflows.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_dataAckedTrace),
+                            "ns3::MptcpSocket::ValueTracedCallback")
+            .AddTraceSource("RcvBuffered",
+                            "Bytes held by the receiver (unread plus out of order).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_rcvBufTrace),
+                            "ns3::MptcpSocket::ValueTracedCallback")
+            .AddTraceSource("OutOfOrderBytes",
+                            "Bytes held out of order at the connection level.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_oooTrace),
+                            "ns3::MptcpSocket::ValueTracedCallback")
+            .AddTraceSource("Reinjections",
+                            "Segments reinjected on this node (MPTcpExtReinject).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_reinjectTrace),
+                            "ns3::MptcpSocket::ValueTracedCallback");
+    return tid;
+}
+
+MptcpSocket::MptcpSocket()
+    : m_conn(nullptr),
+      m_errno(ERROR_NOTERROR),
+      m_bound(false),
+      m_listening(false),
+      m_shutdownSend(false),
+      m_shutdownRecv(false),
+      m_closeNotified(false),
+      m_peerClosed(false),
+      m_hadConn(false),
+      m_wasMptcp(false),
+      m_localIp(Ipv4Address::GetAny()),
+      m_localPort(0),
+      m_peer(Ipv4Address::GetAny(), 0),
+      m_lastSndBuffered(0),
+      m_sndBufSize(131072),
+      m_rcvBufSize(131072),
+      m_segSize(536),
+      m_initialSsThresh(UINT32_MAX),
+      m_initialCwnd(10),
+      m_synRetries(6),
+      m_dataRetries(6),
+      m_delAckCount(2),
+      m_noDelay(true),
+      m_mptcp(true),
+      m_subflows(2),
+      m_maxSubflows(8),
+      m_maxHalfOpen(4),
+      m_dssChecksum(false),
+      m_sack(true),
+      m_timestamps(true),
+      m_windowScaling(true),
+      m_dupThresh(3),
+      m_finalStats{},
+      m_tracedConn{},
+      m_tracedReinject(0)
+{
+    NS_LOG_FUNCTION(this);
+}
+
+MptcpSocket::MptcpSocket(const MptcpSocket& sock)
+    : TcpSocket(sock),
+      m_node(sock.m_node),
+      m_l4(sock.m_l4),
+      m_conn(nullptr),
+      m_errno(ERROR_NOTERROR),
+      m_bound(true),
+      m_listening(false),
+      m_shutdownSend(sock.m_shutdownSend),
+      m_shutdownRecv(sock.m_shutdownRecv),
+      m_closeNotified(false),
+      m_peerClosed(false),
+      m_hadConn(false),
+      m_wasMptcp(false),
+      m_localIp(sock.m_localIp),
+      m_localPort(sock.m_localPort),
+      m_peer(Ipv4Address::GetAny(), 0),
+      m_lastSndBuffered(0),
+      m_sndBufSize(sock.m_sndBufSize),
+      m_rcvBufSize(sock.m_rcvBufSize),
+      m_segSize(sock.m_segSize),
+      m_initialSsThresh(sock.m_initialSsThresh),
+      m_initialCwnd(sock.m_initialCwnd),
+      m_connTimeout(sock.m_connTimeout),
+      m_synRetries(sock.m_synRetries),
+      m_dataRetries(sock.m_dataRetries),
+      m_delAckTimeout(sock.m_delAckTimeout),
+      m_delAckCount(sock.m_delAckCount),
+      m_noDelay(sock.m_noDelay),
+      m_persistTimeout(sock.m_persistTimeout),
+      m_mptcp(sock.m_mptcp),
+      m_cc(sock.m_cc),
+      m_scheduler(sock.m_scheduler),
+      m_pm(sock.m_pm),
+      m_subflows(sock.m_subflows),
+      m_maxSubflows(sock.m_maxSubflows),
+      m_maxHalfOpen(sock.m_maxHalfOpen),
+      m_dssChecksum(sock.m_dssChecksum),
+      m_sack(sock.m_sack),
+      m_timestamps(sock.m_timestamps),
+      m_windowScaling(sock.m_windowScaling),
+      m_minRto(sock.m_minRto),
+      m_maxRto(sock.m_maxRto),
+      m_clockGranularity(sock.m_clockGranularity),
+      m_timeWait(sock.m_timeWait),
+      m_dupThresh(sock.m_dupThresh),
+      m_finalStats{},
+      m_tracedConn{},
+      m_tracedReinject(0)
+{
+    NS_LOG_FUNCTION(this);
+}
+
+MptcpSocket::~MptcpSocket()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+MptcpSocket::DoDispose()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_conn && m_l4)
+    {
+        Release(false);
+    }
+    m_l4 = nullptr;
+    m_node = nullptr;
+    TcpSocket::DoDispose();
+}
+
+void
+MptcpSocket::SetNode(Ptr<Node> node, Ptr<MptcpL4Protocol> l4)
+{
+    m_node = node;
+    m_l4 = l4;
+}
+
+// ---------------------------------------------------------------- config
+
+void
+MptcpSocket::BuildConfig(mptcp_config& c) const
+{
+    mptcp_config_default(&c);
+    c.mss = static_cast<uint16_t>(std::min<uint32_t>(m_segSize, 65535));
+    c.sndbuf = m_sndBufSize;
+    c.rcvbuf = m_rcvBufSize;
+    c.init_cwnd = m_initialCwnd;
+    c.sack = m_sack;
+    c.timestamps = m_timestamps;
+    c.window_scaling = m_windowScaling;
+    c.tcp_checksum = 0;
+    c.min_rto_ns = Ns(m_minRto);
+    c.max_rto_ns = Ns(m_maxRto);
+    c.initial_rto_ns = Ns(m_connTimeout);
+    c.clock_granularity_ns = Ns(m_clockGranularity);
+    c.delack_count = m_delAckCount;
+    c.delack_timeout_ns = Ns(m_delAckTimeout);
+    c.syn_retries = m_synRetries;
+    c.rto_retries = m_dataRetries;
+    c.time_wait_ns = Ns(m_timeWait);
+    c.dupthresh = m_dupThresh;
+    c.cc = Intern(CcName(m_cc));
+    c.mptcp = m_mptcp;
+    c.dss_checksum = m_dssChecksum;
+    c.pm = Intern(m_pm);
+    c.subflows = static_cast<uint8_t>(m_subflows);
+    c.scheduler = Intern(m_scheduler);
+    c.max_subflows = static_cast<uint8_t>(m_maxSubflows);
+    c.max_half_open_joins = static_cast<uint8_t>(m_maxHalfOpen);
+    c.virtual_payload = m_l4 && m_l4->IsVirtualPayload();
+}
+
+bool
+MptcpSocket::CheckConfig(std::string& why) const
+{
+    mptcp_config c;
+    BuildConfig(c);
+    int rv = mptcp_config_check(&c);
+    if (rv == MPTCP_OK)
+    {
+        return true;
+    }
+    if (rv == MPTCP_ERR_UNKNOWN_ALGO)
+    {
+        why = "unknown algorithm name among CongestionControl=\"" + m_cc + "\", Scheduler=\"" +
+              m_scheduler + "\", PathManager=\"" + m_pm + "\"";
+    }
+    else
+    {
+        why = std::string("a socket attribute is out of range: ") + mptcp_strerror(rv);
+    }
+    return false;
+}
+
+// ---------------------------------------------------------------- Socket
+
+enum Socket::SocketErrno
+MptcpSocket::GetErrno() const
+{
+    return m_errno;
+}
+
+enum Socket::SocketType
+MptcpSocket::GetSocketType() const
+{
+    return NS3_SOCK_STREAM;
+}
+
+Ptr<Node>
+MptcpSocket::GetNode() const
+{
+    return m_node;
+}
+
+int
+MptcpSocket::Bind()
+{
+    m_bound = true;
+    m_localIp = Ipv4Address::GetAny();
+    m_localPort = 0;
+    return 0;
+}
+
+int
+MptcpSocket::Bind6()
+{
+    m_errno = ERROR_AFNOSUPPORT;
+    return -1;
+}
+
+int
+MptcpSocket::Bind(const Address& address)
+{
+    if (!InetSocketAddress::IsMatchingType(address))
+    {
+        m_errno = ERROR_AFNOSUPPORT; // IPv4 only
+        return -1;
+    }
+    InetSocketAddress a = InetSocketAddress::ConvertFrom(address);
+    m_bound = true;
+    m_localIp = a.GetIpv4();
+    m_localPort = a.GetPort();
+    return 0;
+}
+
+bool
+MptcpSocket::LocalCoreAddress(mptcp_addr& a) const
+{
+    a = mptcp_addr{};
+    a.family = 4;
+    m_localIp.Serialize(a.ip);
+    a.port = m_localPort;
+    return true;
+}
+
+int
+MptcpSocket::Connect(const Address& address)
+{
+    NS_LOG_FUNCTION(this << address);
+    if (!InetSocketAddress::IsMatchingType(address))
+    {
+        m_errno = ERROR_AFNOSUPPORT;
+        return -1;
+    }
+    if (m_conn || m_listening)
+    {
+        m_errno = ERROR_ISCONN;
+        return -1;
+    }
+    if (!m_bound)
+    {
+        Bind();
+    }
+    std::string why;
+    if (!CheckConfig(why))
+    {
+        NS_LOG_WARN("MptcpSocket::Connect: " << why);
+        m_errno = ERROR_INVAL;
+        return -1;
+    }
+    m_peer = InetSocketAddress::ConvertFrom(address);
+    Ipv4Address src = m_localIp;
+    if (src == Ipv4Address::GetAny() && !m_l4->SelectSource(m_peer.GetIpv4(), src))
+    {
+        m_errno = ERROR_NOROUTETOHOST;
+        return -1;
+    }
+    mptcp_config cfg;
+    BuildConfig(cfg);
+    mptcp_addr local;
+    mptcp_addr remote{};
+    local = mptcp_addr{};
+    local.family = 4;
+    src.Serialize(local.ip);
+    local.port = m_localPort;
+    remote.family = 4;
+    m_peer.GetIpv4().Serialize(remote.ip);
+    remote.port = m_peer.GetPort();
+
+    m_l4->Enter();
+    m_l4->SyncAddresses();
+    int rv = mptcp_connect(m_l4->GetStack(), &m_conn, &local, &remote, &cfg, this,
+                           MptcpL4Protocol::Now());
+    if (rv == MPTCP_OK)
+    {
+        m_hadConn = true;
+        m_l4->AddSocket(this);
+        mptcp_addr l;
+        mptcp_conn_get_addrs(m_conn, &l, nullptr);
+        m_localIp = Ipv4Address::Deserialize(l.ip);
+        m_localPort = l.port;
+    }
+    m_l4->Leave();
+    if (rv != MPTCP_OK)
+    {
+        m_conn = nullptr;
+        m_errno = rv == MPTCP_ERR_ADDR_IN_USE ? ERROR_ADDRINUSE : ERROR_INVAL;
+        return -1;
+    }
+    return 0;
+}
+
+int
+MptcpSocket::Listen()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_conn || m_listening)
+    {
+        m_errno = ERROR_ISCONN;
+        return -1;
+    }
+    if (!m_bound || m_localPort == 0)
+    {
+        m_errno = ERROR_INVAL; // a listener needs a port
+        return -1;
+    }
+    std::string why;
+    if (!CheckConfig(why))
+    {
+        NS_LOG_WARN("MptcpSocket::Listen: " << why);
+        m_errno = ERROR_INVAL;
+        return -1;
+    }
+    mptcp_config cfg;
+    BuildConfig(cfg);
+    mptcp_addr local;
+    LocalCoreAddress(local);
+    if (m_localIp == Ipv4Address::GetAny())
+    {
+        local.family = 4; // any IPv4 address
+    }
+    m_l4->Enter();
+    m_l4->SyncAddresses();
+    int rv = mptcp_stack_listen_cfg(m_l4->GetStack(), &local, &cfg);
+    m_l4->Leave();
+    if (rv != MPTCP_OK)
+    {
+        m_errno = rv == MPTCP_ERR_ADDR_IN_USE ? ERROR_ADDRINUSE : ERROR_INVAL;
+        return -1;
+    }
+    m_listening = true;
+    m_l4->AddListener(m_localPort, this);
+    return 0;
+}
+
+Ptr<MptcpSocket>
+MptcpSocket::Fork(mptcp_conn* conn)
+{
+    mptcp_addr local;
+    mptcp_addr remote;
+    mptcp_conn_get_addrs(conn, &local, &remote);
+    InetSocketAddress from = FromCore(remote);
+    if (!NotifyConnectionRequest(from))
+    {
+        return nullptr;
+    }
+    Ptr<MptcpSocket> child = CopyObject<MptcpSocket>(this);
+    child->m_conn = conn;
+    child->m_hadConn = true;
+    child->m_localIp = Ipv4Address::Deserialize(local.ip);
+    child->m_localPort = local.port;
+    child->m_peer = from;
+    child->m_wasMptcp = mptcp_conn_is_mptcp(conn);
+    mptcp_conn_set_user_data(conn, PeekPointer(child));
+    m_l4->AddSocket(child);
+    NotifyNewConnectionCreated(child, from);
+    return child;
+}
+
+int
+MptcpSocket::Close()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_listening)
+    {
+        mptcp_addr local;
+        LocalCoreAddress(local);
+        mptcp_stack_unlisten(m_l4->GetStack(), &local);
+        m_l4->RemoveListener(m_localPort);
+        m_listening = false;
+        return 0;
+    }
+    m_shutdownRecv = true;
+    return ShutdownSend();
+}
+
+int
+MptcpSocket::ShutdownSend()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_shutdownSend)
+    {
+        return 0;
+    }
+    m_shutdownSend = true;
+    if (m_conn)
+    {
+        m_l4->Enter();
+        mptcp_conn_shutdown(m_conn, MptcpL4Protocol::Now());
+        m_l4->Leave();
+    }
+    return 0;
+}
+
+int
+MptcpSocket::ShutdownRecv()
+{
+    m_shutdownRecv = true;
+    return 0;
+}
+
+uint32_t
+MptcpSocket::GetTxAvailable() const
+{
+    if (!m_conn)
+    {
+        return 0;
+    }
+    mptcp_conn_stats st;
+    mptcp_conn_get_stats(m_conn, &st);
+    return st.snd_buffered >= m_sndBufSize ? 0
+                                           : static_cast<uint32_t>(m_sndBufSize - st.snd_buffered);
+}
+
+int
+MptcpSocket::Send(Ptr<Packet> p, uint32_t /* flags */)
+{
+    NS_LOG_FUNCTION(this << p);
+    if (!m_conn)
+    {
+        m_errno = m_hadConn ? ERROR_SHUTDOWN : ERROR_NOTCONN;
+        return -1;
+    }
+    if (m_shutdownSend)
+    {
+        m_errno = ERROR_SHUTDOWN;
+        return -1;
+    }
+    const uint32_t size = p->GetSize();
+    if (size == 0)
+    {
+        return 0;
+    }
+    if (size > GetTxAvailable())
+    {
+        // Refused whole, as TcpSocketBase does; the send callback fires
+        // once this much space is free.
+        mptcp_conn_want_send(m_conn, std::min<uint32_t>(size, m_sndBufSize));
+        m_errno = ERROR_MSGSIZE;
+        return -1;
+    }
+    long n;
+    m_l4->Enter();
+    if (m_l4->IsVirtualPayload())
+    {
+        n = mptcp_conn_send(m_conn, nullptr, size, MptcpL4Protocol::Now());
+    }
+    else
+    {
+        std::vector<uint8_t> data(size);
+        p->CopyData(data.data(), size);
+        n = mptcp_conn_send(m_conn, data.data(), size, MptcpL4Protocol::Now());
+    }
+    m_l4->Leave();
+    if (n < 0)
+    {
+        m_errno = ERROR_SHUTDOWN;
+        return -1;
+    }
+    return static_cast<int>(n);
+}
+
+int
+MptcpSocket::SendTo(Ptr<Packet> p, uint32_t flags, const Address& /* toAddress */)
+{
+    return Send(p, flags); // connected socket: the address is ignored
+}
+
+uint32_t
+MptcpSocket::GetRxAvailable() const
+{
+    if (!m_conn)
+    {
+        return 0;
+    }
+    mptcp_conn_stats st;
+    mptcp_conn_get_stats(m_conn, &st);
+    uint64_t n = st.rcv_buffered - st.ooo_bytes;
+    return static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX));
+}
+
+Ptr<Packet>
+MptcpSocket::Recv(uint32_t maxSize, uint32_t /* flags */)
+{
+    NS_LOG_FUNCTION(this << maxSize);
+    if (!m_conn)
+    {
+        m_errno = ERROR_NOTCONN;
+        return nullptr;
+    }
+    uint32_t avail = GetRxAvailable();
+    uint32_t want = std::min(avail, maxSize);
+    if (want == 0)
+    {
+        m_errno = ERROR_AGAIN;
+        CheckPeerClose();
+        return nullptr;
+    }
+    Ptr<Packet> p;
+    m_l4->Enter();
+    long n;
+    if (m_l4->IsVirtualPayload())
+    {
+        n = mptcp_conn_recv(m_conn, nullptr, want, MptcpL4Protocol::Now());
+        if (n > 0)
+        {
+            p = Create<Packet>(static_cast<uint32_t>(n));
+        }
+    }
+    else
+    {
+        std::vector<uint8_t> data(want);
+        n = mptcp_conn_recv(m_conn, data.data(), want, MptcpL4Protocol::Now());
+        if (n > 0)
+        {
+            p = Create<Packet>(data.data(), static_cast<uint32_t>(n));
+        }
+    }
+    m_l4->Leave();
+    if (!p)
+    {
+        m_errno = ERROR_AGAIN;
+    }
+    return p;
+}
+
+Ptr<Packet>
+MptcpSocket::RecvFrom(uint32_t maxSize, uint32_t flags, Address& fromAddress)
+{
+    Ptr<Packet> p = Recv(maxSize, flags);
+    if (p)
+    {
+        fromAddress = m_peer;
+    }
+    return p;
+}
+
+int
+MptcpSocket::GetSockName(Address& address) const
+{
+    address = InetSocketAddress(m_localIp, m_localPort);
+    return 0;
+}
+
+int
+MptcpSocket::GetPeerName(Address& address) const
+{
+    if (!m_hadConn)
+    {
+        m_errno = ERROR_NOTCONN;
+        return -1;
+    }
+    address = m_peer;
+    return 0;
+}
+
+bool
+MptcpSocket::SetAllowBroadcast(bool allowBroadcast)
+{
+    return !allowBroadcast;
+}
+
+bool
+MptcpSocket::GetAllowBroadcast() const
+{
+    return false;
+}
+
+// ------------------------------------------------------------ callbacks
+
+void
+MptcpSocket::CoreConnected()
+{
+    m_wasMptcp = m_wasMptcp || mptcp_conn_is_mptcp(m_conn);
+    NotifyConnectionSucceeded();
+}
+
+void
+MptcpSocket::CheckPeerClose()
+{
+    if (m_conn && !m_peerClosed && mptcp_conn_peer_closed(m_conn))
+    {
+        m_peerClosed = true;
+        // As TcpSocketBase: the application hears of the peer's close when
+        // the FIN is read, and one that will not send (shut down for
+        // sending, e.g. PacketSink) closes at once.
+        if (!m_closeNotified)
+        {
+            m_closeNotified = true;
+            NotifyNormalClose();
+        }
+        if (m_conn && m_shutdownSend)
+        {
+            m_l4->Enter();
+            mptcp_conn_shutdown(m_conn, MptcpL4Protocol::Now());
+            m_l4->Leave();
+        }
+    }
+}
+
+void
+MptcpSocket::CoreReadable()
+{
+    m_wasMptcp = m_wasMptcp || mptcp_conn_is_mptcp(m_conn);
+    if (m_shutdownRecv)
+    {
+        // Nobody reads: consume so that the window stays open, as a
+        // socket shut down for reading discards what arrives.
+        uint32_t n = GetRxAvailable();
+        if (n)
+        {
+            if (m_l4->IsVirtualPayload())
+            {
+                mptcp_conn_recv(m_conn, nullptr, n, MptcpL4Protocol::Now());
+            }
+            else
+            {
+                std::vector<uint8_t> sink(n);
+                mptcp_conn_recv(m_conn, sink.data(), n, MptcpL4Protocol::Now());
+            }
+        }
+    }
+    else if (GetRxAvailable() > 0)
+    {
+        NotifyDataRecv();
+    }
+    CheckPeerClose();
+}
+
+void
+MptcpSocket::CoreWritable()
+{
+    mptcp_conn_stats st;
+    mptcp_conn_get_stats(m_conn, &st);
+    if (st.snd_buffered < m_lastSndBuffered)
+    {
+        NotifyDataSent(static_cast<uint32_t>(m_lastSndBuffered - st.snd_buffered));
+    }
+    m_lastSndBuffered = st.snd_buffered;
+    NotifySend(GetTxAvailable());
+}
+
+void
+MptcpSocket::CoreClosed(int reason)
+{
+    NS_LOG_FUNCTION(this << reason);
+    Ptr<MptcpSocket> self = this;
+    if (!m_closeNotified)
+    {
+        m_closeNotified = true;
+        if (reason == MPTCP_CLOSE_NORMAL)
+        {
+            NotifyNormalClose();
+        }
+        else
+        {
+            NotifyErrorClose();
+        }
+    }
+    // Free the connection once out of the core's callback.
+    Simulator::ScheduleNow(&MptcpSocket::Release, self, false);
+}
+
+void
+MptcpSocket::Release(bool stackGone)
+{
+    if (!m_conn)
+    {
+        return;
+    }
+    mptcp_conn_get_stats(m_conn, &m_finalStats);
+    int n = mptcp_conn_subflow_count(m_conn);
+    m_finalSubflows.assign(static_cast<size_t>(n), mptcp_conn_stats{});
+    m_finalAddrs.clear();
+    for (int i = 0; i < n; i++)
+    {
+        mptcp_addr l;
+        mptcp_addr r;
+        mptcp_conn_get_subflow_stats(m_conn, i, &m_finalSubflows[static_cast<size_t>(i)], &l, &r);
+        m_finalAddrs.emplace_back(FromCore(l), FromCore(r));
+    }
+    m_wasMptcp = m_wasMptcp || mptcp_conn_is_mptcp(m_conn);
+    mptcp_conn* c = m_conn;
+    m_conn = nullptr;
+    if (!stackGone && m_l4)
+    {
+        mptcp_conn_set_user_data(c, nullptr);
+        m_l4->Enter();
+        mptcp_conn_free(c);
+        m_l4->Leave();
+        m_l4->RemoveSocket(this);
+    }
+}
+
+// ---------------------------------------------------------------- stats
+
+bool
+MptcpSocket::IsMptcp() const
+{
+    return m_conn ? mptcp_conn_is_mptcp(m_conn) != 0 : (m_wasMptcp && m_finalSubflows.size() > 0);
+}
+
+bool
+MptcpSocket::FellBack() const
+{
+    return m_mptcp && m_hadConn && !m_wasMptcp;
+}
+
+uint32_t
+MptcpSocket::GetSubflowCount() const
+{
+    return m_conn ? static_cast<uint32_t>(mptcp_conn_subflow_count(m_conn))
+                  : static_cast<uint32_t>(m_finalSubflows.size());
+}
+
+bool
+MptcpSocket::GetStats(mptcp_conn_stats& st) const
+{
+    if (m_conn)
+    {
+        mptcp_conn_get_stats(m_conn, &st);
+        return true;
+    }
+    st = m_finalStats;
+    return m_hadConn;
+}
+
+bool
+MptcpSocket::GetSubflowStats(uint32_t i,
+                             mptcp_conn_stats& st,
+                             InetSocketAddress* local,
+                             InetSocketAddress* remote) const
+{
+    if (m_conn)
+    {
+        mptcp_addr l;
+        mptcp_addr r;
+        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &st, &l, &r) != MPTCP_OK)
+        {
+            return false;
+        }
+        if (local)
+        {
+            *local = FromCore(l);
+        }
+        if (remote)
+        {
+            *remote = FromCore(r);
+        }
+        return true;
+    }
+    if (i >= m_finalSubflows.size())
+    {
+        return false;
+    }
+    st = m_finalSubflows[i];
+    if (local)
+    {
+        *local = m_finalAddrs[i].first;
+    }
+    if (remote)
+    {
+        *remote = m_finalAddrs[i].second;
+    }
+    return true;
+}
+
+void
+MptcpSocket::SampleTraces()
+{
+    if (!m_conn)
+    {
+        return;
+    }
+    const bool sub = !m_cwndTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
+                     !m_srttTrace.IsEmpty() || !m_inflightTrace.IsEmpty() ||
+                     !m_stateTrace.IsEmpty();
+    const bool conn = !m_dataSentTrace.IsEmpty() || !m_dataAckedTrace.IsEmpty() ||
+                      !m_rcvBufTrace.IsEmpty() || !m_oooTrace.IsEmpty();
+    if (sub)
+    {
+        int n = mptcp_conn_subflow_count(m_conn);
+        if (m_traced.size() < static_cast<size_t>(n))
+        {
+            m_traced.resize(static_cast<size_t>(n), mptcp_conn_stats{});
+        }
+        for (int i = 0; i < n; i++)
+        {
+            mptcp_conn_stats st;
+            mptcp_conn_get_subflow_stats(m_conn, i, &st, nullptr, nullptr);
+            mptcp_conn_stats& old = m_traced[static_cast<size_t>(i)];
+            uint32_t id = static_cast<uint32_t>(i);
+            if (st.cwnd != old.cwnd)
+            {
+                m_cwndTrace(id, old.cwnd, st.cwnd);
+            }
+            if (st.ssthresh != old.ssthresh)
+            {
+                m_ssthreshTrace(id, old.ssthresh, st.ssthresh);
+            }
+            if (st.srtt_ns != old.srtt_ns)
+            {
+                m_srttTrace(id, old.srtt_ns, st.srtt_ns);
+            }
+            if (st.bytes_in_flight != old.bytes_in_flight)
+            {
+                m_inflightTrace(id, old.bytes_in_flight, st.bytes_in_flight);
+            }
+            if (st.state != old.state)
+            {
+                m_stateTrace(id,
+                             static_cast<uint64_t>(old.state),
+                             static_cast<uint64_t>(st.state));
+            }
+            old = st;
+        }
+    }
+    if (conn)
+    {
+        mptcp_conn_stats st;
+        mptcp_conn_get_stats(m_conn, &st);
+        if (st.bytes_sent != m_tracedConn.bytes_sent)
+        {
+            m_dataSentTrace(m_tracedConn.bytes_sent, st.bytes_sent);
+        }
+        if (st.bytes_acked != m_tracedConn.bytes_acked)
+        {
+            m_dataAckedTrace(m_tracedConn.bytes_acked, st.bytes_acked);
+        }
+        if (st.rcv_buffered != m_tracedConn.rcv_buffered)
+        {
+            m_rcvBufTrace(m_tracedConn.rcv_buffered, st.rcv_buffered);
+        }
+        if (st.ooo_bytes != m_tracedConn.ooo_bytes)
+        {
+            m_oooTrace(m_tracedConn.ooo_bytes, st.ooo_bytes);
+        }
+        m_tracedConn = st;
+    }
+    if (!m_reinjectTrace.IsEmpty())
+    {
+        uint64_t r = m_l4->GetCounter(MPTCP_MIB_REINJECT);
+        if (r != m_tracedReinject)
+        {
+            m_reinjectTrace(m_tracedReinject, r);
+            m_tracedReinject = r;
+        }
+    }
+}
+
+// ------------------------------------------------- TcpSocket attributes
+
+void
+MptcpSocket::SetSndBufSize(uint32_t size)
+{
+    m_sndBufSize = size;
+}
+
+uint32_t
+MptcpSocket::GetSndBufSize() const
+{
+    return m_sndBufSize;
+}
+
+void
+MptcpSocket::SetRcvBufSize(uint32_t size)
+{
+    m_rcvBufSize = size;
+}
+
+uint32_t
+MptcpSocket::GetRcvBufSize() const
+{
+    return m_rcvBufSize;
+}
+
+void
+MptcpSocket::SetSegSize(uint32_t size)
+{
+    m_segSize = size;
+}
+
+uint32_t
+MptcpSocket::GetSegSize() const
+{
+    return m_segSize;
+}
+
+void
+MptcpSocket::SetInitialSSThresh(uint32_t threshold)
+{
+    m_initialSsThresh = threshold;
+}
+
+uint32_t
+MptcpSocket::GetInitialSSThresh() const
+{
+    return m_initialSsThresh;
+}
+
+void
+MptcpSocket::SetInitialCwnd(uint32_t cwnd)
+{
+    m_initialCwnd = cwnd;
+}
+
+uint32_t
+MptcpSocket::GetInitialCwnd() const
+{
+    return m_initialCwnd;
+}
+
+void
+MptcpSocket::SetConnTimeout(Time timeout)
+{
+    m_connTimeout = timeout;
+}
+
+Time
+MptcpSocket::GetConnTimeout() const
+{
+    return m_connTimeout;
+}
+
+void
+MptcpSocket::SetSynRetries(uint32_t count)
+{
+    m_synRetries = count;
+}
+
+uint32_t
+MptcpSocket::GetSynRetries() const
+{
+    return m_synRetries;
+}
+
+void
+MptcpSocket::SetDataRetries(uint32_t retries)
+{
+    m_dataRetries = retries;
+}
+
+uint32_t
+MptcpSocket::GetDataRetries() const
+{
+    return m_dataRetries;
+}
+
+void
+MptcpSocket::SetDelAckTimeout(Time timeout)
+{
+    m_delAckTimeout = timeout;
+}
+
+Time
+MptcpSocket::GetDelAckTimeout() const
+{
+    return m_delAckTimeout;
+}
+
+void
+MptcpSocket::SetDelAckMaxCount(uint32_t count)
+{
+    m_delAckCount = count;
+}
+
+uint32_t
+MptcpSocket::GetDelAckMaxCount() const
+{
+    return m_delAckCount;
+}
+
+void
+MptcpSocket::SetTcpNoDelay(bool noDelay)
+{
+    m_noDelay = noDelay;
+}
+
+bool
+MptcpSocket::GetTcpNoDelay() const
+{
+    return m_noDelay;
+}
+
+void
+MptcpSocket::SetPersistTimeout(Time timeout)
+{
+    m_persistTimeout = timeout;
+}
+
+Time
+MptcpSocket::GetPersistTimeout() const
+{
+    return m_persistTimeout;
+}
+
+} // namespace ns3

@@ -1,0 +1,264 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * An MPTCP connection of the C core seen as an ns3::TcpSocket.
+ */
+#ifndef MPTCP_SOCKET_H
+#define MPTCP_SOCKET_H
+
+#include "ns3/inet-socket-address.h"
+#include "ns3/nstime.h"
+#include "ns3/tcp-socket.h"
+#include "ns3/traced-callback.h"
+
+#include "mptcp/mptcp.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+class MptcpL4Protocol;
+class Node;
+class Packet;
+
+/**
+ * \ingroup mptcp
+ * \brief One MPTCP (or, with Mptcp=false, plain TCP) connection of the core
+ *        behind the ns3::TcpSocket interface.
+ *
+ * Applications create it through ns3::MptcpSocketFactory and use it as any
+ * TCP socket (BulkSendApplication, PacketSink, OnOffApplication work
+ * unchanged). The TcpSocket attributes (SegmentSize, SndBufSize,
+ * RcvBufSize, InitialCwnd, DelAckTimeout, DelAckCount, ConnCount,
+ * DataRetries) map to the core's configuration; the MPTCP ones
+ * (CongestionControl, Scheduler, PathManager, Subflows, ...) are this
+ * class's. The socket decides nothing about the protocol: every decision
+ * is the core's.
+ *
+ * Send() is all-or-nothing as in TcpSocketBase: a packet that does not fit
+ * in the send buffer is refused (-1, ERROR_MSGSIZE) and the application
+ * waits for the send callback. IPv4 only.
+ */
+class MptcpSocket : public TcpSocket
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    MptcpSocket();
+    /**
+     * \brief Copy the configuration of a listener (for accepted sockets).
+     * \param sock the listener
+     */
+    MptcpSocket(const MptcpSocket& sock);
+    ~MptcpSocket() override;
+
+    /**
+     * \brief Attach to a node's MPTCP transport.
+     * \param node the node
+     * \param l4 its MptcpL4Protocol
+     */
+    void SetNode(Ptr<Node> node, Ptr<MptcpL4Protocol> l4);
+
+    // Socket
+    enum SocketErrno GetErrno() const override;
+    enum SocketType GetSocketType() const override;
+    Ptr<Node> GetNode() const override;
+    int Bind() override;
+    int Bind6() override;
+    int Bind(const Address& address) override;
+    int Close() override;
+    int ShutdownSend() override;
+    int ShutdownRecv() override;
+    int Connect(const Address& address) override;
+    int Listen() override;
+    uint32_t GetTxAvailable() const override;
+    int Send(Ptr<Packet> p, uint32_t flags) override;
+    int SendTo(Ptr<Packet> p, uint32_t flags, const Address& toAddress) override;
+    uint32_t GetRxAvailable() const override;
+    Ptr<Packet> Recv(uint32_t maxSize, uint32_t flags) override;
+    Ptr<Packet> RecvFrom(uint32_t maxSize, uint32_t flags, Address& fromAddress) override;
+    int GetSockName(Address& address) const override;
+    int GetPeerName(Address& address) const override;
+    bool SetAllowBroadcast(bool allowBroadcast) override;
+    bool GetAllowBroadcast() const override;
+
+    /** \return true while the connection runs MPTCP (not after fallback) */
+    bool IsMptcp() const;
+    /** \return true when MPTCP was asked for but the connection is plain TCP */
+    bool FellBack() const;
+    /** \return the number of subflows (closed ones included) */
+    uint32_t GetSubflowCount() const;
+    /**
+     * \brief Transport state of the connection (totals over subflows).
+     * \param st out
+     * \return false when the socket never had a connection
+     */
+    bool GetStats(mptcp_conn_stats& st) const;
+    /**
+     * \brief Transport state of one subflow, with its addresses.
+     * \param i subflow index (0: the initial one)
+     * \param st out
+     * \param local out (may be null)
+     * \param remote out (may be null)
+     * \return false for an index out of range
+     */
+    bool GetSubflowStats(uint32_t i,
+                         mptcp_conn_stats& st,
+                         InetSocketAddress* local,
+                         InetSocketAddress* remote) const;
+
+    /**
+     * \brief Fill a core configuration from this socket's attributes.
+     * \param cfg out
+     */
+    void BuildConfig(mptcp_config& cfg) const;
+
+    /**
+     * \brief Check the attributes against the core (unknown algorithm names,
+     *        values out of range).
+     * \param why out: a message naming the bad attribute
+     * \return true when the configuration is valid
+     */
+    bool CheckConfig(std::string& why) const;
+
+    /**
+     * \brief Adopt a connection accepted by this socket's listener.
+     * \param conn the core connection
+     * \return the new socket
+     */
+    Ptr<MptcpSocket> Fork(mptcp_conn* conn);
+
+    /** \name Core callbacks (called by MptcpL4Protocol)
+     *  @{ */
+    void CoreConnected();
+    void CoreReadable();
+    void CoreWritable();
+    void CoreClosed(int reason);
+    /** @} */
+
+    /**
+     * \brief Free the core connection, keeping its last statistics.
+     *        Called by the L4 once the closed callback has returned, and
+     *        when the node goes away (\p stackGone: the core is freed).
+     * \param stackGone true when the core stack is being deleted
+     */
+    void Release(bool stackGone);
+
+    /**
+     * \brief Fire the per-subflow trace sources whose value changed.
+     */
+    void SampleTraces();
+
+    /** TracedCallback signature of per-subflow values. */
+    typedef void (*SubflowTracedCallback)(uint32_t subflow, uint64_t oldValue, uint64_t newValue);
+    /** TracedCallback signature of counters and connection values. */
+    typedef void (*ValueTracedCallback)(uint64_t oldValue, uint64_t newValue);
+
+  private:
+    // TcpSocket attributes
+    void SetSndBufSize(uint32_t size) override;
+    uint32_t GetSndBufSize() const override;
+    void SetRcvBufSize(uint32_t size) override;
+    uint32_t GetRcvBufSize() const override;
+    void SetSegSize(uint32_t size) override;
+    uint32_t GetSegSize() const override;
+    void SetInitialSSThresh(uint32_t threshold) override;
+    uint32_t GetInitialSSThresh() const override;
+    void SetInitialCwnd(uint32_t cwnd) override;
+    uint32_t GetInitialCwnd() const override;
+    void SetConnTimeout(Time timeout) override;
+    Time GetConnTimeout() const override;
+    void SetSynRetries(uint32_t count) override;
+    uint32_t GetSynRetries() const override;
+    void SetDataRetries(uint32_t retries) override;
+    uint32_t GetDataRetries() const override;
+    void SetDelAckTimeout(Time timeout) override;
+    Time GetDelAckTimeout() const override;
+    void SetDelAckMaxCount(uint32_t count) override;
+    uint32_t GetDelAckMaxCount() const override;
+    void SetTcpNoDelay(bool noDelay) override;
+    bool GetTcpNoDelay() const override;
+    void SetPersistTimeout(Time timeout) override;
+    Time GetPersistTimeout() const override;
+
+    void DoDispose() override;
+    void CheckPeerClose();
+    bool LocalCoreAddress(mptcp_addr& a) const;
+
+    Ptr<Node> m_node;          //!< the node
+    Ptr<MptcpL4Protocol> m_l4; //!< the node's MPTCP transport
+    mptcp_conn* m_conn;        //!< the core connection (null before/after)
+    mutable enum SocketErrno m_errno; //!< last error
+    bool m_bound;              //!< Bind called
+    bool m_listening;          //!< Listen called
+    bool m_shutdownSend;       //!< ShutdownSend or Close called
+    bool m_shutdownRecv;       //!< ShutdownRecv called
+    bool m_closeNotified;      //!< the application heard of the close
+    bool m_peerClosed;         //!< the peer's FIN was read
+    bool m_hadConn;            //!< a connection existed
+    bool m_wasMptcp;           //!< the connection ran MPTCP at some point
+    Ipv4Address m_localIp;     //!< bound address
+    uint16_t m_localPort;      //!< bound port
+    InetSocketAddress m_peer;  //!< remote endpoint
+    uint64_t m_lastSndBuffered; //!< for NotifyDataSent
+
+    // Configuration (attributes)
+    uint32_t m_sndBufSize;     //!< SndBufSize
+    uint32_t m_rcvBufSize;     //!< RcvBufSize
+    uint32_t m_segSize;        //!< SegmentSize (payload per segment)
+    uint32_t m_initialSsThresh; //!< InitialSlowStartThreshold (kept, unused by the core)
+    uint32_t m_initialCwnd;    //!< InitialCwnd (segments)
+    Time m_connTimeout;        //!< ConnTimeout: initial RTO
+    uint32_t m_synRetries;     //!< ConnCount
+    uint32_t m_dataRetries;    //!< DataRetries
+    Time m_delAckTimeout;      //!< DelAckTimeout
+    uint32_t m_delAckCount;    //!< DelAckCount
+    bool m_noDelay;            //!< TcpNoDelay (the core always sends at once)
+    Time m_persistTimeout;     //!< PersistTimeout (kept; the core backs off from the RTO)
+    bool m_mptcp;              //!< Mptcp
+    std::string m_cc;          //!< CongestionControl
+    std::string m_scheduler;   //!< Scheduler
+    std::string m_pm;          //!< PathManager
+    uint32_t m_subflows;       //!< Subflows (ndiffports)
+    uint32_t m_maxSubflows;    //!< MaxSubflows
+    uint32_t m_maxHalfOpen;    //!< MaxHalfOpenJoins
+    bool m_dssChecksum;        //!< DssChecksum
+    bool m_sack;               //!< Sack
+    bool m_timestamps;         //!< Timestamp
+    bool m_windowScaling;      //!< WindowScaling
+    Time m_minRto;             //!< MinRto
+    Time m_maxRto;             //!< MaxRto
+    Time m_clockGranularity;   //!< ClockGranularity
+    Time m_timeWait;           //!< TimeWait
+    uint32_t m_dupThresh;      //!< ReTxThreshold
+
+    // Statistics kept after the connection is freed
+    mptcp_conn_stats m_finalStats;                //!< connection totals
+    std::vector<mptcp_conn_stats> m_finalSubflows; //!< per subflow
+    std::vector<std::pair<InetSocketAddress, InetSocketAddress>> m_finalAddrs; //!< per subflow
+
+    // Trace sources
+    std::vector<mptcp_conn_stats> m_traced; //!< last values reported
+    TracedCallback<uint32_t, uint64_t, uint64_t> m_cwndTrace;     //!< SubflowCwnd
+    TracedCallback<uint32_t, uint64_t, uint64_t> m_ssthreshTrace; //!< SubflowSsThresh
+    TracedCallback<uint32_t, uint64_t, uint64_t> m_srttTrace;     //!< SubflowRtt (ns)
+    TracedCallback<uint32_t, uint64_t, uint64_t> m_inflightTrace; //!< SubflowBytesInFlight
+    TracedCallback<uint32_t, uint64_t, uint64_t> m_stateTrace;    //!< SubflowState
+    TracedCallback<uint64_t, uint64_t> m_dataSentTrace;   //!< DataSent (connection bytes queued and sent)
+    TracedCallback<uint64_t, uint64_t> m_dataAckedTrace;  //!< DataAcked
+    TracedCallback<uint64_t, uint64_t> m_rcvBufTrace;     //!< RcvBuffered
+    TracedCallback<uint64_t, uint64_t> m_oooTrace;        //!< OutOfOrderBytes
+    TracedCallback<uint64_t, uint64_t> m_reinjectTrace;   //!< Reinjections (node counter)
+    mptcp_conn_stats m_tracedConn;                        //!< last connection values
+    uint64_t m_tracedReinject;                            //!< last reinjection count
+};
+
+} // namespace ns3
+
+#endif /* MPTCP_SOCKET_H */
