@@ -21,6 +21,8 @@ set(MPTCP_NS3_SOURCES
     model/mptcp-socket.cc
     model/mptcp-socket-factory.cc
     helper/mptcp-helper.cc
+    helper/mptcp-scenario.cc
+    helper/mptcp-output.cc
 )
 set(MPTCP_NS3_HEADERS
     model/mptcp-tcp-header.h
@@ -28,6 +30,8 @@ set(MPTCP_NS3_HEADERS
     model/mptcp-socket.h
     model/mptcp-socket-factory.h
     helper/mptcp-helper.h
+    helper/mptcp-scenario.h
+    helper/mptcp-output.h
 )
 set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-header-test-suite.cc

@@ -222,6 +222,8 @@ MptcpSocket::MptcpSocket()
       m_localPort(0),
       m_peer(Ipv4Address::GetAny(), 0),
       m_lastSndBuffered(0),
+      m_keyLocal(0),
+      m_keyRemote(0),
       m_sndBufSize(131072),
       m_rcvBufSize(131072),
       m_segSize(536),
@@ -265,6 +267,8 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_localPort(sock.m_localPort),
       m_peer(Ipv4Address::GetAny(), 0),
       m_lastSndBuffered(0),
+      m_keyLocal(0),
+      m_keyRemote(0),
       m_sndBufSize(sock.m_sndBufSize),
       m_rcvBufSize(sock.m_rcvBufSize),
       m_segSize(sock.m_segSize),
@@ -570,7 +574,7 @@ MptcpSocket::Fork(mptcp_conn* conn)
     child->m_localIp = Ipv4Address::Deserialize(local.ip);
     child->m_localPort = local.port;
     child->m_peer = from;
-    child->m_wasMptcp = mptcp_conn_is_mptcp(conn);
+    child->NoteMptcp();
     mptcp_conn_set_user_data(conn, PeekPointer(child));
     m_l4->AddSocket(child);
     NotifyNewConnectionCreated(child, from);
@@ -789,9 +793,27 @@ MptcpSocket::GetAllowBroadcast() const
 // ------------------------------------------------------------ callbacks
 
 void
+MptcpSocket::NoteMptcp()
+{
+    if (m_conn && mptcp_conn_is_mptcp(m_conn))
+    {
+        m_wasMptcp = true;
+        mptcp_conn_get_keys(m_conn, &m_keyLocal, &m_keyRemote);
+    }
+}
+
+bool
+MptcpSocket::GetKeys(uint64_t& local, uint64_t& remote) const
+{
+    local = m_keyLocal;
+    remote = m_keyRemote;
+    return m_wasMptcp;
+}
+
+void
 MptcpSocket::CoreConnected()
 {
-    m_wasMptcp = m_wasMptcp || mptcp_conn_is_mptcp(m_conn);
+    NoteMptcp();
     NotifyConnectionSucceeded();
 }
 
@@ -821,7 +843,7 @@ MptcpSocket::CheckPeerClose()
 void
 MptcpSocket::CoreReadable()
 {
-    m_wasMptcp = m_wasMptcp || mptcp_conn_is_mptcp(m_conn);
+    NoteMptcp();
     if (m_shutdownRecv)
     {
         // Nobody reads: consume so that the window stays open, as a
@@ -899,7 +921,7 @@ MptcpSocket::Release(bool stackGone)
         mptcp_conn_get_subflow_stats(m_conn, i, &m_finalSubflows[static_cast<size_t>(i)], &l, &r);
         m_finalAddrs.emplace_back(FromCore(l), FromCore(r));
     }
-    m_wasMptcp = m_wasMptcp || mptcp_conn_is_mptcp(m_conn);
+    NoteMptcp();
     mptcp_conn* c = m_conn;
     m_conn = nullptr;
     if (!stackGone && m_l4)

@@ -92,6 +92,14 @@ class MptcpSocket : public TcpSocket
     bool IsMptcp() const;
     /** \return true when MPTCP was asked for but the connection is plain TCP */
     bool FellBack() const;
+    /**
+     * \brief The MPTCP keys of the connection (kept after it closes).
+     * \param local out: this end's key
+     * \param remote out: the peer's key
+     * \return false when the connection never ran MPTCP
+     */
+    bool GetKeys(uint64_t& local, uint64_t& remote) const;
+
     /** \return the number of subflows (closed ones included) */
     uint32_t GetSubflowCount() const;
     /**
@@ -189,6 +197,7 @@ class MptcpSocket : public TcpSocket
 
     void DoDispose() override;
     void CheckPeerClose();
+    void NoteMptcp();
     bool LocalCoreAddress(mptcp_addr& a) const;
 
     Ptr<Node> m_node;          //!< the node
@@ -207,6 +216,8 @@ class MptcpSocket : public TcpSocket
     uint16_t m_localPort;      //!< bound port
     InetSocketAddress m_peer;  //!< remote endpoint
     uint64_t m_lastSndBuffered; //!< for NotifyDataSent
+    uint64_t m_keyLocal;       //!< MPTCP key of this end (0: none yet)
+    uint64_t m_keyRemote;      //!< MPTCP key of the peer
 
     // Configuration (attributes)
     uint32_t m_sndBufSize;     //!< SndBufSize

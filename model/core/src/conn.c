@@ -494,6 +494,16 @@ int mptcp_conn_get_subflow_stats(const mptcp_conn *c, int i, mptcp_conn_stats *s
 
 int mptcp_conn_is_mptcp(const mptcp_conn *c) { return c && c->mp; }
 
+int mptcp_conn_get_keys(const mptcp_conn *c, uint64_t *local_key, uint64_t *remote_key) {
+  if (!c || !c->mp)
+    return MPTCP_ERR_STATE;
+  if (local_key)
+    *local_key = c->key_local;
+  if (remote_key)
+    *remote_key = c->key_remote;
+  return MPTCP_OK;
+}
+
 int mptcp_conn_subflow_count(const mptcp_conn *c) { return c ? c->n_sf : 0; }
 
 void mptcp_conn_get_addrs(const mptcp_conn *c, mptcp_addr *local, mptcp_addr *remote) {

@@ -998,6 +998,15 @@ void mptcp_conn_get_addrs(const mptcp_conn *conn, mptcp_addr *local,
  *  connection that fell back. */
 int mptcp_conn_is_mptcp(const mptcp_conn *conn);
 
+/**
+ * The MPTCP keys of the connection (RFC 8684 section 3.1), for traces and
+ * for checking a capture (tokens and IDSNs follow from them through
+ * mptcp_key_token_idsn). Either pointer may be NULL. Returns MPTCP_OK, or
+ * MPTCP_ERR_STATE when the connection does not run MPTCP.
+ */
+int mptcp_conn_get_keys(const mptcp_conn *conn, uint64_t *local_key,
+                        uint64_t *remote_key);
+
 /** Number of subflows the connection has now (closed ones included). */
 int mptcp_conn_subflow_count(const mptcp_conn *conn);
 

@@ -1,0 +1,726 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "mptcp-scenario.h"
+
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/flow-monitor-helper.h"
+#include "ns3/internet-module.h"
+#include "ns3/ipv4-flow-classifier.h"
+#include "ns3/mptcp-helper.h"
+#include "ns3/mptcp-l4-protocol.h"
+#include "ns3/mptcp-socket.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+#include "ns3/traffic-control-module.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <tuple>
+
+namespace ns3
+{
+
+namespace
+{
+
+const uint16_t MPTCP_PORT = 5000;
+const uint16_t TCP_PORT = 6000;
+
+bool
+OneOf(const std::string& v, std::initializer_list<const char*> set)
+{
+    for (const char* s : set)
+    {
+        if (v == s)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** Bits per second of an ns-3 rate string, or -1 when it is not one. */
+double
+ParseRate(const std::string& s)
+{
+    static const std::regex re("^([0-9]+(\\.[0-9]+)?)(bps|kbps|Kbps|Mbps|Gbps|b/s|kb/s|Kb/s|"
+                               "Mb/s|Gb/s|Bps|kBps|KBps|MBps|GBps|B/s|kB/s|KB/s|MB/s|GB/s)$");
+    std::smatch m;
+    if (!std::regex_match(s, m, re))
+    {
+        return -1;
+    }
+    return DataRate(s).GetBitRate();
+}
+
+std::string
+AddrPort(Ipv4Address a, uint16_t port)
+{
+    std::ostringstream os;
+    os << a << ":" << port;
+    return os.str();
+}
+
+/** Numbers in JSON: finite, fixed precision, the same text on every run. */
+std::string
+Num(double v)
+{
+    if (!std::isfinite(v))
+    {
+        return "null";
+    }
+    char b[64];
+    std::snprintf(b, sizeof(b), "%.6f", v);
+    return b;
+}
+
+std::string
+Quote(const std::string& s)
+{
+    std::string o = "\"";
+    for (char c : s)
+    {
+        if (c == '"' || c == '\\')
+        {
+            o += '\\';
+        }
+        o += c;
+    }
+    return o + "\"";
+}
+
+std::string
+CoreCcName(const std::string& ns3Cc)
+{
+    if (ns3Cc == "ns3::TcpNewReno" || ns3Cc == "ns3::TcpLinuxReno")
+    {
+        return "reno";
+    }
+    if (ns3Cc == "ns3::TcpCubic")
+    {
+        return "cubic";
+    }
+    return ns3Cc;
+}
+
+/** State kept while the simulation runs. */
+struct Run
+{
+    const MptcpScenarioParams& p;
+    MptcpScenarioResult r;
+    ApplicationContainer mptcpSenders;          // one (mptcp) or n (ns3tcp)
+    std::vector<Ptr<PacketSink>> mptcpSinks;    // one or n
+    std::vector<Ptr<PacketSink>> tcpSinks;      // K
+    std::vector<uint64_t> sinkAtWarmup;         // mptcp sinks then tcp sinks
+    std::vector<uint64_t> subflowAckedAtWarmup; // per subflow / ns-3 flow
+    std::vector<uint64_t> lastAcked;            // for goodput series
+    std::vector<uint64_t> lastSink;             // for goodput series of tcp flows
+    std::map<std::tuple<uint32_t, uint16_t, uint32_t, uint16_t>, uint64_t> ipBytes; // at D
+    std::map<std::string, size_t> seriesIndex;
+
+    explicit Run(const MptcpScenarioParams& params)
+        : p(params)
+    {
+    }
+
+    Ptr<MptcpSocket> MptcpSocketOf() const
+    {
+        if (p.transport != "mptcp" || mptcpSenders.GetN() == 0)
+        {
+            return nullptr;
+        }
+        return DynamicCast<MptcpSocket>(
+            DynamicCast<BulkSendApplication>(mptcpSenders.Get(0))->GetSocket());
+    }
+
+    /** Payload acknowledged per subflow (mptcp) or received per flow (ns3tcp). */
+    std::vector<uint64_t> PerSubflow() const
+    {
+        std::vector<uint64_t> v;
+        if (p.transport == "mptcp")
+        {
+            Ptr<MptcpSocket> s = MptcpSocketOf();
+            if (s)
+            {
+                for (uint32_t i = 0; i < s->GetSubflowCount(); i++)
+                {
+                    mptcp_conn_stats st;
+                    s->GetSubflowStats(i, st, nullptr, nullptr);
+                    v.push_back(st.bytes_acked);
+                }
+            }
+        }
+        else
+        {
+            for (const auto& k : mptcpSinks)
+            {
+                v.push_back(k->GetTotalRx());
+            }
+        }
+        return v;
+    }
+
+    void Add(const std::string& entity, const std::string& name, double value)
+    {
+        std::string key = entity + "/" + name;
+        auto it = seriesIndex.find(key);
+        if (it == seriesIndex.end())
+        {
+            MptcpScenarioSeries s;
+            s.entity = entity;
+            s.name = name;
+            r.series.push_back(s);
+            it = seriesIndex.emplace(key, r.series.size() - 1).first;
+        }
+        r.series[it->second].samples.emplace_back(Simulator::Now().GetNanoSeconds(), value);
+    }
+
+    void Sample()
+    {
+        const double dt = p.sampleInterval.GetSeconds();
+        std::vector<uint64_t> acked = PerSubflow();
+        lastAcked.resize(acked.size(), 0);
+        Ptr<MptcpSocket> s = MptcpSocketOf();
+        for (size_t i = 0; i < acked.size(); i++)
+        {
+            std::string e = "subflow " + std::to_string(i);
+            Add(e, "goodput", 8.0 * static_cast<double>(acked[i] - lastAcked[i]) / dt);
+            lastAcked[i] = acked[i];
+            if (s)
+            {
+                mptcp_conn_stats st;
+                s->GetSubflowStats(static_cast<uint32_t>(i), st, nullptr, nullptr);
+                Add(e, "cwnd", static_cast<double>(st.cwnd));
+                Add(e, "srtt", static_cast<double>(st.srtt_ns) / 1e6);
+            }
+        }
+        lastSink.resize(tcpSinks.size(), 0);
+        for (size_t k = 0; k < tcpSinks.size(); k++)
+        {
+            uint64_t rx = tcpSinks[k]->GetTotalRx();
+            Add("tcp " + std::to_string(k), "goodput",
+                8.0 * static_cast<double>(rx - lastSink[k]) / dt);
+            lastSink[k] = rx;
+        }
+        if (Simulator::Now() + p.sampleInterval <= p.duration)
+        {
+            Simulator::Schedule(p.sampleInterval, &Run::Sample, this);
+        }
+    }
+
+    void Warmup()
+    {
+        sinkAtWarmup.clear();
+        for (const auto& k : mptcpSinks)
+        {
+            sinkAtWarmup.push_back(k->GetTotalRx());
+        }
+        for (const auto& k : tcpSinks)
+        {
+            sinkAtWarmup.push_back(k->GetTotalRx());
+        }
+        subflowAckedAtWarmup = PerSubflow();
+    }
+
+    void Deliver(const Ipv4Header& h, Ptr<const Packet> pkt, uint32_t)
+    {
+        if (h.GetProtocol() != 6)
+        {
+            return;
+        }
+        const uint32_t size = pkt->GetSize();
+        if (size > 60) // more than any TCP header: a data segment
+        {
+            r.deliveredPackets++;
+        }
+        if (p.flowMonitor)
+        {
+            uint8_t b[4];
+            if (pkt->CopyData(b, 4) == 4)
+            {
+                auto key = std::make_tuple(h.GetSource().Get(),
+                                           static_cast<uint16_t>((b[0] << 8) | b[1]),
+                                           h.GetDestination().Get(),
+                                           static_cast<uint16_t>((b[2] << 8) | b[3]));
+                ipBytes[key] += size + h.GetSerializedSize();
+            }
+        }
+    }
+};
+
+} // namespace
+
+double
+MptcpJain(const std::vector<double>& x)
+{
+    double sum = 0;
+    double sq = 0;
+    for (double v : x)
+    {
+        sum += v;
+        sq += v * v;
+    }
+    if (x.empty() || sq <= 0)
+    {
+        return 0;
+    }
+    return sum * sum / (static_cast<double>(x.size()) * sq);
+}
+
+bool
+MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
+{
+    if (p.subflows < 1 || p.subflows > 8)
+    {
+        why = "--subflows must be 1..8 (got " + std::to_string(p.subflows) + ")";
+        return false;
+    }
+    if (!OneOf(p.pm, {"ndiffports", "fullmesh", "default"}))
+    {
+        why = "--pm must be ndiffports, fullmesh or default (got \"" + p.pm + "\")";
+        return false;
+    }
+    if (p.interfaces < 1 || p.interfaces > 8)
+    {
+        why = "--interfaces must be 1..8 (got " + std::to_string(p.interfaces) + ")";
+        return false;
+    }
+    if (p.tcpFlows > 64)
+    {
+        why = "--tcpFlows must be 0..64 (got " + std::to_string(p.tcpFlows) + ")";
+        return false;
+    }
+    if (!OneOf(p.competitor, {"ns3", "core"}))
+    {
+        why = "--competitor must be ns3 or core (got \"" + p.competitor + "\")";
+        return false;
+    }
+    if (!OneOf(p.transport, {"mptcp", "ns3tcp"}))
+    {
+        why = "--transport must be mptcp or ns3tcp (got \"" + p.transport + "\")";
+        return false;
+    }
+    if (!OneOf(p.peer, {"mptcp", "ns3tcp"}))
+    {
+        why = "--peer must be mptcp or ns3tcp (got \"" + p.peer + "\")";
+        return false;
+    }
+    if (!OneOf(p.queueDisc, {"droptail", "red", "fqcodel"}))
+    {
+        why = "--queueDisc must be droptail, red or fqcodel (got \"" + p.queueDisc + "\")";
+        return false;
+    }
+    if (ParseRate(p.bottleneckRate) <= 0)
+    {
+        why = "--bottleneckRate must be a positive rate such as 10Mbps (got \"" +
+              p.bottleneckRate + "\")";
+        return false;
+    }
+    if (!p.bottleneckDelay.IsPositive())
+    {
+        why = "--bottleneckDelay must not be negative";
+        return false;
+    }
+    if (!p.duration.IsStrictlyPositive() || p.warmup.IsNegative() || p.warmup >= p.duration)
+    {
+        why = "--duration must be positive and longer than the warm-up (" +
+              std::to_string(p.warmup.GetSeconds()) + " s)";
+        return false;
+    }
+    if (!p.sampleInterval.IsStrictlyPositive())
+    {
+        why = "the sample interval must be positive";
+        return false;
+    }
+    if (p.segmentSize < 64 || p.segmentSize > 65000)
+    {
+        why = "--segmentSize must be 64..65000";
+        return false;
+    }
+    TypeId tid;
+    if (!TypeId::LookupByNameFailSafe(p.competitorCc, &tid))
+    {
+        why = "--competitorCc: no TCP variant named \"" + p.competitorCc + "\"";
+        return false;
+    }
+    mptcp_config c;
+    mptcp_config_default(&c);
+    std::string cc = p.cc;
+    std::string ccCore = CoreCcName(p.competitorCc);
+    c.cc = cc.c_str();
+    c.scheduler = p.scheduler.c_str();
+    c.pm = p.pm.c_str();
+    if (mptcp_config_check(&c) != MPTCP_OK)
+    {
+        why = "unknown --cc \"" + p.cc + "\" or --scheduler \"" + p.scheduler +
+              "\" (cc: lia, olia, balia, wvegas, reno, cubic; scheduler: minrtt, "
+              "roundrobin, blest, ecf, ...)";
+        return false;
+    }
+    c.cc = ccCore.c_str();
+    if (p.competitor == "core" && mptcp_config_check(&c) != MPTCP_OK)
+    {
+        why = "--competitor=core supports --competitorCc ns3::TcpNewReno or ns3::TcpCubic";
+        return false;
+    }
+    return true;
+}
+
+MptcpScenarioResult
+MptcpScenarioRun(const MptcpScenarioParams& p)
+{
+    Run run(p);
+    const bool mpHost = p.transport == "mptcp";
+    const bool mpPeer = p.peer == "mptcp";
+    const bool coreComp = p.competitor == "core";
+    const uint32_t nics = p.pm == "fullmesh" ? p.interfaces : std::max(1u, p.interfaces);
+
+    // Settings shared by both TCP implementations (TcpSocket attributes are
+    // read by ns-3's TcpSocketBase and by MptcpSocket alike).
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(p.segmentSize));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(p.bufferSize));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(p.bufferSize));
+    Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(10));
+    Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(2));
+    Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(p.delAckTimeout));
+    Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(p.minRto));
+    Config::SetDefault("ns3::TcpSocketBase::Sack", BooleanValue(true));
+    Config::SetDefault("ns3::TcpSocketBase::Timestamp", BooleanValue(true));
+    Config::SetDefault("ns3::TcpL4Protocol::SocketType", StringValue(p.competitorCc));
+    Config::SetDefault("ns3::MptcpSocket::MinRto", TimeValue(p.minRto));
+
+    NodeContainer mpNode;
+    mpNode.Create(1);
+    NodeContainer tcpNodes;
+    tcpNodes.Create(p.tcpFlows);
+    NodeContainer routers;
+    routers.Create(2);
+    NodeContainer dst;
+    dst.Create(1);
+    InternetStackHelper internet;
+    internet.Install(mpNode);
+    internet.Install(tcpNodes);
+    internet.Install(routers);
+    internet.Install(dst);
+
+    PointToPointHelper access;
+    access.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
+    access.SetChannelAttribute("Delay", StringValue("1ms"));
+    Ipv4AddressHelper ip;
+    std::vector<NetDeviceContainer> mpDevs;
+    for (uint32_t i = 0; i < nics; i++)
+    {
+        NetDeviceContainer d = access.Install(mpNode.Get(0), routers.Get(0));
+        ip.SetBase(("10.1." + std::to_string(i + 1) + ".0").c_str(), "255.255.255.0");
+        ip.Assign(d);
+        mpDevs.push_back(d);
+    }
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        NetDeviceContainer d = access.Install(tcpNodes.Get(k), routers.Get(0));
+        ip.SetBase(("10.2." + std::to_string(k + 1) + ".0").c_str(), "255.255.255.0");
+        ip.Assign(d);
+    }
+
+    // The bottleneck: the queue lives in the queue discipline; the device
+    // queue holds one packet so that it adds no buffering of its own.
+    const double rate = ParseRate(p.bottleneckRate);
+    const double rtt = 2 * (0.002 + p.bottleneckDelay.GetSeconds());
+    uint32_t q = p.queue;
+    if (q == 0)
+    {
+        q = std::max<uint32_t>(
+            2,
+            static_cast<uint32_t>(std::ceil(rate * rtt / 8.0 / (p.segmentSize + 52))));
+    }
+    run.r.queuePackets = q;
+    PointToPointHelper bottleneck;
+    bottleneck.SetDeviceAttribute("DataRate", StringValue(p.bottleneckRate));
+    bottleneck.SetChannelAttribute("Delay", TimeValue(p.bottleneckDelay));
+    bottleneck.SetQueue("ns3::DropTailQueue", "MaxSize", QueueSizeValue(QueueSize("1p")));
+    NetDeviceContainer bn = bottleneck.Install(routers.Get(0), routers.Get(1));
+    TrafficControlHelper tch;
+    QueueSizeValue qsize(QueueSize(QueueSizeUnit::PACKETS, q));
+    if (p.queueDisc == "droptail")
+    {
+        tch.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize", qsize);
+    }
+    else if (p.queueDisc == "red")
+    {
+        tch.SetRootQueueDisc("ns3::RedQueueDisc",
+                             "MaxSize",
+                             qsize,
+                             "MinTh",
+                             DoubleValue(std::max(1.0, q / 4.0)),
+                             "MaxTh",
+                             DoubleValue(std::max(2.0, 3.0 * q / 4.0)));
+    }
+    else
+    {
+        tch.SetRootQueueDisc("ns3::FqCoDelQueueDisc", "MaxSize", qsize);
+    }
+    tch.Install(bn);
+    ip.SetBase("10.3.1.0", "255.255.255.0");
+    ip.Assign(bn);
+    NetDeviceContainer last = access.Install(routers.Get(1), dst.Get(0));
+    ip.SetBase("10.4.1.0", "255.255.255.0");
+    Ipv4Address dstAddr = ip.Assign(last).GetAddress(1);
+    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+
+    // MPTCP where it runs.
+    MptcpStackHelper mptcp;
+    mptcp.SetAttribute("VirtualPayload", BooleanValue(p.virtualPayload));
+    mptcp.SetSocketAttribute("CongestionControl", StringValue(p.cc));
+    mptcp.SetSocketAttribute("Scheduler", StringValue(p.scheduler));
+    mptcp.SetSocketAttribute("PathManager", StringValue(p.pm));
+    mptcp.SetSocketAttribute("Subflows", UintegerValue(p.subflows));
+    if (mpHost)
+    {
+        mptcp.Install(mpNode);
+    }
+    if (mpPeer || coreComp)
+    {
+        mptcp.Install(dst);
+    }
+    if (coreComp)
+    {
+        MptcpStackHelper plain;
+        plain.SetAttribute("VirtualPayload", BooleanValue(p.virtualPayload));
+        plain.SetSocketAttribute("Mptcp", BooleanValue(false));
+        plain.SetSocketAttribute("CongestionControl", StringValue(CoreCcName(p.competitorCc)));
+        plain.Install(tcpNodes);
+    }
+    int64_t stream = 1000;
+    stream += mptcp.AssignStreams(mpNode, stream);
+    stream += mptcp.AssignStreams(dst, stream);
+    stream += mptcp.AssignStreams(tcpNodes, stream);
+
+    Ptr<UniformRandomVariable> start = CreateObject<UniformRandomVariable>();
+    start->SetStream(stream++);
+
+    const std::string mpTid = "ns3::MptcpSocketFactory";
+    const std::string nsTid = "ns3::TcpSocketFactory";
+
+    // Receivers on D.
+    const uint32_t mpFlows = mpHost ? 1 : p.subflows;
+    for (uint32_t i = 0; i < mpFlows; i++)
+    {
+        PacketSinkHelper sh(mpHost && mpPeer ? mpTid : nsTid,
+                            InetSocketAddress(Ipv4Address::GetAny(), MPTCP_PORT + i));
+        ApplicationContainer a = sh.Install(dst.Get(0));
+        a.Start(Seconds(0));
+        run.mptcpSinks.push_back(DynamicCast<PacketSink>(a.Get(0)));
+    }
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        PacketSinkHelper sh(coreComp && (mpPeer || coreComp) ? mpTid : nsTid,
+                            InetSocketAddress(Ipv4Address::GetAny(), TCP_PORT + k));
+        ApplicationContainer a = sh.Install(dst.Get(0));
+        a.Start(Seconds(0));
+        run.tcpSinks.push_back(DynamicCast<PacketSink>(a.Get(0)));
+    }
+
+    // Senders, each starting at a random time in [0.1 s, 1.1 s): identical
+    // start times lock drop-tail queues into phase patterns.
+    for (uint32_t i = 0; i < mpFlows; i++)
+    {
+        BulkSendHelper b(mpHost ? mpTid : nsTid, InetSocketAddress(dstAddr, MPTCP_PORT + i));
+        b.SetAttribute("MaxBytes", UintegerValue(0));
+        b.SetAttribute("SendSize", UintegerValue(16384));
+        ApplicationContainer a = b.Install(mpNode.Get(0));
+        a.Start(Seconds(0.1 + start->GetValue(0, 1)));
+        run.mptcpSenders.Add(a);
+    }
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        BulkSendHelper b(coreComp ? mpTid : nsTid, InetSocketAddress(dstAddr, TCP_PORT + k));
+        b.SetAttribute("MaxBytes", UintegerValue(0));
+        b.SetAttribute("SendSize", UintegerValue(16384));
+        ApplicationContainer a = b.Install(tcpNodes.Get(k));
+        a.Start(Seconds(0.1 + start->GetValue(0, 1)));
+    }
+
+    Config::ConnectWithoutContextFailSafe(
+        "/NodeList/" + std::to_string(dst.Get(0)->GetId()) +
+            "/$ns3::Ipv4L3Protocol/LocalDeliver",
+        MakeCallback(&Run::Deliver, &run));
+
+    FlowMonitorHelper fmh;
+    Ptr<FlowMonitor> monitor;
+    if (p.flowMonitor)
+    {
+        monitor = fmh.InstallAll();
+    }
+    if (p.pcap)
+    {
+        for (auto& d : mpDevs)
+        {
+            access.EnablePcap(p.outputDir + "/mptcp-host", d.Get(0), true);
+        }
+        access.EnablePcap(p.outputDir + "/mptcp-receiver", last.Get(1), true);
+    }
+
+    Simulator::Schedule(p.warmup, &Run::Warmup, &run);
+    Simulator::Schedule(p.sampleInterval, &Run::Sample, &run);
+    std::unique_ptr<ShowProgress> progress;
+    if (p.progress)
+    {
+        progress = std::make_unique<ShowProgress>(Seconds(10), std::cerr);
+    }
+    Simulator::Stop(p.duration);
+    Simulator::Run();
+    progress.reset();
+
+    // Results.
+    MptcpScenarioResult& r = run.r;
+    const double span = (p.duration - p.warmup).GetSeconds();
+    MptcpScenarioFlow mf;
+    mf.kind = "mptcp";
+    for (uint32_t i = 0; i < mpFlows; i++)
+    {
+        uint64_t rx = run.mptcpSinks[i]->GetTotalRx();
+        mf.bytesReceived += rx;
+        mf.goodputBps += 8.0 * static_cast<double>(rx - run.sinkAtWarmup[i]) / span;
+    }
+    std::vector<uint64_t> acked = run.PerSubflow();
+    Ptr<MptcpSocket> ms = run.MptcpSocketOf();
+    for (size_t i = 0; i < acked.size(); i++)
+    {
+        MptcpScenarioSubflow sf;
+        uint64_t before = i < run.subflowAckedAtWarmup.size() ? run.subflowAckedAtWarmup[i] : 0;
+        sf.bytesAcked = acked[i];
+        sf.goodputBps = 8.0 * static_cast<double>(acked[i] - before) / span;
+        if (ms)
+        {
+            mptcp_conn_stats st;
+            InetSocketAddress l(Ipv4Address::GetAny(), 0);
+            InetSocketAddress rem(Ipv4Address::GetAny(), 0);
+            ms->GetSubflowStats(static_cast<uint32_t>(i), st, &l, &rem);
+            sf.local = AddrPort(l.GetIpv4(), l.GetPort());
+            sf.remote = AddrPort(rem.GetIpv4(), rem.GetPort());
+            sf.retransmissions = st.retransmissions;
+            sf.srttMs = static_cast<double>(st.srtt_ns) / 1e6;
+            sf.cwnd = st.cwnd;
+            auto key = std::make_tuple(l.GetIpv4().Get(), l.GetPort(), rem.GetIpv4().Get(),
+                                       rem.GetPort());
+            auto it = run.ipBytes.find(key);
+            sf.l4RxBytes = it == run.ipBytes.end() ? 0 : it->second;
+        }
+        else
+        {
+            sf.remote = AddrPort(dstAddr, static_cast<uint16_t>(MPTCP_PORT + i));
+        }
+        mf.subflows.push_back(sf);
+    }
+    if (ms)
+    {
+        r.fallback = ms->FellBack();
+        ms->GetKeys(r.localKey, r.remoteKey);
+    }
+    r.flows.push_back(mf);
+    std::vector<double> all{mf.goodputBps};
+    double tcpSum = 0;
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        MptcpScenarioFlow f;
+        f.kind = "tcp";
+        f.bytesReceived = run.tcpSinks[k]->GetTotalRx();
+        f.goodputBps =
+            8.0 * static_cast<double>(f.bytesReceived - run.sinkAtWarmup[mpFlows + k]) / span;
+        tcpSum += f.goodputBps;
+        all.push_back(f.goodputBps);
+        r.flows.push_back(f);
+    }
+    r.mptcpTcpRatio = p.tcpFlows && tcpSum > 0 ? mf.goodputBps / (tcpSum / p.tcpFlows) : 0;
+    r.jain = MptcpJain(all);
+
+    if (monitor)
+    {
+        monitor->CheckForLostPackets();
+        Ptr<Ipv4FlowClassifier> cls = DynamicCast<Ipv4FlowClassifier>(fmh.GetClassifier());
+        const auto& stats = monitor->GetFlowStats();
+        r.flowMonitorFlows = stats.size();
+        for (auto& sf : r.flows[0].subflows)
+        {
+            for (const auto& fs : stats)
+            {
+                Ipv4FlowClassifier::FiveTuple t = cls->FindFlow(fs.first);
+                if (t.protocol == 6 && AddrPort(t.sourceAddress, t.sourcePort) == sf.local &&
+                    AddrPort(t.destinationAddress, t.destinationPort) == sf.remote)
+                {
+                    sf.flowMonitorRxBytes = fs.second.rxBytes;
+                }
+            }
+        }
+    }
+    Simulator::Destroy();
+    return r;
+}
+
+std::string
+MptcpScenarioJson(const MptcpScenarioParams& p, const MptcpScenarioResult& r)
+{
+    std::ostringstream o;
+    char key[64];
+    o << "{\"scenario\":\"mptcp-shared-bottleneck\"";
+    o << ",\"params\":{\"subflows\":" << p.subflows << ",\"pm\":" << Quote(p.pm)
+      << ",\"interfaces\":" << p.interfaces << ",\"cc\":" << Quote(p.cc)
+      << ",\"scheduler\":" << Quote(p.scheduler) << ",\"tcpFlows\":" << p.tcpFlows
+      << ",\"competitor\":" << Quote(p.competitor)
+      << ",\"competitorCc\":" << Quote(p.competitorCc) << ",\"transport\":" << Quote(p.transport)
+      << ",\"peer\":" << Quote(p.peer) << ",\"bottleneckRate\":" << Quote(p.bottleneckRate)
+      << ",\"bottleneckDelay_ms\":" << Num(p.bottleneckDelay.GetSeconds() * 1e3)
+      << ",\"queue\":" << r.queuePackets << ",\"queueDisc\":" << Quote(p.queueDisc)
+      << ",\"duration_s\":" << Num(p.duration.GetSeconds())
+      << ",\"warmup_s\":" << Num(p.warmup.GetSeconds()) << "}";
+    o << ",\"mptcp_tcp_ratio\":" << Num(r.mptcpTcpRatio) << ",\"jain\":" << Num(r.jain)
+      << ",\"fallback\":" << (r.fallback ? "true" : "false")
+      << ",\"delivered_packets\":" << r.deliveredPackets;
+    std::snprintf(key, sizeof(key), "\"%016llx\"", static_cast<unsigned long long>(r.localKey));
+    o << ",\"mptcp_key_local\":" << key;
+    std::snprintf(key, sizeof(key), "\"%016llx\"", static_cast<unsigned long long>(r.remoteKey));
+    o << ",\"mptcp_key_remote\":" << key;
+    o << ",\"flows\":[";
+    for (size_t i = 0; i < r.flows.size(); i++)
+    {
+        const MptcpScenarioFlow& f = r.flows[i];
+        o << (i ? "," : "") << "{\"kind\":" << Quote(f.kind)
+          << ",\"goodput_bps\":" << Num(f.goodputBps) << ",\"bytes_received\":" << f.bytesReceived;
+        if (f.kind == "mptcp")
+        {
+            o << ",\"subflows\":[";
+            for (size_t j = 0; j < f.subflows.size(); j++)
+            {
+                const MptcpScenarioSubflow& s = f.subflows[j];
+                o << (j ? "," : "") << "{\"local\":" << Quote(s.local)
+                  << ",\"remote\":" << Quote(s.remote) << ",\"goodput_bps\":" << Num(s.goodputBps)
+                  << ",\"bytes_acked\":" << s.bytesAcked
+                  << ",\"retransmissions\":" << s.retransmissions
+                  << ",\"srtt_ms\":" << Num(s.srttMs) << ",\"cwnd\":" << s.cwnd;
+                if (p.flowMonitor)
+                {
+                    o << ",\"flowmonitor_rx_bytes\":" << s.flowMonitorRxBytes
+                      << ",\"ip_rx_bytes\":" << s.l4RxBytes;
+                }
+                o << "}";
+            }
+            o << "]";
+        }
+        o << "}";
+    }
+    o << "]";
+    if (p.flowMonitor)
+    {
+        o << ",\"flowmonitor_flows\":" << r.flowMonitorFlows;
+    }
+    o << "}";
+    return o.str();
+}
+
+} // namespace ns3

@@ -1,0 +1,136 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef MPTCP_SCENARIO_H
+#define MPTCP_SCENARIO_H
+
+#include "ns3/nstime.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup mptcp
+ * \brief Parameters of the shared-bottleneck scenario (the flagship
+ *        example's command line; a test or sweep fills it directly).
+ *
+ * Topology (a dumbbell): the multipath host M has `interfaces` NICs to
+ * the left router L (1 Gbit/s, 1 ms each); K single-path hosts T1..TK
+ * have one NIC each to L; L--R is the bottleneck (rate, delay, queue,
+ * queue discipline); R has one 1 Gbit/s, 1 ms link to the receiver D,
+ * which serves every flow on its own port. RTT = 2 (2 ms + delay).
+ */
+struct MptcpScenarioParams
+{
+    uint32_t subflows = 2;         //!< subflows (ndiffports) / ns-3 flows (transport ns3tcp)
+    std::string pm = "ndiffports"; //!< ndiffports | fullmesh | default
+    uint32_t interfaces = 1;       //!< NICs of the multipath host (fullmesh: one subflow each)
+    std::string cc = "lia";        //!< MPTCP congestion control
+    std::string scheduler = "minrtt"; //!< MPTCP scheduler
+    uint32_t tcpFlows = 1;         //!< competing single-path flows
+    std::string competitor = "ns3"; //!< ns3 (TcpSocketBase) | core (our engine, MPTCP off)
+    std::string competitorCc = "ns3::TcpNewReno"; //!< TCP variant of the competitors
+    std::string transport = "mptcp"; //!< mptcp | ns3tcp (one ns-3 TCP flow per subflow)
+    std::string peer = "mptcp";    //!< mptcp | ns3tcp (the receiver has no MPTCP: fallback)
+    std::string bottleneckRate = "10Mbps"; //!< bottleneck rate (ns-3 DataRate)
+    Time bottleneckDelay = MilliSeconds(18); //!< bottleneck one-way delay
+    uint32_t queue = 0;            //!< bottleneck queue in packets (0: one BDP)
+    std::string queueDisc = "droptail"; //!< droptail | red | fqcodel
+    Time duration = Seconds(60);   //!< simulated time
+    Time warmup = Seconds(5);      //!< goodput is measured after this
+    Time sampleInterval = MilliSeconds(100); //!< time-series period
+    uint32_t segmentSize = 1448;   //!< MSS of every flow
+    Time minRto = MilliSeconds(200); //!< minimum RTO of every flow (both TCPs)
+    Time delAckTimeout = MilliSeconds(40); //!< delayed-ACK timeout of every flow
+    uint32_t bufferSize = 1 << 20; //!< send and receive buffers of every flow
+    bool virtualPayload = true;    //!< MPTCP segments carry payload lengths only
+    bool pcap = false;             //!< write pcap files of the multipath host and D
+    bool flowMonitor = false;      //!< attach FlowMonitor and report its flows
+    std::string outputDir = ".";   //!< where pcap files go
+    bool progress = false;         //!< show progress on stderr
+};
+
+/** One subflow (or one ns-3 flow of the multipath host with ns3tcp). */
+struct MptcpScenarioSubflow
+{
+    std::string local;      //!< address:port
+    std::string remote;     //!< address:port
+    double goodputBps = 0;  //!< payload acknowledged per second after the warm-up
+    uint64_t bytesAcked = 0; //!< payload acknowledged in the whole run
+    uint64_t retransmissions = 0; //!< segments retransmitted
+    double srttMs = 0;      //!< smoothed RTT at the end
+    uint64_t cwnd = 0;      //!< congestion window at the end (bytes)
+    uint64_t flowMonitorRxBytes = 0; //!< FlowMonitor's rx bytes of the data direction
+    uint64_t l4RxBytes = 0;  //!< IP bytes of the data direction counted at D
+};
+
+/** One flow: the multipath host's connection, or a competing TCP flow. */
+struct MptcpScenarioFlow
+{
+    std::string kind;       //!< "mptcp" or "tcp"
+    double goodputBps = 0;  //!< bytes received by the application per second after warm-up
+    uint64_t bytesReceived = 0; //!< bytes received in the whole run
+    std::vector<MptcpScenarioSubflow> subflows; //!< for kind "mptcp"
+};
+
+/** A time series: (t in ns, value). */
+struct MptcpScenarioSeries
+{
+    std::string entity;     //!< e.g. "subflow 0", "tcp 1"
+    std::string name;       //!< cwnd | goodput
+    std::vector<std::pair<int64_t, double>> samples; //!< (t_ns, value)
+};
+
+/** What a run measured. */
+struct MptcpScenarioResult
+{
+    std::vector<MptcpScenarioFlow> flows; //!< flows[0] is the multipath host's
+    double mptcpTcpRatio = 0;  //!< mptcp goodput / mean tcp goodput (0 without tcp flows)
+    double jain = 0;           //!< Jain's index over the flows' goodputs
+    bool fallback = false;     //!< the multipath connection runs plain TCP
+    uint64_t deliveredPackets = 0; //!< data packets delivered to D
+    uint64_t localKey = 0;     //!< MPTCP key of the multipath host (0: none)
+    uint64_t remoteKey = 0;    //!< MPTCP key of D
+    uint32_t queuePackets = 0; //!< the bottleneck queue used
+    std::vector<MptcpScenarioSeries> series; //!< sampled time series
+    uint64_t flowMonitorFlows = 0; //!< flows FlowMonitor classified
+};
+
+/**
+ * \brief Check parameters.
+ * \param p parameters
+ * \param why out: what is wrong, naming the parameter
+ * \return true when they can run
+ */
+bool MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why);
+
+/**
+ * \brief Build the topology, run the simulation, collect the results,
+ *        destroy the simulation. The RNG run must be set by the caller.
+ * \param p parameters (checked with MptcpScenarioCheck first)
+ * \return the results
+ */
+MptcpScenarioResult MptcpScenarioRun(const MptcpScenarioParams& p);
+
+/**
+ * \brief Jain's fairness index (sum x)^2 / (n sum x^2).
+ * \param x the values
+ * \return the index in (0, 1], or 0 for an empty or all-zero set
+ */
+double MptcpJain(const std::vector<double>& x);
+
+/**
+ * \brief The result as one JSON object (one line), parameters included.
+ * \param p parameters
+ * \param r results
+ * \return the JSON text
+ */
+std::string MptcpScenarioJson(const MptcpScenarioParams& p, const MptcpScenarioResult& r);
+
+} // namespace ns3
+
+#endif /* MPTCP_SCENARIO_H */
