@@ -23,6 +23,9 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-helper.cc
     helper/mptcp-scenario.cc
     helper/mptcp-output.cc
+    helper/mptcp-results.cc
+    helper/mptcp-plot.cc
+    helper/mptcp-stats.cc
 )
 set(MPTCP_NS3_HEADERS
     model/mptcp-tcp-header.h
@@ -32,22 +35,45 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-helper.h
     helper/mptcp-scenario.h
     helper/mptcp-output.h
+    helper/mptcp-results.h
+    helper/mptcp-plot.h
+    helper/mptcp-stats.h
 )
 set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-header-test-suite.cc
     test/ns3/mptcp-socket-test-suite.cc
+    test/ns3/mptcp-results-test-suite.cc
 )
 # The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
 # each becomes the ctest test ns3.<name> in standalone builds.
 set(MPTCP_NS3_TEST_SUITES
     mptcp-header
     mptcp-socket
+    mptcp-results
 )
 # ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
 set(MPTCP_NS3_DEPENDENCIES core network internet applications point-to-point
     traffic-control flow-monitor)
 
 get_filename_component(MPTCP_NS3_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+
+# ns3::MptcpResults writes its files with SQLite.
+find_package(SQLite3 REQUIRED)
+
+# The results schema has one copy, scripts/results_schema.sql, which
+# scripts/merge_results.py reads; the C++ helper gets it pasted into a
+# generated header (CMake reconfigures when the file changes).
+set(MPTCP_RESULTS_SCHEMA ${MPTCP_NS3_ROOT}/scripts/results_schema.sql)
+set(MPTCP_NS3_GENERATED_DIR ${CMAKE_CURRENT_BINARY_DIR}/mptcp-generated)
+file(READ ${MPTCP_RESULTS_SCHEMA} MPTCP_RESULTS_SCHEMA_SQL)
+string(FIND "${MPTCP_RESULTS_SCHEMA_SQL}" ")mptcpschema" _mptcp_schema_delim)
+if(NOT _mptcp_schema_delim EQUAL -1)
+  message(FATAL_ERROR "${MPTCP_RESULTS_SCHEMA} must not contain ')mptcpschema', "
+                      "the end of the raw string it is pasted into")
+endif()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MPTCP_RESULTS_SCHEMA})
+configure_file(${MPTCP_NS3_ROOT}/helper/mptcp-results-schema.h.in
+               ${MPTCP_NS3_GENERATED_DIR}/mptcp-results-schema.h @ONLY)
 
 if(MPTCP_IN_NS3_TREE)
   # ---------------------------------------------------------------- in tree
@@ -64,6 +90,7 @@ if(MPTCP_IN_NS3_TREE)
     SOURCE_FILES ${MPTCP_NS3_SOURCES}
     HEADER_FILES ${MPTCP_NS3_HEADERS}
     LIBRARIES_TO_LINK ${_mptcp_ns3_libs} $<BUILD_INTERFACE:mptcp-core>
+                      $<BUILD_INTERFACE:SQLite::SQLite3>
     TEST_SOURCES ${MPTCP_NS3_TEST_SOURCES}
   )
 
@@ -72,11 +99,17 @@ if(MPTCP_IN_NS3_TREE)
   # libmptcp (its test library, examples, other modules) need it too,
   # because mptcp-tcp-header.h includes "mptcp/mptcp.h".
   if(TARGET ${libmptcp-obj})
-    target_include_directories(${libmptcp-obj} PRIVATE ${MPTCP_CORE_INCLUDE})
+    target_include_directories(${libmptcp-obj} PRIVATE ${MPTCP_CORE_INCLUDE}
+                               ${MPTCP_NS3_GENERATED_DIR} ${SQLite3_INCLUDE_DIRS})
   endif()
   target_include_directories(
     ${libmptcp} PUBLIC $<BUILD_INTERFACE:${MPTCP_CORE_INCLUDE}>
+    PRIVATE ${MPTCP_NS3_GENERATED_DIR}
   )
+  # The mptcp-results suite reads the results files with SQLite's C API.
+  if(TARGET ${libmptcp-test})
+    target_link_libraries(${libmptcp-test} PRIVATE SQLite::SQLite3)
+  endif()
   install(FILES ${MPTCP_CORE_INCLUDE}/mptcp/mptcp.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mptcp
   )
@@ -136,8 +169,10 @@ target_compile_options(ns3-mptcp PRIVATE ${MPTCP_NS3_WARNINGS})
 target_compile_definitions(ns3-mptcp PRIVATE ${MPTCP_NS3_DEFINES})
 target_include_directories(ns3-mptcp
   PUBLIC ${MPTCP_NS3_INCLUDE_DIR} ${MPTCP_CORE_INCLUDE}
-  PRIVATE ${MPTCP_NS3_ROOT}/model ${MPTCP_NS3_ROOT}/helper)
-target_link_libraries(ns3-mptcp PUBLIC ${_mptcp_ns3_libs} PRIVATE mptcp-core)
+  PRIVATE ${MPTCP_NS3_ROOT}/model ${MPTCP_NS3_ROOT}/helper
+          ${MPTCP_NS3_GENERATED_DIR})
+target_link_libraries(ns3-mptcp PUBLIC ${_mptcp_ns3_libs}
+                      PRIVATE mptcp-core SQLite::SQLite3)
 add_library(ns3::libmptcp ALIAS ns3-mptcp)
 set(libmptcp ns3-mptcp)
 
@@ -177,8 +212,10 @@ if(MPTCP_TESTS)
   target_compile_options(mptcp-ns3-test-runner PRIVATE ${MPTCP_NS3_WARNINGS})
   target_compile_definitions(mptcp-ns3-test-runner PRIVATE ${MPTCP_NS3_DEFINES}
                              NS_TEST_SOURCEDIR="test/ns3")
-  # The suites call the core's codec directly, to compare bytes with it.
-  target_link_libraries(mptcp-ns3-test-runner PRIVATE ns3-mptcp mptcp-core)
+  # The suites call the core's codec directly, to compare bytes with it, and
+  # read the results files back with SQLite's C API.
+  target_link_libraries(mptcp-ns3-test-runner PRIVATE ns3-mptcp mptcp-core
+                        SQLite::SQLite3)
 
   # One ctest test per TestSuite. TestRunner exits non-zero when the suite
   # fails, and also when no suite has that name.
