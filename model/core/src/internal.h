@@ -290,6 +290,11 @@ struct mptcp_conn {
 
 /* ---- the stack: one per host (stack.c) ---- */
 
+/* Room a data segment's DSS takes (RFC 8684 section 3.3): 4 bytes of
+ * option header, a 4-byte Data ACK, an 8-byte DSN, the 4-byte SSN, the
+ * 2-byte length and the 2-byte checksum, padded to 4 bytes. */
+#define MPTCP_DSS_DATA_ROOM 24
+
 struct listener {
   mptcp_addr local;
   mptcp_config cfg; /* the configuration of the connections it accepts */

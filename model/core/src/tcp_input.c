@@ -126,6 +126,12 @@ static void establish(struct tcp_sf *sf, uint64_t now) {
   (void)now;
   join_half_open_done(sf, MPTCP_TCP_ESTABLISHED);
   sf->state = MPTCP_TCP_ESTABLISHED;
+  /* A data segment of an MPTCP subflow carries a DSS option that plain
+   * TCP does not: its payload shrinks by that much so that the packet is
+   * no longer than plain TCP's (Linux counts the option space against the
+   * MSS the same way). Packets above the path MTU would be fragmented. */
+  if (sf->mp && sf->mss >= 64 + MPTCP_DSS_DATA_ROOM)
+    sf->mss = (uint16_t)(sf->mss - MPTCP_DSS_DATA_ROOM);
   sf->cwnd = (uint64_t)sf->conn->cfg.init_cwnd * sf->mss;
   sf->ssthresh = UINT64_MAX / 4;
   sf->cc->init(sf);
