@@ -222,7 +222,9 @@ static void close_conn(struct tcp_sf *sf, int reason, uint64_t now) {
     if (st != MPTCP_TCP_CLOSED && st != MPTCP_TCP_TIME_WAIT)
       return;
   }
-  conn_set_closed(c, reason);
+  /* both DATA_FINs were acknowledged: the connection closed normally,
+   * whatever ended its last subflow (a reset of a stale one, say) */
+  conn_set_closed(c, c->data_fin_acked && c->peer_data_fin ? MPTCP_CLOSE_NORMAL : reason);
 }
 
 static void our_fin_acked(struct tcp_sf *sf, uint64_t now) {
