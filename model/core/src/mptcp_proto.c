@@ -287,6 +287,9 @@ int mptcp_rcv_rst(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
   return 0;
 }
 
+int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
+void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
+
 /* ---- received options ---- */
 
 static uint64_t expand32(uint32_t v, uint64_t ref) {
@@ -395,6 +398,8 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
     fastclose_rcvd(sf, 0, now);
     return -1;
   }
+  if (th->opts & MPTCP_OPT_MP_FAIL)
+    mib_inc(s, MPTCP_MIB_MP_FAIL_RX);
   if (th->opts & (MPTCP_OPT_ADD_ADDR | MPTCP_OPT_REMOVE_ADDR | MPTCP_OPT_MP_PRIO))
     pm_rcv_options(sf, th, now);
   if (!(th->opts & MPTCP_OPT_DSS))
@@ -441,9 +446,23 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
       uint64_t ssn = expand32(d->ssn, sf->rcv_nxt);
       if (c->csum && payload && plen == dlen && ssn == rel &&
           mptcp_dss_csum(dsn, d->ssn, d->dll, payload, plen) != d->csum) {
-        /* section 3.7: a checksum failure (here: drop and count; the
-         * MP_FAIL exchange is not implemented yet) */
+        /* section 3.7: a checksum failure. The segment is dropped (the
+         * subflow does not acknowledge it) and MP_FAIL names the DSN of
+         * the mapping. With another subflow usable, this one is reset
+         * with it (MP_TCPRST "middlebox interference") and its data goes
+         * to the others; alone, MP_FAIL rides on an ACK and the clean
+         * retransmission repairs the mapping. */
         mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
+        c->mp_fail_dsn = dsn;
+        sf->mp_fail_pending = 1;
+        if (mptcp_other_usable(c, sf)) {
+          sf->rst_reason = MPTCP_RST_EMIDDLEBOX;
+          mptcp_sf_failed(sf, now);
+          sf->rst_pending = 1;
+        } else {
+          sf->ack_now = 1;
+        }
+        stack_mark_output(s, c);
         return -1;
       }
       add_mapping(sf, ssn, off, dlen);
