@@ -78,6 +78,8 @@ static void usage(FILE *f) {
       "  --corrupt P          probability of one flipped bit\n"
       "  --fail P:T1-T2       path P is down in both directions during [T1, T2)\n"
       "                       (repeatable; e.g. --fail 0:2s-2.5s)\n"
+      "  --fail-path ID@T     path ID is down in both directions from time T on\n"
+      "                       (repeatable; e.g. --fail-path 1@2s)\n"
       "  --seed N             seed of every random choice (default 1)\n"
       "\n"
       "Transfer:\n"
@@ -109,6 +111,9 @@ static void usage(FILE *f) {
       "  --subflows N         subflows for ndiffports (default 2)\n"
       "  --scheduler NAME     minrtt (default), roundrobin, blest, ecf\n"
       "  --dss-checksum       negotiate DSS checksums\n"
+      "  --alter-payload P:N  a middlebox on path P alters one payload byte of every\n"
+      "                       Nth data segment and fixes the TCP checksum;\n"
+      "  --alter-payload P@T  ... of the first data segment on path P at or after T\n"
       "  --peer-strips-options  a middlebox on every path overwrites the MPTCP\n"
       "                       options (TCP option kind 30) of every packet with NOPs\n"
       "                       (fixing the TCP checksum): the connection must fall\n"
@@ -281,6 +286,9 @@ typedef struct options {
   char cc[32];
   failure *fails;
   size_t n_fails;
+  int alter_path;        /* --alter-payload: path, -1 none */
+  uint64_t alter_every;  /* every Nth data segment (0: once, at alter_at) */
+  uint64_t alter_at;
 } options;
 
 /* Per-path link values after parsing the lists. */
@@ -388,6 +396,46 @@ static int parse_fail(const char *s, failure *f) {
   return 0;
 }
 
+/* --fail-path ID@T: down from T on (to the end of the run) */
+static int parse_fail_path(const char *s, failure *f) {
+  char buf[128];
+  if (strlen(s) >= sizeof(buf))
+    return -1;
+  strcpy(buf, s);
+  char *at = strchr(buf, '@');
+  if (!at)
+    return -1;
+  *at = 0;
+  uint64_t p;
+  if (parse_uint(buf, 0, NETSIM_MAX_PATHS - 1, &p) < 0 || parse_time(at + 1, &f->t1) < 0)
+    return -1;
+  f->t2 = UINT64_MAX;
+  f->path = (uint32_t)p;
+  return 0;
+}
+
+/* --alter-payload P:N or P@T */
+static int parse_alter(const char *s, int *path, uint64_t *every, uint64_t *at) {
+  char buf[128];
+  if (strlen(s) >= sizeof(buf))
+    return -1;
+  strcpy(buf, s);
+  char *sep = strpbrk(buf, ":@");
+  if (!sep)
+    return -1;
+  char kind = *sep;
+  *sep = 0;
+  uint64_t p;
+  if (parse_uint(buf, 0, NETSIM_MAX_PATHS - 1, &p) < 0)
+    return -1;
+  *path = (int)p;
+  *every = 0;
+  *at = 0;
+  if (kind == ':')
+    return parse_uint(sep + 1, 1, 1000000000, every);
+  return parse_time(sep + 1, at);
+}
+
 /* Flags taking a value. */
 static const char *const value_flags[] = {
     "--paths",     "--rate",      "--delay",      "--queue",   "--loss",    "--jitter",
@@ -396,7 +444,7 @@ static const char *const value_flags[] = {
     "--connections", "--tcp-flows", "--topology", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
     "--rcvbuf",    "--init-cwnd", "--min-rto",    "--delack",  "--delack-count",
     "--pcap",      "--trace",     "--trace-interval", "--pm", "--subflows",
-    "--scheduler"};
+    "--scheduler", "--fail-path", "--alter-payload"};
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
                                          "--dss-checksum", "--peer-strips-options",
@@ -413,6 +461,7 @@ static int parse_args(int argc, char **argv, options *o) {
   memset(o, 0, sizeof(*o));
   o->paths = 1;
   o->seed = 1;
+  o->alter_path = -1;
   o->bytes = 8 * 1024 * 1024;
   o->direction = DIR_A2B;
   o->connections = 1;
@@ -496,6 +545,20 @@ static int parse_args(int argc, char **argv, options *o) {
         return bad("out of memory");
       o->fails = nf;
       o->fails[o->n_fails++] = f;
+    } else if (!strcmp(name, "--fail-path")) {
+      failure f;
+      if (parse_fail_path(val, &f) < 0)
+        return bad("--fail-path: '%s' is not ID@TIME (e.g. 1@2s: path 1 down from 2 s on)",
+                   val);
+      failure *nf = realloc(o->fails, (o->n_fails + 1) * sizeof(*nf));
+      if (!nf)
+        return bad("out of memory");
+      o->fails = nf;
+      o->fails[o->n_fails++] = f;
+    } else if (!strcmp(name, "--alter-payload")) {
+      if (parse_alter(val, &o->alter_path, &o->alter_every, &o->alter_at) < 0)
+        return bad("--alter-payload: '%s' is not PATH:N (every Nth data segment, N >= 1) "
+                   "or PATH@TIME", val);
     } else if (!strcmp(name, "--seed")) {
       if (parse_uint(val, 0, UINT64_MAX, &v) < 0)
         return bad("--seed: '%s' is not a non-negative integer", val);
@@ -618,6 +681,10 @@ static int parse_args(int argc, char **argv, options *o) {
   }
   if (o->time_ns && o->bytes_set)
     return bad("--time and --bytes exclude each other");
+  if (o->alter_path >= 0 && (uint32_t)o->alter_path >= o->paths)
+    return bad("--alter-payload: path %d does not exist (--paths %u)", o->alter_path, o->paths);
+  if (o->alter_path >= 0 && o->virt)
+    return bad("--alter-payload needs real payload (not --virtual)");
   for (size_t i = 0; i < o->n_fails; i++)
     if (o->fails[i].path >= o->paths)
       return bad("--fail: path %" PRIu32 " does not exist (--paths %" PRIu32 ")",
@@ -912,11 +979,40 @@ static void strip_mptcp_options(uint8_t *buf, size_t len, const mptcp_segment *s
 }
 
 static int g_strip_checksum;
+static int g_strip;
+/* --alter-payload */
+static int g_alter_path = -1;
+static uint64_t g_alter_every, g_alter_at, g_alter_count, g_altered;
+
+/* The middlebox of --alter-payload: flips one payload byte of a data
+ * segment sent on its path and fixes the TCP checksum, so that only the
+ * DSS checksum can tell. */
+static void alter_payload(uint8_t *buf, const mptcp_segment *seg, uint64_t now, int checksum) {
+  if (g_alter_path < 0 || !seg->payload_len || seg->payload_virtual || seg->src.family != 4 ||
+      seg->src.ip[2] != (uint8_t)g_alter_path || seg->len <= seg->hdr_len)
+    return;
+  if (g_alter_every) {
+    if (++g_alter_count % g_alter_every)
+      return;
+  } else if (now < g_alter_at || g_altered) {
+    return;
+  }
+  buf[seg->hdr_len + (seg->len - seg->hdr_len) / 2] ^= 0x20;
+  g_altered++;
+  if (checksum) {
+    buf[16] = buf[17] = 0;
+    uint16_t c = mptcp_tcp_checksum_ipv4(seg->src.ip, seg->dst.ip, buf, seg->len);
+    buf[16] = (uint8_t)(c >> 8);
+    buf[17] = (uint8_t)c;
+  }
+}
 
 static int strip_write(void *ep, mptcp_segment *seg, uint8_t *buf, size_t cap, uint64_t now) {
   int rv = mptcp_stack_write((mptcp_stack *)ep, seg, buf, cap, now);
-  if (rv > 0)
+  if (rv > 0 && g_strip)
     strip_mptcp_options(buf, seg->len, seg, g_strip_checksum);
+  if (rv > 0)
+    alter_payload(buf, seg, now, g_strip_checksum);
   return rv;
 }
 
@@ -1136,9 +1232,13 @@ static int run_main(options *o) {
                         .writable = cb_writable,
                         .closed = cb_closed};
   netsim_host_ops ops = netsim_stack_ops();
-  if (o->strip_mptcp) {
+  if (o->strip_mptcp || o->alter_path >= 0) {
     ops.write = strip_write;
+    g_strip = o->strip_mptcp;
     g_strip_checksum = o->cfg.tcp_checksum;
+    g_alter_path = o->alter_path;
+    g_alter_every = o->alter_every;
+    g_alter_at = o->alter_at;
   }
   for (int h = 0; h < 2; h++) {
     app_host *ah = &r.host[h];
@@ -1280,6 +1380,7 @@ static int run_main(options *o) {
     json_str("pm", o->cfg.pm, 1);
     json_str("scheduler", o->cfg.scheduler, 1);
     json_bool("peer_strips_options", o->strip_mptcp, 1);
+    printf("\"altered_segments\":%llu,", (unsigned long long)g_altered);
   }
   json_str("cc", o->cfg.cc ? o->cfg.cc : "default", 1);
   json_u64("paths", o->paths, 1);

@@ -229,6 +229,15 @@ class Test_badargs(unittest.TestCase):
         ["--fail", "bad"],
         ["--fail", "0:2s-1s"],
         ["--fail", "3:1s-2s"],
+        ["--fail-path", "1"],
+        ["--fail-path", "x@1s"],
+        ["--fail-path", "1@soon"],
+        ["--fail-path", "5@1s", "--paths", "2"],
+        ["--alter-payload", "1"],
+        ["--alter-payload", "1:0", "--paths", "2"],
+        ["--alter-payload", "2:10", "--paths", "2"],
+        ["--alter-payload", "0@later"],
+        ["--alter-payload", "0:10", "--virtual"],
         ["--rate"],
         ["--virtual=1"],
         ["--pcap", "/nonexistent-dir/x.pcap"],
@@ -707,6 +716,78 @@ class Test_mptcp_failure(unittest.TestCase):
 
     def test_path_fails_for_a_while_both_ways(self):
         self.check("0:0.5s-3s", "both")
+
+    def test_fail_path_syntax(self):
+        """--fail-path ID@TIME: path 1 down from 0.5 s to the end. The pure
+        receiver's subflow on the dead path cannot get its FIN through: it
+        is reset by close_timeout (60 s, MPTcpExtSubflowCloseTimeout)
+        instead of retransmitting for minutes."""
+        rc, out, _, err = run_tool(
+            "--mode", "mptcp", "--pm", "fullmesh", "--paths", "2", "--bytes", "8MiB",
+            "--rate", "10Mbps,20Mbps", "--delay", "10ms,5ms", "--fail-path", "1@0.5s")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(failure_problems(out, 8 * MIB), [])
+        self.assertLess(out["end_s"], 100)
+        print("--fail-path 1@0.5s: done at %.1f s, close timeouts %d" % (
+            out["end_s"], out["counters"]["b.MPTcpExtSubflowCloseTimeout"]))
+
+
+# A middlebox that alters payload and fixes the TCP checksum (RFC 8684
+# section 3.7): with DSS checksums the receiver sees the failure, sends
+# MP_FAIL, and the transfer stays byte-exact.
+class Test_mptcp_fail(unittest.TestCase):
+    def run_alter(self, *args):
+        rc, out, _, err = run_tool("--mode", "mptcp", "--bytes", "4MiB", "--dss-checksum",
+                                   "--delay", "10ms", *args)
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(out["verified"])
+        self.assertEqual(out["close_reason"], "normal")
+        self.assertGreater(out["altered_segments"], 0)
+        return out["counters"]
+
+    def test_two_paths_reset_subflow(self):
+        """The altered path's subflow is reset with MP_FAIL and MP_TCPRST;
+        its data is reinjected on the other one."""
+        ctr = self.run_alter("--pm", "fullmesh", "--paths", "2", "--alter-payload", "1:40")
+        self.assertGreater(ctr["b.MPTcpExtMPFailTx"], 0)
+        self.assertGreater(ctr["a.MPTcpExtMPFailRx"], 0)
+        self.assertGreater(ctr["b.MPTcpExtMPRstTx"], 0)
+        self.assertGreater(ctr["a.MPTcpExtReinject"], 0)
+        self.assertEqual(ctr["b.MPTcpExtDataCsumErr"], ctr["b.MPTcpExtMPFailTx"])
+
+    def test_one_path(self):
+        """Alone, the subflow stays: MP_FAIL on an ACK, the segment is
+        dropped and its clean retransmission repairs the stream."""
+        ctr = self.run_alter("--paths", "1", "--alter-payload", "0:100")
+        self.assertGreater(ctr["b.MPTcpExtMPFailTx"], 0)
+        self.assertEqual(ctr["b.MPTcpExtMPRstTx"], 0)
+
+    def test_without_checksum_nothing_is_seen(self):
+        """Without DSS checksums nothing detects it (the control case)."""
+        rc, out, _, err = run_tool("--mode", "mptcp", "--bytes", "1MiB", "--paths", "1",
+                                   "--alter-payload", "0@0.2s")
+        self.assertEqual(rc, 1)
+        self.assertFalse(out["verified"])
+        self.assertEqual(out["counters"]["b.MPTcpExtMPFailTx"], 0)
+
+
+# The server announces its second address (ADD_ADDR with HMAC, echoed); the
+# client's "default" path manager joins it.
+class Test_mptcp_add_addr(unittest.TestCase):
+    def test_default_pm_joins_announced_address(self):
+        rc, out, _, err = run_tool("--mode", "mptcp", "--pm", "default", "--paths", "2",
+                                   "--bytes", "4MiB", "--rate", "10Mbps,20Mbps")
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(out["verified"])
+        ctr = out["counters"]
+        self.assertEqual(ctr["b.MPTcpExtAddAddrTx"], 1)
+        self.assertEqual(ctr["a.MPTcpExtAddAddr"], 1)
+        self.assertEqual(ctr["b.MPTcpExtEchoAdd"], 1)
+        self.assertEqual(ctr["a.MPTcpExtAddAddrBadHmac"], 0)
+        sfs = out["flows"][0]["subflows"]
+        self.assertEqual(len(sfs), 2)
+        self.assertEqual(sfs[1]["remote"], "10.1.1.1:5001")
+        self.assertGreater(sfs[1]["bytes_sent"], 0)
 
 
 # RFC 6356 goals 1 and 3 on two disjoint paths (1 ms non-reordering

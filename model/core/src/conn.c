@@ -140,6 +140,11 @@ void conn_subflow_closed(struct mptcp_conn *c, struct tcp_sf *sf, uint64_t now) 
 
 uint64_t conn_expiry(const struct mptcp_conn *c) {
   uint64_t e = c->dfin_timer;
+  if (c->mp) {
+    uint64_t m = mptcp_conn_expiry(c); /* ADD_ADDR, close timeout */
+    if (m < e)
+      e = m;
+  }
   for (uint8_t i = 0; i < c->n_sf; i++) {
     uint64_t t = tcp_expiry(c->sfs[i]);
     if (t < e)
@@ -152,6 +157,8 @@ void conn_handle_timers(struct mptcp_conn *c, uint64_t now) {
   for (uint8_t i = 0; i < c->n_sf; i++)
     if (tcp_expiry(c->sfs[i]) <= now)
       tcp_handle_timers(c->sfs[i], now);
+  if (c->mp && mptcp_conn_expiry(c) <= now)
+    mptcp_conn_handle_timers(c, now);
   if (c->dfin_timer <= now) {
     /* the DATA_FIN went unacknowledged: signal it again on every usable
      * subflow (it rides on ACKs) and back off */
@@ -403,9 +410,10 @@ int mptcp_conn_abort(mptcp_conn *c, uint64_t now) {
     return MPTCP_ERR_STATE;
   for (uint8_t i = 0; i < c->n_sf; i++) {
     struct tcp_sf *sf = c->sfs[i];
-    if (sf->state != MPTCP_TCP_SYN_SENT && sf->state != MPTCP_TCP_CLOSED)
+    if (sf->state != MPTCP_TCP_SYN_SENT && sf->state != MPTCP_TCP_CLOSED) {
       sf->rst_pending = 1;
-    else
+      sf->fastclose_pending = c->mp; /* RFC 8684 section 3.5, on every RST */
+    } else
       tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
   }
   stack_mark_output(c->stack, c);

@@ -200,6 +200,11 @@ struct tcp_sf {
     uint32_t len;
   } map[4];       /* recent mappings received, newest first */
   uint8_t n_map;
+  /* signals (pm.c, mptcp_proto.c) */
+  uint8_t prio_pending;  /* MP_PRIO with `backup` goes out on this subflow */
+  uint8_t rst_reason;    /* MP_TCPRST reason of the RST we send */
+  uint8_t fastclose_pending; /* our RST carries MP_FASTCLOSE */
+  uint8_t mp_fail_pending;   /* our next ACK or RST carries MP_FAIL */
 
   /* statistics */
   uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;
@@ -286,6 +291,39 @@ struct mptcp_conn {
   int on_out_list;
   uint32_t heap_idx;   /* position in the timer heap, UINT32_MAX if not */
   uint64_t expiry;
+
+  /* path-manager signals (pm.c): addresses we announce (ADD_ADDR, until
+   * echoed), ADD_ADDRs to echo, the peer's announced addresses, address
+   * ids to withdraw (REMOVE_ADDR) */
+#define MPTCP_PM_MAX_ADDR 8
+  struct pm_announce {
+    mptcp_addr addr;
+    uint8_t id;
+    uint8_t echoed;
+    uint8_t tx_pending;
+    uint8_t retries;
+    uint64_t timer;
+  } ann[MPTCP_PM_MAX_ADDR];
+  uint8_t n_ann;
+  struct pm_peer_addr {
+    mptcp_addr addr;
+    uint8_t id;
+  } echo[MPTCP_PM_MAX_ADDR], rem[MPTCP_PM_MAX_ADDR];
+  uint8_t n_echo, n_rem;
+  uint8_t rm_ids[MPTCP_PM_MAX_ADDR];
+  uint8_t n_rm;
+  uint8_t pm_announced;  /* the announcements were queued */
+  /* both DATA_FINs acknowledged at this time: subflows left open after
+   * close_timeout_ns are reset */
+  uint64_t close_timer;
+  /* MP_FAIL and the infinite mapping (RFC 8684 section 3.7) */
+  uint64_t mp_fail_dsn;  /* DSN of the mapping that failed its checksum */
+  uint8_t tx_infinite;   /* our data goes under an infinite mapping */
+  uint8_t tx_inf_acked;  /* the peer acknowledged past its start */
+  uint8_t rx_infinite;   /* the peer's data comes under one */
+  struct tcp_sf *inf_sf; /* the one subflow left */
+  uint64_t tx_inf_ssn, tx_inf_off; /* start of ours: subflow seq, offset */
+  uint64_t rx_inf_ssn, rx_inf_off; /* start of the peer's */
 };
 
 /* ---- the stack: one per host (stack.c) ---- */
@@ -468,8 +506,33 @@ const struct mptcp_sched_ops *sched_find(const char *name);
 struct mptcp_pm_ops {
   const char *name;
   void (*established)(struct mptcp_conn *c, uint64_t now);
+  /* optional: the peer announced a valid address (ADD_ADDR) */
+  void (*add_addr_received)(struct mptcp_conn *c, const struct pm_peer_addr *a,
+                            uint64_t now);
 };
 const struct mptcp_pm_ops *pm_find(const char *name);
+
+/* path-manager signals (pm.c) */
+uint8_t stack_addr_id(const struct mptcp_stack *s, const mptcp_addr *a);
+void pm_fully_established(struct mptcp_conn *c, uint64_t now);
+void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint64_t now);
+/* received ADD_ADDR / REMOVE_ADDR / MP_PRIO of a segment */
+void pm_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now);
+/* signals for a pure ACK of this subflow: anything pending? add them */
+int pm_signal_pending(const struct tcp_sf *sf);
+void pm_write_signals(struct tcp_sf *sf, mptcp_tcphdr *h);
+uint64_t pm_expiry(const struct mptcp_conn *c);
+void pm_handle_timers(struct mptcp_conn *c, uint64_t now);
+/* connection timers of mptcp_proto.c and pm.c, for conn.c */
+uint64_t mptcp_conn_expiry(const struct mptcp_conn *c);
+void mptcp_conn_handle_timers(struct mptcp_conn *c, uint64_t now);
+/* options of an RST we send (MP_TCPRST, MP_FASTCLOSE, MP_FAIL) */
+void mptcp_rst_options(struct tcp_sf *sf, mptcp_tcphdr *h);
+/* a received RST with MPTCP options: 1 if it closed the connection */
+int mptcp_rcv_rst(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now);
+/* connection-level data arrival with the overlap rules */
+void mptcp_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len,
+                   uint64_t now);
 
 /* the initial subflow's handshake */
 void mptcp_syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack);

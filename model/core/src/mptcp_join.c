@@ -44,18 +44,25 @@ void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
    * cannot use up max_subflows for good. */
   for (uint8_t i = c->n_sf; i-- > 1;) {
     struct tcp_sf *old = c->sfs[i];
-    if (c->n_sf < c->cfg.max_subflows)
+    if (c->n_sf < (c->cfg.enforce_limits ? c->cfg.max_subflows : MPTCP_MAX_SF))
       break;
     if (old->is_join && !old->join_ok && old->state == MPTCP_TCP_CLOSED && !old->rst_pending)
       conn_free_subflow(c, old);
   }
-  if (c->n_sf >= c->cfg.max_subflows || c->half_open >= c->cfg.max_half_open_joins) {
+  /* enforce_limits 0 (an attack experiment): only the array's size */
+  uint8_t max_sf = c->cfg.enforce_limits ? c->cfg.max_subflows : MPTCP_MAX_SF;
+  if (c->n_sf >= max_sf ||
+      (c->cfg.enforce_limits && c->half_open >= c->cfg.max_half_open_joins)) {
     mib_inc(s, MPTCP_MIB_JOIN_LIMIT);
     stack_queue_rst(s, dst, src, 0, th->seq + 1, 1);
     return;
   }
   struct tcp_sf *sf;
-  if (conn_add_subflow(c, &sf, dst, src) < 0) {
+  uint8_t saved_max = c->cfg.max_subflows;
+  c->cfg.max_subflows = max_sf;
+  int arv = conn_add_subflow(c, &sf, dst, src);
+  c->cfg.max_subflows = saved_max;
+  if (arv < 0) {
     mib_inc(s, MPTCP_MIB_JOIN_LIMIT);
     return;
   }
@@ -69,6 +76,10 @@ void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
   sf->nonce_remote = th->join.nonce;
   sf->nonce_local = stack_rand32(s);
   sf->addr_id_remote = th->join.addr_id;
+  /* our address id for it: 0 for the connection's own address */
+  sf->addr_id_local = !memcmp(dst->ip, c->sf.local.ip, dst->family == 6 ? 16 : 4)
+                          ? 0
+                          : stack_addr_id(s, dst);
   sf->backup = th->join.backup;
   tcp_accept_syn(sf, th);
   c->half_open++;

@@ -130,6 +130,7 @@ static void fully_established(struct mptcp_conn *c, uint64_t now) {
     c->pm_started = 1;
     c->pm->established(c, now);
   }
+  pm_fully_established(c, now);
 }
 
 /* ---- options on every other segment ---- */
@@ -196,7 +197,98 @@ void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec
       d->csum = mptcp_dss_csum(d->dsn, 0, 1, NULL, 0);
     }
   }
+  if (!r) {
+    /* a pure ACK: room for the signals */
+    if (sf->mp_fail_pending) {
+      h->opts |= MPTCP_OPT_MP_FAIL;
+      h->fail.dsn = c->mp_fail_dsn;
+      if (mptcp_tcphdr_len(h) < 0)
+        h->opts &= ~(uint32_t)MPTCP_OPT_SACK;
+      if (mptcp_tcphdr_len(h) > 0)
+        mib_inc(c->stack, MPTCP_MIB_MP_FAIL_TX);
+      else
+        h->opts &= ~(uint32_t)MPTCP_OPT_MP_FAIL;
+      sf->mp_fail_pending = 0;
+    }
+    pm_write_signals(sf, h);
+  }
 }
+
+/* ---- resets: MP_TCPRST, MP_FASTCLOSE (RFC 8684 sections 3.5, 3.6) ---- */
+
+/* Options of an RST we send on an MPTCP subflow, in the manner of Linux's
+ * mptcp_established_options for a reset: MP_FASTCLOSE (or MP_FAIL), and
+ * MP_TCPRST with the reason. An RST has no timestamps: all fit. */
+void mptcp_rst_options(struct tcp_sf *sf, mptcp_tcphdr *h) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  if (!c->mp)
+    return;
+  if (sf->fastclose_pending && c->key_remote) {
+    /* section 3.5: the key of the host it goes to */
+    h->opts |= MPTCP_OPT_MP_FASTCLOSE;
+    h->fastclose.key = c->key_remote;
+    mib_inc(s, MPTCP_MIB_FASTCLOSE_TX);
+  } else if (sf->mp_fail_pending) {
+    h->opts |= MPTCP_OPT_MP_FAIL;
+    h->fail.dsn = c->mp_fail_dsn;
+    mib_inc(s, MPTCP_MIB_MP_FAIL_TX);
+  }
+  sf->fastclose_pending = 0;
+  sf->mp_fail_pending = 0;
+  h->opts |= MPTCP_OPT_MP_TCPRST;
+  h->tcprst.flags = 0;
+  h->tcprst.reason = sf->rst_reason;
+  mib_inc(s, MPTCP_MIB_MP_RST_TX);
+}
+
+/* A valid MP_FASTCLOSE: the connection is reset at once, every subflow
+ * with it (section 3.5). `via_rst`: it came on an RST, which already
+ * closed the subflow that brought it. */
+static void fastclose_rcvd(struct tcp_sf *via, int via_rst, uint64_t now) {
+  struct mptcp_conn *c = via->conn;
+  mib_inc(c->stack, MPTCP_MIB_FASTCLOSE_RX);
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *x = c->sfs[i];
+    if (x->state == MPTCP_TCP_CLOSED)
+      continue;
+    if (x->state == MPTCP_TCP_SYN_SENT || x->state == MPTCP_TCP_TIME_WAIT ||
+        (x == via && via_rst)) {
+      tcp_set_state(x, MPTCP_TCP_CLOSED, now);
+    } else {
+      x->rst_pending = 1;
+      x->rst_reason = MPTCP_RST_EUNSPEC;
+    }
+  }
+  stack_mark_output(c->stack, c);
+  conn_set_closed(c, MPTCP_CLOSE_RESET);
+}
+
+/* Does this MP_FASTCLOSE carry our key (or is the check off)? A wrong one
+ * is counted and the option ignored. */
+static int fastclose_ok(struct mptcp_conn *c, const mptcp_tcphdr *th) {
+  if (th->fastclose.key == c->key_local)
+    return 1;
+  mib_inc(c->stack, MPTCP_MIB_FASTCLOSE_BAD_KEY);
+  return !c->cfg.fastclose_key_check;
+}
+
+int mptcp_rcv_rst(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  if (th->opts & MPTCP_OPT_MP_TCPRST)
+    mib_inc(s, MPTCP_MIB_MP_RST_RX);
+  if (th->opts & MPTCP_OPT_MP_FAIL)
+    mib_inc(s, MPTCP_MIB_MP_FAIL_RX);
+  if ((th->opts & MPTCP_OPT_MP_FASTCLOSE) && !c->closed && fastclose_ok(c, th)) {
+    fastclose_rcvd(sf, 1, now);
+    return 1;
+  }
+  return 0;
+}
+
+int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
+void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
 
 /* ---- received options ---- */
 
@@ -302,6 +394,14 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
     mib_inc(s, MPTCP_MIB_JOIN_OK);
     stack_mark_output(s, c);
   }
+  if ((th->opts & MPTCP_OPT_MP_FASTCLOSE) && !c->closed && fastclose_ok(c, th)) {
+    fastclose_rcvd(sf, 0, now);
+    return -1;
+  }
+  if (th->opts & MPTCP_OPT_MP_FAIL)
+    mib_inc(s, MPTCP_MIB_MP_FAIL_RX);
+  if (th->opts & (MPTCP_OPT_ADD_ADDR | MPTCP_OPT_REMOVE_ADDR | MPTCP_OPT_MP_PRIO))
+    pm_rcv_options(sf, th, now);
   if (!(th->opts & MPTCP_OPT_DSS))
     return 0;
   const mptcp_opt_dss *d = &th->dss;
@@ -346,9 +446,23 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
       uint64_t ssn = expand32(d->ssn, sf->rcv_nxt);
       if (c->csum && payload && plen == dlen && ssn == rel &&
           mptcp_dss_csum(dsn, d->ssn, d->dll, payload, plen) != d->csum) {
-        /* section 3.7: a checksum failure (here: drop and count; the
-         * MP_FAIL exchange is not implemented yet) */
+        /* section 3.7: a checksum failure. The segment is dropped (the
+         * subflow does not acknowledge it) and MP_FAIL names the DSN of
+         * the mapping. With another subflow usable, this one is reset
+         * with it (MP_TCPRST "middlebox interference") and its data goes
+         * to the others; alone, MP_FAIL rides on an ACK and the clean
+         * retransmission repairs the mapping. */
         mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
+        c->mp_fail_dsn = dsn;
+        sf->mp_fail_pending = 1;
+        if (mptcp_other_usable(c, sf)) {
+          sf->rst_reason = MPTCP_RST_EMIDDLEBOX;
+          mptcp_sf_failed(sf, now);
+          sf->rst_pending = 1;
+        } else {
+          sf->ack_now = 1;
+        }
+        stack_mark_output(s, c);
         return -1;
       }
       add_mapping(sf, ssn, off, dlen);
@@ -383,8 +497,12 @@ void mptcp_check_close(struct mptcp_conn *c, uint64_t now) {
     stack_mark_output(c->stack, c);
   }
   if (c->data_fin_acked && c->peer_data_fin && !c->subflows_closing) {
-    /* both DATA_FINs acknowledged: every subflow closes with FIN */
+    /* both DATA_FINs acknowledged: every subflow closes with FIN, and
+     * those still open after close_timeout are reset (Linux's
+     * mptcp_close_timeout): a FIN on a dead path would be retransmitted
+     * for minutes */
     c->subflows_closing = 1;
+    c->close_timer = now + c->cfg.close_timeout_ns;
     for (uint8_t i = 0; i < c->n_sf; i++) {
       struct tcp_sf *sf = c->sfs[i];
       if (sf->stale && sf->state != MPTCP_TCP_CLOSED)
@@ -397,6 +515,111 @@ void mptcp_check_close(struct mptcp_conn *c, uint64_t now) {
     }
     stack_mark_output(c->stack, c);
   }
+}
+
+/* ---- connection timers ---- */
+
+uint64_t mptcp_conn_expiry(const struct mptcp_conn *c) {
+  uint64_t e = pm_expiry(c);
+  if (c->close_timer && c->close_timer < e) /* 0: not armed */
+    e = c->close_timer;
+  return e;
+}
+
+void mptcp_conn_handle_timers(struct mptcp_conn *c, uint64_t now) {
+  if (c->n_ann)
+    pm_handle_timers(c, now);
+  if (c->close_timer && c->close_timer <= now) {
+    c->close_timer = 0;
+    for (uint8_t i = 0; i < c->n_sf; i++) {
+      struct tcp_sf *sf = c->sfs[i];
+      if (sf->state == MPTCP_TCP_CLOSED || sf->state == MPTCP_TCP_TIME_WAIT ||
+          sf->rst_pending)
+        continue;
+      mib_inc(c->stack, MPTCP_MIB_CLOSE_TIMEOUT);
+      if (sf->state == MPTCP_TCP_SYN_SENT) {
+        tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
+        conn_subflow_closed(c, sf, now);
+      } else {
+        sf->rst_pending = 1;
+        sf->rst_reason = MPTCP_RST_EUNSPEC;
+      }
+    }
+    stack_mark_output(c->stack, c);
+  }
+}
+
+/* ---- connection-level arrival: first copy wins (threat A2) ---- */
+
+/* Compares [off, off + len) of p with the stored copy; 1 if they differ. */
+static int stored_differs(const struct mptcp_conn *c, uint64_t off, const uint8_t *p,
+                          uint64_t len) {
+  uint32_t cap = c->cfg.rcvbuf;
+  while (len) {
+    uint32_t pos = (uint32_t)(off % cap);
+    uint32_t n = (uint32_t)(cap - pos < len ? cap - pos : len);
+    if (memcmp(c->rcv_ring + pos, p, n))
+      return 1;
+    off += n;
+    p += n;
+    len -= n;
+  }
+  return 0;
+}
+
+/*
+ * `len` bytes at data offset `off` arrived (inside the window). Bytes at
+ * offsets already received keep their first copy, as in Linux (the
+ * out-of-order queue keeps what it has); only the holes are filled. With
+ * overlap_check, the bytes that overlap a stored copy still in the buffer
+ * (not yet read) are compared with it and a difference is counted once per
+ * segment (MPTCP_MIB_DUP_DATA_MISMATCH): two subflows disagreeing about
+ * the data at one DSN is what an attacker injecting on one path looks
+ * like (threat A2). The ranges already held are found in O(log n).
+ */
+void mptcp_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len,
+                   uint64_t now) {
+  struct mptcp_stack *s = c->stack;
+  uint64_t end = off + len;
+  int check = c->cfg.overlap_check && p && c->rcv_ring;
+  int differs = 0;
+  if (end <= c->rcv_nxt_off)
+    mib_inc(s, MPTCP_MIB_DSN_DUP);
+  if (check) { /* overlap with the in-order bytes still in the buffer */
+    uint64_t a = off > c->rcv_read ? off : c->rcv_read;
+    uint64_t b = end < c->rcv_nxt_off ? end : c->rcv_nxt_off;
+    if (a < b)
+      differs |= stored_differs(c, a, p + (a - off), b - a);
+  }
+  if (end <= c->rcv_nxt_off) {
+    if (differs)
+      mib_inc(s, MPTCP_MIB_DUP_DATA_MISMATCH);
+    return;
+  }
+  uint64_t pos = off > c->rcv_nxt_off ? off : c->rcv_nxt_off;
+  uint64_t first = pos;
+  uint64_t cap_end = c->rcv_read + c->cfg.rcvbuf; /* bytes storable below this */
+  for (const struct range *r = rangeset_ceil(&c->rcv_ooo, pos); pos < end;
+       r = r ? rangeset_next(&c->rcv_ooo, r) : NULL) {
+    uint64_t hole_end = r && r->start < end ? r->start : end;
+    if (hole_end > pos && p) { /* a hole: the new bytes fill it */
+      uint64_t w_end = hole_end < cap_end ? hole_end : cap_end;
+      if (w_end > pos)
+        conn_data_in(c, pos, p + (pos - off), (uint32_t)(w_end - pos));
+    }
+    if (!r || r->start >= end)
+      break;
+    uint64_t ov_a = r->start > pos ? r->start : pos;
+    uint64_t ov_b = r->end < end ? r->end : end;
+    if (ov_b > cap_end)
+      ov_b = cap_end; /* (only with enforce_conn_window off) */
+    if (check && ov_a < ov_b)
+      differs |= stored_differs(c, ov_a, p + (ov_a - off), ov_b - ov_a);
+    pos = r->end;
+  }
+  if (differs)
+    mib_inc(s, MPTCP_MIB_DUP_DATA_MISMATCH);
+  mptcp_data_rcvd(c, first, (uint32_t)(end - first), now);
 }
 
 /* ---- subflows ---- */

@@ -40,10 +40,35 @@ static void pm_fullmesh_established(struct mptcp_conn *c, uint64_t now) {
   }
 }
 
+/* The in-kernel path manager of Linux accepting an announced address
+ * (pm_netlink.c, add_addr_accepted): one subflow from the initial
+ * subflow's local address to it, within max_subflows. */
+static void pm_default_add_addr(struct mptcp_conn *c, const struct pm_peer_addr *a,
+                                uint64_t now) {
+  if (c->listener_child || c->n_sf >= c->cfg.max_subflows || c->tx_infinite)
+    return;
+  mptcp_addr r = a->addr;
+  if (!r.port)
+    r.port = c->sf.remote.port;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    const struct tcp_sf *o = c->sfs[i];
+    if (o->state != MPTCP_TCP_CLOSED && o->remote.port == r.port &&
+        !memcmp(o->remote.ip, r.ip, r.family == 6 ? 16 : 4))
+      return; /* already there (a retransmitted ADD_ADDR) */
+  }
+  mptcp_addr l = c->sf.local;
+  l.port = 0;
+  struct tcp_sf *sf = mptcp_open_subflow(c, &l, &r, now);
+  if (sf) {
+    sf->addr_id_local = 0;
+    sf->addr_id_remote = a->id;
+  }
+}
+
 static const struct mptcp_pm_ops pm_table[] = {
-    {"default", pm_default_established},
-    {"ndiffports", pm_ndiffports_established},
-    {"fullmesh", pm_fullmesh_established},
+    {"default", pm_default_established, pm_default_add_addr},
+    {"ndiffports", pm_ndiffports_established, NULL},
+    {"fullmesh", pm_fullmesh_established, NULL},
 };
 
 const struct mptcp_pm_ops *pm_find(const char *name) {
@@ -53,4 +78,337 @@ const struct mptcp_pm_ops *pm_find(const char *name) {
     if (!strcmp(pm_table[i].name, name) && pm_table[i].established)
       return &pm_table[i];
   return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Signals: ADD_ADDR, REMOVE_ADDR, MP_PRIO (RFC 8684 sections 3.4,      */
+/* 3.3.8)                                                               */
+/* ------------------------------------------------------------------ */
+
+int mptcp_sf_usable(const struct tcp_sf *sf);
+int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
+void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
+
+static int ip_eq(const mptcp_addr *a, const mptcp_addr *b) {
+  return a->family == b->family && !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
+}
+
+/* Signals ride on a pure ACK of the first usable subflow. */
+static void pm_kick(struct mptcp_conn *c) {
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if (mptcp_sf_usable(c->sfs[i])) {
+      c->sfs[i]->ack_now = 1;
+      break;
+    }
+  stack_mark_output(c->stack, c);
+}
+
+/* The accepting side announces its other addresses once the connection is
+ * fully established (the peer has our key: it can check the HMAC). */
+void pm_fully_established(struct mptcp_conn *c, uint64_t now) {
+  struct mptcp_stack *s = c->stack;
+  if (!c->listener_child || c->pm_announced)
+    return;
+  c->pm_announced = 1;
+  for (uint32_t i = 0; i < s->n_addrs && i < 255 && c->n_ann < MPTCP_PM_MAX_ADDR; i++) {
+    const mptcp_addr *a = &s->addrs[i];
+    if (a->family != c->sf.local.family || ip_eq(a, &c->sf.local))
+      continue;
+    struct pm_announce *an = &c->ann[c->n_ann++];
+    memset(an, 0, sizeof(*an));
+    an->addr = *a;
+    an->addr.port = 0; /* joins come to the port of the connection */
+    an->id = (uint8_t)(i + 1);
+    an->tx_pending = 1;
+    an->timer = now + c->cfg.add_addr_timeout_ns;
+  }
+  if (c->n_ann)
+    pm_kick(c);
+}
+
+void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint64_t now) {
+  if (!c->mp || c->closed || c->tx_infinite)
+    return;
+  uint8_t wire_id = ip_eq(a, &c->sf.local) ? 0 : id;
+  for (uint8_t i = 0; i < c->n_ann; i++)
+    if (c->ann[i].id == wire_id) { /* no more announcements of it */
+      c->ann[i] = c->ann[--c->n_ann];
+      break;
+    }
+  int used = 0;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *sf = c->sfs[i];
+    if (!ip_eq(&sf->local, a) || sf->state == MPTCP_TCP_CLOSED || sf->rst_pending)
+      continue;
+    used = 1;
+    if (sf->state == MPTCP_TCP_SYN_SENT) {
+      tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
+      continue;
+    }
+    mptcp_sf_failed(sf, now); /* its data goes to the other subflows */
+    sf->rst_pending = 1;
+    sf->rst_reason = MPTCP_RST_EUNSPEC;
+    mib_inc(c->stack, MPTCP_MIB_RM_SUBFLOW);
+  }
+  if ((used || wire_id) && c->key_remote && c->n_rm < MPTCP_PM_MAX_ADDR) {
+    int dup = 0;
+    for (uint8_t i = 0; i < c->n_rm; i++)
+      dup |= c->rm_ids[i] == wire_id;
+    if (!dup)
+      c->rm_ids[c->n_rm++] = wire_id;
+  }
+  pm_kick(c);
+}
+
+int mptcp_conn_set_backup(mptcp_conn *c, int i, int backup, uint64_t now) {
+  (void)now;
+  if (!c || i < 0 || i >= c->n_sf)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  struct tcp_sf *sf = c->sfs[i];
+  if (!c->mp || c->closed || !sf->join_ok ||
+      (sf->state != MPTCP_TCP_ESTABLISHED && sf->state != MPTCP_TCP_CLOSE_WAIT))
+    return MPTCP_ERR_STATE;
+  sf->backup = backup ? 1 : 0;
+  sf->prio_pending = 1;
+  sf->ack_now = 1;
+  stack_mark_output(c->stack, c);
+  return MPTCP_OK;
+}
+
+int pm_signal_pending(const struct tcp_sf *sf) {
+  const struct mptcp_conn *c = sf->conn;
+  if (!c->mp || !sf->join_ok || sf->join_ack_pending || sf->mpc_ack_pending ||
+      (sf->state != MPTCP_TCP_ESTABLISHED && sf->state != MPTCP_TCP_CLOSE_WAIT))
+    return 0;
+  if (sf->prio_pending || sf->mp_fail_pending)
+    return 1;
+  if (!mptcp_sf_usable(sf) || c->tx_infinite)
+    return 0;
+  if (c->n_echo || c->n_rm)
+    return 1;
+  for (uint8_t i = 0; i < c->n_ann; i++)
+    if (c->ann[i].tx_pending)
+      return 1;
+  return 0;
+}
+
+/* Does h fit in 40 option bytes? SACK blocks yield first, as in emit(). */
+static int fits(mptcp_tcphdr *h) {
+  int hl = mptcp_tcphdr_len(h);
+  while (hl == MPTCP_ERR_OPT_SPACE && (h->opts & MPTCP_OPT_SACK)) {
+    if (--h->n_sack == 0)
+      h->opts &= ~MPTCP_OPT_SACK;
+    hl = mptcp_tcphdr_len(h);
+  }
+  return hl > 0;
+}
+
+/* Adds option `bit` (already filled in h) if it fits; a Data ACK without
+ * a mapping may give way to it (Linux drops the other suboptions of a pure
+ * ACK for an ADD_ADDR that needs the room). Returns 1 if added. */
+static int try_add(mptcp_tcphdr *h, uint32_t bit) {
+  h->opts |= bit;
+  if (fits(h))
+    return 1;
+  if ((h->opts & MPTCP_OPT_DSS) && !(h->dss.flags & MPTCP_DSS_MAP)) {
+    h->opts &= ~MPTCP_OPT_DSS;
+    if (fits(h))
+      return 1;
+    h->opts |= MPTCP_OPT_DSS;
+  }
+  h->opts &= ~bit;
+  return 0;
+}
+
+static void fill_addr(mptcp_opt_add_addr *o, const mptcp_addr *a, uint8_t id) {
+  memset(o, 0, sizeof(*o));
+  o->addr_id = id;
+  o->family = a->family;
+  memcpy(o->addr, a->ip, a->family == 6 ? 16 : 4);
+  o->has_port = a->port != 0;
+  o->port = a->port;
+}
+
+void pm_write_signals(struct tcp_sf *sf, mptcp_tcphdr *h) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  if (!pm_signal_pending(sf))
+    return;
+  if (sf->prio_pending) {
+    h->prio.backup = sf->backup;
+    if (try_add(h, MPTCP_OPT_MP_PRIO))
+      mib_inc(s, MPTCP_MIB_MP_PRIO_TX);
+    sf->prio_pending = 0; /* an option that never fits is given up */
+  }
+  if (!mptcp_sf_usable(sf) || c->tx_infinite)
+    return;
+  /* one ADD_ADDR per segment: echoes first, then announcements */
+  if (c->n_echo) {
+    fill_addr(&h->add_addr, &c->echo[0].addr, c->echo[0].id);
+    h->add_addr.echo = 1;
+    if (try_add(h, MPTCP_OPT_ADD_ADDR))
+      mib_inc(s, MPTCP_MIB_ADD_ADDR_ECHO_TX);
+    c->n_echo--;
+    memmove(&c->echo[0], &c->echo[1], c->n_echo * sizeof(c->echo[0]));
+  } else {
+    for (uint8_t i = 0; i < c->n_ann; i++) {
+      struct pm_announce *an = &c->ann[i];
+      if (!an->tx_pending)
+        continue;
+      fill_addr(&h->add_addr, &an->addr, an->id);
+      /* RFC 8684 section 3.4.1: the rightmost 64 bits of
+       * HMAC(Key = our key || peer's key, Msg = id || address || port) */
+      h->add_addr.thmac = mptcp_add_addr_hmac(c->key_local, c->key_remote, an->id,
+                                              an->addr.family, an->addr.ip, an->addr.port);
+      if (try_add(h, MPTCP_OPT_ADD_ADDR))
+        mib_inc(s, MPTCP_MIB_ADD_ADDR_TX);
+      an->tx_pending = 0; /* the retransmission timer tries again */
+      break;
+    }
+  }
+  if (c->n_rm) {
+    h->rm_addr.n = c->n_rm;
+    memcpy(h->rm_addr.ids, c->rm_ids, c->n_rm);
+    if (try_add(h, MPTCP_OPT_REMOVE_ADDR)) {
+      mib_add(s, MPTCP_MIB_RM_ADDR_TX, c->n_rm);
+      c->n_rm = 0;
+    } else if (!(h->opts & MPTCP_OPT_ADD_ADDR)) {
+      c->n_rm = 0; /* cannot fit even alone: given up */
+    }
+  }
+}
+
+static void rcv_add_addr(struct tcp_sf *sf, const mptcp_opt_add_addr *o, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  mptcp_addr a;
+  memset(&a, 0, sizeof(a));
+  a.family = o->family;
+  memcpy(a.ip, o->addr, o->family == 6 ? 16 : 4);
+  a.port = o->has_port ? o->port : 0;
+  if (o->echo) {
+    for (uint8_t i = 0; i < c->n_ann; i++)
+      if (c->ann[i].id == o->addr_id && ip_eq(&c->ann[i].addr, &a) && !c->ann[i].echoed) {
+        c->ann[i].echoed = 1;
+        c->ann[i].tx_pending = 0;
+        c->ann[i].timer = MPTCP_TIME_NEVER;
+        mib_inc(s, MPTCP_MIB_ADD_ADDR_ECHO_RX);
+      }
+    return;
+  }
+  /* RFC 8684 section 3.4.1: the HMAC is keyed with the sender's key
+   * first; a wrong one means the sender does not know the connection's
+   * keys (threat A4: an off-path host steering subflows to itself) */
+  uint64_t want = mptcp_add_addr_hmac(c->key_remote, c->key_local, o->addr_id, a.family,
+                                      a.ip, a.port);
+  if (want != o->thmac) {
+    mib_inc(s, MPTCP_MIB_ADD_ADDR_BAD_HMAC);
+    if (c->cfg.add_addr_hmac_check)
+      return;
+  }
+  mib_inc(s, MPTCP_MIB_ADD_ADDR_RX);
+  /* echo it (a retransmission gets a new echo: the first may be lost) */
+  int queued = 0;
+  for (uint8_t i = 0; i < c->n_echo; i++)
+    queued |= c->echo[i].id == o->addr_id;
+  if (!queued && c->n_echo < MPTCP_PM_MAX_ADDR) {
+    c->echo[c->n_echo].id = o->addr_id;
+    c->echo[c->n_echo].addr = a;
+    c->n_echo++;
+  }
+  uint8_t k = 0;
+  while (k < c->n_rem && c->rem[k].id != o->addr_id)
+    k++;
+  if (k == c->n_rem) {
+    if (c->n_rem == MPTCP_PM_MAX_ADDR) {
+      pm_kick(c);
+      return; /* the echo goes out; no room to remember more addresses */
+    }
+    c->n_rem++;
+  }
+  c->rem[k].id = o->addr_id;
+  c->rem[k].addr = a;
+  pm_kick(c);
+  if (c->pm->add_addr_received)
+    c->pm->add_addr_received(c, &c->rem[k], now);
+}
+
+static void rcv_rm_addr(struct tcp_sf *sf, const mptcp_opt_remove_addr *o, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  for (uint8_t j = 0; j < o->n; j++) {
+    uint8_t id = o->ids[j];
+    mib_inc(s, MPTCP_MIB_RM_ADDR_RX);
+    const mptcp_addr *ra = id == 0 ? &c->sf.remote : NULL;
+    for (uint8_t i = 0; i < c->n_rem; i++)
+      if (c->rem[i].id == id) {
+        ra = &c->rem[i].addr;
+        break;
+      }
+    for (uint8_t i = 0; i < c->n_sf; i++) {
+      struct tcp_sf *x = c->sfs[i];
+      if (x->state == MPTCP_TCP_CLOSED || x->rst_pending)
+        continue;
+      if (x->addr_id_remote != id && !(ra && ip_eq(&x->remote, ra)))
+        continue;
+      /* the option is not authenticated: the last usable subflow stays */
+      if (mptcp_sf_usable(x) && !mptcp_other_usable(c, x))
+        continue;
+      if (x->state == MPTCP_TCP_SYN_SENT) {
+        tcp_set_state(x, MPTCP_TCP_CLOSED, now);
+        continue;
+      }
+      mptcp_sf_failed(x, now);
+      x->rst_pending = 1;
+      x->rst_reason = MPTCP_RST_EUNSPEC;
+      mib_inc(s, MPTCP_MIB_RM_SUBFLOW);
+    }
+    for (uint8_t i = 0; i < c->n_rem; i++)
+      if (c->rem[i].id == id) {
+        c->rem[i] = c->rem[--c->n_rem];
+        break;
+      }
+  }
+  stack_mark_output(s, c);
+}
+
+void pm_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  if (!c->key_remote || c->closed)
+    return;
+  if (th->opts & MPTCP_OPT_ADD_ADDR)
+    rcv_add_addr(sf, &th->add_addr, now);
+  if (th->opts & MPTCP_OPT_REMOVE_ADDR)
+    rcv_rm_addr(sf, &th->rm_addr, now);
+  if ((th->opts & MPTCP_OPT_MP_PRIO) && sf->join_ok) {
+    /* section 3.3.8: the subflow it arrives on changes priority */
+    mib_inc(c->stack, MPTCP_MIB_MP_PRIO_RX);
+    sf->backup = th->prio.backup ? 1 : 0;
+    stack_mark_output(c->stack, c);
+  }
+}
+
+uint64_t pm_expiry(const struct mptcp_conn *c) {
+  uint64_t e = MPTCP_TIME_NEVER;
+  for (uint8_t i = 0; i < c->n_ann; i++)
+    if (!c->ann[i].echoed && c->ann[i].timer < e)
+      e = c->ann[i].timer;
+  return e;
+}
+
+void pm_handle_timers(struct mptcp_conn *c, uint64_t now) {
+  for (uint8_t i = 0; i < c->n_ann; i++) {
+    struct pm_announce *an = &c->ann[i];
+    if (an->echoed || an->timer > now)
+      continue;
+    if (an->retries >= c->cfg.add_addr_retries || c->closed) {
+      an->timer = MPTCP_TIME_NEVER; /* given up */
+      continue;
+    }
+    an->retries++;
+    an->tx_pending = 1;
+    an->timer = now + c->cfg.add_addr_timeout_ns;
+    mib_inc(c->stack, MPTCP_MIB_ADD_ADDR_RETRANS);
+    pm_kick(c);
+  }
 }

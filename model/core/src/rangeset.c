@@ -482,6 +482,19 @@ const struct range *rangeset_find(const struct rangeset *rs, uint64_t x) {
   return best && x < best->r.end ? &best->r : NULL;
 }
 
+const struct range *rangeset_ceil(const struct rangeset *rs, uint64_t x) {
+  const struct rs_node *best = NULL; /* the lowest range ending above x so far */
+  for (const struct rs_node *c = rs->root; c;) {
+    if (c->r.end > x) {
+      best = c; /* disjoint and sorted: ends grow with starts */
+      c = c->left;
+    } else {
+      c = c->right;
+    }
+  }
+  return best ? &best->r : NULL;
+}
+
 void rangeset_remove_below(struct rangeset *rs, uint64_t x) {
   struct rs_node *m = NULL; /* the last range starting below x */
   int m_lowest = 0;         /* and it is the lowest range of all */

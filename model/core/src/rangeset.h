@@ -95,6 +95,9 @@ int rangeset_add(struct rangeset *rs, struct mptcp_stack *s, uint64_t start,
                  uint64_t end);
 /* The range containing x, or NULL. */
 const struct range *rangeset_find(const struct rangeset *rs, uint64_t x);
+/* The lowest range ending above x (the one containing x, or else the first
+ * one after it), or NULL. O(log n). */
+const struct range *rangeset_ceil(const struct rangeset *rs, uint64_t x);
 /* Removes everything below x (a range straddling x keeps [x, end)). When the
  * set becomes empty, chunks beyond the first go back to the stack that
  * rangeset_add allocated them from. */

@@ -89,6 +89,14 @@ void mptcp_config_default(mptcp_config *c) {
   c->scheduler = "minrtt";
   c->max_subflows = 8;
   c->max_half_open_joins = 4;
+  c->add_addr_hmac_check = 1;
+  c->enforce_conn_window = 1;
+  c->enforce_limits = 1;
+  c->fastclose_key_check = 1;
+  c->overlap_check = 1;
+  c->add_addr_timeout_ns = 120 * MPTCP_S;
+  c->add_addr_retries = 3;
+  c->close_timeout_ns = 60 * MPTCP_S;
 }
 
 int mptcp_config_check(const mptcp_config *c) {
@@ -109,6 +117,8 @@ int mptcp_config_check(const mptcp_config *c) {
     return MPTCP_ERR_UNKNOWN_ALGO;
   if (c->max_subflows < 1 || c->max_subflows > MPTCP_MAX_SF || c->subflows < 1 ||
       c->subflows > c->max_subflows)
+    return MPTCP_ERR_CONFIG;
+  if (c->add_addr_timeout_ns == 0 || c->close_timeout_ns == 0)
     return MPTCP_ERR_CONFIG;
   return MPTCP_OK;
 }
@@ -163,6 +173,28 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_DATA_FIN_RX] = "MPTcpExtDataFinRx",
     [MPTCP_MIB_REINJECT] = "MPTcpExtReinject",
     [MPTCP_MIB_SUBFLOW_STALE] = "MPTcpExtSubflowStale",
+    [MPTCP_MIB_ADD_ADDR_RX] = "MPTcpExtAddAddr",
+    [MPTCP_MIB_ADD_ADDR_TX] = "MPTcpExtAddAddrTx",
+    [MPTCP_MIB_ADD_ADDR_ECHO_RX] = "MPTcpExtEchoAdd",
+    [MPTCP_MIB_ADD_ADDR_ECHO_TX] = "MPTcpExtEchoAddTx",
+    [MPTCP_MIB_ADD_ADDR_BAD_HMAC] = "MPTcpExtAddAddrBadHmac",
+    [MPTCP_MIB_ADD_ADDR_RETRANS] = "MPTcpExtAddAddrTxRetrans",
+    [MPTCP_MIB_RM_ADDR_RX] = "MPTcpExtRmAddr",
+    [MPTCP_MIB_RM_ADDR_TX] = "MPTcpExtRmAddrTx",
+    [MPTCP_MIB_RM_SUBFLOW] = "MPTcpExtRmSubflow",
+    [MPTCP_MIB_MP_PRIO_RX] = "MPTcpExtMPPrioRx",
+    [MPTCP_MIB_MP_PRIO_TX] = "MPTcpExtMPPrioTx",
+    [MPTCP_MIB_FASTCLOSE_RX] = "MPTcpExtMPFastcloseRx",
+    [MPTCP_MIB_FASTCLOSE_TX] = "MPTcpExtMPFastcloseTx",
+    [MPTCP_MIB_FASTCLOSE_BAD_KEY] = "MPTcpExtMPFastcloseBadKey",
+    [MPTCP_MIB_MP_RST_RX] = "MPTcpExtMPRstRx",
+    [MPTCP_MIB_MP_RST_TX] = "MPTcpExtMPRstTx",
+    [MPTCP_MIB_DUP_DATA_MISMATCH] = "MPTcpExtDupDataMismatch",
+    [MPTCP_MIB_MP_FAIL_RX] = "MPTcpExtMPFailRx",
+    [MPTCP_MIB_MP_FAIL_TX] = "MPTcpExtMPFailTx",
+    [MPTCP_MIB_INFINITE_MAP_TX] = "MPTcpExtInfiniteMapTx",
+    [MPTCP_MIB_INFINITE_MAP_RX] = "MPTcpExtInfiniteMapRx",
+    [MPTCP_MIB_CLOSE_TIMEOUT] = "MPTcpExtSubflowCloseTimeout",
 };
 
 uint64_t mptcp_stack_counter(const mptcp_stack *s, int id) {
@@ -429,6 +461,29 @@ int mptcp_stack_add_address(mptcp_stack *s, const mptcp_addr *a) {
   s->addrs[s->n_addrs] = *a;
   s->addrs[s->n_addrs].port = 0;
   s->n_addrs++;
+  return MPTCP_OK;
+}
+
+/* The address id of a local address: i + 1 for the i-th declared one,
+ * 0 if it was never declared (or was withdrawn). */
+uint8_t stack_addr_id(const struct mptcp_stack *s, const mptcp_addr *a) {
+  for (uint32_t i = 0; i < s->n_addrs && i < 255; i++)
+    if (s->addrs[i].family == a->family &&
+        !memcmp(s->addrs[i].ip, a->ip, a->family == 6 ? 16 : 4))
+      return (uint8_t)(i + 1);
+  return 0;
+}
+
+int mptcp_stack_remove_address(mptcp_stack *s, const mptcp_addr *a, uint64_t now) {
+  if (!s || !a || (a->family != 4 && a->family != 6))
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  uint8_t id = stack_addr_id(s, a);
+  if (!id)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  for (struct mptcp_conn *c = s->all; c; c = c->next_all)
+    pm_addr_removed(c, a, id, now);
+  /* a tombstone keeps the ids of the other addresses stable */
+  s->addrs[id - 1].family = 0;
   return MPTCP_OK;
 }
 

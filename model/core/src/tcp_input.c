@@ -229,7 +229,9 @@ static void close_conn(struct tcp_sf *sf, int reason, uint64_t now) {
     if (st != MPTCP_TCP_CLOSED && st != MPTCP_TCP_TIME_WAIT)
       return;
   }
-  conn_set_closed(c, reason);
+  /* both DATA_FINs were acknowledged: the connection closed normally,
+   * whatever ended its last subflow (a reset of a stale one, say) */
+  conn_set_closed(c, c->data_fin_acked && c->peer_data_fin ? MPTCP_CLOSE_NORMAL : reason);
 }
 
 static void our_fin_acked(struct tcp_sf *sf, uint64_t now) {
@@ -487,17 +489,13 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
     }
     if (off + n > conn_rcv_space(c)) {
       mib_inc(s, MPTCP_MIB_DSN_BEYOND_WINDOW);
-      sf->ack_now = 1;
-      return;
+      if (c->cfg.enforce_conn_window) {
+        sf->ack_now = 1;
+        return;
+      }
     }
-    if (off + n <= c->rcv_nxt_off) {
-      mib_inc(s, MPTCP_MIB_DSN_DUP); /* first arrival wins */
-    } else {
-      uint64_t skip = off < c->rcv_nxt_off ? c->rcv_nxt_off - off : 0;
-      if (payload)
-        conn_data_in(c, off + skip, payload + (start - rel) + skip, (uint32_t)(n - skip));
-      mptcp_data_rcvd(c, off + skip, (uint32_t)(n - skip), now);
-    }
+    /* first arrival wins; overlaps compared (mptcp_proto.c) */
+    mptcp_data_in(c, off, payload ? payload + (start - rel) : NULL, n, now);
   } else if (plen && start < end && payload) {
     conn_data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
   }
@@ -584,6 +582,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
       if (mptcp_join_rcv_synack(sf, th) < 0) {
         /* RFC 8684 section 3.2: a wrong HMAC resets this subflow only */
         sf->rst_pending = 1;
+        sf->rst_reason = MPTCP_RST_EMPTCP;
         sf->snd_una = sf->snd_nxt = 1;
         stack_mark_output(s, c);
         return;
@@ -619,6 +618,8 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
   if (th->flags & MPTCP_TH_RST) {
     if (rel == sf->rcv_nxt) {
       mib_inc(s, MPTCP_MIB_RST_ACCEPTED);
+      if (c->mp && (th->opts & MPTCP_OPT_ANY_MPTCP) && mptcp_rcv_rst(sf, th, now))
+        return; /* MP_FASTCLOSE: the whole connection is reset */
       close_conn(sf, MPTCP_CLOSE_RESET, now);
     } else if (rel > sf->rcv_nxt && rel < sf->rcv_nxt + (wnd ? wnd : 1)) {
       mib_inc(s, MPTCP_MIB_RST_IN_WINDOW);
@@ -696,6 +697,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     }
     if (sf->is_join && mptcp_join_rcv_ack(sf, th) < 0) {
       sf->rst_pending = 1; /* wrong HMAC-A: reset this subflow only */
+      sf->rst_reason = MPTCP_RST_EMPTCP;
       stack_mark_output(s, c);
       return;
     }

@@ -137,6 +137,8 @@ static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       pl = buf + MPTCP_TCP_HDR_MAX;
     }
     mptcp_write_options(sf, h, r, len, pl);
+  } else if (sf->mp && (h->flags & MPTCP_TH_RST)) {
+    mptcp_rst_options(sf, h);
   }
   int hl = mptcp_tcphdr_len(h);
   while (hl == MPTCP_ERR_OPT_SPACE && (h->opts & MPTCP_OPT_SACK)) {
@@ -313,6 +315,10 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
    * on its own, before data could carry it without them. */
   if (sf->mp && sf->ack_now && sf->sack_ok && sf->rcv_ranges.n && can_send_data &&
       (what & TCP_WR_URGENT))
+    return send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_ACK, now);
+  /* Likewise the path-manager signals (ADD_ADDR, REMOVE_ADDR, MP_PRIO,
+   * MP_FAIL): they ride on a pure ACK, as in Linux, not next to a mapping */
+  if (sf->mp && can_send_data && (what & TCP_WR_URGENT) && pm_signal_pending(sf))
     return send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_ACK, now);
 
   /* 1. Retransmissions (RFC 6675 NextSeg rule 1), under cwnd. */

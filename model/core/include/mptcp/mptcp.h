@@ -742,6 +742,40 @@ typedef struct mptcp_config {
   /** Most MP_JOIN handshakes in progress per connection (threat A5).
    *  Default 4. */
   uint8_t max_half_open_joins;
+
+  /* ---- secure defaults (shared/reference/threats.md) ----
+   * Each switch is 1 by default; 0 removes one defence so that an attack
+   * experiment can measure what it protects. */
+  /** Check the truncated HMAC of a received ADD_ADDR (RFC 8684 section
+   *  3.4.1). 0: accept an ADD_ADDR whatever its HMAC, as version 0 did
+   *  (threat A4). Default 1. */
+  uint8_t add_addr_hmac_check;
+  /** Drop data beyond DATA_ACK + receive window, whichever subflow brings
+   *  it (RFC 8684 section 3.3.5). 0: accept it into reassembly (its bytes
+   *  are stored only where the receive buffer has room). Default 1. */
+  uint8_t enforce_conn_window;
+  /** Apply max_subflows and max_half_open_joins to joins the peer opens.
+   *  0: only the hard limit of 8 subflows applies (threat A5). Default 1. */
+  uint8_t enforce_limits;
+  /** Act on MP_FASTCLOSE only when it carries our key (RFC 8684 section
+   *  3.5). 0: any MP_FASTCLOSE resets the connection. Default 1. */
+  uint8_t fastclose_key_check;
+  /** Compare data at data sequence numbers already received with the
+   *  stored copy and count mismatches (MPTCP_MIB_DUP_DATA_MISMATCH,
+   *  threat A2). The first copy is kept either way. Default 1. */
+  uint8_t overlap_check;
+
+  /* ---- path-manager signals and closing ---- */
+  /** ADD_ADDR retransmission timeout while no echo arrives (Linux's
+   *  net.mptcp.add_addr_timeout). Default 120 s. */
+  uint64_t add_addr_timeout_ns;
+  /** ADD_ADDR retransmissions before giving up (Linux's
+   *  ADD_ADDR_RETRANS_MAX). Default 3. */
+  uint8_t add_addr_retries;
+  /** Once both DATA_FINs are acknowledged, subflows still open after this
+   *  long are reset (Linux's net.mptcp.close_timeout): a subflow on a dead
+   *  path does not retransmit its FIN for minutes. Default 60 s. */
+  uint64_t close_timeout_ns;
 } mptcp_config;
 
 /** Fills `cfg` with the defaults documented on each field. */
@@ -933,7 +967,9 @@ int mptcp_conn_peer_closed(const mptcp_conn *conn);
  *  MPTCP_ERR_STATE. */
 int mptcp_conn_shutdown(mptcp_conn *conn, uint64_t now);
 
-/** Sends RST and closes at once (closed callback: MPTCP_CLOSE_ABORT). */
+/** Sends RST and closes at once (closed callback: MPTCP_CLOSE_ABORT).
+ *  With MPTCP every subflow's RST carries MP_FASTCLOSE with the peer's
+ *  key and MP_TCPRST (RFC 8684 sections 3.5 and 3.6), as Linux does. */
 int mptcp_conn_abort(mptcp_conn *conn, uint64_t now);
 
 /**
@@ -1028,6 +1064,43 @@ int mptcp_conn_get_subflow_stats(const mptcp_conn *conn, int i,
  */
 int mptcp_stack_add_address(mptcp_stack *stack, const mptcp_addr *addr);
 
+/*
+ * Path-manager signals (RFC 8684 sections 3.4 and 3.3.8)
+ * ------------------------------------------------------
+ * The side that accepted a connection announces every address declared
+ * with mptcp_stack_add_address() (other than the connection's own, of the
+ * same family) with ADD_ADDR once the connection is fully established. The
+ * address id of the i-th declared address is i + 1; 0 is the initial
+ * subflow's. Each ADD_ADDR carries the truncated HMAC of section 3.4.1 and
+ * is sent again every add_addr_timeout_ns until its echo arrives, at most
+ * add_addr_retries times. A received ADD_ADDR with a valid HMAC is echoed;
+ * the "default" path manager of the initiator then opens a join to it
+ * (within max_subflows), as Linux's in-kernel path manager does when it
+ * accepts addresses. "fullmesh" and "ndiffports" keep their own subflows.
+ * A received REMOVE_ADDR closes the subflows to that address, except the
+ * last usable one (the option is not authenticated).
+ */
+
+/**
+ * Withdraws an address declared with mptcp_stack_add_address(): every
+ * MPTCP connection of the stack sends REMOVE_ADDR with its id and resets
+ * its own subflows from that address (their data is sent again on the
+ * others). Later connections no longer use it. Returns MPTCP_OK,
+ * MPTCP_ERR_INVALID_ARGUMENT (NULL, or an address never declared).
+ */
+int mptcp_stack_remove_address(mptcp_stack *stack, const mptcp_addr *addr,
+                               uint64_t now);
+
+/**
+ * Makes subflow `i` of an MPTCP connection a backup (`backup` nonzero) or
+ * a regular subflow, here and at the peer: MP_PRIO goes out on that
+ * subflow (RFC 8684 section 3.3.8). Schedulers send on a backup subflow
+ * only when no regular one is available. Returns MPTCP_OK,
+ * MPTCP_ERR_INVALID_ARGUMENT (no such subflow), MPTCP_ERR_STATE (not
+ * MPTCP, or the subflow is not established).
+ */
+int mptcp_conn_set_backup(mptcp_conn *conn, int i, int backup, uint64_t now);
+
 /* ------------------------------------------------------------------ */
 /* Counters (as Linux's SNMP MIB): anomalies and events, per stack      */
 /* ------------------------------------------------------------------ */
@@ -1085,6 +1158,30 @@ enum mptcp_mib {
   MPTCP_MIB_DATA_FIN_RX,        /**< DATA_FINs received in order */
   MPTCP_MIB_REINJECT,           /**< segments reinjected from a failed subflow */
   MPTCP_MIB_SUBFLOW_STALE,      /**< subflows marked stale (failed) */
+  MPTCP_MIB_ADD_ADDR_RX,        /**< valid ADD_ADDRs received (echoed) */
+  MPTCP_MIB_ADD_ADDR_TX,        /**< ADD_ADDRs sent, retransmissions included */
+  MPTCP_MIB_ADD_ADDR_ECHO_RX,   /**< ADD_ADDR echoes received */
+  MPTCP_MIB_ADD_ADDR_ECHO_TX,   /**< ADD_ADDR echoes sent */
+  MPTCP_MIB_ADD_ADDR_BAD_HMAC,  /**< ADD_ADDR with a wrong HMAC (dropped
+                                 *   unless add_addr_hmac_check is 0) */
+  MPTCP_MIB_ADD_ADDR_RETRANS,   /**< ADD_ADDR retransmission timeouts */
+  MPTCP_MIB_RM_ADDR_RX,         /**< address ids received in REMOVE_ADDR */
+  MPTCP_MIB_RM_ADDR_TX,         /**< address ids sent in REMOVE_ADDR */
+  MPTCP_MIB_RM_SUBFLOW,         /**< subflows closed by a removed address */
+  MPTCP_MIB_MP_PRIO_RX,         /**< MP_PRIO received */
+  MPTCP_MIB_MP_PRIO_TX,         /**< MP_PRIO sent */
+  MPTCP_MIB_FASTCLOSE_RX,       /**< MP_FASTCLOSE with the right key: reset */
+  MPTCP_MIB_FASTCLOSE_TX,       /**< MP_FASTCLOSE sent */
+  MPTCP_MIB_FASTCLOSE_BAD_KEY,  /**< MP_FASTCLOSE with a wrong key */
+  MPTCP_MIB_MP_RST_RX,          /**< resets received with MP_TCPRST */
+  MPTCP_MIB_MP_RST_TX,          /**< resets sent with MP_TCPRST */
+  MPTCP_MIB_DUP_DATA_MISMATCH,  /**< data at received DSNs that differs from
+                                 *   the stored copy (overlap_check) */
+  MPTCP_MIB_MP_FAIL_RX,         /**< MP_FAIL received */
+  MPTCP_MIB_MP_FAIL_TX,         /**< MP_FAIL sent */
+  MPTCP_MIB_INFINITE_MAP_TX,    /**< fallbacks to an infinite mapping (send) */
+  MPTCP_MIB_INFINITE_MAP_RX,    /**< infinite mappings received */
+  MPTCP_MIB_CLOSE_TIMEOUT,      /**< subflows reset by close_timeout */
   MPTCP_MIB__COUNT
 };
 
