@@ -57,6 +57,7 @@ main(int argc, char* argv[])
     cmd.AddValue("duration", "Simulated seconds", durationS);
     cmd.AddValue("warmup", "Seconds before goodput is measured", warmupS);
     cmd.AddValue("segmentSize", "MSS of every flow (bytes)", p.segmentSize);
+    cmd.AddValue("delAckCount", "Every flow ACKs every Nth full segment", p.delAckCount);
     cmd.AddValue("virtualPayload", "MPTCP segments carry lengths, not bytes (faster)",
                  p.virtualPayload);
     cmd.AddValue("flowMonitor", "Attach FlowMonitor and report its per-subflow byte counts",
@@ -99,7 +100,7 @@ main(int argc, char* argv[])
               << " bottleneckRate=" << p.bottleneckRate << " bottleneckDelay=" << delayMs
               << "ms queue=" << (queue ? std::to_string(queue) : std::string("BDP"))
               << " queueDisc=" << p.queueDisc << " duration=" << durationS
-              << "s warmup=" << warmupS << "s segmentSize=" << p.segmentSize
+              << "s warmup=" << warmupS << "s segmentSize=" << p.segmentSize << " delAckCount=" << p.delAckCount
               << " RngSeed=" << RngSeedManager::GetSeed() << " RngRun=" << RngSeedManager::GetRun()
               << " outputDir=" << outputDir << std::endl;
 

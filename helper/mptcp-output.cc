@@ -62,6 +62,7 @@ MptcpWriteOutputs(const MptcpScenarioParams& p,
         {"duration", Str(p.duration.GetSeconds())},
         {"warmup", Str(p.warmup.GetSeconds())},
         {"segmentSize", std::to_string(p.segmentSize)},
+        {"delAckCount", std::to_string(p.delAckCount)},
     };
     if (db.BeginRun("mptcp-shared-bottleneck",
                     "mptcp-shared-bottleneck",

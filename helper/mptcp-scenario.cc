@@ -338,6 +338,11 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
         why = "the sample interval must be positive";
         return false;
     }
+    if (p.delAckCount < 1)
+    {
+        why = "--delAckCount must be at least 1";
+        return false;
+    }
     if (p.segmentSize < 64 || p.segmentSize > 65000)
     {
         why = "--segmentSize must be 64..65000";
@@ -387,7 +392,7 @@ MptcpScenarioRun(const MptcpScenarioParams& p)
     Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(p.bufferSize));
     Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(p.bufferSize));
     Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(10));
-    Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(2));
+    Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(p.delAckCount));
     Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(p.delAckTimeout));
     Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(p.minRto));
     Config::SetDefault("ns3::TcpSocketBase::Sack", BooleanValue(true));
@@ -678,7 +683,8 @@ MptcpScenarioJson(const MptcpScenarioParams& p, const MptcpScenarioResult& r)
       << ",\"bottleneckDelay_ms\":" << Num(p.bottleneckDelay.GetSeconds() * 1e3)
       << ",\"queue\":" << r.queuePackets << ",\"queueDisc\":" << Quote(p.queueDisc)
       << ",\"duration_s\":" << Num(p.duration.GetSeconds())
-      << ",\"warmup_s\":" << Num(p.warmup.GetSeconds()) << "}";
+      << ",\"warmup_s\":" << Num(p.warmup.GetSeconds())
+      << ",\"delAckCount\":" << p.delAckCount << ",\"segmentSize\":" << p.segmentSize << "}";
     o << ",\"mptcp_tcp_ratio\":" << Num(r.mptcpTcpRatio) << ",\"jain\":" << Num(r.jain)
       << ",\"fallback\":" << (r.fallback ? "true" : "false")
       << ",\"delivered_packets\":" << r.deliveredPackets;

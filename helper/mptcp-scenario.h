@@ -33,7 +33,7 @@ struct MptcpScenarioParams
     std::string scheduler = "minrtt"; //!< MPTCP scheduler
     uint32_t tcpFlows = 1;         //!< competing single-path flows
     std::string competitor = "ns3"; //!< ns3 (TcpSocketBase) | core (our engine, MPTCP off)
-    std::string competitorCc = "ns3::TcpNewReno"; //!< TCP variant of the competitors
+    std::string competitorCc = "ns3::TcpLinuxReno"; //!< TCP variant of the competitors
     std::string transport = "mptcp"; //!< mptcp | ns3tcp (one ns-3 TCP flow per subflow)
     std::string peer = "mptcp";    //!< mptcp | ns3tcp (the receiver has no MPTCP: fallback)
     std::string bottleneckRate = "10Mbps"; //!< bottleneck rate (ns-3 DataRate)
@@ -46,6 +46,7 @@ struct MptcpScenarioParams
     uint32_t segmentSize = 1448;   //!< MSS of every flow
     Time minRto = MilliSeconds(200); //!< minimum RTO of every flow (both TCPs)
     Time delAckTimeout = MilliSeconds(40); //!< delayed-ACK timeout of every flow
+    uint32_t delAckCount = 2;      //!< ACK every Nth full segment (every flow)
     uint32_t bufferSize = 1 << 20; //!< send and receive buffers of every flow
     bool virtualPayload = true;    //!< MPTCP segments carry payload lengths only
     bool pcap = false;             //!< write pcap files of the multipath host and D
