@@ -470,16 +470,20 @@ void
 MptcpL4Protocol::ArmTimer()
 {
     uint64_t at = mptcp_stack_get_expiry(m_stack);
-    if (at == m_timerAt && (at == MPTCP_TIME_NEVER || m_timer.IsRunning()))
+    if (at == MPTCP_TIME_NEVER)
+    {
+        return; // a pending event finds nothing due and stops
+    }
+    // Lazy re-arming: the retransmission timer moves later with almost
+    // every ACK; an event already due earlier stays, and when it fires it
+    // runs what is due and re-arms for the real deadline. Only an earlier
+    // deadline reschedules.
+    if (m_timer.IsRunning() && m_timerAt <= at)
     {
         return;
     }
     Simulator::Cancel(m_timer);
     m_timerAt = at;
-    if (at == MPTCP_TIME_NEVER)
-    {
-        return;
-    }
     uint64_t now = Now();
     uint64_t delay = at > now ? at - now : 0;
     m_timer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(delay)),
