@@ -224,4 +224,16 @@ if(MPTCP_TESTS)
              COMMAND mptcp-ns3-test-runner --suite=${suite} --verbose)
     set_tests_properties(ns3.${suite} PROPERTIES LABELS ns3 TIMEOUT 300)
   endforeach()
+
+  # End-to-end checks of the flagship example (test/ns3/test_scenario.py).
+  if(TARGET mptcp-shared-bottleneck)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    foreach(check fairness determinism badargs pcap flowmonitor fallback outputs)
+      add_test(NAME ns3.scenario_${check}
+               COMMAND ${Python3_EXECUTABLE}
+                       ${MPTCP_NS3_ROOT}/test/ns3/test_scenario.py
+                       $<TARGET_FILE:mptcp-shared-bottleneck> ${check})
+      set_tests_properties(ns3.scenario_${check} PROPERTIES LABELS ns3 TIMEOUT 900)
+    endforeach()
+  endif()
 endif()

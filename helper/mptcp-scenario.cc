@@ -363,9 +363,16 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
     c.pm = p.pm.c_str();
     if (mptcp_config_check(&c) != MPTCP_OK)
     {
-        why = "unknown --cc \"" + p.cc + "\" or --scheduler \"" + p.scheduler +
-              "\" (cc: lia, olia, balia, wvegas, reno, cubic; scheduler: minrtt, "
-              "roundrobin, blest, ecf, ...)";
+        c.scheduler = "minrtt";
+        if (mptcp_config_check(&c) != MPTCP_OK)
+        {
+            why = "unknown --cc \"" + p.cc + "\" (lia, olia, balia, wvegas, reno, cubic)";
+        }
+        else
+        {
+            why = "unknown --scheduler \"" + p.scheduler +
+                  "\" (minrtt, roundrobin, blest, ecf, ...)";
+        }
         return false;
     }
     c.cc = ccCore.c_str();
