@@ -198,12 +198,27 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
   for (uint8_t i = 0; i < c->n_sf; i++)
     if ((rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_URGENT)) != 0)
       return rv;
-  uint64_t rj_off, rj_len;
-  if (conn_unsent(c, c->snd_nxt_off) || mptcp_reinject_peek(c, &rj_off, &rj_len)) {
+  uint64_t rj_off = 0, rj_len = 0;
+  int reinject = mptcp_reinject_peek(c, &rj_off, &rj_len);
+  if (c->cfg.opportunistic && !reinject) {
+    uint64_t o_off = 0, o_len = 0;
+    struct tcp_sf *osf = sched_opportunistic(c, now, &o_off, &o_len);
+    if (osf && (rv = tcp_write_mapped(osf, seg, buf, cap, now, o_off, o_len)) != 0) {
+      if (rv > 0)
+        mib_inc(c->stack, MPTCP_MIB_OPP_RETRANS);
+      return rv;
+    }
+  }
+  if (conn_unsent(c, c->snd_nxt_off) || reinject || c->sched->old_data) {
     struct tcp_sf *sf = c->sched->get_subflow(c, now);
     if (sf && sf->stale)
       sf = stale_alternative(c);
-    if (sf && (rv = tcp_write(sf, seg, buf, cap, now, TCP_WR_NEW)) != 0)
+    uint64_t d_off = 0, d_len = 0;
+    if (sf && !reinject && c->sched->old_data && c->sched->old_data(c, sf, &d_off, &d_len))
+      rv = tcp_write_mapped(sf, seg, buf, cap, now, d_off, d_len);
+    else
+      rv = sf ? tcp_write(sf, seg, buf, cap, now, TCP_WR_NEW) : 0;
+    if (rv != 0)
       return rv;
   }
   for (uint8_t i = 0; i < c->n_sf; i++)

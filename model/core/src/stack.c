@@ -89,6 +89,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->scheduler = "minrtt";
   c->max_subflows = 8;
   c->max_half_open_joins = 4;
+  c->opportunistic = 0;
 }
 
 int mptcp_config_check(const mptcp_config *c) {
@@ -108,7 +109,7 @@ int mptcp_config_check(const mptcp_config *c) {
   if (!c->pm || !pm_find(c->pm) || !c->scheduler || !sched_find(c->scheduler))
     return MPTCP_ERR_UNKNOWN_ALGO;
   if (c->max_subflows < 1 || c->max_subflows > MPTCP_MAX_SF || c->subflows < 1 ||
-      c->subflows > c->max_subflows)
+      c->subflows > c->max_subflows || c->opportunistic > 1)
     return MPTCP_ERR_CONFIG;
   return MPTCP_OK;
 }
@@ -163,6 +164,8 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_DATA_FIN_RX] = "MPTcpExtDataFinRx",
     [MPTCP_MIB_REINJECT] = "MPTcpExtReinject",
     [MPTCP_MIB_SUBFLOW_STALE] = "MPTcpExtSubflowStale",
+    [MPTCP_MIB_OPP_RETRANS] = "MPTcpExtOpportunisticRetrans",
+    [MPTCP_MIB_PENALISE] = "MPTcpExtPenalise",
 };
 
 uint64_t mptcp_stack_counter(const mptcp_stack *s, int id) {
