@@ -754,3 +754,97 @@ class Test_goals(unittest.TestCase):
                   % (cc, f, uncoupled))
             self.assertGreaterEqual(f, 0.85, cc)
             self.assertGreater(f, uncoupled, cc)
+
+
+class Test_redundant(unittest.TestCase):
+    """The redundant scheduler sends every byte on every subflow: byte-exact
+    4 MiB transfers both ways over two 10 Mbit/s paths (10 and 15 ms one
+    way, 1% loss), REDUNDANT_SEEDS: each run verifies and closes normally,
+    each receiver drops duplicate DSNs (MPTcpExtDuplicateData > 0), and A's
+    subflows together send at least 1.5 x the stream (a subflow skips only
+    what the peer acknowledged before its turn came; one copy per subflow
+    would be 2 x; minRTT sends about 1 x)."""
+
+    SEEDS = range(1, 5)
+
+    def test_byte_exact_both_ways(self):
+        def one(seed):
+            return seed, run_tool("--mode", "mptcp", "--paths", "2", "--rate", "10Mbps",
+                                  "--delay", "10ms,15ms", "--loss", "1%", "--bytes", "4MiB",
+                                  "--direction", "both", "--scheduler", "redundant",
+                                  "--seed", str(seed))
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+            for seed, (rc, out, _, err) in pool.map(one, self.SEEDS):
+                self.assertEqual(rc, 0, "seed %d: %s" % (seed, err))
+                self.assertEqual(out["scheduler"], "redundant")
+                self.assertTrue(out["verified"])
+                self.assertEqual(out["close_reason"], "normal")
+                self.assertEqual(out["delivered_bytes"], 2 * 4 * MIB)
+                ctr = out["counters"]
+                sent = [sf["bytes_sent"] for sf in out["flows"][0]["subflows"]]
+                print("seed %d: A's subflows sent %s (%.2f x the stream), duplicates "
+                      "dropped a %d b %d" % (seed, sent, sum(sent) / (4 * MIB),
+                                             ctr["a.MPTcpExtDuplicateData"],
+                                             ctr["b.MPTcpExtDuplicateData"]))
+                self.assertEqual(len(sent), 2)
+                self.assertGreaterEqual(sum(sent), 1.5 * 4 * MIB, "seed %d" % seed)
+                self.assertGreater(ctr["a.MPTcpExtDuplicateData"], 0)
+                self.assertGreater(ctr["b.MPTcpExtDuplicateData"], 0)
+
+
+# Heterogeneous paths (Ferlin et al. BLEST, Lim et al. ECF, Raiciu et al.
+# NSDI 2012 section 4.2): 10 Mbit/s 10 ms and 2 Mbit/s 200 ms (one way),
+# receive buffer 256 KiB (about twice the two paths' bandwidth-delay
+# products together: 10e6 x 0.02 / 8 + 2e6 x 0.4 / 8 = 125 kB; with 128 KiB
+# BLEST and ECF leave the slow path unused and the comparison says less),
+# send buffer 512 KiB (ECF decides on the bytes waiting to be sent), 1 ms
+# non-reordering jitter so that seeds differ, 30 virtual seconds of bulk
+# transfer.
+HETERO_ARGS = ("--mode", "mptcp", "--paths", "2", "--rate", "10Mbps,2Mbps",
+               "--delay", "10ms,200ms", "--rcvbuf", "262144", "--sndbuf", "524288",
+               "--jitter", "1ms", "--virtual", "--time", "30")
+HETERO_SEEDS = range(1, 6)
+
+
+def hetero_run(args):
+    scheduler, opportunistic, seed = args
+    extra = ("--opportunistic",) if opportunistic else ()
+    rc, out, _, err = run_tool(*HETERO_ARGS, "--scheduler", scheduler, *extra,
+                               "--seed", str(seed))
+    if rc != 0 or out is None:
+        raise AssertionError("%s%s seed %d: rc %d %s" % (
+            scheduler, "+opp" if opportunistic else "", seed, rc, err))
+    return out
+
+
+class Test_heterogeneous(unittest.TestCase):
+    """Per seed, all in the same test: BLEST and ECF keep the receiver's mean
+    out-of-order bytes (ooo_mean, sampled every 1 ms) below half of
+    minRTT's; minRTT with --opportunistic gets at least 1.2 x the goodput of
+    minRTT alone and counts opportunistic retransmissions and penalties."""
+
+    def test_schedulers(self):
+        kinds = [("minrtt", 0), ("minrtt", 1), ("blest", 0), ("ecf", 0)]
+        cases = [(s, o, seed) for seed in HETERO_SEEDS for s, o in kinds]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+            outs = dict(zip(cases, pool.map(hetero_run, cases)))
+        for seed in HETERO_SEEDS:
+            base = outs[("minrtt", 0, seed)]
+            for s, o in kinds:
+                out = outs[(s, o, seed)]
+                print("seed %d %-7s%-4s goodput %.2f Mbit/s ooo_mean %.0f ooo_peak %d" % (
+                    seed, s, "+opp" if o else "", out["goodput_bps"] / 1e6,
+                    out["ooo_mean"], out["ooo_peak"]))
+                self.assertEqual(out["scheduler"], s)
+                self.assertEqual(out["opportunistic"], bool(o))
+                self.assertFalse(out["fallback"])
+            for s in ("blest", "ecf"):
+                self.assertLess(outs[(s, 0, seed)]["ooo_mean"], 0.5 * base["ooo_mean"],
+                                "%s seed %d" % (s, seed))
+            opp = outs[("minrtt", 1, seed)]
+            self.assertGreaterEqual(opp["goodput_bps"], 1.2 * base["goodput_bps"],
+                                    "seed %d" % seed)
+            self.assertGreater(opp["counters"]["a.MPTcpExtOpportunisticRetrans"], 0)
+            self.assertGreater(opp["counters"]["a.MPTcpExtPenalise"], 0)
+            self.assertEqual(base["counters"]["a.MPTcpExtOpportunisticRetrans"], 0)
