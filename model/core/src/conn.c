@@ -183,6 +183,22 @@ static struct tcp_sf *stale_alternative(struct mptcp_conn *c) {
   return best;
 }
 
+/* Could tcp_write(sf, TCP_WR_URGENT) send anything or change any state?
+ * Only with a RST or SYN pending, an ACK due (step 0: an ACK with SACK
+ * blocks) or data marked lost (tcp_next_retrans finds nothing otherwise).
+ * Skipping the call otherwise changes nothing but the time spent. */
+static inline int may_write_urgent(const struct tcp_sf *sf) {
+  return sf->rst_pending || sf->syn_pending || sf->ack_now || sf->lost_bytes ||
+         (sf->txq.n && (sf->txq.r[sf->txq.head & (sf->txq.cap - 1)].flags & TXR_LOST));
+}
+
+/* The same for tcp_write(sf, TCP_WR_REST) of an MPTCP subflow: a FIN to
+ * send, a zero-window probe or an ACK due (the persist timer it may arm
+ * is plain TCP's only). */
+static inline int may_write_rest(const struct tcp_sf *sf) {
+  return (sf->fin_queued && !sf->fin_sent) || sf->probe_pending || sf->ack_now;
+}
+
 /*
  * One segment from this connection: first what is urgent on any subflow
  * (RST, SYN, retransmissions), then new data on the subflow the scheduler
@@ -196,10 +212,11 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
   if (c->data_fin_queued && !c->data_fin_acked && c->dfin_timer == MPTCP_TIME_NEVER)
     mptcp_check_close(c, now); /* all data mapped now? then the DATA_FIN */
   for (uint8_t i = 0; i < c->n_sf; i++)
-    if ((rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_URGENT)) != 0)
+    if (may_write_urgent(c->sfs[i]) &&
+        (rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_URGENT)) != 0)
       return rv;
   uint64_t rj_off = 0, rj_len = 0;
-  int reinject = mptcp_reinject_peek(c, &rj_off, &rj_len);
+  int reinject = c->n_reinj && mptcp_reinject_peek(c, &rj_off, &rj_len);
   if (c->cfg.opportunistic && !reinject) {
     uint64_t o_off = 0, o_len = 0;
     struct tcp_sf *osf = sched_opportunistic(c, now, &o_off, &o_len);
@@ -222,7 +239,8 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
       return rv;
   }
   for (uint8_t i = 0; i < c->n_sf; i++)
-    if ((rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_REST)) != 0)
+    if (may_write_rest(c->sfs[i]) &&
+        (rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_REST)) != 0)
       return rv;
   return 0;
 }
