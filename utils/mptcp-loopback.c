@@ -23,7 +23,10 @@
  * order); apart from "wall_s" and "segments_per_wall_s" it is a function of
  * the arguments alone. "duration_s" is the virtual time at which the last
  * byte was read (--time: that time); "goodput_bps" is every byte read, all
- * connections and directions together, * 8 / duration_s.
+ * connections and directions together, * 8 / duration_s. With --mode
+ * mptcp, "ooo_peak" and "ooo_mean" (per flow and over all flows) are the
+ * receivers' out-of-order bytes (held above a hole in the receive buffer),
+ * sampled every 1 ms of virtual time: the highest sample and the mean.
  *
  * Exit status: 0 when the transfer is verified, 1 when it is not, 2 for
  * bad arguments. Verified means: every byte read matched; and, without
