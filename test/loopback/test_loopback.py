@@ -229,6 +229,9 @@ class Test_badargs(unittest.TestCase):
         ["--mode", "tcp", "--pm", "default"],
         ["--mode", "tcp", "--scheduler", "minrtt"],
         ["--mode", "tcp", "--dss-checksum"],
+        ["--mode", "tcp", "--opportunistic"],
+        ["--mode", "mptcp", "--opportunistic=1"],
+        ["--mode", "mptcp", "--scheduler", "duplicate"],
         ["--pm", "ndiffports", "--mode", "tcp"],
         ["--mode", "udp"],
         ["--direction", "up"],
@@ -302,7 +305,9 @@ class Test_badargs(unittest.TestCase):
         # --mode mptcp is valid now, with each path manager and the options
         for extra in (["--pm", "default"], ["--pm", "fullmesh"],
                       ["--pm", "ndiffports", "--subflows", "3"],
-                      ["--pm=fullmesh", "--scheduler=minrtt", "--dss-checksum"]):
+                      ["--pm=fullmesh", "--scheduler=minrtt", "--dss-checksum"],
+                      ["--scheduler", "redundant", "--opportunistic"],
+                      ["--scheduler", "ecf", "--opportunistic"]):
             with self.subTest(extra=extra):
                 rc, out, _, err = run_tool("--mode", "mptcp", "--paths", "2", "--bytes", "64KiB",
                                            *extra)
@@ -310,6 +315,9 @@ class Test_badargs(unittest.TestCase):
                 self.assertEqual(out["mode"], "mptcp")
                 self.assertTrue(out["verified"])
                 self.assertFalse(out["fallback"])
+                self.assertEqual(out["opportunistic"], "--opportunistic" in extra)
+                self.assertIn("ooo_peak", out)
+                self.assertIn("ooo_mean", out)
 
     def test_help(self):
         p = subprocess.run([TOOL, "--help"], capture_output=True, text=True)
@@ -356,7 +364,7 @@ class Test_determinism(unittest.TestCase):
         self.assertGreater(link["corruptions"], 0)
         self.assertGreater(o1["counters"]["b.TcpInCsumErrors"] +
                            o1["counters"]["a.TcpInCsumErrors"], 0)
-        self.assertTrue(t1.startswith("t_s,conn,cwnd,ssthresh,srtt_ms,bytes_in_flight\n"))
+        self.assertTrue(t1.startswith("t_s,conn,subflow,cwnd,ssthresh,srtt_ms,bytes_in_flight\n"))
         self.assertGreater(len(c1), 2 * 1024 * 1024)
 
     def test_virtual_same_seed(self):
@@ -364,6 +372,31 @@ class Test_determinism(unittest.TestCase):
         _, _, s1, _ = run_tool(*args)
         _, _, s2, _ = run_tool(*args)
         self.assertEqual(strip_wall(s1), strip_wall(s2))
+
+    def test_trace_per_subflow(self):
+        """--trace: one row per subflow of each open connection end every
+        --trace-interval, columns t_s,conn,subflow,cwnd,ssthresh,srtt_ms,
+        bytes_in_flight; an MPTCP run over 2 paths has rows for subflows 0
+        and 1 of A's end, at multiples of the interval."""
+        with tempfile.TemporaryDirectory() as tmp:
+            trace = os.path.join(tmp, "t.csv")
+            rc, out, _, err = run_tool("--mode", "mptcp", "--paths", "2", "--time", "2",
+                                       "--virtual", "--trace", trace, "--trace-interval",
+                                       "100ms", "--seed", "1")
+            self.assertEqual(rc, 0, err)
+            with open(trace) as f:
+                lines = f.read().splitlines()
+        self.assertEqual(lines[0], "t_s,conn,subflow,cwnd,ssthresh,srtt_ms,bytes_in_flight")
+        rows = [r.split(",") for r in lines[1:]]
+        self.assertTrue(all(len(r) == 7 for r in rows))
+        a_subflows = {r[2] for r in rows if r[1] == "a0"}
+        self.assertEqual(a_subflows, {"0", "1"})
+        times = sorted({round(float(r[0]) * 10) for r in rows})
+        self.assertEqual(times, list(range(0, 20)))  # 0, 0.1, ..., 1.9 s (the run ends at 2)
+        # the sender's cwnd of subflow 1 at 1 s is a positive byte count
+        sf1 = [r for r in rows if r[1] == "a0" and r[2] == "1" and r[0].startswith("1.000")]
+        self.assertEqual(len(sf1), 1)
+        self.assertGreater(int(sf1[0][3]), 0)
 
 
 MIB = 1024 * 1024
