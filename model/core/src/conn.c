@@ -247,10 +247,6 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
 
 /* ---- stream buffers ---- */
 
-uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off) {
-  return off < c->snd_end ? c->snd_end - off : 0;
-}
-
 void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst, uint32_t len) {
   if (!c->snd_ring)
     return;

@@ -391,7 +391,9 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
 void conn_destroy(struct mptcp_conn *c);
 void conn_set_closed(struct mptcp_conn *c, int reason);
 /* bytes of new data the subflow may take at stream offset `off` */
-uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off);
+static inline uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off) {
+  return off < c->snd_end ? c->snd_end - off : 0;
+}
 void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst,
                    uint32_t len);
 void conn_data_acked(struct mptcp_conn *c, uint64_t upto);
@@ -423,7 +425,15 @@ int tcp_cwnd_room(const struct tcp_sf *sf);
 int tcp_write_mapped(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
                      uint64_t now, uint64_t off, uint64_t len);
 void tcp_handle_timers(struct tcp_sf *sf, uint64_t now);
-uint64_t tcp_expiry(const struct tcp_sf *sf);
+/* The subflow's earliest timer (inline: the stack asks after every
+ * segment in or out). */
+static inline uint64_t tcp_expiry(const struct tcp_sf *sf) {
+  uint64_t e = MPTCP_TIME_NEVER;
+  for (int i = 0; i < SF_TIMER__N; i++)
+    if (sf->timers[i] < e)
+      e = sf->timers[i];
+  return e;
+}
 void tcp_set_state(struct tcp_sf *sf, int state, uint64_t now);
 void tcp_arm_timer(struct tcp_sf *sf, int t, uint64_t when);
 void tcp_rearm_rto(struct tcp_sf *sf, uint64_t now);
