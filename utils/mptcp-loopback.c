@@ -23,7 +23,10 @@
  * order); apart from "wall_s" and "segments_per_wall_s" it is a function of
  * the arguments alone. "duration_s" is the virtual time at which the last
  * byte was read (--time: that time); "goodput_bps" is every byte read, all
- * connections and directions together, * 8 / duration_s.
+ * connections and directions together, * 8 / duration_s. With --mode
+ * mptcp, "ooo_peak" and "ooo_mean" (per flow and over all flows) are the
+ * receivers' out-of-order bytes (held above a hole in the receive buffer),
+ * sampled every 1 ms of virtual time: the highest sample and the mean.
  *
  * Exit status: 0 when the transfer is verified, 1 when it is not, 2 for
  * bad arguments. Verified means: every byte read matched; and, without
@@ -109,7 +112,9 @@ static void usage(FILE *f) {
       "  --pm NAME            path manager: default, ndiffports, fullmesh (default\n"
       "                       fullmesh: one subflow per path)\n"
       "  --subflows N         subflows for ndiffports (default 2)\n"
-      "  --scheduler NAME     minrtt (default), roundrobin, blest, ecf\n"
+      "  --scheduler NAME     minrtt (default), roundrobin, blest, ecf, redundant\n"
+      "  --opportunistic      opportunistic retransmission and penalisation of slow\n"
+      "                       subflows when the receive window stops new data\n"
       "  --dss-checksum       negotiate DSS checksums\n"
       "  --alter-payload P:N  a middlebox on path P alters one payload byte of every\n"
       "                       Nth data segment and fixes the TCP checksum;\n"
@@ -121,9 +126,11 @@ static void usage(FILE *f) {
       "\n"
       "Output:\n"
       "  --pcap FILE          every packet at its send time (raw IPv4)\n"
-      "  --trace FILE         CSV t_s,conn,cwnd,ssthresh,srtt_ms,bytes_in_flight for\n"
-      "                       every open connection end (a0 = A's end of connection\n"
-      "                       0, b0 = B's) every --trace-interval (default 10ms)\n"
+      "  --trace FILE         CSV, one row per subflow of every open connection end\n"
+      "                       every --trace-interval (default 10ms): t_s (virtual\n"
+      "                       time, s), conn (a0 = A's end of connection 0, b0 =\n"
+      "                       B's), subflow (0 = the initial one), cwnd, ssthresh,\n"
+      "                       bytes_in_flight (bytes), srtt_ms\n"
       "  --help\n"
       "Exit status: 0 verified, 1 transfer failed, 2 bad arguments.\n",
       prog);
@@ -448,7 +455,7 @@ static const char *const value_flags[] = {
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
                                          "--dss-checksum", "--peer-strips-options",
-                                         "--help"};
+                                         "--opportunistic", "--help"};
 
 static int is_in(const char *name, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -578,6 +585,8 @@ static int parse_args(int argc, char **argv, options *o) {
       o->cfg.dss_checksum = 1;
     } else if (!strcmp(name, "--peer-strips-options")) {
       o->strip_mptcp = 1;
+    } else if (!strcmp(name, "--opportunistic")) {
+      o->cfg.opportunistic = 1;
     } else if (!strcmp(name, "--bytes")) {
       if (parse_size(val, 1ull << 50, &v) < 0)
         return bad("--bytes: '%s' is not a byte count (e.g. 8MiB, 1000000)", val);
@@ -658,9 +667,10 @@ static int parse_args(int argc, char **argv, options *o) {
 
   if (!strcmp(mode, "tcp")) {
     o->cfg.mptcp = 0;
-    if (pm || sched || o->cfg.dss_checksum || o->subflows_set || o->strip_mptcp)
-      return bad("--pm, --scheduler, --subflows, --dss-checksum and --peer-strips-options "
-                 "need --mode mptcp");
+    if (pm || sched || o->cfg.dss_checksum || o->subflows_set || o->strip_mptcp ||
+        o->cfg.opportunistic)
+      return bad("--pm, --scheduler, --subflows, --dss-checksum, --opportunistic and "
+                 "--peer-strips-options need --mode mptcp");
   } else if (!strcmp(mode, "mptcp")) {
     o->cfg.mptcp = 1;
     o->mptcp = 1;
@@ -675,8 +685,9 @@ static int parse_args(int argc, char **argv, options *o) {
   }
   if (sched) {
     if (strcmp(sched, "minrtt") && strcmp(sched, "roundrobin") && strcmp(sched, "blest") &&
-        strcmp(sched, "ecf"))
-      return bad("--scheduler: unknown scheduler '%.40s' (minrtt, roundrobin, blest, ecf)", sched);
+        strcmp(sched, "ecf") && strcmp(sched, "redundant"))
+      return bad("--scheduler: unknown scheduler '%.40s' (minrtt, roundrobin, blest, ecf, "
+                 "redundant)", sched);
     o->cfg.scheduler = sched;
   }
   if (o->time_ns && o->bytes_set)
@@ -736,6 +747,9 @@ typedef struct side {
   int close_reason;
   int mismatch;
   uint64_t mismatch_at;
+  uint64_t ooo_peak;       /* out-of-order bytes held, sampled every OOO_TICK */
+  uint64_t ooo_sum;
+  uint64_t ooo_samples;
   uint8_t *chunk;          /* generated payload not yet accepted */
   uint64_t chunk_off;
   size_t chunk_len;
@@ -1030,15 +1044,44 @@ static void trace_tick(netsim *ns, void *arg) {
       if (!s->conn || s->closed)
         continue;
       open = 1;
-      mptcp_conn_stats st;
-      mptcp_conn_get_stats(s->conn, &st);
-      fprintf(r->trace, "%.6f,%c%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 "\n", t,
-              h ? 'b' : 'a', f, st.cwnd, st.ssthresh, (double)st.srtt_ns / 1e6,
-              st.bytes_in_flight);
+      int n_sf = mptcp_conn_subflow_count(s->conn);
+      for (int i = 0; i < n_sf; i++) {
+        mptcp_conn_stats st;
+        if (mptcp_conn_get_subflow_stats(s->conn, i, &st, NULL, NULL) < 0)
+          continue;
+        fprintf(r->trace,
+                "%.6f,%c%" PRIu32 ",%d,%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 "\n", t,
+                h ? 'b' : 'a', f, i, st.cwnd, st.ssthresh, (double)st.srtt_ns / 1e6,
+                st.bytes_in_flight);
+      }
     }
   /* keep ticking until every connection end has closed */
   if (open || r->n_closed < r->n_flows * 2)
     netsim_schedule(ns, netsim_now(ns) + r->o->trace_ns, trace_tick, r);
+}
+
+/* The receivers' out-of-order bytes (data above a hole, held in the
+ * receive buffer), sampled every OOO_TICK of virtual time while the
+ * connection end is open: peak and mean per connection in the JSON. */
+#define OOO_TICK MPTCP_MS
+static void ooo_tick(netsim *ns, void *arg) {
+  run *r = arg;
+  int open = 0;
+  for (uint32_t f = 0; f < r->n_flows; f++)
+    for (int h = 0; h < 2; h++) {
+      side *s = &r->flows[f].s[h];
+      if (!s->conn || s->closed || !s->receives)
+        continue;
+      open = 1;
+      mptcp_conn_stats st;
+      mptcp_conn_get_stats(s->conn, &st);
+      if (st.ooo_bytes > s->ooo_peak)
+        s->ooo_peak = st.ooo_bytes;
+      s->ooo_sum += st.ooo_bytes;
+      s->ooo_samples++;
+    }
+  if (open || r->n_closed < r->n_flows * 2)
+    netsim_schedule(ns, netsim_now(ns) + OOO_TICK, ooo_tick, r);
 }
 
 static void time_up(netsim *ns, void *arg) {
@@ -1207,7 +1250,7 @@ static int run_main(options *o) {
       free(paths);
       return bad("--trace: cannot create '%s': %s", o->trace, strerror(errno));
     }
-    fprintf(r.trace, "t_s,conn,cwnd,ssthresh,srtt_ms,bytes_in_flight\n");
+    fprintf(r.trace, "t_s,conn,subflow,cwnd,ssthresh,srtt_ms,bytes_in_flight\n");
   }
 
   int status = EXIT_FAILED;
@@ -1322,6 +1365,8 @@ static int run_main(options *o) {
   netsim_touch(r.ns, NETSIM_A);
   if (r.trace)
     netsim_schedule(r.ns, 0, trace_tick, &r);
+  if (o->mptcp)
+    netsim_schedule(r.ns, 0, ooo_tick, &r);
   uint64_t end = o->limit_ns;
   if (o->time_ns) {
     /* a bulk transfer of fixed duration: --duration-limit does not apply */
@@ -1379,6 +1424,7 @@ static int run_main(options *o) {
   if (o->mptcp) {
     json_str("pm", o->cfg.pm, 1);
     json_str("scheduler", o->cfg.scheduler, 1);
+    json_bool("opportunistic", o->cfg.opportunistic, 1);
     json_bool("peer_strips_options", o->strip_mptcp, 1);
     printf("\"altered_segments\":%llu,", (unsigned long long)g_altered);
   }
@@ -1407,6 +1453,7 @@ static int run_main(options *o) {
 
   printf("\"flows\":[");
   double sum = 0, sum2 = 0;
+  uint64_t ooo_peak = 0, ooo_sum = 0, ooo_n = 0;
   for (uint32_t k = 0; k < r.n_flows; k++) {
     flow *f = &r.flows[k];
     side *a = &f->s[NETSIM_A], *b = &f->s[NETSIM_B];
@@ -1428,6 +1475,17 @@ static int run_main(options *o) {
     json_u64("fast_recoveries", a->st.fast_recoveries + b->st.fast_recoveries, 1);
     json_dbl("a_srtt_ms", (double)a->st.srtt_ns / 1e6, "%.3f", 1);
     json_dbl("b_srtt_ms", (double)b->st.srtt_ns / 1e6, "%.3f", 1);
+    if (o->mptcp) {
+      uint64_t pk = a->ooo_peak > b->ooo_peak ? a->ooo_peak : b->ooo_peak;
+      uint64_t ns_ = a->ooo_samples + b->ooo_samples;
+      json_u64("ooo_peak", pk, 1);
+      json_dbl("ooo_mean", ns_ ? (double)(a->ooo_sum + b->ooo_sum) / (double)ns_ : 0, "%.1f",
+               1);
+      if (pk > ooo_peak)
+        ooo_peak = pk;
+      ooo_sum += a->ooo_sum + b->ooo_sum;
+      ooo_n += ns_;
+    }
     json_bool("fallback",
               o->mptcp && k < o->connections && !(a->conn && mptcp_conn_is_mptcp(a->conn)), 1);
     print_subflows(a);
@@ -1453,6 +1511,12 @@ static int run_main(options *o) {
     gm /= o->connections;
     gt /= o->tcp_flows;
     json_dbl("mptcp_tcp_ratio", gt > 0 ? gm / gt : 0, "%.6f", 1);
+  }
+  if (o->mptcp) {
+    /* receivers' out-of-order bytes over every connection: the highest
+     * sample, the mean of all samples */
+    json_u64("ooo_peak", ooo_peak, 1);
+    json_dbl("ooo_mean", ooo_n ? (double)ooo_sum / (double)ooo_n : 0, "%.1f", 1);
   }
   json_str("topology", o->shared ? "shared" : "disjoint", 1);
   {

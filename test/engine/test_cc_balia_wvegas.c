@@ -289,8 +289,8 @@ static const uint64_t q10[3] = {90, 100, 110}; /* base 90, mean 100 */
 /*
  * +1: one subflow in congestion avoidance, w = 10 packets; samples 90, 100,
  * 110 ms: base = 90, rtt = 100, diff = floor(10 * (100-90)/100) = 1 <
- * alpha = 2 -> w = 11. Queueing delay q = 10 ms becomes q_min; 10 < 2*10:
- * no drain. Inside the next round nothing changes.
+ * alpha = 2 -> w = 11 (below the target backlog: no drain judged). Inside
+ * the next round nothing changes.
  */
 static void test_wvegas_increase(void **state) {
   (void)state;
@@ -398,47 +398,68 @@ static void test_wvegas_slow_start_exit(void **state) {
 }
 
 /*
- * Queue drain: one subflow, CA, w = 10 packets, ssthresh 2 packets (so
- * that the drained window stays in congestion avoidance; below ssthresh
- * it would slow-start back, as in Linux).
- * Round 1 (90, 100, 110): +1 -> 11 pkts; q = 10 ms = q_min.
- * Round 2 (110, 110, 110): base 90, rtt 110, q = 20 ms;
- *   diff = floor(11 * 20/110) = 2 >= alpha 2: weight 1 (alone),
- *   alpha = max(2, 10) = 10; 2 < 10 -> 12 pkts = 12000 bytes;
- *   q = 20 >= 2 * q_min = 20 -> w = 12000 * 90 / (2 * 110) = 4909.09 ->
- *   4909 bytes.
- * Round 3 (100, 100, 100): q = 10 ms, q_min (forgotten at the drain) = 10,
- *   no drain; diff = floor(4.909 * 10/100) = 0 < 10 -> 5909.
+ * Queue drain, judged only in rounds that hold the target backlog (diff >=
+ * alpha). One subflow, CA, w = 40 packets, ssthresh 2 packets (so that the
+ * drained window stays in congestion avoidance; below ssthresh it would
+ * slow-start back, as in Linux).
+ * Round 1 (90, 100, 110): base 90, rtt 100, q = 10 ms;
+ *   diff = floor(40 * 10/100) = 4 >= alpha 2: steady; weight 1 (alone),
+ *   alpha = max(2, floor(1 * 10)) = 10; 4 < 10 -> 41 pkts;
+ *   q_min = 10; 10 < 2 * 10: no drain.
+ * Round 2 (110 x 3): rtt 110, q = 20 ms; diff = floor(41 * 20/110) =
+ *   floor(7.45) = 7 < 10: not steady -> 42 pkts; q = 20 >= 2 * q_min
+ *   would drain in mptcp_wvegas.c, but the subflow is still filling its
+ *   backlog: no drain here.
+ * Round 3 (120 x 3): rtt 120, q = 30 ms; diff = floor(42 * 30/120) =
+ *   floor(10.5) = 10 >= 10: steady, alpha stays 10, diff == alpha: hold
+ *   42 pkts; q_min = min(10, 30) = 10; 30 >= 20: drain,
+ *   w = 42000 * 90 / (2 * 120) = 15750 bytes; q_min forgotten.
+ * Round 4 (120 x 3): diff = floor(15750 * 30 / (120 * 1000)) =
+ *   floor(3.94) = 3 < 10 -> 15750 + 1000 = 16750.
  */
 static void test_wvegas_drain(void **state) {
   (void)state;
   struct mptcp_conn *c = fake_conn(1, 0);
-  struct tcp_sf *sf = sf_setup(c, 0, "wvegas", 10 * MSS, 2 * MSS, 100);
+  struct tcp_sf *sf = sf_setup(c, 0, "wvegas", 40 * MSS, 2 * MSS, 100);
   wv_end_round(sf, q10, 3);
-  assert_int_equal(sf->cwnd, 11 * MSS);
+  assert_int_equal(sf->cwnd, 41 * MSS);
   static const uint64_t q20[3] = {110, 110, 110};
   wv_end_round(sf, q20, 3);
-  assert_int_equal(sf->cwnd, 4909);
-  static const uint64_t q10b[3] = {100, 100, 100};
-  wv_end_round(sf, q10b, 3);
-  assert_int_equal(sf->cwnd, 5909);
+  assert_int_equal(sf->cwnd, 42 * MSS);
+  static const uint64_t q30[3] = {120, 120, 120};
+  wv_end_round(sf, q30, 3);
+  assert_int_equal(sf->cwnd, 15750);
+  wv_end_round(sf, q30, 3);
+  assert_int_equal(sf->cwnd, 16750);
   fake_free(c);
 }
 
 /*
- * Drain below the floor: w = 3 pkts. Round 1 (90, 100, 110): diff =
- * floor(3 * 10/100) = 0 -> 4 pkts, q_min = 10 ms. Round 2 (200 x 3): q =
- * 110 ms, diff = floor(4 * 110/200) = 2 >= 2: alpha 10, +1 -> 5 pkts;
- * 110 >= 20: w = 5000 * 90 / 400 = 1125 -> floor 2 packets = 2000.
+ * Drain below the floor. r0 = 3 pkts (srtt 100 ms) next to a fast r1 (90
+ * pkts, srtt 50 ms), so that r0's alpha stays 2: weight_0 = (w_0/rtt_0) /
+ * (w_0/rtt_0 + 90000/50), below 0.2 in every round here -> floor(10 w) <
+ * 2 -> alpha 2.
+ * Round 1 (90, 100, 110): diff = floor(3 * 10/100) = 0 < 2: not steady ->
+ *   4 pkts.
+ * Round 2 (200 x 3): q = 110, diff = floor(4 * 110/200) = 2 >= 2: steady
+ *   (weight (4000/200) / (20 + 1800) = 0.011, alpha 2); 2 == 2: hold 4;
+ *   q_min = 110, 110 < 220: no drain.
+ * Round 3 (400 x 3): q = 310, diff = floor(4 * 310/400) = 3 >= 2: steady,
+ *   alpha 2; 3 > 2 -> 3 pkts, ssthresh min(2000, 3000) = 2000;
+ *   310 >= 220: w = 3000 * 90 / (2 * 400) = 337 -> floor 2 pkts = 2000.
  */
 static void test_wvegas_floor(void **state) {
   (void)state;
-  struct mptcp_conn *c = fake_conn(1, 0);
+  struct mptcp_conn *c = fake_conn(2, 1);
   struct tcp_sf *sf = sf_setup(c, 0, "wvegas", 3 * MSS, 2 * MSS, 100);
+  sf_setup(c, 1, "wvegas", 90 * MSS, 20 * MSS, 50);
   wv_end_round(sf, q10, 3);
   assert_int_equal(sf->cwnd, 4 * MSS);
   static const uint64_t q110[3] = {200, 200, 200};
   wv_end_round(sf, q110, 3);
+  assert_int_equal(sf->cwnd, 4 * MSS);
+  static const uint64_t q310[3] = {400, 400, 400};
+  wv_end_round(sf, q310, 3);
   assert_int_equal(sf->cwnd, 2 * MSS);
   fake_free(c);
 }

@@ -72,7 +72,7 @@ static struct tcp_sf *pick(struct mptcp_conn *c, const char *name) {
 
 static void test_registered(void **state) {
   (void)state;
-  const char *names[] = {"minrtt", "roundrobin", "blest", "ecf"};
+  const char *names[] = {"minrtt", "roundrobin", "blest", "ecf", "redundant"};
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
     const struct mptcp_sched_ops *ops = sched_find(names[i]);
     assert_non_null(ops);
@@ -400,6 +400,197 @@ static void test_ecf_send_close_rtts(void **state) {
   fake_free(c);
 }
 
+/* ---- redundant ---- */
+
+/* Offsets of the stream: snd_acked (peer's Data ACK), snd_nxt_off (next
+ * new offset), snd_end (queued by the application). A subflow's next data
+ * is max(data_nxt, snd_acked); the one furthest behind goes first, the
+ * lower srtt on a tie. srtts: sf0 50 ms, sf1 10 ms, sf2 30 ms. */
+static void test_redundant(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(3);
+  const struct mptcp_sched_ops *ops = sched_find("redundant");
+  assert_non_null(ops);
+  assert_non_null(ops->old_data);
+  set_rtt(c->sfs[0], 50, 0);
+  set_rtt(c->sfs[1], 10, 0);
+  set_rtt(c->sfs[2], 30, 0);
+  uint64_t off = 0, len = 0;
+  /* nothing mapped yet, 5000 bytes queued: all at 0, tie -> sf1 (10 ms),
+   * which has no old data: it maps new data */
+  c->snd_end = 5000;
+  assert_ptr_equal(pick(c, "redundant"), c->sfs[1]);
+  assert_int_equal(ops->old_data(c, c->sfs[1], &off, &len), 0);
+  /* sf1 mapped [0, 3000): sf0 and sf2 are behind at 0, tie -> sf2
+   * (30 ms < 50 ms); its old data is [0, 3000) */
+  c->snd_nxt_off = 3000;
+  c->sfs[1]->data_nxt = 3000;
+  assert_ptr_equal(pick(c, "redundant"), c->sfs[2]);
+  assert_int_equal(ops->old_data(c, c->sfs[2], &off, &len), 1);
+  assert_int_equal(off, 0);
+  assert_int_equal(len, 3000);
+  /* sf2 sent [0, 1000): sf0 at 0 < sf2 at 1000 < sf1 at 3000 -> sf0 */
+  c->sfs[2]->data_nxt = 1000;
+  assert_ptr_equal(pick(c, "redundant"), c->sfs[0]);
+  /* the peer acknowledged up to 2000: sf0 max(0, 2000) = 2000, sf2
+   * max(1000, 2000) = 2000, tie -> sf2; acknowledged data is skipped:
+   * [2000, 3000), 1000 bytes */
+  c->snd_acked = 2000;
+  assert_ptr_equal(pick(c, "redundant"), c->sfs[2]);
+  assert_int_equal(ops->old_data(c, c->sfs[2], &off, &len), 1);
+  assert_int_equal(off, 2000);
+  assert_int_equal(len, 1000);
+  /* sf2's window full (10 x 1000 in flight): sf0 */
+  c->sfs[2]->out_bytes = 10 * MSS;
+  assert_ptr_equal(pick(c, "redundant"), c->sfs[0]);
+  c->sfs[2]->out_bytes = 0;
+  /* everything mapped everywhere, nothing queued beyond: nobody */
+  c->snd_end = 3000;
+  for (unsigned i = 0; i < 3; i++)
+    c->sfs[i]->data_nxt = 3000;
+  assert_null(pick(c, "redundant"));
+  assert_int_equal(ops->old_data(c, c->sfs[0], &off, &len), 0);
+  /* a backup subflow behind (sf0 at 2000) waits while a regular one can
+   * take new data: sf1 (3000, 10 ms) before sf2 (3000, 30 ms); with both
+   * regular ones full, the backup one takes its old data */
+  c->snd_end = 5000;
+  c->sfs[0]->backup = 1;
+  c->sfs[0]->data_nxt = 2000;
+  assert_ptr_equal(pick(c, "redundant"), c->sfs[1]);
+  c->sfs[1]->out_bytes = 10 * MSS;
+  c->sfs[2]->out_bytes = 10 * MSS;
+  assert_ptr_equal(pick(c, "redundant"), c->sfs[0]);
+  fake_free(c);
+}
+
+/* ---- opportunistic retransmission and penalisation ---- */
+
+/* Gives sf one transmit record [dsn, dsn + len). */
+static void set_carries(struct tcp_sf *sf, uint64_t dsn, uint32_t len) {
+  set_sent(sf, 0);
+  sf->txq.r[0].dsn = dsn;
+  sf->txq.r[0].len = len;
+}
+
+/*
+ * sf0 fast: 10 ms, cwnd 10 segments, nothing in flight. sf1 slow: 200 ms,
+ * cwnd 20 segments, carries [0, 1000), the data at the connection's
+ * snd_una (0). snd_nxt_off 10000, peer window 10000: the next new segment
+ * would end at 10000 + 1000 > 0 + 10000, so the window stops new data.
+ *
+ *   T0          penalise sf1: cwnd 20000 / 2 = 10000, ssthresh 10000;
+ *               retransmit [0, 1000) on sf0 (4 x 10 ms < 200 ms)
+ *   T0 + 100 ms no penalty (100 < 200 ms, sf1's srtt); retransmit still
+ *               offered, sf0 does not carry it yet
+ *   T0 + 200 ms sf0 carries it now: nothing to send; penalty again:
+ *               10000 / 2 = 5000, ssthresh 5000
+ *   T0 + 399 ms no penalty (199 ms since the last one)
+ *   T0 + 400 ms cwnd 5000 / 2 = 2500, ssthresh max(2500, 2 x 1000) = 2500
+ *   T0 + 600 ms cwnd 2500 / 2 = 1250, ssthresh max(1250, 2000) = 2000
+ */
+static void test_opportunistic_penalise(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(2);
+  struct mptcp_stack *st = calloc(1, sizeof(*st));
+  assert_non_null(st);
+  c->stack = st;
+  struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
+  set_rtt(f, 10, 0);
+  set_rtt(s, 200, 0);
+  s->cwnd = 20 * MSS;
+  s->out_bytes = 10 * MSS;
+  set_carries(s, 0, 1000);
+  c->snd_acked = 0;
+  c->snd_nxt_off = 10000;
+  c->snd_end = 50000;
+  f->snd_wnd = s->snd_wnd = 10000;
+  uint64_t off = 0, len = 0;
+
+  assert_ptr_equal(sched_opportunistic(c, T0, &off, &len), f);
+  assert_int_equal(off, 0);
+  assert_int_equal(len, 1000);
+  assert_int_equal(s->cwnd, 10000);
+  assert_int_equal(s->ssthresh, 10000);
+  assert_int_equal(st->mib[MPTCP_MIB_PENALISE], 1);
+
+  assert_ptr_equal(sched_opportunistic(c, T0 + 100 * MS, &off, &len), f);
+  assert_int_equal(s->cwnd, 10000);
+  assert_int_equal(st->mib[MPTCP_MIB_PENALISE], 1);
+
+  set_carries(f, 0, 1000);
+  assert_null(sched_opportunistic(c, T0 + 200 * MS, &off, &len));
+  assert_int_equal(s->cwnd, 5000);
+  assert_int_equal(s->ssthresh, 5000);
+  assert_int_equal(st->mib[MPTCP_MIB_PENALISE], 2);
+
+  assert_null(sched_opportunistic(c, T0 + 399 * MS, &off, &len));
+  assert_int_equal(s->cwnd, 5000);
+  assert_null(sched_opportunistic(c, T0 + 400 * MS, &off, &len));
+  assert_int_equal(s->cwnd, 2500);
+  assert_int_equal(s->ssthresh, 2500);
+  assert_null(sched_opportunistic(c, T0 + 600 * MS, &off, &len));
+  assert_int_equal(s->cwnd, 1250);
+  assert_int_equal(s->ssthresh, 2000);
+  assert_int_equal(st->mib[MPTCP_MIB_PENALISE], 4);
+  fake_free(c);
+  free(st);
+}
+
+/*
+ * When nothing happens. Same start as above (sf1 cwnd 20 segments):
+ *  - the window is not what stops new data (peer window 20000: 10000 +
+ *    1000 <= 20000): nothing, no penalty;
+ *  - no new data waiting (snd_end = snd_nxt_off): nothing;
+ *  - sf1 in fast recovery: retransmitted, not penalised;
+ *  - sf1 only 3 times slower (30 ms vs 10 ms: 4 x 10 >= 30) with cwnd 20
+ *    segments (> 4): penalised (slower and Open) but not retransmitted;
+ *    with cwnd 4 segments (<= 4) it is retransmitted.
+ */
+static void test_opportunistic_conditions(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(2);
+  struct mptcp_stack *st = calloc(1, sizeof(*st));
+  assert_non_null(st);
+  c->stack = st;
+  struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
+  set_rtt(f, 10, 0);
+  set_rtt(s, 200, 0);
+  s->cwnd = 20 * MSS;
+  s->out_bytes = 10 * MSS;
+  set_carries(s, 0, 1000);
+  c->snd_nxt_off = 10000;
+  c->snd_end = 50000;
+  f->snd_wnd = s->snd_wnd = 20000;
+  uint64_t off = 0, len = 0;
+  assert_null(sched_opportunistic(c, T0, &off, &len));
+  assert_int_equal(s->cwnd, 20 * MSS);
+
+  f->snd_wnd = s->snd_wnd = 10000;
+  c->snd_end = 10000;
+  assert_null(sched_opportunistic(c, T0, &off, &len));
+  assert_int_equal(s->cwnd, 20 * MSS);
+  c->snd_end = 50000;
+
+  s->ca_state = TCP_CA_RECOVERY;
+  assert_ptr_equal(sched_opportunistic(c, T0, &off, &len), f);
+  assert_int_equal(s->cwnd, 20 * MSS);
+  assert_int_equal(st->mib[MPTCP_MIB_PENALISE], 0);
+  s->ca_state = TCP_CA_OPEN;
+
+  set_rtt(s, 30, 0);
+  assert_null(sched_opportunistic(c, T0, &off, &len));
+  assert_int_equal(s->cwnd, 10 * MSS);
+  assert_int_equal(st->mib[MPTCP_MIB_PENALISE], 1);
+  s->cwnd = 4 * MSS;
+  s->out_bytes = 4 * MSS;
+  assert_ptr_equal(sched_opportunistic(c, T0 + 10 * MS, &off, &len), f);
+  assert_int_equal(off, 0);
+  assert_int_equal(len, 1000);
+  assert_int_equal(s->cwnd, 4 * MSS); /* 10 ms < 30 ms since the penalty */
+  fake_free(c);
+  free(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_registered),
@@ -412,6 +603,9 @@ int main(void) {
       cmocka_unit_test(test_blest_linger_and_slow_start),
       cmocka_unit_test(test_ecf_wait_send_hysteresis),
       cmocka_unit_test(test_ecf_send_close_rtts),
+      cmocka_unit_test(test_redundant),
+      cmocka_unit_test(test_opportunistic_penalise),
+      cmocka_unit_test(test_opportunistic_conditions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,7 +106,8 @@ class Test_utilisation(unittest.TestCase):
     """Reno and CUBIC on one 10 Mbit/s, 20 ms RTT path with a BDP-sized
     queue (17 packets, see BDP_PKTS) keep it busy: goodput over 60 virtual
     seconds of bulk transfer is at least 90% of the link rate. Goodput is
-    payload only, so this asks for about 93% of the wire capacity."""
+    payload only, so this asks for about 93% of the wire capacity. Also
+    wVegas (test_wvegas_single_path)."""
 
     def check(self, cc):
         rc, out, _, err = run_tool("--cc", cc, "--rate", str(RATE), "--delay", "10ms",
@@ -131,6 +132,24 @@ class Test_utilisation(unittest.TestCase):
 
     def test_cubic(self):
         self.check("cubic")
+
+    def test_wvegas_single_path(self):
+        """wVegas alone on one 10 Mbit/s path, 20 and 40 ms RTT (BDP queue,
+        the tool's default): at least 90% of the rate over 60 virtual
+        seconds, without filling the queue (delay-based: no queue drops).
+        Before its queue drain was limited to rounds holding the target
+        backlog it got about 50% at 40 ms (cc_wvegas.c's header)."""
+        for one_way in ("10ms", "20ms"):
+            rc, out, _, err = run_tool("--cc", "wvegas", "--rate", str(RATE), "--delay",
+                                       one_way, "--time", "60", "--virtual", "--seed", "1")
+            self.assertEqual(rc, 0, err)
+            link = out["links"][0]
+            print("wvegas, %s one way: goodput %.3f Mbit/s (%.1f%% of the rate), queue "
+                  "drops %d, max queue %d of %d" % (
+                      one_way, out["goodput_bps"] / 1e6, 100 * out["goodput_bps"] / RATE,
+                      link["queue_drops"], link["max_queue"], link["queue"]))
+            self.assertGreaterEqual(out["goodput_bps"], 0.9 * RATE, one_way)
+            self.assertEqual(link["queue_drops"], 0, one_way)
 
 
 class Test_fairness(unittest.TestCase):
@@ -210,6 +229,9 @@ class Test_badargs(unittest.TestCase):
         ["--mode", "tcp", "--pm", "default"],
         ["--mode", "tcp", "--scheduler", "minrtt"],
         ["--mode", "tcp", "--dss-checksum"],
+        ["--mode", "tcp", "--opportunistic"],
+        ["--mode", "mptcp", "--opportunistic=1"],
+        ["--mode", "mptcp", "--scheduler", "duplicate"],
         ["--pm", "ndiffports", "--mode", "tcp"],
         ["--mode", "udp"],
         ["--direction", "up"],
@@ -292,7 +314,9 @@ class Test_badargs(unittest.TestCase):
         # --mode mptcp is valid now, with each path manager and the options
         for extra in (["--pm", "default"], ["--pm", "fullmesh"],
                       ["--pm", "ndiffports", "--subflows", "3"],
-                      ["--pm=fullmesh", "--scheduler=minrtt", "--dss-checksum"]):
+                      ["--pm=fullmesh", "--scheduler=minrtt", "--dss-checksum"],
+                      ["--scheduler", "redundant", "--opportunistic"],
+                      ["--scheduler", "ecf", "--opportunistic"]):
             with self.subTest(extra=extra):
                 rc, out, _, err = run_tool("--mode", "mptcp", "--paths", "2", "--bytes", "64KiB",
                                            *extra)
@@ -300,6 +324,9 @@ class Test_badargs(unittest.TestCase):
                 self.assertEqual(out["mode"], "mptcp")
                 self.assertTrue(out["verified"])
                 self.assertFalse(out["fallback"])
+                self.assertEqual(out["opportunistic"], "--opportunistic" in extra)
+                self.assertIn("ooo_peak", out)
+                self.assertIn("ooo_mean", out)
 
     def test_help(self):
         p = subprocess.run([TOOL, "--help"], capture_output=True, text=True)
@@ -346,7 +373,7 @@ class Test_determinism(unittest.TestCase):
         self.assertGreater(link["corruptions"], 0)
         self.assertGreater(o1["counters"]["b.TcpInCsumErrors"] +
                            o1["counters"]["a.TcpInCsumErrors"], 0)
-        self.assertTrue(t1.startswith("t_s,conn,cwnd,ssthresh,srtt_ms,bytes_in_flight\n"))
+        self.assertTrue(t1.startswith("t_s,conn,subflow,cwnd,ssthresh,srtt_ms,bytes_in_flight\n"))
         self.assertGreater(len(c1), 2 * 1024 * 1024)
 
     def test_virtual_same_seed(self):
@@ -354,6 +381,31 @@ class Test_determinism(unittest.TestCase):
         _, _, s1, _ = run_tool(*args)
         _, _, s2, _ = run_tool(*args)
         self.assertEqual(strip_wall(s1), strip_wall(s2))
+
+    def test_trace_per_subflow(self):
+        """--trace: one row per subflow of each open connection end every
+        --trace-interval, columns t_s,conn,subflow,cwnd,ssthresh,srtt_ms,
+        bytes_in_flight; an MPTCP run over 2 paths has rows for subflows 0
+        and 1 of A's end, at multiples of the interval."""
+        with tempfile.TemporaryDirectory() as tmp:
+            trace = os.path.join(tmp, "t.csv")
+            rc, out, _, err = run_tool("--mode", "mptcp", "--paths", "2", "--time", "2",
+                                       "--virtual", "--trace", trace, "--trace-interval",
+                                       "100ms", "--seed", "1")
+            self.assertEqual(rc, 0, err)
+            with open(trace) as f:
+                lines = f.read().splitlines()
+        self.assertEqual(lines[0], "t_s,conn,subflow,cwnd,ssthresh,srtt_ms,bytes_in_flight")
+        rows = [r.split(",") for r in lines[1:]]
+        self.assertTrue(all(len(r) == 7 for r in rows))
+        a_subflows = {r[2] for r in rows if r[1] == "a0"}
+        self.assertEqual(a_subflows, {"0", "1"})
+        times = sorted({round(float(r[0]) * 10) for r in rows})
+        self.assertEqual(times, list(range(0, 20)))  # 0, 0.1, ..., 1.9 s (the run ends at 2)
+        # the sender's cwnd of subflow 1 at 1 s is a positive byte count
+        sf1 = [r for r in rows if r[1] == "a0" and r[2] == "1" and r[0].startswith("1.000")]
+        self.assertEqual(len(sf1), 1)
+        self.assertGreater(int(sf1[0][3]), 0)
 
 
 MIB = 1024 * 1024
@@ -835,3 +887,97 @@ class Test_goals(unittest.TestCase):
                   % (cc, f, uncoupled))
             self.assertGreaterEqual(f, 0.85, cc)
             self.assertGreater(f, uncoupled, cc)
+
+
+class Test_redundant(unittest.TestCase):
+    """The redundant scheduler sends every byte on every subflow: byte-exact
+    4 MiB transfers both ways over two 10 Mbit/s paths (10 and 15 ms one
+    way, 1% loss), REDUNDANT_SEEDS: each run verifies and closes normally,
+    each receiver drops duplicate DSNs (MPTcpExtDuplicateData > 0), and A's
+    subflows together send at least 1.5 x the stream (a subflow skips only
+    what the peer acknowledged before its turn came; one copy per subflow
+    would be 2 x; minRTT sends about 1 x)."""
+
+    SEEDS = range(1, 5)
+
+    def test_byte_exact_both_ways(self):
+        def one(seed):
+            return seed, run_tool("--mode", "mptcp", "--paths", "2", "--rate", "10Mbps",
+                                  "--delay", "10ms,15ms", "--loss", "1%", "--bytes", "4MiB",
+                                  "--direction", "both", "--scheduler", "redundant",
+                                  "--seed", str(seed))
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+            for seed, (rc, out, _, err) in pool.map(one, self.SEEDS):
+                self.assertEqual(rc, 0, "seed %d: %s" % (seed, err))
+                self.assertEqual(out["scheduler"], "redundant")
+                self.assertTrue(out["verified"])
+                self.assertEqual(out["close_reason"], "normal")
+                self.assertEqual(out["delivered_bytes"], 2 * 4 * MIB)
+                ctr = out["counters"]
+                sent = [sf["bytes_sent"] for sf in out["flows"][0]["subflows"]]
+                print("seed %d: A's subflows sent %s (%.2f x the stream), duplicates "
+                      "dropped a %d b %d" % (seed, sent, sum(sent) / (4 * MIB),
+                                             ctr["a.MPTcpExtDuplicateData"],
+                                             ctr["b.MPTcpExtDuplicateData"]))
+                self.assertEqual(len(sent), 2)
+                self.assertGreaterEqual(sum(sent), 1.5 * 4 * MIB, "seed %d" % seed)
+                self.assertGreater(ctr["a.MPTcpExtDuplicateData"], 0)
+                self.assertGreater(ctr["b.MPTcpExtDuplicateData"], 0)
+
+
+# Heterogeneous paths (Ferlin et al. BLEST, Lim et al. ECF, Raiciu et al.
+# NSDI 2012 section 4.2): 10 Mbit/s 10 ms and 2 Mbit/s 200 ms (one way),
+# receive buffer 256 KiB (about twice the two paths' bandwidth-delay
+# products together: 10e6 x 0.02 / 8 + 2e6 x 0.4 / 8 = 125 kB; with 128 KiB
+# BLEST and ECF leave the slow path unused and the comparison says less),
+# send buffer 512 KiB (ECF decides on the bytes waiting to be sent), 1 ms
+# non-reordering jitter so that seeds differ, 30 virtual seconds of bulk
+# transfer.
+HETERO_ARGS = ("--mode", "mptcp", "--paths", "2", "--rate", "10Mbps,2Mbps",
+               "--delay", "10ms,200ms", "--rcvbuf", "262144", "--sndbuf", "524288",
+               "--jitter", "1ms", "--virtual", "--time", "30")
+HETERO_SEEDS = range(1, 6)
+
+
+def hetero_run(args):
+    scheduler, opportunistic, seed = args
+    extra = ("--opportunistic",) if opportunistic else ()
+    rc, out, _, err = run_tool(*HETERO_ARGS, "--scheduler", scheduler, *extra,
+                               "--seed", str(seed))
+    if rc != 0 or out is None:
+        raise AssertionError("%s%s seed %d: rc %d %s" % (
+            scheduler, "+opp" if opportunistic else "", seed, rc, err))
+    return out
+
+
+class Test_heterogeneous(unittest.TestCase):
+    """Per seed, all in the same test: BLEST and ECF keep the receiver's mean
+    out-of-order bytes (ooo_mean, sampled every 1 ms) below half of
+    minRTT's; minRTT with --opportunistic gets at least 1.2 x the goodput of
+    minRTT alone and counts opportunistic retransmissions and penalties."""
+
+    def test_schedulers(self):
+        kinds = [("minrtt", 0), ("minrtt", 1), ("blest", 0), ("ecf", 0)]
+        cases = [(s, o, seed) for seed in HETERO_SEEDS for s, o in kinds]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+            outs = dict(zip(cases, pool.map(hetero_run, cases)))
+        for seed in HETERO_SEEDS:
+            base = outs[("minrtt", 0, seed)]
+            for s, o in kinds:
+                out = outs[(s, o, seed)]
+                print("seed %d %-7s%-4s goodput %.2f Mbit/s ooo_mean %.0f ooo_peak %d" % (
+                    seed, s, "+opp" if o else "", out["goodput_bps"] / 1e6,
+                    out["ooo_mean"], out["ooo_peak"]))
+                self.assertEqual(out["scheduler"], s)
+                self.assertEqual(out["opportunistic"], bool(o))
+                self.assertFalse(out["fallback"])
+            for s in ("blest", "ecf"):
+                self.assertLess(outs[(s, 0, seed)]["ooo_mean"], 0.5 * base["ooo_mean"],
+                                "%s seed %d" % (s, seed))
+            opp = outs[("minrtt", 1, seed)]
+            self.assertGreaterEqual(opp["goodput_bps"], 1.2 * base["goodput_bps"],
+                                    "seed %d" % seed)
+            self.assertGreater(opp["counters"]["a.MPTcpExtOpportunisticRetrans"], 0)
+            self.assertGreater(opp["counters"]["a.MPTcpExtPenalise"], 0)
+            self.assertEqual(base["counters"]["a.MPTcpExtOpportunisticRetrans"], 0)

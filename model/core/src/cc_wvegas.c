@@ -32,8 +32,9 @@
  *                          alpha_r = max(2, floor(weight_r * total_alpha))
  *     diff_r > alpha_r:    w_r -= 1, ssthresh = min(ssthresh, w_r)
  *     diff_r < alpha_r:    w_r += 1
- *     queue drain: q = rtt_r - base_r; q_min = the smallest q > 0 since the
- *     last drain; if q >= 2 q_min: w_r = w_r base_r / (2 rtt_r), q_min
+ *     queue drain, in a round with diff_r >= alpha_r only (see below):
+ *     q = rtt_r - base_r; q_min = the smallest such q > 0 since the last
+ *     drain; if q >= 2 q_min: w_r = w_r base_r / (2 rtt_r), q_min
  *     forgotten
  *   then w_r >= 2 packets.
  *
@@ -60,6 +61,22 @@
  * MPTCP, or alone, has weight 1 and alpha 10.
  *
  * Differences from Linux's mptcp_wvegas.c and the paper:
+ *  - The queue drain is judged only in rounds where the subflow holds its
+ *    target backlog (diff_r >= alpha_r, the rounds in which Linux also
+ *    re-weights alpha_r); mptcp_wvegas.c judges it in every congestion-
+ *    avoidance round. The drain is meant for a queue that keeps growing
+ *    beyond what the subflows aim to hold (the paper's "twice the minimal
+ *    queueing delay"). Judged in every round, q_min is taken while the
+ *    subflow is still filling its backlog, from the RTT spread alone: the
+ *    serialisation of back-to-back segments and, above all, the sample of
+ *    a segment left alone at a round's end that waited for the peer's
+ *    delayed-ACK timer (40 ms), which lifts that round's mean RTT by
+ *    several ms. The next such round doubles q_min and halves the window
+ *    long before alpha_r packets are queued. Measured single-path on the
+ *    loopback network (10 Mbit/s, one-way delay 20 ms, BDP queue, 60 s,
+ *    virtual payload): goodput 4.98 Mbit/s judged every round, 9.57 judged
+ *    in steady rounds (Reno: about 9.5); one-way 10 ms: 7.74 -> 9.65. The
+ *    test loop.utilisation checks >= 90% at 10 and 20 ms one way.
  *  - Linux weighs r's rate against the rates the other subflows stored the
  *    last time they themselves re-weighted (instant_rate, possibly many
  *    rounds old, and zero after a loss); here the other subflows' current
@@ -183,7 +200,8 @@ static void wv_round(struct tcp_sf *sf, uint64_t acked) {
       tcp_slow_start(sf, &acked);
     }
   } else {
-    if (diff >= v->alpha) {
+    int steady = diff >= v->alpha; /* holds its target backlog */
+    if (steady) {
       v->weight = wv_weight(sf, rtt);
       double a = floor(v->weight * WV_TOTAL_ALPHA + 1e-9);
       v->alpha = a > WV_MIN_ALPHA ? a : WV_MIN_ALPHA;
@@ -195,7 +213,9 @@ static void wv_round(struct tcp_sf *sf, uint64_t acked) {
     } else if (diff < v->alpha) {
       sf->cwnd += mss;
     }
-    if (q > 0) {
+    /* the queue drain, judged only in rounds that hold the target
+     * backlog (see the header) */
+    if (steady && q > 0) {
       if (v->q_min == 0 || q < v->q_min)
         v->q_min = q;
       if (q >= 2 * v->q_min) {

@@ -190,6 +190,22 @@ static struct tcp_sf *stale_alternative(struct mptcp_conn *c) {
   return best;
 }
 
+/* Could tcp_write(sf, TCP_WR_URGENT) send anything or change any state?
+ * Only with a RST or SYN pending, an ACK due (step 0: an ACK with SACK
+ * blocks) or data marked lost (tcp_next_retrans finds nothing otherwise).
+ * Skipping the call otherwise changes nothing but the time spent. */
+static inline int may_write_urgent(const struct tcp_sf *sf) {
+  return sf->rst_pending || sf->syn_pending || sf->ack_now || sf->lost_bytes ||
+         (sf->txq.n && (sf->txq.r[sf->txq.head & (sf->txq.cap - 1)].flags & TXR_LOST));
+}
+
+/* The same for tcp_write(sf, TCP_WR_REST) of an MPTCP subflow: a FIN to
+ * send, a zero-window probe or an ACK due (the persist timer it may arm
+ * is plain TCP's only). */
+static inline int may_write_rest(const struct tcp_sf *sf) {
+  return (sf->fin_queued && !sf->fin_sent) || sf->probe_pending || sf->ack_now;
+}
+
 /*
  * One segment from this connection: first what is urgent on any subflow
  * (RST, SYN, retransmissions), then new data on the subflow the scheduler
@@ -203,27 +219,40 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
   if (c->data_fin_queued && !c->data_fin_acked && c->dfin_timer == MPTCP_TIME_NEVER)
     mptcp_check_close(c, now); /* all data mapped now? then the DATA_FIN */
   for (uint8_t i = 0; i < c->n_sf; i++)
-    if ((rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_URGENT)) != 0)
+    if (may_write_urgent(c->sfs[i]) &&
+        (rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_URGENT)) != 0)
       return rv;
-  uint64_t rj_off, rj_len;
-  if (conn_unsent(c, c->snd_nxt_off) || mptcp_reinject_peek(c, &rj_off, &rj_len)) {
+  uint64_t rj_off = 0, rj_len = 0;
+  int reinject = c->n_reinj && mptcp_reinject_peek(c, &rj_off, &rj_len);
+  if (c->cfg.opportunistic && !reinject) {
+    uint64_t o_off = 0, o_len = 0;
+    struct tcp_sf *osf = sched_opportunistic(c, now, &o_off, &o_len);
+    if (osf && (rv = tcp_write_mapped(osf, seg, buf, cap, now, o_off, o_len)) != 0) {
+      if (rv > 0)
+        mib_inc(c->stack, MPTCP_MIB_OPP_RETRANS);
+      return rv;
+    }
+  }
+  if (conn_unsent(c, c->snd_nxt_off) || reinject || c->sched->old_data) {
     struct tcp_sf *sf = c->sched->get_subflow(c, now);
     if (sf && sf->stale)
       sf = stale_alternative(c);
-    if (sf && (rv = tcp_write(sf, seg, buf, cap, now, TCP_WR_NEW)) != 0)
+    uint64_t d_off = 0, d_len = 0;
+    if (sf && !reinject && c->sched->old_data && c->sched->old_data(c, sf, &d_off, &d_len))
+      rv = tcp_write_mapped(sf, seg, buf, cap, now, d_off, d_len);
+    else
+      rv = sf ? tcp_write(sf, seg, buf, cap, now, TCP_WR_NEW) : 0;
+    if (rv != 0)
       return rv;
   }
   for (uint8_t i = 0; i < c->n_sf; i++)
-    if ((rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_REST)) != 0)
+    if (may_write_rest(c->sfs[i]) &&
+        (rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_REST)) != 0)
       return rv;
   return 0;
 }
 
 /* ---- stream buffers ---- */
-
-uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off) {
-  return off < c->snd_end ? c->snd_end - off : 0;
-}
 
 int mptcp_conn_want_send(mptcp_conn *c, size_t len) {
   if (!c || len > c->cfg.sndbuf)

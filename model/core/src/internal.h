@@ -205,6 +205,8 @@ struct tcp_sf {
   uint8_t rst_reason;    /* MP_TCPRST reason of the RST we send */
   uint8_t fastclose_pending; /* our RST carries MP_FASTCLOSE */
   uint8_t mp_fail_pending;   /* our next ACK or RST carries MP_FAIL */
+  uint64_t data_nxt;     /* data offset after the highest byte mapped here */
+  uint64_t penal_until;  /* opportunistic penalisation: not again before */
 
   /* statistics */
   uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;
@@ -434,7 +436,9 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
 void conn_destroy(struct mptcp_conn *c);
 void conn_set_closed(struct mptcp_conn *c, int reason);
 /* bytes of new data the subflow may take at stream offset `off` */
-uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off);
+static inline uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off) {
+  return off < c->snd_end ? c->snd_end - off : 0;
+}
 void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst,
                    uint32_t len);
 void conn_data_acked(struct mptcp_conn *c, uint64_t upto);
@@ -461,8 +465,20 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
               uint64_t now, int what);
 /* May this subflow send `len` new bytes now (cwnd)? */
 int tcp_cwnd_room(const struct tcp_sf *sf);
+/* Maps data offsets [off, off + len) (at most one MSS of them) once more
+ * on sf: data another subflow carries. Returns as tcp_write. */
+int tcp_write_mapped(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+                     uint64_t now, uint64_t off, uint64_t len);
 void tcp_handle_timers(struct tcp_sf *sf, uint64_t now);
-uint64_t tcp_expiry(const struct tcp_sf *sf);
+/* The subflow's earliest timer (inline: the stack asks after every
+ * segment in or out). */
+static inline uint64_t tcp_expiry(const struct tcp_sf *sf) {
+  uint64_t e = MPTCP_TIME_NEVER;
+  for (int i = 0; i < SF_TIMER__N; i++)
+    if (sf->timers[i] < e)
+      e = sf->timers[i];
+  return e;
+}
 void tcp_set_state(struct tcp_sf *sf, int state, uint64_t now);
 void tcp_arm_timer(struct tcp_sf *sf, int t, uint64_t when);
 void tcp_rearm_rto(struct tcp_sf *sf, uint64_t now);
@@ -498,8 +514,19 @@ void txq_free(struct tcp_sf *sf);
 struct mptcp_sched_ops {
   const char *name;
   struct tcp_sf *(*get_subflow)(struct mptcp_conn *c, uint64_t now);
+  /* Optional: data already mapped on other subflows that this scheduler
+   * sends again on sf (redundant): 1 and the range [*off, *off + *len),
+   * or 0 to let sf take new data. */
+  int (*old_data)(const struct mptcp_conn *c, const struct tcp_sf *sf, uint64_t *off,
+                  uint64_t *len);
 };
 const struct mptcp_sched_ops *sched_find(const char *name);
+/* Opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012
+ * section 4.2), with any scheduler: when the peer's window blocks new
+ * data, the subflow to carry the data at the connection's snd_una once
+ * more and that range, or NULL. Penalises the slow subflow holding it. */
+struct tcp_sf *sched_opportunistic(struct mptcp_conn *c, uint64_t now, uint64_t *off,
+                                   uint64_t *len);
 
 /* A path manager. Required: established (the connection became MPTCP on
  * the initiator: create subflows). */

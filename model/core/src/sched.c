@@ -250,11 +250,126 @@ static struct tcp_sf *ecf_get_subflow(struct mptcp_conn *c, uint64_t now) {
   return s;
 }
 
+/* ---- redundant (the out-of-tree Linux mptcp_redundant.c): every byte
+ * goes out on every available subflow. Each subflow sends, within its
+ * cwnd, the data it has not carried yet: from its own data_nxt (or the
+ * connection's snd_una, skipping what the peer already acknowledged) up
+ * to the connection's snd_nxt, and new data once it has caught up. The
+ * receiver keeps the first copy of each DSN and drops the others. ---- */
+
+static uint64_t red_from(const struct mptcp_conn *c, const struct tcp_sf *sf) {
+  return sf->data_nxt > c->snd_acked ? sf->data_nxt : c->snd_acked;
+}
+
+static int red_old_data(const struct mptcp_conn *c, const struct tcp_sf *sf, uint64_t *off,
+                        uint64_t *len) {
+  uint64_t from = red_from(c, sf);
+  if (from >= c->snd_nxt_off)
+    return 0;
+  *off = from;
+  *len = c->snd_nxt_off - from;
+  return 1;
+}
+
+/* The available subflow furthest behind (lowest red_from), lower srtt on a
+ * tie; one that has caught up only if there is new data for it. Backup
+ * subflows only when no regular one is available, as with minRTT
+ * (mptcp_redundant.c replicates over the active subflows and falls back
+ * to the backup ones). */
+static struct tcp_sf *red_get_subflow(struct mptcp_conn *c, uint64_t now) {
+  (void)now;
+  int new_data = conn_unsent(c, c->snd_nxt_off) > 0;
+  struct tcp_sf *best = NULL, *best_backup = NULL;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *sf = c->sfs[i];
+    if (!sf_available(sf))
+      continue;
+    uint64_t from = red_from(c, sf);
+    if (from >= c->snd_nxt_off && !new_data)
+      continue;
+    struct tcp_sf **slot = sf->backup ? &best_backup : &best;
+    uint64_t best_from = *slot ? red_from(c, *slot) : 0;
+    if (!*slot || from < best_from || (from == best_from && sf->srtt < (*slot)->srtt))
+      *slot = sf;
+  }
+  return best ? best : best_backup;
+}
+
+/* ---- opportunistic retransmission and penalisation (Raiciu et al., "How
+ * Hard Can It Be? Designing and Implementing a Deployable Multipath TCP",
+ * NSDI 2012, section 4.2; the out-of-tree Linux kernel's
+ * mptcp_rcv_buf_optimization in mptcp_sched.c) ----
+ *
+ * When the peer's receive window stops new data and the fastest available
+ * subflow has cwnd room, the segment at the connection's snd_una (the one
+ * holding the window up) is sent again on that subflow if a slower subflow
+ * carries it, and that slower subflow is penalised: its cwnd halved and
+ * ssthresh set to the new cwnd, as the paper says.
+ *
+ * As mptcp_rcv_buf_optimization: the penalisation needs the holder to be
+ * slower (higher srtt) and in the Open state; the retransmission needs the
+ * holder's srtt above 4 times the fast subflow's or its cwnd at most 4
+ * segments, and is done once per subflow (not if the fast subflow carries
+ * the data already). Differences: the penalisation happens at most once
+ * per srtt of the penalised subflow, timed per penalised subflow (Linux
+ * times it by the fast subflow's srtt, on the fast subflow); ssthresh
+ * becomes the new cwnd (at least 2 segments) also in slow start (Linux
+ * halves ssthresh and only outside slow start). */
+
+/* sf's transmit record carrying data offset off, or NULL. */
+static const struct tx_rec *sf_carries(const struct tcp_sf *sf, uint64_t off) {
+  const struct tx_ring *q = &sf->txq;
+  for (uint32_t i = 0; i < q->n; i++) {
+    const struct tx_rec *r = &q->r[(q->head + i) & (q->cap - 1)];
+    if (r->len && r->dsn <= off && off < r->dsn + r->len)
+      return r;
+  }
+  return NULL;
+}
+
+struct tcp_sf *sched_opportunistic(struct mptcp_conn *c, uint64_t now, uint64_t *off,
+                                   uint64_t *len) {
+  uint64_t head = c->snd_acked;
+  uint64_t unsent = conn_unsent(c, c->snd_nxt_off);
+  if (c->n_sf < 2 || head >= c->snd_nxt_off || !unsent)
+    return NULL;
+  struct tcp_sf *fast = minrtt_get_subflow(c, now);
+  if (!fast)
+    return NULL;
+  uint64_t need = unsent < fast->mss ? unsent : fast->mss;
+  if (c->snd_nxt_off + need <= head + fast->snd_wnd)
+    return NULL; /* the window is not what stops new data */
+  struct tcp_sf *holder = NULL;
+  const struct tx_rec *rec = NULL;
+  for (uint8_t i = 0; i < c->n_sf && !rec; i++)
+    if (c->sfs[i] != fast && (rec = sf_carries(c->sfs[i], head)) != NULL)
+      holder = c->sfs[i];
+  if (!holder)
+    return NULL;
+  if (fast->srtt < holder->srtt && holder->ca_state == TCP_CA_OPEN &&
+      now >= holder->penal_until) {
+    uint64_t mss = holder->mss ? holder->mss : 1;
+    uint64_t cwnd = holder->cwnd / 2;
+    holder->cwnd = cwnd > mss ? cwnd : mss;
+    holder->ssthresh = holder->cwnd > 2 * mss ? holder->cwnd : 2 * mss;
+    holder->penal_until = now + holder->srtt;
+    mib_inc(c->stack, MPTCP_MIB_PENALISE);
+  }
+  if (sf_carries(fast, head))
+    return NULL;
+  if (holder->cwnd > 4 * (uint64_t)holder->mss && 4 * fast->srtt >= holder->srtt)
+    return NULL;
+  *off = head;
+  *len = rec->dsn + rec->len - head;
+  return fast;
+}
+
 static const struct mptcp_sched_ops sched_table[] = {
-    {"minrtt", minrtt_get_subflow},
-    {"roundrobin", rr_get_subflow},
-    {"blest", blest_get_subflow},
-    {"ecf", ecf_get_subflow},
+    {"minrtt", minrtt_get_subflow, NULL},
+    {"roundrobin", rr_get_subflow, NULL},
+    {"blest", blest_get_subflow, NULL},
+    {"ecf", ecf_get_subflow, NULL},
+    {"redundant", red_get_subflow, red_old_data},
 };
 
 const struct mptcp_sched_ops *sched_find(const char *name) {

@@ -46,14 +46,6 @@ void tcp_sf_release(struct tcp_sf *sf) {
 
 void tcp_arm_timer(struct tcp_sf *sf, int t, uint64_t when) { sf->timers[t] = when; }
 
-uint64_t tcp_expiry(const struct tcp_sf *sf) {
-  uint64_t e = MPTCP_TIME_NEVER;
-  for (int i = 0; i < SF_TIMER__N; i++)
-    if (sf->timers[i] < e)
-      e = sf->timers[i];
-  return e;
-}
-
 /* A join the responder counted as half-open (mptcp_join_listen_input)
  * leaves SYN-RCVD: established, reset or timed out, it no longer counts
  * against max_half_open_joins (threat A5: a limit that failed joins

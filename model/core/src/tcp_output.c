@@ -260,6 +260,27 @@ static int send_control(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf,
 
 int tcp_cwnd_room(const struct tcp_sf *sf) { return cwnd_allows(sf, sf->mss); }
 
+/* Data already mapped on another subflow, mapped again here under a new
+ * subflow sequence range (as a reinjection, RFC 8684 section 3.3.6): under
+ * cwnd, never Nagle-held, and inside the peer's window since it was when
+ * first sent (the right edge never moves back). */
+int tcp_write_mapped(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
+                     uint64_t now, uint64_t off, uint64_t len) {
+  struct mptcp_conn *c = sf->conn;
+  int can_send_data = sf->state == MPTCP_TCP_ESTABLISHED || sf->state == MPTCP_TCP_CLOSE_WAIT;
+  if (!c->mp || !can_send_data || sf->fin_sent || !sf->join_ok || !len ||
+      off + len > c->snd_nxt_off)
+    return 0;
+  uint32_t n = (uint32_t)(len < sf->mss ? len : sf->mss);
+  if (!cwnd_allows(sf, n) || txq_push(sf, sf->snd_nxt, off, n, 0, now) < 0)
+    return 0;
+  struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
+  sf->snd_nxt += n;
+  if (off + n > sf->data_nxt)
+    sf->data_nxt = off + n;
+  return send_data(sf, seg, buf, cap, r, 0, now);
+}
+
 /* Our FIN takes the next sequence number: FIN-WAIT-1, or LAST-ACK after
  * the peer's FIN (RFC 9293 section 3.6). */
 static void take_fin(struct tcp_sf *sf, uint64_t now) {
@@ -372,6 +393,8 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       } else if (c->mp) {
         c->snd_nxt_off += len;
       }
+      if (off + len > sf->data_nxt)
+        sf->data_nxt = off + len;
       if (fin)
         take_fin(sf, now);
       return send_data(sf, seg, buf, cap, r, 0, now);

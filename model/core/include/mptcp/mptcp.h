@@ -717,7 +717,8 @@ typedef struct mptcp_config {
   uint64_t time_wait_ns;
   /** Duplicate ACK threshold (RFC 5681, RFC 6675). Default 3. */
   uint32_t dupthresh;
-  /** Congestion control by name: "reno", "cubic". Default "cubic". */
+  /** Congestion control by name: "reno", "cubic" (uncoupled); with MPTCP
+   *  also the coupled "lia", "olia", "balia", "wvegas". Default "cubic". */
   const char *cc;
 
   /* ---- Multipath TCP (RFC 8684) ---- */
@@ -735,7 +736,9 @@ typedef struct mptcp_config {
   const char *pm;
   /** Number of subflows for "ndiffports". Default 2. */
   uint8_t subflows;
-  /** Scheduler by name: "minrtt". Default "minrtt". */
+  /** Scheduler by name: "minrtt" (lowest srtt), "roundrobin", "blest",
+   *  "ecf", "redundant" (every byte on every available subflow). Default
+   *  "minrtt". */
   const char *scheduler;
   /** Most subflows per connection (initial one included), 1..8. Default 8. */
   uint8_t max_subflows;
@@ -776,6 +779,15 @@ typedef struct mptcp_config {
    *  long are reset (Linux's net.mptcp.close_timeout): a subflow on a dead
    *  path does not retransmit its FIN for minutes. Default 60 s. */
   uint64_t close_timeout_ns;
+  /** Opportunistic retransmission and penalisation (Raiciu et al., NSDI
+   *  2012, section 4.2), with any scheduler: when the peer's receive
+   *  window stops new data, the fastest subflow with cwnd room sends again
+   *  the data at the connection-level snd_una if a slower subflow holds
+   *  it (that subflow's srtt above 4 times the fast one's, or its cwnd at
+   *  most 4 segments), and the slower subflow's cwnd is halved (ssthresh
+   *  set to it) at most once per its srtt. Counters
+   *  MPTCP_MIB_OPP_RETRANS and MPTCP_MIB_PENALISE. 0 or 1. Default 0. */
+  uint8_t opportunistic;
 } mptcp_config;
 
 /** Fills `cfg` with the defaults documented on each field. */
@@ -1182,6 +1194,10 @@ enum mptcp_mib {
   MPTCP_MIB_INFINITE_MAP_TX,    /**< fallbacks to an infinite mapping (send) */
   MPTCP_MIB_INFINITE_MAP_RX,    /**< infinite mappings received */
   MPTCP_MIB_CLOSE_TIMEOUT,      /**< subflows reset by close_timeout */
+  MPTCP_MIB_OPP_RETRANS,        /**< opportunistic retransmissions (config
+                                     `opportunistic`) */
+  MPTCP_MIB_PENALISE,           /**< slow subflows penalised (cwnd halved)
+                                     by opportunistic retransmission */
   MPTCP_MIB__COUNT
 };
 
