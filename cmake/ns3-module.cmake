@@ -224,4 +224,16 @@ if(MPTCP_TESTS)
              COMMAND mptcp-ns3-test-runner --suite=${suite} --verbose)
     set_tests_properties(ns3.${suite} PROPERTIES LABELS ns3 TIMEOUT 300)
   endforeach()
+
+  # Calibration of the engine's single-path TCP against ns-3's TCP on the
+  # shared bottleneck, ten seeds (test/ns3/calibration.py,
+  # doc/calibration.md).
+  find_package(Python3 COMPONENTS Interpreter)
+  if(Python3_Interpreter_FOUND AND TARGET mptcp-shared-bottleneck)
+    add_test(NAME ns3.calibration
+             COMMAND ${Python3_EXECUTABLE}
+                     ${MPTCP_NS3_ROOT}/test/ns3/calibration.py
+                     $<TARGET_FILE:mptcp-shared-bottleneck>)
+    set_tests_properties(ns3.calibration PROPERTIES LABELS ns3 TIMEOUT 600)
+  endif()
 endif()
