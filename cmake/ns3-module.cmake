@@ -225,7 +225,10 @@ if(MPTCP_TESTS)
     set_tests_properties(ns3.${suite} PROPERTIES LABELS ns3 TIMEOUT 300)
   endforeach()
 
-  # End-to-end checks of the flagship example (test/ns3/test_scenario.py).
+  # End-to-end checks of the flagship example (test/ns3/test_scenario.py)
+  # and the calibration of the engine's single-path TCP against ns-3's TCP
+  # on the shared bottleneck, ten seeds (test/ns3/calibration.py,
+  # doc/calibration.md).
   if(TARGET mptcp-shared-bottleneck)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
     foreach(check fairness determinism badargs pcap flowmonitor fallback outputs)
@@ -235,5 +238,10 @@ if(MPTCP_TESTS)
                        $<TARGET_FILE:mptcp-shared-bottleneck> ${check})
       set_tests_properties(ns3.scenario_${check} PROPERTIES LABELS ns3 TIMEOUT 900)
     endforeach()
+    add_test(NAME ns3.calibration
+             COMMAND ${Python3_EXECUTABLE}
+                     ${MPTCP_NS3_ROOT}/test/ns3/calibration.py
+                     $<TARGET_FILE:mptcp-shared-bottleneck>)
+    set_tests_properties(ns3.calibration PROPERTIES LABELS ns3 TIMEOUT 600)
   endif()
 endif()

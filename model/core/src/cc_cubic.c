@@ -4,9 +4,13 @@
  * seconds: C = 0.4, beta = 0.7, fast convergence on, the Reno-friendly
  * region of section 4.3 (alpha = 3(1-beta)/(1+beta) until the estimate
  * passes the window before the loss, then 1), the target clamped to
- * [cwnd, 1.5 cwnd] (section 4.4). The RTT added to t is the smoothed RTT.
+ * [cwnd, 1.5 cwnd] (section 4.4).
  * Differences from Linux: no HyStart (slow start ends at ssthresh or on
- * loss), and Linux's fixed-point cube root is a libm cbrt here.
+ * loss); the RTT added to t is the smoothed RTT, where Linux adds its
+ * minimum RTT (delay_min); the Reno-friendly alpha becomes 1 once W_est
+ * passes the window before the loss (RFC 9438), where Linux keeps
+ * 3(1-beta)/(1+beta); windows are not rounded to whole segments, and
+ * Linux's fixed-point cube root is a libm cbrt here.
  */
 #include <math.h>
 
@@ -47,8 +51,15 @@ static uint64_t cubic_ssthresh(struct tcp_sf *sf) {
 
 static void cubic_set_state(struct tcp_sf *sf, int st, uint64_t now) {
   (void)now;
-  if (st == TCP_CA_LOSS) /* section 4.8: a timeout starts a new epoch */
+  if (st == TCP_CA_LOSS) {
+    /* Section 4.8: after a timeout the first congestion-avoidance stage
+     * starts a new epoch with K = 0 and W_max = the window at its start,
+     * which cubic_cong_avoid does when w_max is below the window (Linux's
+     * bictcp_state resets last_max_cwnd to 0 on TCP_CA_Loss too). The
+     * window before the timeout stays in cwnd_prior for section 4.3. */
     ca(sf)->epoch_start = 0;
+    ca(sf)->w_max = 0;
+  }
 }
 
 static void cubic_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {

@@ -309,6 +309,13 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
           sf->cc->set_state(sf, TCP_CA_OPEN, now);
         if (!sf->sack_ok)
           sf->sacked_bytes = 0;
+        /* The ACK that ends recovery grows the window by the data it newly
+         * delivered, as any ACK in the Open state does: Linux's
+         * tcp_cong_control calls cong_avoid once tcp_fastretrans_alert
+         * has set CA_Open and cwnd = ssthresh. Data SACKed during
+         * recovery is not counted again (cwnd_cnt restarted at entry). */
+        if (delivered)
+          sf->cc->cong_avoid(sf, delivered, now);
       } else {
         if (!sf->sack_ok && sf->txq.n) {
           /* RFC 6582 partial ACK: the next hole is lost too. */
