@@ -192,11 +192,14 @@ static struct tcp_sf *stale_alternative(struct mptcp_conn *c) {
 
 /* Could tcp_write(sf, TCP_WR_URGENT) send anything or change any state?
  * Only with a RST or SYN pending, an ACK due (step 0: an ACK with SACK
- * blocks) or data marked lost (tcp_next_retrans finds nothing otherwise).
+ * blocks), data marked lost (tcp_next_retrans finds nothing otherwise) or
+ * a path-manager signal waiting for a pure ACK (ADD_ADDR, its echo,
+ * REMOVE_ADDR, MP_PRIO, MP_FAIL).
  * Skipping the call otherwise changes nothing but the time spent. */
 static inline int may_write_urgent(const struct tcp_sf *sf) {
   return sf->rst_pending || sf->syn_pending || sf->ack_now || sf->lost_bytes ||
-         (sf->txq.n && (sf->txq.r[sf->txq.head & (sf->txq.cap - 1)].flags & TXR_LOST));
+         (sf->txq.n && (sf->txq.r[sf->txq.head & (sf->txq.cap - 1)].flags & TXR_LOST)) ||
+         (sf->mp && pm_signal_pending(sf));
 }
 
 /* The same for tcp_write(sf, TCP_WR_REST) of an MPTCP subflow: a FIN to
