@@ -31,6 +31,7 @@ main(int argc, char* argv[])
     double warmupS = p.warmup.GetSeconds();
     bool progress = true;
     bool plot = true;
+    bool results = true;
     std::string outputDir = "mptcp-shared-bottleneck-out";
 
     CommandLine cmd(__FILE__);
@@ -63,7 +64,8 @@ main(int argc, char* argv[])
     cmd.AddValue("flowMonitor", "Attach FlowMonitor and report its per-subflow byte counts",
                  p.flowMonitor);
     cmd.AddValue("pcap", "Write pcap files of the multipath host and the receiver", p.pcap);
-    cmd.AddValue("plot", "Write results.db and the plot", plot);
+    cmd.AddValue("results", "Write results.db (SQLite)", results);
+    cmd.AddValue("plot", "Write the plot (gnuplot script, data, PNG and SVG)", plot);
     cmd.AddValue("progress", "Show progress on stderr", progress);
     cmd.AddValue("outputDir", "Where results.db, the plot and pcap files go", outputDir);
     cmd.Parse(argc, argv);
@@ -111,10 +113,10 @@ main(int argc, char* argv[])
               << wall << " s of wall time (" << (r.deliveredPackets ? wall * 1e6 / r.deliveredPackets : 0)
               << " us per packet)" << std::endl;
 
-    if (plot)
+    if (results || plot)
     {
         std::string err;
-        if (!MptcpWriteOutputs(p, r, argc, argv, &err))
+        if (!MptcpWriteOutputs(p, r, argc, argv, plot, &err))
         {
             std::cerr << "mptcp-shared-bottleneck: " << err << "\n";
             std::cout << MptcpScenarioJson(p, r) << std::endl;

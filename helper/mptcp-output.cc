@@ -32,6 +32,7 @@ MptcpWriteOutputs(const MptcpScenarioParams& p,
                   const MptcpScenarioResult& r,
                   int argc,
                   char** argv,
+                  bool plot,
                   std::string* error)
 {
     std::string cmdline;
@@ -113,13 +114,17 @@ MptcpWriteOutputs(const MptcpScenarioParams& p,
         return false;
     }
     db.Close();
+    if (!plot)
+    {
+        return true;
+    }
 
-    MptcpPlot plot("MPTCP (" + p.cc + ", " + std::to_string(r.flows[0].subflows.size()) +
+    MptcpPlot fig("MPTCP (" + p.cc + ", " + std::to_string(r.flows[0].subflows.size()) +
                    " subflows) and " + std::to_string(p.tcpFlows) + " TCP flow(s) through " +
                    p.bottleneckRate);
-    plot.SetLayout(2, 1);
-    size_t cw = plot.AddPanel("congestion window per subflow", "time (s)", "cwnd (KiB)");
-    size_t gp = plot.AddPanel("goodput", "time (s)", "goodput (Mbit/s)");
+    fig.SetLayout(2, 1);
+    size_t cw = fig.AddPanel("congestion window per subflow", "time (s)", "cwnd (KiB)");
+    size_t gp = fig.AddPanel("goodput", "time (s)", "goodput (Mbit/s)");
     for (const MptcpScenarioSeries& s : r.series)
     {
         if (s.name != "cwnd" && s.name != "goodput")
@@ -133,12 +138,12 @@ MptcpWriteOutputs(const MptcpScenarioParams& p,
             x.push_back(static_cast<double>(v.first) / 1e9);
             y.push_back(s.name == "cwnd" ? v.second / 1024.0 : v.second / 1e6);
         }
-        if (!plot.AddSeries(s.name == "cwnd" ? cw : gp, s.entity, x, y, error))
+        if (!fig.AddSeries(s.name == "cwnd" ? cw : gp, s.entity, x, y, error))
         {
             return false;
         }
     }
-    return plot.Write(p.outputDir, "mptcp-shared-bottleneck", error);
+    return fig.Write(p.outputDir, "mptcp-shared-bottleneck", error);
 }
 
 } // namespace ns3

@@ -21,6 +21,7 @@ namespace ns3
  * \param r results
  * \param argc the program's argc (for the command line stored)
  * \param argv the program's argv
+ * \param plot false: results.db only
  * \param error receives the reason on failure
  * \return true when both were written (the images only when gnuplot exists)
  */
@@ -28,6 +29,7 @@ bool MptcpWriteOutputs(const MptcpScenarioParams& p,
                        const MptcpScenarioResult& r,
                        int argc,
                        char** argv,
+                       bool plot,
                        std::string* error);
 
 } // namespace ns3

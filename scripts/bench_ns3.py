@@ -23,7 +23,7 @@ LINE = re.compile(r"(\d+) data packets delivered in ([0-9.eE+-]+) s of wall time
 
 
 def one(example, transport, args):
-    cmd = [example, f"--transport={transport}", "--plot=false", "--progress=false"] + args
+    cmd = [example, f"--transport={transport}", "--plot=false", "--results=false", "--progress=false"] + args
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"bench_ns3: {' '.join(cmd)} failed:\n{proc.stderr}")

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The main job: install the dependencies, build, and run the richest
-# scenario the module has so far, writing its results and a plot under
-# results/ (or $MPTCP_OUTPUT_DIR).
-#
-# Until the flagship ns-3 shared-bottleneck scenario lands, that is, in the
-# core's deterministic loopback network:
-#  1. single-path TCP versus MPTCP with two subflows over two disjoint
+# The main job: install the dependencies, build, run the flagship ns-3
+# scenario and write its results (SQLite) and plots under results/ (or
+# $MPTCP_OUTPUT_DIR):
+#  1. the flagship mptcp-shared-bottleneck: one MPTCP host (2 subflows, LIA)
+#     and one ns-3 TCP through a 10 Mbit/s, 40 ms RTT bottleneck;
+#     results.db and the per-subflow cwnd/goodput plot;
+#  2. a sweep of that scenario (congestion control x subflows x seeds),
+#     one results file per run merged into campaign.db, and the MPTCP/TCP
+#     goodput ratio against the number of subflows, one line per algorithm;
+# then, in the core's deterministic loopback network:
+#  3. single-path TCP versus MPTCP with two subflows over two disjoint
 #     10 Mbit/s paths (20 and 60 ms RTT), 8 MiB verified byte for byte;
-#  2. MPTCP (uncoupled Reno, LIA, OLIA, BALIA) against one Reno TCP at a
+#  4. MPTCP (uncoupled Reno, LIA, OLIA, BALIA) against one Reno TCP at a
 #     shared bottleneck: the MPTCP/TCP goodput ratio and its plot;
-#  3. the MPTCP v1 handshakes (MP_CAPABLE, DSS data, MP_JOIN) written as a
+#  5. the MPTCP v1 handshakes (MP_CAPABLE, DSS data, MP_JOIN) written as a
 #     pcap by the codec and dissected by tshark, an independent decoder.
 #   MPTCP_SKIP_INSTALL=1  skip the package installation
 set -euo pipefail
@@ -24,10 +28,86 @@ if [ "${MPTCP_SKIP_INSTALL:-0}" != 1 ]; then
 fi
 bash scripts/build.sh "$root/build"
 mkdir -p "$out"
+ex=$root/build/examples/mptcp-shared-bottleneck
+
+echo "== 1. Flagship (ns-3): MPTCP (2 subflows, LIA) and ns-3 TCP share a bottleneck =="
+"$ex" --subflows=2 --tcpFlows=1 --cc=lia --duration=60 --RngRun=1 --pcap=true \
+  --outputDir="$out/flagship" | tee "$out/flagship.log" | tail -n 1 > "$out/flagship.json"
+python3 - "$out/flagship.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d["flows"]:
+    print(f"{f['kind']:5s} goodput {f['goodput_bps'] / 1e6:6.2f} Mbit/s")
+    for i, s in enumerate(f.get("subflows", [])):
+        print(f"      subflow {i} {s['local']} goodput {s['goodput_bps'] / 1e6:6.2f} Mbit/s, "
+              f"srtt {s['srtt_ms']:.1f} ms, {s['retransmissions']} retransmissions")
+print(f"MPTCP/TCP goodput ratio {d['mptcp_tcp_ratio']:.2f}, Jain {d['jain']:.3f}")
+PY
+echo "results: $out/flagship/results.db, plot $out/flagship/mptcp-shared-bottleneck.png"
+
+echo "== 2. Sweep (ns-3): MPTCP/TCP ratio against subflows, per congestion control =="
+sweep=$out/sweep
+rm -rf "$sweep" && mkdir -p "$sweep"
+jobs=()
+for cc in reno lia olia balia; do
+  for n in 1 2 3 4; do
+    for seed in 1 2 3; do
+      jobs+=("$cc $n $seed")
+    done
+  done
+done
+# one results.db per run (no plot per run), merged below
+printf '%s\n' "${jobs[@]}" | xargs -P "$(nproc)" -L 1 sh -c \
+  '"$0" --cc="$1" --subflows="$2" --RngRun="$3" --tcpFlows=1 --duration=60 \
+     --progress=false --plot=false --results=true --outputDir="'"$sweep"'/$1-$2-$3" > /dev/null \
+     2> "'"$sweep"'/$1-$2-$3.log"' "$ex"
+rm -f "$out/campaign.db"
+python3 scripts/merge_results.py -q "$out/campaign.db" "$sweep"/*/results.db
+python3 - "$out" <<'PY'
+import sqlite3, statistics, sys
+out = sys.argv[1]
+con = sqlite3.connect(f"{out}/campaign.db")
+rows = con.execute("""
+    SELECT cc.value, CAST(n.value AS INTEGER), m.value
+    FROM run r
+    JOIN param cc ON cc.point_id = r.point_id AND cc.name = 'cc'
+    JOIN param n ON n.point_id = r.point_id AND n.name = 'subflows'
+    JOIN metric m ON m.run_id = r.id AND m.name = 'mptcp_tcp_ratio'
+    WHERE r.status = 'ok'""").fetchall()
+ccs = ["reno", "lia", "olia", "balia"]
+with open(f"{out}/ratio-vs-subflows.dat", "w") as f:
+    for cc in ccs:
+        f.write(f"# {cc}\n")
+        for n in range(1, 5):
+            v = [r for c, k, r in rows if c == cc and k == n]
+            m, s = statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0.0
+            f.write(f"{n} {m:.4f} {s:.4f}\n")
+            print(f"{cc:6s} {n} subflows: ratio {m:.2f} +- {s:.2f} over {len(v)} seeds")
+        f.write("\n\n")
+PY
+cat > "$out/ratio-vs-subflows.plt" <<'PLT'
+# MPTCP/TCP goodput ratio at a shared bottleneck against the number of
+# subflows (ns-3, 10 Mbit/s, 40 ms RTT, one ns-3 TCP competitor), mean and
+# standard deviation over seeds. Re-run with: gnuplot ratio-vs-subflows.plt
+set terminal pngcairo size 800,500
+set output "ratio-vs-subflows.png"
+set xlabel "subflows"
+set ylabel "MPTCP / TCP goodput"
+set xrange [0.5:4.5]
+set yrange [0:*]
+set xtics 1
+set grid
+set key top left
+plot for [i=0:3] "ratio-vs-subflows.dat" index i using 1:2:3 with yerrorlines lw 2 \
+     title word("uncoupled-reno lia olia balia", i + 1)
+PLT
+(cd "$out" && gnuplot ratio-vs-subflows.plt)
+echo "campaign: $out/campaign.db, plot $out/ratio-vs-subflows.png"
+
 lb=$root/build/utils/mptcp-loopback
 net=(--paths 2 --rate 10Mbps --delay 10ms,30ms --bytes 8MiB --seed 1 --trace-interval 50ms)
 
-echo "== 1. TCP on path 0 versus MPTCP over both paths (loopback network) =="
+echo "== 3. TCP on path 0 versus MPTCP over both paths (loopback network) =="
 "$lb" --mode tcp "${net[@]}" --trace "$out/tcp-trace.csv" | tail -n 1 > "$out/tcp.json"
 "$lb" --mode mptcp --pm fullmesh "${net[@]}" --trace "$out/mptcp-trace.csv" \
   --pcap "$out/mptcp-transfer.pcap" | tail -n 1 > "$out/mptcp.json"
@@ -67,7 +147,7 @@ PLT
 (cd "$out" && gnuplot cwnd.plt)
 echo "plot: $out/cwnd.png (script $out/cwnd.plt)"
 
-echo "== 2. Does MPTCP harm TCP at a shared bottleneck? (RFC 6356 goal 2) =="
+echo "== 4. Loopback: does MPTCP harm TCP at a shared bottleneck? (RFC 6356 goal 2) =="
 # one MPTCP connection (2 subflows) and one Reno TCP through a 10 Mbit/s,
 # 40 ms RTT bottleneck, 120 virtual seconds, 5 seeds per algorithm
 echo "cc,seed,mptcp_tcp_ratio,jain" > "$out/shared-bottleneck.csv"
@@ -107,7 +187,7 @@ PLT
 (cd "$out" && gnuplot shared-bottleneck.plt)
 echo "plot: $out/shared-bottleneck.png"
 
-echo "== 3. MPTCP v1 handshakes built by the core: $out/handshake.pcap =="
+echo "== 5. MPTCP v1 handshakes built by the core: $out/handshake.pcap =="
 "$root/build/test/oracle/gen-oracle-pcap" "$out/handshake.pcap" | tee "$out/keys.txt"
 echo "== tshark's dissection (independent of the core) =="
 tshark -r "$out/handshake.pcap" -o mptcp.analyze_mptcp:TRUE \

@@ -66,7 +66,7 @@ def run_one(binary, duration, cc, competitor, extra, seed, outdir):
     if competitor.startswith("core:"):
         competitor = competitor[len("core:"):]
         extra = extra + ["--competitor=core"]
-    cmd = [binary, f"--duration={duration}", "--plot=false", "--progress=false",
+    cmd = [binary, f"--duration={duration}", "--plot=false", "--results=false", "--progress=false",
            "--subflows=1", "--tcpFlows=1", f"--competitorCc={competitor}",
            f"--RngRun={seed}", f"--outputDir={outdir}"] + MATCHED
     if cc is None:  # both flows are ns-3's: the reference against itself

@@ -47,7 +47,7 @@ def check_fairness():
     ok = True
     for cc, (lo, hi) in limits.items():
         jobs = [["--subflows=2", "--tcpFlows=1", f"--cc={cc}", "--duration=60",
-                 "--plot=false", f"--RngRun={s}"] for s in range(1, 11)]
+                 "--plot=false", "--results=false", f"--RngRun={s}"] for s in range(1, 11)]
         ratios = [d["mptcp_tcp_ratio"] for d in parallel(jobs)]
         bad = [r for r in ratios if r < lo or (hi is not None and r > hi)]
         rng = f"{lo}..{hi}" if hi else f">= {lo}"
@@ -121,7 +121,7 @@ def check_pcap():
     out = tempfile.mkdtemp()
     try:
         _, d, _, _ = run(["--duration=3", "--warmup=1", "--subflows=2", "--pcap=true",
-                          "--plot=false", f"--outputDir={out}"])
+                          "--plot=false", "--results=false", f"--outputDir={out}"])
         pcaps = sorted(f for f in os.listdir(out) if f.startswith("mptcp-receiver"))
         if not pcaps:
             print("no pcap written")
@@ -160,7 +160,7 @@ def check_pcap():
 
 
 def check_flowmonitor():
-    _, d, _, _ = run(["--duration=10", "--subflows=3", "--flowMonitor=true", "--plot=false"])
+    _, d, _, _ = run(["--duration=10", "--subflows=3", "--flowMonitor=true", "--plot=false", "--results=false"])
     subs = d["flows"][0]["subflows"]
     ok = len(subs) == 3
     for s in subs:
@@ -173,11 +173,11 @@ def check_flowmonitor():
 
 
 def check_fallback():
-    _, d, _, _ = run(["--duration=10", "--peer=ns3tcp", "--plot=false"])
+    _, d, _, _ = run(["--duration=10", "--peer=ns3tcp", "--plot=false", "--results=false"])
     f = d["flows"][0]
     print(f"peer ns3tcp: fallback {d['fallback']}, kind {f['kind']}, "
           f"goodput {f['goodput_bps'] / 1e6:.2f} Mbit/s, subflows {len(f['subflows'])}")
-    _, t, _, _ = run(["--duration=10", "--transport=ns3tcp", "--subflows=2", "--plot=false"])
+    _, t, _, _ = run(["--duration=10", "--transport=ns3tcp", "--subflows=2", "--plot=false", "--results=false"])
     g = t["flows"][0]
     print(f"transport ns3tcp: {len(g['subflows'])} ns-3 flows, "
           f"goodput {g['goodput_bps'] / 1e6:.2f} Mbit/s")
