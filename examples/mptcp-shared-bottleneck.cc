@@ -41,7 +41,7 @@ main(int argc, char* argv[])
     cmd.AddValue("pm", "Path manager: ndiffports, fullmesh (one subflow per NIC), default", p.pm);
     cmd.AddValue("interfaces", "NICs of the multipath host (fullmesh)", p.interfaces);
     cmd.AddValue("cc", "MPTCP congestion control: lia, olia, balia, wvegas, reno, cubic", p.cc);
-    cmd.AddValue("scheduler", "MPTCP scheduler: minrtt, roundrobin, blest, ecf", p.scheduler);
+    cmd.AddValue("scheduler", "MPTCP scheduler: minrtt, roundrobin, redundant, blest, ecf", p.scheduler);
     cmd.AddValue("tcpFlows", "Competing single-path TCP flows", p.tcpFlows);
     cmd.AddValue("competitor", "Competing TCP: ns3 (ns-3's TcpSocketBase) or core (ours)",
                  p.competitor);

@@ -371,7 +371,7 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
         else
         {
             why = "unknown --scheduler \"" + p.scheduler +
-                  "\" (minrtt, roundrobin, blest, ecf, ...)";
+                  "\" (minrtt, roundrobin, redundant, blest, ecf)";
         }
         return false;
     }

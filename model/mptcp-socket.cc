@@ -92,7 +92,7 @@ MptcpSocket::GetTypeId()
                           MakeStringAccessor(&MptcpSocket::m_cc),
                           MakeStringChecker())
             .AddAttribute("Scheduler",
-                          "Packet scheduler by name: minrtt, roundrobin, blest, ecf, ...",
+                          "Packet scheduler by name: minrtt, roundrobin, redundant, blest, ecf",
                           StringValue("minrtt"),
                           MakeStringAccessor(&MptcpSocket::m_scheduler),
                           MakeStringChecker())
@@ -164,6 +164,42 @@ MptcpSocket::GetTypeId()
                           UintegerValue(3),
                           MakeUintegerAccessor(&MptcpSocket::m_dupThresh),
                           MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("OpportunisticRetransmission",
+                          "When the receive window stops new data, resend the data holding it "
+                          "up on a faster subflow and penalise the slow one (Raiciu et al., "
+                          "NSDI 2012).",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&MptcpSocket::m_opportunistic),
+                          MakeBooleanChecker())
+            .AddAttribute("AddAddrHmacCheck",
+                          "Security switch: check the HMAC of received ADD_ADDR (false: accept "
+                          "any, as MPTCP v0; threat A4).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_addAddrHmacCheck),
+                          MakeBooleanChecker())
+            .AddAttribute("EnforceConnWindow",
+                          "Security switch: drop data beyond DATA_ACK + receive window "
+                          "(false: keep it).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_enforceConnWindow),
+                          MakeBooleanChecker())
+            .AddAttribute("EnforceLimits",
+                          "Security switch: apply MaxSubflows and MaxHalfOpenJoins to the "
+                          "peer's joins (threat A5).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_enforceLimits),
+                          MakeBooleanChecker())
+            .AddAttribute("FastcloseKeyCheck",
+                          "Security switch: act on MP_FASTCLOSE only with our key.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_fastcloseKeyCheck),
+                          MakeBooleanChecker())
+            .AddAttribute("OverlapCheck",
+                          "Compare data received twice at the same DSNs with the stored copy "
+                          "and count mismatches (threat A2; the first copy is kept).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_overlapCheck),
+                          MakeBooleanChecker())
             .AddTraceSource("SubflowCwnd",
                             "Congestion window of a subflow (bytes).",
                             MakeTraceSourceAccessor(&MptcpSocket::m_cwndTrace),
@@ -242,6 +278,12 @@ MptcpSocket::MptcpSocket()
       m_timestamps(true),
       m_windowScaling(true),
       m_dupThresh(3),
+      m_opportunistic(false),
+      m_addAddrHmacCheck(true),
+      m_enforceConnWindow(true),
+      m_enforceLimits(true),
+      m_fastcloseKeyCheck(true),
+      m_overlapCheck(true),
       m_finalStats{},
       m_tracedConn{},
       m_tracedReinject(0)
@@ -297,6 +339,12 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_clockGranularity(sock.m_clockGranularity),
       m_timeWait(sock.m_timeWait),
       m_dupThresh(sock.m_dupThresh),
+      m_opportunistic(sock.m_opportunistic),
+      m_addAddrHmacCheck(sock.m_addAddrHmacCheck),
+      m_enforceConnWindow(sock.m_enforceConnWindow),
+      m_enforceLimits(sock.m_enforceLimits),
+      m_fastcloseKeyCheck(sock.m_fastcloseKeyCheck),
+      m_overlapCheck(sock.m_overlapCheck),
       m_finalStats{},
       m_tracedConn{},
       m_tracedReinject(0)
@@ -362,6 +410,12 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.max_subflows = static_cast<uint8_t>(m_maxSubflows);
     c.max_half_open_joins = static_cast<uint8_t>(m_maxHalfOpen);
     c.virtual_payload = m_l4 && m_l4->IsVirtualPayload();
+    c.opportunistic = m_opportunistic;
+    c.add_addr_hmac_check = m_addAddrHmacCheck;
+    c.enforce_conn_window = m_enforceConnWindow;
+    c.enforce_limits = m_enforceLimits;
+    c.fastclose_key_check = m_fastcloseKeyCheck;
+    c.overlap_check = m_overlapCheck;
 }
 
 bool

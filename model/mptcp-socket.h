@@ -248,6 +248,12 @@ class MptcpSocket : public TcpSocket
     Time m_clockGranularity;   //!< ClockGranularity
     Time m_timeWait;           //!< TimeWait
     uint32_t m_dupThresh;      //!< ReTxThreshold
+    bool m_opportunistic;      //!< OpportunisticRetransmission
+    bool m_addAddrHmacCheck;   //!< AddAddrHmacCheck
+    bool m_enforceConnWindow;  //!< EnforceConnWindow
+    bool m_enforceLimits;      //!< EnforceLimits
+    bool m_fastcloseKeyCheck;  //!< FastcloseKeyCheck
+    bool m_overlapCheck;       //!< OverlapCheck
 
     // Statistics kept after the connection is freed
     mptcp_conn_stats m_finalStats;                //!< connection totals
