@@ -14,40 +14,89 @@ CORE_SOURCES = [
     'model/core/src/csum.c',
     'model/core/src/crypto.c',
     'model/core/src/util.c',
+    'model/core/src/rangeset.c',
+    'model/core/src/stack.c',
+    'model/core/src/conn.c',
+    'model/core/src/tcp_input.c',
+    'model/core/src/tcp_output.c',
+    'model/core/src/tcp_recovery.c',
+    'model/core/src/cc.c',
+    'model/core/src/cc_reno.c',
+    'model/core/src/cc_cubic.c',
+    'model/core/src/cc_balia.c',
+    'model/core/src/cc_wvegas.c',
+    'model/core/src/cc_lia.c',
+    'model/core/src/cc_olia.c',
+    'model/core/src/mptcp_proto.c',
+    'model/core/src/mptcp_join.c',
+    'model/core/src/pm.c',
+    'model/core/src/sched.c',
 ]
+
+SOURCES = [
+    'model/mptcp-tcp-header.cc',
+    'model/mptcp-l4-protocol.cc',
+    'model/mptcp-socket.cc',
+    'model/mptcp-socket-factory.cc',
+    'helper/mptcp-helper.cc',
+    'helper/mptcp-scenario.cc',
+    'helper/mptcp-output.cc',
+    'helper/mptcp-results.cc',
+    'helper/mptcp-plot.cc',
+    'helper/mptcp-stats.cc',
+]
+
+HEADERS = [x.replace('.cc', '.h') for x in SOURCES]
 
 
 def configure(conf):
     # The core's HMAC-SHA256 and SHA-256 come from nettle.
     conf.check_cfg(package='nettle', uselib_store='NETTLE',
                    args=['--cflags', '--libs'], mandatory=True)
+    # Run results are written with SQLite.
+    conf.check_cfg(package='sqlite3', uselib_store='SQLITE3',
+                   args=['--cflags', '--libs'], mandatory=True)
+
+
+def write_schema_header(bld):
+    """helper/mptcp-results-schema.h.in with scripts/results_schema.sql
+    pasted in, as cmake/ns3-module.cmake does."""
+    sql = bld.path.find_node('scripts/results_schema.sql').read()
+    template = bld.path.find_node('helper/mptcp-results-schema.h.in').read()
+    out = bld.path.get_bld().make_node('mptcp-generated/mptcp-results-schema.h')
+    out.parent.mkdir()
+    out.write(template.replace('@MPTCP_RESULTS_SCHEMA_SQL@', sql))
+    return out.parent
 
 
 def build(bld):
-    module = bld.create_ns3_module('mptcp', ['core', 'network', 'internet'])
+    module = bld.create_ns3_module('mptcp', ['core', 'network', 'internet', 'applications',
+                                             'point-to-point', 'traffic-control',
+                                             'flow-monitor'])
     module.features += ' c'
-    module.source = [
-        'model/mptcp-tcp-header.cc',
-    ] + CORE_SOURCES
+    module.source = SOURCES + CORE_SOURCES
     # "mptcp/mptcp.h" is included by the module's public header, so users
     # of the module (its tests, examples) need the path as well.
-    module.includes = ['model/core/include', 'model/core/src']
+    generated = write_schema_header(bld)
+    module.includes = ['model/core/include', 'model/core/src', 'model', 'helper',
+                       generated.abspath()]
     module.export_includes = ['model/core/include']
     # The module's task generator carries C++ shared-library flags only;
     # the C objects need position-independent code of their own.
     module.cflags = ['-std=c11', '-fPIC']
     module.use.append('NETTLE')
+    module.use.append('SQLITE3')
 
     module_test = bld.create_ns3_module_test_library('mptcp')
     module_test.source = [
         'test/ns3/mptcp-header-test-suite.cc',
+        'test/ns3/mptcp-socket-test-suite.cc',
+        'test/ns3/mptcp-results-test-suite.cc',
     ]
 
     headers = bld(features='ns3header')
     headers.module = 'mptcp'
-    headers.source = [
-        'model/mptcp-tcp-header.h',
-    ]
+    headers.source = HEADERS
 
     if bld.env.ENABLE_EXAMPLES and bld.path.find_node('examples/wscript'):
         bld.recurse('examples')
