@@ -591,6 +591,64 @@ static void test_olia_credit_carries_sign(void **state) {
   freeconn(c);
 }
 
+/*
+ * The per-ACK increase is integrated exactly when eps_r changes between
+ * two ACKs, also when |W| grows. olia_pair(40000): sf0 is in B\M,
+ * eps0 = +1/2, W0 = 16000 (test_olia_eps_b_not_in_m). 8000 bytes earn half
+ * an MSS. Then sf1's current interval reaches 400000 bytes:
+ * l1/rtt1^2 = 1e7 > 4e6, B = {sf1} = M, eps0 = 0, dw0 = 10/400 = 1/40,
+ * W0 = 48000. Half an MSS is still owed: the credit becomes
+ * 8000 * 48000/16000 = 24000, so 23999 more bytes give nothing and the
+ * next adds one MSS. (Keeping the 8000 bytes as they are would drop two
+ * thirds of the half MSS earned: the step would come after 40000 bytes.)
+ */
+static void test_olia_credit_kept_when_w_grows(void **state) {
+  (void)state;
+  struct mptcp_conn *c = olia_pair(40000);
+  struct tcp_sf *sf = c->sfs[0];
+  ack(sf, 8000);
+  assert_int_equal(sf->cwnd, 12000);
+  c->sfs[1]->bytes_acked = 40000 + 400000;
+  expect_step(sf, 24000, 1200);
+  freeconn(c);
+}
+
+/*
+ * M compares windows in whole packets, as mptcp_olia.c compares snd_cwnd:
+ * a fraction of a segment (ssthresh = FlightSize / 2 of an odd number of
+ * segments) does not make a path the one with the largest window.
+ * mss 1000, rtt 0.1 s both; sf0: 10500 bytes (10.5 packets), l0 = 10000;
+ * sf1: 10000 bytes, l1 = 40000, so B = {sf1}.
+ * Whole packets: 10 and 10, M = R, B\M empty, eps = 0. S = 20.5:
+ *   dw1 = 10/420.25 -> W1 = 1000 * 42.025 = 42025;
+ *   dw0 = 10.5/420.25 -> W0 = 1000 * 420.25/10.5 = 40023.8 -> 40024.
+ *   (Exact windows: M = {sf0}, B\M = {sf1}, eps1 = +1/2,
+ *    dw1 = 10/420.25 + 1/20, W1 = 13551; sf0 would shrink.)
+ * sf0 at 11000 bytes (11 packets): M = {sf0}, B\M = {sf1}, eps1 = 1/2,
+ *   S = 21, dw1 = 10/441 + 1/20 = 641/8820 -> W1 = 8820000/641 = 13759.75
+ *   -> 13760.
+ */
+static void test_olia_m_whole_packets(void **state) {
+  (void)state;
+  struct sfdef d[] = {{1000, 10500, 100}, {1000, 10000, 100}};
+  struct mptcp_conn *c = mkconn("olia", 2, d);
+  loss_at(c->sfs[0], 10000);
+  loss_at(c->sfs[1], 40000);
+  expect_step(c->sfs[1], 42025, 1000);
+  freeconn(c);
+  c = mkconn("olia", 2, d);
+  loss_at(c->sfs[0], 10000);
+  loss_at(c->sfs[1], 40000);
+  expect_step(c->sfs[0], 40024, 1000);
+  freeconn(c);
+  d[0].cwnd = 11000;
+  c = mkconn("olia", 2, d);
+  loss_at(c->sfs[0], 10000);
+  loss_at(c->sfs[1], 40000);
+  expect_step(c->sfs[1], 13760, 1000);
+  freeconn(c);
+}
+
 static void test_olia_one_subflow_is_reno(void **state) {
   (void)state;
   /* One subflow: S = w, M = B = {r}, eps = 0, dw = w/w^2 = 1/w exactly
@@ -616,6 +674,8 @@ int main(void) {
       cmocka_unit_test(test_olia_loss_intervals),
       cmocka_unit_test(test_olia_recovery_uses_ssthresh),
       cmocka_unit_test(test_olia_credit_carries_sign),
+      cmocka_unit_test(test_olia_credit_kept_when_w_grows),
+      cmocka_unit_test(test_olia_m_whole_packets),
       cmocka_unit_test(test_olia_one_subflow_is_reno),
       cmocka_unit_test(test_credit_rescaled),
   };

@@ -41,12 +41,18 @@ def parallel(jobs):
 def check_fairness():
     """RFC 6356 goal 2 against ns-3's own TCP: one MPTCP connection with 2
     subflows and one ns-3 TCP (TcpLinuxReno) through a 10 Mbit/s, 40 ms RTT,
-    BDP drop-tail bottleneck, 60 s, 10 seeds per algorithm."""
+    BDP drop-tail bottleneck, 120 s, 10 seeds per algorithm.
+
+    120 s, not 60: with two subflows on one path OLIA's split between them
+    wanders (any split is an equilibrium) and the ratio depends on it, so a
+    60 s run of OLIA is about one or two such excursions and single seeds
+    fall near 0.7 although the mean is about 0.87 (doc/calibration.md).
+    The loopback check (loop.shared_bottleneck) runs 120 s as well."""
     limits = {"lia": (0.75, 1.33), "olia": (0.75, 1.33), "balia": (0.75, 1.33),
               "reno": (1.6, None)}
     ok = True
     for cc, (lo, hi) in limits.items():
-        jobs = [["--subflows=2", "--tcpFlows=1", f"--cc={cc}", "--duration=60",
+        jobs = [["--subflows=2", "--tcpFlows=1", f"--cc={cc}", "--duration=120",
                  "--plot=false", "--results=false", f"--RngRun={s}"] for s in range(1, 11)]
         ratios = [d["mptcp_tcp_ratio"] for d in parallel(jobs)]
         bad = [r for r in ratios if r < lo or (hi is not None and r > hi)]

@@ -12,10 +12,16 @@
  * l_r is the number of bytes acknowledged between the last two losses on
  * r; as mptcp_olia.c does, the larger of the last two inter-loss intervals
  * is used (the current one, since the last loss, and the one before it).
- * M is the set of subflows with the largest window, B the set maximising
- * l_r / rtt_r^2 (ties: all of them). If B \ M is empty, eps_r = 0 for all
- * r; otherwise eps_r = +1 / (|R| |B \ M|) for r in B \ M,
- * -1 / (|R| |M|) for r in M, 0 for the others (|R| = subflows summed).
+ * M is the set of subflows with the largest window, compared in whole
+ * packets (floor(cwnd / MSS), as mptcp_olia.c compares snd_cwnd: half a
+ * segment left by ssthresh = FlightSize / 2 does not single a path out), B
+ * the set maximising l_r / rtt_r^2 (ties: all of them). The paper motivates
+ * B as the paths where a TCP would get most, rate ~ sqrt(l_r) / rtt_r, i.e.
+ * max l_r / rtt_r^2, as mptcp_olia.c computes it; with equal RTTs (two
+ * subflows on one path) B is simply the largest l_r. If B \ M is empty,
+ * eps_r = 0 for all r; otherwise eps_r = +1 / (|R| |B \ M|) for r in
+ * B \ M, -1 / (|R| |M|) for r in M, 0 for the others (|R| = subflows
+ * summed).
  *
  * Arithmetic. dw_r is computed in double precision as
  *   f = w_r / S^2 + eps_r / w_r,   S = sum_p w_p * rtt_r / rtt_p
@@ -28,13 +34,22 @@
  * is sf->cwnd_cnt (the counter Reno uses, cleared by the engine on entering
  * recovery or loss) and its sign is priv->neg, so no fraction of a step is
  * lost and credit carries over when the sign of f changes (mptcp_olia.c
- * keeps one signed counter in the same way). A decrease stops at one MSS
- * (mptcp_olia.c: max(1, cwnd - 1) packets). With one subflow S = w_r,
- * eps_r = 0 (M = B = {r}), f = 1/w_r and W = cwnd exactly after rounding,
+ * keeps one signed counter of fractions of a packet in the same way). A
+ * decrease stops at one MSS (mptcp_olia.c: max(1, cwnd - 1) packets).
+ * With one subflow S = w_r, eps_r = 0 (M = B = {r}), f = 1/w_r and
+ * W = cwnd exactly after rounding,
  * which is Reno's tcp_cong_avoid_ai(sf, cwnd, acked): the trajectory is
- * Reno's byte for byte. When other subflows shrink |W| between two ACKs,
- * the accumulated credit is scaled by W_new / W_old (only with two or more
- * subflows).
+ * Reno's byte for byte. With two or more subflows, whenever |W| changes
+ * between two ACKs (in either direction) the accumulated credit is scaled
+ * by W_new / W_old, so the fraction of a step already earned, credit / W,
+ * is kept: the window integrates f exactly, as mptcp_olia.c's counter of
+ * fractions does. W jumps by large factors when eps_r changes (e.g. from
+ * MSS / (w/S^2 + 1/(2 w)) to MSS / (w/S^2), three times larger for two
+ * equal windows); rescaling only when W shrank, as before, dropped up to
+ * two thirds of the earned fraction at each such jump and made OLIA
+ * systematically less aggressive than the formula (at the shared
+ * bottleneck of mptcp-shared-bottleneck, 20 seeds of 60 s, mean
+ * mptcp_tcp_ratio 0.82 before, 0.90 after; doc/calibration.md).
  *
  * l_r is tracked in the private state from sf->bytes_acked (the cumulative
  * count of bytes acknowledged, which plays the role of snd_una in
@@ -53,6 +68,23 @@
  * Decrease on loss: Reno's ssthresh (cc_reno.c: max(FlightSize / 2,
  * 2 MSS)); Linux uses tcp_reno_ssthresh (cwnd / 2).
  *
+ * Checked against the paper and mptcp_olia.c: the increase term, M, B,
+ * eps (|R| = subflows summed; Linux: established subflows, the same here),
+ * l_r (larger of the last two inter-loss intervals, counted in bytes
+ * acknowledged), srtt (not the minimum RTT) in both the sum and B, the
+ * Reno decrease. As in Linux, a negative eps can take cwnd below ssthresh,
+ * and the next ACK then runs slow start back up to ssthresh (Linux tests
+ * cwnd <= ssthresh, here cwnd < ssthresh).
+ *
+ * Two subflows on one path (ndiffports): equal RTTs and loss rates, so any
+ * split of the window is an equilibrium of the paper's fluid model, which
+ * gives the pair a single TCP's rate. Summed over one RTT the increase of
+ * the connection is sum_r w_r^2 / W^2 packets (eps moves window from M to
+ * B\M and sums to zero): 1/2 for an even split, up to 1 for all on one
+ * subflow, where LIA's is max_r w_r / W (RFC 6356), never less. Against a
+ * TCP on a drop-tail queue the pair gets less than the fluid model says
+ * (doc/calibration.md).
+ *
  * Differences from mptcp_olia.c: Linux computes in fixed point (windows
  * scaled by 2^10, the accumulator in units of 2^-10 packet, counting one
  * packet per ACK) and resets its accumulator to zero after each step,
@@ -60,8 +92,10 @@
  * over. Linux substitutes ssthresh only in TCP_CA_Recovery, not after a
  * timeout. Ties in B are decided by exact integer equality in Linux; here
  * by a relative tolerance of 1e-12 on l_r / rtt_r^2 (mathematically equal
- * ratios computed in double can differ in the last bits). M compares
- * windows in packets exactly.
+ * ratios computed in double can differ in the last bits). Linux increases
+ * once per ACK whatever it acknowledges (with delayed ACKs, half the
+ * paper's per-packet rate); here per byte acknowledged, as the formula is
+ * written per packet.
  */
 #include <math.h>
 
@@ -99,7 +133,8 @@ static uint64_t olia_interval(const struct tcp_sf *p) {
 }
 
 struct olia_path {
-  double w;   /* window, packets */
+  double w;      /* window, packets */
+  uint64_t pkts; /* window, whole packets (for M) */
   double rtt; /* ns */
   double q;   /* l / rtt^2 */
   int self;
@@ -125,7 +160,9 @@ static double olia_rate(const struct tcp_sf *sf, unsigned *n) {
       else if (!cc_coupled_member(p))
         continue;
       struct olia_path *e = &path[cnt++];
-      e->w = (double)cc_coupled_window(p, sf) / (double)p->mss;
+      uint64_t win = cc_coupled_window(p, sf);
+      e->w = (double)win / (double)p->mss;
+      e->pkts = win / p->mss;
       e->rtt = (double)p->srtt;
       e->q = (double)olia_interval(p) / (e->rtt * e->rtt);
       e->self = p == sf;
@@ -134,16 +171,18 @@ static double olia_rate(const struct tcp_sf *sf, unsigned *n) {
   if (!self_seen) {
     struct olia_path *e = &path[cnt++];
     e->w = (double)sf->cwnd / (double)sf->mss;
+    e->pkts = sf->cwnd / sf->mss;
     e->rtt = (double)sf->srtt;
     e->q = (double)olia_interval(sf) / (e->rtt * e->rtt);
     e->self = 1;
   }
   *n = cnt;
 
-  double max_w = 0.0, best_q = 0.0;
+  uint64_t max_w = 0;
+  double best_q = 0.0;
   for (unsigned i = 0; i < cnt; i++) {
-    if (path[i].w > max_w)
-      max_w = path[i].w;
+    if (path[i].pkts > max_w)
+      max_w = path[i].pkts;
     if (path[i].q > best_q)
       best_q = path[i].q;
   }
@@ -151,7 +190,7 @@ static double olia_rate(const struct tcp_sf *sf, unsigned *n) {
   int self_m = 0, self_bm = 0;
   double rtt_r = (double)sf->srtt, s = 0.0;
   for (unsigned i = 0; i < cnt; i++) {
-    int in_m = path[i].w == max_w;
+    int in_m = path[i].pkts == max_w;
     int in_b = path[i].q >= best_q * (1.0 - OLIA_TIE_REL);
     n_m += (unsigned)in_m;
     n_bm += (unsigned)(in_b && !in_m);
@@ -215,8 +254,9 @@ static void olia_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {
     w = sf->mss;
 
   int64_t credit = o->neg ? -(int64_t)sf->cwnd_cnt : (int64_t)sf->cwnd_cnt;
-  if (n >= 2 && o->w_last > w && credit) /* keep the earned fraction */
-    credit = (int64_t)((double)credit * (double)w / (double)o->w_last);
+  /* keep the earned fraction credit / W when W changes */
+  if (n >= 2 && o->w_last && o->w_last != w && credit)
+    credit = (int64_t)llround((double)credit * (double)w / (double)o->w_last);
   o->w_last = w;
 
   int64_t wi = (int64_t)w;
