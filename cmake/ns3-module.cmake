@@ -238,10 +238,13 @@ if(MPTCP_TESTS)
                        $<TARGET_FILE:mptcp-shared-bottleneck> ${check})
       set_tests_properties(ns3.scenario_${check} PROPERTIES LABELS ns3 TIMEOUT 900)
     endforeach()
+    # statistics over many seeds: label "long" (the sanitizer pass skips
+    # them; its point is memory safety, which the shorter checks cover)
+    set_tests_properties(ns3.scenario_fairness PROPERTIES LABELS "ns3;long")
     add_test(NAME ns3.calibration
              COMMAND ${Python3_EXECUTABLE}
                      ${MPTCP_NS3_ROOT}/test/ns3/calibration.py
                      $<TARGET_FILE:mptcp-shared-bottleneck>)
-    set_tests_properties(ns3.calibration PROPERTIES LABELS ns3 TIMEOUT 600)
+    set_tests_properties(ns3.calibration PROPERTIES LABELS "ns3;long" TIMEOUT 600)
   endif()
 endif()
