@@ -117,7 +117,8 @@ static void usage(FILE *f) {
       "                       subflows when the receive window stops new data\n"
       "  --dss-checksum       negotiate DSS checksums\n"
       "  --alter-payload P:N  a middlebox on path P alters one payload byte of every\n"
-      "                       Nth data segment and fixes the TCP checksum;\n"
+      "                       Nth data segment and fixes the TCP checksum; only\n"
+      "                       data under a DSS mapping (none after a fallback);\n"
       "  --alter-payload P@T  ... of the first data segment on path P at or after T\n"
       "  --peer-strips-options  a middlebox on every path overwrites the MPTCP\n"
       "                       options (TCP option kind 30) of every packet with NOPs\n"
@@ -1000,10 +1001,19 @@ static uint64_t g_alter_every, g_alter_at, g_alter_count, g_altered;
 
 /* The middlebox of --alter-payload: flips one payload byte of a data
  * segment sent on its path and fixes the TCP checksum, so that only the
- * DSS checksum can tell. */
+ * DSS checksum can tell. It acts on the data MPTCP maps (a DSS mapping
+ * with a data-level length, or MP_CAPABLE with data), the data a DSS
+ * checksum covers: once a connection has fallen back to TCP (RFC 8684
+ * section 3.7) nothing could detect an alteration, and the transfer
+ * could not be verified. */
 static void alter_payload(uint8_t *buf, const mptcp_segment *seg, uint64_t now, int checksum) {
   if (g_alter_path < 0 || !seg->payload_len || seg->payload_virtual || seg->src.family != 4 ||
       seg->src.ip[2] != (uint8_t)g_alter_path || seg->len <= seg->hdr_len)
+    return;
+  mptcp_tcphdr th;
+  if (mptcp_tcphdr_decode(&th, buf, seg->len) < 0 ||
+      !(((th.opts & MPTCP_OPT_DSS) && (th.dss.flags & MPTCP_DSS_MAP) && th.dss.dll) ||
+        ((th.opts & MPTCP_OPT_MP_CAPABLE) && th.mpc.len >= MPTCP_MPC_LEN_DATA)))
     return;
   if (g_alter_every) {
     if (++g_alter_count % g_alter_every)

@@ -450,6 +450,110 @@ static void test_dss_checksum_mismatch(void **state) {
   h_free(&h);
 }
 
+/* The infinite mapping (RFC 8684 section 3.7): the client's second mapped
+ * data segment is altered on the only subflow. The server drops it and
+ * sends MP_FAIL with the DSN of the start of its mapping; the client
+ * answers with a DSS of data-level length 0 on its next data segment and
+ * both ends fall back to TCP; the stream stays byte-exact both ways and
+ * closes with FINs. */
+struct alter_one {
+  int n;        /* mapped data segments of the client seen */
+  uint64_t dsn; /* DSN of the altered one */
+};
+
+static int alter_second_filter(struct harness *h, struct h_pkt *p, int from) {
+  struct alter_one *a = h->filter_ud;
+  if (from != 0 || a->n >= 2)
+    return 0;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  if (hl < 0 || p->len == (size_t)hl || !(th.opts & MPTCP_OPT_DSS) ||
+      !(th.dss.flags & MPTCP_DSS_MAP) || !th.dss.dll)
+    return 0;
+  if (++a->n != 2)
+    return 0;
+  a->dsn = th.dss.dsn;
+  p->data[hl + 10] ^= 0x01;
+  p->data[16] = p->data[17] = 0;
+  uint16_t c = mptcp_tcp_checksum_ipv4(p->src.ip, p->dst.ip, p->data, p->len);
+  p->data[16] = (uint8_t)(c >> 8);
+  p->data[17] = (uint8_t)c;
+  return 0;
+}
+
+static void test_dss_checksum_infinite_fallback(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  cfg.dss_checksum = 1;
+  struct alter_one a = {0, 0};
+  struct keys k;
+  mp_connect(&h, &cfg, &cfg, &k);
+  size_t log_start = h.nlog;
+  h.filter = alter_second_filter;
+  h.filter_ud = &a;
+  assert_int_equal(exchange(&h, 300000, h.now + 20 * MPTCP_S), 600000);
+  assert_int_equal(a.n, 2);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DSS_CSUM_BAD), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_MP_FAIL_TX), 1);
+  assert_true(ctr(&h, 0, MPTCP_MIB_MP_FAIL_RX) >= 1);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_INFINITE_MAP_TX), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_INFINITE_MAP_RX), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_INFINITE_MAP_TX), 0);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_FALLBACK), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_FALLBACK), 1);
+  assert_false(mptcp_conn_is_mptcp(h.client));
+  assert_false(mptcp_conn_is_mptcp(h.server));
+
+  /* on the wire: the server's MP_FAIL names the altered mapping; the
+   * client's infinite mapping follows it; after that the client maps no
+   * data, and the server's last MPTCP option precedes the client's */
+  size_t fail_at = 0, inf_at = 0, last_mp[2] = {0, 0};
+  for (size_t i = log_start; i < h.nlog; i++) {
+    const mptcp_tcphdr *t = &h.log[i];
+    int from = h.log_from[i];
+    if (t->opts & MPTCP_OPT_ANY_MPTCP)
+      last_mp[from] = i;
+    if (from == 1 && (t->opts & MPTCP_OPT_MP_FAIL) && !fail_at) {
+      assert_true(t->fail.dsn == a.dsn);
+      fail_at = i;
+    }
+    if (from == 0 && (t->opts & MPTCP_OPT_DSS) && (t->dss.flags & MPTCP_DSS_MAP)) {
+      if (t->dss.dll == 0) {
+        assert_true(h.log_plen[i] > 0); /* it rides on data */
+        if (!inf_at)
+          inf_at = i;
+        /* its DSN and subflow sequence are those of the data it carries */
+        assert_true(t->dss.dsn - k.client_idsn == (uint64_t)(t->seq - k.client_seq) + 1);
+      } else {
+        assert_int_equal(inf_at, 0); /* no mapping after the infinite one */
+      }
+    }
+  }
+  assert_true(fail_at > 0);
+  assert_true(inf_at > fail_at);
+  assert_true(last_mp[1] < last_mp[0]);
+
+  /* a plain TCP close: FINs, no DATA_FIN */
+  assert_int_equal(mptcp_conn_shutdown(h.client, h.now), MPTCP_OK);
+  assert_int_equal(mptcp_conn_shutdown(h.server, h.now), MPTCP_OK);
+  size_t close_start = h.nlog;
+  h_run(&h, h.now + 5 * MPTCP_S);
+  assert_int_equal(h.closed[0], 1);
+  assert_int_equal(h.closed[1], 1);
+  assert_int_equal(h.close_reason[0], MPTCP_CLOSE_NORMAL);
+  assert_int_equal(h.close_reason[1], MPTCP_CLOSE_NORMAL);
+  int fins = 0;
+  for (size_t i = close_start; i < h.nlog; i++) {
+    assert_false(h.log[i].opts & MPTCP_OPT_ANY_MPTCP);
+    if (h.log[i].flags & MPTCP_TH_FIN)
+      fins++;
+  }
+  assert_true(fins >= 2);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_DATA_FIN_RX) + ctr(&h, 1, MPTCP_MIB_DATA_FIN_RX), 0);
+  h_free(&h);
+}
+
 /* ---- DATA_FIN ---- */
 
 static void data_fin_close(int server_first) {
@@ -1020,6 +1124,7 @@ int main(void) {
       cmocka_unit_test(test_dsn_beyond_window),
       cmocka_unit_test(test_mpc_third_ack_wrong_key),
       cmocka_unit_test(test_dss_checksum_mismatch),
+      cmocka_unit_test(test_dss_checksum_infinite_fallback),
       cmocka_unit_test(test_data_fin_client_first),
       cmocka_unit_test(test_data_fin_server_first),
       cmocka_unit_test(test_dead_subflow_reinjected),

@@ -786,7 +786,9 @@ class Test_mptcp_failure(unittest.TestCase):
 
 # A middlebox that alters payload and fixes the TCP checksum (RFC 8684
 # section 3.7): with DSS checksums the receiver sees the failure, sends
-# MP_FAIL, and the transfer stays byte-exact.
+# MP_FAIL, and the transfer stays byte-exact: the failed subflow is reset
+# when another remains, else the connection falls back to TCP with an
+# infinite mapping.
 class Test_mptcp_fail(unittest.TestCase):
     def run_alter(self, *args):
         rc, out, _, err = run_tool("--mode", "mptcp", "--bytes", "4MiB", "--dss-checksum",
@@ -808,11 +810,30 @@ class Test_mptcp_fail(unittest.TestCase):
         self.assertEqual(ctr["b.MPTcpExtDataCsumErr"], ctr["b.MPTcpExtMPFailTx"])
 
     def test_one_path(self):
-        """Alone, the subflow stays: MP_FAIL on an ACK, the segment is
-        dropped and its clean retransmission repairs the stream."""
+        """Alone, the subflow stays: MP_FAIL on an ACK and the segment is
+        dropped; the sender answers with an infinite mapping on its
+        retransmission and both ends fall back to TCP, the stream intact
+        and closed with FINs. The middlebox alters only mapped data, so
+        it stops with the fallback."""
         ctr = self.run_alter("--paths", "1", "--alter-payload", "0:100")
         self.assertGreater(ctr["b.MPTcpExtMPFailTx"], 0)
+        self.assertGreater(ctr["a.MPTcpExtMPFailRx"], 0)
         self.assertEqual(ctr["b.MPTcpExtMPRstTx"], 0)
+        self.assertGreater(ctr["a.MPTcpExtInfiniteMapTx"], 0)
+        self.assertGreater(ctr["b.MPTcpExtInfiniteMapRx"], 0)
+        self.assertEqual(ctr["a.MPTcpExtFallback"], 1)
+        self.assertEqual(ctr["b.MPTcpExtFallback"], 1)
+
+    def test_one_path_both_directions(self):
+        """Data altered both ways, with loss and reordering: each end may
+        send an infinite mapping; both fall back, and segments mapped
+        before the fallback still have their checksums verified."""
+        ctr = self.run_alter("--paths", "1", "--alter-payload", "0:5", "--direction", "both",
+                             "--reorder", "0.1", "--loss", "0.01", "--seed", "4")
+        self.assertGreater(ctr["a.MPTcpExtInfiniteMapTx"] + ctr["b.MPTcpExtInfiniteMapTx"], 0)
+        self.assertGreater(ctr["a.MPTcpExtInfiniteMapRx"] + ctr["b.MPTcpExtInfiniteMapRx"], 0)
+        self.assertEqual(ctr["a.MPTcpExtFallback"], 1)
+        self.assertEqual(ctr["b.MPTcpExtFallback"], 1)
 
     def test_without_checksum_nothing_is_seen(self):
         """Without DSS checksums nothing detects it (the control case)."""

@@ -59,6 +59,8 @@ int conn_add_subflow(struct mptcp_conn *c, struct tcp_sf **psf, const mptcp_addr
   if (!sf)
     return MPTCP_ERR_NOMEM;
   tcp_sf_init(sf, c, local, remote);
+  c->no_infinite = 1; /* RFC 8684 section 3.7: no fallback to TCP once
+                       * another subflow took part (mptcp_proto.c) */
   sf->idx = c->n_sf;
   c->sfs[c->n_sf++] = sf;
   *psf = sf;

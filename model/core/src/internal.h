@@ -318,14 +318,22 @@ struct mptcp_conn {
   /* both DATA_FINs acknowledged at this time: subflows left open after
    * close_timeout_ns are reset */
   uint64_t close_timer;
-  /* MP_FAIL and the infinite mapping (RFC 8684 section 3.7) */
-  uint64_t mp_fail_dsn;  /* DSN of the mapping that failed its checksum */
-  uint8_t tx_infinite;   /* our data goes under an infinite mapping */
-  uint8_t tx_inf_acked;  /* the peer acknowledged past its start */
-  uint8_t rx_infinite;   /* the peer's data comes under one */
-  struct tcp_sf *inf_sf; /* the one subflow left */
-  uint64_t tx_inf_ssn, tx_inf_off; /* start of ours: subflow seq, offset */
-  uint64_t rx_inf_ssn, rx_inf_off; /* start of the peer's */
+  /* MP_FAIL and the infinite mapping (RFC 8684 section 3.7). The
+   * fallback to TCP keeps the data offsets the plain-TCP code uses
+   * (offset = subflow sequence - 1), so it is allowed only while the
+   * initial subflow has carried every byte, once and in order, both ways:
+   * no other subflow was ever added and nothing was mapped twice. */
+  uint64_t mp_fail_dsn;  /* DSN our MP_FAIL names */
+  uint8_t no_infinite;   /* another subflow, or data mapped twice: no
+                          * infinite fallback */
+  uint8_t tx_infinite;   /* MP_FAIL received on the only subflow: our next
+                          * data segments carry an infinite mapping */
+  uint8_t tx_inf_acked;  /* the peer fell back too (a segment without MPTCP
+                          * options, or its own infinite mapping): no more
+                          * MPTCP options */
+  uint8_t rx_infinite;   /* the peer's infinite mapping was received */
+  uint64_t tx_inf_ssn;   /* relative subflow sequence of the first segment
+                          * carrying our infinite mapping (0: none yet) */
 };
 
 /* ---- the stack: one per host (stack.c) ---- */
@@ -574,6 +582,10 @@ void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec
 #define MPTCP_RCV_WAIT (-2)
 int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
                       const uint8_t *payload, uint32_t plen, uint64_t now);
+/* a segment after our fallback with an infinite mapping (RFC 8684
+ * section 3.7): < 0 to drop it */
+int mptcp_fallback_rcv(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
+                       const uint8_t *payload, uint32_t plen);
 /* data offset of subflow byte `rel`, or -1 without a mapping */
 int mptcp_map_lookup(struct tcp_sf *sf, uint64_t rel, uint32_t len, uint64_t *off);
 /* data at offset `off` received (window-checked by the caller) */

@@ -44,6 +44,68 @@ static void fallback(struct mptcp_conn *c) {
   stack_token_remove(s, c);
 }
 
+/* ---- fallback to TCP with an infinite mapping (RFC 8684 section 3.7) ---- */
+
+/*
+ * May the connection fall back to TCP now? After the fallback the data
+ * offset of a subflow byte is its relative sequence number - 1, as in a
+ * connection that never used MPTCP (conn.c), in both directions. That
+ * holds while the initial subflow alone has carried the data, each byte
+ * once and in order: no other subflow was ever added (as Linux's
+ * allow_infinite_fallback, cleared by a join), nothing was reinjected or
+ * sent again on another subflow, and the data-level and subflow-level
+ * positions agree both ways. The subflows do not close yet.
+ */
+static int infinite_ok(const struct mptcp_conn *c) {
+  const struct tcp_sf *sf = &c->sf;
+  if (c->no_infinite || c->n_sf != 1 || c->closed || c->subflows_closing || sf->fin_sent ||
+      sf->peer_fin || sf->stale || sf->rst_pending || sf->state != MPTCP_TCP_ESTABLISHED)
+    return 0;
+  return c->snd_nxt_off + 1 == sf->snd_nxt && c->rcv_nxt_off + 1 == sf->rcv_nxt;
+}
+
+/* The connection falls back to TCP on its initial subflow (section 3.7):
+ * no more DSS, Data ACK or DATA_FIN; the subflow's own ACKs and FIN take
+ * their place (a DATA_FIN the application asked for becomes the subflow's
+ * FIN). `keep_options`: the subflow still writes the infinite mapping on
+ * its data until the peer falls back too (mptcp_write_options). */
+static void infinite_fallback(struct mptcp_conn *c, int keep_options) {
+  struct tcp_sf *sf = &c->sf;
+  mib_inc(c->stack, MPTCP_MIB_FALLBACK);
+  c->mp = 0;
+  sf->mp = keep_options ? 1 : 0;
+  stack_token_remove(c->stack, c);
+  c->dfin_timer = MPTCP_TIME_NEVER;
+  c->close_timer = 0;
+  c->n_ann = c->n_echo = c->n_rm = 0;
+  sf->prio_pending = 0;
+  if (c->data_fin_queued)
+    sf->fin_queued = 1;
+  stack_mark_output(c->stack, c);
+}
+
+/* The DSS of a segment of ours between our fallback and the peer's: the
+ * Data ACK, and on data the infinite mapping (section 3.3.1: data-level
+ * length 0; its checksum, if checksums are in use, is 0, as Linux writes
+ * it), at the DSN and subflow sequence of the segment that carries it. */
+static void infinite_options(const struct mptcp_conn *c, mptcp_tcphdr *h, const struct tx_rec *r) {
+  mptcp_opt_dss *d = &h->dss;
+  h->opts |= MPTCP_OPT_DSS;
+  d->flags = MPTCP_DSS_ACK;
+  d->data_ack = c->idsn_remote + 1 + c->rcv_nxt_off + (c->peer_data_fin ? 1 : 0);
+  d->has_csum = 0;
+  if (r && r->len) {
+    d->flags |= MPTCP_DSS_MAP | MPTCP_DSS_DSN8;
+    d->dsn = c->idsn_local + 1 + r->dsn;
+    d->ssn = (uint32_t)r->seq;
+    d->dll = 0;
+    if (c->csum) {
+      d->has_csum = 1;
+      d->csum = 0;
+    }
+  }
+}
+
 /* ---- the initial subflow's handshake ---- */
 
 void mptcp_syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack) {
@@ -138,8 +200,13 @@ static void fully_established(struct mptcp_conn *c, uint64_t now) {
 void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec *r,
                          uint32_t payload_len, const uint8_t *payload) {
   struct mptcp_conn *c = sf->conn;
-  if (!c->mp)
+  if (!c->mp) {
+    /* fallen back after an MP_FAIL: the infinite mapping rides on our
+     * data until the peer's segments show that it fell back too */
+    if (c->tx_infinite && !c->tx_inf_acked)
+      infinite_options(c, h, r);
     return;
+  }
   if (sf->join_ack_pending) {
     /* third ACK of a join: the leftmost 160 bits of HMAC-A (section 3.2) */
     uint8_t mac[MPTCP_HMAC_SHA256_LEN];
@@ -167,6 +234,18 @@ void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec
         h->mpc.csum = mptcp_dss_csum(c->idsn_local + 1, 1, (uint16_t)r->len, payload,
                                      payload ? payload_len : 0);
     }
+    return;
+  }
+  if (c->tx_infinite && r && r->len) {
+    /* section 3.7: MP_FAIL came on the only subflow. This data segment
+     * (the retransmission of the failed one, or new data) carries the
+     * infinite mapping, and the connection is plain TCP from now on: the
+     * data follows as the subflow's byte stream, which the peer, having
+     * dropped the failed segment, receives from its retransmission */
+    c->tx_inf_ssn = r->seq;
+    mib_inc(c->stack, MPTCP_MIB_INFINITE_MAP_TX);
+    infinite_fallback(c, 1);
+    infinite_options(c, h, r);
     return;
   }
   /* DSS: a 32-bit Data ACK always (it leaves room for SACK blocks), a
@@ -355,6 +434,110 @@ void mptcp_data_rcvd(struct mptcp_conn *c, uint64_t off, uint32_t len, uint64_t 
     peer_data_fin(c, now);
 }
 
+/*
+ * An MP_FAIL on a segment that is not an RST (RFC 8684 section 3.7). It
+ * names the DSN of the start of a mapping of ours that failed its
+ * checksum, data the peer dropped and has not acknowledged; one naming a
+ * DSN outside our data in flight is the answer to an MP_FAIL of ours (our
+ * echo names the DSN it answers) and needs nothing. On the only subflow
+ * the MP_FAIL is echoed, as Linux's response, and our next data segment
+ * carries an infinite mapping (mptcp_write_options), with which both ends
+ * fall back to TCP. When the fallback cannot keep the stream in place
+ * (infinite_ok), nothing changes: the clean retransmission of the segment
+ * repairs the mapping.
+ */
+static void mp_fail_rcvd(struct tcp_sf *sf, const mptcp_tcphdr *th) {
+  struct mptcp_conn *c = sf->conn;
+  uint64_t off = th->fail.dsn - c->idsn_local - 1;
+  if (mptcp_before64(th->fail.dsn, c->idsn_local + 1) || off < c->snd_acked ||
+      off >= c->snd_nxt_off)
+    return; /* not data of ours in flight: an answer, or stale */
+  if (c->tx_infinite || sf != &c->sf || !infinite_ok(c))
+    return;
+  c->tx_infinite = 1;
+  c->mp_fail_dsn = th->fail.dsn;
+  sf->mp_fail_pending = 1;
+  sf->ack_now = 1;
+  stack_mark_output(c->stack, c);
+}
+
+/*
+ * An infinite mapping (data-level length 0, RFC 8684 sections 3.3.1 and
+ * 3.7): the peer fell back to TCP; its data follows as this subflow's
+ * byte stream, without options. We fall back too, and our segments then
+ * carry no MPTCP option, which tells the peer. If the stream could not
+ * stay in place (another subflow, data mapped twice), the connection is
+ * reset: there is no way to place the peer's bytes.
+ */
+static int infinite_rcvd(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  struct mptcp_stack *s = c->stack;
+  mib_inc(s, MPTCP_MIB_INFINITE_MAP_RX);
+  if (sf != &c->sf || !infinite_ok(c)) {
+    for (uint8_t i = 0; i < c->n_sf; i++) {
+      struct tcp_sf *x = c->sfs[i];
+      if (x->state == MPTCP_TCP_CLOSED)
+        continue;
+      if (x->state == MPTCP_TCP_SYN_SENT || x->state == MPTCP_TCP_TIME_WAIT) {
+        tcp_set_state(x, MPTCP_TCP_CLOSED, now);
+      } else {
+        x->rst_pending = 1;
+        x->rst_reason = MPTCP_RST_EMIDDLEBOX;
+      }
+    }
+    stack_mark_output(s, c);
+    conn_set_closed(c, MPTCP_CLOSE_RESET);
+    return -1;
+  }
+  c->rx_infinite = 1;
+  infinite_fallback(c, 0);
+  return 0;
+}
+
+/*
+ * A segment that arrives after the connection fell back with an infinite
+ * mapping (ours or the peer's), while the segments of one end may still
+ * carry MPTCP options:
+ * - after ours, a segment of the peer without MPTCP options, or with its
+ *   own infinite mapping (an MP_FAIL each way), shows that it fell back
+ *   too: our infinite mapping stops;
+ * - data the peer mapped before it fell back carries its DSS checksum;
+ *   the bytes are where the subflow sequence puts them, so the checksum
+ *   still holds, and a segment that fails it is dropped (and counted),
+ *   for the peer to send again, as plain TCP. Data under no mapping has
+ *   no checksum any more (section 3.7: TCP's own is all there is).
+ */
+int mptcp_fallback_rcv(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
+                       const uint8_t *payload, uint32_t plen) {
+  struct mptcp_conn *c = sf->conn;
+  const mptcp_opt_dss *d = &th->dss;
+  int dss_map = (th->opts & MPTCP_OPT_DSS) && (d->flags & MPTCP_DSS_MAP);
+  if (c->tx_infinite && !c->tx_inf_acked) {
+    int peer_inf = dss_map && d->dll == 0;
+    if (peer_inf) {
+      mib_inc(c->stack, MPTCP_MIB_INFINITE_MAP_RX);
+      c->rx_infinite = 1;
+    }
+    if (peer_inf || !(th->opts & MPTCP_OPT_ANY_MPTCP)) {
+      c->tx_inf_acked = 1;
+      sf->mp = 0;
+    }
+  }
+  if (!c->csum || !dss_map || !d->dll || !d->has_csum || !payload || !plen)
+    return 0;
+  int fin = (d->flags & MPTCP_DSS_DATA_FIN) != 0;
+  uint64_t dsn = (d->flags & MPTCP_DSS_DSN8)
+                     ? d->dsn
+                     : expand32((uint32_t)d->dsn, c->idsn_remote + 1 + c->rcv_nxt_off);
+  if (plen != (uint32_t)d->dll - (fin ? 1u : 0u) || expand32(d->ssn, sf->rcv_nxt) != rel ||
+      mptcp_dss_csum(dsn, d->ssn, d->dll, payload, plen) == d->csum)
+    return 0;
+  mib_inc(c->stack, MPTCP_MIB_DSS_CSUM_BAD);
+  sf->ack_now = 1;
+  stack_mark_output(c->stack, c);
+  return -1;
+}
+
 int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
                       const uint8_t *payload, uint32_t plen, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
@@ -398,8 +581,10 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
     fastclose_rcvd(sf, 0, now);
     return -1;
   }
-  if (th->opts & MPTCP_OPT_MP_FAIL)
+  if (th->opts & MPTCP_OPT_MP_FAIL) {
     mib_inc(s, MPTCP_MIB_MP_FAIL_RX);
+    mp_fail_rcvd(sf, th);
+  }
   if (th->opts & (MPTCP_OPT_ADD_ADDR | MPTCP_OPT_REMOVE_ADDR | MPTCP_OPT_MP_PRIO))
     pm_rcv_options(sf, th, now);
   if (!(th->opts & MPTCP_OPT_DSS))
@@ -448,10 +633,13 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
           mptcp_dss_csum(dsn, d->ssn, d->dll, payload, plen) != d->csum) {
         /* section 3.7: a checksum failure. The segment is dropped (the
          * subflow does not acknowledge it) and MP_FAIL names the DSN of
-         * the mapping. With another subflow usable, this one is reset
-         * with it (MP_TCPRST "middlebox interference") and its data goes
-         * to the others; alone, MP_FAIL rides on an ACK and the clean
-         * retransmission repairs the mapping. */
+         * the start of the mapping. With another subflow usable, this one
+         * is reset with it (MP_TCPRST "middlebox interference") and its
+         * data goes to the others. Alone, MP_FAIL rides on an ACK; the
+         * peer answers with an infinite mapping on its retransmission of
+         * the segment and both ends fall back to TCP (infinite_rcvd), or,
+         * if it cannot fall back, the clean retransmission repairs the
+         * mapping. */
         mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
         c->mp_fail_dsn = dsn;
         sf->mp_fail_pending = 1;
@@ -472,6 +660,9 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
         else
           c->ooo_fin_off = off + dlen;
       }
+    } else {
+      /* data-level length 0: the infinite mapping */
+      return infinite_rcvd(sf, now);
     }
   }
   return 0;
@@ -713,6 +904,7 @@ void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end) {
     end = c->snd_nxt_off; /* never beyond what was mapped */
   if (start >= end)
     return;
+  c->no_infinite = 1; /* data mapped twice: no fallback to TCP */
   reinject_trim(c);
   /* position of the first range ending at or after start */
   uint8_t i = 0;

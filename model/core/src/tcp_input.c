@@ -735,6 +735,9 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     stack_mark_output(s, c);
   } else if (c->mp && mptcp_rcv_options(sf, th, rel, payload, plen, now) < 0) {
     return;
+  } else if (!c->mp && (c->tx_infinite || c->rx_infinite) &&
+             mptcp_fallback_rcv(sf, th, rel, payload, plen) < 0) {
+    return; /* sent before the fallback, and altered on the way */
   }
 
   /* ACK field (RFC 5961 section 5.2): acceptable when

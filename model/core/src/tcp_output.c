@@ -276,6 +276,7 @@ int tcp_write_mapped(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t
     return 0;
   struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
   sf->snd_nxt += n;
+  c->no_infinite = 1; /* data mapped twice: no fallback to TCP */
   if (off + n > sf->data_nxt)
     sf->data_nxt = off + n;
   return send_data(sf, seg, buf, cap, r, 0, now);

@@ -726,7 +726,11 @@ typedef struct mptcp_config {
   uint8_t mptcp;
   /** Ask for DSS checksums (the A flag; used if either side asks).
    *  Default 0, as Linux. With a virtual payload the checksum covers the
-   *  pseudo-header only. */
+   *  pseudo-header only. A failure (RFC 8684 section 3.7) drops the
+   *  segment and sends MP_FAIL: the subflow is reset when another one
+   *  remains; on the only subflow the sender answers with an infinite
+   *  mapping and the connection falls back to TCP (see
+   *  mptcp_conn_is_mptcp). */
   uint8_t dss_checksum;
   /** Path manager by name: "default" (the initial subflow only),
    *  "ndiffports" (`subflows` subflows over the initial address pair),
@@ -1043,7 +1047,10 @@ void mptcp_conn_get_addrs(const mptcp_conn *conn, mptcp_addr *local,
                           mptcp_addr *remote);
 
 /** Nonzero when the connection runs MPTCP; 0 for plain TCP, including a
- *  connection that fell back. */
+ *  connection that fell back: at the handshake (no MP_CAPABLE), or later
+ *  with an infinite mapping after a DSS checksum failure on its only
+ *  subflow (RFC 8684 section 3.7), after which its data continues as that
+ *  subflow's byte stream and it closes with a TCP FIN. */
 int mptcp_conn_is_mptcp(const mptcp_conn *conn);
 
 /**
@@ -1189,10 +1196,15 @@ enum mptcp_mib {
   MPTCP_MIB_MP_RST_TX,          /**< resets sent with MP_TCPRST */
   MPTCP_MIB_DUP_DATA_MISMATCH,  /**< data at received DSNs that differs from
                                  *   the stored copy (overlap_check) */
-  MPTCP_MIB_MP_FAIL_RX,         /**< MP_FAIL received */
-  MPTCP_MIB_MP_FAIL_TX,         /**< MP_FAIL sent */
-  MPTCP_MIB_INFINITE_MAP_TX,    /**< fallbacks to an infinite mapping (send) */
-  MPTCP_MIB_INFINITE_MAP_RX,    /**< infinite mappings received */
+  MPTCP_MIB_MP_FAIL_RX,         /**< MP_FAIL received (a report, or the
+                                     peer's echo of ours) */
+  MPTCP_MIB_MP_FAIL_TX,         /**< MP_FAIL sent (a report, or the echo
+                                     that answers one) */
+  MPTCP_MIB_INFINITE_MAP_TX,    /**< fallbacks to TCP with an infinite
+                                     mapping sent (RFC 8684 section 3.7),
+                                     once per connection */
+  MPTCP_MIB_INFINITE_MAP_RX,    /**< infinite mappings received, once per
+                                     connection */
   MPTCP_MIB_CLOSE_TIMEOUT,      /**< subflows reset by close_timeout */
   MPTCP_MIB_OPP_RETRANS,        /**< opportunistic retransmissions (config
                                      `opportunistic`) */
