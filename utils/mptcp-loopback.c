@@ -111,6 +111,11 @@ static void usage(FILE *f) {
       "MPTCP (--mode mptcp):\n"
       "  --pm NAME            path manager: default, ndiffports, fullmesh (default\n"
       "                       fullmesh: one subflow per path)\n"
+      "  --server-addrs N     how many of the paths' addresses host B has (1..paths;\n"
+      "                       default 1 with fullmesh, every path's otherwise); B\n"
+      "                       announces its others (ADD_ADDR), and a fullmesh\n"
+      "                       client opens a subflow from each of its addresses to\n"
+      "                       each announced one (within 8 subflows)\n"
       "  --subflows N         subflows for ndiffports (default 2)\n"
       "  --scheduler NAME     minrtt (default), roundrobin, blest, ecf, redundant\n"
       "  --opportunistic      opportunistic retransmission and penalisation of slow\n"
@@ -274,6 +279,7 @@ typedef struct failure {
 
 typedef struct options {
   uint32_t paths;
+  uint32_t server_addrs; /* --server-addrs; 0: the default */
   const char *rate, *delay, *jitter, *queue, *loss, *reorder, *duplicate, *corrupt;
   uint64_t seed;
   uint64_t bytes;
@@ -452,7 +458,7 @@ static const char *const value_flags[] = {
     "--connections", "--tcp-flows", "--topology", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
     "--rcvbuf",    "--init-cwnd", "--min-rto",    "--delack",  "--delack-count",
     "--pcap",      "--trace",     "--trace-interval", "--pm", "--subflows",
-    "--scheduler", "--fail-path", "--alter-payload"};
+    "--server-addrs", "--scheduler", "--fail-path", "--alter-payload"};
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
                                          "--dss-checksum", "--peer-strips-options",
@@ -527,6 +533,11 @@ static int parse_args(int argc, char **argv, options *o) {
       if (parse_uint(val, 1, NETSIM_MAX_PATHS, &v) < 0)
         return bad("--paths: '%s' is not a path count (1..%d)", val, NETSIM_MAX_PATHS);
       o->paths = (uint32_t)v;
+    } else if (!strcmp(name, "--server-addrs")) {
+      if (parse_uint(val, 1, NETSIM_MAX_PATHS, &v) < 0)
+        return bad("--server-addrs: '%s' is not an address count (1..%d)", val,
+                   NETSIM_MAX_PATHS);
+      o->server_addrs = (uint32_t)v;
     } else if (!strcmp(name, "--rate")) {
       o->rate = val;
     } else if (!strcmp(name, "--delay")) {
@@ -691,6 +702,11 @@ static int parse_args(int argc, char **argv, options *o) {
                  "redundant)", sched);
     o->cfg.scheduler = sched;
   }
+  if (o->server_addrs > o->paths)
+    return bad("--server-addrs: %" PRIu32 " addresses for %" PRIu32 " paths", o->server_addrs,
+               o->paths);
+  if (!o->server_addrs) /* fullmesh: N client addresses to one server address */
+    o->server_addrs = o->mptcp && !strcmp(o->cfg.pm, "fullmesh") ? 1 : o->paths;
   if (o->time_ns && o->bytes_set)
     return bad("--time and --bytes exclude each other");
   if (o->alter_path >= 0 && (uint32_t)o->alter_path >= o->paths)
@@ -1304,7 +1320,7 @@ static int run_main(options *o) {
       goto out;
     }
     netsim_set_host(r.ns, h, &ops, ah->stack, o->cfg.tcp_checksum);
-    for (uint32_t p = 0; p < o->paths; p++) {
+    for (uint32_t p = 0; p < (h == NETSIM_B ? o->server_addrs : o->paths); p++) {
       mptcp_addr a;
       netsim_path_addr(r.ns, p, h, &a);
       mptcp_stack_add_address(ah->stack, &a);

@@ -194,6 +194,11 @@ static void test_join_unknown_token(void **state) {
   assert_true(h.log[idx].flags & MPTCP_TH_RST);
   assert_int_equal(h.log[idx].dport, 41000);
   assert_int_equal(h.log[idx].ack, 0x1000u * 41000 + 1);
+  /* section 3.6: MP_TCPRST, reason 0x01 "MPTCP-specific error", T unset */
+  assert_true(h.log[idx].opts & MPTCP_OPT_MP_TCPRST);
+  assert_int_equal(h.log[idx].tcprst.reason, MPTCP_RST_EMPTCP);
+  assert_int_equal(h.log[idx].tcprst.flags, 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_MP_RST_TX), 1);
   /* the real connection is unharmed */
   assert_int_equal(mptcp_conn_subflow_count(h.server), 1);
   assert_int_equal(exchange(&h, 100000, h.now + 10 * MPTCP_S), 200000);
@@ -286,6 +291,35 @@ static void test_join_third_ack_bad_hmac(void **state) {
   join_bad_hmac(0);
 }
 
+/* A join beyond max_subflows is refused with MP_TCPRST "administratively
+ * prohibited" (RFC 8684 section 3.6), T unset: the policy stays. */
+static void test_join_max_subflows_rst_reason(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  cfg.max_subflows = 2;
+  struct keys k;
+  mp_connect(&h, &cfg, &cfg, &k);
+  h_pull_all(&h, 1);
+  inject_join_syn(&h, 43000, k.server_token, 11);
+  size_t idx = 0;
+  assert_int_equal(h_pull(&h, 1, &idx), 1); /* accepted: a SYN/ACK */
+  assert_int_equal(h.log[idx].flags, MPTCP_TH_SYN | MPTCP_TH_ACK);
+  assert_int_equal(mptcp_conn_subflow_count(h.server), 2);
+  inject_join_syn(&h, 43001, k.server_token, 12);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), 1);
+  assert_int_equal(h_pull(&h, 1, &idx), 1);
+  assert_true(h.log[idx].flags & MPTCP_TH_RST);
+  assert_int_equal(h.log[idx].dport, 43001);
+  assert_int_equal(h.log[idx].ack, 0x1000u * 43001 + 1);
+  assert_true(h.log[idx].opts & MPTCP_OPT_MP_TCPRST);
+  assert_int_equal(h.log[idx].tcprst.reason, MPTCP_RST_EPROHIBIT);
+  assert_int_equal(h.log[idx].tcprst.flags, 0);
+  assert_int_equal(mptcp_conn_subflow_count(h.server), 2);
+  assert_int_equal(h.closed[1], 0);
+  h_free(&h);
+}
+
 static void test_join_half_open_limit(void **state) {
   (void)state;
   struct harness h;
@@ -311,6 +345,10 @@ static void test_join_half_open_limit(void **state) {
   assert_int_equal(h_pull(&h, 1, &idx), 1);
   assert_true(h.log[idx].flags & MPTCP_TH_RST);
   assert_int_equal(h.log[idx].dport, 42010);
+  /* section 3.6: MP_TCPRST "lack of resources", transient (T set) */
+  assert_true(h.log[idx].opts & MPTCP_OPT_MP_TCPRST);
+  assert_int_equal(h.log[idx].tcprst.reason, MPTCP_RST_ERESOURCE);
+  assert_int_equal(h.log[idx].tcprst.flags, MPTCP_RST_FLAG_T);
   assert_int_equal(mptcp_conn_subflow_count(h.server), 5);
   /* the four time out (nobody completes them); their slots are free
    * again: a new join is accepted */
@@ -1120,6 +1158,7 @@ int main(void) {
       cmocka_unit_test(test_join_unknown_token),
       cmocka_unit_test(test_join_synack_bad_hmac),
       cmocka_unit_test(test_join_third_ack_bad_hmac),
+      cmocka_unit_test(test_join_max_subflows_rst_reason),
       cmocka_unit_test(test_join_half_open_limit),
       cmocka_unit_test(test_dsn_beyond_window),
       cmocka_unit_test(test_mpc_third_ack_wrong_key),

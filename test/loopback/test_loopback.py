@@ -255,6 +255,8 @@ class Test_badargs(unittest.TestCase):
         ["--fail-path", "x@1s"],
         ["--fail-path", "1@soon"],
         ["--fail-path", "5@1s", "--paths", "2"],
+        ["--server-addrs", "3", "--paths", "2"],
+        ["--server-addrs", "0"],
         ["--alter-payload", "1"],
         ["--alter-payload", "1:0", "--paths", "2"],
         ["--alter-payload", "2:10", "--paths", "2"],
@@ -861,6 +863,46 @@ class Test_mptcp_add_addr(unittest.TestCase):
         self.assertEqual(len(sfs), 2)
         self.assertEqual(sfs[1]["remote"], "10.1.1.1:5001")
         self.assertGreater(sfs[1]["bytes_sent"], 0)
+
+    def test_fullmesh_meshes_announced_addresses(self):
+        """Server with 2 addresses (it announces the second), client with 2,
+        fullmesh: a subflow per address pair, 4, each carrying data."""
+        rc, out, _, err = run_tool("--mode", "mptcp", "--pm", "fullmesh", "--paths", "2",
+                                   "--server-addrs", "2", "--bytes", "4MiB",
+                                   "--direction", "both", "--rate", "10Mbps,20Mbps")
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(out["verified"])
+        self.assertEqual(out["close_reason"], "normal")
+        self.assertFalse(out["fallback"])
+        ctr = out["counters"]
+        self.assertEqual(ctr["b.MPTcpExtAddAddrTx"], 1)
+        self.assertEqual(ctr["a.MPTcpExtAddAddr"], 1)
+        sfs = out["flows"][0]["subflows"]
+        pairs = sorted((sf["local"].split(":")[0], sf["remote"].split(":")[0]) for sf in sfs)
+        self.assertEqual(pairs, [("10.0.0.1", "10.1.0.1"), ("10.0.0.1", "10.1.1.1"),
+                                 ("10.0.1.1", "10.1.0.1"), ("10.0.1.1", "10.1.1.1")])
+        for sf in sfs:
+            self.assertGreater(sf["bytes_sent"] + sf["bytes_received"], 0, sf)
+
+    def test_fullmesh_within_max_subflows(self):
+        """3 x 3 address pairs: 8 subflows, the most a connection has."""
+        rc, out, _, err = run_tool("--mode", "mptcp", "--pm", "fullmesh", "--paths", "3",
+                                   "--server-addrs", "3", "--bytes", "4MiB")
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(out["verified"])
+        sfs = out["flows"][0]["subflows"]
+        self.assertEqual(len(sfs), 8)
+        pairs = {(sf["local"].split(":")[0], sf["remote"].split(":")[0]) for sf in sfs}
+        self.assertEqual(len(pairs), 8)
+
+    def test_fullmesh_one_server_address(self):
+        """The default with fullmesh: one server address, nothing announced,
+        a subflow per client address."""
+        rc, out, _, err = run_tool("--mode", "mptcp", "--pm", "fullmesh", "--paths", "3",
+                                   "--bytes", "1MiB")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out["counters"]["b.MPTcpExtAddAddrTx"], 0)
+        self.assertEqual(len(out["flows"][0]["subflows"]), 3)
 
 
 # RFC 6356 goals 1 and 3 on two disjoint paths (1 ms non-reordering

@@ -352,6 +352,8 @@ struct rst_out {
   mptcp_addr src, dst;
   uint32_t seq, ack;
   uint8_t with_ack;
+  uint8_t mp_rst;               /* carries MP_TCPRST (RFC 8684 section 3.6) */
+  uint8_t rst_flags, rst_reason; /* its T flag and reason */
 };
 
 #define STACK_RST_QUEUE 64
@@ -428,6 +430,11 @@ int stack_challenge_ack_allowed(struct mptcp_stack *s, uint64_t now);
 void stack_queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
                      const mptcp_addr *dst, uint32_t seq, uint32_t ack,
                      int with_ack);
+/* the same with MP_TCPRST (flags, reason): a reset answering an MPTCP
+ * segment that has no subflow behind it */
+void stack_queue_mp_rst(struct mptcp_stack *s, const mptcp_addr *src,
+                        const mptcp_addr *dst, uint32_t seq, uint32_t ack,
+                        int with_ack, uint8_t flags, uint8_t reason);
 
 /* conn.c */
 int conn_add_subflow(struct mptcp_conn *c, struct tcp_sf **psf,

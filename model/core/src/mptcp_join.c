@@ -34,9 +34,12 @@ void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
                              ? stack_token_lookup(s, th->join.token)
                              : NULL;
   if (!c || !c->mp || !c->key_remote || c->closed || c->subflows_closing) {
-    /* no state for an unknown token: a reset (section 3.2) */
+    /* no state for an unknown token: a reset (section 3.2), with
+     * MP_TCPRST reason 0x01 "MPTCP-specific error" (section 3.6: an error
+     * in the processing of MPTCP options, here the token); T unset, the
+     * token will not become known by retrying */
     mib_inc(s, MPTCP_MIB_JOIN_NO_TOKEN);
-    stack_queue_rst(s, dst, src, 0, th->seq + 1, 1);
+    stack_queue_mp_rst(s, dst, src, 0, th->seq + 1, 1, 0, MPTCP_RST_EMPTCP);
     return;
   }
   /* Joins that failed (reset, bad HMAC, timed out before the third ACK)
@@ -51,10 +54,20 @@ void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
   }
   /* enforce_limits 0 (an attack experiment): only the array's size */
   uint8_t max_sf = c->cfg.enforce_limits ? c->cfg.max_subflows : MPTCP_MAX_SF;
-  if (c->n_sf >= max_sf ||
-      (c->cfg.enforce_limits && c->half_open >= c->cfg.max_half_open_joins)) {
+  if (c->n_sf >= max_sf) {
+    /* section 3.6, reason 0x03 "administratively prohibited": the
+     * subflow is refused by the host's policy (max_subflows), as Linux
+     * refuses a join beyond subflows_max; T unset, it stays refused */
     mib_inc(s, MPTCP_MIB_JOIN_LIMIT);
-    stack_queue_rst(s, dst, src, 0, th->seq + 1, 1);
+    stack_queue_mp_rst(s, dst, src, 0, th->seq + 1, 1, 0, MPTCP_RST_EPROHIBIT);
+    return;
+  }
+  if (c->cfg.enforce_limits && c->half_open >= c->cfg.max_half_open_joins) {
+    /* section 3.6, reason 0x02 "lack of resources", T set ("transient
+     * error"): the half-open slots free up as those joins complete or
+     * time out */
+    mib_inc(s, MPTCP_MIB_JOIN_LIMIT);
+    stack_queue_mp_rst(s, dst, src, 0, th->seq + 1, 1, MPTCP_RST_FLAG_T, MPTCP_RST_ERESOURCE);
     return;
   }
   struct tcp_sf *sf;

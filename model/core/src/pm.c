@@ -8,6 +8,10 @@
 
 #include "internal.h"
 
+static int ip_eq(const mptcp_addr *a, const mptcp_addr *b) {
+  return a->family == b->family && !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
+}
+
 static void pm_default_established(struct mptcp_conn *c, uint64_t now) {
   (void)c;
   (void)now; /* the initial subflow only */
@@ -65,10 +69,50 @@ static void pm_default_add_addr(struct mptcp_conn *c, const struct pm_peer_addr 
   }
 }
 
+/* Is there a subflow from local address `l` to `r` (ip and port) that has
+ * not closed? */
+static int pair_used(const struct mptcp_conn *c, const mptcp_addr *l, const mptcp_addr *r) {
+  size_t n = r->family == 6 ? 16 : 4;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    const struct tcp_sf *o = c->sfs[i];
+    if (o->state != MPTCP_TCP_CLOSED && o->remote.port == r->port &&
+        !memcmp(o->remote.ip, r->ip, n) && !memcmp(o->local.ip, l->ip, n))
+      return 1;
+  }
+  return 0;
+}
+
+/* Linux's in-kernel path manager with every local endpoint flagged
+ * "fullmesh" (pm_netlink.c, add_addr_received): a subflow from each local
+ * address to the announced one, the initial subflow's address first,
+ * pairs already connected skipped, within max_subflows. */
+static void pm_fullmesh_add_addr(struct mptcp_conn *c, const struct pm_peer_addr *a,
+                                 uint64_t now) {
+  struct mptcp_stack *s = c->stack;
+  if (c->listener_child || c->tx_infinite || a->addr.family != c->sf.local.family)
+    return;
+  mptcp_addr r = a->addr;
+  if (!r.port)
+    r.port = c->sf.remote.port;
+  for (int64_t i = -1; i < (int64_t)s->n_addrs; i++) {
+    if (c->n_sf >= c->cfg.max_subflows)
+      return;
+    mptcp_addr l = i < 0 ? c->sf.local : s->addrs[i];
+    if (l.family != r.family || (i >= 0 && ip_eq(&l, &c->sf.local)) || pair_used(c, &l, &r))
+      continue;
+    l.port = 0;
+    struct tcp_sf *sf = mptcp_open_subflow(c, &l, &r, now);
+    if (sf) {
+      sf->addr_id_local = i < 0 ? 0 : (uint8_t)(i + 1);
+      sf->addr_id_remote = a->id;
+    }
+  }
+}
+
 static const struct mptcp_pm_ops pm_table[] = {
     {"default", pm_default_established, pm_default_add_addr},
     {"ndiffports", pm_ndiffports_established, NULL},
-    {"fullmesh", pm_fullmesh_established, NULL},
+    {"fullmesh", pm_fullmesh_established, pm_fullmesh_add_addr},
 };
 
 const struct mptcp_pm_ops *pm_find(const char *name) {
@@ -88,10 +132,6 @@ const struct mptcp_pm_ops *pm_find(const char *name) {
 int mptcp_sf_usable(const struct tcp_sf *sf);
 int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
 void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
-
-static int ip_eq(const mptcp_addr *a, const mptcp_addr *b) {
-  return a->family == b->family && !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
-}
 
 /* Signals ride on a pure ACK of the first usable subflow. */
 static void pm_kick(struct mptcp_conn *c) {

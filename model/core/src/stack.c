@@ -741,18 +741,37 @@ int mptcp_stack_owns(const mptcp_stack *s, const mptcp_addr *src,
 
 /* ---- stateless RSTs (RFC 9293 section 3.10.7.1) ---- */
 
-void stack_queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
-                     const mptcp_addr *dst, uint32_t seq, uint32_t ack,
-                     int with_ack) {
+static struct rst_out *queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
+                                 const mptcp_addr *dst, uint32_t seq, uint32_t ack,
+                                 int with_ack) {
   if (s->rst_n == STACK_RST_QUEUE)
-    return; /* bounded: a flood of strays cannot grow memory */
+    return NULL; /* bounded: a flood of strays cannot grow memory */
   struct rst_out *r = &s->rsts[(s->rst_head + s->rst_n) % STACK_RST_QUEUE];
+  memset(r, 0, sizeof(*r));
   r->src = *src;
   r->dst = *dst;
   r->seq = seq;
   r->ack = ack;
   r->with_ack = (uint8_t)with_ack;
   s->rst_n++;
+  return r;
+}
+
+void stack_queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
+                     const mptcp_addr *dst, uint32_t seq, uint32_t ack,
+                     int with_ack) {
+  queue_rst(s, src, dst, seq, ack, with_ack);
+}
+
+void stack_queue_mp_rst(struct mptcp_stack *s, const mptcp_addr *src,
+                        const mptcp_addr *dst, uint32_t seq, uint32_t ack,
+                        int with_ack, uint8_t flags, uint8_t reason) {
+  struct rst_out *r = queue_rst(s, src, dst, seq, ack, with_ack);
+  if (!r)
+    return;
+  r->mp_rst = 1;
+  r->rst_flags = flags & 0x0f;
+  r->rst_reason = reason;
 }
 
 int stack_challenge_ack_allowed(struct mptcp_stack *s, uint64_t now) {
@@ -779,6 +798,11 @@ static int write_rst(struct mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
   h.seq = r->seq;
   h.ack = r->with_ack ? r->ack : 0;
   h.flags = MPTCP_TH_RST | (r->with_ack ? MPTCP_TH_ACK : 0);
+  if (r->mp_rst) {
+    h.opts |= MPTCP_OPT_MP_TCPRST;
+    h.tcprst.flags = r->rst_flags;
+    h.tcprst.reason = r->rst_reason;
+  }
   int n = mptcp_tcphdr_encode(buf, cap, &h);
   if (n < 0)
     return n;
@@ -794,6 +818,8 @@ static int write_rst(struct mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
   seg->payload_virtual = 0;
   s->rst_head = (s->rst_head + 1) % STACK_RST_QUEUE;
   s->rst_n--;
+  if (h.opts & MPTCP_OPT_MP_TCPRST)
+    mib_inc(s, MPTCP_MIB_MP_RST_TX);
   mib_inc(s, MPTCP_MIB_SEG_OUT);
   return 1;
 }

@@ -735,7 +735,9 @@ typedef struct mptcp_config {
   /** Path manager by name: "default" (the initial subflow only),
    *  "ndiffports" (`subflows` subflows over the initial address pair),
    *  "fullmesh" (one subflow from each local address of the stack, see
-   *  mptcp_stack_add_address). Default "default". The server side only
+   *  mptcp_stack_add_address, and for each address the peer announces one
+   *  from each local address to it, within max_subflows). Default
+   *  "default". The server side only
    *  accepts joins. */
   const char *pm;
   /** Number of subflows for "ndiffports". Default 2. */
@@ -1095,7 +1097,9 @@ int mptcp_stack_add_address(mptcp_stack *stack, const mptcp_addr *addr);
  * add_addr_retries times. A received ADD_ADDR with a valid HMAC is echoed;
  * the "default" path manager of the initiator then opens a join to it
  * (within max_subflows), as Linux's in-kernel path manager does when it
- * accepts addresses. "fullmesh" and "ndiffports" keep their own subflows.
+ * accepts addresses; "fullmesh" opens one from each of its local addresses
+ * to it (address pairs already connected skipped, within max_subflows), as
+ * Linux does for endpoints flagged "fullmesh". "ndiffports" ignores it.
  * A received REMOVE_ADDR closes the subflows to that address, except the
  * last usable one (the option is not authenticated).
  */
