@@ -411,6 +411,16 @@ static int parse_fail(const char *s, failure *f) {
 }
 
 /* --fail-path ID@T: down from T on (to the end of the run) */
+/* Appends a failure window to the options. Returns 0, or -1 without memory. */
+static int add_failure(options *o, const failure *f) {
+  failure *nf = realloc(o->fails, (o->n_fails + 1) * sizeof(*nf));
+  if (!nf)
+    return -1;
+  o->fails = nf;
+  o->fails[o->n_fails++] = *f;
+  return 0;
+}
+
 static int parse_fail_path(const char *s, failure *f) {
   char buf[128];
   if (strlen(s) >= sizeof(buf))
@@ -559,21 +569,15 @@ static int parse_args(int argc, char **argv, options *o) {
       if (parse_fail(val, &f) < 0)
         return bad("--fail: '%s' is not PATH:START-END (e.g. 0:1s-1.5s, END after START)",
                    val);
-      failure *nf = realloc(o->fails, (o->n_fails + 1) * sizeof(*nf));
-      if (!nf)
+      if (add_failure(o, &f) < 0)
         return bad("out of memory");
-      o->fails = nf;
-      o->fails[o->n_fails++] = f;
     } else if (!strcmp(name, "--fail-path")) {
       failure f;
       if (parse_fail_path(val, &f) < 0)
         return bad("--fail-path: '%s' is not ID@TIME (e.g. 1@2s: path 1 down from 2 s on)",
                    val);
-      failure *nf = realloc(o->fails, (o->n_fails + 1) * sizeof(*nf));
-      if (!nf)
+      if (add_failure(o, &f) < 0)
         return bad("out of memory");
-      o->fails = nf;
-      o->fails[o->n_fails++] = f;
     } else if (!strcmp(name, "--alter-payload")) {
       if (parse_alter(val, &o->alter_path, &o->alter_every, &o->alter_at) < 0)
         return bad("--alter-payload: '%s' is not PATH:N (every Nth data segment, N >= 1) "

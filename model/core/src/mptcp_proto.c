@@ -88,17 +88,29 @@ static void infinite_fallback(struct mptcp_conn *c, int keep_options) {
  * Data ACK, and on data the infinite mapping (section 3.3.1: data-level
  * length 0; its checksum, if checksums are in use, is 0, as Linux writes
  * it), at the DSN and subflow sequence of the segment that carries it. */
-static void infinite_options(const struct mptcp_conn *c, mptcp_tcphdr *h, const struct tx_rec *r) {
+/* The DSS every segment of ours starts with: the 32-bit Data ACK. */
+static mptcp_opt_dss *dss_begin(const struct mptcp_conn *c, mptcp_tcphdr *h) {
   mptcp_opt_dss *d = &h->dss;
   h->opts |= MPTCP_OPT_DSS;
   d->flags = MPTCP_DSS_ACK;
   d->data_ack = c->idsn_remote + 1 + c->rcv_nxt_off + (c->peer_data_fin ? 1 : 0);
   d->has_csum = 0;
+  return d;
+}
+
+/* A 64-bit DSN mapping of the data of transmit record `r`, `dll` long. */
+static void dss_map(const struct mptcp_conn *c, mptcp_opt_dss *d, const struct tx_rec *r,
+                    uint16_t dll) {
+  d->flags |= MPTCP_DSS_MAP | MPTCP_DSS_DSN8;
+  d->dsn = c->idsn_local + 1 + r->dsn;
+  d->ssn = (uint32_t)r->seq;
+  d->dll = dll;
+}
+
+static void infinite_options(const struct mptcp_conn *c, mptcp_tcphdr *h, const struct tx_rec *r) {
+  mptcp_opt_dss *d = dss_begin(c, h);
   if (r && r->len) {
-    d->flags |= MPTCP_DSS_MAP | MPTCP_DSS_DSN8;
-    d->dsn = c->idsn_local + 1 + r->dsn;
-    d->ssn = (uint32_t)r->seq;
-    d->dll = 0;
+    dss_map(c, d, r, 0);
     if (c->csum) {
       d->has_csum = 1;
       d->csum = 0;
@@ -251,16 +263,9 @@ void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec
   /* DSS: a 32-bit Data ACK always (it leaves room for SACK blocks), a
    * 64-bit DSN mapping on data, a DATA_FIN-only mapping (subflow sequence
    * 0, length 1; section 3.3.3) on pure ACKs while ours is unacked. */
-  mptcp_opt_dss *d = &h->dss;
-  h->opts |= MPTCP_OPT_DSS;
-  d->flags = MPTCP_DSS_ACK;
-  d->data_ack = c->idsn_remote + 1 + c->rcv_nxt_off + (c->peer_data_fin ? 1 : 0);
-  d->has_csum = 0;
+  mptcp_opt_dss *d = dss_begin(c, h);
   if (r && r->len) {
-    d->flags |= MPTCP_DSS_MAP | MPTCP_DSS_DSN8;
-    d->dsn = c->idsn_local + 1 + r->dsn;
-    d->ssn = (uint32_t)r->seq;
-    d->dll = (uint16_t)r->len;
+    dss_map(c, d, r, (uint16_t)r->len);
     if (c->csum) {
       d->has_csum = 1;
       d->csum = mptcp_dss_csum(d->dsn, d->ssn, d->dll, payload, payload ? payload_len : 0);
