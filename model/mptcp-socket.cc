@@ -171,6 +171,19 @@ MptcpSocket::GetTypeId()
                           BooleanValue(false),
                           MakeBooleanAccessor(&MptcpSocket::m_opportunistic),
                           MakeBooleanChecker())
+            .AddAttribute("CubicTcpFriendliness",
+                          "CUBIC's Reno-friendly region (RFC 9438 section 4.3; Linux's "
+                          "tcp_friendliness). false: the cubic function alone, as ns-3 3.37's "
+                          "TcpCubic.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_cubicFriendliness),
+                          MakeBooleanChecker())
+            .AddAttribute("CubicHyStart",
+                          "CUBIC's hybrid slow start (Linux's hystart: ACK-train and delay "
+                          "detection).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_cubicHyStart),
+                          MakeBooleanChecker())
             .AddAttribute("AddAddrHmacCheck",
                           "Security switch: check the HMAC of received ADD_ADDR (false: accept "
                           "any, as MPTCP v0; threat A4).",
@@ -279,6 +292,8 @@ MptcpSocket::MptcpSocket()
       m_windowScaling(true),
       m_dupThresh(3),
       m_opportunistic(false),
+      m_cubicFriendliness(true),
+      m_cubicHyStart(true),
       m_addAddrHmacCheck(true),
       m_enforceConnWindow(true),
       m_enforceLimits(true),
@@ -340,6 +355,8 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_timeWait(sock.m_timeWait),
       m_dupThresh(sock.m_dupThresh),
       m_opportunistic(sock.m_opportunistic),
+      m_cubicFriendliness(sock.m_cubicFriendliness),
+      m_cubicHyStart(sock.m_cubicHyStart),
       m_addAddrHmacCheck(sock.m_addAddrHmacCheck),
       m_enforceConnWindow(sock.m_enforceConnWindow),
       m_enforceLimits(sock.m_enforceLimits),
@@ -411,6 +428,8 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.max_half_open_joins = static_cast<uint8_t>(m_maxHalfOpen);
     c.virtual_payload = m_l4 && m_l4->IsVirtualPayload();
     c.opportunistic = m_opportunistic;
+    c.cubic_tcp_friendliness = m_cubicFriendliness;
+    c.cubic_hystart = m_cubicHyStart;
     c.add_addr_hmac_check = m_addAddrHmacCheck;
     c.enforce_conn_window = m_enforceConnWindow;
     c.enforce_limits = m_enforceLimits;

@@ -249,6 +249,8 @@ class MptcpSocket : public TcpSocket
     Time m_timeWait;           //!< TimeWait
     uint32_t m_dupThresh;      //!< ReTxThreshold
     bool m_opportunistic;      //!< OpportunisticRetransmission
+    bool m_cubicFriendliness;  //!< CubicTcpFriendliness
+    bool m_cubicHyStart;       //!< CubicHyStart
     bool m_addAddrHmacCheck;   //!< AddAddrHmacCheck
     bool m_enforceConnWindow;  //!< EnforceConnWindow
     bool m_enforceLimits;      //!< EnforceLimits

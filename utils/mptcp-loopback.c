@@ -107,6 +107,8 @@ static void usage(FILE *f) {
       "  --delack T           delayed-ACK timeout (default 40ms)\n"
       "  --delack-count N     acknowledge every Nth full segment (default 2)\n"
       "  --no-sack  --no-timestamps  --no-window-scaling  --no-checksum\n"
+      "  --no-tcp-friendliness  CUBIC without its Reno-friendly region\n"
+      "  --no-hystart         CUBIC without HyStart\n"
       "\n"
       "MPTCP (--mode mptcp):\n"
       "  --pm NAME            path manager: default, ndiffports, fullmesh (default\n"
@@ -472,7 +474,8 @@ static const char *const value_flags[] = {
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
                                          "--dss-checksum", "--peer-strips-options",
-                                         "--opportunistic", "--help"};
+                                         "--opportunistic", "--no-tcp-friendliness",
+                                         "--no-hystart", "--help"};
 
 static int is_in(const char *name, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -533,6 +536,10 @@ static int parse_args(int argc, char **argv, options *o) {
       o->virt = 1;
     } else if (!strcmp(name, "--no-sack")) {
       o->cfg.sack = 0;
+    } else if (!strcmp(name, "--no-tcp-friendliness")) {
+      o->cfg.cubic_tcp_friendliness = 0;
+    } else if (!strcmp(name, "--no-hystart")) {
+      o->cfg.cubic_hystart = 0;
     } else if (!strcmp(name, "--no-timestamps")) {
       o->cfg.timestamps = 0;
     } else if (!strcmp(name, "--no-window-scaling")) {
@@ -1459,6 +1466,8 @@ static int run_main(options *o) {
     printf("\"altered_segments\":%llu,", (unsigned long long)g_altered);
   }
   json_str("cc", o->cfg.cc ? o->cfg.cc : "default", 1);
+  json_bool("cubic_tcp_friendliness", o->cfg.cubic_tcp_friendliness, 1);
+  json_bool("cubic_hystart", o->cfg.cubic_hystart, 1);
   json_u64("paths", o->paths, 1);
   json_str("direction", dir_name(o->direction), 1);
   json_u64("connections", r.n_flows, 1);

@@ -98,6 +98,8 @@ void mptcp_config_default(mptcp_config *c) {
   c->add_addr_retries = 3;
   c->close_timeout_ns = 60 * MPTCP_S;
   c->opportunistic = 0;
+  c->cubic_tcp_friendliness = 1;
+  c->cubic_hystart = 1;
 }
 
 int mptcp_config_check(const mptcp_config *c) {
@@ -117,7 +119,8 @@ int mptcp_config_check(const mptcp_config *c) {
   if (!c->pm || !pm_find(c->pm) || !c->scheduler || !sched_find(c->scheduler))
     return MPTCP_ERR_UNKNOWN_ALGO;
   if (c->max_subflows < 1 || c->max_subflows > MPTCP_MAX_SF || c->subflows < 1 ||
-      c->subflows > c->max_subflows || c->opportunistic > 1)
+      c->subflows > c->max_subflows || c->opportunistic > 1 ||
+      c->cubic_tcp_friendliness > 1 || c->cubic_hystart > 1)
     return MPTCP_ERR_CONFIG;
   if (c->add_addr_timeout_ns == 0 || c->close_timeout_ns == 0)
     return MPTCP_ERR_CONFIG;
@@ -198,6 +201,8 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_CLOSE_TIMEOUT] = "MPTcpExtSubflowCloseTimeout",
     [MPTCP_MIB_OPP_RETRANS] = "MPTcpExtOpportunisticRetrans",
     [MPTCP_MIB_PENALISE] = "MPTcpExtPenalise",
+    [MPTCP_MIB_HYSTART_TRAIN] = "TcpExtTCPHystartTrainDetect",
+    [MPTCP_MIB_HYSTART_DELAY] = "TcpExtTCPHystartDelayDetect",
 };
 
 uint64_t mptcp_stack_counter(const mptcp_stack *s, int id) {

@@ -794,6 +794,18 @@ typedef struct mptcp_config {
    *  set to it) at most once per its srtt. Counters
    *  MPTCP_MIB_OPP_RETRANS and MPTCP_MIB_PENALISE. 0 or 1. Default 0. */
   uint8_t opportunistic;
+
+  /* ---- CUBIC (cc "cubic"; Linux's tcp_cubic module parameters) ---- */
+  /** The Reno-friendly region (RFC 9438 section 4.3; Linux's
+   *  tcp_friendliness): the window grows at least as fast as an estimate
+   *  of Reno's. 0: the cubic function alone (ns-3 3.37's TcpCubic has no
+   *  such region). 0 or 1. Default 1. */
+  uint8_t cubic_tcp_friendliness;
+  /** HyStart (Linux's hystart, ACK-train and delay detection): leave slow
+   *  start before the first loss once the queue starts to build. Counters
+   *  MPTCP_MIB_HYSTART_TRAIN and MPTCP_MIB_HYSTART_DELAY. 0 or 1.
+   *  Default 1. */
+  uint8_t cubic_hystart;
 } mptcp_config;
 
 /** Fills `cfg` with the defaults documented on each field. */
@@ -1214,6 +1226,10 @@ enum mptcp_mib {
                                      `opportunistic`) */
   MPTCP_MIB_PENALISE,           /**< slow subflows penalised (cwnd halved)
                                      by opportunistic retransmission */
+  MPTCP_MIB_HYSTART_TRAIN,      /**< CUBIC slow starts ended by HyStart's
+                                     ACK-train detection */
+  MPTCP_MIB_HYSTART_DELAY,      /**< CUBIC slow starts ended by HyStart's
+                                     delay detection */
   MPTCP_MIB__COUNT
 };
 
