@@ -125,6 +125,8 @@ MptcpWriteOutputs(const MptcpScenarioParams& p,
     fig.SetLayout(2, 1);
     size_t cw = fig.AddPanel("congestion window per subflow", "time (s)", "cwnd (KiB)");
     size_t gp = fig.AddPanel("goodput", "time (s)", "goodput (Mbit/s)");
+    fig.SetYMin(cw, 0);
+    fig.SetYMin(gp, 0);
     for (const MptcpScenarioSeries& s : r.series)
     {
         if (s.name != "cwnd" && s.name != "goodput")

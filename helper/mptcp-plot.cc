@@ -141,6 +141,7 @@ MptcpPlot::AddPanel(const std::string& title, const std::string& xLabel, const s
     p.xLabel = xLabel;
     p.yLabel = yLabel;
     p.yRangeSet = false;
+    p.yMinSet = false;
     p.yMin = 0;
     p.yMax = 0;
     m_panels.push_back(p);
@@ -155,8 +156,22 @@ MptcpPlot::SetYRange(size_t panel, double min, double max)
         return false;
     }
     m_panels[panel].yRangeSet = true;
+    m_panels[panel].yMinSet = false;
     m_panels[panel].yMin = min;
     m_panels[panel].yMax = max;
+    return true;
+}
+
+bool
+MptcpPlot::SetYMin(size_t panel, double min)
+{
+    if (panel >= m_panels.size() || !std::isfinite(min))
+    {
+        return false;
+    }
+    m_panels[panel].yRangeSet = false;
+    m_panels[panel].yMinSet = true;
+    m_panels[panel].yMin = min;
     return true;
 }
 
@@ -368,9 +383,16 @@ MptcpPlot::ScriptText(const std::string& base) const
             out << "    set yrange [" << FormatNumber(panel.yMin) << ":" << FormatNumber(panel.yMax)
                 << "]\n";
         }
+        else if (panel.yMinSet)
+        {
+            // No margin below a fixed floor: the axis starts at it.
+            out << "    set offsets 0, 0, graph 0.05, 0\n"
+                << "    set yrange [" << FormatNumber(panel.yMin) << ":*]\n";
+        }
         else
         {
-            out << "    set yrange [*:*]\n";
+            out << "    set offsets 0, 0, graph 0.05, graph 0.05\n"
+                << "    set yrange [*:*]\n";
         }
         out << "    plot ";
         for (size_t i = 0; i < panel.series.size(); i++)

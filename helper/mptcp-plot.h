@@ -78,6 +78,16 @@ class MptcpPlot
     bool SetYRange(size_t panel, double min, double max);
 
     /**
+     * \brief Fix only the lower end of a panel's y range; the upper end is
+     * autoscaled (for quantities that cannot be negative: the margins
+     * gnuplot adds would otherwise put the axis below zero).
+     * \param panel the panel index
+     * \param min the lower bound
+     * \return false when the panel does not exist or min is not finite
+     */
+    bool SetYMin(size_t panel, double min);
+
+    /**
      * \brief Add a line series to a panel.
      * \param panel the panel index from AddPanel()
      * \param title the key entry
@@ -175,6 +185,7 @@ class MptcpPlot
         std::string xLabel;  //!< x axis label
         std::string yLabel;  //!< y axis label
         bool yRangeSet;      //!< whether SetYRange() was called
+        bool yMinSet;        //!< whether SetYMin() was called
         double yMin;         //!< lower y bound
         double yMax;         //!< upper y bound
         std::vector<Series> series; //!< the series, in drawing order

@@ -749,6 +749,8 @@ class MptcpPlotTest : public MptcpResultsTempDirTestCase
                               false,
                               "error bar count");
         NS_TEST_EXPECT_MSG_EQ(bad.SetYRange(p, 2, 1), false, "inverted range");
+        NS_TEST_EXPECT_MSG_EQ(bad.SetYMin(7, 0), false, "y floor of a missing panel");
+        NS_TEST_EXPECT_MSG_EQ(bad.SetYMin(p, std::nan("")), false, "y floor not finite");
         NS_TEST_EXPECT_MSG_EQ(bad.Write(m_dir, "empty", &err), false, "panel without series");
         NS_TEST_EXPECT_MSG_NE(err.find("no series"), std::string::npos, err);
         NS_TEST_EXPECT_MSG_EQ(bad.AddSeries(p, "s", {1}, {1}, &err), true, err);
@@ -795,6 +797,18 @@ class MptcpPlotTest : public MptcpResultsTempDirTestCase
                               "1 1 0.5\n2 1.125 NaN\n",
                               "data file");
         std::string script = ReadFile(dir + "/fig.plt");
+
+        // A floor only: the lower end fixed, the upper autoscaled.
+        MptcpPlot floor("floor");
+        size_t fl = floor.AddPanel("cwnd", "time (s)", "cwnd (KiB)");
+        NS_TEST_EXPECT_MSG_EQ(floor.AddSeries(fl, "sf0", {0, 1}, {0, 10}, &err), true, err);
+        NS_TEST_EXPECT_MSG_EQ(floor.SetYMin(fl, 0), true, "y floor");
+        floor.SetGnuplot("mptcp-no-such-gnuplot");
+        floor.SetQuiet(true);
+        NS_TEST_EXPECT_MSG_EQ(floor.Write(dir, "floor", &err), true, err);
+        NS_TEST_EXPECT_MSG_NE(ReadFile(dir + "/floor.plt").find("set yrange [0:*]\n"),
+                              std::string::npos,
+                              "floor script");
         for (const char* line : {
                  "data = 'fig.dat'\n",
                  "set terminal pngcairo size 800,600 noenhanced\n",
