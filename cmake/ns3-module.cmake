@@ -107,8 +107,10 @@ if(MPTCP_IN_NS3_TREE)
     PRIVATE ${MPTCP_NS3_GENERATED_DIR}
   )
   # The mptcp-results suite reads the results files with SQLite's C API.
-  if(TARGET ${libmptcp-test})
-    target_link_libraries(${libmptcp-test} PRIVATE SQLite::SQLite3)
+  # build_lib names the test library in ${testmptcp} (mptcp-test or
+  # libmptcp-test, depending on the ns-3 release).
+  if(DEFINED testmptcp AND TARGET ${testmptcp})
+    target_link_libraries(${testmptcp} PRIVATE SQLite::SQLite3)
   endif()
   install(FILES ${MPTCP_CORE_INCLUDE}/mptcp/mptcp.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mptcp
@@ -150,7 +152,7 @@ foreach(header ${MPTCP_NS3_HEADERS})
                  ${MPTCP_NS3_INCLUDE_DIR}/ns3/${name} COPYONLY)
 endforeach()
 
-set(MPTCP_NS3_WARNINGS -Wall -Wextra -Wshadow -Werror)
+set(MPTCP_NS3_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Werror)
 # ns-3's "default" and "debug" profiles enable NS_LOG and NS_ASSERT.
 set(MPTCP_NS3_DEFINES
     $<$<NOT:$<OR:$<CONFIG:Release>,$<CONFIG:MinSizeRel>>>:NS3_LOG_ENABLE>

@@ -109,7 +109,10 @@ static void usage(FILE *f) {
       "  --no-sack  --no-timestamps  --no-window-scaling  --no-checksum\n"
       "  --no-tcp-friendliness  CUBIC without its Reno-friendly region\n"
       "  --no-hystart         CUBIC without HyStart\n"
-      "\n"
+      "\n",
+      prog);
+  /* Two strings: ISO C guarantees only 4095 characters per literal. */
+  fputs(
       "MPTCP (--mode mptcp):\n"
       "  --pm NAME            path manager: default, ndiffports, fullmesh (default\n"
       "                       fullmesh: one subflow per path)\n"
@@ -141,7 +144,7 @@ static void usage(FILE *f) {
       "                       bytes_in_flight (bytes), srtt_ms\n"
       "  --help\n"
       "Exit status: 0 verified, 1 transfer failed, 2 bad arguments.\n",
-      prog);
+      f);
 }
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

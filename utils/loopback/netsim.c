@@ -72,8 +72,12 @@ uint64_t netsim_rng_next(netsim_rng *r) {
   return result;
 }
 
+/* Lemire's multiply-shift: the high 64 bits of a 128-bit product.
+ * __extension__ keeps -Wpedantic quiet (ns-3 trees build with it). */
+__extension__ typedef unsigned __int128 netsim_u128;
+
 uint64_t netsim_rng_below(netsim_rng *r, uint64_t n) {
-  return (uint64_t)(((unsigned __int128)netsim_rng_next(r) * n) >> 64);
+  return (uint64_t)(((netsim_u128)netsim_rng_next(r) * n) >> 64);
 }
 
 void netsim_rng_fill(netsim_rng *r, uint8_t *dest, size_t len) {
