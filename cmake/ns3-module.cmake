@@ -110,7 +110,7 @@ if(MPTCP_IN_NS3_TREE)
   # build_lib names the test library in ${testmptcp} (mptcp-test or
   # libmptcp-test, depending on the ns-3 release).
   if(DEFINED testmptcp AND TARGET ${testmptcp})
-    target_link_libraries(${testmptcp} PRIVATE SQLite::SQLite3)
+    target_link_libraries(${testmptcp} SQLite::SQLite3) # build_lib uses the plain signature
   endif()
   install(FILES ${MPTCP_CORE_INCLUDE}/mptcp/mptcp.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mptcp
