@@ -1136,7 +1136,10 @@ MptcpSocket::GetSubflowStats(uint32_t i,
 }
 
 bool
-MptcpSocket::GetSubflowStats(uint32_t i, mptcp_conn_stats& st, Address& local, Address& remote) const
+MptcpSocket::GetSubflowStats(uint32_t i,
+                             mptcp_conn_stats& st,
+                             Address& local,
+                             Address& remote) const
 {
     mptcp_addr l{};
     mptcp_addr r{};

@@ -687,7 +687,9 @@ class Ipv6PatternTransferTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(pairs.count({t.client[0], t.server[0]}), 1, "initial pair");
         for (uint32_t k = 0; k < m_nics; k++)
         {
-            NS_TEST_ASSERT_MSG_GT(fromNic[k], 100000, "subflows from address " << k << " carried data");
+            NS_TEST_ASSERT_MSG_GT(fromNic[k],
+                                  100000,
+                                  "subflows from address " << k << " carried data");
         }
         for (uint32_t i = 0; i < m_nics; i++)
         {
