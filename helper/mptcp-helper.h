@@ -23,7 +23,9 @@ class MptcpL4Protocol;
  *
  * After Install, applications on these nodes get MPTCP sockets from the
  * factory "ns3::MptcpSocketFactory" and ns-3 TCP sockets, as before, from
- * "ns3::TcpSocketFactory"; both coexist on the node.
+ * "ns3::TcpSocketFactory"; both coexist on the node, over IPv4 and, where
+ * the node has IPv6 (InternetStackHelper installs both by default), over
+ * IPv6: the applications' Inet6SocketAddress selects it.
  *
  * \code
  *   InternetStackHelper internet;

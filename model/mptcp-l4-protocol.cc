@@ -16,6 +16,10 @@
 #include "ns3/ipv4.h"
 #include "ns3/ipv6-header.h"
 #include "ns3/ipv6-interface.h"
+#include "ns3/ipv6-l3-protocol.h"
+#include "ns3/ipv6-route.h"
+#include "ns3/ipv6-routing-protocol.h"
+#include "ns3/ipv6.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -27,6 +31,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 namespace ns3
 {
@@ -94,6 +99,41 @@ ToCore(Ipv4Address ip, uint16_t port, mptcp_addr& a)
     a.port = port;
 }
 
+void
+ToCore(Ipv6Address ip, uint16_t port, mptcp_addr& a)
+{
+    a = mptcp_addr{};
+    a.family = 6;
+    ip.Serialize(a.ip);
+    a.port = port;
+}
+
+bool
+IsAnyAddress(const mptcp_addr& a)
+{
+    static const uint8_t zero[16] = {};
+    return a.family == 0 || std::memcmp(a.ip, zero, a.family == 6 ? 16 : 4) == 0;
+}
+
+bool
+SameAddress(const mptcp_addr& a, const mptcp_addr& b)
+{
+    return a.family == b.family && a.port == b.port &&
+           std::memcmp(a.ip, b.ip, a.family == 6 ? 16 : 4) == 0;
+}
+
+/** Whether a listener on \p l gets connections to \p local (the core's rule). */
+bool
+ListenerMatches(const mptcp_addr& l, const mptcp_addr& local)
+{
+    if (l.port != local.port)
+    {
+        return false;
+    }
+    return l.family == 0 ||
+           (l.family == local.family && (IsAnyAddress(l) || SameAddress(l, local)));
+}
+
 } // namespace
 
 TypeId
@@ -122,9 +162,17 @@ MptcpL4Protocol::GetTypeId()
                             MakeTraceSourceAccessor(&MptcpL4Protocol::m_txTrace),
                             "ns3::MptcpL4Protocol::SegmentTracedCallback")
             .AddTraceSource("Rx",
-                            "A segment given to the core.",
+                            "An IPv4 segment given to the core.",
                             MakeTraceSourceAccessor(&MptcpL4Protocol::m_rxTrace),
-                            "ns3::MptcpL4Protocol::SegmentTracedCallback");
+                            "ns3::MptcpL4Protocol::SegmentTracedCallback")
+            .AddTraceSource("Tx6",
+                            "A segment handed to IPv6 (packet with its TCP header).",
+                            MakeTraceSourceAccessor(&MptcpL4Protocol::m_tx6Trace),
+                            "ns3::MptcpL4Protocol::Segment6TracedCallback")
+            .AddTraceSource("Rx6",
+                            "An IPv6 segment given to the core.",
+                            MakeTraceSourceAccessor(&MptcpL4Protocol::m_rx6Trace),
+                            "ns3::MptcpL4Protocol::Segment6TracedCallback");
     return tid;
 }
 
@@ -221,7 +269,42 @@ MptcpL4Protocol::NotifyNewAggregate()
         factory->SetL4(this);
         node->AggregateObject(factory);
     }
+    if (m_node && !m_tcp)
+    {
+        m_tcp = m_node->GetObject<TcpL4Protocol>();
+    }
+    AttachIpv6();
     IpL4Protocol::NotifyNewAggregate();
+}
+
+void
+MptcpL4Protocol::AttachIpv6()
+{
+    // Called on every aggregation and again before the transport is used:
+    // IPv6 may arrive after us, and ns-3's TCP, when it is notified of
+    // IPv6 after us, inserts itself as protocol 6 over us.
+    if (!m_node)
+    {
+        return;
+    }
+    Ptr<Ipv6L3Protocol> l3 = m_node->GetObject<Ipv6L3Protocol>();
+    if (!l3 || l3->GetProtocol(PROT_NUMBER) == this)
+    {
+        return;
+    }
+    if (!m_tcp)
+    {
+        m_tcp = m_node->GetObject<TcpL4Protocol>();
+    }
+    l3->Insert(this);
+    m_downTarget6 = MakeCallback(&Ipv6L3Protocol::Send, l3);
+}
+
+bool
+MptcpL4Protocol::HasIpv6()
+{
+    AttachIpv6();
+    return m_node && m_node->GetObject<Ipv6L3Protocol>() && !m_downTarget6.IsNull();
 }
 
 void
@@ -310,6 +393,7 @@ MptcpL4Protocol::Now()
 Ptr<Socket>
 MptcpL4Protocol::CreateSocket()
 {
+    AttachIpv6();
     Ptr<MptcpSocket> s = m_socketFactory.Create<MptcpSocket>();
     s->SetNode(m_node, this);
     return s;
@@ -343,6 +427,32 @@ MptcpL4Protocol::SyncAddresses()
             }
         }
     }
+    AttachIpv6();
+    Ptr<Ipv6> ipv6 = m_node->GetObject<Ipv6>();
+    if (!ipv6)
+    {
+        return;
+    }
+    for (uint32_t i = 0; i < ipv6->GetNInterfaces(); i++)
+    {
+        for (uint32_t j = 0; j < ipv6->GetNAddresses(i); j++)
+        {
+            Ipv6Address a = ipv6->GetAddress(i, j).GetAddress();
+            // Global scope only: the loopback, the unspecified address and
+            // link-local addresses (fe80::/10) name no path to a peer.
+            if (a.IsLocalhost() || a.IsAny() || a.IsLinkLocal() || a.IsMulticast() ||
+                std::find(m_declared6.begin(), m_declared6.end(), a) != m_declared6.end())
+            {
+                continue;
+            }
+            mptcp_addr ca;
+            ToCore(a, 0, ca);
+            if (mptcp_stack_add_address(GetStack(), &ca) == MPTCP_OK)
+            {
+                m_declared6.push_back(a);
+            }
+        }
+    }
 }
 
 bool
@@ -360,6 +470,32 @@ MptcpL4Protocol::SelectSource(Ipv4Address dst, Ipv4Address& src)
     Socket::SocketErrno err;
     Ptr<Ipv4Route> route = rp->RouteOutput(Ptr<Packet>(), h, nullptr, err);
     if (!route)
+    {
+        return false;
+    }
+    src = route->GetSource();
+    return true;
+}
+
+bool
+MptcpL4Protocol::SelectSource(Ipv6Address dst, Ipv6Address& src)
+{
+    if (!HasIpv6())
+    {
+        return false;
+    }
+    Ptr<Ipv6> ipv6 = m_node->GetObject<Ipv6>();
+    Ptr<Ipv6RoutingProtocol> rp = ipv6->GetRoutingProtocol();
+    if (!rp)
+    {
+        return false;
+    }
+    Ipv6Header h;
+    h.SetDestination(dst);
+    h.SetNextHeader(PROT_NUMBER);
+    Socket::SocketErrno err;
+    Ptr<Ipv6Route> route = rp->RouteOutput(Ptr<Packet>(), h, nullptr, err);
+    if (!route || route->GetSource().IsAny())
     {
         return false;
     }
@@ -412,9 +548,9 @@ MptcpL4Protocol::Flush()
 void
 MptcpL4Protocol::SendSegment(const mptcp_segment& seg, const uint8_t* buf)
 {
-    if (seg.src.family != 4)
+    if (seg.src.family != 4 && seg.src.family != 6)
     {
-        return; // IPv6 is not served by this wrapper
+        return;
     }
     Ptr<Packet> p = seg.payload_virtual
                         ? Create<Packet>(static_cast<uint32_t>(seg.payload_len))
@@ -422,6 +558,19 @@ MptcpL4Protocol::SendSegment(const mptcp_segment& seg, const uint8_t* buf)
     MptcpTcpHeader h;
     h.SetRawBytes(buf, static_cast<uint32_t>(seg.hdr_len));
     p->AddHeader(h);
+    if (seg.src.family == 4)
+    {
+        SendSegment4(p, seg);
+    }
+    else
+    {
+        SendSegment6(p, seg);
+    }
+}
+
+void
+MptcpL4Protocol::SendSegment4(Ptr<Packet> p, const mptcp_segment& seg)
+{
     Ipv4Address src = Ipv4Address::Deserialize(seg.src.ip);
     Ipv4Address dst = Ipv4Address::Deserialize(seg.dst.ip);
 
@@ -467,6 +616,58 @@ MptcpL4Protocol::SendSegment(const mptcp_segment& seg, const uint8_t* buf)
 }
 
 void
+MptcpL4Protocol::SendSegment6(Ptr<Packet> p, const mptcp_segment& seg)
+{
+    Ipv6Address src = Ipv6Address::Deserialize(seg.src.ip);
+    Ipv6Address dst = Ipv6Address::Deserialize(seg.dst.ip);
+    Ptr<Ipv6> ipv6 = m_node->GetObject<Ipv6>();
+    if (!ipv6 || m_downTarget6.IsNull())
+    {
+        m_noRoute++;
+        NS_LOG_LOGIC("no IPv6 on the node: segment to " << dst << " dropped");
+        return;
+    }
+    // As for IPv4: the route is looked up through the interface of the
+    // subflow's source address.
+    Ptr<NetDevice> oif;
+    int32_t ifIndex = ipv6->GetInterfaceForAddress(src);
+    if (ifIndex >= 0)
+    {
+        oif = ipv6->GetNetDevice(static_cast<uint32_t>(ifIndex));
+    }
+    Ipv6Header ih;
+    ih.SetSource(src);
+    ih.SetDestination(dst);
+    ih.SetNextHeader(PROT_NUMBER);
+    Socket::SocketErrno err;
+    Ptr<Ipv6RoutingProtocol> rp = ipv6->GetRoutingProtocol();
+    Ptr<Ipv6Route> route = rp ? rp->RouteOutput(p, ih, oif, err) : nullptr;
+    if (!route && oif && oif->IsPointToPoint())
+    {
+        // Nothing routes through that interface: on a point-to-point link
+        // the peer is the next hop whatever its address, so the route
+        // needs no gateway (the unspecified address: on-link).
+        route = Create<Ipv6Route>();
+        route->SetSource(src);
+        route->SetDestination(dst);
+        route->SetGateway(Ipv6Address::GetAny());
+        route->SetOutputDevice(oif);
+    }
+    if (!route && rp)
+    {
+        route = rp->RouteOutput(p, ih, nullptr, err); // any interface
+    }
+    if (!route)
+    {
+        m_noRoute++;
+        NS_LOG_LOGIC("no route from " << src << " to " << dst << ": segment dropped");
+        return;
+    }
+    m_tx6Trace(p, src, dst);
+    m_downTarget6(p, src, dst, PROT_NUMBER, route);
+}
+
+void
 MptcpL4Protocol::ArmTimer()
 {
     uint64_t at = mptcp_stack_get_expiry(m_stack);
@@ -500,27 +701,17 @@ MptcpL4Protocol::Expire()
     Leave();
 }
 
-enum IpL4Protocol::RxStatus
-MptcpL4Protocol::Receive(Ptr<Packet> p,
-                         const Ipv4Header& header,
-                         Ptr<Ipv4Interface> incomingInterface)
+uint32_t
+MptcpL4Protocol::Peek(Ptr<Packet> p)
+{
+    return p->CopyData(m_buf.data(), std::min<uint32_t>(p->GetSize(), MPTCP_TCP_HDR_MAX));
+}
+
+void
+MptcpL4Protocol::Deliver(Ptr<Packet> p, uint32_t head, const mptcp_addr& src, const mptcp_addr& dst)
 {
     const uint32_t size = p->GetSize();
     uint8_t* buf = m_buf.data();
-    uint32_t head = p->CopyData(buf, std::min<uint32_t>(size, MPTCP_TCP_HDR_MAX));
-    mptcp_addr src;
-    mptcp_addr dst;
-    ToCore(header.GetSource(), 0, src);
-    ToCore(header.GetDestination(), 0, dst);
-    if (!m_stack || !mptcp_stack_owns(m_stack, &src, &dst, buf, head))
-    {
-        if (m_tcp)
-        {
-            return m_tcp->Receive(p, header, incomingInterface);
-        }
-        return IpL4Protocol::RX_ENDPOINT_UNREACH;
-    }
-    m_rxTrace(p, header.GetSource(), header.GetDestination());
     uint32_t hdrLen = head >= 13 ? static_cast<uint32_t>(buf[12] >> 4) * 4 : head;
     size_t len = head;
     size_t virt = 0;
@@ -544,6 +735,28 @@ MptcpL4Protocol::Receive(Ptr<Packet> p,
     Enter();
     mptcp_stack_read(m_stack, &src, &dst, buf, len, virt, Now());
     Leave();
+}
+
+enum IpL4Protocol::RxStatus
+MptcpL4Protocol::Receive(Ptr<Packet> p,
+                         const Ipv4Header& header,
+                         Ptr<Ipv4Interface> incomingInterface)
+{
+    uint32_t head = Peek(p);
+    mptcp_addr src;
+    mptcp_addr dst;
+    ToCore(header.GetSource(), 0, src);
+    ToCore(header.GetDestination(), 0, dst);
+    if (!m_stack || !mptcp_stack_owns(m_stack, &src, &dst, m_buf.data(), head))
+    {
+        if (m_tcp)
+        {
+            return m_tcp->Receive(p, header, incomingInterface);
+        }
+        return IpL4Protocol::RX_ENDPOINT_UNREACH;
+    }
+    m_rxTrace(p, header.GetSource(), header.GetDestination());
+    Deliver(p, head, src, dst);
     return IpL4Protocol::RX_OK;
 }
 
@@ -552,11 +765,22 @@ MptcpL4Protocol::Receive(Ptr<Packet> p,
                          const Ipv6Header& header,
                          Ptr<Ipv6Interface> incomingInterface)
 {
-    if (m_tcp)
+    uint32_t head = Peek(p);
+    mptcp_addr src;
+    mptcp_addr dst;
+    ToCore(header.GetSource(), 0, src);
+    ToCore(header.GetDestination(), 0, dst);
+    if (!m_stack || !mptcp_stack_owns(m_stack, &src, &dst, m_buf.data(), head))
     {
-        return m_tcp->Receive(p, header, incomingInterface);
+        if (m_tcp)
+        {
+            return m_tcp->Receive(p, header, incomingInterface);
+        }
+        return IpL4Protocol::RX_ENDPOINT_UNREACH;
     }
-    return IpL4Protocol::RX_ENDPOINT_UNREACH;
+    m_rx6Trace(p, header.GetSource(), header.GetDestination());
+    Deliver(p, head, src, dst);
+    return IpL4Protocol::RX_OK;
 }
 
 void
@@ -655,15 +879,23 @@ MptcpL4Protocol::RemoveSocket(Ptr<MptcpSocket> socket)
 }
 
 void
-MptcpL4Protocol::AddListener(uint16_t port, Ptr<MptcpSocket> socket)
+MptcpL4Protocol::AddListener(const mptcp_addr& local, Ptr<MptcpSocket> socket)
 {
-    m_listeners[port] = socket;
+    RemoveListener(local);
+    m_listeners.emplace_back(local, socket);
 }
 
 void
-MptcpL4Protocol::RemoveListener(uint16_t port)
+MptcpL4Protocol::RemoveListener(const mptcp_addr& local)
 {
-    m_listeners.erase(port);
+    for (auto it = m_listeners.begin(); it != m_listeners.end(); ++it)
+    {
+        if (it->first.family == local.family && SameAddress(it->first, local))
+        {
+            m_listeners.erase(it);
+            return;
+        }
+    }
 }
 
 void
@@ -672,11 +904,15 @@ MptcpL4Protocol::Accepted(mptcp_conn* conn)
     mptcp_addr local;
     mptcp_addr remote;
     mptcp_conn_get_addrs(conn, &local, &remote);
-    auto it = m_listeners.find(local.port);
     Ptr<MptcpSocket> child;
-    if (it != m_listeners.end())
+    for (const auto& l : m_listeners)
     {
-        child = it->second->Fork(conn);
+        if (ListenerMatches(l.first, local))
+        {
+            Ptr<MptcpSocket> listener = l.second; // the callbacks may close it
+            child = listener->Fork(conn);
+            break;
+        }
     }
     if (!child)
     {

@@ -1,9 +1,10 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * The MPTCP transport of a node: serves IP protocol 6 with the C core and
- * passes every segment that none of its endpoints owns on to ns-3's own
- * TcpL4Protocol, so ns-3 TCP sockets and MPTCP sockets share one node.
+ * The MPTCP transport of a node: serves IP protocol 6 (over IPv4 and, where
+ * the node has it, IPv6) with the C core and passes every segment that none
+ * of its endpoints owns on to ns-3's own TcpL4Protocol, so ns-3 TCP sockets
+ * and MPTCP sockets share one node.
  */
 #ifndef MPTCP_L4_PROTOCOL_H
 #define MPTCP_L4_PROTOCOL_H
@@ -11,6 +12,7 @@
 #include "ns3/event-id.h"
 #include "ns3/ip-l4-protocol.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv6-address.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
 #include "ns3/random-variable-stream.h"
@@ -20,7 +22,7 @@
 #include "mptcp/mptcp.h"
 
 #include <cstdint>
-#include <map>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -43,6 +45,15 @@ class Ipv6Interface;
  * core when mptcp_stack_owns() says it is the core's (one of its
  * connections, a SYN for one of its listeners, an MP_JOIN SYN), otherwise
  * to ns-3's TCP with the same arguments. Nothing of ns-3 is patched.
+ *
+ * IPv6 is served the same way: when the node has Ipv6L3Protocol (whether
+ * it was aggregated before or after this object) the transport inserts
+ * itself there as protocol 6 too, sends through Ipv6::Send and hands
+ * IPv6 segments that are not the core's to ns-3's TCP. The core gets the
+ * node's global IPv6 addresses (not ::1, not link-local fe80::/10) along
+ * with the IPv4 ones; its path managers only pair addresses of a
+ * connection's own family. The Tx and Rx trace sources carry IPv4
+ * segments, Tx6 and Rx6 IPv6 ones. ICMP (v4 and v6) goes to ns-3's TCP.
  *
  * The core is driven the sans-IO way: simulator time goes in as
  * nanoseconds, segments come out of mptcp_stack_write() after every call
@@ -155,8 +166,9 @@ class MptcpL4Protocol : public IpL4Protocol
     static uint64_t Now();
 
     /**
-     * \brief Declare every IPv4 address of the node to the core (for the
-     *        fullmesh path manager and address ids). Idempotent.
+     * \brief Declare every IPv4 address and every global IPv6 address of
+     *        the node to the core (for the fullmesh path manager and
+     *        address ids). Idempotent.
      */
     void SyncAddresses();
 
@@ -167,6 +179,17 @@ class MptcpL4Protocol : public IpL4Protocol
      * \return true when a route exists
      */
     bool SelectSource(Ipv4Address dst, Ipv4Address& src);
+
+    /**
+     * \brief Source address to reach \p dst, by IPv6 route lookup.
+     * \param dst destination
+     * \param src out: the source address
+     * \return true when the node has IPv6 and a route exists
+     */
+    bool SelectSource(Ipv6Address dst, Ipv6Address& src);
+
+    /** \return true when this transport serves IPv6 on its node */
+    bool HasIpv6();
 
     /**
      * \brief Brackets every call into the core: the outermost Leave()
@@ -188,16 +211,18 @@ class MptcpL4Protocol : public IpL4Protocol
     void RemoveSocket(Ptr<MptcpSocket> socket);
 
     /**
-     * \brief Register a listening socket for connections to \p port.
-     * \param port local port
+     * \brief Register a listening socket: it gets the connections the
+     *        core accepts for \p local (as given to mptcp_stack_listen).
+     * \param local listening address (family 4 or 6; all-zero address:
+     *        any address of that family; family 0: any address)
      * \param socket listener
      */
-    void AddListener(uint16_t port, Ptr<MptcpSocket> socket);
+    void AddListener(const mptcp_addr& local, Ptr<MptcpSocket> socket);
     /**
-     * \brief Drop the listener of \p port.
-     * \param port local port
+     * \brief Drop the listener of exactly \p local.
+     * \param local listening address as given to AddListener
      */
-    void RemoveListener(uint16_t port);
+    void RemoveListener(const mptcp_addr& local);
 
     /**
      * \brief A core connection accepted by a listener (core callback).
@@ -209,6 +234,10 @@ class MptcpL4Protocol : public IpL4Protocol
     typedef void (*SegmentTracedCallback)(Ptr<const Packet> packet,
                                           Ipv4Address src,
                                           Ipv4Address dst);
+    /** TracedCallback signature for IPv6 segments going down or up. */
+    typedef void (*Segment6TracedCallback)(Ptr<const Packet> packet,
+                                           Ipv6Address src,
+                                           Ipv6Address dst);
 
   protected:
     void DoDispose() override;
@@ -216,8 +245,13 @@ class MptcpL4Protocol : public IpL4Protocol
 
   private:
     void CreateStack();
+    void AttachIpv6();
     void Flush();
     void SendSegment(const mptcp_segment& seg, const uint8_t* buf);
+    void SendSegment4(Ptr<Packet> p, const mptcp_segment& seg);
+    void SendSegment6(Ptr<Packet> p, const mptcp_segment& seg);
+    uint32_t Peek(Ptr<Packet> p);
+    void Deliver(Ptr<Packet> p, uint32_t head, const mptcp_addr& src, const mptcp_addr& dst);
     void ArmTimer();
     void Expire();
 
@@ -232,7 +266,7 @@ class MptcpL4Protocol : public IpL4Protocol
     ObjectFactory m_socketFactory;  //!< creates MptcpSocket
     Ptr<UniformRandomVariable> m_rng; //!< the random hook's source
     IpL4Protocol::DownTargetCallback m_downTarget;   //!< IPv4 send
-    IpL4Protocol::DownTargetCallback6 m_downTarget6; //!< IPv6 send (unused)
+    IpL4Protocol::DownTargetCallback6 m_downTarget6; //!< IPv6 send
     EventId m_timer;                //!< the core's next expiry
     uint64_t m_timerAt;             //!< when m_timer fires (ns)
     uint32_t m_depth;               //!< nesting of Enter/Leave
@@ -242,13 +276,16 @@ class MptcpL4Protocol : public IpL4Protocol
     uint64_t m_memUsed;             //!< bytes held by the core
     uint64_t m_memPeak;             //!< most bytes held at once
     uint64_t m_noRoute;             //!< segments dropped for lack of a route
-    std::vector<Ipv4Address> m_declared; //!< addresses given to the core
+    std::vector<Ipv4Address> m_declared; //!< IPv4 addresses given to the core
+    std::vector<Ipv6Address> m_declared6; //!< IPv6 addresses given to the core
     std::vector<Ptr<MptcpSocket>> m_sockets; //!< sockets with a connection
-    std::map<uint16_t, Ptr<MptcpSocket>> m_listeners; //!< by local port
+    std::vector<std::pair<mptcp_addr, Ptr<MptcpSocket>>> m_listeners; //!< by listening address
     std::vector<mptcp_conn*> m_orphans; //!< refused connections to free
     std::vector<uint8_t> m_buf;     //!< scratch for segments
     TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_txTrace; //!< Tx
     TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_rxTrace; //!< Rx
+    TracedCallback<Ptr<const Packet>, Ipv6Address, Ipv6Address> m_tx6Trace; //!< Tx6
+    TracedCallback<Ptr<const Packet>, Ipv6Address, Ipv6Address> m_rx6Trace; //!< Rx6
 };
 
 } // namespace ns3

@@ -6,6 +6,7 @@
 #include "mptcp-l4-protocol.h"
 
 #include "ns3/boolean.h"
+#include "ns3/inet6-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -15,6 +16,7 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 namespace ns3
@@ -62,10 +64,43 @@ Ns(Time t)
     return t.IsStrictlyPositive() ? static_cast<uint64_t>(t.GetNanoSeconds()) : 0;
 }
 
+/** An IPv4 endpoint of the core; for an IPv6 one, the IPv4 any address. */
 InetSocketAddress
 FromCore(const mptcp_addr& a)
 {
+    if (a.family != 4)
+    {
+        return InetSocketAddress(Ipv4Address::GetAny(), a.port);
+    }
     return InetSocketAddress(Ipv4Address::Deserialize(a.ip), a.port);
+}
+
+/** An endpoint of the core as the socket address of its family. */
+Address
+ToSocketAddress(const mptcp_addr& a)
+{
+    if (a.family == 6)
+    {
+        return Inet6SocketAddress(Ipv6Address::Deserialize(a.ip), a.port);
+    }
+    return FromCore(a);
+}
+
+/** The any address of \p family (4 or 6) with \p port. */
+mptcp_addr
+AnyAddress(uint8_t family, uint16_t port)
+{
+    mptcp_addr a{};
+    a.family = family;
+    a.port = port;
+    return a;
+}
+
+bool
+IsAny(const mptcp_addr& a)
+{
+    static const uint8_t zero[16] = {};
+    return std::memcmp(a.ip, zero, a.family == 6 ? 16 : 4) == 0;
 }
 
 } // namespace
@@ -267,9 +302,8 @@ MptcpSocket::MptcpSocket()
       m_peerClosed(false),
       m_hadConn(false),
       m_wasMptcp(false),
-      m_localIp(Ipv4Address::GetAny()),
-      m_localPort(0),
-      m_peer(Ipv4Address::GetAny(), 0),
+      m_local(AnyAddress(4, 0)),
+      m_peer(AnyAddress(4, 0)),
       m_lastSndBuffered(0),
       m_keyLocal(0),
       m_keyRemote(0),
@@ -320,9 +354,8 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_peerClosed(false),
       m_hadConn(false),
       m_wasMptcp(false),
-      m_localIp(sock.m_localIp),
-      m_localPort(sock.m_localPort),
-      m_peer(Ipv4Address::GetAny(), 0),
+      m_local(sock.m_local),
+      m_peer(AnyAddress(sock.m_local.family, 0)),
       m_lastSndBuffered(0),
       m_keyLocal(0),
       m_keyRemote(0),
@@ -483,48 +516,60 @@ int
 MptcpSocket::Bind()
 {
     m_bound = true;
-    m_localIp = Ipv4Address::GetAny();
-    m_localPort = 0;
+    m_local = AnyAddress(4, 0);
     return 0;
 }
 
 int
 MptcpSocket::Bind6()
 {
-    m_errno = ERROR_AFNOSUPPORT;
-    return -1;
+    m_bound = true;
+    m_local = AnyAddress(6, 0);
+    return 0;
 }
 
 int
 MptcpSocket::Bind(const Address& address)
 {
-    if (!InetSocketAddress::IsMatchingType(address))
+    if (InetSocketAddress::IsMatchingType(address))
     {
-        m_errno = ERROR_AFNOSUPPORT; // IPv4 only
+        InetSocketAddress a = InetSocketAddress::ConvertFrom(address);
+        m_local = AnyAddress(4, a.GetPort());
+        a.GetIpv4().Serialize(m_local.ip);
+    }
+    else if (Inet6SocketAddress::IsMatchingType(address))
+    {
+        Inet6SocketAddress a = Inet6SocketAddress::ConvertFrom(address);
+        m_local = AnyAddress(6, a.GetPort());
+        a.GetIpv6().Serialize(m_local.ip);
+    }
+    else
+    {
+        m_errno = ERROR_AFNOSUPPORT;
         return -1;
     }
-    InetSocketAddress a = InetSocketAddress::ConvertFrom(address);
     m_bound = true;
-    m_localIp = a.GetIpv4();
-    m_localPort = a.GetPort();
     return 0;
-}
-
-bool
-MptcpSocket::LocalCoreAddress(mptcp_addr& a) const
-{
-    a = mptcp_addr{};
-    a.family = 4;
-    m_localIp.Serialize(a.ip);
-    a.port = m_localPort;
-    return true;
 }
 
 int
 MptcpSocket::Connect(const Address& address)
 {
     NS_LOG_FUNCTION(this << address);
-    if (!InetSocketAddress::IsMatchingType(address))
+    mptcp_addr remote = AnyAddress(4, 0);
+    if (InetSocketAddress::IsMatchingType(address))
+    {
+        InetSocketAddress a = InetSocketAddress::ConvertFrom(address);
+        remote.port = a.GetPort();
+        a.GetIpv4().Serialize(remote.ip);
+    }
+    else if (Inet6SocketAddress::IsMatchingType(address))
+    {
+        Inet6SocketAddress a = Inet6SocketAddress::ConvertFrom(address);
+        remote = AnyAddress(6, a.GetPort());
+        a.GetIpv6().Serialize(remote.ip);
+    }
+    else
     {
         m_errno = ERROR_AFNOSUPPORT;
         return -1;
@@ -545,25 +590,43 @@ MptcpSocket::Connect(const Address& address)
         m_errno = ERROR_INVAL;
         return -1;
     }
-    m_peer = InetSocketAddress::ConvertFrom(address);
-    Ipv4Address src = m_localIp;
-    if (src == Ipv4Address::GetAny() && !m_l4->SelectSource(m_peer.GetIpv4(), src))
+    mptcp_addr local = m_local;
+    if (local.family != remote.family)
     {
-        m_errno = ERROR_NOROUTETOHOST;
-        return -1;
+        // A socket bound to the any address (Bind() or Bind6(), as ns-3's
+        // applications do) takes the family of its peer; one bound to a
+        // given address of the other family cannot reach it.
+        if (!IsAny(local))
+        {
+            m_errno = ERROR_AFNOSUPPORT;
+            return -1;
+        }
+        local = AnyAddress(remote.family, local.port);
     }
+    if (IsAny(local))
+    {
+        bool routed = false;
+        if (remote.family == 4)
+        {
+            Ipv4Address src;
+            routed = m_l4->SelectSource(Ipv4Address::Deserialize(remote.ip), src);
+            src.Serialize(local.ip);
+        }
+        else
+        {
+            Ipv6Address src;
+            routed = m_l4->SelectSource(Ipv6Address::Deserialize(remote.ip), src);
+            src.Serialize(local.ip);
+        }
+        if (!routed)
+        {
+            m_errno = ERROR_NOROUTETOHOST;
+            return -1;
+        }
+    }
+    m_peer = remote;
     mptcp_config cfg;
     BuildConfig(cfg);
-    mptcp_addr local;
-    mptcp_addr remote{};
-    local = mptcp_addr{};
-    local.family = 4;
-    src.Serialize(local.ip);
-    local.port = m_localPort;
-    remote.family = 4;
-    m_peer.GetIpv4().Serialize(remote.ip);
-    remote.port = m_peer.GetPort();
-
     m_l4->Enter();
     m_l4->SyncAddresses();
     int rv = mptcp_connect(m_l4->GetStack(), &m_conn, &local, &remote, &cfg, this,
@@ -572,10 +635,7 @@ MptcpSocket::Connect(const Address& address)
     {
         m_hadConn = true;
         m_l4->AddSocket(this);
-        mptcp_addr l;
-        mptcp_conn_get_addrs(m_conn, &l, nullptr);
-        m_localIp = Ipv4Address::Deserialize(l.ip);
-        m_localPort = l.port;
+        mptcp_conn_get_addrs(m_conn, &m_local, nullptr);
     }
     m_l4->Leave();
     if (rv != MPTCP_OK)
@@ -596,7 +656,7 @@ MptcpSocket::Listen()
         m_errno = ERROR_ISCONN;
         return -1;
     }
-    if (!m_bound || m_localPort == 0)
+    if (!m_bound || m_local.port == 0)
     {
         m_errno = ERROR_INVAL; // a listener needs a port
         return -1;
@@ -610,12 +670,10 @@ MptcpSocket::Listen()
     }
     mptcp_config cfg;
     BuildConfig(cfg);
-    mptcp_addr local;
-    LocalCoreAddress(local);
-    if (m_localIp == Ipv4Address::GetAny())
-    {
-        local.family = 4; // any IPv4 address
-    }
+    // Any address of the bound family only (an all-zero address of family
+    // 4 or 6 in the core): an IPv4 listener gets no IPv6 connection and an
+    // IPv6 one no IPv4 connection, as with IPV6_V6ONLY.
+    mptcp_addr local = m_local;
     m_l4->Enter();
     m_l4->SyncAddresses();
     int rv = mptcp_stack_listen_cfg(m_l4->GetStack(), &local, &cfg);
@@ -626,7 +684,7 @@ MptcpSocket::Listen()
         return -1;
     }
     m_listening = true;
-    m_l4->AddListener(m_localPort, this);
+    m_l4->AddListener(local, this);
     return 0;
 }
 
@@ -636,7 +694,7 @@ MptcpSocket::Fork(mptcp_conn* conn)
     mptcp_addr local;
     mptcp_addr remote;
     mptcp_conn_get_addrs(conn, &local, &remote);
-    InetSocketAddress from = FromCore(remote);
+    Address from = ToSocketAddress(remote);
     if (!NotifyConnectionRequest(from))
     {
         return nullptr;
@@ -644,9 +702,8 @@ MptcpSocket::Fork(mptcp_conn* conn)
     Ptr<MptcpSocket> child = CopyObject<MptcpSocket>(this);
     child->m_conn = conn;
     child->m_hadConn = true;
-    child->m_localIp = Ipv4Address::Deserialize(local.ip);
-    child->m_localPort = local.port;
-    child->m_peer = from;
+    child->m_local = local;
+    child->m_peer = remote;
     child->NoteMptcp();
     mptcp_conn_set_user_data(conn, PeekPointer(child));
     m_l4->AddSocket(child);
@@ -660,10 +717,8 @@ MptcpSocket::Close()
     NS_LOG_FUNCTION(this);
     if (m_listening)
     {
-        mptcp_addr local;
-        LocalCoreAddress(local);
-        mptcp_stack_unlisten(m_l4->GetStack(), &local);
-        m_l4->RemoveListener(m_localPort);
+        mptcp_stack_unlisten(m_l4->GetStack(), &m_local);
+        m_l4->RemoveListener(m_local);
         m_listening = false;
         return 0;
     }
@@ -827,7 +882,7 @@ MptcpSocket::RecvFrom(uint32_t maxSize, uint32_t flags, Address& fromAddress)
     Ptr<Packet> p = Recv(maxSize, flags);
     if (p)
     {
-        fromAddress = m_peer;
+        fromAddress = ToSocketAddress(m_peer);
     }
     return p;
 }
@@ -835,7 +890,7 @@ MptcpSocket::RecvFrom(uint32_t maxSize, uint32_t flags, Address& fromAddress)
 int
 MptcpSocket::GetSockName(Address& address) const
 {
-    address = InetSocketAddress(m_localIp, m_localPort);
+    address = ToSocketAddress(m_local);
     return 0;
 }
 
@@ -847,7 +902,7 @@ MptcpSocket::GetPeerName(Address& address) const
         m_errno = ERROR_NOTCONN;
         return -1;
     }
-    address = m_peer;
+    address = ToSocketAddress(m_peer);
     return 0;
 }
 
@@ -992,7 +1047,7 @@ MptcpSocket::Release(bool stackGone)
         mptcp_addr l;
         mptcp_addr r;
         mptcp_conn_get_subflow_stats(m_conn, i, &m_finalSubflows[static_cast<size_t>(i)], &l, &r);
-        m_finalAddrs.emplace_back(FromCore(l), FromCore(r));
+        m_finalAddrs.emplace_back(l, r);
     }
     NoteMptcp();
     mptcp_conn* c = m_conn;
@@ -1071,12 +1126,42 @@ MptcpSocket::GetSubflowStats(uint32_t i,
     st = m_finalSubflows[i];
     if (local)
     {
-        *local = m_finalAddrs[i].first;
+        *local = FromCore(m_finalAddrs[i].first);
     }
     if (remote)
     {
-        *remote = m_finalAddrs[i].second;
+        *remote = FromCore(m_finalAddrs[i].second);
     }
+    return true;
+}
+
+bool
+MptcpSocket::GetSubflowStats(uint32_t i,
+                             mptcp_conn_stats& st,
+                             Address& local,
+                             Address& remote) const
+{
+    mptcp_addr l{};
+    mptcp_addr r{};
+    if (m_conn)
+    {
+        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &st, &l, &r) != MPTCP_OK)
+        {
+            return false;
+        }
+    }
+    else
+    {
+        if (i >= m_finalSubflows.size())
+        {
+            return false;
+        }
+        st = m_finalSubflows[i];
+        l = m_finalAddrs[i].first;
+        r = m_finalAddrs[i].second;
+    }
+    local = ToSocketAddress(l);
+    remote = ToSocketAddress(r);
     return true;
 }
 

@@ -6,6 +6,7 @@
 #ifndef MPTCP_SOCKET_H
 #define MPTCP_SOCKET_H
 
+#include "ns3/address.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/nstime.h"
 #include "ns3/tcp-socket.h"
@@ -39,7 +40,19 @@ class Packet;
  *
  * Send() is all-or-nothing as in TcpSocketBase: a packet that does not fit
  * in the send buffer is refused (-1, ERROR_MSGSIZE) and the application
- * waits for the send callback. IPv4 only.
+ * waits for the send callback.
+ *
+ * IPv4 and IPv6: Bind, Connect and Listen take InetSocketAddress or
+ * Inet6SocketAddress; GetSockName, GetPeerName, RecvFrom and the accept
+ * callbacks give back an address of the connection's family. A socket
+ * bound to the any address (Bind(), Bind6(), or an any address with a
+ * port) connects to a peer of either family, taking the peer's; one bound
+ * to a given address only reaches peers of that address's family. A
+ * listener serves one family: bound to 0.0.0.0 it accepts IPv4
+ * connections to any local IPv4 address, bound to :: IPv6 connections to
+ * any local IPv6 address (as Linux with IPV6_V6ONLY), so an IPv4 and an
+ * IPv6 listener can share a port. A connection's subflows all stay in its
+ * family (the core's path managers pair addresses of one family only).
  */
 class MptcpSocket : public TcpSocket
 {
@@ -109,17 +122,28 @@ class MptcpSocket : public TcpSocket
      */
     bool GetStats(mptcp_conn_stats& st) const;
     /**
-     * \brief Transport state of one subflow, with its addresses.
+     * \brief Transport state of one subflow, with its IPv4 addresses.
      * \param i subflow index (0: the initial one)
      * \param st out
-     * \param local out (may be null)
-     * \param remote out (may be null)
+     * \param local out (may be null; 0.0.0.0 and the port for an IPv6
+     *        subflow: use the Address overload)
+     * \param remote out (may be null; as \p local)
      * \return false for an index out of range
      */
     bool GetSubflowStats(uint32_t i,
                          mptcp_conn_stats& st,
                          InetSocketAddress* local,
                          InetSocketAddress* remote) const;
+    /**
+     * \brief Transport state of one subflow, with its addresses of either
+     *        family.
+     * \param i subflow index (0: the initial one)
+     * \param st out
+     * \param local out: an InetSocketAddress or an Inet6SocketAddress
+     * \param remote out: as \p local
+     * \return false for an index out of range
+     */
+    bool GetSubflowStats(uint32_t i, mptcp_conn_stats& st, Address& local, Address& remote) const;
 
     /**
      * \brief Fill a core configuration from this socket's attributes.
@@ -198,7 +222,6 @@ class MptcpSocket : public TcpSocket
     void DoDispose() override;
     void CheckPeerClose();
     void NoteMptcp();
-    bool LocalCoreAddress(mptcp_addr& a) const;
 
     Ptr<Node> m_node;          //!< the node
     Ptr<MptcpL4Protocol> m_l4; //!< the node's MPTCP transport
@@ -212,9 +235,8 @@ class MptcpSocket : public TcpSocket
     bool m_peerClosed;         //!< the peer's FIN was read
     bool m_hadConn;            //!< a connection existed
     bool m_wasMptcp;           //!< the connection ran MPTCP at some point
-    Ipv4Address m_localIp;     //!< bound address
-    uint16_t m_localPort;      //!< bound port
-    InetSocketAddress m_peer;  //!< remote endpoint
+    mptcp_addr m_local;        //!< bound (then connected) address and port, with its family
+    mptcp_addr m_peer;         //!< remote endpoint (family 4 or 6)
     uint64_t m_lastSndBuffered; //!< for NotifyDataSent
     uint64_t m_keyLocal;       //!< MPTCP key of this end (0: none yet)
     uint64_t m_keyRemote;      //!< MPTCP key of the peer
@@ -260,7 +282,7 @@ class MptcpSocket : public TcpSocket
     // Statistics kept after the connection is freed
     mptcp_conn_stats m_finalStats;                //!< connection totals
     std::vector<mptcp_conn_stats> m_finalSubflows; //!< per subflow
-    std::vector<std::pair<InetSocketAddress, InetSocketAddress>> m_finalAddrs; //!< per subflow
+    std::vector<std::pair<mptcp_addr, mptcp_addr>> m_finalAddrs; //!< per subflow (local, remote)
 
     // Trace sources
     std::vector<mptcp_conn_stats> m_traced; //!< last values reported

@@ -1448,6 +1448,35 @@ static void test_memory_back_to_baseline(void **state) {
   h_free(&h);
 }
 
+/* Listeners: an IPv4 and an IPv6 listener on any address share a port;
+ * within one family, or with family 0 (any), they overlap. */
+static void test_listener_families(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = base_cfg();
+  h_init(&h, &cfg, 5 * MS);
+  mptcp_stack *st = h.st[0];
+  mptcp_addr any4 = {0}, any6 = {0}, one4 = h.addr[0], any = {0};
+  any4.family = 4;
+  any6.family = 6;
+  any4.port = any6.port = one4.port = 80;
+  assert_int_equal(mptcp_stack_listen(st, &any4), MPTCP_OK);
+  assert_int_equal(mptcp_stack_listen(st, &any6), MPTCP_OK);
+  assert_int_equal(mptcp_stack_listen(st, &one4), MPTCP_ERR_ADDR_IN_USE);
+  assert_int_equal(mptcp_stack_listen(st, &any6), MPTCP_ERR_ADDR_IN_USE);
+  any.port = 80;
+  assert_int_equal(mptcp_stack_listen(st, &any), MPTCP_ERR_ADDR_IN_USE);
+  any.port = 81;
+  assert_int_equal(mptcp_stack_listen(st, &any), MPTCP_OK);
+  any6.port = 81;
+  assert_int_equal(mptcp_stack_listen(st, &any6), MPTCP_ERR_ADDR_IN_USE);
+  any6.port = 80;
+  assert_int_equal(mptcp_stack_unlisten(st, &any6), MPTCP_OK);
+  assert_int_equal(mptcp_stack_unlisten(st, &any4), MPTCP_OK);
+  assert_int_equal(mptcp_stack_listen(st, &one4), MPTCP_OK);
+  h_free(&h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_handshake_and_transfer),
@@ -1482,6 +1511,7 @@ int main(void) {
       cmocka_unit_test(test_time_wait_reacks_fin),
       cmocka_unit_test(test_bad_checksum),
       cmocka_unit_test(test_memory_back_to_baseline),
+      cmocka_unit_test(test_listener_families),
   };
   return cmocka_run_group_tests_name("engine.tcp", tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * End-to-end tests of the ns-3 socket model: unchanged ns-3 applications
  * over MPTCP, byte-exact transfers with 1, 2 and 4 subflows (ndiffports)
  * and over two NICs (fullmesh), and interoperation with ns-3's own TCP in
- * both directions.
+ * both directions; the same over IPv6, and IPv4 and IPv6, MPTCP and ns-3
+ * TCP side by side on one node.
  */
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
@@ -473,6 +474,397 @@ class StaticRoutingFullmeshTestCase : public TestCase
     }
 };
 
+/**
+ * IPv6 (with IPv4 alongside) between a client C and a server S: `nics`
+ * parallel point-to-point links, either straight from C to S or from C to
+ * a router R that has one link to S. Each link has its own /64 (2001:N::; ns-3 does not forward the
+ * documentation prefix 2001:db8::/32)
+ * and /24; IPv6 routes are static: C's and S's default routes point at R,
+ * which forwards.
+ */
+struct Topology6
+{
+    NodeContainer nodes;               //!< C, S (and R)
+    std::vector<Ipv6Address> client;   //!< C's global addresses, one per link
+    std::vector<Ipv6Address> server;   //!< S's global addresses, one per link
+    Ipv4Address server4;               //!< S's first IPv4 address
+    std::vector<NetDeviceContainer> clientLinks; //!< C's links (C's device first)
+
+    Ptr<Node> C() const
+    {
+        return nodes.Get(0);
+    }
+
+    Ptr<Node> S() const
+    {
+        return nodes.Get(1);
+    }
+
+    Topology6(uint32_t nics, bool router)
+    {
+        nodes.Create(router ? 3 : 2);
+        InternetStackHelper internet;
+        internet.Install(nodes);
+        PointToPointHelper link;
+        link.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
+        link.SetChannelAttribute("Delay", StringValue("5ms"));
+        Ipv4AddressHelper ip4;
+        Ipv6AddressHelper ip6;
+        Ptr<Node> peer = router ? nodes.Get(2) : S();
+        uint32_t net = 1;
+        for (uint32_t i = 0; i < nics; i++, net++)
+        {
+            NetDeviceContainer d = link.Install(C(), peer);
+            clientLinks.push_back(d);
+            std::ostringstream n4;
+            n4 << "10.6." << net << ".0";
+            ip4.SetBase(n4.str().c_str(), "255.255.255.0");
+            Ipv4InterfaceContainer i4 = ip4.Assign(d);
+            std::ostringstream n6;
+            n6 << "2001:" << net << "::"; // not 2001:db8::/32: ns-3 routers drop it
+            ip6.SetBase(Ipv6Address(n6.str().c_str()), Ipv6Prefix(64));
+            Ipv6InterfaceContainer i6 = ip6.Assign(d);
+            client.push_back(i6.GetAddress(0, 1)); // 0 is the link-local one
+            if (router)
+            {
+                i6.SetForwarding(1, true);
+                if (i == 0)
+                {
+                    i6.SetDefaultRouteInAllNodes(1);
+                }
+            }
+            else
+            {
+                server.push_back(i6.GetAddress(1, 1));
+                if (i == 0)
+                {
+                    server4 = i4.GetAddress(1);
+                }
+            }
+        }
+        if (router)
+        {
+            NetDeviceContainer d = link.Install(peer, S());
+            std::ostringstream n4;
+            n4 << "10.6." << net << ".0";
+            ip4.SetBase(n4.str().c_str(), "255.255.255.0");
+            server4 = ip4.Assign(d).GetAddress(1);
+            std::ostringstream n6;
+            n6 << "2001:" << net << "::"; // not 2001:db8::/32: ns-3 routers drop it
+            ip6.SetBase(Ipv6Address(n6.str().c_str()), Ipv6Prefix(64));
+            Ipv6InterfaceContainer i6 = ip6.Assign(d);
+            i6.SetForwarding(0, true);
+            i6.SetDefaultRouteInAllNodes(0);
+            server.push_back(i6.GetAddress(1, 1));
+        }
+        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+        MptcpStackHelper mptcp;
+        mptcp.Install(C());
+        mptcp.Install(S());
+    }
+};
+
+void
+CountSegment6(uint64_t* n, Ptr<const Packet>, Ipv6Address, Ipv6Address)
+{
+    (*n)++;
+}
+
+void
+NoteFrom(Address* where, Ptr<const Packet>, const Address& from)
+{
+    *where = from;
+}
+
+void
+CountSegment4(uint64_t* n, Ptr<const Packet>, Ipv4Address, Ipv4Address)
+{
+    (*n)++;
+}
+
+/**
+ * Byte-exact MPTCP transfer over IPv6: ndiffports through a router, or
+ * fullmesh over two parallel links (one subflow per address pair, each
+ * leaving by the NIC of its source address).
+ */
+class Ipv6PatternTransferTestCase : public TestCase
+{
+  public:
+    Ipv6PatternTransferTestCase(std::string pm, uint32_t nics, bool router)
+        : TestCase("IPv6 pattern transfer, pm " + pm + ", " + std::to_string(nics) +
+                   " link(s)" + (router ? " via a router" : " direct")),
+          m_pm(pm),
+          m_nics(nics),
+          m_router(router)
+    {
+    }
+
+  private:
+    static void CountData(uint64_t* n, Ptr<const Packet> p)
+    {
+        if (p->GetSize() > 500)
+        {
+            (*n)++;
+        }
+    }
+
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(11);
+        Topology6 t(m_nics, m_router);
+        std::vector<uint64_t> tx(m_nics, 0);
+        for (uint32_t i = 0; i < m_nics; i++)
+        {
+            t.clientLinks[i].Get(0)->TraceConnectWithoutContext(
+                "PhyTxEnd",
+                MakeBoundCallback(&CountData, &tx[i]));
+        }
+        uint64_t tx6 = 0;
+        uint64_t tx4 = 0;
+        uint64_t rx6 = 0;
+        Ptr<MptcpL4Protocol> cl4 = t.C()->GetObject<MptcpL4Protocol>();
+        cl4->TraceConnectWithoutContext("Tx6", MakeBoundCallback(&CountSegment6, &tx6));
+        cl4->TraceConnectWithoutContext("Tx", MakeBoundCallback(&CountSegment4, &tx4));
+        cl4->TraceConnectWithoutContext("Rx6", MakeBoundCallback(&CountSegment6, &rx6));
+
+        TypeId tid = TypeId::LookupByName("ns3::MptcpSocketFactory");
+        Ptr<Socket> listener = Socket::CreateSocket(t.S(), tid);
+        NS_TEST_ASSERT_MSG_EQ(listener->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), 5000)),
+                              0,
+                              "bind");
+        NS_TEST_ASSERT_MSG_EQ(listener->Listen(), 0, "listen");
+        PatternSink sink(listener);
+        Ptr<Socket> client = Socket::CreateSocket(t.C(), tid);
+        client->SetAttribute("PathManager", StringValue(m_pm));
+        client->SetAttribute("Subflows", UintegerValue(2));
+        client->SetAttribute("SegmentSize", UintegerValue(1400));
+        const uint64_t total = 1024 * 1024 + 4321;
+        PatternSender sender(client, total);
+        Ipv6Address server = t.server[0];
+        // Past duplicate address detection of the addresses.
+        Simulator::Schedule(Seconds(2), [client, server]() {
+            client->Bind6();
+            client->Connect(Inet6SocketAddress(server, 5000));
+        });
+        Simulator::Stop(Seconds(60));
+        Simulator::Run();
+
+        Ptr<MptcpSocket> c = DynamicCast<MptcpSocket>(client);
+        NS_TEST_ASSERT_MSG_EQ(sink.m_received, total, "every byte delivered");
+        NS_TEST_ASSERT_MSG_EQ(sink.m_errors, 0, "every byte equal to the pattern");
+        NS_TEST_ASSERT_MSG_EQ(sink.m_closed, true, "closed normally");
+        NS_TEST_ASSERT_MSG_EQ(c->FellBack(), false, "MPTCP, no fallback");
+        const uint32_t expect = m_pm == "fullmesh" ? m_nics * m_nics : 2;
+        NS_TEST_ASSERT_MSG_EQ(c->GetSubflowCount(), expect, "subflows opened");
+        std::set<std::pair<Ipv6Address, Ipv6Address>> pairs;
+        std::vector<uint64_t> fromNic(m_nics, 0);
+        for (uint32_t i = 0; i < c->GetSubflowCount(); i++)
+        {
+            mptcp_conn_stats st;
+            Address local;
+            Address remote;
+            NS_TEST_ASSERT_MSG_EQ(c->GetSubflowStats(i, st, local, remote), true, "stats");
+            NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::IsMatchingType(local), true, "IPv6 local");
+            NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::IsMatchingType(remote), true, "IPv6 peer");
+            Ipv6Address l = Inet6SocketAddress::ConvertFrom(local).GetIpv6();
+            pairs.emplace(l, Inet6SocketAddress::ConvertFrom(remote).GetIpv6());
+            for (uint32_t k = 0; k < m_nics; k++)
+            {
+                if (l == t.client[k])
+                {
+                    fromNic[k] += st.bytes_acked;
+                }
+            }
+            if (m_pm != "fullmesh")
+            {
+                // ndiffports: every subflow is up from the start.
+                NS_TEST_ASSERT_MSG_GT(st.bytes_acked, 0, "subflow " << i << " carried data");
+            }
+        }
+        const size_t expectPairs = m_pm == "fullmesh" ? expect : 1;
+        NS_TEST_ASSERT_MSG_EQ(pairs.size(), expectPairs, "address pairs");
+        NS_TEST_ASSERT_MSG_EQ(pairs.count({t.client[0], t.server[0]}), 1, "initial pair");
+        for (uint32_t k = 0; k < m_nics; k++)
+        {
+            NS_TEST_ASSERT_MSG_GT(fromNic[k],
+                                  100000,
+                                  "subflows from address " << k << " carried data");
+        }
+        for (uint32_t i = 0; i < m_nics; i++)
+        {
+            NS_TEST_ASSERT_MSG_GT(tx[i], 50, "data segments left by NIC " << i);
+        }
+        Address name;
+        client->GetSockName(name);
+        NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::IsMatchingType(name), true, "IPv6 sockname");
+        NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::ConvertFrom(name).GetIpv6(),
+                              t.client[0],
+                              "bound to the routed source");
+        NS_TEST_ASSERT_MSG_NE(sink.m_accepted, nullptr, "accepted");
+        sink.m_accepted->GetPeerName(name);
+        NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::IsMatchingType(name), true, "IPv6 child peer");
+        NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::ConvertFrom(name).GetIpv6(),
+                              t.client[0],
+                              "child's peer is the client");
+        NS_TEST_ASSERT_MSG_GT(tx6, 700, "IPv6 segments traced (Tx6)");
+        NS_TEST_ASSERT_MSG_GT(rx6, 300, "IPv6 segments traced (Rx6)");
+        NS_TEST_ASSERT_MSG_EQ(tx4, 0, "no IPv4 segment");
+        NS_TEST_ASSERT_MSG_EQ(cl4->GetNoRouteDrops(), 0, "no segment without a route");
+        Simulator::Destroy();
+    }
+
+    std::string m_pm;
+    uint32_t m_nics;
+    bool m_router;
+};
+
+/**
+ * Unchanged BulkSendApplication and PacketSink over IPv6 between two MPTCP
+ * nodes: MPTCP to MPTCP, ns-3 TCP to an MPTCP server (which runs plain
+ * TCP), MPTCP to an ns-3 TCP server (fallback).
+ */
+class Ipv6BulkSendTestCase : public TestCase
+{
+  public:
+    Ipv6BulkSendTestCase(std::string clientTid, std::string serverTid, bool expectFallback)
+        : TestCase("IPv6 BulkSend (" + clientTid + ") -> PacketSink (" + serverTid + ")"),
+          m_clientTid(clientTid),
+          m_serverTid(serverTid),
+          m_expectFallback(expectFallback)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(12);
+        Topology6 t(1, true);
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1400));
+        Config::SetDefault("ns3::MptcpSocket::PathManager", StringValue("ndiffports"));
+        Config::SetDefault("ns3::MptcpSocket::Subflows", UintegerValue(2));
+        const uint64_t total = 2 * 1000 * 1000;
+        PacketSinkHelper sinkHelper(m_serverTid, Inet6SocketAddress(Ipv6Address::GetAny(), 9));
+        ApplicationContainer sinkApp = sinkHelper.Install(t.S());
+        Address from;
+        sinkApp.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(&NoteFrom, &from));
+        BulkSendHelper bulk(m_clientTid, Inet6SocketAddress(t.server[0], 9));
+        bulk.SetAttribute("MaxBytes", UintegerValue(total));
+        ApplicationContainer bulkApp = bulk.Install(t.C());
+        sinkApp.Start(Seconds(0));
+        bulkApp.Start(Seconds(2));
+        Simulator::Stop(Seconds(30));
+        Simulator::Run();
+
+        Ptr<PacketSink> sink = DynamicCast<PacketSink>(sinkApp.Get(0));
+        NS_TEST_ASSERT_MSG_EQ(sink->GetTotalRx(), total, "PacketSink got every byte");
+        Ptr<Socket> s = DynamicCast<BulkSendApplication>(bulkApp.Get(0))->GetSocket();
+        Ptr<MptcpSocket> ms = DynamicCast<MptcpSocket>(s);
+        if (ms)
+        {
+            NS_TEST_ASSERT_MSG_EQ(ms->FellBack(), m_expectFallback, "fallback as expected");
+            const uint32_t expect = m_expectFallback ? 1 : 2;
+            NS_TEST_ASSERT_MSG_EQ(ms->GetSubflowCount(), expect, "subflows");
+            mptcp_conn_stats st;
+            ms->GetStats(st);
+            NS_TEST_ASSERT_MSG_EQ(st.bytes_acked, total, "all data acknowledged");
+        }
+        else
+        {
+            NS_TEST_ASSERT_MSG_NE(DynamicCast<TcpSocketBase>(s), nullptr, "ns-3 TCP client");
+        }
+        NS_TEST_ASSERT_MSG_EQ(sink->GetAcceptedSockets().size(), 1, "one connection");
+        // RecvFrom's address, as the sink saw it.
+        NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::IsMatchingType(from), true, "IPv6 peer");
+        NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::ConvertFrom(from).GetIpv6(),
+                              t.client[0],
+                              "peer is the client");
+        Config::Reset();
+        Simulator::Destroy();
+    }
+
+    std::string m_clientTid;
+    std::string m_serverTid;
+    bool m_expectFallback;
+};
+
+/**
+ * One dual-stack MPTCP server node at once: an MPTCP listener on 0.0.0.0
+ * and one on :: share port 10 (each gets only its family), ns-3's TCP
+ * listens on [::]:9 next to them; a client node runs an MPTCP client of
+ * each family and an ns-3 TCP client over IPv6.
+ */
+class DualStackTestCase : public TestCase
+{
+  public:
+    DualStackTestCase()
+        : TestCase("dual stack: MPTCP over IPv4 and IPv6 on one port, ns-3 TCP over IPv6 "
+                   "beside them")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(13);
+        Topology6 t(1, false);
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1400));
+        Config::SetDefault("ns3::MptcpSocket::PathManager", StringValue("ndiffports"));
+        Config::SetDefault("ns3::MptcpSocket::Subflows", UintegerValue(2));
+        const uint64_t total = 500 * 1000;
+        const std::string mptcp = "ns3::MptcpSocketFactory";
+        const std::string tcp = "ns3::TcpSocketFactory";
+        PacketSinkHelper sink4(mptcp, InetSocketAddress(Ipv4Address::GetAny(), 10));
+        PacketSinkHelper sink6(mptcp, Inet6SocketAddress(Ipv6Address::GetAny(), 10));
+        PacketSinkHelper sinkTcp(tcp, Inet6SocketAddress(Ipv6Address::GetAny(), 9));
+        ApplicationContainer sinks;
+        sinks.Add(sink4.Install(t.S()));
+        sinks.Add(sink6.Install(t.S()));
+        sinks.Add(sinkTcp.Install(t.S()));
+        BulkSendHelper bulk4(mptcp, InetSocketAddress(t.server4, 10));
+        BulkSendHelper bulk6(mptcp, Inet6SocketAddress(t.server[0], 10));
+        BulkSendHelper bulkTcp(tcp, Inet6SocketAddress(t.server[0], 9));
+        ApplicationContainer bulks;
+        for (BulkSendHelper* b : {&bulk4, &bulk6, &bulkTcp})
+        {
+            b->SetAttribute("MaxBytes", UintegerValue(total));
+            bulks.Add(b->Install(t.C()));
+        }
+        sinks.Start(Seconds(0));
+        bulks.Start(Seconds(2));
+        Simulator::Stop(Seconds(30));
+        Simulator::Run();
+
+        const char* names[] = {"MPTCP over IPv4", "MPTCP over IPv6", "ns-3 TCP over IPv6"};
+        for (uint32_t i = 0; i < 3; i++)
+        {
+            Ptr<PacketSink> sink = DynamicCast<PacketSink>(sinks.Get(i));
+            NS_TEST_ASSERT_MSG_EQ(sink->GetTotalRx(), total, names[i] << ": every byte");
+            NS_TEST_ASSERT_MSG_EQ(sink->GetAcceptedSockets().size(), 1, names[i] << ": one peer");
+        }
+        for (uint32_t i = 0; i < 2; i++)
+        {
+            Ptr<Socket> s = DynamicCast<BulkSendApplication>(bulks.Get(i))->GetSocket();
+            Ptr<MptcpSocket> ms = DynamicCast<MptcpSocket>(s);
+            NS_TEST_ASSERT_MSG_NE(ms, nullptr, "MPTCP client");
+            NS_TEST_ASSERT_MSG_EQ(ms->FellBack(), false, names[i] << ": MPTCP");
+            NS_TEST_ASSERT_MSG_EQ(ms->GetSubflowCount(), 2, names[i] << ": subflows");
+            Address peer;
+            ms->GetPeerName(peer);
+            const bool v6 = i == 1;
+            NS_TEST_ASSERT_MSG_EQ(Inet6SocketAddress::IsMatchingType(peer), v6, "family");
+        }
+        Ptr<Socket> s4 = DynamicCast<PacketSink>(sinks.Get(0))->GetAcceptedSockets().front();
+        Address from;
+        s4->GetPeerName(from);
+        NS_TEST_ASSERT_MSG_EQ(InetSocketAddress::IsMatchingType(from), true, "IPv4 child");
+        Config::Reset();
+        Simulator::Destroy();
+    }
+};
+
 class MptcpSocketTestSuite : public TestSuite
 {
   public:
@@ -499,6 +891,21 @@ class MptcpSocketTestSuite : public TestSuite
             new BulkSendTestCase("ns3::TcpSocketFactory", "ns3::MptcpSocketFactory", 2, false));
         AddTestCase(new BadAttributeTestCase());
         AddTestCase(new StaticRoutingFullmeshTestCase());
+        AddTestCase(new Ipv6PatternTransferTestCase("ndiffports", 1, true));
+        AddTestCase(new Ipv6PatternTransferTestCase("fullmesh", 2, false));
+        AddTestCase(new Ipv6BulkSendTestCase("ns3::MptcpSocketFactory",
+                                             "ns3::MptcpSocketFactory",
+                                             false));
+        AddTestCase(new Ipv6BulkSendTestCase("ns3::TcpSocketFactory",
+                                             "ns3::MptcpSocketFactory",
+                                             false));
+        AddTestCase(new Ipv6BulkSendTestCase("ns3::MptcpSocketFactory",
+                                             "ns3::TcpSocketFactory",
+                                             true));
+        AddTestCase(new Ipv6BulkSendTestCase("ns3::TcpSocketFactory",
+                                             "ns3::TcpSocketFactory",
+                                             false));
+        AddTestCase(new DualStackTestCase());
     }
 };
 

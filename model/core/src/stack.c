@@ -673,8 +673,12 @@ int mptcp_stack_listen_cfg(mptcp_stack *s, const mptcp_addr *local,
   }
   for (uint32_t i = 0; i < s->n_listeners; i++) {
     const mptcp_addr *l = &s->listeners[i].local;
-    if (l->port == local->port && (addr_is_any(l) || addr_is_any(local) ||
-                                   addr_eq(l, local)))
+    /* Listeners of different families never overlap (an IPv4 listener on
+     * any address and an IPv6 one share a port); family 0 overlaps all. */
+    int overlap = l->family == 0 || local->family == 0 ||
+                  (l->family == local->family &&
+                   (addr_is_any(l) || addr_is_any(local) || addr_eq(l, local)));
+    if (l->port == local->port && overlap)
       return MPTCP_ERR_ADDR_IN_USE;
   }
   if (s->n_listeners == s->cap_listeners) {

@@ -864,8 +864,10 @@ int mptcp_stack_set_mem_cap(mptcp_stack *stack, uint64_t bytes);
 uint64_t mptcp_stack_mem_used(const mptcp_stack *stack);
 
 /**
- * Listens on `local` (family 0 or address all-zero: any address of that
- * family; port required). Returns MPTCP_OK, MPTCP_ERR_ADDR_IN_USE,
+ * Listens on `local` (address all-zero: any address of that family;
+ * family 0: any address of either family; port required). A listener of
+ * family 4 and one of family 6 never overlap, so both may listen on any
+ * address of one port. Returns MPTCP_OK, MPTCP_ERR_ADDR_IN_USE,
  * MPTCP_ERR_NOMEM, MPTCP_ERR_INVALID_ARGUMENT.
  */
 int mptcp_stack_listen(mptcp_stack *stack, const mptcp_addr *local);
