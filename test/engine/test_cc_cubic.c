@@ -123,6 +123,13 @@ static void test_plateau_at_wmax(void **state) {
   for (int i = 0; i < 5000; i++)
     sf->cc->cong_avoid(sf, MSS, T0 + 1100 * MS);
   assert_int_equal(sf->cwnd, 100 * MSS);
+  /* Far past K (t - K = 8.74 s: target 100 + 267) cnt is 2. The 5000
+   * segments of credit earned on the plateau are not turned into 2500
+   * segments at once: Linux's tcp_cong_avoid_ai drops them for one. */
+  sf->cc->cong_avoid(sf, MSS, T0 + 10000 * MS);
+  assert_int_equal(sf->cwnd, 101 * MSS);
+  sf->cc->cong_avoid(sf, MSS, T0 + 10000 * MS);
+  assert_int_equal(sf->cwnd, 102 * MSS);
   fake_conn_free(c);
 }
 

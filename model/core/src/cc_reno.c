@@ -14,10 +14,19 @@ void tcp_slow_start(struct tcp_sf *sf, uint64_t *acked) {
   *acked -= add;
 }
 
-/* One MSS for every `w` bytes acknowledged. */
+/* One MSS for every `w` bytes acknowledged. As Linux's tcp_cong_avoid_ai
+ * (net/ipv4/tcp_cong.c): credit earned while w was larger is not turned
+ * into many segments at once when w shrinks -- it is dropped for one
+ * segment ("apply them gently"). CUBIC needs this: on its plateau w is
+ * 100 cwnd, and the credit piled up there would otherwise multiply cwnd on
+ * the first ACK past the plateau. */
 void tcp_cong_avoid_ai(struct tcp_sf *sf, uint64_t w, uint64_t acked) {
   if (w < sf->mss)
     w = sf->mss;
+  if (sf->cwnd_cnt >= w) {
+    sf->cwnd_cnt = 0;
+    sf->cwnd += sf->mss;
+  }
   sf->cwnd_cnt += acked;
   if (sf->cwnd_cnt >= w) {
     uint64_t n = sf->cwnd_cnt / w;
