@@ -44,6 +44,7 @@ SOURCES = [
     'helper/mptcp-results.cc',
     'helper/mptcp-plot.cc',
     'helper/mptcp-stats.cc',
+    'helper/mptcp-topology.cc',
 ]
 
 HEADERS = [x.replace('.cc', '.h') for x in SOURCES]
@@ -92,6 +93,7 @@ def build(bld):
         'test/ns3/mptcp-header-test-suite.cc',
         'test/ns3/mptcp-socket-test-suite.cc',
         'test/ns3/mptcp-results-test-suite.cc',
+        'test/ns3/mptcp-topology-test-suite.cc',
     ]
 
     headers = bld(features='ns3header')

@@ -26,6 +26,7 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-results.cc
     helper/mptcp-plot.cc
     helper/mptcp-stats.cc
+    helper/mptcp-topology.cc
 )
 set(MPTCP_NS3_HEADERS
     model/mptcp-tcp-header.h
@@ -38,11 +39,13 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-results.h
     helper/mptcp-plot.h
     helper/mptcp-stats.h
+    helper/mptcp-topology.h
 )
 set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-header-test-suite.cc
     test/ns3/mptcp-socket-test-suite.cc
     test/ns3/mptcp-results-test-suite.cc
+    test/ns3/mptcp-topology-test-suite.cc
 )
 # The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
 # each becomes the ctest test ns3.<name> in standalone builds.
@@ -50,6 +53,7 @@ set(MPTCP_NS3_TEST_SUITES
     mptcp-header
     mptcp-socket
     mptcp-results
+    mptcp-topology
 )
 # ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
 set(MPTCP_NS3_DEPENDENCIES core network internet applications point-to-point

@@ -10,34 +10,27 @@
 #include "ns3/bulk-send-helper.h"
 #include "ns3/config.h"
 #include "ns3/data-rate.h"
-#include "ns3/double.h"
-#include "ns3/drop-tail-queue.h"
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/flow-monitor.h"
 #include "ns3/inet-socket-address.h"
-#include "ns3/internet-stack-helper.h"
-#include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-flow-classifier.h"
-#include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/ipv4-header.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/mptcp-helper.h"
 #include "ns3/mptcp-l4-protocol.h"
 #include "ns3/mptcp-socket.h"
-#include "ns3/net-device-container.h"
+#include "ns3/mptcp-topology.h"
 #include "ns3/node-container.h"
 #include "ns3/packet-sink-helper.h"
 #include "ns3/packet-sink.h"
 #include "ns3/packet.h"
 #include "ns3/point-to-point-helper.h"
-#include "ns3/queue-size.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/show-progress.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/tcp-socket.h"
-#include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
 
 #include <cmath>
@@ -432,83 +425,24 @@ MptcpScenarioRun(const MptcpScenarioParams& p)
     Config::SetDefault("ns3::TcpL4Protocol::SocketType", StringValue(p.competitorCc));
     Config::SetDefault("ns3::MptcpSocket::MinRto", TimeValue(p.minRto));
 
-    NodeContainer mpNode;
-    mpNode.Create(1);
-    NodeContainer tcpNodes;
-    tcpNodes.Create(p.tcpFlows);
-    NodeContainer routers;
-    routers.Create(2);
-    NodeContainer dst;
-    dst.Create(1);
-    InternetStackHelper internet;
-    internet.Install(mpNode);
-    internet.Install(tcpNodes);
-    internet.Install(routers);
-    internet.Install(dst);
-
-    PointToPointHelper access;
-    access.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
-    access.SetChannelAttribute("Delay", StringValue("1ms"));
-    Ipv4AddressHelper ip;
-    std::vector<NetDeviceContainer> mpDevs;
-    for (uint32_t i = 0; i < nics; i++)
-    {
-        NetDeviceContainer d = access.Install(mpNode.Get(0), routers.Get(0));
-        ip.SetBase(("10.1." + std::to_string(i + 1) + ".0").c_str(), "255.255.255.0");
-        ip.Assign(d);
-        mpDevs.push_back(d);
-    }
-    for (uint32_t k = 0; k < p.tcpFlows; k++)
-    {
-        NetDeviceContainer d = access.Install(tcpNodes.Get(k), routers.Get(0));
-        ip.SetBase(("10.2." + std::to_string(k + 1) + ".0").c_str(), "255.255.255.0");
-        ip.Assign(d);
-    }
-
-    // The bottleneck: the queue lives in the queue discipline; the device
-    // queue holds one packet so that it adds no buffering of its own.
-    const double rate = ParseRate(p.bottleneckRate);
-    const double rtt = 2 * (0.002 + p.bottleneckDelay.GetSeconds());
-    uint32_t q = p.queue;
-    if (q == 0)
-    {
-        q = std::max<uint32_t>(
-            2,
-            static_cast<uint32_t>(std::ceil(rate * rtt / 8.0 / (p.segmentSize + 52))));
-    }
-    run.r.queuePackets = q;
-    PointToPointHelper bottleneck;
-    bottleneck.SetDeviceAttribute("DataRate", StringValue(p.bottleneckRate));
-    bottleneck.SetChannelAttribute("Delay", TimeValue(p.bottleneckDelay));
-    bottleneck.SetQueue("ns3::DropTailQueue", "MaxSize", QueueSizeValue(QueueSize("1p")));
-    NetDeviceContainer bn = bottleneck.Install(routers.Get(0), routers.Get(1));
-    TrafficControlHelper tch;
-    QueueSizeValue qsize(QueueSize(QueueSizeUnit::PACKETS, q));
-    if (p.queueDisc == "droptail")
-    {
-        tch.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize", qsize);
-    }
-    else if (p.queueDisc == "red")
-    {
-        tch.SetRootQueueDisc("ns3::RedQueueDisc",
-                             "MaxSize",
-                             qsize,
-                             "MinTh",
-                             DoubleValue(std::max(1.0, q / 4.0)),
-                             "MaxTh",
-                             DoubleValue(std::max(2.0, 3.0 * q / 4.0)));
-    }
-    else
-    {
-        tch.SetRootQueueDisc("ns3::FqCoDelQueueDisc", "MaxSize", qsize);
-    }
-    tch.Install(bn);
-    ip.SetBase("10.3.1.0", "255.255.255.0");
-    ip.Assign(bn);
-    NetDeviceContainer last = access.Install(routers.Get(1), dst.Get(0));
-    ip.SetBase("10.4.1.0", "255.255.255.0");
-    Ipv4Address dstAddr = ip.Assign(last).GetAddress(1);
-    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    // The dumbbell: the multipath host's NICs and the competing hosts on
+    // access links to L, the bottleneck L--R, R--D.
+    MptcpBottleneckSpec spec;
+    spec.rate = p.bottleneckRate;
+    spec.delay = p.bottleneckDelay;
+    spec.queue = p.queue;
+    spec.queueDisc = p.queueDisc;
+    spec.segmentSize = p.segmentSize;
+    MptcpDumbbellHelper dumbbell;
+    dumbbell.SetMultipathNics(nics);
+    dumbbell.SetSingleHomedHosts(p.tcpFlows);
+    dumbbell.SetBottleneck(spec);
+    dumbbell.Build();
+    run.r.queuePackets = dumbbell.GetQueuePackets();
+    NodeContainer mpNode(dumbbell.GetMultipathHost());
+    NodeContainer tcpNodes = dumbbell.GetSingleHomedHosts();
+    NodeContainer dst(dumbbell.GetDestination());
+    const Ipv4Address dstAddr = dumbbell.GetDestinationAddress();
 
     // MPTCP where it runs.
     MptcpStackHelper mptcp;
@@ -596,11 +530,16 @@ MptcpScenarioRun(const MptcpScenarioParams& p)
     }
     if (p.pcap)
     {
-        for (auto& d : mpDevs)
+        PointToPointHelper pcap;
+        for (uint32_t i = 0; i < nics; i++)
         {
-            access.EnablePcap(p.outputDir + "/mptcp-host", d.Get(0), true);
+            pcap.EnablePcap(p.outputDir + "/mptcp-host",
+                            dumbbell.GetMultipathHostDevices(i).Get(0),
+                            true);
         }
-        access.EnablePcap(p.outputDir + "/mptcp-receiver", last.Get(1), true);
+        pcap.EnablePcap(p.outputDir + "/mptcp-receiver",
+                        dumbbell.GetDestinationDevices().Get(1),
+                        true);
     }
 
     Simulator::Schedule(p.warmup, &Run::Warmup, &run);
