@@ -127,8 +127,10 @@ MptcpBottleneckSpec::Check(std::string& why) const
     }
     if (delay.IsStrictlyNegative())
     {
+        // Integer nanoseconds: ns-3 3.37's conversion of a negative Time to
+        // double shifts a negative value (undefined behaviour).
         why = "bottleneck delay must not be negative (got " +
-              std::to_string(delay.GetSeconds() * 1e3) + " ms)";
+              std::to_string(delay.GetNanoSeconds()) + " ns)";
         return false;
     }
     if (queueDisc != "droptail" && queueDisc != "red" && queueDisc != "fqcodel")
