@@ -134,6 +134,43 @@ ListenerMatches(const mptcp_addr& l, const mptcp_addr& local)
            (l.family == local.family && (IsAnyAddress(l) || SameAddress(l, local)));
 }
 
+/**
+ * The route of a segment, for IPv4 and IPv6 alike. A subflow leaves by the
+ * interface of its source address: the lookup is constrained to that
+ * interface's device. When nothing routes through it (global routing keeps
+ * one best path per destination) and it is point-to-point, the segment
+ * goes out of it with `onLinkGateway` as gateway: on such a link the peer
+ * is the next hop whatever its address, and the router at the other end
+ * forwards. Otherwise any route will do; null when there is none.
+ */
+template <class Route, class Ip, class Header, class Addr>
+Ptr<Route>
+RouteFromSource(Ptr<Ip> ip, Ptr<Packet> p, const Header& h, Addr src, Addr dst, Addr onLinkGateway)
+{
+    Ptr<NetDevice> oif;
+    int32_t ifIndex = ip->GetInterfaceForAddress(src);
+    if (ifIndex >= 0)
+    {
+        oif = ip->GetNetDevice(static_cast<uint32_t>(ifIndex));
+    }
+    Socket::SocketErrno err;
+    auto rp = ip->GetRoutingProtocol();
+    Ptr<Route> route = rp ? rp->RouteOutput(p, h, oif, err) : nullptr;
+    if (!route && oif && oif->IsPointToPoint())
+    {
+        route = Create<Route>();
+        route->SetSource(src);
+        route->SetDestination(dst);
+        route->SetGateway(onLinkGateway);
+        route->SetOutputDevice(oif);
+    }
+    if (!route && rp)
+    {
+        route = rp->RouteOutput(p, h, nullptr, err); // any interface
+    }
+    return route;
+}
+
 } // namespace
 
 TypeId
@@ -573,38 +610,13 @@ MptcpL4Protocol::SendSegment4(Ptr<Packet> p, const mptcp_segment& seg)
 {
     Ipv4Address src = Ipv4Address::Deserialize(seg.src.ip);
     Ipv4Address dst = Ipv4Address::Deserialize(seg.dst.ip);
-
-    // A subflow leaves by the interface of its source address: the route
-    // lookup is constrained to that interface's device.
-    Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
-    Ptr<NetDevice> oif;
-    int32_t ifIndex = ipv4->GetInterfaceForAddress(src);
-    if (ifIndex >= 0)
-    {
-        oif = ipv4->GetNetDevice(static_cast<uint32_t>(ifIndex));
-    }
     Ipv4Header ih;
     ih.SetSource(src);
     ih.SetDestination(dst);
     ih.SetProtocol(PROT_NUMBER);
-    Socket::SocketErrno err;
-    Ptr<Ipv4RoutingProtocol> rp = ipv4->GetRoutingProtocol();
-    Ptr<Ipv4Route> route = rp ? rp->RouteOutput(p, ih, oif, err) : nullptr;
-    if (!route && oif && oif->IsPointToPoint())
-    {
-        // No route through that interface (global routing keeps one best
-        // path per destination): a point-to-point link needs no next-hop
-        // address, the router at its other end forwards.
-        route = Create<Ipv4Route>();
-        route->SetSource(src);
-        route->SetDestination(dst);
-        route->SetGateway(Ipv4Address::GetZero());
-        route->SetOutputDevice(oif);
-    }
-    if (!route && rp)
-    {
-        route = rp->RouteOutput(p, ih, nullptr, err); // any interface
-    }
+    Ptr<Ipv4Route> route =
+        RouteFromSource<Ipv4Route>(m_node->GetObject<Ipv4>(), p, ih, src, dst,
+                                   Ipv4Address::GetZero());
     if (!route)
     {
         m_noRoute++;
@@ -627,36 +639,13 @@ MptcpL4Protocol::SendSegment6(Ptr<Packet> p, const mptcp_segment& seg)
         NS_LOG_LOGIC("no IPv6 on the node: segment to " << dst << " dropped");
         return;
     }
-    // As for IPv4: the route is looked up through the interface of the
-    // subflow's source address.
-    Ptr<NetDevice> oif;
-    int32_t ifIndex = ipv6->GetInterfaceForAddress(src);
-    if (ifIndex >= 0)
-    {
-        oif = ipv6->GetNetDevice(static_cast<uint32_t>(ifIndex));
-    }
     Ipv6Header ih;
     ih.SetSource(src);
     ih.SetDestination(dst);
     ih.SetNextHeader(PROT_NUMBER);
-    Socket::SocketErrno err;
-    Ptr<Ipv6RoutingProtocol> rp = ipv6->GetRoutingProtocol();
-    Ptr<Ipv6Route> route = rp ? rp->RouteOutput(p, ih, oif, err) : nullptr;
-    if (!route && oif && oif->IsPointToPoint())
-    {
-        // Nothing routes through that interface: on a point-to-point link
-        // the peer is the next hop whatever its address, so the route
-        // needs no gateway (the unspecified address: on-link).
-        route = Create<Ipv6Route>();
-        route->SetSource(src);
-        route->SetDestination(dst);
-        route->SetGateway(Ipv6Address::GetAny());
-        route->SetOutputDevice(oif);
-    }
-    if (!route && rp)
-    {
-        route = rp->RouteOutput(p, ih, nullptr, err); // any interface
-    }
+    // The unspecified gateway means on-link.
+    Ptr<Ipv6Route> route =
+        RouteFromSource<Ipv6Route>(ipv6, p, ih, src, dst, Ipv6Address::GetAny());
     if (!route)
     {
         m_noRoute++;
