@@ -37,7 +37,6 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <regex>
 #include <sstream>
 #include <tuple>
 
@@ -61,20 +60,6 @@ OneOf(const std::string& v, std::initializer_list<const char*> set)
         }
     }
     return false;
-}
-
-/** Bits per second of an ns-3 rate string, or -1 when it is not one. */
-double
-ParseRate(const std::string& s)
-{
-    static const std::regex re("^([0-9]+(\\.[0-9]+)?)(bps|kbps|Kbps|Mbps|Gbps|b/s|kb/s|Kb/s|"
-                               "Mb/s|Gb/s|Bps|kBps|KBps|MBps|GBps|B/s|kB/s|KB/s|MB/s|GB/s)$");
-    std::smatch m;
-    if (!std::regex_match(s, m, re))
-    {
-        return -1;
-    }
-    return DataRate(s).GetBitRate();
 }
 
 std::string
@@ -334,7 +319,7 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
         why = "--queueDisc must be droptail, red or fqcodel (got \"" + p.queueDisc + "\")";
         return false;
     }
-    if (ParseRate(p.bottleneckRate) <= 0)
+    if (MptcpRateBps(p.bottleneckRate) <= 0)
     {
         why = "--bottleneckRate must be a positive rate such as 10Mbps (got \"" +
               p.bottleneckRate + "\")";

@@ -30,28 +30,6 @@ namespace ns3
 namespace
 {
 
-/**
- * Bits per second of an ns-3 rate string such as "10Mbps", or -1 when the
- * string is not one (a number followed by a unit ns-3 knows).
- */
-double
-RateBps(const std::string& s)
-{
-    static const std::regex shape("^[0-9]+(\\.[0-9]+)?[A-Za-z/]+$");
-    if (!std::regex_match(s, shape))
-    {
-        return -1;
-    }
-    std::istringstream in(s);
-    DataRate rate;
-    in >> rate;
-    if (in.fail())
-    {
-        return -1;
-    }
-    return static_cast<double>(rate.GetBitRate());
-}
-
 /** The network a.b.c.0, with c from 1. */
 std::string
 Subnet(uint32_t a, uint32_t b, uint32_t c)
@@ -62,7 +40,7 @@ Subnet(uint32_t a, uint32_t b, uint32_t c)
 bool
 CheckAccess(const std::string& rate, Time delay, std::string& why)
 {
-    if (RateBps(rate) <= 0)
+    if (MptcpRateBps(rate) <= 0)
     {
         why = "access link rate must be a positive rate such as 1Gbps (got \"" + rate + "\")";
         return false;
@@ -115,12 +93,34 @@ InstallBottleneck(const MptcpBottleneckSpec& spec, uint32_t queuePackets, Ptr<No
 
 } // namespace
 
+/**
+ * Bits per second of an ns-3 rate string such as "10Mbps", or -1 when the
+ * string is not one (a number followed by a unit ns-3 knows).
+ */
+double
+MptcpRateBps(const std::string& s)
+{
+    static const std::regex shape("^[0-9]+(\\.[0-9]+)?[A-Za-z/]+$");
+    if (!std::regex_match(s, shape))
+    {
+        return -1;
+    }
+    std::istringstream in(s);
+    DataRate rate;
+    in >> rate;
+    if (in.fail())
+    {
+        return -1;
+    }
+    return static_cast<double>(rate.GetBitRate());
+}
+
 // ------------------------------------------------------------ bottleneck spec
 
 bool
 MptcpBottleneckSpec::Check(std::string& why) const
 {
-    if (RateBps(rate) <= 0)
+    if (MptcpRateBps(rate) <= 0)
     {
         why = "bottleneck rate must be a positive rate such as 10Mbps (got \"" + rate + "\")";
         return false;
@@ -154,7 +154,7 @@ MptcpBottleneckSpec::QueuePackets(Time otherDelay) const
         return queue;
     }
     const double rtt = 2 * (otherDelay.GetSeconds() + delay.GetSeconds());
-    const double packets = RateBps(rate) * rtt / 8.0 / (segmentSize + 52);
+    const double packets = MptcpRateBps(rate) * rtt / 8.0 / (segmentSize + 52);
     return std::max<uint32_t>(2, static_cast<uint32_t>(std::ceil(packets)));
 }
 

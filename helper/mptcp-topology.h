@@ -17,6 +17,15 @@ namespace ns3
 
 /**
  * \ingroup mptcp
+ * \brief Bits per second of an ns-3 rate string such as "10Mbps".
+ * \param s the string
+ * \return the rate, or -1 when the string is not a number followed by a
+ *         unit ns-3's DataRate knows
+ */
+double MptcpRateBps(const std::string& s);
+
+/**
+ * \ingroup mptcp
  * \brief One bottleneck link: a point-to-point link whose device queue
  *        holds a single packet, so that the buffering is the queue
  *        discipline's (installed on both ends).
