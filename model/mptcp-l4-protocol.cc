@@ -668,7 +668,7 @@ MptcpL4Protocol::ArmTimer()
     // every ACK; an event already due earlier stays, and when it fires it
     // runs what is due and re-arms for the real deadline. Only an earlier
     // deadline reschedules.
-    if (m_timer.IsRunning() && m_timerAt <= at)
+    if (!m_timer.IsExpired() && m_timerAt <= at)
     {
         return;
     }
