@@ -260,7 +260,7 @@ def check_attributes():
         heap = rows(f"{out}/heap/results.db",
                     "SELECT value FROM param WHERE name = 'SchedulerType'")
         print(f"nosack param {sack}, plain global values {glob}, heap {heap}")
-        print(f"JSON config: nosack {jsons['nosack']['params']['config']}")
+        print(f"JSON config: nosack {jsons['nosack']['params'].get('config')}")
         m = merge(f"{out}/campaign.db", *[f"{out}/{n}/results.db" for n in variants])
         print(m.stdout.strip().splitlines()[-1] if m.stdout.strip() else m.stderr)
         n_runs = rows(f"{out}/campaign.db", "SELECT COUNT(*) FROM run")[0][0]
@@ -269,7 +269,7 @@ def check_attributes():
         return (len({hashes["plain"], hashes["nosack"], hashes["heap"]}) == 3 and
                 hashes["sackdefault"] == hashes["plain"] and sack == [("false",)] and
                 len(glob) == 3 and heap == [("ns3::HeapScheduler",)] and
-                jsons["nosack"]["params"]["config"].get("ns3::MptcpSocket::Sack") == "false" and
+                jsons["nosack"]["params"].get("config", {}).get("ns3::MptcpSocket::Sack") == "false" and
                 m.returncode == 0 and n_runs == 3 and n_points == 3)
     finally:
         shutil.rmtree(out)
