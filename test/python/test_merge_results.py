@@ -264,7 +264,7 @@ class MergeResultsTest(unittest.TestCase):
             "c.execute('PRAGMA cache_size = 5')\n"
             "c.execute('BEGIN')\n"
             "c.execute('DELETE FROM metric')\n"
-            "c.executemany('INSERT INTO sample VALUES (1, ?, 0)', ((t,) for t in range(50000)))\n"
+            "c.executemany('INSERT INTO sample VALUES (1, ?, 0)', ((t,) for t in range(5000)))\n"
             "os.kill(os.getpid(), 9)\n")
         w = subprocess.run([sys.executable, "-c", writer, str(path)], timeout=120)
         self.assertEqual(w.returncode, -9)
