@@ -94,7 +94,7 @@ main(int argc, char* argv[])
         return 2;
     }
     std::string why;
-    if (!MptcpScenarioCheck(p, why))
+    if (!MptcpScenarioCheck(p, why) || !MptcpScenarioCheckConfig(p, why))
     {
         std::cerr << "mptcp-shared-bottleneck: " << why << "\n";
         return 2;

@@ -392,6 +392,63 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
     return true;
 }
 
+bool
+MptcpScenarioCheckConfig(const MptcpScenarioParams& p, std::string& why)
+{
+    // Keep in step with MptcpScenarioRun: (attribute, value it sets, the
+    // option that decides it or "" when fixed).
+    const std::vector<std::tuple<std::string, Ptr<AttributeValue>, std::string>> own = {
+        {"ns3::TcpSocket::SegmentSize", Create<UintegerValue>(p.segmentSize), "--segmentSize"},
+        {"ns3::TcpSocket::SndBufSize", Create<UintegerValue>(p.bufferSize), ""},
+        {"ns3::TcpSocket::RcvBufSize", Create<UintegerValue>(p.bufferSize), ""},
+        {"ns3::TcpSocket::InitialCwnd", Create<UintegerValue>(10), ""},
+        {"ns3::TcpSocket::DelAckCount", Create<UintegerValue>(p.delAckCount), "--delAckCount"},
+        {"ns3::TcpSocket::DelAckTimeout", Create<TimeValue>(p.delAckTimeout), ""},
+        {"ns3::TcpSocketBase::MinRto", Create<TimeValue>(p.minRto), ""},
+        {"ns3::TcpSocketBase::Sack", Create<BooleanValue>(true), ""},
+        {"ns3::TcpSocketBase::Timestamp", Create<BooleanValue>(true), ""},
+        {"ns3::TcpL4Protocol::SocketType", Create<StringValue>(p.competitorCc), "--competitorCc"},
+        {"ns3::MptcpSocket::MinRto", Create<TimeValue>(p.minRto), ""},
+        {"ns3::MptcpSocket::CongestionControl", Create<StringValue>(p.cc), "--cc"},
+        {"ns3::MptcpSocket::Scheduler", Create<StringValue>(p.scheduler), "--scheduler"},
+        {"ns3::MptcpSocket::PathManager", Create<StringValue>(p.pm), "--pm"},
+        {"ns3::MptcpSocket::Subflows", Create<UintegerValue>(p.subflows), "--subflows"},
+        {"ns3::MptcpL4Protocol::VirtualPayload",
+         Create<BooleanValue>(p.virtualPayload),
+         "--virtualPayload"},
+    };
+    for (const auto& c : p.config)
+    {
+        for (const auto& o : own)
+        {
+            if (c.first != std::get<0>(o))
+            {
+                continue;
+            }
+            const std::string& name = std::get<0>(o);
+            const size_t cut = name.rfind("::");
+            TypeId tid;
+            TypeId::AttributeInformation info;
+            if (!TypeId::LookupByNameFailSafe(name.substr(0, cut), &tid) ||
+                !tid.LookupAttributeByName(name.substr(cut + 2), &info))
+            {
+                continue;
+            }
+            Ptr<AttributeValue> v = info.checker->CreateValidValue(*std::get<1>(o));
+            const std::string set = v ? v->SerializeToString(info.checker) : "?";
+            if (set != c.second)
+            {
+                why = "--" + name + "=" + c.second + " has no effect: the scenario sets it to " +
+                      set +
+                      (std::get<2>(o).empty() ? std::string(" itself")
+                                              : " from " + std::get<2>(o));
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 uint32_t
 MptcpScenarioQueuePackets(const MptcpScenarioParams& p)
 {

@@ -134,6 +134,19 @@ MptcpScenarioResult MptcpScenarioRun(const MptcpScenarioParams& p,
                                      const MptcpScenarioSampleSink& onSample = {});
 
 /**
+ * \brief Check the attributes set besides the options (p.config) against
+ *        the ones the scenario sets itself, whatever their defaults
+ *        (MptcpScenarioRun's Config::SetDefault calls and the stack
+ *        helper's socket attributes): one set to another value would be
+ *        overridden, so it is refused rather than recorded as applied.
+ * \param p parameters, p.config included
+ * \param why out: the attribute, the value the scenario sets, and the
+ *        option that decides it
+ * \return true when none is overridden
+ */
+bool MptcpScenarioCheckConfig(const MptcpScenarioParams& p, std::string& why);
+
+/**
  * \brief The bottleneck queue a run of these parameters uses, in packets
  *        (p.queue, or one BDP of the dumbbell when it is 0), known before
  *        the run; MptcpScenarioResult::queuePackets after it.

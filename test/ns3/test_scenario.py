@@ -111,6 +111,10 @@ def check_badargs():
         (["--competitorCc=ns3::NoSuchTcp"], "--competitorCc"),
         (["--subflows=abc"], ""),
         (["--outputDir=/proc/none/x"], "--outputDir"),
+        (["--ns3::MptcpSocket::CongestionControl=olia"], "from --cc"),
+        (["--ns3::TcpSocket::SegmentSize=1000"], "from --segmentSize"),
+        (["--ns3::TcpSocketBase::Sack=false"], "sets it to true itself"),
+        (["--ns3::MptcpSocket::Subflows=3", "--subflows=2"], "sets it to 2 from --subflows"),
     ]
     ok = True
     for args, word in cases:
