@@ -350,7 +350,7 @@ def check_killed():
         first = ["--duration=2", "--warmup=1", "--plot=false", f"--outputDir={out}"]
         run(first + ["--RngRun=2"])
         earlier = rows(db, "SELECT COUNT(*) FROM metric")[0][0]
-        long = ["--duration=120", "--plot=false", f"--outputDir={out}", "--RngRun=1"]
+        long = ["--duration=90", "--plot=false", f"--outputDir={out}", "--RngRun=1"]
         proc = subprocess.Popen([EXAMPLE, "--progress=false"] + long,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         committed = 0
