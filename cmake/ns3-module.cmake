@@ -237,7 +237,8 @@ if(MPTCP_TESTS)
   # doc/calibration.md).
   if(TARGET mptcp-shared-bottleneck)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
-    foreach(check fairness determinism badargs pcap flowmonitor fallback outputs)
+    foreach(check fairness determinism badargs pcap flowmonitor fallback outputs
+                  attributes rerun noratio killed docsql)
       add_test(NAME ns3.scenario_${check}
                COMMAND ${Python3_EXECUTABLE}
                        ${MPTCP_NS3_ROOT}/test/ns3/test_scenario.py

@@ -8,8 +8,9 @@
  *   mptcp-shared-bottleneck --subflows=2 --tcpFlows=1 --cc=lia --RngRun=1
  *
  * It prints its effective parameters, progress on stderr, and one JSON
- * object as the last line of stdout; it writes results.db (SQLite) and a
- * plot of per-subflow cwnd and goodput under --outputDir.
+ * object as the last line of stdout; it records the run in results.db
+ * (SQLite; every run written into the folder is kept, see doc/results.md)
+ * and writes a plot of per-subflow cwnd and goodput under --outputDir.
  */
 #include "ns3/core-module.h"
 #include "ns3/mptcp-output.h"
@@ -32,6 +33,7 @@ main(int argc, char* argv[])
     bool progress = true;
     bool plot = true;
     bool results = true;
+    bool overwrite = false;
     std::string outputDir = "mptcp-shared-bottleneck-out";
 
     CommandLine cmd(__FILE__);
@@ -64,11 +66,21 @@ main(int argc, char* argv[])
     cmd.AddValue("flowMonitor", "Attach FlowMonitor and report its per-subflow byte counts",
                  p.flowMonitor);
     cmd.AddValue("pcap", "Write pcap files of the multipath host and the receiver", p.pcap);
-    cmd.AddValue("results", "Write results.db (SQLite)", results);
+    cmd.AddValue("results",
+                 "Record the run in results.db (SQLite; runs already there are kept)",
+                 results);
+    cmd.AddValue("overwrite",
+                 "Replace a finished run with the same parameters and RngRun in results.db "
+                 "(without it, such a run is refused)",
+                 overwrite);
     cmd.AddValue("plot", "Write the plot (gnuplot script, data, PNG and SVG)", plot);
     cmd.AddValue("progress", "Show progress on stderr", progress);
     cmd.AddValue("outputDir", "Where results.db, the plot and pcap files go", outputDir);
     cmd.Parse(argc, argv);
+    // Attributes set with --ns3::Type::Attribute=... and the global values:
+    // part of the run's parameters (and of its hash), taken before the
+    // scenario sets defaults of its own.
+    p.config = MptcpResults::ConfigParams();
 
     p.queue = queue;
     p.bottleneckDelay = Seconds(delayMs / 1e3);
@@ -82,7 +94,7 @@ main(int argc, char* argv[])
         return 2;
     }
     std::string why;
-    if (!MptcpScenarioCheck(p, why))
+    if (!MptcpScenarioCheck(p, why) || !MptcpScenarioCheckConfig(p, why))
     {
         std::cerr << "mptcp-shared-bottleneck: " << why << "\n";
         return 2;
@@ -92,6 +104,27 @@ main(int argc, char* argv[])
         std::cerr << "mptcp-shared-bottleneck: cannot create --outputDir " << outputDir << ": "
                   << std::strerror(errno) << "\n";
         return 2;
+    }
+
+    MptcpScenarioRecorder recorder;
+    if (results)
+    {
+        std::string cmdline;
+        for (int i = 0; i < argc; i++)
+        {
+            cmdline += (i ? " " : "") + std::string(argv[i]);
+        }
+        std::string err;
+        bool refused = false;
+        if (!recorder.Begin(p, cmdline, overwrite, &err, &refused))
+        {
+            std::cerr << "mptcp-shared-bottleneck: " << err << "\n";
+            return refused ? 2 : 1;
+        }
+        if (!recorder.GetNote().empty())
+        {
+            std::cerr << "mptcp-shared-bottleneck: " << recorder.GetNote() << "\n";
+        }
     }
 
     std::cout << "mptcp-shared-bottleneck parameters:";
@@ -104,24 +137,27 @@ main(int argc, char* argv[])
               << " queueDisc=" << p.queueDisc << " duration=" << durationS
               << "s warmup=" << warmupS << "s segmentSize=" << p.segmentSize << " delAckCount=" << p.delAckCount
               << " RngSeed=" << RngSeedManager::GetSeed() << " RngRun=" << RngSeedManager::GetRun()
-              << " outputDir=" << outputDir << std::endl;
+              << " outputDir=" << outputDir;
+    for (const auto& c : p.config)
+    {
+        std::cout << " " << c.first << "=" << c.second;
+    }
+    std::cout << std::endl;
 
     auto t0 = std::chrono::steady_clock::now();
-    MptcpScenarioResult r = MptcpScenarioRun(p);
+    MptcpScenarioResult r =
+        MptcpScenarioRun(p, results ? recorder.Sink() : MptcpScenarioSampleSink());
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << "mptcp-shared-bottleneck: " << r.deliveredPackets << " data packets delivered in "
               << wall << " s of wall time (" << (r.deliveredPackets ? wall * 1e6 / r.deliveredPackets : 0)
               << " us per packet)" << std::endl;
 
-    if (results || plot)
+    std::string err;
+    if ((results && !recorder.Finish(r, &err)) || (plot && !MptcpWritePlot(p, r, &err)))
     {
-        std::string err;
-        if (!MptcpWriteOutputs(p, r, argc, argv, plot, &err))
-        {
-            std::cerr << "mptcp-shared-bottleneck: " << err << "\n";
-            std::cout << MptcpScenarioJson(p, r) << std::endl;
-            return 1;
-        }
+        std::cerr << "mptcp-shared-bottleneck: " << err << "\n";
+        std::cout << MptcpScenarioJson(p, r) << std::endl;
+        return 1;
     }
     std::cout << MptcpScenarioJson(p, r) << std::endl;
     return 0;

@@ -4,11 +4,9 @@
 #include "mptcp-output.h"
 
 #include "mptcp-plot.h"
-#include "mptcp-results.h"
 
 #include "ns3/rng-seed-manager.h"
 
-#include <map>
 #include <sstream>
 
 namespace ns3
@@ -16,6 +14,9 @@ namespace ns3
 
 namespace
 {
+
+const char kCampaign[] = "mptcp-shared-bottleneck";
+const char kScenario[] = "mptcp-shared-bottleneck";
 
 std::string
 Str(double v)
@@ -27,24 +28,9 @@ Str(double v)
 
 } // namespace
 
-bool
-MptcpWriteOutputs(const MptcpScenarioParams& p,
-                  const MptcpScenarioResult& r,
-                  int argc,
-                  char** argv,
-                  bool plot,
-                  std::string* error)
+std::vector<MptcpResults::Param>
+MptcpScenarioRecorder::Params(const MptcpScenarioParams& p)
 {
-    std::string cmdline;
-    for (int i = 0; i < argc; i++)
-    {
-        cmdline += (i ? " " : "") + std::string(argv[i]);
-    }
-    MptcpResults db;
-    if (!db.Open(p.outputDir + "/results.db", true, error))
-    {
-        return false;
-    }
     std::vector<MptcpResults::Param> params = {
         {"subflows", std::to_string(p.subflows)},
         {"pm", p.pm},
@@ -58,70 +44,148 @@ MptcpWriteOutputs(const MptcpScenarioParams& p,
         {"peer", p.peer},
         {"bottleneckRate", p.bottleneckRate},
         {"bottleneckDelay", Str(p.bottleneckDelay.GetSeconds() * 1e3)},
-        {"queue", std::to_string(r.queuePackets)},
+        {"queue", std::to_string(MptcpScenarioQueuePackets(p))},
         {"queueDisc", p.queueDisc},
         {"duration", Str(p.duration.GetSeconds())},
         {"warmup", Str(p.warmup.GetSeconds())},
         {"segmentSize", std::to_string(p.segmentSize)},
         {"delAckCount", std::to_string(p.delAckCount)},
     };
-    if (db.BeginRun("mptcp-shared-bottleneck",
-                    "mptcp-shared-bottleneck",
-                    params,
-                    RngSeedManager::GetSeed(),
-                    RngSeedManager::GetRun(),
-                    cmdline) < 0)
+    params.insert(params.end(), p.config.begin(), p.config.end());
+    return params;
+}
+
+bool
+MptcpScenarioRecorder::Begin(const MptcpScenarioParams& p,
+                             const std::string& cmdline,
+                             bool overwrite,
+                             std::string* error,
+                             bool* refused)
+{
+    *refused = false;
+    const std::string path = p.outputDir + "/results.db";
+    if (!m_db.OpenAppend(path, error))
     {
-        *error = db.GetError();
         return false;
     }
-    db.AddMetric(-1, "mptcp_tcp_ratio", r.mptcpTcpRatio, "");
-    db.AddMetric(-1, "jain", r.jain, "");
-    db.AddMetric(-1, "fallback", r.fallback ? 1 : 0, "");
-    db.AddMetric(-1, "delivered_packets", static_cast<double>(r.deliveredPackets), "packets");
-    std::map<std::string, int64_t> entities;
+    std::vector<MptcpResults::Param> params = Params(p);
+    m_queue = MptcpScenarioQueuePackets(p);
+    const uint32_t seed = RngSeedManager::GetSeed();
+    const uint64_t run = RngSeedManager::GetRun();
+    std::string old = m_db.FindRun(kCampaign, kScenario, params, seed, run);
+    if (old == "ok" && !overwrite)
+    {
+        *refused = true;
+        *error = path + " already holds a finished run with these parameters, RngSeed " +
+                 std::to_string(seed) + " and RngRun " + std::to_string(run) +
+                 "; give --overwrite=true to replace it, or choose another --RngRun or "
+                 "--outputDir";
+        m_db.Close();
+        return false;
+    }
+    if (!old.empty())
+    {
+        m_note = "replacing the run with the same parameters and RngRun " +
+                 std::to_string(run) + " in " + path + " (status '" + old + "')";
+    }
+    m_db.SetReplaceRun(true);
+    m_db.SetCommitInterval(1.0);
+    if (m_db.BeginRun(kCampaign, kScenario, params, seed, run, cmdline) < 0)
+    {
+        *error = m_db.GetError();
+        m_db.Close();
+        return false;
+    }
+    // The flows known before the run; subflows come with their samples.
+    EntityOf("mptcp");
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        EntityOf("tcp " + std::to_string(k));
+    }
+    return m_db.Commit();
+}
+
+const std::string&
+MptcpScenarioRecorder::GetNote() const
+{
+    return m_note;
+}
+
+int64_t
+MptcpScenarioRecorder::EntityOf(const std::string& label)
+{
+    auto it = m_entity.find(label);
+    if (it != m_entity.end())
+    {
+        return it->second;
+    }
+    std::string kind = label == "mptcp" ? "connection"
+                       : label.compare(0, 4, "tcp ") == 0 ? "tcp_flow"
+                                                          : "subflow";
+    int64_t id = m_db.AddEntity(kind, label, "");
+    m_entity[label] = id;
+    return id;
+}
+
+MptcpScenarioSampleSink
+MptcpScenarioRecorder::Sink()
+{
+    return [this](const std::string& entity, const std::string& name, int64_t tNs, double v) {
+        std::string key = entity + "/" + name;
+        auto it = m_series.find(key);
+        if (it == m_series.end())
+        {
+            it = m_series.emplace(key, m_db.AddSeries(EntityOf(entity), name)).first;
+        }
+        m_db.AddSample(it->second, tNs, v);
+    };
+}
+
+bool
+MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
+{
+    if (r.queuePackets != m_queue)
+    {
+        *error = "the run used a queue of " + std::to_string(r.queuePackets) +
+                 " packets, its parameters say " + std::to_string(m_queue);
+        m_db.EndRun("failed: " + *error, 1, -1, nullptr);
+        return false;
+    }
+    m_db.AddMetric(-1, "mptcp_tcp_ratio", r.mptcpTcpRatio, "");
+    m_db.AddMetric(-1, "jain", r.jain, "");
+    m_db.AddMetric(-1, "fallback", r.fallback ? 1 : 0, "");
+    m_db.AddMetric(-1, "delivered_packets", static_cast<double>(r.deliveredPackets), "packets");
     for (size_t i = 0; i < r.flows.size(); i++)
     {
         const MptcpScenarioFlow& f = r.flows[i];
-        std::string label = f.kind == "mptcp" ? "mptcp" : "tcp " + std::to_string(i - 1);
-        int64_t e = db.AddEntity(f.kind == "mptcp" ? "connection" : "tcp_flow", label, "");
-        db.AddMetric(e, "goodput_bps", f.goodputBps, "bit/s");
-        db.AddMetric(e, "bytes_received", static_cast<double>(f.bytesReceived), "byte");
-        entities[label] = e;
+        int64_t e = EntityOf(f.kind == "mptcp" ? "mptcp" : "tcp " + std::to_string(i - 1));
+        m_db.AddMetric(e, "goodput_bps", f.goodputBps, "bit/s");
+        m_db.AddMetric(e, "bytes_received", static_cast<double>(f.bytesReceived), "byte");
         for (size_t j = 0; j < f.subflows.size(); j++)
         {
             const MptcpScenarioSubflow& s = f.subflows[j];
-            std::string sl = "subflow " + std::to_string(j);
-            int64_t se = db.AddEntity("subflow", sl, s.local + " > " + s.remote + " tcp");
-            db.AddMetric(se, "goodput_bps", s.goodputBps, "bit/s");
-            db.AddMetric(se, "bytes_acked", static_cast<double>(s.bytesAcked), "byte");
-            db.AddMetric(se, "retransmissions", static_cast<double>(s.retransmissions), "segments");
-            db.AddMetric(se, "srtt_ms", s.srttMs, "ms");
-            entities[sl] = se;
+            int64_t se = EntityOf("subflow " + std::to_string(j));
+            m_db.SetFiveTuple(se, s.local + " > " + s.remote + " tcp");
+            m_db.AddMetric(se, "goodput_bps", s.goodputBps, "bit/s");
+            m_db.AddMetric(se, "bytes_acked", static_cast<double>(s.bytesAcked), "byte");
+            m_db.AddMetric(se,
+                           "retransmissions",
+                           static_cast<double>(s.retransmissions),
+                           "segments");
+            m_db.AddMetric(se, "srtt_ms", s.srttMs, "ms");
         }
     }
-    for (const MptcpScenarioSeries& s : r.series)
-    {
-        auto it = entities.find(s.entity);
-        int64_t id = db.AddSeries(it == entities.end() ? -1 : it->second, s.name);
-        for (const auto& x : s.samples)
-        {
-            db.AddSample(id, x.first, x.second);
-        }
-    }
-    if (!db.EndRun("ok", 0, -1, error))
-    {
-        return false;
-    }
-    db.Close();
-    if (!plot)
-    {
-        return true;
-    }
+    bool ok = m_db.EndRun("ok", 0, -1, error);
+    m_db.Close();
+    return ok;
+}
 
+bool
+MptcpWritePlot(const MptcpScenarioParams& p, const MptcpScenarioResult& r, std::string* error)
+{
     MptcpPlot fig("MPTCP (" + p.cc + ", " + std::to_string(r.flows[0].subflows.size()) +
-                   " subflows) and " + std::to_string(p.tcpFlows) + " TCP flow(s) through " +
-                   p.bottleneckRate);
+                  " subflows) and " + std::to_string(p.tcpFlows) + " TCP flow(s) through " +
+                  p.bottleneckRate);
     fig.SetLayout(2, 1);
     size_t cw = fig.AddPanel("congestion window per subflow", "time (s)", "cwnd (KiB)");
     size_t gp = fig.AddPanel("goodput", "time (s)", "goodput (Mbit/s)");

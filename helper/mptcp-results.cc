@@ -4,16 +4,22 @@
 
 #include "mptcp-results-schema.h"
 
+#include "ns3/global-value.h"
 #include "ns3/log.h"
+#include "ns3/type-id.h"
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ns3
@@ -119,6 +125,51 @@ RemoveIfExists(const std::string& path, std::string* error)
     return false;
 }
 
+/**
+ * \brief The version the embedded schema declares (its schema_version row).
+ * \return the version, or -1 when the schema cannot be run
+ */
+int
+SchemaVersion()
+{
+    static int version = [] {
+        int v = -1;
+        sqlite3* db = nullptr;
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+            sqlite3_exec(db, mptcpresults::kSchemaSql, nullptr, nullptr, nullptr) == SQLITE_OK &&
+            sqlite3_prepare_v2(db, "SELECT version FROM schema_version", -1, &st, nullptr) ==
+                SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+        {
+            v = sqlite3_column_int(st, 0);
+        }
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return v;
+    }();
+    return version;
+}
+
+/**
+ * \brief SQLite's message, with a plain reading of the one that puzzles.
+ * \param msg SQLite's message
+ * \param path the results file
+ * \return the text to report
+ */
+std::string
+Explain(const std::string& msg, const std::string& path)
+{
+    if (msg.find("attempt to write a readonly database") != std::string::npos)
+    {
+        return msg + " (the file or its folder is not writable; if '" + path +
+               "-journal' exists, a process writing the file was killed and SQLite must "
+               "roll that journal back before the file can be used, which needs write "
+               "access to the file and its folder)";
+    }
+    return msg;
+}
+
 } // namespace
 
 MptcpResults::MptcpResults()
@@ -127,7 +178,12 @@ MptcpResults::MptcpResults()
       m_insEntity(nullptr),
       m_insMetric(nullptr),
       m_insSeries(nullptr),
-      m_insSample(nullptr)
+      m_insSample(nullptr),
+      m_lockFd(-1),
+      m_replaceRun(false),
+      m_commitInterval(0),
+      m_lastCommitNs(0),
+      m_addsSinceCheck(0)
 {
 }
 
@@ -161,8 +217,8 @@ MptcpResults::Fail(const std::string& what)
 void
 MptcpResults::FailDb(const std::string& what)
 {
-    Fail(what + ": " + (m_db ? sqlite3_errmsg(m_db) : "no database") + " (results file '" +
-         m_path + "')");
+    Fail(what + ": " + Explain(m_db ? sqlite3_errmsg(m_db) : "no database", m_path) +
+         " (results file '" + m_path + "')");
 }
 
 bool
@@ -171,7 +227,7 @@ MptcpResults::Exec(const char* sql)
     char* msg = nullptr;
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, &msg) != SQLITE_OK)
     {
-        std::string text = msg ? msg : sqlite3_errmsg(m_db);
+        std::string text = Explain(msg ? msg : sqlite3_errmsg(m_db), m_path);
         sqlite3_free(msg);
         Fail(text + " (results file '" + m_path + "')");
         return false;
@@ -211,6 +267,119 @@ MptcpResults::FinalizeStatements()
     FinalizeStatement(&m_insMetric);
     FinalizeStatement(&m_insSeries);
     FinalizeStatement(&m_insSample);
+}
+
+bool
+MptcpResults::Lock(std::string* error)
+{
+    m_lockFd = open(m_path.c_str(), O_RDWR | O_CLOEXEC);
+    if (m_lockFd < 0)
+    {
+        *error = "cannot open results file '" + m_path + "': " + std::strerror(errno);
+        return false;
+    }
+    // flock, not fcntl: SQLite's own locks are fcntl locks, which this
+    // descriptor must not disturb; it stays open until after sqlite3_close.
+    if (flock(m_lockFd, LOCK_EX | LOCK_NB) != 0)
+    {
+        *error = errno == EWOULDBLOCK
+                     ? "results file '" + m_path +
+                           "' is being written by another process (a run into the same "
+                           "output folder is still going on)"
+                     : "cannot lock results file '" + m_path + "': " + std::strerror(errno);
+        Unlock();
+        return false;
+    }
+    return true;
+}
+
+void
+MptcpResults::Unlock()
+{
+    if (m_lockFd >= 0)
+    {
+        close(m_lockFd);
+        m_lockFd = -1;
+    }
+}
+
+bool
+MptcpResults::OpenDb(bool create, std::string* error)
+{
+    if (sqlite3_open_v2(m_path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    {
+        *error = "cannot open results file '" + m_path + "': " +
+                 Explain(m_db ? sqlite3_errmsg(m_db) : "out of memory", m_path);
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        return false;
+    }
+    // A run's data is one transaction: a page cache of up to 64 MiB keeps
+    // its pages (about 2 million samples) out of the rollback journal.
+    // Readers (a merge, someone looking with sqlite3) hold their lock for a
+    // moment: a commit waits for them rather than failing the run.
+    sqlite3_busy_timeout(m_db, 10000);
+    bool ok = Exec("PRAGMA foreign_keys = ON;") && Exec("PRAGMA cache_size = -65536;");
+    if (ok && create)
+    {
+        ok = Exec("BEGIN;") && Exec(mptcpresults::kSchemaSql) && Exec("COMMIT;");
+    }
+    else if (ok)
+    {
+        // An existing file: the first read rolls back a journal left by a
+        // writer that was killed; then it must be ours, in this version.
+        sqlite3_stmt* st = nullptr;
+        ok = Prepare("SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+                     "name IN ('schema_version', 'campaign', 'point', 'param', 'run', "
+                     "'entity', 'metric', 'series', 'sample')), "
+                     "(SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version')",
+                     &st);
+        if (ok && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 9)
+        {
+            sqlite3_finalize(st);
+            st = nullptr;
+            ok = Prepare("SELECT version FROM schema_version", &st);
+            int version = ok && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+            if (ok && version != SchemaVersion())
+            {
+                Fail("results file '" + m_path + "' has schema version " +
+                     std::to_string(version) + "; this program writes version " +
+                     std::to_string(SchemaVersion()) +
+                     " (write to another output folder)");
+                ok = false;
+            }
+        }
+        else if (ok)
+        {
+            if (m_error.empty() && sqlite3_errcode(m_db) != SQLITE_OK &&
+                sqlite3_errcode(m_db) != SQLITE_ROW && sqlite3_errcode(m_db) != SQLITE_DONE)
+            {
+                FailDb("cannot read results file");
+            }
+            Fail("'" + m_path + "' exists but is not a results file of this module " +
+                 "(write to another output folder)");
+            ok = false;
+        }
+        sqlite3_finalize(st);
+    }
+    ok = ok &&
+         Prepare("INSERT INTO entity (run_id, kind, label, five_tuple) VALUES (?, ?, ?, ?)",
+                 &m_insEntity) &&
+         Prepare("INSERT INTO metric (run_id, entity_id, name, value, unit) "
+                 "VALUES (?, ?, ?, ?, ?)",
+                 &m_insMetric) &&
+         Prepare("INSERT INTO series (run_id, entity_id, name) VALUES (?, ?, ?)",
+                 &m_insSeries) &&
+         Prepare("INSERT INTO sample (series_id, t_ns, value) VALUES (?, ?, ?)", &m_insSample);
+    if (!ok)
+    {
+        *error = m_error;
+        FinalizeStatements();
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        return false;
+    }
+    return true;
 }
 
 bool
@@ -261,37 +430,177 @@ MptcpResults::Open(const std::string& path, bool replace, std::string* error)
     close(fd);
 
     m_path = path;
-    if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    if (!Lock(&err) || !OpenDb(true, &err))
     {
-        err = "cannot open results file '" + path + "': " +
-              (m_db ? sqlite3_errmsg(m_db) : "out of memory");
-        sqlite3_close(m_db);
-        m_db = nullptr;
+        Unlock();
         unlink(path.c_str());
         return false;
     }
-    // A run's data is one transaction: a page cache of up to 64 MiB keeps
-    // its pages (about 2 million samples) out of the rollback journal.
-    bool ok = Exec("PRAGMA foreign_keys = ON;") && Exec("PRAGMA cache_size = -65536;") &&
-              Exec("BEGIN;") &&
-              Exec(mptcpresults::kSchemaSql) && Exec("COMMIT;") &&
-              Prepare("INSERT INTO entity (run_id, kind, label, five_tuple) VALUES (?, ?, ?, ?)",
-                      &m_insEntity) &&
-              Prepare("INSERT INTO metric (run_id, entity_id, name, value, unit) "
-                      "VALUES (?, ?, ?, ?, ?)",
-                      &m_insMetric) &&
-              Prepare("INSERT INTO series (run_id, entity_id, name) VALUES (?, ?, ?)",
-                      &m_insSeries) &&
-              Prepare("INSERT INTO sample (series_id, t_ns, value) VALUES (?, ?, ?)",
-                      &m_insSample);
-    if (!ok)
+    return true;
+}
+
+bool
+MptcpResults::OpenAppend(const std::string& path, std::string* error)
+{
+    NS_LOG_FUNCTION(this << path);
+    std::string dummy;
+    std::string& err = error ? *error : dummy;
+    if (m_db != nullptr)
     {
-        err = m_error;
-        FinalizeStatements();
-        sqlite3_close(m_db);
-        m_db = nullptr;
-        unlink(path.c_str());
+        err = "results file '" + m_path + "' is already open";
         return false;
+    }
+    m_error.clear();
+    m_runId = -1;
+    if (path.empty())
+    {
+        err = "results file: empty path";
+        return false;
+    }
+    // Create it when missing (O_EXCL: of two processes, one creates it).
+    bool created = false;
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0)
+    {
+        close(fd);
+        created = true;
+    }
+    else if (errno != EEXIST)
+    {
+        err = "cannot create results file '" + path + "': " + std::strerror(errno);
+        return false;
+    }
+    m_path = path;
+    if (!Lock(&err))
+    {
+        return false;
+    }
+    // A file that another process created but has not filled yet is empty:
+    // it gets the schema like a new one (we hold the lock now).
+    struct stat st;
+    if (!created && stat(path.c_str(), &st) == 0 && st.st_size == 0)
+    {
+        created = true;
+    }
+    if (!OpenDb(created, &err))
+    {
+        Unlock();
+        if (created)
+        {
+            unlink(path.c_str());
+        }
+        return false;
+    }
+    return true;
+}
+
+std::string
+MptcpResults::FindRun(const std::string& campaign,
+                      const std::string& scenario,
+                      const std::vector<Param>& params,
+                      uint32_t rngSeed,
+                      uint64_t rngRun)
+{
+    if (m_db == nullptr)
+    {
+        return "";
+    }
+    std::string status;
+    sqlite3_stmt* st = nullptr;
+    if (!Prepare("SELECT r.status FROM run AS r JOIN point AS p ON p.id = r.point_id "
+                 "JOIN campaign AS c ON c.id = p.campaign_id "
+                 "WHERE c.name = ? AND c.scenario = ? AND p.params_hash = ? "
+                 "AND r.rng_seed = ? AND r.rng_run = ?",
+                 &st))
+    {
+        return "";
+    }
+    BindText(st, 1, campaign);
+    BindText(st, 2, scenario);
+    BindText(st, 3, ParamsHash(CanonicalParamsJson(params)));
+    sqlite3_bind_int64(st, 4, rngSeed);
+    sqlite3_bind_int64(st, 5, static_cast<int64_t>(rngRun));
+    if (sqlite3_step(st) == SQLITE_ROW)
+    {
+        const unsigned char* t = sqlite3_column_text(st, 0);
+        status = t ? reinterpret_cast<const char*>(t) : "";
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+void
+MptcpResults::SetReplaceRun(bool replace)
+{
+    m_replaceRun = replace;
+}
+
+void
+MptcpResults::SetCommitInterval(double seconds)
+{
+    m_commitInterval = seconds > 0 ? seconds : 0;
+}
+
+bool
+MptcpResults::Commit()
+{
+    if (!CanAdd("Commit"))
+    {
+        return false;
+    }
+    if (!Exec("COMMIT;") || !Exec("BEGIN;"))
+    {
+        return false;
+    }
+    m_lastCommitNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    return true;
+}
+
+bool
+MptcpResults::MaybeCommit()
+{
+    // Read the clock every 256 calls only: samples come by the million.
+    if (m_commitInterval <= 0 || ++m_addsSinceCheck < 256)
+    {
+        return true;
+    }
+    m_addsSinceCheck = 0;
+    int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count();
+    if (static_cast<double>(now - m_lastCommitNs) >= m_commitInterval * 1e9)
+    {
+        return Commit();
+    }
+    return true;
+}
+
+bool
+MptcpResults::DeleteRun(int64_t runId, bool withRun)
+{
+    static const char* const kDelete[] = {
+        "DELETE FROM sample WHERE series_id IN (SELECT id FROM series WHERE run_id = ?)",
+        "DELETE FROM series WHERE run_id = ?",
+        "DELETE FROM metric WHERE run_id = ?",
+        "DELETE FROM entity WHERE run_id = ?",
+        "DELETE FROM run WHERE id = ?",
+    };
+    for (size_t i = 0; i < sizeof(kDelete) / sizeof(kDelete[0]) - (withRun ? 0 : 1); i++)
+    {
+        sqlite3_stmt* st = nullptr;
+        if (!Prepare(kDelete[i], &st))
+        {
+            return false;
+        }
+        sqlite3_bind_int64(st, 1, runId);
+        bool ok = StepDone(st, "the deletion of an old run");
+        sqlite3_finalize(st);
+        if (!ok)
+        {
+            return false;
+        }
     }
     return true;
 }
@@ -344,6 +653,59 @@ MptcpResults::CanonicalParamsJson(std::vector<Param> params)
     }
     json += '}';
     return json;
+}
+
+std::vector<MptcpResults::Param>
+MptcpResults::ConfigParams()
+{
+    std::vector<Param> out;
+    // Attributes: CommandLine (--ns3::Type::Attribute=v) and Config::SetDefault
+    // replace a TypeId's initialValue; originalInitialValue keeps the declared
+    // default. Only the changed ones are parameters.
+    for (uint16_t i = 0; i < TypeId::GetRegisteredN(); i++)
+    {
+        TypeId tid = TypeId::GetRegistered(i);
+        for (std::size_t j = 0; j < tid.GetAttributeN(); j++)
+        {
+            TypeId::AttributeInformation info = tid.GetAttribute(j);
+            if (!info.initialValue || !info.originalInitialValue ||
+                info.initialValue == info.originalInitialValue)
+            {
+                continue;
+            }
+            std::string now = info.initialValue->SerializeToString(info.checker);
+            if (now != info.originalInitialValue->SerializeToString(info.checker))
+            {
+                out.emplace_back(tid.GetName() + "::" + info.name, now);
+            }
+        }
+    }
+    // Global values: every one (an initial value given by NS_GLOBAL_VALUE is
+    // not told apart from the declared one), except the RNG seed and run
+    // number, which are the run's key.
+    for (auto it = GlobalValue::Begin(); it != GlobalValue::End(); ++it)
+    {
+        const std::string name = (*it)->GetName();
+        if (name == "RngSeed" || name == "RngRun")
+        {
+            continue;
+        }
+        Ptr<const AttributeChecker> checker = (*it)->GetChecker();
+        Ptr<AttributeValue> v = checker->Create();
+        (*it)->GetValue(*v);
+        out.emplace_back(name, v->SerializeToString(checker));
+    }
+    // Defaults from the environment apply when objects are constructed,
+    // without changing initialValue: record the variable itself.
+    if (const char* env = std::getenv("NS_ATTRIBUTE_DEFAULT"))
+    {
+        if (*env != '\0')
+        {
+            out.emplace_back("NS_ATTRIBUTE_DEFAULT", env);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 std::string
@@ -408,8 +770,9 @@ MptcpResults::BeginRun(const std::string& campaign,
         return -1;
     }
     sqlite3_stmt* st = nullptr;
-    bool ok = Prepare("INSERT INTO campaign (name, scenario, module_version, ns3_version, "
-                      "created_at, schema_version) "
+    // The campaign and the point may be in the file already (OpenAppend).
+    bool ok = Prepare("INSERT OR IGNORE INTO campaign (name, scenario, module_version, "
+                      "ns3_version, created_at, schema_version) "
                       "VALUES (?, ?, ?, ?, ?, (SELECT version FROM schema_version))",
                       &st);
     if (ok)
@@ -422,9 +785,20 @@ MptcpResults::BeginRun(const std::string& campaign,
         ok = StepDone(st, "the campaign row");
     }
     FinalizeStatement(&st);
-    int64_t campaignId = sqlite3_last_insert_rowid(m_db);
+    int64_t campaignId = -1;
+    ok = ok && Prepare("SELECT id FROM campaign WHERE name = ? AND scenario = ?", &st);
+    if (ok)
+    {
+        BindText(st, 1, campaign);
+        BindText(st, 2, scenario);
+        if (sqlite3_step(st) == SQLITE_ROW)
+        {
+            campaignId = sqlite3_column_int64(st, 0);
+        }
+    }
+    FinalizeStatement(&st);
 
-    ok = ok && Prepare("INSERT INTO point (campaign_id, params_json, params_hash) "
+    ok = ok && Prepare("INSERT OR IGNORE INTO point (campaign_id, params_json, params_hash) "
                        "VALUES (?, ?, ?)",
                        &st);
     if (ok)
@@ -435,15 +809,66 @@ MptcpResults::BeginRun(const std::string& campaign,
         ok = StepDone(st, "the point row");
     }
     FinalizeStatement(&st);
-    int64_t pointId = sqlite3_last_insert_rowid(m_db);
+    int64_t pointId = -1;
+    ok = ok && Prepare("SELECT id, params_json FROM point WHERE campaign_id = ? AND "
+                       "params_hash = ?",
+                       &st);
+    if (ok)
+    {
+        sqlite3_bind_int64(st, 1, campaignId);
+        BindText(st, 2, hash);
+        if (sqlite3_step(st) == SQLITE_ROW)
+        {
+            pointId = sqlite3_column_int64(st, 0);
+            const unsigned char* t = sqlite3_column_text(st, 1);
+            if (json != (t ? reinterpret_cast<const char*>(t) : ""))
+            {
+                Fail("BeginRun: params_hash " + hash + " names two parameter sets in '" +
+                     m_path + "'");
+                ok = false;
+            }
+        }
+    }
+    FinalizeStatement(&st);
 
-    ok = ok && Prepare("INSERT INTO param (point_id, name, value) VALUES (?, ?, ?)", &st);
+    ok = ok && Prepare("INSERT OR IGNORE INTO param (point_id, name, value) VALUES (?, ?, ?)",
+                       &st);
     for (size_t i = 0; ok && i < sorted.size(); i++)
     {
         sqlite3_bind_int64(st, 1, pointId);
         BindText(st, 2, sorted[i].first);
         BindText(st, 3, sorted[i].second);
         ok = StepDone(st, "a param row");
+    }
+    FinalizeStatement(&st);
+
+    // A run with the same key: refused, or replaced with all of its data.
+    ok = ok && Prepare("SELECT id, status FROM run WHERE point_id = ? AND rng_seed = ? AND "
+                       "rng_run = ?",
+                       &st);
+    if (ok)
+    {
+        sqlite3_bind_int64(st, 1, pointId);
+        sqlite3_bind_int64(st, 2, rngSeed);
+        sqlite3_bind_int64(st, 3, static_cast<int64_t>(rngRun));
+        if (sqlite3_step(st) == SQLITE_ROW)
+        {
+            int64_t oldId = sqlite3_column_int64(st, 0);
+            const unsigned char* t = sqlite3_column_text(st, 1);
+            std::string oldStatus = t ? reinterpret_cast<const char*>(t) : "";
+            FinalizeStatement(&st);
+            if (!m_replaceRun)
+            {
+                Fail("BeginRun: '" + m_path + "' holds this run already (same parameters, " +
+                     "RngSeed " + std::to_string(rngSeed) + " and RngRun " +
+                     std::to_string(rngRun) + ", status '" + oldStatus + "')");
+                ok = false;
+            }
+            else
+            {
+                ok = DeleteRun(oldId, true);
+            }
+        }
     }
     FinalizeStatement(&st);
 
@@ -477,6 +902,10 @@ MptcpResults::BeginRun(const std::string& campaign,
         return -1;
     }
     m_runId = runId;
+    m_addsSinceCheck = 0;
+    m_lastCommitNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
     return runId;
 }
 
@@ -504,6 +933,10 @@ MptcpResults::AddEntity(const std::string& kind,
     {
         return -1;
     }
+    if (!MaybeCommit())
+    {
+        return -1;
+    }
     sqlite3_bind_int64(m_insEntity, 1, m_runId);
     BindText(m_insEntity, 2, kind);
     BindText(m_insEntity, 3, label);
@@ -516,12 +949,38 @@ MptcpResults::AddEntity(const std::string& kind,
 }
 
 void
+MptcpResults::SetFiveTuple(int64_t entityId, const std::string& fiveTuple)
+{
+    if (!CanAdd("SetFiveTuple") || !MaybeCommit())
+    {
+        return;
+    }
+    sqlite3_stmt* st = nullptr;
+    if (!Prepare("UPDATE entity SET five_tuple = ? WHERE id = ? AND run_id = ?", &st))
+    {
+        return;
+    }
+    BindTextOrNull(st, 1, fiveTuple);
+    sqlite3_bind_int64(st, 2, entityId);
+    sqlite3_bind_int64(st, 3, m_runId);
+    if (StepDone(st, "a five-tuple") && sqlite3_changes(m_db) != 1)
+    {
+        Fail("SetFiveTuple: entity " + std::to_string(entityId) + " is not one of the run's");
+    }
+    sqlite3_finalize(st);
+}
+
+void
 MptcpResults::AddMetric(int64_t entityId,
                         const std::string& name,
                         double value,
                         const std::string& unit)
 {
     if (!CanAdd("AddMetric"))
+    {
+        return;
+    }
+    if (!MaybeCommit())
     {
         return;
     }
@@ -537,6 +996,10 @@ int64_t
 MptcpResults::AddSeries(int64_t entityId, const std::string& name)
 {
     if (!CanAdd("AddSeries"))
+    {
+        return -1;
+    }
+    if (!MaybeCommit())
     {
         return -1;
     }
@@ -556,6 +1019,10 @@ MptcpResults::AddSample(int64_t seriesId, int64_t tNs, double value)
     if (!m_error.empty() || m_runId < 0)
     {
         CanAdd("AddSample");
+        return;
+    }
+    if (!MaybeCommit())
+    {
         return;
     }
     sqlite3_bind_int64(m_insSample, 1, seriesId);
@@ -605,7 +1072,9 @@ MptcpResults::EndRun(const std::string& status, int exitCode, double wallS, std:
     sqlite3_stmt* st = nullptr;
     std::string saved = m_error;
     m_error.clear();
-    bool ok = Prepare("UPDATE run SET status = ?, exit_code = ?, wall_s = ? WHERE id = ?", &st);
+    // What Commit() had written of a failed run goes too.
+    bool ok = (dataOk || DeleteRun(runId, false)) &&
+              Prepare("UPDATE run SET status = ?, exit_code = ?, wall_s = ? WHERE id = ?", &st);
     if (ok)
     {
         BindText(st, 1, finalStatus);
@@ -659,6 +1128,7 @@ MptcpResults::Close()
         NS_LOG_WARN("results " << m_path << ": close: " << sqlite3_errmsg(m_db));
     }
     m_db = nullptr;
+    Unlock();
 }
 
 } // namespace ns3

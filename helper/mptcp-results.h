@@ -46,7 +46,9 @@ namespace ns3
  * visible as such) and opens one transaction that holds everything added
  * until EndRun(), which writes the final status and commits. A run that
  * crashes therefore leaves a file with its run row and none of its
- * half-written data. Statements are prepared once and the page cache holds
+ * half-written data; with Commit() or SetCommitInterval() it keeps what
+ * was committed, still in status "running". OpenAppend() adds runs to an
+ * existing file (keyed by campaign, parameters, seed and run number). Statements are prepared once and the page cache holds
  * the transaction: a million samples take one to two seconds of CPU.
  *
  * Errors: Open(), BeginRun() and EndRun() report errors directly. The
@@ -98,6 +100,82 @@ class MptcpResults
     bool Open(const std::string& path, bool replace, std::string* error);
 
     /**
+     * \brief Open a results file to add runs to it, or create it when it
+     *        does not exist. Runs already in it are kept.
+     *
+     * An existing file must be a results file of this schema version. A
+     * rollback journal left by a writer that was killed is rolled back by
+     * SQLite here (what that writer had committed stays).
+     *
+     * Open() and OpenAppend() hold an exclusive lock (flock) on the file
+     * until Close(): a second writer is refused with a clear message, and
+     * a run row in status "running" found while holding the lock belongs
+     * to a process that died.
+     *
+     * \param path the file
+     * \param error receives the reason on failure (may be null)
+     * \return true on success
+     */
+    bool OpenAppend(const std::string& path, std::string* error);
+
+    /**
+     * \brief Look a run up by its key (campaign, scenario, parameters, RNG
+     *        seed and run number).
+     * \param campaign the campaign name
+     * \param scenario the scenario program
+     * \param params the parameters, as given to BeginRun()
+     * \param rngSeed the RNG seed
+     * \param rngRun the RNG run number
+     * \return its status ("ok", "running", "failed: ..."), or empty when
+     *         the file has no such run
+     */
+    std::string FindRun(const std::string& campaign,
+                        const std::string& scenario,
+                        const std::vector<Param>& params,
+                        uint32_t rngSeed,
+                        uint64_t rngRun);
+
+    /**
+     * \brief What BeginRun() does when the file holds a run with the same
+     *        key already.
+     * \param replace false (the default): BeginRun() fails and the old
+     *        run stays; true: the old run and all of its data are deleted
+     *        in the transaction that records the new run
+     */
+    void SetReplaceRun(bool replace);
+
+    /**
+     * \brief Commit the data added so far, and go on in a new transaction.
+     *
+     * Without it, the data of a run is one transaction until EndRun(). With
+     * it (or SetCommitInterval()), a process that is killed leaves its run
+     * "running" with what was committed: visible, never merged as a result.
+     * \return true on success (else see GetError())
+     */
+    bool Commit();
+
+    /**
+     * \brief Commit by itself from the Add*() functions whenever this much
+     *        wall-clock time has passed since the last commit.
+     * \param seconds the interval; 0 (the default): never (one transaction)
+     */
+    void SetCommitInterval(double seconds);
+
+    /**
+     * \brief The configuration a program got besides its own options: each
+     *        attribute whose default differs from the one its TypeId
+     *        declares (set with --ns3::Type::Attribute=... on the command
+     *        line, or Config::SetDefault), named "ns3::Type::Attribute";
+     *        every global value except RngSeed and RngRun (stored in the
+     *        run row), under its name (SchedulerType, ChecksumEnabled, ...);
+     *        and the NS_ATTRIBUTE_DEFAULT environment variable when set.
+     *        Call it after CommandLine::Parse and before the program sets
+     *        defaults of its own.
+     * \return the parameters, sorted by name
+     */
+    static std::vector<Param> ConfigParams();
+
+    /**
      * \brief Set the optional facts of the next BeginRun().
      * \param info the facts
      */
@@ -133,6 +211,14 @@ class MptcpResults
     int64_t AddEntity(const std::string& kind,
                       const std::string& label,
                       const std::string& fiveTuple);
+
+    /**
+     * \brief Set the five-tuple of an entity of the run in progress (known
+     *        only after the entity was added, e.g. a subflow's ports).
+     * \param entityId an id from AddEntity()
+     * \param fiveTuple the addresses and ports (empty: NULL)
+     */
+    void SetFiveTuple(int64_t entityId, const std::string& fiveTuple);
 
     /**
      * \brief Record one value.
@@ -247,6 +333,34 @@ class MptcpResults
     bool CanAdd(const char* what);
     /** \brief Finalize every prepared statement. */
     void FinalizeStatements();
+    /**
+     * \brief Take the exclusive lock of m_path (m_lockFd).
+     * \param error receives the reason on failure
+     * \return true when this object holds the lock
+     */
+    bool Lock(std::string* error);
+    /** \brief Release the lock taken by Lock(). */
+    void Unlock();
+    /**
+     * \brief Open m_path with SQLite, set the pragmas, prepare statements.
+     * \param create true to write the schema (a new, empty file)
+     * \param error receives the reason on failure
+     * \return true on success
+     */
+    bool OpenDb(bool create, std::string* error);
+    /**
+     * \brief Delete the rows of a run (samples, series, metrics, entities;
+     *        the run row itself when withRun), in the open transaction.
+     * \param runId the run
+     * \param withRun true to delete the run row too
+     * \return true on success
+     */
+    bool DeleteRun(int64_t runId, bool withRun);
+    /**
+     * \brief Commit when the commit interval has passed.
+     * \return false when that commit failed (see GetError())
+     */
+    bool MaybeCommit();
 
     sqlite3* m_db;                //!< the open file, or null
     std::string m_path;           //!< its path
@@ -257,6 +371,11 @@ class MptcpResults
     sqlite3_stmt* m_insMetric;    //!< INSERT INTO metric
     sqlite3_stmt* m_insSeries;    //!< INSERT INTO series
     sqlite3_stmt* m_insSample;    //!< INSERT INTO sample
+    int m_lockFd;                 //!< the locked descriptor of m_path, or -1
+    bool m_replaceRun;            //!< see SetReplaceRun()
+    double m_commitInterval;      //!< see SetCommitInterval()
+    int64_t m_lastCommitNs;       //!< steady clock at the last commit
+    uint32_t m_addsSinceCheck;    //!< Add*() calls since the clock was read
 };
 
 } // namespace ns3

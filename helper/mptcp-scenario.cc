@@ -126,6 +126,7 @@ struct Run
     std::vector<uint64_t> lastSink;             // for goodput series of tcp flows
     std::map<std::tuple<uint32_t, uint16_t, uint32_t, uint16_t>, uint64_t> ipBytes; // at D
     std::map<std::string, size_t> seriesIndex;
+    MptcpScenarioSampleSink onSample;          // may be empty
 
     explicit Run(const MptcpScenarioParams& params)
         : p(params)
@@ -182,6 +183,10 @@ struct Run
             it = seriesIndex.emplace(key, r.series.size() - 1).first;
         }
         r.series[it->second].samples.emplace_back(Simulator::Now().GetNanoSeconds(), value);
+        if (onSample)
+        {
+            onSample(entity, name, Simulator::Now().GetNanoSeconds(), value);
+        }
     }
 
     void Sample()
@@ -387,10 +392,81 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
     return true;
 }
 
+bool
+MptcpScenarioCheckConfig(const MptcpScenarioParams& p, std::string& why)
+{
+    // Keep in step with MptcpScenarioRun: (attribute, value it sets, the
+    // option that decides it or "" when fixed).
+    const std::vector<std::tuple<std::string, Ptr<AttributeValue>, std::string>> own = {
+        {"ns3::TcpSocket::SegmentSize", Create<UintegerValue>(p.segmentSize), "--segmentSize"},
+        {"ns3::TcpSocket::SndBufSize", Create<UintegerValue>(p.bufferSize), ""},
+        {"ns3::TcpSocket::RcvBufSize", Create<UintegerValue>(p.bufferSize), ""},
+        {"ns3::TcpSocket::InitialCwnd", Create<UintegerValue>(10), ""},
+        {"ns3::TcpSocket::DelAckCount", Create<UintegerValue>(p.delAckCount), "--delAckCount"},
+        {"ns3::TcpSocket::DelAckTimeout", Create<TimeValue>(p.delAckTimeout), ""},
+        {"ns3::TcpSocketBase::MinRto", Create<TimeValue>(p.minRto), ""},
+        {"ns3::TcpSocketBase::Sack", Create<BooleanValue>(true), ""},
+        {"ns3::TcpSocketBase::Timestamp", Create<BooleanValue>(true), ""},
+        {"ns3::TcpL4Protocol::SocketType", Create<StringValue>(p.competitorCc), "--competitorCc"},
+        {"ns3::MptcpSocket::MinRto", Create<TimeValue>(p.minRto), ""},
+        {"ns3::MptcpSocket::CongestionControl", Create<StringValue>(p.cc), "--cc"},
+        {"ns3::MptcpSocket::Scheduler", Create<StringValue>(p.scheduler), "--scheduler"},
+        {"ns3::MptcpSocket::PathManager", Create<StringValue>(p.pm), "--pm"},
+        {"ns3::MptcpSocket::Subflows", Create<UintegerValue>(p.subflows), "--subflows"},
+        {"ns3::MptcpL4Protocol::VirtualPayload",
+         Create<BooleanValue>(p.virtualPayload),
+         "--virtualPayload"},
+    };
+    for (const auto& c : p.config)
+    {
+        for (const auto& o : own)
+        {
+            if (c.first != std::get<0>(o))
+            {
+                continue;
+            }
+            const std::string& name = std::get<0>(o);
+            const size_t cut = name.rfind("::");
+            TypeId tid;
+            TypeId::AttributeInformation info;
+            if (!TypeId::LookupByNameFailSafe(name.substr(0, cut), &tid) ||
+                !tid.LookupAttributeByName(name.substr(cut + 2), &info))
+            {
+                continue;
+            }
+            Ptr<AttributeValue> v = info.checker->CreateValidValue(*std::get<1>(o));
+            const std::string set = v ? v->SerializeToString(info.checker) : "?";
+            if (set != c.second)
+            {
+                why = "--" + name + "=" + c.second + " has no effect: the scenario sets it to " +
+                      set +
+                      (std::get<2>(o).empty() ? std::string(" itself")
+                                              : " from " + std::get<2>(o));
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+uint32_t
+MptcpScenarioQueuePackets(const MptcpScenarioParams& p)
+{
+    MptcpBottleneckSpec spec;
+    spec.rate = p.bottleneckRate;
+    spec.delay = p.bottleneckDelay;
+    spec.queue = p.queue;
+    spec.segmentSize = p.segmentSize;
+    // The dumbbell's access links (MptcpDumbbellHelper's default, 1 ms) on
+    // either side of the bottleneck.
+    return spec.QueuePackets(MilliSeconds(2));
+}
+
 MptcpScenarioResult
-MptcpScenarioRun(const MptcpScenarioParams& p)
+MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& onSample)
 {
     Run run(p);
+    run.onSample = onSample;
     const bool mpHost = p.transport == "mptcp";
     const bool mpPeer = p.peer == "mptcp";
     const bool coreComp = p.competitor == "core";
@@ -598,7 +674,10 @@ MptcpScenarioRun(const MptcpScenarioParams& p)
         all.push_back(f.goodputBps);
         r.flows.push_back(f);
     }
-    r.mptcpTcpRatio = p.tcpFlows && tcpSum > 0 ? mf.goodputBps / (tcpSum / p.tcpFlows) : 0;
+    // No competitor, or competitors that carried nothing: no ratio (JSON
+    // null, SQL NULL), as the goodput_ratio view says.
+    r.mptcpTcpRatio = p.tcpFlows && tcpSum > 0 ? mf.goodputBps / (tcpSum / p.tcpFlows)
+                                               : std::nan("");
     r.jain = MptcpJain(all);
 
     if (monitor)
@@ -640,7 +719,13 @@ MptcpScenarioJson(const MptcpScenarioParams& p, const MptcpScenarioResult& r)
       << ",\"queue\":" << r.queuePackets << ",\"queueDisc\":" << Quote(p.queueDisc)
       << ",\"duration_s\":" << Num(p.duration.GetSeconds())
       << ",\"warmup_s\":" << Num(p.warmup.GetSeconds())
-      << ",\"delAckCount\":" << p.delAckCount << ",\"segmentSize\":" << p.segmentSize << "}";
+      << ",\"delAckCount\":" << p.delAckCount << ",\"segmentSize\":" << p.segmentSize;
+    o << ",\"config\":{";
+    for (size_t i = 0; i < p.config.size(); i++)
+    {
+        o << (i ? "," : "") << Quote(p.config[i].first) << ":" << Quote(p.config[i].second);
+    }
+    o << "}}";
     o << ",\"mptcp_tcp_ratio\":" << Num(r.mptcpTcpRatio) << ",\"jain\":" << Num(r.jain)
       << ",\"fallback\":" << (r.fallback ? "true" : "false")
       << ",\"delivered_packets\":" << r.deliveredPackets;

@@ -7,7 +7,9 @@
 #include "ns3/nstime.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -53,6 +55,9 @@ struct MptcpScenarioParams
     bool flowMonitor = false;      //!< attach FlowMonitor and report its flows
     std::string outputDir = ".";   //!< where pcap files go
     bool progress = false;         //!< show progress on stderr
+    /** Attributes and global values set besides these options, by name
+     *  (MptcpResults::ConfigParams()): part of the recorded parameters. */
+    std::vector<std::pair<std::string, std::string>> config;
 };
 
 /** One subflow (or one ns-3 flow of the multipath host with ns3tcp). */
@@ -90,7 +95,8 @@ struct MptcpScenarioSeries
 struct MptcpScenarioResult
 {
     std::vector<MptcpScenarioFlow> flows; //!< flows[0] is the multipath host's
-    double mptcpTcpRatio = 0;  //!< mptcp goodput / mean tcp goodput (0 without tcp flows)
+    double mptcpTcpRatio = 0;  //!< mptcp goodput / mean tcp goodput (NaN without tcp
+                               //!< flows or when they carried nothing: JSON null)
     double jain = 0;           //!< Jain's index over the flows' goodputs
     bool fallback = false;     //!< the multipath connection runs plain TCP
     uint64_t deliveredPackets = 0; //!< data packets delivered to D
@@ -110,12 +116,44 @@ struct MptcpScenarioResult
 bool MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why);
 
 /**
+ * \brief Receives each sample of a time series when it is taken:
+ *        (entity, name, t_ns, value), as in MptcpScenarioSeries.
+ */
+typedef std::function<void(const std::string&, const std::string&, int64_t, double)>
+    MptcpScenarioSampleSink;
+
+/**
  * \brief Build the topology, run the simulation, collect the results,
  *        destroy the simulation. The RNG run must be set by the caller.
  * \param p parameters (checked with MptcpScenarioCheck first)
+ * \param onSample called with every sample as the run goes (may be empty);
+ *        the samples are in the result's series as well
  * \return the results
  */
-MptcpScenarioResult MptcpScenarioRun(const MptcpScenarioParams& p);
+MptcpScenarioResult MptcpScenarioRun(const MptcpScenarioParams& p,
+                                     const MptcpScenarioSampleSink& onSample = {});
+
+/**
+ * \brief Check the attributes set besides the options (p.config) against
+ *        the ones the scenario sets itself, whatever their defaults
+ *        (MptcpScenarioRun's Config::SetDefault calls and the stack
+ *        helper's socket attributes): one set to another value would be
+ *        overridden, so it is refused rather than recorded as applied.
+ * \param p parameters, p.config included
+ * \param why out: the attribute, the value the scenario sets, and the
+ *        option that decides it
+ * \return true when none is overridden
+ */
+bool MptcpScenarioCheckConfig(const MptcpScenarioParams& p, std::string& why);
+
+/**
+ * \brief The bottleneck queue a run of these parameters uses, in packets
+ *        (p.queue, or one BDP of the dumbbell when it is 0), known before
+ *        the run; MptcpScenarioResult::queuePackets after it.
+ * \param p parameters
+ * \return the queue limit in packets
+ */
+uint32_t MptcpScenarioQueuePackets(const MptcpScenarioParams& p);
 
 /**
  * \brief Jain's fairness index (sum x)^2 / (n sum x^2).

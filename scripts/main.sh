@@ -31,8 +31,10 @@ mkdir -p "$out"
 ex=$root/build/examples/mptcp-shared-bottleneck
 
 echo "== 1. Flagship (ns-3): MPTCP (2 subflows, LIA) and ns-3 TCP share a bottleneck =="
+# --overwrite: a second execution of this job replaces its own run in
+# results.db (the same parameters and RngRun are otherwise refused).
 "$ex" --subflows=2 --tcpFlows=1 --cc=lia --duration=60 --RngRun=1 --pcap=true \
-  --outputDir="$out/flagship" | tee "$out/flagship.log" | tail -n 1 > "$out/flagship.json"
+  --overwrite=true --outputDir="$out/flagship" | tee "$out/flagship.log" | tail -n 1 > "$out/flagship.json"
 python3 - "$out/flagship.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -17,6 +17,12 @@ again after an interruption (or over a growing set of files) adds only what
 is missing. A run still in status 'running' (its process never finished) is
 not merged, so that a later complete execution of it can be.
 
+A file whose writer did not finish a transaction is refused whole: one
+with a hot rollback journal (FILE-journal) or a write-ahead log (FILE-wal)
+beside it (the writer was killed, or is still writing), one that fails
+SQLite's quick_check, and one with a run in status 'ok' that has no
+metrics (a torn copy: the file was copied without its journal).
+
 A file that is not a results database of this schema version (not SQLite,
 damaged, missing, another version) is reported with its name and skipped;
 the other files are still merged and nothing already in the campaign
@@ -71,9 +77,42 @@ def sqlite_uri(path: str, mode: str) -> str:
     return "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=" + mode
 
 
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+def unfinished_write(path: str) -> str | None:
+    """Why the file's last write is unfinished, or None: a rollback journal
+    with a valid header (hot unless its writer still runs), or a
+    write-ahead log, beside it."""
+    journal = path + "-journal"
+    try:
+        with open(journal, "rb") as f:
+            head = f.read(8)
+    except FileNotFoundError:
+        head = b""
+    except OSError as e:
+        return f"its journal {journal} cannot be read ({e.strerror})"
+    if head == JOURNAL_MAGIC:
+        return (f"it has a hot journal {journal}: the process writing it was killed, or "
+                "is still writing, in the middle of a transaction, so the file alone may be "
+                "torn. Let the run finish, or re-run it into the same folder, or let SQLite "
+                "roll the journal back by opening the file once where it and its folder are "
+                f"writable (sqlite3 {path} 'PRAGMA quick_check;'); then merge again")
+    wal = path + "-wal"
+    if os.path.exists(wal) and os.path.getsize(wal) > 0:
+        return (f"it has a write-ahead log {wal} that is not checkpointed: the writer is "
+                "still running or was killed. Open the file once with sqlite3 where it is "
+                "writable, or re-run it; then merge again")
+    return None
+
+
 def describe(e: sqlite3.Error) -> str:
     """SQLite's message, with a plain reading of the common ones."""
     text = str(e)
+    if "attempt to write a readonly database" in text:
+        return ("SQLite needs to write the file to read it (" + text + "): a rollback "
+                "journal left by a killed writer must be rolled back first, which needs "
+                "write access to the file and its folder")
     if "file is not a database" in text:
         return "not an SQLite database (" + text + ")"
     if "malformed" in text:
@@ -223,6 +262,9 @@ def merge_file(conn: sqlite3.Connection, path: str, version: int,
         raise MergeError(f"{path}: not a regular file")
     if os.path.exists(campaign_path) and os.path.samefile(path, campaign_path):
         raise MergeError(f"{path}: is the campaign database itself")
+    why = unfinished_write(path)
+    if why:
+        raise MergeError(f"{path}: {why}")
     try:
         conn.execute("ATTACH DATABASE ? AS src", (sqlite_uri(path, "ro"),))
     except sqlite3.Error as e:
@@ -230,6 +272,18 @@ def merge_file(conn: sqlite3.Connection, path: str, version: int,
     result = FileResult()
     try:
         check_version(conn, "src", version, path)
+        problems = [r[0] for r in conn.execute("PRAGMA src.quick_check")]
+        if problems != ["ok"]:
+            raise MergeError(f"{path}: damaged SQLite database (quick_check: "
+                             f"{'; '.join(problems[:3])})")
+        torn = conn.execute(
+            "SELECT r.id FROM src.run AS r WHERE r.status = 'ok' AND NOT EXISTS "
+            "(SELECT 1 FROM src.metric AS m WHERE m.run_id = r.id) ORDER BY r.id").fetchall()
+        if torn:
+            raise MergeError(
+                f"{path}: run {', '.join(str(r[0]) for r in torn)} has status 'ok' but no "
+                "metrics: the file is incomplete (a copy taken without its journal while "
+                "it was being written, or a torn file)")
         conn.execute("BEGIN IMMEDIATE")
         try:
             runs = conn.execute(

@@ -7,6 +7,8 @@
 // computations; ns3::MptcpPlot writes the expected data and script, and
 // images when gnuplot is installed.
 
+#include "ns3/boolean.h"
+#include "ns3/config.h"
 #include "ns3/mptcp-plot.h"
 #include "ns3/mptcp-results.h"
 #include "ns3/mptcp-stats.h"
@@ -622,6 +624,148 @@ class MptcpResultsErrorTest : public MptcpResultsTempDirTestCase
 
 /**
  * \ingroup mptcp-test
+ * \brief OpenAppend keeps the runs of a file and adds others; a run of the
+ *        same key is refused or replaced; a second writer is locked out;
+ *        Commit() keeps what was committed of a run that never ends;
+ *        ConfigParams() lists changed attribute defaults and global values.
+ */
+class MptcpResultsAppendTest : public MptcpResultsTempDirTestCase
+{
+  public:
+    MptcpResultsAppendTest()
+        : MptcpResultsTempDirTestCase("append, replace, lock, commit, configuration")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        std::string err;
+        const std::string path = m_dir + "/append.db";
+        const std::vector<MptcpResults::Param> other = {{"cc", "olia"}};
+        {
+            MptcpResults r;
+            NS_TEST_ASSERT_MSG_EQ(r.OpenAppend(path, &err), true, err);
+            NS_TEST_ASSERT_MSG_EQ(r.BeginRun("c", "s", kParams, 1, 1, ""), 1, r.GetError());
+            r.AddMetric(-1, "m", 1, "");
+            NS_TEST_ASSERT_MSG_EQ(r.EndRun("ok", 0, -1, &err), true, err);
+            // A second writer of the same file is refused while this one has it.
+            MptcpResults second;
+            NS_TEST_EXPECT_MSG_EQ(second.OpenAppend(path, &err), false, "second writer");
+            NS_TEST_EXPECT_MSG_NE(err.find("being written by another process"),
+                                  std::string::npos,
+                                  err);
+        }
+        {
+            MptcpResults r;
+            NS_TEST_ASSERT_MSG_EQ(r.OpenAppend(path, &err), true, err);
+            NS_TEST_EXPECT_MSG_EQ(r.FindRun("c", "s", kParams, 1, 1), "ok", "found");
+            NS_TEST_EXPECT_MSG_EQ(r.FindRun("c", "s", kParams, 1, 2), "", "other run number");
+            NS_TEST_EXPECT_MSG_EQ(r.FindRun("c", "s", other, 1, 1), "", "other parameters");
+            NS_TEST_ASSERT_MSG_EQ(r.BeginRun("c", "s", kParams, 1, 2, ""), 2, r.GetError());
+            r.AddMetric(-1, "m", 2, "");
+            NS_TEST_ASSERT_MSG_EQ(r.EndRun("ok", 0, -1, &err), true, err);
+            NS_TEST_ASSERT_MSG_EQ(r.BeginRun("c", "s", other, 1, 1, ""), 3, r.GetError());
+            r.AddMetric(-1, "m", 3, "");
+            NS_TEST_ASSERT_MSG_EQ(r.EndRun("ok", 0, -1, &err), true, err);
+        }
+        const std::string before = DumpAll(path);
+        {
+            Reader db(path);
+            NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT COUNT(*) FROM campaign"), "1\n", "campaign");
+            NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT point_id, rng_run, status FROM run"),
+                                  "1|1|ok\n1|2|ok\n2|1|ok\n",
+                                  "three runs, two points");
+            NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT COUNT(*) FROM param"), "5\n", "params");
+        }
+        {
+            // The same key: refused, nothing changes.
+            MptcpResults r;
+            NS_TEST_ASSERT_MSG_EQ(r.OpenAppend(path, &err), true, err);
+            NS_TEST_EXPECT_MSG_EQ(r.BeginRun("c", "s", kParams, 1, 2, ""), -1, "same key");
+            NS_TEST_EXPECT_MSG_NE(r.GetError().find("holds this run already"),
+                                  std::string::npos,
+                                  r.GetError());
+        }
+        NS_TEST_EXPECT_MSG_EQ(DumpAll(path), before, "file unchanged by a refused run");
+        {
+            // Replaced: the old run and its data go, the others stay.
+            MptcpResults r;
+            NS_TEST_ASSERT_MSG_EQ(r.OpenAppend(path, &err), true, err);
+            r.SetReplaceRun(true);
+            NS_TEST_ASSERT_MSG_EQ(r.BeginRun("c", "s", kParams, 1, 2, ""), 4, r.GetError());
+            r.AddMetric(-1, "m", 4, "");
+            NS_TEST_ASSERT_MSG_EQ(r.EndRun("ok", 0, -1, &err), true, err);
+        }
+        {
+            Reader db(path);
+            NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT r.id, r.rng_run, m.value FROM run AS r "
+                                          "JOIN metric AS m ON m.run_id = r.id ORDER BY r.id"),
+                                  "1|1|1.0\n3|1|3.0\n4|2|4.0\n",
+                                  "run 2 replaced by run 4");
+        }
+        {
+            // Commit(): a run that never ends keeps what was committed.
+            MptcpResults r;
+            NS_TEST_ASSERT_MSG_EQ(r.OpenAppend(path, &err), true, err);
+            NS_TEST_ASSERT_MSG_EQ(r.BeginRun("c", "s", kParams, 1, 9, ""), 5, r.GetError());
+            int64_t s = r.AddSeries(-1, "cwnd");
+            r.AddSample(s, 1, 1.0);
+            r.AddSample(s, 2, 2.0);
+            NS_TEST_EXPECT_MSG_EQ(r.Commit(), true, r.GetError());
+            r.AddSample(s, 3, 3.0);
+        }
+        {
+            Reader db(path);
+            NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT status FROM run WHERE id = 5"),
+                                  "running\n",
+                                  "left running");
+            NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT t_ns FROM sample ORDER BY t_ns"),
+                                  "1\n2\n",
+                                  "the committed samples stay");
+        }
+        {
+            // Another program's file is not appended to.
+            const std::string foreign = m_dir + "/foreign.db";
+            sqlite3* db = nullptr;
+            sqlite3_open(foreign.c_str(), &db);
+            sqlite3_exec(db, "CREATE TABLE t (x);", nullptr, nullptr, nullptr);
+            sqlite3_close(db);
+            MptcpResults r;
+            NS_TEST_EXPECT_MSG_EQ(r.OpenAppend(foreign, &err), false, "foreign file");
+            NS_TEST_EXPECT_MSG_NE(err.find("not a results file"), std::string::npos, err);
+        }
+
+        // ConfigParams: a changed default is listed under its full name, a
+        // default set back to its declared value is not; global values are
+        // listed, the RNG seed and run are not.
+        auto has = [](const std::vector<MptcpResults::Param>& v, const std::string& name) {
+            for (const auto& x : v)
+            {
+                if (x.first == name)
+                {
+                    return x.second;
+                }
+            }
+            return std::string("(none)");
+        };
+        std::vector<MptcpResults::Param> plain = MptcpResults::ConfigParams();
+        Config::SetDefault("ns3::MptcpSocket::Sack", BooleanValue(false));
+        std::vector<MptcpResults::Param> changed = MptcpResults::ConfigParams();
+        Config::SetDefault("ns3::MptcpSocket::Sack", BooleanValue(true));
+        std::vector<MptcpResults::Param> back = MptcpResults::ConfigParams();
+        NS_TEST_EXPECT_MSG_EQ(has(plain, "ns3::MptcpSocket::Sack"), "(none)", "default");
+        NS_TEST_EXPECT_MSG_EQ(has(changed, "ns3::MptcpSocket::Sack"), "false", "changed");
+        NS_TEST_EXPECT_MSG_EQ(has(back, "ns3::MptcpSocket::Sack"), "(none)", "set back");
+        NS_TEST_EXPECT_MSG_EQ(changed.size(), plain.size() + 1, "one more parameter");
+        NS_TEST_EXPECT_MSG_NE(has(plain, "SchedulerType"), "(none)", "global value");
+        NS_TEST_EXPECT_MSG_EQ(has(plain, "RngRun"), "(none)", "RngRun is the run's key");
+        NS_TEST_EXPECT_MSG_EQ(has(plain, "RngSeed"), "(none)", "RngSeed is the run's key");
+    }
+};
+
+/**
+ * \ingroup mptcp-test
  * \brief Jain's index, goodput ratio, shares, mean and deviation against
  *        values computed by hand.
  */
@@ -874,6 +1018,7 @@ class MptcpResultsTestSuite : public TestSuite
         AddTestCase(new MptcpResultsRoundTripTest());
         AddTestCase(new MptcpResultsDeterminismTest());
         AddTestCase(new MptcpResultsErrorTest());
+        AddTestCase(new MptcpResultsAppendTest());
         AddTestCase(new MptcpStatsTest());
         AddTestCase(new MptcpPlotTest());
     }

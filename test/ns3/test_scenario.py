@@ -4,20 +4,26 @@
 
 Usage: test_scenario.py EXAMPLE CHECK
 CHECK is one of: fairness, determinism, badargs, pcap, flowmonitor,
-fallback, outputs. Each prints what it measured and exits non-zero on
-failure. Runs go two at a time (the machines have two cores or more).
+fallback, outputs, attributes, rerun, noratio, killed, docsql. Each prints
+what it measured and exits non-zero on failure. Runs go two at a time (the machines have two cores or more).
 """
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 EXAMPLE = ""
+ROOT = Path(__file__).resolve().parents[2]
+MERGE = ROOT / "scripts" / "merge_results.py"
 
 
 def run(args, check=True):
@@ -105,6 +111,10 @@ def check_badargs():
         (["--competitorCc=ns3::NoSuchTcp"], "--competitorCc"),
         (["--subflows=abc"], ""),
         (["--outputDir=/proc/none/x"], "--outputDir"),
+        (["--ns3::MptcpSocket::CongestionControl=olia"], "from --cc"),
+        (["--ns3::TcpSocket::SegmentSize=1000"], "from --segmentSize"),
+        (["--ns3::TcpSocketBase::Sack=false"], "sets it to true itself"),
+        (["--ns3::MptcpSocket::Subflows=3", "--subflows=2"], "sets it to 2 from --subflows"),
     ]
     ok = True
     for args, word in cases:
@@ -214,6 +224,233 @@ def check_outputs():
         shutil.rmtree(out)
 
 
+def merge(campaign, *files):
+    """Runs scripts/merge_results.py; returns the CompletedProcess."""
+    return subprocess.run([sys.executable, str(MERGE), str(campaign)] + [str(f) for f in files],
+                          capture_output=True, text=True, timeout=300)
+
+
+def rows(db, sql, args=()):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def check_attributes():
+    """Runs that differ only in an --ns3::... attribute or a global value are
+    different points (parameters and hash); the default value given
+    explicitly is the same point. The merge keeps them all."""
+    out = tempfile.mkdtemp()
+    try:
+        base = ["--duration=2", "--warmup=1", "--plot=false"]
+        variants = {"plain": [], "nosack": ["--ns3::MptcpSocket::Sack=false"],
+                    "sackdefault": ["--ns3::MptcpSocket::Sack=true"],
+                    "heap": ["--SchedulerType=ns3::HeapScheduler"]}
+        jsons = {}
+        for name, extra in variants.items():
+            _, d, _, _ = run(base + extra + [f"--outputDir={out}/{name}"])
+            jsons[name] = d
+        hashes = {n: rows(f"{out}/{n}/results.db", "SELECT params_hash FROM point")[0][0]
+                  for n in variants}
+        print(f"params_hash: {hashes}")
+        sack = rows(f"{out}/nosack/results.db",
+                    "SELECT value FROM param WHERE name = 'ns3::MptcpSocket::Sack'")
+        glob = rows(f"{out}/plain/results.db",
+                    "SELECT name, value FROM param WHERE name IN "
+                    "('SchedulerType', 'SimulatorImplementationType', 'ChecksumEnabled') "
+                    "ORDER BY name")
+        heap = rows(f"{out}/heap/results.db",
+                    "SELECT value FROM param WHERE name = 'SchedulerType'")
+        print(f"nosack param {sack}, plain global values {glob}, heap {heap}")
+        print(f"JSON config: nosack {jsons['nosack']['params'].get('config')}")
+        m = merge(f"{out}/campaign.db", *[f"{out}/{n}/results.db" for n in variants])
+        print(m.stdout.strip().splitlines()[-1] if m.stdout.strip() else m.stderr)
+        n_runs = rows(f"{out}/campaign.db", "SELECT COUNT(*) FROM run")[0][0]
+        n_points = rows(f"{out}/campaign.db", "SELECT COUNT(*) FROM point")[0][0]
+        print(f"campaign: {n_runs} runs, {n_points} points")
+        return (len({hashes["plain"], hashes["nosack"], hashes["heap"]}) == 3 and
+                hashes["sackdefault"] == hashes["plain"] and sack == [("false",)] and
+                len(glob) == 3 and heap == [("ns3::HeapScheduler",)] and
+                jsons["nosack"]["params"].get("config", {}).get("ns3::MptcpSocket::Sack") == "false" and
+                m.returncode == 0 and n_runs == 3 and n_points == 3)
+    finally:
+        shutil.rmtree(out)
+
+
+def dump(db):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    out = []
+    for t in ("campaign", "point", "param", "run", "entity", "metric", "series", "sample"):
+        out += [(t,) + tuple(r) for r in con.execute(f"SELECT * FROM {t} ORDER BY rowid")]
+    con.close()
+    return out
+
+
+def check_rerun():
+    """Every run written into one --outputDir is kept in its results.db; the
+    same parameters and RngRun again is refused (exit 2, nothing changed)
+    unless --overwrite=true, which replaces that run only."""
+    out = tempfile.mkdtemp()
+    try:
+        base = ["--duration=2", "--warmup=1", "--plot=false", f"--outputDir={out}"]
+        db = f"{out}/results.db"
+        run(base + ["--RngRun=1"])
+        run(base + ["--RngRun=2"])
+        run(base + ["--RngRun=1", "--subflows=3"])
+        kept = rows(db, "SELECT rng_run, status FROM run_point ORDER BY run_id")
+        print(f"three runs into one folder: {kept}")
+        before = dump(db)
+        code, data, err, _ = run(base + ["--RngRun=2"], check=False)
+        refused = code == 2 and data is None and "--overwrite" in err and dump(db) == before
+        print(f"same run again: exit {code}: {err.strip().splitlines()[-1]}")
+        r2 = rows(db, "SELECT run_id FROM run_point WHERE rng_run = 2")
+        code, data, err, _ = run(base + ["--RngRun=2", "--overwrite=true"], check=False)
+        after = rows(db, "SELECT rng_run, status FROM run_point ORDER BY rng_run, run_id")
+        r2new = rows(db, "SELECT run_id FROM run_point WHERE rng_run = 2")
+        others = [r for r in dump(db) if r[0] in ("point", "param")] == \
+            [r for r in before if r[0] in ("point", "param")]
+        n_metric = rows(db, "SELECT COUNT(*) FROM metric AS m JOIN run AS r ON r.id = m.run_id "
+                            "WHERE r.rng_run = 2")[0][0]
+        print(f"--overwrite=true: exit {code}, runs {after}, run 2 id {r2} -> {r2new}, "
+              f"{n_metric} metrics of run 2")
+        n_before = len([r for r in before if r[0] == "metric"])
+        n_after = len(rows(db, "SELECT * FROM metric"))
+        return (kept == [(1, "ok"), (2, "ok"), (1, "ok")] and refused and code == 0 and
+                after == [(1, "ok"), (1, "ok"), (2, "ok")] and r2new != r2 and others and
+                n_metric > 0 and n_before == n_after and data is not None)
+    finally:
+        shutil.rmtree(out)
+
+
+def check_noratio():
+    """Without a competitor there is no MPTCP/TCP ratio: JSON null, SQL NULL."""
+    out = tempfile.mkdtemp()
+    try:
+        _, d, _, _ = run(["--duration=2", "--warmup=1", "--tcpFlows=0", "--plot=false",
+                          f"--outputDir={out}"])
+        metric = rows(f"{out}/results.db",
+                      "SELECT value FROM metric WHERE name = 'mptcp_tcp_ratio'")
+        view = rows(f"{out}/results.db", "SELECT n_tcp, ratio FROM goodput_ratio")
+        print(f"JSON mptcp_tcp_ratio {d['mptcp_tcp_ratio']!r}, metric {metric}, view {view}")
+        return d["mptcp_tcp_ratio"] is None and metric == [(None,)] and view == [(0, None)]
+    finally:
+        shutil.rmtree(out)
+
+
+def check_killed():
+    """A run killed with SIGKILL is in results.db as 'running', with what it
+    had committed; the merge refuses its hot journal, then skips it; the run
+    recorded before it is kept; re-running it into the same folder replaces
+    it."""
+    out = tempfile.mkdtemp()
+    try:
+        db = Path(out) / "results.db"
+        first = ["--duration=2", "--warmup=1", "--plot=false", f"--outputDir={out}"]
+        run(first + ["--RngRun=2"])
+        earlier = rows(db, "SELECT COUNT(*) FROM metric")[0][0]
+        long = ["--duration=90", "--plot=false", f"--outputDir={out}", "--RngRun=1"]
+        proc = subprocess.Popen([EXAMPLE, "--progress=false"] + long,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        committed = 0
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+            try:
+                committed = rows(db, "SELECT COUNT(*) FROM sample AS s JOIN series AS e "
+                                     "ON e.id = s.series_id JOIN run AS r ON r.id = e.run_id "
+                                     "WHERE r.rng_run = 1")[0][0]
+            except sqlite3.Error:
+                continue
+            if committed > 0:
+                break
+        alive = proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        print(f"killed while running: {alive}, after {committed} samples were committed")
+        # Hot: SQLite writes the journal header's magic number when it syncs
+        # the journal, before it changes the file; a journal without it has
+        # changed nothing.
+        journal = Path(str(db) + "-journal")
+        hot = journal.exists() and journal.read_bytes()[:8] == bytes.fromhex("d9d505f920a163d7")
+        m = merge(Path(out) / "c1.db", db)
+        print(f"merge with the journal ({'hot' if hot else 'none'}): exit {m.returncode}: "
+              f"{m.stderr.strip().splitlines()[0] if m.stderr.strip() else m.stdout.strip()}")
+        refused = (m.returncode == 1 and "hot journal" in m.stderr) if hot else True
+        # Opened read-write, SQLite rolls the journal back to the last commit.
+        con = sqlite3.connect(db)
+        status = con.execute("SELECT rng_run, status FROM run ORDER BY id").fetchall()
+        samples = con.execute("SELECT COUNT(*) FROM sample AS s JOIN series AS e ON "
+                              "e.id = s.series_id JOIN run AS r ON r.id = e.run_id "
+                              "WHERE r.rng_run = 1").fetchone()[0]
+        kept = con.execute("SELECT COUNT(*) FROM metric AS m JOIN run AS r ON r.id = m.run_id "
+                           "WHERE r.rng_run = 2").fetchone()[0]
+        con.close()
+        print(f"after the kill: runs {status}, {samples} samples of the killed run, "
+              f"{kept} metrics of the earlier run (had {earlier})")
+        m2 = merge(Path(out) / "c2.db", db)
+        skipped = m2.returncode == 0 and "never finished" in m2.stderr
+        print(f"merge: exit {m2.returncode}, {m2.stdout.strip().splitlines()[0]}")
+        code, data, err, _ = run(long, check=False)
+        again = rows(db, "SELECT rng_run, status FROM run ORDER BY rng_run")
+        print(f"re-run into the same folder: exit {code}, runs {again}; "
+              f"{err.strip().splitlines()[0]}")
+        return (alive and committed > 0 and refused and status == [(2, "ok"), (1, "running")]
+                and samples > 0 and kept == earlier > 0 and skipped and code == 0 and
+                "replacing" in err and again == [(1, "ok"), (2, "ok")])
+    finally:
+        shutil.rmtree(out)
+
+
+def doc_queries():
+    """Every SQL query in the docs: ```sql blocks of the Markdown files and
+    '.. code-block:: sql' blocks of the reStructuredText ones."""
+    found = []
+    for path in sorted(list(ROOT.glob("*.md")) + list((ROOT / "doc").glob("*.md"))):
+        for m in re.finditer(r"```sql\n(.*?)```", path.read_text(encoding="utf-8"), re.S):
+            found.append((path.name, m.group(1).strip()))
+    for path in sorted((ROOT / "doc").glob("*.rst")):
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"\.\. code-block:: sql\n\n((?:(?:[ \t]+.*)?\n)+)", text):
+            block = "\n".join(l[4:] if l.startswith("    ") else l.strip()
+                              for l in m.group(1).splitlines())
+            found.append((path.name, block.strip()))
+    return found
+
+
+def check_docsql():
+    """Each SQL query of the docs returns rows on a campaign database merged
+    from short flagship runs, and runs on a single results.db."""
+    out = tempfile.mkdtemp()
+    try:
+        jobs = [["--duration=3", "--warmup=1", "--plot=false", f"--subflows={n}",
+                 f"--RngRun={s}", f"--outputDir={out}/n{n}s{s}"]
+                for n in (1, 2) for s in (1, 2)]
+        parallel(jobs)
+        files = [f"{out}/n{n}s{s}/results.db" for n in (1, 2) for s in (1, 2)]
+        m = merge(f"{out}/campaign.db", *files)
+        if m.returncode != 0:
+            print(m.stderr)
+            return False
+        queries = doc_queries()
+        ok = len(queries) > 0
+        for name, sql in queries:
+            try:
+                got = rows(f"{out}/campaign.db", sql)
+                rows(files[0], sql)
+            except sqlite3.Error as e:
+                print(f"{name}: {sql.splitlines()[0]} ...: error {e}")
+                ok = False
+                continue
+            print(f"{name}: {sql.splitlines()[0]} ...: {len(got)} rows {got[:4]}")
+            ok = ok and len(got) > 0
+        print(f"{len(queries)} queries")
+        return ok
+    finally:
+        shutil.rmtree(out)
+
+
 CHECKS = {
     "fairness": check_fairness,
     "determinism": check_determinism,
@@ -222,6 +459,11 @@ CHECKS = {
     "flowmonitor": check_flowmonitor,
     "fallback": check_fallback,
     "outputs": check_outputs,
+    "attributes": check_attributes,
+    "rerun": check_rerun,
+    "noratio": check_noratio,
+    "killed": check_killed,
+    "docsql": check_docsql,
 }
 
 if __name__ == "__main__":

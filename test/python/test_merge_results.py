@@ -253,6 +253,75 @@ class MergeResultsTest(unittest.TestCase):
         self.assertEqual(self.merge(done).returncode, 0)
         self.assertEqual(self.query("SELECT status FROM run"), [("ok",)])
 
+    def test_hot_journal_of_a_killed_writer_is_refused(self) -> None:
+        # A writer killed (SIGKILL) in the middle of a transaction: the file
+        # has pages of the transaction and a hot journal beside it.
+        path = self.dir / "killed.db"
+        make_run_db(path, {"a": "1"}, 1, 1)
+        writer = (
+            "import os, sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('PRAGMA cache_size = 5')\n"
+            "c.execute('BEGIN')\n"
+            "c.execute('DELETE FROM metric')\n"
+            "c.executemany('INSERT INTO sample VALUES (1, ?, 0)', ((t,) for t in range(5000)))\n"
+            "os.kill(os.getpid(), 9)\n")
+        w = subprocess.run([sys.executable, "-c", writer, str(path)], timeout=120)
+        self.assertEqual(w.returncode, -9)
+        journal = Path(str(path) + "-journal")
+        self.assertTrue(journal.exists() and journal.stat().st_size > 0)
+        r = self.merge(path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{path}: it has a hot journal {journal}", r.stderr)
+        self.assertNotIn("attempt to write a readonly database", r.stderr)
+        self.assertEqual(self.query("SELECT COUNT(*) FROM run"), [(0,)])
+        # The file alone (a copy without its journal) is torn: the metrics
+        # are gone while the run says 'ok'; it is refused as well.
+        torn = self.dir / "torn.db"
+        shutil.copyfile(path, torn)
+        r = self.merge(torn)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertRegex(r.stderr, re.escape(f"{torn}: ") +
+                         "(damaged SQLite database|run 1 has status 'ok' but no metrics)")
+        self.assertEqual(self.query("SELECT COUNT(*) FROM run"), [(0,)])
+        # Opened where it is writable, SQLite rolls the journal back: the
+        # committed run is whole again and merges.
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA quick_check").fetchall()
+        conn.close()
+        self.assertFalse(journal.exists())
+        r = self.merge(path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.query("SELECT COUNT(*) FROM metric"), [(3,)])
+        self.assertEqual(self.query("SELECT COUNT(*) FROM sample"), [(100,)])
+
+    def test_ok_run_without_metrics_is_refused(self) -> None:
+        # A torn copy as it was seen: status 'ok', no metric rows.
+        torn = self.dir / "torn.db"
+        make_run_db(torn, {"a": "1"}, 1, 1)
+        conn = sqlite3.connect(torn)
+        with conn:
+            conn.execute("DELETE FROM metric")
+        conn.close()
+        good = self.dir / "good.db"
+        make_run_db(good, {"a": "2"}, 1, 1)
+        r = self.merge(torn, good)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{torn}: run 1 has status 'ok' but no metrics", r.stderr)
+        self.assertEqual(self.query("SELECT params_json FROM point"), [('{"a":"2"}',)])
+
+    def test_readonly_message_is_explained(self) -> None:
+        # SQLite's own words for a journal it cannot roll back, as read by
+        # the merge's error reporting.
+        sys.path.insert(0, str(SCRIPTS))
+        try:
+            import merge_results
+        finally:
+            sys.path.pop(0)
+        text = merge_results.describe(sqlite3.OperationalError(
+            "attempt to write a readonly database"))
+        self.assertIn("journal left by a killed writer", text)
+
     def test_hash_collision_is_refused(self) -> None:
         a = self.dir / "a.db"
         make_run_db(a, {"a": "1"}, 1, 1)
