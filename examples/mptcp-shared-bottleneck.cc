@@ -16,10 +16,29 @@
 #include "ns3/mptcp-scenario.h"
 
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <sys/stat.h>
 
 using namespace ns3;
+
+/**
+ * Flushes standard output. Output that cannot be written (a full disk,
+ * /dev/full) is lost, so it is an error with a message, never exit 0.
+ * \param status the exit status otherwise
+ * \return status, or 1 if it was 0 and the output failed
+ */
+static int
+FlushStdout(int status)
+{
+    std::cout.flush();
+    if (std::cout && std::fflush(stdout) == 0 && !std::ferror(stdout))
+    {
+        return status;
+    }
+    std::cerr << "mptcp-shared-bottleneck: writing standard output failed\n";
+    return status ? status : 1;
+}
 
 int
 main(int argc, char* argv[])
@@ -105,6 +124,10 @@ main(int argc, char* argv[])
               << "s warmup=" << warmupS << "s segmentSize=" << p.segmentSize << " delAckCount=" << p.delAckCount
               << " RngSeed=" << RngSeedManager::GetSeed() << " RngRun=" << RngSeedManager::GetRun()
               << " outputDir=" << outputDir << std::endl;
+    if (FlushStdout(0) != 0)
+    {
+        return 1; // nothing could be reported: do not run
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     MptcpScenarioResult r = MptcpScenarioRun(p);
@@ -120,9 +143,9 @@ main(int argc, char* argv[])
         {
             std::cerr << "mptcp-shared-bottleneck: " << err << "\n";
             std::cout << MptcpScenarioJson(p, r) << std::endl;
-            return 1;
+            return FlushStdout(1);
         }
     }
     std::cout << MptcpScenarioJson(p, r) << std::endl;
-    return 0;
+    return FlushStdout(0);
 }

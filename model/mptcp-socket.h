@@ -256,6 +256,7 @@ class MptcpSocket : public TcpSocket
     Time m_persistTimeout;     //!< PersistTimeout (kept; the core backs off from the RTO)
     bool m_mptcp;              //!< Mptcp
     std::string m_cc;          //!< CongestionControl
+    std::string m_tcpCc;       //!< TcpCongestionControl
     std::string m_scheduler;   //!< Scheduler
     std::string m_pm;          //!< PathManager
     uint32_t m_subflows;       //!< Subflows (ndiffports)

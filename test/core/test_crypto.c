@@ -780,6 +780,11 @@ static void test_strerror(void **state) {
       E(MPTCP_ERR_MP_FASTCLOSE_LEN),
       E(MPTCP_ERR_MP_TCPRST_LEN),
       E(MPTCP_ERR_PARSE),
+      E(MPTCP_ERR_NOMEM),
+      E(MPTCP_ERR_ADDR_IN_USE),
+      E(MPTCP_ERR_STATE),
+      E(MPTCP_ERR_UNKNOWN_ALGO),
+      E(MPTCP_ERR_CONFIG),
   };
 #undef E
   for (size_t i = 0; i < ARRAY_LEN(all); i++) {
@@ -808,6 +813,40 @@ static void test_strerror(void **state) {
   CHECK(mptcp_strerror_name(-2147483647 - 1) != NULL);
 }
 
+/* Every error constant written in the public header, whatever enum it is
+ * in, has a name and a description: the header is read as text, so a code
+ * added there without an entry in util.c fails here. */
+static void test_strerror_header(void **state) {
+  (void)state;
+  FILE *f = fopen(MPTCP_PUBLIC_HEADER, "r");
+  ctx("%s", MPTCP_PUBLIC_HEADER);
+  CHECK(f != NULL);
+  char line[512];
+  int found = 0, engine = 0;
+  while (fgets(line, sizeof line, f)) {
+    const char *p = line;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (strncmp(p, "MPTCP_OK", 8) != 0 && strncmp(p, "MPTCP_ERR_", 10) != 0)
+      continue;
+    char name[128];
+    int code;
+    if (sscanf(p, "%127[A-Z0-9_] = %d ,", name, &code) != 2)
+      continue; /* a mention in a comment, not an enumerator */
+    ctx("%s = %d", name, code);
+    CHECK(strcmp(mptcp_strerror_name(code), name) == 0);
+    CHECK(strcmp(mptcp_strerror(code), "unknown error") != 0);
+    CHECK(mptcp_strerror(code)[0] != '\0');
+    found++;
+    engine += code <= -300;
+  }
+  fclose(f);
+  ctx("enumerators found");
+  /* the parser saw both enums (decoder codes and engine codes) */
+  CHECK(found >= 31);
+  CHECK(engine >= 5);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hmac_rfc4231),
@@ -819,6 +858,7 @@ int main(void) {
       cmocka_unit_test(test_tcp_checksum),
       cmocka_unit_test(test_hex_decode),
       cmocka_unit_test(test_strerror),
+      cmocka_unit_test(test_strerror_header),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
