@@ -854,8 +854,9 @@ int mptcp_cc_is_coupled(const char *name);
 
 /**
  * Checks a configuration. Returns MPTCP_OK, MPTCP_ERR_UNKNOWN_ALGO (cc,
- * tcp_cc, pm or scheduler name; tcp_cc must be uncoupled) or MPTCP_ERR_CONFIG (a value out of range: mss < 64, buffers below
- * one mss, init_cwnd 0, min_rto above max_rto, delack_count 0, ...).
+ * tcp_cc, pm or scheduler name; tcp_cc must be uncoupled) or
+ * MPTCP_ERR_CONFIG (a value out of range: mss < 64, buffers below one
+ * mss, init_cwnd 0, min_rto above max_rto, delack_count 0, ...).
  */
 int mptcp_config_check(const mptcp_config *cfg);
 
