@@ -60,14 +60,15 @@
 static const char *prog = "mptcp-loopback";
 static int close_stdout(int status);
 
-/* The congestion controls the core registers, "a, b, c". */
-static const char *cc_names(void) {
+/* The algorithms of one kind the core registers, "a, b, c" (enum
+ * mptcp_algo_kind). The string is static: one call per message. */
+static const char *algo_names(int kind) {
   static char list[256];
   size_t n = 0;
   list[0] = 0;
-  for (unsigned i = 0; mptcp_algo_name(MPTCP_ALGO_CC, i) && n < sizeof list; i++)
-    n += (size_t)snprintf(list + n, n < sizeof list ? sizeof list - n : 0, "%s%s", i ? ", " : "",
-                          mptcp_algo_name(MPTCP_ALGO_CC, i));
+  for (unsigned i = 0; mptcp_algo_name(kind, i) && n < sizeof list; i++)
+    n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+                          mptcp_algo_name(kind, i));
   return list;
 }
 
@@ -749,11 +750,12 @@ static int parse_args(int argc, char **argv, options *o) {
   if (cc) {
     int coupled = mptcp_cc_is_coupled(cc);
     if (coupled < 0 || strlen(cc) >= sizeof(o->cc))
-      return bad("--cc: unknown congestion control '%.40s' (known: %s)", cc, cc_names());
+      return bad("--cc: unknown congestion control '%.40s' (known: %s)", cc, algo_names(MPTCP_ALGO_CC));
     /* a coupled algorithm couples the subflows of an MPTCP connection; a
      * plain TCP connection would run cfg.tcp_cc instead */
     if (coupled && !o->mptcp)
-      return bad("--cc %s is coupled: it needs --mode mptcp (plain TCP: reno, cubic)", cc);
+      return bad("--cc %s is coupled: it needs --mode mptcp (plain TCP: %s)", cc,
+                 algo_names(MPTCP_ALGO_TCP_CC));
     strcpy(o->cc, cc);
     o->cfg.cc = o->cc;
   }
@@ -1283,7 +1285,7 @@ static int run_main(options *o) {
   if (e == MPTCP_ERR_UNKNOWN_ALGO) {
     free(paths);
     return bad("--cc: unknown congestion control '%s' (known: %s)",
-               o->cfg.cc ? o->cfg.cc : "(none)", cc_names());
+               o->cfg.cc ? o->cfg.cc : "(none)", algo_names(MPTCP_ALGO_CC));
   }
   if (e < 0) {
     free(paths);
