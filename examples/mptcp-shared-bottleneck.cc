@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sys/stat.h>
 
@@ -31,18 +32,38 @@ using namespace ns3;
 static int
 FlushStdout(int status)
 {
+    static bool reported = false;
     std::cout.flush();
     if (std::cout && std::fflush(stdout) == 0 && !std::ferror(stdout))
     {
         return status;
     }
-    std::cerr << "mptcp-shared-bottleneck: writing standard output failed\n";
+    if (!reported)
+    {
+        std::cerr << "mptcp-shared-bottleneck: writing standard output failed\n";
+        reported = true;
+    }
     return status ? status : 1;
+}
+
+/**
+ * At exit, whatever path led there (ns-3's CommandLine exits by itself
+ * after --PrintHelp and friends): output that could not be written turns
+ * a successful exit into status 1.
+ */
+static void
+CheckStdoutAtExit()
+{
+    if (FlushStdout(0) != 0)
+    {
+        std::_Exit(1);
+    }
 }
 
 int
 main(int argc, char* argv[])
 {
+    std::atexit(CheckStdoutAtExit);
     MptcpScenarioParams p;
     uint32_t queue = 0;
     double delayMs = p.bottleneckDelay.GetSeconds() * 1e3;

@@ -238,13 +238,16 @@ def check_config():
         print(f"{' '.join(args):48s} exit {code}: {msg[:150]} {'ok' if good else 'FAIL'}")
         ok = ok and good
     if os.path.exists("/dev/full"):
-        with open("/dev/full", "w") as full:
-            proc = subprocess.run([EXAMPLE, "--progress=false", "--duration=2", "--warmup=0.5",
-                                   "--results=false", "--plot=false"],
-                                  stdout=full, stderr=subprocess.PIPE, text=True, timeout=600)
-        good = proc.returncode == 1 and "writing standard output failed" in proc.stderr
-        print(f"stdout to /dev/full: exit {proc.returncode} {'ok' if good else 'FAIL'}")
-        ok = ok and good
+        for args in (["--progress=false", "--duration=2", "--warmup=0.5", "--results=false",
+                      "--plot=false"], ["--PrintHelp"]):
+            with open("/dev/full", "w") as full:
+                proc = subprocess.run([EXAMPLE] + args, stdout=full, stderr=subprocess.PIPE,
+                                      text=True, timeout=600)
+            good = (proc.returncode == 1 and
+                    proc.stderr.count("writing standard output failed") == 1)
+            print(f"{' '.join(args)} > /dev/full: exit {proc.returncode} "
+                  f"{'ok' if good else 'FAIL'}")
+            ok = ok and good
     return ok
 
 
