@@ -27,6 +27,9 @@
  * mptcp, "ooo_peak" and "ooo_mean" (per flow and over all flows) are the
  * receivers' out-of-order bytes (held above a hole in the receive buffer),
  * sampled every 1 ms of virtual time: the highest sample and the mean.
+ * "cc" is the congestion control of the --mode connections (default lia
+ * with --mode mptcp, cubic with --mode tcp); with --mode mptcp,
+ * "fallback_cc" is the one a connection runs once it falls back to TCP.
  *
  * Exit status: 0 when the transfer is verified, 1 when it is not, 2 for
  * bad arguments; 1 also when standard output cannot be written. Verified
@@ -1492,6 +1495,9 @@ static int run_main(options *o) {
   }
   /* the algorithm the --mode connections run (mptcp_config.cc) */
   json_str("cc", o->mptcp || mptcp_cc_is_coupled(o->cfg.cc) != 1 ? o->cfg.cc : o->cfg.tcp_cc, 1);
+  /* what a connection that falls back to TCP runs (mptcp_config.tcp_cc) */
+  if (o->mptcp)
+    json_str("fallback_cc", mptcp_cc_is_coupled(o->cfg.cc) == 1 ? o->cfg.tcp_cc : o->cfg.cc, 1);
   json_bool("cubic_tcp_friendliness", o->cfg.cubic_tcp_friendliness, 1);
   json_bool("cubic_hystart", o->cfg.cubic_hystart, 1);
   json_u64("paths", o->paths, 1);

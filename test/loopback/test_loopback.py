@@ -196,6 +196,8 @@ class Test_default_cc(unittest.TestCase):
         # handshake on and runs CUBIC, not a one-subflow LIA
         a = self.same_as(("--mode", "mptcp", "--peer-strips-options"), "cubic")
         self.assertTrue(a[1]["fallback"])
+        self.assertEqual(a[1]["cc"], "lia")
+        self.assertEqual(a[1]["fallback_cc"], "cubic")
 
 
 class Test_fairness(unittest.TestCase):
