@@ -231,6 +231,21 @@ if(MPTCP_TESTS)
     set_tests_properties(ns3.${suite} PROPERTIES LABELS ns3 TIMEOUT 300)
   endforeach()
 
+  # doc/mptcp.rst's attribute tables are generated from the TypeIds; the
+  # test fails when they differ (regenerate with check_attribute_table.py
+  # PROGRAM doc/mptcp.rst --update).
+  add_executable(mptcp-attribute-table ${MPTCP_NS3_ROOT}/test/ns3/mptcp-attribute-table.cc)
+  set_target_properties(mptcp-attribute-table PROPERTIES
+    CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+  target_compile_options(mptcp-attribute-table PRIVATE ${MPTCP_NS3_WARNINGS})
+  target_compile_definitions(mptcp-attribute-table PRIVATE ${MPTCP_NS3_DEFINES})
+  target_link_libraries(mptcp-attribute-table PRIVATE ns3-mptcp)
+  find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+  add_test(NAME ns3.doc_attributes
+           COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/check_attribute_table.py
+                   $<TARGET_FILE:mptcp-attribute-table> ${MPTCP_NS3_ROOT}/doc/mptcp.rst)
+  set_tests_properties(ns3.doc_attributes PROPERTIES LABELS ns3 TIMEOUT 120)
+
   # End-to-end checks of the flagship example (test/ns3/test_scenario.py)
   # and the calibration of the engine's single-path TCP against ns-3's TCP
   # on the shared bottleneck, ten seeds (test/ns3/calibration.py,
@@ -238,7 +253,7 @@ if(MPTCP_TESTS)
   if(TARGET mptcp-shared-bottleneck)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
     foreach(check fairness determinism badargs pcap flowmonitor fallback outputs
-                  attributes rerun noratio killed docsql)
+                  attributes rerun noratio killed docsql config)
       add_test(NAME ns3.scenario_${check}
                COMMAND ${Python3_EXECUTABLE}
                        ${MPTCP_NS3_ROOT}/test/ns3/test_scenario.py

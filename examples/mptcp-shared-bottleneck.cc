@@ -17,14 +17,54 @@
 #include "ns3/mptcp-scenario.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sys/stat.h>
 
 using namespace ns3;
 
+/**
+ * Flushes standard output. Output that cannot be written (a full disk,
+ * /dev/full) is lost, so it is an error with a message, never exit 0.
+ * \param status the exit status otherwise
+ * \return status, or 1 if it was 0 and the output failed
+ */
+static int
+FlushStdout(int status)
+{
+    static bool reported = false;
+    std::cout.flush();
+    if (std::cout && std::fflush(stdout) == 0 && !std::ferror(stdout))
+    {
+        return status;
+    }
+    if (!reported)
+    {
+        std::cerr << "mptcp-shared-bottleneck: writing standard output failed\n";
+        reported = true;
+    }
+    return status ? status : 1;
+}
+
+/**
+ * At exit, whatever path led there (ns-3's CommandLine exits by itself
+ * after --PrintHelp and friends): output that could not be written turns
+ * a successful exit into status 1.
+ */
+static void
+CheckStdoutAtExit()
+{
+    if (FlushStdout(0) != 0)
+    {
+        std::_Exit(1);
+    }
+}
+
 int
 main(int argc, char* argv[])
 {
+    std::atexit(CheckStdoutAtExit);
     MptcpScenarioParams p;
     uint32_t queue = 0;
     double delayMs = p.bottleneckDelay.GetSeconds() * 1e3;
@@ -143,6 +183,10 @@ main(int argc, char* argv[])
         std::cout << " " << c.first << "=" << c.second;
     }
     std::cout << std::endl;
+    if (FlushStdout(0) != 0)
+    {
+        return 1; // nothing could be reported: do not run
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     MptcpScenarioResult r =
@@ -157,8 +201,8 @@ main(int argc, char* argv[])
     {
         std::cerr << "mptcp-shared-bottleneck: " << err << "\n";
         std::cout << MptcpScenarioJson(p, r) << std::endl;
-        return 1;
+        return FlushStdout(1);
     }
     std::cout << MptcpScenarioJson(p, r) << std::endl;
-    return 0;
+    return FlushStdout(0);
 }

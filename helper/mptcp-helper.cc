@@ -4,9 +4,13 @@
 #include "mptcp-helper.h"
 
 #include "ns3/abort.h"
+#include "ns3/config.h"
 #include "ns3/ipv4.h"
 #include "ns3/mptcp-l4-protocol.h"
+#include "ns3/mptcp-socket.h"
 #include "ns3/node.h"
+#include "ns3/nstime.h"
+#include "ns3/tcp-socket.h"
 
 namespace ns3
 {
@@ -25,8 +29,54 @@ MptcpStackHelper::SetAttribute(const std::string& name, const AttributeValue& va
 void
 MptcpStackHelper::SetSocketAttribute(const std::string& name, const AttributeValue& value)
 {
-    m_socketAttributes.emplace_back(name, value.Copy());
+    // refused here, where the mistake is, not when a socket is created
+    TypeId::AttributeInformation info;
+    NS_ABORT_MSG_UNLESS(MptcpSocket::GetTypeId().LookupAttributeByName(name, &info),
+                        "MptcpStackHelper::SetSocketAttribute: ns3::MptcpSocket has no "
+                        "attribute \""
+                            << name << "\"");
+    Ptr<AttributeValue> v = info.checker->CreateValidValue(value);
+    NS_ABORT_MSG_UNLESS(v,
+                        "MptcpStackHelper::SetSocketAttribute: invalid value for ns3::MptcpSocket::"
+                            << name << " (expected "
+                            << (info.checker->HasUnderlyingTypeInformation()
+                                    ? info.checker->GetUnderlyingTypeInformation()
+                                    : info.checker->GetValueTypeName())
+                            << ")");
+    m_socketAttributes.emplace_back(name, v);
 }
+
+void
+MptcpStackHelper::SetLinuxDelayedAck(bool enable)
+{
+    m_linuxDelAck = enable;
+}
+
+namespace
+{
+
+/** ns-3's own default of ns3::TcpSocket::DelAckTimeout (tcp-socket.cc). */
+const Time kNs3DelAck = MilliSeconds(200);
+/** Linux's delayed-ACK timeout (TCP_DELACK_MIN), the core's default. */
+const Time kLinuxDelAck = MilliSeconds(40);
+
+/** Sets ns3::TcpSocket::DelAckTimeout to 40 ms if it is still ns-3's 200 ms. */
+void
+ApplyLinuxDelayedAck()
+{
+    TypeId::AttributeInformation info;
+    if (!TcpSocket::GetTypeId().LookupAttributeByName("DelAckTimeout", &info))
+    {
+        return;
+    }
+    const auto* t = dynamic_cast<const TimeValue*>(PeekPointer(info.initialValue));
+    if (t && t->Get() == kNs3DelAck)
+    {
+        Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(kLinuxDelAck));
+    }
+}
+
+} // namespace
 
 Ptr<MptcpL4Protocol>
 MptcpStackHelper::Install(Ptr<Node> node) const
@@ -37,6 +87,10 @@ MptcpStackHelper::Install(Ptr<Node> node) const
                                                      "InternetStackHelper first");
     NS_ABORT_MSG_IF(node->GetObject<MptcpL4Protocol>(),
                     "MptcpStackHelper: node " << node->GetId() << " already has MPTCP");
+    if (m_linuxDelAck)
+    {
+        ApplyLinuxDelayedAck();
+    }
     Ptr<MptcpL4Protocol> l4 = m_l4Factory.Create<MptcpL4Protocol>();
     for (const auto& a : m_socketAttributes)
     {

@@ -53,11 +53,28 @@ class MptcpStackHelper
      * \brief Set an attribute of the ns3::MptcpSocket objects the nodes
      *        create (CongestionControl, Scheduler, PathManager, Subflows,
      *        SegmentSize, ...). Config::SetDefault on ns3::MptcpSocket
-     *        or ns3::TcpSocket works as well.
+     *        or ns3::TcpSocket works as well. Aborts with a message when
+     *        ns3::MptcpSocket has no such attribute or refuses the value
+     *        (an unknown algorithm name: the message lists the valid ones).
      * \param name attribute name
      * \param value value
      */
     void SetSocketAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * \brief Whether Install gives both TCPs Linux's delayed-ACK timeout.
+     *
+     * MptcpSocket, like ns-3's TcpSocketBase, reads its delayed-ACK timeout
+     * from ns3::TcpSocket::DelAckTimeout, whose ns-3 default is 200 ms.
+     * Linux uses 40 ms; with 200 ms and a 200 ms minimum RTO a TCP on a
+     * long-RTT path can fall to one segment per timeout. By default
+     * (true) Install sets that default to 40 ms for every TCP socket
+     * created afterwards, ns-3's and MPTCP's alike, unless the program
+     * already changed it (Config::SetDefault, --ns3::TcpSocket::DelAckTimeout);
+     * false leaves ns-3's default alone.
+     * \param enable true to apply 40 ms
+     */
+    void SetLinuxDelayedAck(bool enable);
 
     /**
      * \brief Install on each node. Aborts with a message when a node has no
@@ -84,6 +101,7 @@ class MptcpStackHelper
   private:
     ObjectFactory m_l4Factory; //!< creates MptcpL4Protocol
     std::vector<std::pair<std::string, Ptr<AttributeValue>>> m_socketAttributes; //!< for sockets
+    bool m_linuxDelAck{true}; //!< SetLinuxDelayedAck
 };
 
 } // namespace ns3

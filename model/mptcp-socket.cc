@@ -17,7 +17,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iostream>
 #include <set>
+#include <utility>
 
 namespace ns3
 {
@@ -56,6 +58,126 @@ CcName(const std::string& s)
         return "cubic";
     }
     return s;
+}
+
+/** The names the core registers for an algorithm kind, "a, b, c". */
+std::string
+AlgoNames(int kind)
+{
+    std::string list;
+    const char* n;
+    for (unsigned i = 0; (n = mptcp_algo_name(kind, i)); i++)
+    {
+        list += (i ? ", " : "") + std::string(n);
+    }
+    return list;
+}
+
+/**
+ * A StringValue checker that asks the core's registry: an algorithm name
+ * the core does not know is refused when the attribute is set (SetAttribute,
+ * Config::SetDefault, the command line, a helper), with the valid names on
+ * stderr, instead of failing later when a socket connects.
+ */
+class AlgoChecker : public StringChecker
+{
+  public:
+    /**
+     * \param kind enum mptcp_algo_kind
+     * \param attribute the attribute's name, for the message
+     */
+    AlgoChecker(int kind, std::string attribute)
+        : m_kind(kind),
+          m_attribute(std::move(attribute))
+    {
+    }
+
+    bool Check(const AttributeValue& value) const override
+    {
+        const auto* v = dynamic_cast<const StringValue*>(&value);
+        if (!v)
+        {
+            return false;
+        }
+        std::string name = v->Get();
+        if (m_kind == MPTCP_ALGO_CC || m_kind == MPTCP_ALGO_TCP_CC)
+        {
+            name = CcName(name);
+        }
+        if (mptcp_algo_check(m_kind, name.c_str()) == MPTCP_OK)
+        {
+            return true;
+        }
+        // ns-3 checks a StringValue twice (as given, then as parsed back):
+        // say it once
+        static std::string s_said;
+        std::string msg = "ns3::MptcpSocket::" + m_attribute + ": invalid name \"" + v->Get() +
+                          "\"; valid names: " + Valid();
+        if (msg != s_said)
+        {
+            std::cerr << msg << std::endl;
+            s_said = msg;
+        }
+        return false;
+    }
+
+    std::string GetValueTypeName() const override
+    {
+        return "ns3::StringValue";
+    }
+
+    bool HasUnderlyingTypeInformation() const override
+    {
+        return true;
+    }
+
+    std::string GetUnderlyingTypeInformation() const override
+    {
+        return "one of: " + Valid();
+    }
+
+    Ptr<AttributeValue> Create() const override
+    {
+        return ns3::Create<StringValue>();
+    }
+
+    bool Copy(const AttributeValue& source, AttributeValue& destination) const override
+    {
+        const auto* src = dynamic_cast<const StringValue*>(&source);
+        auto* dst = dynamic_cast<StringValue*>(&destination);
+        if (!src || !dst)
+        {
+            return false;
+        }
+        *dst = *src;
+        return true;
+    }
+
+  private:
+    /** \return the valid names, ns-3 aliases included */
+    std::string Valid() const
+    {
+        std::string list = AlgoNames(m_kind);
+        if (m_kind == MPTCP_ALGO_CC || m_kind == MPTCP_ALGO_TCP_CC)
+        {
+            list += " (or ns3::TcpNewReno, ns3::TcpLinuxReno, ns3::TcpCubic)";
+        }
+        return list;
+    }
+
+    int m_kind;              //!< enum mptcp_algo_kind
+    std::string m_attribute; //!< attribute name
+};
+
+/**
+ * \param kind enum mptcp_algo_kind
+ * \param attribute the attribute's name
+ * \return a checker of algorithm names of that kind
+ */
+Ptr<const AttributeChecker>
+MakeAlgoChecker(int kind, const std::string& attribute)
+{
+    return Ptr<const AttributeChecker>(new AlgoChecker(kind, attribute), false);
 }
 
 uint64_t
@@ -120,24 +242,34 @@ MptcpSocket::GetTypeId()
                           MakeBooleanAccessor(&MptcpSocket::m_mptcp),
                           MakeBooleanChecker())
             .AddAttribute("CongestionControl",
-                          "Congestion control by name: lia, olia, balia, wvegas (coupled), "
-                          "reno, cubic (uncoupled); ns3::TcpNewReno and ns3::TcpCubic are "
-                          "accepted for reno and cubic.",
-                          StringValue("cubic"),
+                          "Congestion control by name: lia (RFC 6356), olia, balia, wvegas "
+                          "(coupled: they run while the connection is MPTCP; a plain TCP "
+                          "connection runs TcpCongestionControl), reno, cubic (uncoupled, "
+                          "in every case); ns3::TcpNewReno, ns3::TcpLinuxReno and "
+                          "ns3::TcpCubic are accepted for reno and cubic.",
+                          StringValue("lia"),
                           MakeStringAccessor(&MptcpSocket::m_cc),
-                          MakeStringChecker())
+                          MakeAlgoChecker(MPTCP_ALGO_CC, "CongestionControl"))
+            .AddAttribute("TcpCongestionControl",
+                          "Congestion control of a plain TCP connection (Mptcp false, a peer "
+                          "without MPTCP, or after a fallback) when CongestionControl is "
+                          "coupled: reno or cubic.",
+                          StringValue("cubic"),
+                          MakeStringAccessor(&MptcpSocket::m_tcpCc),
+                          MakeAlgoChecker(MPTCP_ALGO_TCP_CC, "TcpCongestionControl"))
             .AddAttribute("Scheduler",
-                          "Packet scheduler by name: minrtt, roundrobin, redundant, blest, ecf",
+                          "Packet scheduler by name: minrtt (lowest smoothed RTT), roundrobin, redundant, "
+                          "blest, ecf.",
                           StringValue("minrtt"),
                           MakeStringAccessor(&MptcpSocket::m_scheduler),
-                          MakeStringChecker())
+                          MakeAlgoChecker(MPTCP_ALGO_SCHED, "Scheduler"))
             .AddAttribute("PathManager",
                           "Path manager by name: default (initial subflow; follows the "
                           "peer's announcements), ndiffports (Subflows subflows over one "
                           "address pair), fullmesh (one subflow per local address).",
                           StringValue("default"),
                           MakeStringAccessor(&MptcpSocket::m_pm),
-                          MakeStringChecker())
+                          MakeAlgoChecker(MPTCP_ALGO_PM, "PathManager"))
             .AddAttribute("Subflows",
                           "Number of subflows for the ndiffports path manager.",
                           UintegerValue(2),
@@ -373,6 +505,7 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_persistTimeout(sock.m_persistTimeout),
       m_mptcp(sock.m_mptcp),
       m_cc(sock.m_cc),
+      m_tcpCc(sock.m_tcpCc),
       m_scheduler(sock.m_scheduler),
       m_pm(sock.m_pm),
       m_subflows(sock.m_subflows),
@@ -452,6 +585,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.time_wait_ns = Ns(m_timeWait);
     c.dupthresh = m_dupThresh;
     c.cc = Intern(CcName(m_cc));
+    c.tcp_cc = Intern(CcName(m_tcpCc));
     c.mptcp = m_mptcp;
     c.dss_checksum = m_dssChecksum;
     c.pm = Intern(m_pm);
@@ -482,12 +616,18 @@ MptcpSocket::CheckConfig(std::string& why) const
     }
     if (rv == MPTCP_ERR_UNKNOWN_ALGO)
     {
-        why = "unknown algorithm name among CongestionControl=\"" + m_cc + "\", Scheduler=\"" +
-              m_scheduler + "\", PathManager=\"" + m_pm + "\"";
+        why = "unknown algorithm name among CongestionControl=\"" + m_cc +
+              "\" (valid: " + AlgoNames(MPTCP_ALGO_CC) + "), TcpCongestionControl=\"" + m_tcpCc +
+              "\" (valid: " + AlgoNames(MPTCP_ALGO_TCP_CC) + "), Scheduler=\"" + m_scheduler +
+              "\" (valid: " + AlgoNames(MPTCP_ALGO_SCHED) + "), PathManager=\"" + m_pm +
+              "\" (valid: " + AlgoNames(MPTCP_ALGO_PM) + ")";
     }
     else
     {
-        why = std::string("a socket attribute is out of range: ") + mptcp_strerror(rv);
+        why = std::string("a socket attribute is out of range (") + mptcp_strerror(rv) +
+              "): SegmentSize 64..65495, SndBufSize and RcvBufSize at least SegmentSize, "
+              "InitialCwnd, DelAckCount and ReTxThreshold above 0, 0 < MinRto <= MaxRto, "
+              "ConnTimeout above 0, Subflows <= MaxSubflows";
     }
     return false;
 }
@@ -586,9 +726,9 @@ MptcpSocket::Connect(const Address& address)
     std::string why;
     if (!CheckConfig(why))
     {
-        NS_LOG_WARN("MptcpSocket::Connect: " << why);
-        m_errno = ERROR_INVAL;
-        return -1;
+        // a misconfigured socket would carry nothing and the run would end
+        // "normally" with no data: stop it here
+        NS_FATAL_ERROR("MptcpSocket::Connect: " << why);
     }
     mptcp_addr local = m_local;
     if (local.family != remote.family)
@@ -664,9 +804,7 @@ MptcpSocket::Listen()
     std::string why;
     if (!CheckConfig(why))
     {
-        NS_LOG_WARN("MptcpSocket::Listen: " << why);
-        m_errno = ERROR_INVAL;
-        return -1;
+        NS_FATAL_ERROR("MptcpSocket::Listen: " << why);
     }
     mptcp_config cfg;
     BuildConfig(cfg);

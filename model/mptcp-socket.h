@@ -36,7 +36,14 @@ class Packet;
  * DataRetries) map to the core's configuration; the MPTCP ones
  * (CongestionControl, Scheduler, PathManager, Subflows, ...) are this
  * class's. The socket decides nothing about the protocol: every decision
- * is the core's.
+ * is the core's. Algorithm names are checked against the core's registry
+ * when set (an unknown one is refused, with the valid names on stderr);
+ * Connect and Listen stop the simulation (NS_FATAL_ERROR) on any other
+ * configuration the core refuses. Congestion control: CongestionControl
+ * (default lia, RFC 6356) on MPTCP connections, TcpCongestionControl
+ * (default cubic) on plain TCP ones when CongestionControl is coupled.
+ * DelAckTimeout is ns3::TcpSocket's (ns-3 default 200 ms;
+ * MptcpStackHelper::Install makes it 40 ms unless the program set it).
  *
  * Send() is all-or-nothing as in TcpSocketBase: a packet that does not fit
  * in the send buffer is refused (-1, ERROR_MSGSIZE) and the application
@@ -256,6 +263,7 @@ class MptcpSocket : public TcpSocket
     Time m_persistTimeout;     //!< PersistTimeout (kept; the core backs off from the RTO)
     bool m_mptcp;              //!< Mptcp
     std::string m_cc;          //!< CongestionControl
+    std::string m_tcpCc;       //!< TcpCongestionControl
     std::string m_scheduler;   //!< Scheduler
     std::string m_pm;          //!< PathManager
     uint32_t m_subflows;       //!< Subflows (ndiffports)

@@ -10,6 +10,7 @@
  *
  * Output: one value per line, "name: value"; keys, tokens, HMACs and
  * checksums in hexadecimal. Bad input: a message on stderr, exit status 2.
+ * Output that cannot be written (full disk): a message, exit status 1.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,7 +32,8 @@ static void usage(FILE *f) {
           "  join-hmac KEYA KEYB RA RB        MP_JOIN HMAC-A (160 bits) and HMAC-B (64 bits)\n"
           "  add-addr-hmac SKEY RKEY ID ADDR [PORT]\n"
           "                                   ADD_ADDR truncated HMAC (rightmost 64 bits)\n"
-          "  dss-csum DSN SSN DLL HEXPAYLOAD  DSS checksum (payload '-' for none)\n"
+          "  dss-csum DSN SSN DLL HEXPAYLOAD  DSS checksum; DLL is the payload's length\n"
+          "                                   (payload '-': pseudo-header alone)\n"
           "  decode HEXBYTES                  every field of a TCP header and its options\n"
           "Keys are 16 hex digits, nonces RA/RB 8 hex digits (optional 0x).\n"
           "DSN, SSN, DLL, ID and PORT are decimal or 0x-prefixed hexadecimal.\n",
@@ -162,6 +164,15 @@ static int cmd_dss_csum(int argc, char **argv) {
     n = mptcp_hex_decode_any(payload, sizeof(payload), argv[3]);
     if (n < 0)
       return fail("invalid payload '%s': expected hex bytes", argv[3]);
+    /* The checksum covers a mapping's pseudo-header and exactly the DLL
+     * bytes it maps (RFC 8684 section 3.3.1): a payload of another length
+     * would give a checksum no receiver computes. */
+    if ((uint64_t)n != dll) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "DLL %" PRIu64 " does not match the payload length (%d bytes)",
+               dll, n);
+      return fail("%s; give '-' for the pseudo-header alone", msg);
+    }
   }
   printf("payload_len: %d\n", n);
   printf("csum: %04x\n", mptcp_dss_csum(dsn, (uint32_t)ssn, (uint16_t)dll, payload, (size_t)n));
@@ -300,7 +311,7 @@ static int cmd_decode(int argc, char **argv) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
@@ -330,3 +341,19 @@ int main(int argc, char **argv) {
   usage(stderr);
   return EXIT_USAGE;
 }
+
+/* Flushes and closes standard output: a write error (full disk, /dev/full)
+ * loses the output, so it is an error of the run, never a silent exit 0. */
+static int close_stdout(int status) {
+  int err = 0;
+  if (fflush(stdout) != 0 || ferror(stdout))
+    err = errno ? errno : EIO;
+  if (fclose(stdout) != 0 && !err)
+    err = errno ? errno : EIO;
+  if (!err)
+    return status;
+  fprintf(stderr, "%s: writing standard output failed: %s\n", prog, strerror(err));
+  return status ? status : 1;
+}
+
+int main(int argc, char **argv) { return close_stdout(run(argc, argv)); }

@@ -27,9 +27,13 @@
  * mptcp, "ooo_peak" and "ooo_mean" (per flow and over all flows) are the
  * receivers' out-of-order bytes (held above a hole in the receive buffer),
  * sampled every 1 ms of virtual time: the highest sample and the mean.
+ * "cc" is the congestion control of the --mode connections (default lia
+ * with --mode mptcp, cubic with --mode tcp); with --mode mptcp,
+ * "fallback_cc" is the one a connection runs once it falls back to TCP.
  *
  * Exit status: 0 when the transfer is verified, 1 when it is not, 2 for
- * bad arguments. Verified means: every byte read matched; and, without
+ * bad arguments; 1 also when standard output cannot be written. Verified
+ * means: every byte read matched; and, without
  * --time, every connection delivered all its bytes, its FIN was read, and
  * every connection closed normally before --duration-limit; with --time,
  * every receiving side read at least one byte.
@@ -57,6 +61,19 @@
 #define UNLIMITED UINT64_MAX
 
 static const char *prog = "mptcp-loopback";
+static int close_stdout(int status);
+
+/* The algorithms of one kind the core registers, "a, b, c" (enum
+ * mptcp_algo_kind). The string is static: one call per message. */
+static const char *algo_names(int kind) {
+  static char list[256];
+  size_t n = 0;
+  list[0] = 0;
+  for (unsigned i = 0; mptcp_algo_name(kind, i) && n < sizeof list; i++)
+    n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+                          mptcp_algo_name(kind, i));
+  return list;
+}
 
 static void usage(FILE *f) {
   fprintf(
@@ -101,7 +118,9 @@ static void usage(FILE *f) {
       "\n"
       "TCP (default: the core's defaults):\n"
       "  --cc NAME            congestion control: reno, cubic, lia, olia, balia,\n"
-      "                       wvegas (default cubic; the last four are coupled)\n"
+      "                       wvegas (the last four are coupled: --mode mptcp only);\n"
+      "                       default lia with --mode mptcp (RFC 6356), cubic with\n"
+      "                       --mode tcp\n"
       "  --mss N  --sndbuf B  --rcvbuf B  --init-cwnd N\n"
       "  --min-rto T          minimum retransmission timeout (default 200ms)\n"
       "  --delack T           delayed-ACK timeout (default 40ms)\n"
@@ -534,7 +553,7 @@ static int parse_args(int argc, char **argv, options *o) {
     uint64_t v;
     if (!strcmp(name, "--help")) {
       usage(stdout);
-      exit(0);
+      exit(close_stdout(0));
     } else if (!strcmp(name, "--virtual")) {
       o->virt = 1;
     } else if (!strcmp(name, "--no-sack")) {
@@ -732,8 +751,14 @@ static int parse_args(int argc, char **argv, options *o) {
       return bad("--fail: path %" PRIu32 " does not exist (--paths %" PRIu32 ")",
                  o->fails[i].path, o->paths);
   if (cc) {
-    if (strlen(cc) >= sizeof(o->cc))
-      return bad("--cc: unknown congestion control '%.40s' (known: reno, cubic, lia, olia, balia, wvegas)", cc);
+    int coupled = mptcp_cc_is_coupled(cc);
+    if (coupled < 0 || strlen(cc) >= sizeof(o->cc))
+      return bad("--cc: unknown congestion control '%.40s' (known: %s)", cc, algo_names(MPTCP_ALGO_CC));
+    /* a coupled algorithm couples the subflows of an MPTCP connection; a
+     * plain TCP connection would run cfg.tcp_cc instead */
+    if (coupled && !o->mptcp)
+      return bad("--cc %s is coupled: it needs --mode mptcp (plain TCP: %s)", cc,
+                 algo_names(MPTCP_ALGO_TCP_CC));
     strcpy(o->cc, cc);
     o->cfg.cc = o->cc;
   }
@@ -1262,8 +1287,8 @@ static int run_main(options *o) {
   int e = mptcp_config_check(&o->cfg);
   if (e == MPTCP_ERR_UNKNOWN_ALGO) {
     free(paths);
-    return bad("--cc: unknown congestion control '%s' (known: reno, cubic, lia, olia, balia, wvegas)",
-               o->cfg.cc ? o->cfg.cc : "(none)");
+    return bad("--cc: unknown congestion control '%s' (known: %s)",
+               o->cfg.cc ? o->cfg.cc : "(none)", algo_names(MPTCP_ALGO_CC));
   }
   if (e < 0) {
     free(paths);
@@ -1468,7 +1493,11 @@ static int run_main(options *o) {
     json_bool("peer_strips_options", o->strip_mptcp, 1);
     printf("\"altered_segments\":%llu,", (unsigned long long)g_altered);
   }
-  json_str("cc", o->cfg.cc ? o->cfg.cc : "default", 1);
+  /* the algorithm the --mode connections run (mptcp_config.cc) */
+  json_str("cc", o->mptcp || mptcp_cc_is_coupled(o->cfg.cc) != 1 ? o->cfg.cc : o->cfg.tcp_cc, 1);
+  /* what a connection that falls back to TCP runs (mptcp_config.tcp_cc) */
+  if (o->mptcp)
+    json_str("fallback_cc", mptcp_cc_is_coupled(o->cfg.cc) == 1 ? o->cfg.tcp_cc : o->cfg.cc, 1);
   json_bool("cubic_tcp_friendliness", o->cfg.cubic_tcp_friendliness, 1);
   json_bool("cubic_hystart", o->cfg.cubic_hystart, 1);
   json_u64("paths", o->paths, 1);
@@ -1629,7 +1658,7 @@ out:
     fprintf(stderr, "%s: --pcap: writing '%s' failed\n", prog, o->pcap);
     status = EXIT_FAILED;
   }
-  if (r.trace && fclose(r.trace) != 0) {
+  if (r.trace && (ferror(r.trace) | fclose(r.trace)) != 0) {
     fprintf(stderr, "%s: --trace: writing '%s' failed\n", prog, o->trace);
     status = EXIT_FAILED;
   }
@@ -1637,14 +1666,28 @@ out:
   return status;
 }
 
+/* Flushes and closes standard output: a write error (full disk, /dev/full)
+ * loses the output, so it is an error of the run, never a silent exit 0. */
+static int close_stdout(int status) {
+  int err = 0;
+  if (fflush(stdout) != 0 || ferror(stdout))
+    err = errno ? errno : EIO;
+  if (fclose(stdout) != 0 && !err)
+    err = errno ? errno : EIO;
+  if (!err)
+    return status;
+  fprintf(stderr, "%s: writing standard output failed: %s\n", prog, strerror(err));
+  return status ? status : EXIT_FAILED;
+}
+
 int main(int argc, char **argv) {
   options o;
   int r = parse_args(argc, argv, &o);
   if (r) {
     free(o.fails);
-    return r;
+    return close_stdout(r);
   }
   r = run_main(&o);
   free(o.fails);
-  return r;
+  return close_stdout(r);
 }

@@ -167,6 +167,10 @@ int mptcp_pcap_close(mptcp_pcap *p) {
 
   if (p == NULL)
     return 0;
+  /* a write that failed earlier leaves the error flag set even when the
+   * final flush succeeds */
+  if (p->f != NULL && ferror(p->f))
+    rc = MPTCP_PCAP_ERR_IO;
   if (p->f != NULL && fclose(p->f) != 0)
     rc = MPTCP_PCAP_ERR_IO;
   free(p);

@@ -136,6 +136,11 @@ ERRORS: dict[str, int] = {
     "MPTCP_ERR_MP_FASTCLOSE_LEN": -249,
     "MPTCP_ERR_MP_TCPRST_LEN": -250,
     "MPTCP_ERR_PARSE": -260,
+    "MPTCP_ERR_NOMEM": -300,
+    "MPTCP_ERR_ADDR_IN_USE": -301,
+    "MPTCP_ERR_STATE": -302,
+    "MPTCP_ERR_UNKNOWN_ALGO": -303,
+    "MPTCP_ERR_CONFIG": -304,
 }
 
 # --------------------------------------------------------------------------

@@ -780,6 +780,11 @@ static void test_strerror(void **state) {
       E(MPTCP_ERR_MP_FASTCLOSE_LEN),
       E(MPTCP_ERR_MP_TCPRST_LEN),
       E(MPTCP_ERR_PARSE),
+      E(MPTCP_ERR_NOMEM),
+      E(MPTCP_ERR_ADDR_IN_USE),
+      E(MPTCP_ERR_STATE),
+      E(MPTCP_ERR_UNKNOWN_ALGO),
+      E(MPTCP_ERR_CONFIG),
   };
 #undef E
   for (size_t i = 0; i < ARRAY_LEN(all); i++) {
@@ -808,6 +813,99 @@ static void test_strerror(void **state) {
   CHECK(mptcp_strerror_name(-2147483647 - 1) != NULL);
 }
 
+/* Every error constant written in the public header, whatever enum it is
+ * in, has a name and a description: the header is read as text, so a code
+ * added there without an entry in util.c fails here. */
+static void test_strerror_header(void **state) {
+  (void)state;
+  FILE *f = fopen(MPTCP_PUBLIC_HEADER, "r");
+  ctx("%s", MPTCP_PUBLIC_HEADER);
+  CHECK(f != NULL);
+  char line[512];
+  int found = 0, engine = 0;
+  while (fgets(line, sizeof line, f)) {
+    const char *p = line;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (strncmp(p, "MPTCP_OK", 8) != 0 && strncmp(p, "MPTCP_ERR_", 10) != 0)
+      continue;
+    char name[128];
+    int code;
+    if (sscanf(p, "%127[A-Z0-9_] = %d ,", name, &code) != 2)
+      continue; /* a mention in a comment, not an enumerator */
+    ctx("%s = %d", name, code);
+    CHECK(strcmp(mptcp_strerror_name(code), name) == 0);
+    CHECK(strcmp(mptcp_strerror(code), "unknown error") != 0);
+    CHECK(mptcp_strerror(code)[0] != '\0');
+    found++;
+    engine += code <= -300;
+  }
+  fclose(f);
+  ctx("enumerators found");
+  /* the parser saw both enums (decoder codes and engine codes) */
+  CHECK(found >= 31);
+  CHECK(engine >= 5);
+}
+
+/* The registries hosts list: every name listed is accepted by its kind and
+ * by mptcp_config_check; the plain-TCP kind holds only uncoupled
+ * algorithms; the defaults are LIA for MPTCP and CUBIC for plain TCP. */
+static void test_algo_registry(void **state) {
+  (void)state;
+  mptcp_config cfg;
+  mptcp_config_default(&cfg);
+  ctx("defaults");
+  CHECK(strcmp(cfg.cc, "lia") == 0);
+  CHECK(strcmp(cfg.tcp_cc, "cubic") == 0);
+  CHECK(mptcp_config_check(&cfg) == MPTCP_OK);
+  static const int kinds[] = {MPTCP_ALGO_CC, MPTCP_ALGO_TCP_CC, MPTCP_ALGO_SCHED, MPTCP_ALGO_PM};
+  for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
+    unsigned n = 0;
+    const char *name;
+    for (; (name = mptcp_algo_name(kinds[k], n)); n++) {
+      ctx("kind %d name %s", kinds[k], name);
+      CHECK(mptcp_algo_check(kinds[k], name) == MPTCP_OK);
+      mptcp_config c = cfg;
+      if (kinds[k] == MPTCP_ALGO_CC)
+        c.cc = name;
+      else if (kinds[k] == MPTCP_ALGO_TCP_CC)
+        c.tcp_cc = name;
+      else if (kinds[k] == MPTCP_ALGO_SCHED)
+        c.scheduler = name;
+      else
+        c.pm = name;
+      CHECK(mptcp_config_check(&c) == MPTCP_OK);
+      if (kinds[k] == MPTCP_ALGO_TCP_CC)
+        CHECK(mptcp_cc_is_coupled(name) == 0);
+    }
+    ctx("kind %d: %u names", kinds[k], n);
+    CHECK(n >= 2);
+    CHECK(mptcp_algo_check(kinds[k], "foo") == MPTCP_ERR_UNKNOWN_ALGO);
+    CHECK(mptcp_algo_check(kinds[k], "") == MPTCP_ERR_UNKNOWN_ALGO);
+    CHECK(mptcp_algo_check(kinds[k], NULL) == MPTCP_ERR_INVALID_ARGUMENT);
+  }
+  ctx("coupled");
+  static const char *coupled[] = {"lia", "olia", "balia", "wvegas"};
+  for (size_t i = 0; i < ARRAY_LEN(coupled); i++) {
+    CHECK(mptcp_cc_is_coupled(coupled[i]) == 1);
+    CHECK(mptcp_algo_check(MPTCP_ALGO_CC, coupled[i]) == MPTCP_OK);
+    CHECK(mptcp_algo_check(MPTCP_ALGO_TCP_CC, coupled[i]) == MPTCP_ERR_UNKNOWN_ALGO);
+    mptcp_config c = cfg;
+    c.tcp_cc = coupled[i];
+    CHECK(mptcp_config_check(&c) == MPTCP_ERR_UNKNOWN_ALGO);
+  }
+  CHECK(mptcp_cc_is_coupled("reno") == 0);
+  CHECK(mptcp_cc_is_coupled("LIA") == MPTCP_ERR_UNKNOWN_ALGO);
+  CHECK(mptcp_cc_is_coupled(NULL) == MPTCP_ERR_UNKNOWN_ALGO);
+  ctx("unknown kinds");
+  CHECK(mptcp_algo_name(-1, 0) == NULL);
+  CHECK(mptcp_algo_name(4, 0) == NULL);
+  CHECK(mptcp_algo_check(4, "lia") == MPTCP_ERR_INVALID_ARGUMENT);
+  mptcp_config c = cfg;
+  c.tcp_cc = NULL;
+  CHECK(mptcp_config_check(&c) == MPTCP_ERR_UNKNOWN_ALGO);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hmac_rfc4231),
@@ -819,6 +917,8 @@ int main(void) {
       cmocka_unit_test(test_tcp_checksum),
       cmocka_unit_test(test_hex_decode),
       cmocka_unit_test(test_strerror),
+      cmocka_unit_test(test_strerror_header),
+      cmocka_unit_test(test_algo_registry),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

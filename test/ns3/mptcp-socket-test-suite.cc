@@ -350,32 +350,159 @@ class BulkSendTestCase : public TestCase
     bool m_expectFallback;
 };
 
-/** A bad attribute value is refused with an error, not a crash. */
+/**
+ * Algorithm names are checked against the core's registry when the
+ * attribute is set: an unknown one ("LIA", "foo") is refused and the value
+ * in place stays; every registered name is accepted. A configuration the
+ * core refuses otherwise (a value out of range) is reported by CheckConfig
+ * (Connect and Listen stop the simulation with that message: checked in a
+ * separate process by ns3.scenario_config).
+ */
 class BadAttributeTestCase : public TestCase
 {
   public:
     BadAttributeTestCase()
-        : TestCase("unknown congestion control: Connect fails with ERROR_INVAL")
+        : TestCase("algorithm names checked by the core's registry when set")
     {
     }
 
   private:
+    void Names(Ptr<Socket> s, const std::string& attr, int kind)
+    {
+        const char* n;
+        unsigned count = 0;
+        for (unsigned i = 0; (n = mptcp_algo_name(kind, i)); i++, count++)
+        {
+            NS_TEST_ASSERT_MSG_EQ(s->SetAttributeFailSafe(attr, StringValue(n)), true,
+                                  attr << " accepts " << n);
+        }
+        NS_TEST_ASSERT_MSG_GT(count, 1u, attr << ": registry listed");
+        for (const char* bad : {"foo", "", "LIA", "MinRtt", "Default", "cubic,lia"})
+        {
+            StringValue before;
+            s->GetAttribute(attr, before);
+            NS_TEST_ASSERT_MSG_EQ(s->SetAttributeFailSafe(attr, StringValue(bad)), false,
+                                  attr << " refuses \"" << bad << "\"");
+            StringValue after;
+            s->GetAttribute(attr, after);
+            NS_TEST_ASSERT_MSG_EQ(after.Get(), before.Get(), attr << " unchanged");
+        }
+        NS_TEST_ASSERT_MSG_EQ(
+            Config::SetDefaultFailSafe("ns3::MptcpSocket::" + attr, StringValue("foo")),
+            false,
+            "Config::SetDefault refuses it too");
+    }
+
     void DoRun() override
     {
         Topology t(1, true, true, 0.0, 1);
         Ptr<Socket> s = Socket::CreateSocket(t.C(), MptcpSocketFactory_Tid());
-        s->SetAttribute("CongestionControl", StringValue("no-such-cc"));
-        NS_TEST_ASSERT_MSG_EQ(s->Connect(InetSocketAddress(t.server, 80)), -1, "refused");
-        NS_TEST_ASSERT_MSG_EQ(s->GetErrno(), Socket::ERROR_INVAL, "ERROR_INVAL");
+        Names(s, "CongestionControl", MPTCP_ALGO_CC);
+        Names(s, "TcpCongestionControl", MPTCP_ALGO_TCP_CC);
+        Names(s, "Scheduler", MPTCP_ALGO_SCHED);
+        Names(s, "PathManager", MPTCP_ALGO_PM);
+        // ns-3's TypeIds of Reno and CUBIC name the same algorithms
+        for (const char* alias : {"ns3::TcpNewReno", "ns3::TcpLinuxReno", "ns3::TcpCubic"})
+        {
+            NS_TEST_ASSERT_MSG_EQ(s->SetAttributeFailSafe("CongestionControl", StringValue(alias)),
+                                  true,
+                                  alias);
+        }
+        // a coupled algorithm cannot be the plain-TCP one
+        for (const char* coupled : {"lia", "olia", "balia", "wvegas", "ns3::TcpBbr"})
+        {
+            NS_TEST_ASSERT_MSG_EQ(
+                s->SetAttributeFailSafe("TcpCongestionControl", StringValue(coupled)),
+                false,
+                coupled);
+        }
+        // out of range: refused by the core, with the reason
+        s->SetAttribute("MaxRto", TimeValue(MilliSeconds(1)));
         std::string why;
         NS_TEST_ASSERT_MSG_EQ(DynamicCast<MptcpSocket>(s)->CheckConfig(why), false, "invalid");
-        NS_TEST_ASSERT_MSG_NE(why.find("no-such-cc"), std::string::npos, "names the value");
+        NS_TEST_ASSERT_MSG_NE(why.find("MinRto <= MaxRto"), std::string::npos, why);
         Simulator::Destroy();
     }
 
     static TypeId MptcpSocketFactory_Tid()
     {
         return TypeId::LookupByName("ns3::MptcpSocketFactory");
+    }
+};
+
+/**
+ * RFC 6356: MPTCP's congestion control defaults to the coupled LIA; a plain
+ * TCP connection runs CUBIC (TcpCongestionControl). The core picks between
+ * them per connection (loop.default_cc checks the runs).
+ */
+class DefaultCcTestCase : public TestCase
+{
+  public:
+    DefaultCcTestCase()
+        : TestCase("defaults: CongestionControl lia, TcpCongestionControl cubic")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        Ptr<MptcpSocket> s = CreateObject<MptcpSocket>();
+        StringValue cc;
+        StringValue tcpCc;
+        s->GetAttribute("CongestionControl", cc);
+        s->GetAttribute("TcpCongestionControl", tcpCc);
+        NS_TEST_ASSERT_MSG_EQ(cc.Get(), "lia", "MPTCP default");
+        NS_TEST_ASSERT_MSG_EQ(tcpCc.Get(), "cubic", "plain TCP default");
+        NS_TEST_ASSERT_MSG_EQ(mptcp_cc_is_coupled("lia"), 1, "lia is coupled");
+        NS_TEST_ASSERT_MSG_EQ(mptcp_cc_is_coupled("cubic"), 0, "cubic is not");
+    }
+};
+
+/**
+ * MptcpStackHelper::Install gives every TCP created afterwards Linux's
+ * 40 ms delayed-ACK timeout instead of ns-3's 200 ms, unless the program
+ * set its own value or turned it off.
+ */
+class DelayedAckDefaultTestCase : public TestCase
+{
+  public:
+    DelayedAckDefaultTestCase()
+        : TestCase("MptcpStackHelper: 40 ms delayed ACK for both TCPs unless set")
+    {
+    }
+
+  private:
+    Time Current(Ptr<Node> n, const std::string& factory)
+    {
+        Ptr<Socket> s = Socket::CreateSocket(n, TypeId::LookupByName(factory));
+        TimeValue v;
+        s->GetAttribute("DelAckTimeout", v);
+        return v.Get();
+    }
+
+    Time InstallOnFresh(bool enable)
+    {
+        NodeContainer n(1);
+        InternetStackHelper internet;
+        internet.Install(n);
+        MptcpStackHelper mptcp;
+        mptcp.SetLinuxDelayedAck(enable);
+        mptcp.Install(n);
+        Time a = Current(n.Get(0), "ns3::TcpSocketFactory");
+        Time b = Current(n.Get(0), "ns3::MptcpSocketFactory");
+        NS_TEST_EXPECT_MSG_EQ(a, b, "both TCPs read the same default");
+        return b;
+    }
+
+    void DoRun() override
+    {
+        Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(MilliSeconds(200)));
+        NS_TEST_ASSERT_MSG_EQ(InstallOnFresh(false), MilliSeconds(200), "off: ns-3's 200 ms");
+        NS_TEST_ASSERT_MSG_EQ(InstallOnFresh(true), MilliSeconds(40), "Linux's 40 ms");
+        Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(MilliSeconds(100)));
+        NS_TEST_ASSERT_MSG_EQ(InstallOnFresh(true), MilliSeconds(100), "the program's value");
+        Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(MilliSeconds(40)));
+        Simulator::Destroy();
     }
 };
 
@@ -890,6 +1017,8 @@ class MptcpSocketTestSuite : public TestSuite
         AddTestCase(
             new BulkSendTestCase("ns3::TcpSocketFactory", "ns3::MptcpSocketFactory", 2, false));
         AddTestCase(new BadAttributeTestCase());
+        AddTestCase(new DefaultCcTestCase());
+        AddTestCase(new DelayedAckDefaultTestCase());
         AddTestCase(new StaticRoutingFullmeshTestCase());
         AddTestCase(new Ipv6PatternTransferTestCase("ndiffports", 1, true));
         AddTestCase(new Ipv6PatternTransferTestCase("fullmesh", 2, false));

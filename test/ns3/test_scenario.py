@@ -4,8 +4,9 @@
 
 Usage: test_scenario.py EXAMPLE CHECK
 CHECK is one of: fairness, determinism, badargs, pcap, flowmonitor,
-fallback, outputs, attributes, rerun, noratio, killed, docsql. Each prints
-what it measured and exits non-zero on failure. Runs go two at a time (the machines have two cores or more).
+fallback, outputs, attributes, rerun, noratio, killed, docsql, config. Each
+prints what it measured and exits non-zero on failure. Runs go two at a time
+(the machines have two cores or more).
 """
 import hashlib
 import json
@@ -451,6 +452,43 @@ def check_docsql():
         shutil.rmtree(out)
 
 
+def check_config():
+    """Misconfiguration stops the run with a message, never a run that
+    ends normally with no data: an unknown algorithm name in an
+    --ns3::MptcpSocket attribute (the message lists the valid names), a
+    socket configuration the core refuses (fatal at Connect/Listen), and
+    standard output that cannot be written (exit 1 before running)."""
+    cases = [
+        (["--ns3::MptcpSocket::CongestionControl=foo"], ["\"foo\"", "lia", "olia", "cubic"]),
+        (["--ns3::MptcpSocket::CongestionControl=LIA"], ["\"LIA\"", "lia"]),
+        (["--ns3::MptcpSocket::Scheduler=fastest"], ["\"fastest\"", "minrtt", "redundant"]),
+        (["--ns3::MptcpSocket::PathManager=mesh"], ["\"mesh\"", "fullmesh", "ndiffports"]),
+        (["--ns3::MptcpSocket::TcpCongestionControl=lia"], ["\"lia\"", "reno, cubic"]),
+        (["--ns3::MptcpSocket::MaxRto=1ms"], ["MptcpSocket::", "MinRto <= MaxRto"]),
+    ]
+    ok = True
+    for args, words in cases:
+        code, data, err, _ = run(["--duration=2", "--warmup=0.5", "--results=false",
+                                  "--plot=false"] + args, check=False)
+        good = code != 0 and data is None and all(w in err for w in words)
+        tail = err.strip().splitlines()
+        msg = next((l for l in tail if words[0] in l), tail[-1] if tail else "")
+        print(f"{' '.join(args):48s} exit {code}: {msg[:150]} {'ok' if good else 'FAIL'}")
+        ok = ok and good
+    if os.path.exists("/dev/full"):
+        for args in (["--progress=false", "--duration=2", "--warmup=0.5", "--results=false",
+                      "--plot=false"], ["--PrintHelp"]):
+            with open("/dev/full", "w") as full:
+                proc = subprocess.run([EXAMPLE] + args, stdout=full, stderr=subprocess.PIPE,
+                                      text=True, timeout=600)
+            good = (proc.returncode == 1 and
+                    proc.stderr.count("writing standard output failed") == 1)
+            print(f"{' '.join(args)} > /dev/full: exit {proc.returncode} "
+                  f"{'ok' if good else 'FAIL'}")
+            ok = ok and good
+    return ok
+
+
 CHECKS = {
     "fairness": check_fairness,
     "determinism": check_determinism,
@@ -464,6 +502,7 @@ CHECKS = {
     "noratio": check_noratio,
     "killed": check_killed,
     "docsql": check_docsql,
+    "config": check_config,
 }
 
 if __name__ == "__main__":

@@ -367,6 +367,23 @@ class MergeResultsTest(unittest.TestCase):
                              r'"nSubflows":"2","rate":"10Mbps"}')
         self.assertEqual(fnv1a64(js.encode()), "6103b31f61e10139")
 
+    def test_output_write_error(self) -> None:
+        # A report that cannot be written (full disk) is an error with a
+        # message, not exit 0 and not a traceback; the merge itself is kept.
+        if not os.path.exists("/dev/full"):
+            self.skipTest("no /dev/full")
+        files = self.runs(1)
+        for env in ({}, {"PYTHONUNBUFFERED": "1"}):
+            with self.subTest(env=env), open("/dev/full", "w") as full:
+                r = subprocess.run([sys.executable, str(MERGE), str(self.campaign),
+                                    *map(str, files)],
+                                   stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                                   env={**os.environ, **env})
+                self.assertEqual(r.returncode, 1)
+                self.assertIn("writing standard output failed", r.stderr)
+                self.assertNotIn("Traceback", r.stderr)
+        self.assertEqual(self.query("SELECT COUNT(*) FROM run"), [(1,)])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -87,6 +87,9 @@ class InspectTest(unittest.TestCase):
             ("add-addr-hmac", "0102030405060708", "1112131415161718", "1", "10.0.0.1", "70000"),
             ("dss-csum", "-1", "1", "1", "00"),
             ("dss-csum", "1", "1", "1", "0g"),
+            ("dss-csum", "1", "1", "5", "0102030405060708"),
+            ("dss-csum", "1", "1", "0", "01"),
+            ("dss-csum", "1", "1", "3", "0102"),
             ("decode", "00"),
             ("decode", "0001000200000001000000008012100000000000" "1e0d0181"),
             ("nosuchcommand",),
@@ -98,6 +101,25 @@ class InspectTest(unittest.TestCase):
                 self.assertEqual(rc, 2)
                 self.assertTrue(err.strip(), "no message on stderr")
                 self.assertNotIn("Traceback", err)
+
+    def test_dss_csum_without_payload(self):
+        # '-': the pseudo-header alone, whatever the DLL (virtual payload)
+        rc, f, err = run("dss-csum", "1", "2", "1400", "-")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(f["payload_len"], "0")
+        ph = (1).to_bytes(8, "big") + (2).to_bytes(4, "big") + (1400).to_bytes(2, "big") + b"\0\0"
+        self.assertEqual(int(f["csum"], 16), ones_complement(ph))
+
+    def test_output_write_error(self):
+        # output that cannot be written is an error, not a silent exit 0
+        if not os.path.exists("/dev/full"):
+            self.skipTest("no /dev/full")
+        for args in (("key", "0123456789abcdef"), ("--help",), ("--version",)):
+            with self.subTest(args=args), open("/dev/full", "w") as full:
+                p = subprocess.run([INSPECT, *args], stdout=full, stderr=subprocess.PIPE,
+                                   text=True, timeout=30)
+                self.assertEqual(p.returncode, 1)
+                self.assertIn("writing standard output failed", p.stderr)
 
 
 if __name__ == "__main__":

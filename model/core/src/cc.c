@@ -48,3 +48,32 @@ const struct tcp_cc_ops *cc_find(const char *name) {
       return cc_table[i];
   return NULL;
 }
+
+const struct tcp_cc_ops *cc_at(size_t i) {
+  for (size_t k = 0; k < sizeof(cc_table) / sizeof(cc_table[0]); k++)
+    if (cc_valid(cc_table[k]) && i-- == 0)
+      return cc_table[k];
+  return NULL;
+}
+
+/* RFC 6356 couples the subflows of one MPTCP connection; on a connection
+ * that is plain TCP there is nothing to couple, and the uncoupled
+ * algorithm of the configuration runs instead (CUBIC by default, as a
+ * Linux host's TCP). */
+const struct tcp_cc_ops *cc_select(const mptcp_config *cfg, int mptcp) {
+  const struct tcp_cc_ops *ops = cc_find(cfg->cc);
+  if (ops && ops->coupled && !mptcp)
+    ops = cc_find(cfg->tcp_cc);
+  return ops;
+}
+
+void cc_fallback(struct tcp_sf *sf) {
+  const struct tcp_cc_ops *ops = cc_select(&sf->conn->cfg, 0);
+  if (!ops || ops == sf->cc)
+    return;
+  sf->cc = ops;
+  /* before ESTABLISHED, establish() runs init */
+  if (sf->state != MPTCP_TCP_CLOSED && sf->state != MPTCP_TCP_LISTEN &&
+      sf->state != MPTCP_TCP_SYN_SENT && sf->state != MPTCP_TCP_SYN_RCVD)
+    sf->cc->init(sf);
+}

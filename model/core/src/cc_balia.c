@@ -176,6 +176,7 @@ static void balia_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {
 
 const struct tcp_cc_ops tcp_cc_balia = {
     .name = "balia",
+    .coupled = 1,
     .init = balia_init,
     .ssthresh = balia_ssthresh,
     .cong_avoid = balia_cong_avoid,

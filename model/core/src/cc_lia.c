@@ -157,6 +157,7 @@ static void lia_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {
 
 const struct tcp_cc_ops tcp_cc_lia = {
     .name = "lia",
+    .coupled = 1,
     .init = lia_init,
     .ssthresh = lia_ssthresh,
     .cong_avoid = lia_cong_avoid,

@@ -282,6 +282,7 @@ static void olia_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {
 
 const struct tcp_cc_ops tcp_cc_olia = {
     .name = "olia",
+    .coupled = 1,
     .init = olia_init,
     .ssthresh = olia_ssthresh,
     .cong_avoid = olia_cong_avoid,

@@ -249,6 +249,7 @@ static void wv_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {
 
 const struct tcp_cc_ops tcp_cc_wvegas = {
     .name = "wvegas",
+    .coupled = 1,
     .init = wv_init,
     .ssthresh = wv_ssthresh,
     .cong_avoid = wv_cong_avoid,

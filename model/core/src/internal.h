@@ -49,6 +49,9 @@ enum tcp_ca_state {
  */
 struct tcp_cc_ops {
   const char *name;
+  /* 1: coupled across the subflows of an MPTCP connection (RFC 6356 and
+   * its successors); a connection that is plain TCP runs cfg.tcp_cc */
+  uint8_t coupled;
   /* required: set up private state; cwnd and ssthresh are already set */
   void (*init)(struct tcp_sf *sf);
   /* required: slow-start threshold after a loss (bytes); called before
@@ -64,6 +67,15 @@ struct tcp_cc_ops {
 };
 
 const struct tcp_cc_ops *cc_find(const char *name);
+/* The i-th registered congestion control (NULL past the last). */
+const struct tcp_cc_ops *cc_at(size_t i);
+/* The algorithm a subflow runs: cfg->cc, or cfg->tcp_cc when the
+ * connection is not MPTCP (`mptcp` 0) and cfg->cc is coupled. */
+const struct tcp_cc_ops *cc_select(const mptcp_config *cfg, int mptcp);
+/* The connection became plain TCP (fallback): a subflow running a coupled
+ * algorithm switches to cfg.tcp_cc, keeping cwnd and ssthresh (its init
+ * hook runs again if the subflow is already established). */
+void cc_fallback(struct tcp_sf *sf);
 /* Coupled algorithms (cc.c): does subflow p take part in the coupling
  * (established, join complete, an RTT sample), and which window does it
  * contribute to the sums seen from `self` -- ssthresh while another
@@ -536,6 +548,8 @@ struct mptcp_sched_ops {
                   uint64_t *len);
 };
 const struct mptcp_sched_ops *sched_find(const char *name);
+/* The i-th registered scheduler (NULL past the last). */
+const struct mptcp_sched_ops *sched_at(size_t i);
 /* Opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012
  * section 4.2), with any scheduler: when the peer's window blocks new
  * data, the subflow to carry the data at the connection's snd_una once
@@ -553,6 +567,8 @@ struct mptcp_pm_ops {
                             uint64_t now);
 };
 const struct mptcp_pm_ops *pm_find(const char *name);
+/* The i-th registered path manager (NULL past the last). */
+const struct mptcp_pm_ops *pm_at(size_t i);
 
 /* path-manager signals (pm.c) */
 uint8_t stack_addr_id(const struct mptcp_stack *s, const mptcp_addr *a);

@@ -42,6 +42,7 @@ static void fallback(struct mptcp_conn *c) {
   c->mp = 0;
   c->sf.mp = 0;
   stack_token_remove(s, c);
+  cc_fallback(&c->sf);
 }
 
 /* ---- fallback to TCP with an infinite mapping (RFC 8684 section 3.7) ---- */
@@ -81,6 +82,7 @@ static void infinite_fallback(struct mptcp_conn *c, int keep_options) {
   sf->prio_pending = 0;
   if (c->data_fin_queued)
     sf->fin_queued = 1;
+  cc_fallback(sf);
   stack_mark_output(c->stack, c);
 }
 

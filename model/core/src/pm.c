@@ -115,6 +115,13 @@ static const struct mptcp_pm_ops pm_table[] = {
     {"fullmesh", pm_fullmesh_established, pm_fullmesh_add_addr},
 };
 
+const struct mptcp_pm_ops *pm_at(size_t i) {
+  for (size_t k = 0; k < sizeof(pm_table) / sizeof(pm_table[0]); k++)
+    if (pm_table[k].established && i-- == 0)
+      return &pm_table[k];
+  return NULL;
+}
+
 const struct mptcp_pm_ops *pm_find(const char *name) {
   if (!name)
     return NULL;

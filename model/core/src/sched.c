@@ -372,6 +372,13 @@ static const struct mptcp_sched_ops sched_table[] = {
     {"redundant", red_get_subflow, red_old_data},
 };
 
+const struct mptcp_sched_ops *sched_at(size_t i) {
+  for (size_t k = 0; k < sizeof(sched_table) / sizeof(sched_table[0]); k++)
+    if (sched_table[k].get_subflow && i-- == 0)
+      return &sched_table[k];
+  return NULL;
+}
+
 const struct mptcp_sched_ops *sched_find(const char *name) {
   if (!name)
     return NULL;

@@ -81,7 +81,8 @@ void mptcp_config_default(mptcp_config *c) {
   c->rto_retries = 15;
   c->time_wait_ns = 60 * MPTCP_S;
   c->dupthresh = 3;
-  c->cc = "cubic";
+  c->cc = "lia";
+  c->tcp_cc = "cubic";
   c->mptcp = 1;
   c->dss_checksum = 0;
   c->pm = "default";
@@ -107,6 +108,8 @@ int mptcp_config_check(const mptcp_config *c) {
     return MPTCP_ERR_INVALID_ARGUMENT;
   if (!c->cc || !cc_find(c->cc))
     return MPTCP_ERR_UNKNOWN_ALGO;
+  if (!c->tcp_cc || !cc_find(c->tcp_cc) || cc_find(c->tcp_cc)->coupled)
+    return MPTCP_ERR_UNKNOWN_ALGO;
   if (c->mss < 64 || c->mss > 65495)
     return MPTCP_ERR_CONFIG;
   if (c->sndbuf < c->mss || c->rcvbuf < c->mss || c->rcvbuf > (1u << 30))
@@ -125,6 +128,48 @@ int mptcp_config_check(const mptcp_config *c) {
   if (c->add_addr_timeout_ns == 0 || c->close_timeout_ns == 0)
     return MPTCP_ERR_CONFIG;
   return MPTCP_OK;
+}
+
+/* ---- registries ---- */
+
+const char *mptcp_algo_name(int kind, unsigned i) {
+  switch (kind) {
+  case MPTCP_ALGO_CC: {
+    const struct tcp_cc_ops *o = cc_at(i);
+    return o ? o->name : NULL;
+  }
+  case MPTCP_ALGO_TCP_CC: /* the uncoupled ones, in registry order */
+    for (size_t k = 0; cc_at(k); k++)
+      if (!cc_at(k)->coupled && i-- == 0)
+        return cc_at(k)->name;
+    return NULL;
+  case MPTCP_ALGO_SCHED: {
+    const struct mptcp_sched_ops *o = sched_at(i);
+    return o ? o->name : NULL;
+  }
+  case MPTCP_ALGO_PM: {
+    const struct mptcp_pm_ops *o = pm_at(i);
+    return o ? o->name : NULL;
+  }
+  default:
+    return NULL;
+  }
+}
+
+int mptcp_algo_check(int kind, const char *name) {
+  if (!name || kind < MPTCP_ALGO_CC || kind > MPTCP_ALGO_PM)
+    return MPTCP_ERR_INVALID_ARGUMENT;
+  for (unsigned i = 0; mptcp_algo_name(kind, i); i++)
+    if (!strcmp(mptcp_algo_name(kind, i), name))
+      return MPTCP_OK;
+  return MPTCP_ERR_UNKNOWN_ALGO;
+}
+
+int mptcp_cc_is_coupled(const char *name) {
+  const struct tcp_cc_ops *o = cc_find(name);
+  if (!o)
+    return MPTCP_ERR_UNKNOWN_ALGO;
+  return o->coupled;
 }
 
 /* ---- counters ---- */

@@ -31,7 +31,7 @@ void tcp_sf_init(struct tcp_sf *sf, struct mptcp_conn *c, const mptcp_addr *loca
   sf->mss = c->cfg.mss;
   sf->rcv_wscale = c->cfg.window_scaling ? wscale_for(c->cfg.rcvbuf) : 0;
   sf->rto = c->cfg.initial_rto_ns;
-  sf->cc = cc_find(c->cfg.cc);
+  sf->cc = cc_select(&c->cfg, c->cfg.mptcp);
   sf->ssthresh = UINT64_MAX / 4;
   sf->cwnd = (uint64_t)c->cfg.init_cwnd * sf->mss;
   rangeset_init(&sf->rcv_ranges);
@@ -126,6 +126,9 @@ static void establish(struct tcp_sf *sf, uint64_t now) {
     sf->mss = (uint16_t)(sf->mss - MPTCP_DSS_DATA_ROOM);
   sf->cwnd = (uint64_t)sf->conn->cfg.init_cwnd * sf->mss;
   sf->ssthresh = UINT64_MAX / 4;
+  /* plain TCP by now (mptcp off, or no MP_CAPABLE from the peer): no
+   * coupling */
+  sf->cc = cc_select(&sf->conn->cfg, sf->conn->mp);
   sf->cc->init(sf);
   mptcp_subflow_established(sf, now);
 }

@@ -38,6 +38,11 @@ static const struct err_entry errors[] = {
     E(MPTCP_ERR_MP_FASTCLOSE_LEN, "MP_FASTCLOSE length is not 12"),
     E(MPTCP_ERR_MP_TCPRST_LEN, "MP_TCPRST length is not 4"),
     E(MPTCP_ERR_PARSE, "could not parse the text argument"),
+    E(MPTCP_ERR_NOMEM, "out of memory (allocation hook failed or memory cap reached)"),
+    E(MPTCP_ERR_ADDR_IN_USE, "address or port already in use"),
+    E(MPTCP_ERR_STATE, "connection not in a state that allows the call"),
+    E(MPTCP_ERR_UNKNOWN_ALGO, "unknown algorithm name in the configuration"),
+    E(MPTCP_ERR_CONFIG, "configuration value out of range"),
 };
 #undef E
 

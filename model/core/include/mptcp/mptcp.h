@@ -717,9 +717,19 @@ typedef struct mptcp_config {
   uint64_t time_wait_ns;
   /** Duplicate ACK threshold (RFC 5681, RFC 6675). Default 3. */
   uint32_t dupthresh;
-  /** Congestion control by name: "reno", "cubic" (uncoupled); with MPTCP
-   *  also the coupled "lia", "olia", "balia", "wvegas". Default "cubic". */
+  /** Congestion control by name: the coupled "lia" (RFC 6356), "olia",
+   *  "balia", "wvegas", or the uncoupled "reno", "cubic" (each subflow on
+   *  its own). A coupled algorithm runs only while the connection is
+   *  MPTCP: a connection that is plain TCP (mptcp 0, a peer that does not
+   *  answer MP_CAPABLE, or after a fallback, see mptcp_conn_is_mptcp)
+   *  runs tcp_cc instead. An uncoupled name applies in every case.
+   *  Default "lia" (RFC 6356: MPTCP should use coupled congestion
+   *  control). */
   const char *cc;
+  /** Uncoupled congestion control of a plain TCP connection when cc names
+   *  a coupled algorithm: "reno" or "cubic". Default "cubic" (Linux's
+   *  default). */
+  const char *tcp_cc;
 
   /* ---- Multipath TCP (RFC 8684) ---- */
   /** Offer (client) or accept (server) MPTCP v1. 0: plain TCP. Default 1. */
@@ -811,10 +821,42 @@ typedef struct mptcp_config {
 /** Fills `cfg` with the defaults documented on each field. */
 void mptcp_config_default(mptcp_config *cfg);
 
+/** Kinds of algorithm registered by name in the core. */
+enum mptcp_algo_kind {
+  MPTCP_ALGO_CC = 0,     /**< congestion control (mptcp_config.cc) */
+  MPTCP_ALGO_TCP_CC = 1, /**< uncoupled congestion control (mptcp_config.tcp_cc) */
+  MPTCP_ALGO_SCHED = 2,  /**< scheduler (mptcp_config.scheduler) */
+  MPTCP_ALGO_PM = 3,     /**< path manager (mptcp_config.pm) */
+};
+
 /**
- * Checks a configuration. Returns MPTCP_OK, MPTCP_ERR_UNKNOWN_ALGO (cc
- * name) or MPTCP_ERR_CONFIG (a value out of range: mss < 64, buffers below
- * one mss, init_cwnd 0, min_rto above max_rto, delack_count 0, ...).
+ * The name of the i-th registered algorithm of `kind` (enum
+ * mptcp_algo_kind), counting from 0, or NULL past the last one or for an
+ * unknown kind. Hosts list the valid names with it:
+ *   for (unsigned i = 0; (n = mptcp_algo_name(MPTCP_ALGO_CC, i)); i++)
+ * The strings are static.
+ */
+const char *mptcp_algo_name(int kind, unsigned i);
+
+/**
+ * Is `name` a registered algorithm of `kind`? Names are case-sensitive.
+ * Returns MPTCP_OK, MPTCP_ERR_UNKNOWN_ALGO, or MPTCP_ERR_INVALID_ARGUMENT
+ * (NULL name, unknown kind).
+ */
+int mptcp_algo_check(int kind, const char *name);
+
+/**
+ * 1 if the congestion control `name` is coupled (it runs only on MPTCP
+ * connections, see mptcp_config.cc), 0 if not, MPTCP_ERR_UNKNOWN_ALGO if
+ * no such algorithm is registered.
+ */
+int mptcp_cc_is_coupled(const char *name);
+
+/**
+ * Checks a configuration. Returns MPTCP_OK, MPTCP_ERR_UNKNOWN_ALGO (cc,
+ * tcp_cc, pm or scheduler name; tcp_cc must be uncoupled) or
+ * MPTCP_ERR_CONFIG (a value out of range: mss < 64, buffers below one
+ * mss, init_cwnd 0, min_rto above max_rto, delack_count 0, ...).
  */
 int mptcp_config_check(const mptcp_config *cfg);
 
