@@ -1044,3 +1044,58 @@ class Test_heterogeneous(unittest.TestCase):
             self.assertGreater(opp["counters"]["a.MPTcpExtOpportunisticRetrans"], 0)
             self.assertGreater(opp["counters"]["a.MPTcpExtPenalise"], 0)
             self.assertEqual(base["counters"]["a.MPTcpExtOpportunisticRetrans"], 0)
+
+
+# Randomized hostile transfers (loop.hostile): small MPTCP transfers over
+# 1-3 lossy, duplicating, reordering paths, some with a middlebox that
+# alters payload under DSS checksums, across path managers, schedulers and
+# congestion controls. Each run's arguments follow from its index alone.
+HOSTILE_RUNS = int(os.environ.get("MPTCP_LOOP_HOSTILE_RUNS", "500"))
+HOSTILE_SEED = 20261202
+
+
+def hostile_case(i):
+    """The arguments of hostile run i (deterministic)."""
+    rnd = random.Random(HOSTILE_SEED * 1000003 + i)
+    paths = rnd.choice((1, 2, 2, 3, 3))
+    pm = rnd.choice(("default", "fullmesh", "ndiffports"))
+    sched = rnd.choice(("minrtt", "roundrobin", "blest", "ecf", "redundant"))
+    cc = rnd.choice(("reno", "cubic", "lia", "olia", "balia", "wvegas"))
+
+    def per_path(fn):
+        return ",".join(fn() for _ in range(paths))
+
+    def prob(p_zero, hi):
+        return lambda: "0" if rnd.random() < p_zero else "%.4f" % rnd.uniform(0.0, hi)
+
+    args = ["--mode", "mptcp", "--pm", pm, "--scheduler", sched, "--cc", cc,
+            "--paths", str(paths), "--seed", str(i + 1),
+            "--bytes", rnd.choice(("16KiB", "48KiB", "100KiB", "256KiB")),
+            "--direction", rnd.choice(("a2b", "a2b", "b2a", "both")),
+            "--rate", per_path(lambda: rnd.choice(("2Mbps", "10Mbps", "25Mbps", "35Mbps",
+                                                   "100Mbps"))),
+            "--delay", per_path(lambda: rnd.choice(("1ms", "5ms", "15ms", "40ms", "87ms"))),
+            "--loss", per_path(prob(0.2, 0.05)),
+            "--duplicate", per_path(prob(0.5, 0.03)),
+            "--reorder", per_path(prob(0.5, 0.05))]
+    if pm == "ndiffports":
+        args += ["--subflows", str(rnd.choice((2, 3, 4)))]
+    if pm == "fullmesh" and paths > 1 and rnd.random() < 0.3:
+        args += ["--server-addrs", str(paths)]
+    if rnd.random() < 0.2:
+        args += ["--opportunistic"]
+    if rnd.random() < 0.4:
+        # a middlebox alters payload: only DSS checksums can tell
+        path = rnd.randrange(paths)
+        if rnd.random() < 0.7:
+            alter = "%d:%d" % (path, rnd.choice((3, 7, 22, 40)))
+        else:
+            alter = "%d@%s" % (path, rnd.choice(("0s", "50ms", "300ms")))
+        args += ["--dss-checksum", "--alter-payload", alter]
+    else:
+        args += ["--virtual"]
+        if rnd.random() < 0.3:
+            args += ["--dss-checksum"]
+        if rnd.random() < 0.2:
+            args += ["--corrupt", per_path(prob(0.5, 0.01))]
+    return args
