@@ -28,6 +28,30 @@
  * receivers' out-of-order bytes (held above a hole in the receive buffer),
  * sampled every 1 ms of virtual time: the highest sample and the mean.
  *
+ * "failure" (at the top level for the first failing connection, with its
+ * index "flow", and in each connection) says why a transfer is not
+ * verified: null when it is; else the first of
+ *   {"kind":"mismatch","side":"a"|"b","offset":N}: end a or b read a byte
+ *     different from what was sent, at stream offset N;
+ *   {"kind":"reset","by":"a"|"b","cause":C,"mp_tcprst":R}: the connection
+ *     was reset by end a or b (the end whose abnormal close came first, or
+ *     the peer of an end that received its RST). C is "timeout" (a retry
+ *     limit), "protocol" (a protocol event: DSS checksum failures, an
+ *     infinite mapping that could not be honoured, a wrong key), "abort",
+ *     "fastclose" (MP_FASTCLOSE) or "rst" (an RST with no recorded cause
+ *     at that end, e.g. one answering a segment for a closed subflow); R
+ *     is the reason of its MP_TCPRST (RFC 8684 section 3.6:
+ *     "unspecified", "mptcp_error", "lack_of_resources",
+ *     "administratively_prohibited", "too_much_outstanding_data",
+ *     "unacceptable_performance", "middlebox_interference") or null;
+ *   {"kind":"incomplete","side":"a"|"b","received":N,"expected":M,
+ *     "fin_read":B,"stopped_by":S}: end a or b read N of M bytes (with
+ *     --time: none), and S stopped the run: "duration_limit" (still open
+ *     at --duration-limit: a stall), "time_limit" (--time), "closed" (both
+ *     ends closed) or "idle" (nothing left to happen);
+ *   {"kind":"error","message":T} (top level only): a call into the engine
+ *     failed.
+ *
  * Exit status: 0 when the transfer is verified, 1 when it is not, 2 for
  * bad arguments. Verified means: every byte read matched; and, without
  * --time, every connection delivered all its bytes, its FIN was read, and
@@ -143,6 +167,17 @@ static void usage(FILE *f) {
       "                       B's), subflow (0 = the initial one), cwnd, ssthresh,\n"
       "                       bytes_in_flight (bytes), srtt_ms\n"
       "  --help\n"
+      "JSON \"failure\": null when verified, else why (also per connection):\n"
+      "  {\"kind\":\"mismatch\",\"side\":\"b\",\"offset\":N}   a byte read differs\n"
+      "  {\"kind\":\"reset\",\"by\":\"a\",\"cause\":C,\"mp_tcprst\":R}   reset by end a/b;\n"
+      "      C: timeout, protocol, abort, fastclose, rst; R: MP_TCPRST reason\n"
+      "      (unspecified, mptcp_error, lack_of_resources,\n"
+      "      administratively_prohibited, too_much_outstanding_data,\n"
+      "      unacceptable_performance, middlebox_interference) or null\n"
+      "  {\"kind\":\"incomplete\",\"side\":\"b\",\"received\":N,\"expected\":M,\n"
+      "      \"fin_read\":B,\"stopped_by\":S}   S: duration_limit (a stall),\n"
+      "      time_limit, closed, idle\n"
+      "  {\"kind\":\"error\",\"message\":T}   an engine call failed\n"
       "Exit status: 0 verified, 1 transfer failed, 2 bad arguments.\n",
       f);
 }

@@ -5,7 +5,7 @@ Each test class is one ctest (loop.<name>). Environment:
   MPTCP_LOOPBACK             the tool
   MPTCP_LOOP_TRANSFER_RUNS   seeded runs of Test_transfer (default 200)
   MPTCP_LOOP_MPTCP_RUNS      seeded runs of Test_mptcp_transfer (default 200)
-  MPTCP_LOOP_HOSTILE_RUNS    randomized runs of Test_hostile (default 500)
+  MPTCP_LOOP_HOSTILE_RUNS    randomized runs of Test_hostile (default 1000)
   MPTCP_LOOP_JOBS            processes run side by side (default 2)
 """
 import concurrent.futures
@@ -1051,7 +1051,7 @@ class Test_heterogeneous(unittest.TestCase):
 # 1-3 lossy, duplicating, reordering paths, some with a middlebox that
 # alters payload under DSS checksums, across path managers, schedulers and
 # congestion controls. Each run's arguments follow from its index alone.
-HOSTILE_RUNS = int(os.environ.get("MPTCP_LOOP_HOSTILE_RUNS", "500"))
+HOSTILE_RUNS = int(os.environ.get("MPTCP_LOOP_HOSTILE_RUNS", "1000"))
 HOSTILE_SEED = 20261202
 
 
@@ -1127,15 +1127,16 @@ def hostile_problem(args, rc, out):
 
 
 class Test_hostile(unittest.TestCase):
-    """MPTCP_LOOP_HOSTILE_RUNS (default 500) randomized small MPTCP
+    """MPTCP_LOOP_HOSTILE_RUNS (default 1000) randomized small MPTCP
     transfers (hostile_case): 1-3 paths with loss, duplication and
     reordering, default, fullmesh and ndiffports path managers, every
     scheduler and congestion control, DSS checksums, and in 40% of the
     runs a middlebox altering payload. Every run is verified byte for byte
     or ended by a documented reset reported in the JSON's "failure"; none
-    stalls until --duration-limit. Before the MP_JOIN fix (fourth ACK
-    lost, third ACK never answered) 8 of these 500 runs hit the 3600 s
-    limit. About 3 s on two processes."""
+    runs to the 3600 s --duration-limit. Before the fixes, 24 of these
+    1000 runs did: one MP_JOIN whose fourth ACK was lost (the third ACK
+    was never answered), and 23 whose first data, altered, made the server
+    reset its half-open connection. About 3 s on two processes."""
 
     def test_randomized_runs(self):
         cases = [hostile_case(i) for i in range(HOSTILE_RUNS)]
