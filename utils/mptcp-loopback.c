@@ -31,6 +31,30 @@
  * with --mode mptcp, cubic with --mode tcp); with --mode mptcp,
  * "fallback_cc" is the one a connection runs once it falls back to TCP.
  *
+ * "failure" (at the top level for the first failing connection, with its
+ * index "flow", and in each connection) says why a transfer is not
+ * verified: null when it is; else the first of
+ *   {"kind":"mismatch","side":"a"|"b","offset":N}: end a or b read a byte
+ *     different from what was sent, at stream offset N;
+ *   {"kind":"reset","by":"a"|"b","cause":C,"mp_tcprst":R}: the connection
+ *     was reset by end a or b (the end whose abnormal close came first, or
+ *     the peer of an end that received its RST). C is "timeout" (a retry
+ *     limit), "protocol" (a protocol event: DSS checksum failures, an
+ *     infinite mapping that could not be honoured, a wrong key), "abort",
+ *     "fastclose" (MP_FASTCLOSE) or "rst" (an RST with no recorded cause
+ *     at that end, e.g. one answering a segment for a closed subflow); R
+ *     is the reason of its MP_TCPRST (RFC 8684 section 3.6:
+ *     "unspecified", "mptcp_error", "lack_of_resources",
+ *     "administratively_prohibited", "too_much_outstanding_data",
+ *     "unacceptable_performance", "middlebox_interference") or null;
+ *   {"kind":"incomplete","side":"a"|"b","received":N,"expected":M,
+ *     "fin_read":B,"stopped_by":S}: end a or b read N of M bytes (with
+ *     --time: none), and S stopped the run: "duration_limit" (still open
+ *     at --duration-limit: a stall), "time_limit" (--time), "closed" (both
+ *     ends closed) or "idle" (nothing left to happen);
+ *   {"kind":"error","message":T} (top level only): a call into the engine
+ *     failed.
+ *
  * Exit status: 0 when the transfer is verified, 1 when it is not, 2 for
  * bad arguments; 1 also when standard output cannot be written. Verified
  * means: every byte read matched; and, without
@@ -162,6 +186,17 @@ static void usage(FILE *f) {
       "                       B's), subflow (0 = the initial one), cwnd, ssthresh,\n"
       "                       bytes_in_flight (bytes), srtt_ms\n"
       "  --help\n"
+      "JSON \"failure\": null when verified, else why (also per connection):\n"
+      "  {\"kind\":\"mismatch\",\"side\":\"b\",\"offset\":N}   a byte read differs\n"
+      "  {\"kind\":\"reset\",\"by\":\"a\",\"cause\":C,\"mp_tcprst\":R}   reset by end a/b;\n"
+      "      C: timeout, protocol, abort, fastclose, rst; R: MP_TCPRST reason\n"
+      "      (unspecified, mptcp_error, lack_of_resources,\n"
+      "      administratively_prohibited, too_much_outstanding_data,\n"
+      "      unacceptable_performance, middlebox_interference) or null\n"
+      "  {\"kind\":\"incomplete\",\"side\":\"b\",\"received\":N,\"expected\":M,\n"
+      "      \"fin_read\":B,\"stopped_by\":S}   S: duration_limit (a stall),\n"
+      "      time_limit, closed, idle\n"
+      "  {\"kind\":\"error\",\"message\":T}   an engine call failed\n"
       "Exit status: 0 verified, 1 transfer failed, 2 bad arguments.\n",
       f);
 }
@@ -801,6 +836,7 @@ typedef struct side {
   int shut;
   int closed;
   int close_reason;
+  uint64_t closed_ns;
   int mismatch;
   uint64_t mismatch_at;
   uint64_t ooo_peak;       /* out-of-order bytes held, sampled every OOO_TICK */
@@ -917,11 +953,19 @@ static void pump(side *s) {
   maybe_shutdown(s);
 }
 
+/* Both ends closed; or A's end closed while B never had a connection
+ * (its handshake never completed: nothing more will happen). */
+static int flow_ended(const struct flow *f) {
+  return f->s[0].closed && (f->s[1].closed || !f->s[1].conn);
+}
+
 static void check_end(run *r) {
   if (r->o->time_ns)
     return;
-  if (r->n_closed == r->n_flows * 2)
-    netsim_stop(r->ns);
+  for (uint32_t k = 0; k < r->n_flows; k++)
+    if (!flow_ended(&r->flows[k]))
+      return;
+  netsim_stop(r->ns);
 }
 
 static void drain(side *s) {
@@ -988,6 +1032,7 @@ static void cb_closed(mptcp_conn *conn, int reason, void *ud) {
     return;
   s->closed = 1;
   s->close_reason = reason;
+  s->closed_ns = netsim_now(s->run->ns);
   s->run->n_closed++;
   check_end(s->run);
 }
@@ -1201,6 +1246,122 @@ static int flow_verified(const run *r, const flow *f, int hit_limit) {
   if (!r->o->time_ns && strcmp(flow_close_reason(r, f, hit_limit), "normal") != 0)
     return 0;
   return 1;
+}
+
+/* The reason of an MP_TCPRST (RFC 8684 section 3.6), as the JSON names it. */
+static const char *mp_tcprst_name(int reason) {
+  switch (reason) {
+  case MPTCP_RST_EUNSPEC:
+    return "unspecified";
+  case MPTCP_RST_EMPTCP:
+    return "mptcp_error";
+  case MPTCP_RST_ERESOURCE:
+    return "lack_of_resources";
+  case MPTCP_RST_EPROHIBIT:
+    return "administratively_prohibited";
+  case MPTCP_RST_EWQ2BIG:
+    return "too_much_outstanding_data";
+  case MPTCP_RST_EBADPERF:
+    return "unacceptable_performance";
+  case MPTCP_RST_EMIDDLEBOX:
+    return "middlebox_interference";
+  default:
+    return "unknown";
+  }
+}
+
+/*
+ * Why a connection's transfer failed, as the value of "failure" (see the
+ * header comment): null when verified; else the first of
+ *   {"kind":"mismatch","side":"a"|"b","offset":N}
+ *   {"kind":"reset","by":"a"|"b","cause":C,"mp_tcprst":R}
+ *   {"kind":"incomplete","side":"a"|"b","received":N,"expected":M,
+ *    "fin_read":bool,"stopped_by":S}
+ * `prefix` is printed first inside the object (the top level names the
+ * connection).
+ */
+static void print_failure(const run *r, const flow *f, int hit_limit, const char *prefix) {
+  if (flow_verified(r, f, hit_limit)) {
+    printf("null");
+    return;
+  }
+  printf("{%s", prefix);
+  for (int h = 0; h < 2; h++)
+    if (f->s[h].mismatch) {
+      printf("\"kind\":\"mismatch\",\"side\":\"%c\",\"offset\":%" PRIu64 "}", h ? 'b' : 'a',
+             f->s[h].mismatch_at);
+      return;
+    }
+  /* the end whose abnormal close came first; an RST or MP_FASTCLOSE it
+   * received names its peer as the one that reset */
+  int first = -1;
+  for (int h = 0; h < 2; h++)
+    if (f->s[h].closed && f->s[h].close_reason != MPTCP_CLOSE_NORMAL &&
+        (first < 0 || f->s[h].closed_ns < f->s[first].closed_ns))
+      first = h;
+  if (first >= 0) {
+    const mptcp_conn_stats *st = &f->s[first].st, *peer = &f->s[1 - first].st;
+    int by = first, reason = -1;
+    const char *cause;
+    switch (st->reset_cause) {
+    case MPTCP_RESET_PEER_RST:
+    case MPTCP_RESET_FASTCLOSE:
+      by = 1 - first;
+      reason = st->reset_reason;
+      /* what the peer recorded for itself says why it reset */
+      cause = st->reset_cause == MPTCP_RESET_FASTCLOSE   ? "fastclose"
+              : peer->reset_cause == MPTCP_RESET_TIMEOUT ? "timeout"
+              : peer->reset_cause == MPTCP_RESET_LOCAL   ? "protocol"
+              : peer->reset_cause == MPTCP_RESET_ABORT   ? "abort"
+                                                         : "rst";
+      break;
+    case MPTCP_RESET_TIMEOUT:
+      cause = "timeout";
+      break;
+    case MPTCP_RESET_ABORT:
+      cause = "abort";
+      break;
+    case MPTCP_RESET_LOCAL:
+      cause = "protocol";
+      reason = st->reset_reason;
+      break;
+    default:
+      cause = "unknown";
+      break;
+    }
+    if (reason < 0 && by != first && peer->reset_cause == MPTCP_RESET_LOCAL)
+      reason = peer->reset_reason;
+    if (reason < 0 && by == first && peer->reset_cause == MPTCP_RESET_PEER_RST)
+      reason = peer->reset_reason; /* what our RST said, as the peer read it */
+    printf("\"kind\":\"reset\",\"by\":\"%c\",\"cause\":\"%s\",\"mp_tcprst\":", by ? 'b' : 'a',
+           cause);
+    if (reason < 0)
+      printf("null}");
+    else
+      printf("\"%s\"}", mp_tcprst_name(reason));
+    return;
+  }
+  /* incomplete: the first receiving end that misses bytes or the FIN */
+  int end = 1;
+  for (int h = 0; h < 2; h++) {
+    const side *x = &f->s[h];
+    int missing = r->o->time_ns ? x->received == 0
+                                : x->received != f->s[1 - h].to_send || !x->fin_read;
+    if (x->receives && missing) {
+      end = h;
+      break;
+    }
+  }
+  const side *x = &f->s[end];
+  const char *stop = r->o->time_ns                                 ? "time_limit"
+                     : hit_limit                                   ? "duration_limit"
+                     : f->s[0].closed && f->s[1].closed            ? "closed"
+                     : f->s[0].closed && !f->s[1].conn             ? "closed"
+                                                                   : "idle";
+  printf("\"kind\":\"incomplete\",\"side\":\"%c\",\"received\":%" PRIu64
+         ",\"expected\":%" PRIu64 ",\"fin_read\":%s,\"stopped_by\":\"%s\"}",
+         end ? 'b' : 'a', x->received, r->o->time_ns ? 0 : f->s[1 - end].to_send,
+         x->fin_read ? "true" : "false", stop);
 }
 
 static void json_str(const char *key, const char *v, int comma) {
@@ -1509,6 +1670,21 @@ static int run_main(options *o) {
   json_dbl("time_s", (double)o->time_ns / 1e9, "%.9f", 1);
   json_u64("delivered_bytes", delivered, 1);
   json_bool("verified", verified, 1);
+  printf("\"failure\":");
+  if (r.failed_call) {
+    printf("{\"kind\":\"error\",\"message\":\"%s\"},", r.fail_msg);
+  } else {
+    uint32_t bad_flow = 0;
+    while (bad_flow < r.n_flows && flow_verified(&r, &r.flows[bad_flow], hit_limit))
+      bad_flow++;
+    char prefix[32];
+    snprintf(prefix, sizeof(prefix), "\"flow\":%" PRIu32 ",", bad_flow);
+    if (bad_flow < r.n_flows)
+      print_failure(&r, &r.flows[bad_flow], hit_limit, prefix);
+    else
+      printf("null");
+    printf(",");
+  }
   json_dbl("duration_s", duration, "%.9f", 1);
   json_dbl("goodput_bps", goodput, "%.1f", 1);
   json_u64("retransmissions", retrans, 1);
@@ -1539,6 +1715,9 @@ static int run_main(options *o) {
     json_u64("a2b_bytes", b->received, 1);
     json_u64("b2a_bytes", a->received, 1);
     json_bool("verified", flow_verified(&r, f, hit_limit), 1);
+    printf("\"failure\":");
+    print_failure(&r, f, hit_limit, "");
+    printf(",");
     json_dbl("duration_s", fd, "%.9f", 1);
     json_dbl("goodput_bps", fg, "%.1f", 1);
     json_u64("retransmissions", a->st.retransmissions + b->st.retransmissions, 1);

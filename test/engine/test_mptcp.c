@@ -992,6 +992,215 @@ static void test_abort_sends_fastclose(void **state) {
   h_free(&h);
 }
 
+/* ---- the fourth ACK of MP_JOIN (RFC 8684 section 3.2) ---- */
+
+/* Drops segments of the server on the join subflow (client port other
+ * than 40000), SYN/ACKs excepted: the first one only (`all` 0), or every
+ * one. */
+struct fourth_ack_drop {
+  int all, dropped;
+};
+
+static int fourth_ack_filter(struct harness *h, struct h_pkt *p, int from) {
+  struct fourth_ack_drop *d = h->filter_ud;
+  uint16_t dport = (uint16_t)(p->data[2] << 8 | p->data[3]);
+  if (from != 1 || dport == 40000 || (p->data[13] & 0x02) || (d->dropped && !d->all))
+    return 0;
+  d->dropped++;
+  return 1;
+}
+
+/* Third ACKs (MP_JOIN, 24 bytes) the client sent; the port of the last. */
+static int third_acks(struct harness *h, uint16_t *port) {
+  int n = 0;
+  for (size_t i = 0; i < h->nlog; i++)
+    if (h->log_from[i] == 0 && !(h->log[i].flags & (MPTCP_TH_SYN | MPTCP_TH_RST)) &&
+        (h->log[i].opts & MPTCP_OPT_MP_JOIN) && h->log[i].join.len == MPTCP_JOIN_LEN_ACK) {
+      n++;
+      *port = h->log[i].sport;
+    }
+  return n;
+}
+
+/* An idle connection with a join whose fourth ACK is lost: the client
+ * may send no data on it and retransmits its third ACK; the server
+ * answers that copy, and the join completes on the client's side too. */
+static void test_join_fourth_ack_lost(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  struct fourth_ack_drop d = {0, 0};
+  h.filter = fourth_ack_filter;
+  h.filter_ud = &d;
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  /* a little data both ways: fully established, the join starts */
+  assert_int_equal(exchange(&h, 1000, h.now + 1 * MPTCP_S), 2000);
+  h_run(&h, h.now + 200 * MS);
+  assert_int_equal(d.dropped, 1);
+  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_OK), 1); /* the server is done */
+  h_run(&h, h.now + 5 * MPTCP_S);
+  uint16_t port = 0;
+  assert_int_equal(third_acks(&h, &port), 2); /* once more, then answered */
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_OK), 1);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_ACK_TIMEOUT), 0);
+  assert_int_equal(sf_state(h.client, 1), MPTCP_TCP_ESTABLISHED);
+  assert_int_equal(exchange(&h, 200000, h.now + 10 * MPTCP_S), 400000);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  h_free(&h);
+}
+
+/* Every answer on the join subflow is lost: the client sends its third
+ * ACK syn_retries more times, backing off, then resets that subflow with
+ * MP_TCPRST; the connection carries on over the initial subflow. */
+static void test_join_third_ack_unanswered(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  ca.syn_retries = 4;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  struct fourth_ack_drop d = {1, 0};
+  h.filter = fourth_ack_filter;
+  h.filter_ud = &d;
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 1 * MPTCP_S), 2000);
+  h_run(&h, h.now + 300 * MPTCP_S);
+  uint16_t port = 0;
+  assert_int_equal(third_acks(&h, &port), 1 + 4);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_ACK_TIMEOUT), 1);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_OK), 0);
+  /* the retransmissions back off: the last one comes well after the
+   * first (1 + 2 + 4 + 8 RTOs of at least 200 ms) */
+  uint64_t first = 0, last = 0;
+  for (size_t i = 0; i < h.nlog; i++)
+    if (h.log_from[i] == 0 && h.log[i].sport == port && (h.log[i].opts & MPTCP_OPT_MP_JOIN) &&
+        h.log[i].join.len == MPTCP_JOIN_LEN_ACK && !(h.log[i].flags & MPTCP_TH_SYN)) {
+      if (!first)
+        first = h.log_at[i];
+      last = h.log_at[i];
+    }
+  assert_true(first && last - first >= 15 * 200 * MS);
+  /* reset with MP_TCPRST; the server closes its side of that subflow */
+  assert_int_equal(rsts_on(&h, 0, port), 1);
+  assert_true(ctr(&h, 0, MPTCP_MIB_MP_RST_TX) >= 1);
+  assert_true(ctr(&h, 1, MPTCP_MIB_MP_RST_RX) >= 1);
+  assert_int_equal(sf_state(h.client, 1), MPTCP_TCP_CLOSED);
+  assert_int_equal(sf_state(h.server, 1), MPTCP_TCP_CLOSED);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  assert_int_equal(exchange(&h, 100000, h.now + 10 * MPTCP_S), 200000);
+  h_free(&h);
+}
+
+/* The only subflow is reset by its own end (here: its local address is
+ * removed) before the DATA_FINs: the connection ends as a reset, not a
+ * normal close, and says why at both ends. */
+static void test_last_subflow_reset_is_reset(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  h_init2(&h, &cfg, &cfg, 5 * MS);
+  assert_int_equal(mptcp_stack_add_address(h.st[0], &h.addr[0]), MPTCP_OK);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 10000, h.now + 2 * MPTCP_S), 20000);
+  mptcp_conn_stats st;
+  mptcp_conn_get_stats(h.client, &st);
+  assert_int_equal(st.reset_cause, MPTCP_RESET_NONE);
+  assert_int_equal(st.reset_reason, -1);
+  assert_int_equal(mptcp_stack_remove_address(h.st[0], &h.addr[0], h.now), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(h.closed[0], 1);
+  assert_int_equal(h.closed[1], 1);
+  assert_int_equal(h.close_reason[0], MPTCP_CLOSE_RESET);
+  assert_int_equal(h.close_reason[1], MPTCP_CLOSE_RESET);
+  mptcp_conn_get_stats(h.client, &st);
+  assert_int_equal(st.reset_cause, MPTCP_RESET_LOCAL);
+  assert_int_equal(st.reset_reason, MPTCP_RST_EUNSPEC);
+  mptcp_conn_get_stats(h.server, &st);
+  assert_int_equal(st.reset_cause, MPTCP_RESET_PEER_RST);
+  assert_int_equal(st.reset_reason, MPTCP_RST_EUNSPEC);
+  h_free(&h);
+}
+
+/* Reset causes: an abort at one end, MP_FASTCLOSE at the other. */
+static void test_reset_cause_fastclose(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  mp_connect(&h, &cfg, &cfg, NULL);
+  assert_int_equal(mptcp_conn_abort(h.client, h.now), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  mptcp_conn_stats st;
+  mptcp_conn_get_stats(h.client, &st);
+  assert_int_equal(st.close_reason, MPTCP_CLOSE_ABORT);
+  assert_int_equal(st.reset_cause, MPTCP_RESET_ABORT);
+  mptcp_conn_get_stats(h.server, &st);
+  assert_int_equal(st.close_reason, MPTCP_CLOSE_RESET);
+  assert_int_equal(st.reset_cause, MPTCP_RESET_FASTCLOSE);
+  h_free(&h);
+}
+
+/* Drops the client's pure MP_CAPABLE ACK and flips a byte of its first
+ * data segment (MP_CAPABLE with data and checksum), fixing the TCP
+ * checksum. */
+static int mpc_data_filter(struct harness *h, struct h_pkt *p, int from) {
+  int *altered = h->filter_ud;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  if (from != 0 || hl < 0 || !(th.opts & MPTCP_OPT_MP_CAPABLE) || (th.flags & MPTCP_TH_SYN))
+    return 0;
+  if ((size_t)hl == p->len)
+    return 1; /* the keys must come with the data */
+  if (*altered || th.mpc.len != MPTCP_MPC_LEN_DATA_CSUM)
+    return 0;
+  p->data[hl + 10] ^= 0x20;
+  p->data[16] = p->data[17] = 0;
+  uint16_t c = mptcp_tcp_checksum_ipv4(p->src.ip, p->dst.ip, p->data, p->len);
+  p->data[16] = (uint8_t)(c >> 8);
+  p->data[17] = (uint8_t)c;
+  *altered = 1;
+  return 0;
+}
+
+/* RFC 8684 sections 3.1 and 3.7: the first data, carrying the keys, is
+ * altered on its way; its DSS checksum fails. The segment is dropped and
+ * counted, the server waits in SYN-RCVD, and the retransmission opens the
+ * connection with the stream intact. */
+static void test_mpc_first_data_altered(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  cfg.dss_checksum = 1;
+  h_init2(&h, &cfg, &cfg, 5 * MS);
+  int altered = 0;
+  h.filter = mpc_data_filter;
+  h.filter_ud = &altered;
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 20 * MS);
+  assert_int_equal(h.connected, 1);
+  uint8_t buf[1000];
+  for (size_t i = 0; i < sizeof(buf); i++)
+    buf[i] = (uint8_t)(i % 251);
+  assert_int_equal(mptcp_conn_send(h.client, buf, sizeof(buf), h.now), (long)sizeof(buf));
+  h_run(&h, h.now + 5 * MPTCP_S);
+  assert_int_equal(altered, 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DSS_CSUM_BAD), 1);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  assert_int_equal(h.accepted, 1);
+  uint8_t got[2000];
+  assert_int_equal(mptcp_conn_recv(h.server, got, sizeof(got), h.now), (long)sizeof(buf));
+  assert_memory_equal(got, buf, sizeof(buf));
+  assert_true(mptcp_conn_is_mptcp(h.client) && mptcp_conn_is_mptcp(h.server));
+  h_free(&h);
+}
+
 /* ---- switches off: the forgeries of the tests above succeed ---- */
 
 static void test_dsn_beyond_window_check_off(void **state) {
@@ -1178,6 +1387,11 @@ int main(void) {
       cmocka_unit_test(test_join_half_open_limit_off),
       cmocka_unit_test(test_overlap_first_copy_wins),
       cmocka_unit_test(test_overlap_check_off),
+      cmocka_unit_test(test_join_fourth_ack_lost),
+      cmocka_unit_test(test_join_third_ack_unanswered),
+      cmocka_unit_test(test_last_subflow_reset_is_reset),
+      cmocka_unit_test(test_reset_cause_fastclose),
+      cmocka_unit_test(test_mpc_first_data_altered),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

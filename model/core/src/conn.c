@@ -117,6 +117,23 @@ void conn_set_closed(struct mptcp_conn *c, int reason) {
     c->stack->cb.closed(c, reason, c->user_data);
 }
 
+void conn_set_reset(struct mptcp_conn *c, int reason, int cause, int rst_reason) {
+  if (c->closed)
+    return;
+  c->reset_cause = cause;
+  c->reset_reason = rst_reason;
+  conn_set_closed(c, reason);
+}
+
+int conn_subflows_gone(const struct mptcp_conn *c) {
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    int st = c->sfs[i]->state;
+    if (st != MPTCP_TCP_CLOSED && st != MPTCP_TCP_TIME_WAIT)
+      return 0;
+  }
+  return 1;
+}
+
 /* Every subflow is closed: nothing left for the stack to do. */
 int conn_done(const struct mptcp_conn *c) {
   for (uint8_t i = 0; i < c->n_sf; i++)
@@ -130,13 +147,8 @@ int conn_done(const struct mptcp_conn *c) {
 void conn_subflow_closed(struct mptcp_conn *c, struct tcp_sf *sf, uint64_t now) {
   (void)now;
   (void)sf;
-  if (c->closed)
+  if (c->closed || !conn_subflows_gone(c))
     return;
-  for (uint8_t i = 0; i < c->n_sf; i++) {
-    int st = c->sfs[i]->state;
-    if (st != MPTCP_TCP_CLOSED && st != MPTCP_TCP_TIME_WAIT)
-      return;
-  }
   conn_set_closed(c, MPTCP_CLOSE_NORMAL);
 }
 
@@ -451,7 +463,7 @@ int mptcp_conn_abort(mptcp_conn *c, uint64_t now) {
       tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
   }
   stack_mark_output(c->stack, c);
-  conn_set_closed(c, MPTCP_CLOSE_ABORT);
+  conn_set_reset(c, MPTCP_CLOSE_ABORT, MPTCP_RESET_ABORT, -1);
   return MPTCP_OK;
 }
 
@@ -498,6 +510,8 @@ static void fill_stats(const struct mptcp_conn *c, const struct tcp_sf *sf,
   st->ooo_bytes = c->mp ? c->rcv_ooo.bytes : sf->rcv_ranges.bytes;
   st->rcv_buffered = conn_readable(c) + st->ooo_bytes;
   st->snd_buffered = c->snd_end - c->snd_acked;
+  st->reset_cause = c->reset_cause;
+  st->reset_reason = c->reset_cause ? c->reset_reason : -1;
 }
 
 void mptcp_conn_get_stats(const mptcp_conn *c, mptcp_conn_stats *st) {

@@ -217,6 +217,8 @@ struct tcp_sf {
   uint8_t rst_reason;    /* MP_TCPRST reason of the RST we send */
   uint8_t fastclose_pending; /* our RST carries MP_FASTCLOSE */
   uint8_t mp_fail_pending;   /* our next ACK or RST carries MP_FAIL */
+  uint8_t rst_timeout;   /* our pending RST ends a retry limit (the third
+                          * ACK of a join went unanswered) */
   uint64_t data_nxt;     /* data offset after the highest byte mapped here */
   uint64_t penal_until;  /* opportunistic penalisation: not again before */
 
@@ -295,6 +297,8 @@ struct mptcp_conn {
 
   int closed;          /* the closed callback has run */
   int close_reason;
+  int reset_cause;     /* enum mptcp_reset_cause, set with close_reason */
+  int reset_reason;    /* its MP_TCPRST reason, -1 none */
   int freed_by_app;    /* mptcp_conn_free called; the stack frees later */
   int listener_child;  /* created by a listener */
   int accepted;        /* the accepted callback has run */
@@ -462,6 +466,11 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
                             const mptcp_addr *local, const mptcp_addr *remote);
 void conn_destroy(struct mptcp_conn *c);
 void conn_set_closed(struct mptcp_conn *c, int reason);
+/* The connection ends abnormally (reason MPTCP_CLOSE_*), for `cause`
+ * (enum mptcp_reset_cause) with MP_TCPRST reason `rst_reason` (-1 none). */
+void conn_set_reset(struct mptcp_conn *c, int reason, int cause, int rst_reason);
+/* Every subflow is CLOSED or in TIME-WAIT. */
+int conn_subflows_gone(const struct mptcp_conn *c);
 /* bytes of new data the subflow may take at stream offset `off` */
 static inline uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off) {
   return off < c->snd_end ? c->snd_end - off : 0;

@@ -347,7 +347,7 @@ static void fastclose_rcvd(struct tcp_sf *via, int via_rst, uint64_t now) {
     }
   }
   stack_mark_output(c->stack, c);
-  conn_set_closed(c, MPTCP_CLOSE_RESET);
+  conn_set_reset(c, MPTCP_CLOSE_RESET, MPTCP_RESET_FASTCLOSE, -1);
 }
 
 /* Does this MP_FASTCLOSE carry our key (or is the check off)? A wrong one
@@ -493,7 +493,7 @@ static int infinite_rcvd(struct tcp_sf *sf, uint64_t now) {
       }
     }
     stack_mark_output(s, c);
-    conn_set_closed(c, MPTCP_CLOSE_RESET);
+    conn_set_reset(c, MPTCP_CLOSE_RESET, MPTCP_RESET_LOCAL, MPTCP_RST_EMIDDLEBOX);
     return -1;
   }
   c->rx_infinite = 1;
@@ -559,16 +559,24 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
         mib_inc(s, MPTCP_MIB_MPC_BAD_KEY);
         return -1;
       }
+      if (m->len >= MPTCP_MPC_LEN_DATA && plen && c->csum && payload &&
+          m->len == MPTCP_MPC_LEN_DATA_CSUM) {
+        uint32_t tok;
+        uint64_t idsn;
+        mptcp_key_token_idsn(m->sender_key, &tok, &idsn);
+        if (mptcp_dss_csum(idsn + 1, 1, m->data_len, payload, plen) != m->csum) {
+          /* the first data was altered on its way (section 3.7): the
+           * segment is dropped, the subflow stays in SYN-RCVD, and its
+           * retransmission (or a pure ACK with the keys) completes the
+           * handshake */
+          mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
+          return MPTCP_RCV_WAIT;
+        }
+      }
       learn_remote_key(c, m->sender_key);
       mib_inc(s, MPTCP_MIB_MP_CAPABLE_ACTIVE);
-      if (m->len >= MPTCP_MPC_LEN_DATA && plen) {
-        if (c->csum && payload && m->len == MPTCP_MPC_LEN_DATA_CSUM &&
-            mptcp_dss_csum(c->idsn_remote + 1, 1, m->data_len, payload, plen) != m->csum) {
-          mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
-          return -1;
-        }
+      if (m->len >= MPTCP_MPC_LEN_DATA && plen)
         add_mapping(sf, 1, 0, m->data_len);
-      }
     } else if (th->opts & MPTCP_OPT_DSS) {
       return MPTCP_RCV_WAIT; /* keys still unknown: wait for the MP_CAPABLE retransmission */
     } else {
@@ -582,6 +590,13 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
     sf->join_ok = 1;
     sf->rto_backoff = 0; /* the third ACK's back-off ends with its answer */
     mib_inc(s, MPTCP_MIB_JOIN_OK);
+    stack_mark_output(s, c);
+  } else if (sf->is_join && sf->join_ok && (th->opts & MPTCP_OPT_MP_JOIN) &&
+             th->join.len == MPTCP_JOIN_LEN_ACK) {
+    /* responder: the third ACK again. Our fourth ACK was lost, and the
+     * initiator, which may send no data before it gets one, retransmits
+     * its third until acknowledged (section 3.2): answer every copy */
+    sf->ack_now = 1;
     stack_mark_output(s, c);
   }
   if ((th->opts & MPTCP_OPT_MP_FASTCLOSE) && !c->closed && fastclose_ok(c, th)) {

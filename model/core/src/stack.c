@@ -248,6 +248,7 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_PENALISE] = "MPTcpExtPenalise",
     [MPTCP_MIB_HYSTART_TRAIN] = "TcpExtTCPHystartTrainDetect",
     [MPTCP_MIB_HYSTART_DELAY] = "TcpExtTCPHystartDelayDetect",
+    [MPTCP_MIB_JOIN_ACK_TIMEOUT] = "MPTcpExtMPJoinAckTimeout",
 };
 
 uint64_t mptcp_stack_counter(const mptcp_stack *s, int id) {

@@ -209,24 +209,27 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
 
 /* A subflow closes. In plain TCP that closes the connection; with MPTCP
  * only the last subflow's close does (RFC 8684 section 3.3.3), and a
- * reset of one subflow leaves the others carrying the data. */
-static void close_conn(struct tcp_sf *sf, int reason, uint64_t now) {
+ * reset of one subflow leaves the others carrying the data. `cause` and
+ * `rst` say what ended it (enum mptcp_reset_cause, MP_TCPRST reason or
+ * -1) when that ends the connection abnormally. */
+static void close_conn(struct tcp_sf *sf, int reason, int cause, int rst, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
   if (c->mp && reason != MPTCP_CLOSE_NORMAL)
     mptcp_sf_failed(sf, now); /* its unacknowledged data goes elsewhere */
   tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
-  if (!c->mp) {
-    conn_set_closed(c, reason);
+  if (c->mp && !conn_subflows_gone(c))
     return;
-  }
-  for (uint8_t i = 0; i < c->n_sf; i++) {
-    int st = c->sfs[i]->state;
-    if (st != MPTCP_TCP_CLOSED && st != MPTCP_TCP_TIME_WAIT)
-      return;
-  }
   /* both DATA_FINs were acknowledged: the connection closed normally,
    * whatever ended its last subflow (a reset of a stale one, say) */
-  conn_set_closed(c, c->data_fin_acked && c->peer_data_fin ? MPTCP_CLOSE_NORMAL : reason);
+  if (reason == MPTCP_CLOSE_NORMAL || (c->mp && c->data_fin_acked && c->peer_data_fin))
+    conn_set_closed(c, MPTCP_CLOSE_NORMAL);
+  else
+    conn_set_reset(c, reason, cause, rst);
+}
+
+/* The MP_TCPRST reason of a received RST, or -1 without one. */
+static int rst_reason_of(const mptcp_tcphdr *th) {
+  return (th->opts & MPTCP_OPT_MP_TCPRST) ? th->tcprst.reason : -1;
 }
 
 static void our_fin_acked(struct tcp_sf *sf, uint64_t now) {
@@ -238,7 +241,7 @@ static void our_fin_acked(struct tcp_sf *sf, uint64_t now) {
     tcp_enter_time_wait(sf, now);
     break;
   case MPTCP_TCP_LAST_ACK:
-    close_conn(sf, MPTCP_CLOSE_NORMAL, now);
+    close_conn(sf, MPTCP_CLOSE_NORMAL, MPTCP_RESET_NONE, -1, now);
     break;
   default:
     break;
@@ -570,7 +573,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     if (th->flags & MPTCP_TH_RST) {
       if (ack_ok) {
         mib_inc(s, MPTCP_MIB_RST_ACCEPTED);
-        close_conn(sf, MPTCP_CLOSE_REFUSED, now);
+        close_conn(sf, MPTCP_CLOSE_REFUSED, MPTCP_RESET_PEER_RST, rst_reason_of(th), now);
       }
       return;
     }
@@ -622,7 +625,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
       mib_inc(s, MPTCP_MIB_RST_ACCEPTED);
       if (c->mp && (th->opts & MPTCP_OPT_ANY_MPTCP) && mptcp_rcv_rst(sf, th, now))
         return; /* MP_FASTCLOSE: the whole connection is reset */
-      close_conn(sf, MPTCP_CLOSE_RESET, now);
+      close_conn(sf, MPTCP_CLOSE_RESET, MPTCP_RESET_PEER_RST, rst_reason_of(th), now);
     } else if (rel > sf->rcv_nxt && rel < sf->rcv_nxt + (wnd ? wnd : 1)) {
       mib_inc(s, MPTCP_MIB_RST_IN_WINDOW);
       if (stack_challenge_ack_allowed(s, now)) {
@@ -714,7 +717,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
         return;
       if (mrv < 0) {
         stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
-        close_conn(sf, MPTCP_CLOSE_RESET, now);
+        close_conn(sf, MPTCP_CLOSE_RESET, MPTCP_RESET_LOCAL, -1, now);
         return;
       }
     }
@@ -815,7 +818,7 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
   if (sf->state == MPTCP_TCP_SYN_SENT || sf->state == MPTCP_TCP_SYN_RCVD) {
     if (sf->syn_tries >= cfg->syn_retries) {
       mib_inc(s, MPTCP_MIB_TIMEOUT_CLOSE);
-      close_conn(sf, MPTCP_CLOSE_TIMEOUT, now);
+      close_conn(sf, MPTCP_CLOSE_TIMEOUT, MPTCP_RESET_TIMEOUT, -1, now);
       return;
     }
     sf->syn_tries++;
@@ -829,6 +832,19 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
     return;
 
   if (sf->snd_una == sf->snd_nxt && sf->join_ack_pending) {
+    if (sf->rto_backoff >= cfg->syn_retries) {
+      /* no fourth ACK after syn_retries retransmissions of the third
+       * (RFC 8684 section 3.2 leaves the bound to the host; the handshake
+       * gets a SYN's): the join failed, reset it (MP_TCPRST) rather than
+       * keep a subflow that may never carry data */
+      mib_inc(s, MPTCP_MIB_JOIN_ACK_TIMEOUT);
+      sf->join_ack_pending = 0;
+      sf->rst_pending = 1;
+      sf->rst_reason = MPTCP_RST_EUNSPEC;
+      sf->rst_timeout = 1;
+      stack_mark_output(s, c);
+      return;
+    }
     /* the third ACK of a join went unanswered: send it again */
     sf->ack_now = 1;
     sf->rto_backoff++;
@@ -852,6 +868,7 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
   /* Retransmission timeout (RFC 6298 section 5). */
   if (sf->rto_backoff >= cfg->rto_retries) {
     sf->rst_pending = 1; /* tell the peer, then close */
+    sf->rst_timeout = 1;
     stack_mark_output(s, c);
     if (c->mp && (mptcp_other_usable(c, sf) || (c->data_fin_acked && c->peer_data_fin))) {
       /* MPTCP: only this subflow dies; another carries its data, or the
@@ -861,7 +878,7 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
       return;
     }
     mib_inc(s, MPTCP_MIB_TIMEOUT_CLOSE);
-    conn_set_closed(c, MPTCP_CLOSE_TIMEOUT);
+    conn_set_reset(c, MPTCP_CLOSE_TIMEOUT, MPTCP_RESET_TIMEOUT, -1);
     for (uint8_t i = 0; c->mp && i < c->n_sf; i++) {
       /* no subflow left to carry the data: the others go too */
       struct tcp_sf *o = c->sfs[i];

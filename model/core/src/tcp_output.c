@@ -309,7 +309,12 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       sf->rst_pending = 0;
       int rv = send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_RST | MPTCP_TH_ACK, now);
       tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
-      if (c->mp)
+      if (c->mp && !(c->data_fin_acked && c->peer_data_fin) && conn_subflows_gone(c))
+        /* our reset ended the last subflow before the data was done: the
+         * connection is reset, not closed */
+        conn_set_reset(c, MPTCP_CLOSE_RESET, sf->rst_timeout ? MPTCP_RESET_TIMEOUT : MPTCP_RESET_LOCAL,
+                       sf->rst_reason);
+      else if (c->mp)
         conn_subflow_closed(c, sf, now);
       return rv;
     }

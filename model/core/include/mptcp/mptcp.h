@@ -676,6 +676,27 @@ enum mptcp_close_reason {
   MPTCP_CLOSE_REFUSED = 4,  /**< RST in answer to our SYN */
 };
 
+/**
+ * What ended a connection that did not close normally
+ * (mptcp_conn_stats.reset_cause). With MPTCP, the event that closed its
+ * last subflow, or reset the connection as a whole.
+ */
+enum mptcp_reset_cause {
+  MPTCP_RESET_NONE = 0,      /**< open, or closed normally */
+  MPTCP_RESET_PEER_RST = 1,  /**< an RST from the peer (reset_reason: the
+                                  reason of its MP_TCPRST, -1 without one) */
+  MPTCP_RESET_FASTCLOSE = 2, /**< the peer's MP_FASTCLOSE (RFC 8684 3.5) */
+  MPTCP_RESET_TIMEOUT = 3,   /**< our retry limit: SYN, data (rto_retries),
+                                  or the third ACK of the last subflow's
+                                  MP_JOIN */
+  MPTCP_RESET_LOCAL = 4,     /**< this end reset it on a protocol event
+                                  (reset_reason: the MP_TCPRST reason it
+                                  sent, -1 without one): a DSS checksum
+                                  failure on the last subflow, an infinite
+                                  mapping it could not honour, a wrong key */
+  MPTCP_RESET_ABORT = 5,     /**< the application: mptcp_conn_abort() */
+};
+
 /** Per-connection configuration. mptcp_config_default() fills it. */
 typedef struct mptcp_config {
   /** Maximum segment size we announce and use (bytes). Default 1448. */
@@ -1095,6 +1116,9 @@ typedef struct mptcp_conn_stats {
   uint64_t ooo_bytes;     /**< bytes held out of order at the receiver */
   uint64_t rcv_buffered;  /**< bytes received, not yet read */
   uint64_t snd_buffered;  /**< bytes queued, not yet acknowledged */
+  int reset_cause;        /**< enum mptcp_reset_cause, once closed */
+  int reset_reason;       /**< with reset_cause PEER_RST or LOCAL: the
+                               MP_TCPRST reason (MPTCP_RST_E*), -1 none */
 } mptcp_conn_stats;
 
 /** Fills `st` with the connection's current state. */
@@ -1274,6 +1298,8 @@ enum mptcp_mib {
                                      ACK-train detection */
   MPTCP_MIB_HYSTART_DELAY,      /**< CUBIC slow starts ended by HyStart's
                                      delay detection */
+  MPTCP_MIB_JOIN_ACK_TIMEOUT,   /**< joins reset because the third ACK (MP_JOIN)
+                                     went unanswered syn_retries times */
   MPTCP_MIB__COUNT
 };
 
