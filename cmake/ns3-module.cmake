@@ -46,6 +46,7 @@ set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-socket-test-suite.cc
     test/ns3/mptcp-results-test-suite.cc
     test/ns3/mptcp-topology-test-suite.cc
+    test/ns3/mptcp-rate-test-suite.cc
 )
 # The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
 # each becomes the ctest test ns3.<name> in standalone builds.
@@ -54,6 +55,7 @@ set(MPTCP_NS3_TEST_SUITES
     mptcp-socket
     mptcp-results
     mptcp-topology
+    mptcp-rate
 )
 # ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
 set(MPTCP_NS3_DEPENDENCIES core network internet applications point-to-point
