@@ -249,6 +249,12 @@ if(MPTCP_TESTS)
     # statistics over many seeds: label "long" (the sanitizer pass skips
     # them; its point is memory safety, which the shorter checks cover)
     set_tests_properties(ns3.scenario_fairness PROPERTIES LABELS "ns3;long")
+    # The same rate strings through mptcp-loopback and the flagship.
+    add_test(NAME ns3.rate_units
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_rates.py
+                     $<TARGET_FILE:mptcp-loopback> $<TARGET_FILE:mptcp-shared-bottleneck>
+                     ${MPTCP_NS3_ROOT}/test/ns3/mptcp-rate-strings.inc)
+    set_tests_properties(ns3.rate_units PROPERTIES LABELS ns3 TIMEOUT 300)
     add_test(NAME ns3.calibration
              COMMAND ${Python3_EXECUTABLE}
                      ${MPTCP_NS3_ROOT}/test/ns3/calibration.py

@@ -275,12 +275,32 @@ main(int argc, char* argv[])
     cmd.AddValue("plot", "Write the plot (gnuplot script, data, PNG and SVG)", plot);
     cmd.AddValue("progress", "Show progress on stderr", progress);
     cmd.AddValue("outputDir", "Where results.db, the plot and pcap files go", outputDir);
-    cmd.Parse(argc, argv);
-
     auto fail = [](const std::string& why) {
         std::cerr << PROG << ": " << why << "\n";
         return 2;
     };
+    // ns-3's CommandLine keeps a value only up to its first space ("10 Mbps"
+    // would be 10 bit/s) and exits with its help on an empty value.
+    for (int i = 1; i < argc; i++)
+    {
+        const std::string a = argv[i];
+        const size_t eq = a.find('=');
+        if (a.rfind("--", 0) != 0 || eq == std::string::npos)
+        {
+            continue;
+        }
+        if (eq + 1 == a.size())
+        {
+            return fail(a.substr(0, eq) + " needs a value");
+        }
+        if (a.find_first_of(" \t\n\r\v\f", eq) != std::string::npos)
+        {
+            return fail(a.substr(0, eq) + ": a value must not contain spaces (got \"" +
+                        a.substr(eq + 1) + "\")");
+        }
+    }
+    cmd.Parse(argc, argv);
+
     if (cmd.GetNExtraNonOptions() > 0)
     {
         return fail("unexpected argument \"" + cmd.GetExtraNonOption(0) +

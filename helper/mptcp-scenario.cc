@@ -325,7 +325,8 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
     }
     if (MptcpRateBps(p.bottleneckRate) <= 0)
     {
-        why = "--bottleneckRate must be a positive rate such as 10Mbps (got \"" +
+        why = "--bottleneckRate must be a rate of 1 bit/s to 10 Tbit/s with ns-3's units, "
+              "case included: 10Mbps, 1.5Gbps, 800kbps, 2MBps (bytes), 500000 (bit/s) (got \"" +
               p.bottleneckRate + "\")";
         return false;
     }
