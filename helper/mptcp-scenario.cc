@@ -641,7 +641,23 @@ MptcpScenarioRun(const MptcpScenarioParams& p)
         }
         else
         {
-            sf.remote = AddrPort(dstAddr, static_cast<uint16_t>(MPTCP_PORT + i));
+            // ns-3's TCP (--transport=ns3tcp): the socket names its local
+            // address, so that FlowMonitor's and D's counts can be matched.
+            const uint16_t port = static_cast<uint16_t>(MPTCP_PORT + i);
+            sf.remote = AddrPort(dstAddr, port);
+            Ptr<Socket> so =
+                i < run.mptcpSenders.GetN()
+                    ? DynamicCast<BulkSendApplication>(run.mptcpSenders.Get(i))->GetSocket()
+                    : nullptr;
+            Address a;
+            if (so && so->GetSockName(a) == 0 && InetSocketAddress::IsMatchingType(a))
+            {
+                InetSocketAddress l = InetSocketAddress::ConvertFrom(a);
+                sf.local = AddrPort(l.GetIpv4(), l.GetPort());
+                auto it = run.ipBytes.find(
+                    std::make_tuple(l.GetIpv4().Get(), l.GetPort(), dstAddr.Get(), port));
+                sf.l4RxBytes = it == run.ipBytes.end() ? 0 : it->second;
+            }
         }
         mf.subflows.push_back(sf);
     }
