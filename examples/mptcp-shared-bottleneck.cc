@@ -376,9 +376,16 @@ main(int argc, char* argv[])
             return fail(oneSubflow + "; --interfaces=" + interfaces +
                         " would leave interfaces unused");
         }
-        if (!scheduler.empty())
+        // No MPTCP runs after a fallback or with Mptcp=false: no scheduler,
+        // no path manager.
+        const bool noMptcp = p.peer == "ns3tcp" || plainTcp;
+        if (noMptcp && !scheduler.empty())
         {
-            return fail(oneSubflow + ": --scheduler has nothing to schedule");
+            return fail(oneSubflow + ": --scheduler does not apply");
+        }
+        if (noMptcp && !pm.empty())
+        {
+            return fail(oneSubflow + ": --pm does not apply");
         }
         nSubflows = 1;
     }
@@ -398,6 +405,23 @@ main(int argc, char* argv[])
                     " opens every subflow from the first interface)");
     }
     p.subflows = nSubflows ? nSubflows : p.subflows;
+    if (p.transport == "mptcp" && p.peer == "mptcp" && !plainTcp && p.subflows == 1 &&
+        !scheduler.empty())
+    {
+        std::cerr << PROG << ": warning: one subflow: --scheduler=" << p.scheduler
+                  << " has no choice to make\n";
+    }
+    if (p.transport == "ns3tcp" && p.competitor == "ns3")
+    {
+        for (int i = 1; i < argc; i++)
+        {
+            if (std::string(argv[i]).rfind("--virtualPayload", 0) == 0)
+            {
+                std::cerr << PROG << ": warning: --virtualPayload has no effect: every flow "
+                          << "runs ns-3's TCP\n";
+            }
+        }
+    }
     if (p.tcpFlows == 0 && (p.competitor != "ns3" || p.competitorCc != "ns3::TcpLinuxReno") &&
         p.transport == "mptcp")
     {

@@ -127,6 +127,7 @@ def check_badargs():
         (["--transport=ns3tcp", "--pm=fullmesh"], "--pm does not apply"),
         (["--peer=ns3tcp", "--subflows=2"], "--subflows=2 cannot apply"),
         (["--peer=ns3tcp", "--scheduler=redundant"], "--scheduler"),
+        (["--peer=ns3tcp", "--pm=fullmesh"], "--pm does not apply"),
         (["--ns3::MptcpSocket::Mptcp=false", "--subflows=2"], "plain TCP"),
         # attributes the scenario sets itself: a different value is refused
         (["--ns3::TcpSocketBase::MinRto=1s"], "TcpSocketBase::MinRto"),
