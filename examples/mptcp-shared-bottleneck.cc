@@ -79,7 +79,7 @@ ParseReal(const std::string& name, const std::string& text, double lo, double hi
     return true;
 }
 
-/** The serialized default of an attribute now, and whether the command line changed it. */
+/** Whether the command line changed the default of an attribute. */
 bool
 AttributeChanged(const std::string& type, const std::string& attr)
 {
