@@ -15,12 +15,15 @@
 #include "ns3/mptcp-output.h"
 #include "ns3/mptcp-scenario.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
@@ -173,6 +176,101 @@ CheckOverriddenAttributes(int argc, char* argv[], const MptcpScenarioParams& p, 
     return true;
 }
 
+/**
+ * Every --name=value that ns-3's CommandLine would refuse (printing its
+ * help and exiting with 1), refused here with one line and exit 2: an
+ * unknown option, a bad boolean, an attribute or global value that does
+ * not exist or does not take the value (a sign on an unsigned value
+ * included, which ns-3 would wrap around).
+ */
+bool
+CheckArguments(int argc,
+               char* argv[],
+               const std::set<std::string>& options,
+               const std::set<std::string>& flags,
+               std::string& why)
+{
+    for (int i = 1; i < argc; i++)
+    {
+        std::string a = argv[i];
+        if (a.empty() || a[0] != '-')
+        {
+            continue; // not an option: refused after parsing
+        }
+        a = a.substr(a.rfind("--", 0) == 0 ? 2 : 1);
+        const size_t eq = a.find('=');
+        const std::string name = a.substr(0, eq);
+        const bool hasValue = eq != std::string::npos;
+        const std::string value = hasValue ? a.substr(eq + 1) : "";
+        if (name.rfind("Print", 0) == 0 || name == "help" || name == "version" ||
+            options.count(name))
+        {
+            continue;
+        }
+        if (flags.count(name))
+        {
+            std::string v = value;
+            std::transform(v.begin(), v.end(), v.begin(), ::tolower);
+            if (hasValue && v != "true" && v != "false" && v != "t" && v != "f" && v != "1" &&
+                v != "0")
+            {
+                why = "--" + name + " must be true or false (got \"" + value + "\")";
+                return false;
+            }
+            continue;
+        }
+        Ptr<const AttributeChecker> checker;
+        const size_t sep = name.rfind("::");
+        TypeId tid;
+        TypeId::AttributeInformation info;
+        if (sep != std::string::npos && TypeId::LookupByNameFailSafe(name.substr(0, sep), &tid) &&
+            tid.LookupAttributeByName(name.substr(sep + 2), &info))
+        {
+            checker = info.checker;
+        }
+        for (auto g = GlobalValue::Begin(); !checker && g != GlobalValue::End(); ++g)
+        {
+            if ((*g)->GetName() == name)
+            {
+                checker = (*g)->GetChecker();
+            }
+        }
+        if (!checker)
+        {
+            why = "unknown option --" + name + " (see --PrintHelp, --PrintGlobals, "
+                  "--PrintAttributes=TypeId)";
+            return false;
+        }
+        // ns-3 aborts on an integer that is not one ("abc"), and wraps a
+        // negative unsigned one: check their shape before asking it.
+        const std::string type = checker->GetValueTypeName();
+        const size_t digits = type == "ns3::IntegerValue" && value.rfind('-', 0) == 0 ? 1 : 0;
+        const bool integer = type == "ns3::UintegerValue" || type == "ns3::IntegerValue";
+        bool shape = !integer || (value.size() > digits &&
+                                  value.find_first_not_of("0123456789", digits) == std::string::npos);
+        if (type == "ns3::DoubleValue" || type == "ns3::TimeValue")
+        {
+            // a finite number, then (a Time) nothing or one of ns-3's units
+            char* end = nullptr;
+            const double v = std::strtod(value.c_str(), &end);
+            const std::string unit = end ? std::string(end) : "";
+            shape = end != value.c_str() && std::isfinite(v) &&
+                    value.find_first_of("xXnN") >= static_cast<size_t>(end - value.c_str()) &&
+                    (unit.empty() ||
+                     (type == "ns3::TimeValue" &&
+                      std::set<std::string>{"s", "ms", "us", "ns", "ps", "fs", "min", "h", "d", "y"}
+                          .count(unit)));
+        }
+        if (!hasValue || !shape || !checker->CreateValidValue(StringValue(value)))
+        {
+            why = "--" + name + ": \"" + value + "\" is not a valid value (" +
+                  checker->GetUnderlyingTypeInformation() + ")";
+            return false;
+        }
+    }
+    return true;
+}
+
 /** A directory files can be created in: create it, then a probe file. */
 bool
 CheckOutputDir(const std::string& dir, std::string& why)
@@ -275,8 +373,9 @@ main(int argc, char* argv[])
     cmd.AddValue("plot", "Write the plot (gnuplot script, data, PNG and SVG)", plot);
     cmd.AddValue("progress", "Show progress on stderr", progress);
     cmd.AddValue("outputDir", "Where results.db, the plot and pcap files go", outputDir);
-    auto fail = [](const std::string& why) {
-        std::cerr << PROG << ": " << why << "\n";
+    std::string why;
+    auto fail = [](const std::string& msg) {
+        std::cerr << PROG << ": " << msg << "\n";
         return 2;
     };
     // ns-3's CommandLine keeps a value only up to its first space ("10 Mbps"
@@ -299,6 +398,17 @@ main(int argc, char* argv[])
                         a.substr(eq + 1) + "\")");
         }
     }
+    if (!CheckArguments(argc,
+                        argv,
+                        {"subflows", "pm", "interfaces", "cc", "scheduler", "tcpFlows",
+                         "competitor", "competitorCc", "transport", "peer", "bottleneckRate",
+                         "bottleneckDelay", "queue", "queueDisc", "duration", "warmup",
+                         "segmentSize", "delAckCount", "outputDir"},
+                        {"virtualPayload", "flowMonitor", "pcap", "results", "plot", "progress"},
+                        why))
+    {
+        return fail(why);
+    }
     cmd.Parse(argc, argv);
 
     if (cmd.GetNExtraNonOptions() > 0)
@@ -306,7 +416,6 @@ main(int argc, char* argv[])
         return fail("unexpected argument \"" + cmd.GetExtraNonOption(0) +
                     "\" (options are --name=value; see --PrintHelp)");
     }
-    std::string why;
     uint32_t nSubflows = 0;
     uint32_t nInterfaces = 1;
     double delayMs = 0;

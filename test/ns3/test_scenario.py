@@ -133,6 +133,16 @@ def check_badargs():
         (["--ns3::TcpSocketBase::MinRto=1s"], "TcpSocketBase::MinRto"),
         (["--ns3::MptcpSocket::CongestionControl=olia"], "use --cc"),
         (["--ns3::TcpSocket::SegmentSize=500"], "use --segmentSize"),
+        # what ns-3's CommandLine refuses with exit 1, aborts on, or wraps
+        (["--pcap=maybe"], "--pcap"),
+        (["--nosuch=1"], "unknown option --nosuch"),
+        (["--ns3::TcpSocket::Nope=1"], "unknown option"),
+        (["--ns3::TcpSocket::ConnTimeout=abc"], "ConnTimeout"),
+        (["--ns3::TcpCubic::Beta=abc"], "Beta"),
+        (["--ns3::TcpSocket::DataRetries=abc"], "DataRetries"),
+        (["--RngRun=-1"], "--RngRun"),
+        (["--bottleneckRate=10 Mbps"], "spaces"),
+        (["--cc="], "needs a value"),
         # competitors the scenario cannot run as meant
         (["--competitorCc=ns3::TcpBbr"], "ns3::TcpBbr"),
         (["--competitorCc=ns3::TcpDctcp"], "ECN"),
