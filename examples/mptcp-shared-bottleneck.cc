@@ -246,8 +246,9 @@ CheckArguments(int argc,
         const std::string type = checker->GetValueTypeName();
         const size_t digits = type == "ns3::IntegerValue" && value.rfind('-', 0) == 0 ? 1 : 0;
         const bool integer = type == "ns3::UintegerValue" || type == "ns3::IntegerValue";
-        bool shape = !integer || (value.size() > digits &&
-                                  value.find_first_not_of("0123456789", digits) == std::string::npos);
+        bool shape = !integer ||
+                     (value.size() > digits &&
+                      value.find_first_not_of("0123456789", digits) == std::string::npos);
         if (type == "ns3::DoubleValue" || type == "ns3::TimeValue")
         {
             // a finite number, then (a Time) nothing or one of ns-3's units

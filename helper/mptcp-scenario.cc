@@ -21,6 +21,7 @@
 #include "ns3/mptcp-socket.h"
 #include "ns3/mptcp-topology.h"
 #include "ns3/node-container.h"
+#include "ns3/object-factory.h"
 #include "ns3/packet-sink-helper.h"
 #include "ns3/packet-sink.h"
 #include "ns3/packet.h"
@@ -29,7 +30,6 @@
 #include "ns3/show-progress.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
-#include "ns3/object-factory.h"
 #include "ns3/tcp-congestion-ops.h"
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/tcp-socket-base.h"
@@ -718,7 +718,8 @@ MptcpScenarioJson(const MptcpScenarioParams& p, const MptcpScenarioResult& r)
       << ",\"competitor\":" << Quote(p.competitor)
       << ",\"competitorCc\":" << Quote(p.competitorCc) << ",\"transport\":" << Quote(p.transport)
       << ",\"peer\":" << Quote(p.peer) << ",\"bottleneckRate\":" << Quote(p.bottleneckRate)
-      << ",\"bottleneckRate_bps\":" << static_cast<uint64_t>(std::max(0.0, MptcpRateBps(p.bottleneckRate)))
+      << ",\"bottleneckRate_bps\":"
+      << static_cast<uint64_t>(std::max(0.0, MptcpRateBps(p.bottleneckRate)))
       << ",\"bottleneckDelay_ms\":" << Num(p.bottleneckDelay.GetSeconds() * 1e3)
       << ",\"queue\":" << r.queuePackets << ",\"queueDisc\":" << Quote(p.queueDisc)
       << ",\"duration_s\":" << Num(p.duration.GetSeconds())

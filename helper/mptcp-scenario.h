@@ -26,7 +26,8 @@ namespace ns3
  */
 struct MptcpScenarioParams
 {
-    uint32_t subflows = 2;         //!< subflows (ndiffports; fullmesh: = interfaces) / ns-3 flows (transport ns3tcp)
+    uint32_t subflows = 2;         //!< subflows (ndiffports; fullmesh: = interfaces) / ns-3
+                                   //!< flows (transport ns3tcp)
     std::string pm = "ndiffports"; //!< ndiffports | fullmesh | default
     uint32_t interfaces = 1;       //!< NICs of the multipath host (fullmesh: one subflow each)
     std::string cc = "lia";        //!< MPTCP congestion control
