@@ -31,6 +31,7 @@ CORE_SOURCES = [
     'model/core/src/mptcp_join.c',
     'model/core/src/pm.c',
     'model/core/src/sched.c',
+    'model/core/src/rate.c',
 ]
 
 SOURCES = [
@@ -94,6 +95,7 @@ def build(bld):
         'test/ns3/mptcp-socket-test-suite.cc',
         'test/ns3/mptcp-results-test-suite.cc',
         'test/ns3/mptcp-topology-test-suite.cc',
+        'test/ns3/mptcp-rate-test-suite.cc',
     ]
 
     headers = bld(features='ns3header')

@@ -46,6 +46,7 @@ set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-socket-test-suite.cc
     test/ns3/mptcp-results-test-suite.cc
     test/ns3/mptcp-topology-test-suite.cc
+    test/ns3/mptcp-rate-test-suite.cc
 )
 # The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
 # each becomes the ctest test ns3.<name> in standalone builds.
@@ -54,6 +55,7 @@ set(MPTCP_NS3_TEST_SUITES
     mptcp-socket
     mptcp-results
     mptcp-topology
+    mptcp-rate
 )
 # ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
 set(MPTCP_NS3_DEPENDENCIES core network internet applications point-to-point
@@ -263,6 +265,12 @@ if(MPTCP_TESTS)
     # statistics over many seeds: label "long" (the sanitizer pass skips
     # them; its point is memory safety, which the shorter checks cover)
     set_tests_properties(ns3.scenario_fairness PROPERTIES LABELS "ns3;long")
+    # The same rate strings through mptcp-loopback and the flagship.
+    add_test(NAME ns3.rate_units
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_rates.py
+                     $<TARGET_FILE:mptcp-loopback> $<TARGET_FILE:mptcp-shared-bottleneck>
+                     ${MPTCP_NS3_ROOT}/test/ns3/mptcp-rate-strings.inc)
+    set_tests_properties(ns3.rate_units PROPERTIES LABELS ns3 TIMEOUT 300)
     add_test(NAME ns3.calibration
              COMMAND ${Python3_EXECUTABLE}
                      ${MPTCP_NS3_ROOT}/test/ns3/calibration.py

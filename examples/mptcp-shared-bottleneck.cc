@@ -16,11 +16,22 @@
 #include "ns3/mptcp-output.h"
 #include "ns3/mptcp-scenario.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <set>
+#include <sstream>
+#include <string>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
+#include <vector>
 
 using namespace ns3;
 
@@ -61,15 +72,296 @@ CheckStdoutAtExit()
     }
 }
 
+namespace
+{
+
+const char* const PROG = "mptcp-shared-bottleneck";
+
+/** An unsigned decimal integer in [lo, hi] (no sign, no spaces). */
+bool
+ParseUint(const std::string& name, const std::string& text, uint32_t lo, uint32_t hi,
+          uint32_t& out, std::string& why)
+{
+    uint64_t v = 0;
+    bool ok = !text.empty() && text.size() <= 10;
+    for (char c : text)
+    {
+        ok = ok && c >= '0' && c <= '9';
+        v = ok ? v * 10 + static_cast<uint64_t>(c - '0') : v;
+    }
+    if (!ok || v < lo || v > hi)
+    {
+        why = "--" + name + " must be an integer " + std::to_string(lo) + ".." +
+              std::to_string(hi) + " (got \"" + text + "\")";
+        return false;
+    }
+    out = static_cast<uint32_t>(v);
+    return true;
+}
+
+/** A finite decimal number in [lo, hi] (digits, '.', an exponent; no sign). */
+bool
+ParseReal(const std::string& name, const std::string& text, double lo, double hi,
+          const char* unit, double& out, std::string& why)
+{
+    char* end = nullptr;
+    const bool shape = !text.empty() && text.find_first_not_of("0123456789.eE+-") ==
+                                            std::string::npos &&
+                       text[0] != '-' && text[0] != '+';
+    const double v = shape ? std::strtod(text.c_str(), &end) : 0;
+    if (!shape || end != text.c_str() + text.size() || !std::isfinite(v) || v < lo || v > hi)
+    {
+        std::ostringstream os;
+        os << "--" << name << " must be a number of " << unit << " in [" << lo << ", " << hi
+           << "] (got \"" << text << "\")";
+        why = os.str();
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+/** Whether the command line changed the default of an attribute. */
+bool
+AttributeChanged(const std::string& type, const std::string& attr)
+{
+    TypeId tid;
+    TypeId::AttributeInformation info;
+    if (!TypeId::LookupByNameFailSafe(type, &tid) || !tid.LookupAttributeByName(attr, &info))
+    {
+        return false;
+    }
+    return info.initialValue->SerializeToString(info.checker) !=
+           info.originalInitialValue->SerializeToString(info.checker);
+}
+
+/**
+ * Attributes the scenario sets itself (MptcpScenarioRun): a different
+ * value given as --ns3::Type::Attribute would be overwritten without a
+ * word, so it is refused, naming the option that sets it (or saying the
+ * scenario fixes it). The same value is accepted.
+ */
+bool
+CheckOverriddenAttributes(int argc, char* argv[], const MptcpScenarioParams& p, std::string& why)
+{
+    struct Row
+    {
+        const char* type;
+        const char* attr;
+        Ptr<const AttributeValue> value; // what the scenario sets
+        const char* hint;
+    };
+    const Row table[] = {
+        {"ns3::TcpSocket", "SegmentSize", Create<UintegerValue>(p.segmentSize),
+         "use --segmentSize"},
+        {"ns3::TcpSocket", "DelAckCount", Create<UintegerValue>(p.delAckCount),
+         "use --delAckCount"},
+        {"ns3::TcpSocket", "SndBufSize", Create<UintegerValue>(p.bufferSize),
+         "the scenario sets every buffer"},
+        {"ns3::TcpSocket", "RcvBufSize", Create<UintegerValue>(p.bufferSize),
+         "the scenario sets every buffer"},
+        {"ns3::TcpSocket", "InitialCwnd", Create<UintegerValue>(10),
+         "the scenario fixes 10 segments"},
+        {"ns3::TcpSocket", "DelAckTimeout", Create<TimeValue>(p.delAckTimeout),
+         "the scenario fixes it for every flow"},
+        {"ns3::TcpSocketBase", "MinRto", Create<TimeValue>(p.minRto),
+         "the scenario fixes it for every flow"},
+        {"ns3::TcpSocketBase", "Sack", Create<BooleanValue>(true), "the scenario turns it on"},
+        {"ns3::TcpSocketBase", "Timestamp", Create<BooleanValue>(true),
+         "the scenario turns it on"},
+        {"ns3::TcpL4Protocol", "SocketType",
+         Create<TypeIdValue>(TypeId::LookupByName(p.competitorCc)), "use --competitorCc"},
+        {"ns3::MptcpSocket", "MinRto", Create<TimeValue>(p.minRto),
+         "the scenario fixes it for every flow"},
+        {"ns3::MptcpSocket", "CongestionControl", Create<StringValue>(p.cc), "use --cc"},
+        {"ns3::MptcpSocket", "Scheduler", Create<StringValue>(p.scheduler), "use --scheduler"},
+        {"ns3::MptcpSocket", "PathManager", Create<StringValue>(p.pm), "use --pm"},
+        {"ns3::MptcpSocket", "Subflows", Create<UintegerValue>(p.subflows), "use --subflows"},
+        {"ns3::MptcpL4Protocol", "VirtualPayload", Create<BooleanValue>(p.virtualPayload),
+         "use --virtualPayload"},
+    };
+    auto given = [argc, argv](const std::string& name) {
+        for (int i = 1; i < argc; i++)
+        {
+            std::string a = argv[i];
+            if (a.rfind("--" + name, 0) == 0 &&
+                (a.size() == name.size() + 2 || a[name.size() + 2] == '='))
+            {
+                return true;
+            }
+        }
+        return false;
+    };
+    for (const Row& row : table)
+    {
+        TypeId tid;
+        TypeId::AttributeInformation info;
+        if (!TypeId::LookupByNameFailSafe(row.type, &tid) ||
+            !tid.LookupAttributeByName(row.attr, &info))
+        {
+            continue;
+        }
+        const std::string now = info.initialValue->SerializeToString(info.checker);
+        const bool set = given(std::string(row.type) + "::" + row.attr) ||
+                         now != info.originalInitialValue->SerializeToString(info.checker);
+        if (set && now != row.value->SerializeToString(info.checker))
+        {
+            why = std::string("--") + row.type + "::" + row.attr + "=" + now +
+                  " would be overwritten by the scenario (" +
+                  row.value->SerializeToString(info.checker) + "): " + row.hint;
+            return false;
+        }
+    }
+    return true;
+}
+
+/**
+ * Every --name=value that ns-3's CommandLine would refuse (printing its
+ * help and exiting with 1), refused here with one line and exit 2: an
+ * unknown option, a bad boolean, an attribute or global value that does
+ * not exist or does not take the value (a sign on an unsigned value
+ * included, which ns-3 would wrap around).
+ */
+bool
+CheckArguments(int argc,
+               char* argv[],
+               const std::set<std::string>& options,
+               const std::set<std::string>& flags,
+               std::string& why)
+{
+    for (int i = 1; i < argc; i++)
+    {
+        std::string a = argv[i];
+        if (a.empty() || a[0] != '-')
+        {
+            continue; // not an option: refused after parsing
+        }
+        a = a.substr(a.rfind("--", 0) == 0 ? 2 : 1);
+        const size_t eq = a.find('=');
+        const std::string name = a.substr(0, eq);
+        const bool hasValue = eq != std::string::npos;
+        const std::string value = hasValue ? a.substr(eq + 1) : "";
+        if (name.rfind("Print", 0) == 0 || name == "help" || name == "version" ||
+            options.count(name))
+        {
+            continue;
+        }
+        if (flags.count(name))
+        {
+            std::string v = value;
+            std::transform(v.begin(), v.end(), v.begin(), ::tolower);
+            if (hasValue && v != "true" && v != "false" && v != "t" && v != "f" && v != "1" &&
+                v != "0")
+            {
+                why = "--" + name + " must be true or false (got \"" + value + "\")";
+                return false;
+            }
+            continue;
+        }
+        Ptr<const AttributeChecker> checker;
+        const size_t sep = name.rfind("::");
+        TypeId tid;
+        TypeId::AttributeInformation info;
+        if (sep != std::string::npos && TypeId::LookupByNameFailSafe(name.substr(0, sep), &tid) &&
+            tid.LookupAttributeByName(name.substr(sep + 2), &info))
+        {
+            checker = info.checker;
+        }
+        for (auto g = GlobalValue::Begin(); !checker && g != GlobalValue::End(); ++g)
+        {
+            if ((*g)->GetName() == name)
+            {
+                checker = (*g)->GetChecker();
+            }
+        }
+        if (!checker)
+        {
+            why = "unknown option --" + name + " (see --PrintHelp, --PrintGlobals, "
+                  "--PrintAttributes=TypeId)";
+            return false;
+        }
+        // ns-3 aborts on an integer that is not one ("abc"), and wraps a
+        // negative unsigned one: check their shape before asking it.
+        const std::string type = checker->GetValueTypeName();
+        const size_t digits = type == "ns3::IntegerValue" && value.rfind('-', 0) == 0 ? 1 : 0;
+        const bool integer = type == "ns3::UintegerValue" || type == "ns3::IntegerValue";
+        bool shape = !integer ||
+                     (value.size() > digits &&
+                      value.find_first_not_of("0123456789", digits) == std::string::npos);
+        if (type == "ns3::DoubleValue" || type == "ns3::TimeValue")
+        {
+            // a finite number, then (a Time) nothing or one of ns-3's units
+            char* end = nullptr;
+            const double v = std::strtod(value.c_str(), &end);
+            const std::string unit = end ? std::string(end) : "";
+            shape = end != value.c_str() && std::isfinite(v) &&
+                    value.find_first_of("xXnN") >= static_cast<size_t>(end - value.c_str()) &&
+                    (unit.empty() ||
+                     (type == "ns3::TimeValue" &&
+                      std::set<std::string>{"s", "ms", "us", "ns", "ps", "fs", "min", "h", "d", "y"}
+                          .count(unit)));
+        }
+        if (!hasValue || !shape || !checker->CreateValidValue(StringValue(value)))
+        {
+            why = "--" + name + ": \"" + value + "\" is not a valid value (" +
+                  checker->GetUnderlyingTypeInformation() + ")";
+            return false;
+        }
+    }
+    return true;
+}
+
+/** A directory files can be created in: create it, then a probe file. */
+bool
+CheckOutputDir(const std::string& dir, std::string& why)
+{
+    if (dir.empty())
+    {
+        why = "--outputDir must not be empty";
+        return false;
+    }
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    {
+        why = "cannot create --outputDir " + dir + ": " + std::strerror(errno);
+        return false;
+    }
+    std::string probe = dir + "/.write-test-XXXXXX";
+    std::vector<char> name(probe.begin(), probe.end());
+    name.push_back('\0');
+    int fd = mkstemp(name.data());
+    if (fd < 0)
+    {
+        why = "cannot write in --outputDir " + dir + ": " + std::strerror(errno);
+        return false;
+    }
+    close(fd);
+    unlink(name.data());
+    return true;
+}
+
+} // namespace
+
 int
 main(int argc, char* argv[])
 {
     std::atexit(CheckStdoutAtExit);
     MptcpScenarioParams p;
-    uint32_t queue = 0;
-    double delayMs = p.bottleneckDelay.GetSeconds() * 1e3;
-    double durationS = p.duration.GetSeconds();
-    double warmupS = p.warmup.GetSeconds();
+    // Numbers are read as text and checked here: ns-3 would turn -1 into
+    // 4294967295 and 1e300 ms into an overflowing Time.
+    std::string subflows;
+    std::string interfaces;
+    std::string tcpFlows = std::to_string(p.tcpFlows);
+    std::string queue = "0";
+    std::string segmentSize = std::to_string(p.segmentSize);
+    std::string delAckCount = std::to_string(p.delAckCount);
+    std::string delay = "18";
+    std::string duration = "60";
+    std::string warmup = "5";
+    // Empty: not given (the effective value depends on other options).
+    std::string pm;
+    std::string cc;
+    std::string scheduler;
+    std::string peer;
     bool progress = true;
     bool plot = true;
     bool results = true;
@@ -79,28 +371,41 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("One multipath host and K single-path TCP flows share a bottleneck; reports "
               "the MPTCP/TCP goodput ratio and Jain's index (last line of stdout: JSON).");
-    cmd.AddValue("subflows", "Subflows of the MPTCP connection (ndiffports), 1..8", p.subflows);
-    cmd.AddValue("pm", "Path manager: ndiffports, fullmesh (one subflow per NIC), default", p.pm);
-    cmd.AddValue("interfaces", "NICs of the multipath host (fullmesh)", p.interfaces);
-    cmd.AddValue("cc", "MPTCP congestion control: lia, olia, balia, wvegas, reno, cubic", p.cc);
-    cmd.AddValue("scheduler", "MPTCP scheduler: minrtt, roundrobin, redundant, blest, ecf", p.scheduler);
-    cmd.AddValue("tcpFlows", "Competing single-path TCP flows", p.tcpFlows);
+    cmd.AddValue("subflows",
+                 "Subflows of the MPTCP connection (ndiffports), 1..8 [2]; with fullmesh one per "
+                 "interface, with default, fallback or Mptcp=false one",
+                 subflows);
+    cmd.AddValue("pm", "Path manager: ndiffports, fullmesh (one subflow per NIC), default "
+                 "[ndiffports]", pm);
+    cmd.AddValue("interfaces", "NICs of the multipath host, 1..8 (more than 1: fullmesh) [1]",
+                 interfaces);
+    cmd.AddValue("cc", "MPTCP congestion control: lia, olia, balia, wvegas, reno, cubic [lia]",
+                 cc);
+    cmd.AddValue("scheduler", "MPTCP scheduler: minrtt, roundrobin, redundant, blest, ecf "
+                 "[minrtt]", scheduler);
+    cmd.AddValue("tcpFlows", "Competing single-path TCP flows, 0..64", tcpFlows);
     cmd.AddValue("competitor", "Competing TCP: ns3 (ns-3's TcpSocketBase) or core (ours)",
                  p.competitor);
-    cmd.AddValue("competitorCc", "TCP variant of the competitors (ns-3 TypeId)", p.competitorCc);
+    cmd.AddValue("competitorCc",
+                 "TCP variant of the competitors (an ns-3 TcpCongestionOps TypeId; not "
+                 "ns3::TcpBbr, ns3::TcpDctcp)",
+                 p.competitorCc);
     cmd.AddValue("transport",
-                 "Multipath host: mptcp, or ns3tcp (one ns-3 TCP flow per would-be subflow)",
+                 "Multipath host: mptcp, or ns3tcp (one ns-3 TCP flow per would-be subflow, "
+                 "variant --competitorCc)",
                  p.transport);
-    cmd.AddValue("peer", "Receiver: mptcp, or ns3tcp (ns-3's TCP only: fallback)", p.peer);
-    cmd.AddValue("bottleneckRate", "Bottleneck rate", p.bottleneckRate);
-    cmd.AddValue("bottleneckDelay", "Bottleneck one-way delay in ms (RTT = 2*(delay+2))",
-                 delayMs);
-    cmd.AddValue("queue", "Bottleneck queue in packets (0: one bandwidth-delay product)", queue);
+    cmd.AddValue("peer", "Receiver: mptcp, or ns3tcp (ns-3's TCP only: fallback) [mptcp]", peer);
+    cmd.AddValue("bottleneckRate", "Bottleneck rate, ns-3's units (10Mbps; 10MBps is bytes)",
+                 p.bottleneckRate);
+    cmd.AddValue("bottleneckDelay",
+                 "Bottleneck one-way delay in ms, 0..10000 (RTT = 2*(delay+2))", delay);
+    cmd.AddValue("queue", "Bottleneck queue in packets, 0..1000000 (0: one bandwidth-delay "
+                 "product)", queue);
     cmd.AddValue("queueDisc", "Bottleneck queue discipline: droptail, red, fqcodel", p.queueDisc);
-    cmd.AddValue("duration", "Simulated seconds", durationS);
-    cmd.AddValue("warmup", "Seconds before goodput is measured", warmupS);
-    cmd.AddValue("segmentSize", "MSS of every flow (bytes)", p.segmentSize);
-    cmd.AddValue("delAckCount", "Every flow ACKs every Nth full segment", p.delAckCount);
+    cmd.AddValue("duration", "Simulated seconds, up to 1000000", duration);
+    cmd.AddValue("warmup", "Seconds before goodput is measured (less than --duration)", warmup);
+    cmd.AddValue("segmentSize", "MSS of every flow (bytes), 64..65000", segmentSize);
+    cmd.AddValue("delAckCount", "Every flow ACKs every Nth full segment, 1..64", delAckCount);
     cmd.AddValue("virtualPayload", "MPTCP segments carry lengths, not bytes (faster)",
                  p.virtualPayload);
     cmd.AddValue("flowMonitor", "Attach FlowMonitor and report its per-subflow byte counts",
@@ -116,34 +421,191 @@ main(int argc, char* argv[])
     cmd.AddValue("plot", "Write the plot (gnuplot script, data, PNG and SVG)", plot);
     cmd.AddValue("progress", "Show progress on stderr", progress);
     cmd.AddValue("outputDir", "Where results.db, the plot and pcap files go", outputDir);
+    std::string why;
+    auto fail = [](const std::string& msg) {
+        std::cerr << PROG << ": " << msg << "\n";
+        return 2;
+    };
+    // ns-3's CommandLine keeps a value only up to its first space ("10 Mbps"
+    // would be 10 bit/s) and exits with its help on an empty value.
+    for (int i = 1; i < argc; i++)
+    {
+        const std::string a = argv[i];
+        const size_t eq = a.find('=');
+        if (a.rfind("--", 0) != 0 || eq == std::string::npos)
+        {
+            continue;
+        }
+        if (eq + 1 == a.size())
+        {
+            return fail(a.substr(0, eq) + " needs a value");
+        }
+        if (a.find_first_of(" \t\n\r\v\f", eq) != std::string::npos)
+        {
+            return fail(a.substr(0, eq) + ": a value must not contain spaces (got \"" +
+                        a.substr(eq + 1) + "\")");
+        }
+    }
+    if (!CheckArguments(argc,
+                        argv,
+                        {"subflows", "pm", "interfaces", "cc", "scheduler", "tcpFlows",
+                         "competitor", "competitorCc", "transport", "peer", "bottleneckRate",
+                         "bottleneckDelay", "queue", "queueDisc", "duration", "warmup",
+                         "segmentSize", "delAckCount", "outputDir"},
+                        {"virtualPayload", "flowMonitor", "pcap", "results", "plot", "progress"},
+                        why))
+    {
+        return fail(why);
+    }
     cmd.Parse(argc, argv);
     // Attributes set with --ns3::Type::Attribute=... and the global values:
     // part of the run's parameters (and of its hash), taken before the
     // scenario sets defaults of its own.
     p.config = MptcpResults::ConfigParams();
 
-    p.queue = queue;
-    p.bottleneckDelay = Seconds(delayMs / 1e3);
-    p.duration = Seconds(durationS);
-    p.warmup = Seconds(warmupS);
+    if (cmd.GetNExtraNonOptions() > 0)
+    {
+        return fail("unexpected argument \"" + cmd.GetExtraNonOption(0) +
+                    "\" (options are --name=value; see --PrintHelp)");
+    }
+    uint32_t nSubflows = 0;
+    uint32_t nInterfaces = 1;
+    double delayMs = 0;
+    double durationS = 0;
+    double warmupS = 0;
+    if ((!subflows.empty() && !ParseUint("subflows", subflows, 1, 8, nSubflows, why)) ||
+        (!interfaces.empty() && !ParseUint("interfaces", interfaces, 1, 8, nInterfaces, why)) ||
+        !ParseUint("tcpFlows", tcpFlows, 0, 64, p.tcpFlows, why) ||
+        !ParseUint("queue", queue, 0, 1000000, p.queue, why) ||
+        !ParseUint("segmentSize", segmentSize, 64, 65000, p.segmentSize, why) ||
+        !ParseUint("delAckCount", delAckCount, 1, 64, p.delAckCount, why) ||
+        !ParseReal("bottleneckDelay", delay, 0, 10000, "ms", delayMs, why) ||
+        !ParseReal("duration", duration, 0, 1e6, "seconds", durationS, why) ||
+        !ParseReal("warmup", warmup, 0, 1e6, "seconds", warmupS, why))
+    {
+        return fail(why);
+    }
+    p.pm = pm.empty() ? p.pm : pm;
+    p.cc = cc.empty() ? p.cc : cc;
+    p.scheduler = scheduler.empty() ? p.scheduler : scheduler;
+    p.peer = peer.empty() ? p.peer : peer;
+    p.interfaces = nInterfaces;
+
+    // Options another option makes meaningless are refused when given;
+    // left out, they take the value that will be in effect, which is the
+    // value recorded (JSON, results.db).
+    const bool plainTcp = AttributeChanged("ns3::MptcpSocket", "Mptcp");
+    std::string oneSubflow; // why the connection has exactly one subflow
+    if (p.transport == "ns3tcp")
+    {
+        for (const auto& [name, given] : {std::pair<const char*, const std::string&>{"cc", cc},
+                                          {"scheduler", scheduler},
+                                          {"pm", pm},
+                                          {"peer", peer}})
+        {
+            if (!given.empty())
+            {
+                return fail(std::string("--") + name + " does not apply to --transport=ns3tcp " +
+                            "(ns-3's TCP, variant --competitorCc, to ns-3's TCP receivers)");
+            }
+        }
+        if (!interfaces.empty() && nInterfaces != 1)
+        {
+            return fail("--transport=ns3tcp uses one interface (--interfaces=1)");
+        }
+    }
+    else if (p.peer == "ns3tcp")
+    {
+        oneSubflow = "--peer=ns3tcp falls back to TCP: one subflow";
+    }
+    else if (plainTcp)
+    {
+        oneSubflow = "--ns3::MptcpSocket::Mptcp=false runs plain TCP: one subflow";
+    }
+    else if (p.pm == "default")
+    {
+        oneSubflow = "--pm=default opens one subflow (the receiver announces no other address)";
+    }
+    if (!oneSubflow.empty())
+    {
+        if (!subflows.empty() && nSubflows != 1)
+        {
+            return fail(oneSubflow + "; --subflows=" + subflows + " cannot apply");
+        }
+        if (nInterfaces != 1)
+        {
+            return fail(oneSubflow + "; --interfaces=" + interfaces +
+                        " would leave interfaces unused");
+        }
+        // No MPTCP runs after a fallback or with Mptcp=false: no scheduler,
+        // no path manager.
+        const bool noMptcp = p.peer == "ns3tcp" || plainTcp;
+        if (noMptcp && !scheduler.empty())
+        {
+            return fail(oneSubflow + ": --scheduler does not apply");
+        }
+        if (noMptcp && !pm.empty())
+        {
+            return fail(oneSubflow + ": --pm does not apply");
+        }
+        nSubflows = 1;
+    }
+    else if (p.transport == "mptcp" && p.pm == "fullmesh")
+    {
+        if (!subflows.empty() && nSubflows != nInterfaces)
+        {
+            return fail("--pm=fullmesh opens one subflow per interface (--interfaces=" +
+                        std::to_string(nInterfaces) + "); --subflows=" + subflows +
+                        " cannot apply: set --interfaces instead");
+        }
+        nSubflows = nInterfaces;
+    }
+    else if (nInterfaces != 1)
+    {
+        return fail("--interfaces=" + interfaces + " needs --pm=fullmesh (--pm=" + p.pm +
+                    " opens every subflow from the first interface)");
+    }
+    p.subflows = nSubflows ? nSubflows : p.subflows;
+    if (p.transport == "mptcp" && p.peer == "mptcp" && !plainTcp && p.subflows == 1 &&
+        !scheduler.empty())
+    {
+        std::cerr << PROG << ": warning: one subflow: --scheduler=" << p.scheduler
+                  << " has no choice to make\n";
+    }
+    if (p.transport == "ns3tcp" && p.competitor == "ns3")
+    {
+        for (int i = 1; i < argc; i++)
+        {
+            if (std::string(argv[i]).rfind("--virtualPayload", 0) == 0)
+            {
+                std::cerr << PROG << ": warning: --virtualPayload has no effect: every flow "
+                          << "runs ns-3's TCP\n";
+            }
+        }
+    }
+    if (p.tcpFlows == 0 && (p.competitor != "ns3" || p.competitorCc != "ns3::TcpLinuxReno") &&
+        p.transport == "mptcp")
+    {
+        std::cerr << PROG << ": warning: --tcpFlows=0: --competitor and --competitorCc have no "
+                  << "effect\n";
+    }
+    if (warmupS >= durationS)
+    {
+        return fail("--warmup (" + warmup + " s) must be shorter than --duration (" + duration +
+                    " s)");
+    }
+    p.bottleneckDelay = NanoSeconds(static_cast<int64_t>(std::llround(delayMs * 1e6)));
+    p.duration = NanoSeconds(static_cast<int64_t>(std::llround(durationS * 1e9)));
+    p.warmup = NanoSeconds(static_cast<int64_t>(std::llround(warmupS * 1e9)));
     p.outputDir = outputDir;
     p.progress = progress;
-    if (delayMs < 0)
+    if (!MptcpScenarioCheck(p, why) || !CheckOverriddenAttributes(argc, argv, p, why))
     {
-        std::cerr << "mptcp-shared-bottleneck: --bottleneckDelay must not be negative\n";
-        return 2;
+        return fail(why);
     }
-    std::string why;
-    if (!MptcpScenarioCheck(p, why) || !MptcpScenarioCheckConfig(p, why))
+    if ((results || plot || p.pcap) && !CheckOutputDir(outputDir, why))
     {
-        std::cerr << "mptcp-shared-bottleneck: " << why << "\n";
-        return 2;
-    }
-    if (mkdir(outputDir.c_str(), 0755) != 0 && errno != EEXIST)
-    {
-        std::cerr << "mptcp-shared-bottleneck: cannot create --outputDir " << outputDir << ": "
-                  << std::strerror(errno) << "\n";
-        return 2;
+        return fail(why);
     }
 
     MptcpScenarioRecorder recorder;
@@ -173,7 +635,7 @@ main(int argc, char* argv[])
               << " competitor=" << p.competitor << " competitorCc=" << p.competitorCc
               << " transport=" << p.transport << " peer=" << p.peer
               << " bottleneckRate=" << p.bottleneckRate << " bottleneckDelay=" << delayMs
-              << "ms queue=" << (queue ? std::to_string(queue) : std::string("BDP"))
+              << "ms queue=" << (p.queue ? std::to_string(p.queue) : std::string("BDP"))
               << " queueDisc=" << p.queueDisc << " duration=" << durationS
               << "s warmup=" << warmupS << "s segmentSize=" << p.segmentSize << " delAckCount=" << p.delAckCount
               << " RngSeed=" << RngSeedManager::GetSeed() << " RngRun=" << RngSeedManager::GetRun()

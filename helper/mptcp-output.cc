@@ -183,17 +183,31 @@ MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
 bool
 MptcpWritePlot(const MptcpScenarioParams& p, const MptcpScenarioResult& r, std::string* error)
 {
-    MptcpPlot fig("MPTCP (" + p.cc + ", " + std::to_string(r.flows[0].subflows.size()) +
-                  " subflows) and " + std::to_string(p.tcpFlows) + " TCP flow(s) through " +
+    // With --transport=ns3tcp the multipath host runs ns-3's TCP, whose
+    // windows are not sampled: goodput only.
+    const std::string host =
+        p.transport == "mptcp"
+            ? "MPTCP (" + p.cc + ", " + std::to_string(r.flows[0].subflows.size()) + " subflows)"
+            : "ns-3 TCP (" + p.competitorCc + ", " + std::to_string(r.flows[0].subflows.size()) +
+                  " flows)";
+    bool cwnd = false;
+    for (const MptcpScenarioSeries& s : r.series)
+    {
+        cwnd = cwnd || (s.name == "cwnd" && !s.samples.empty());
+    }
+    MptcpPlot fig(host + " and " + std::to_string(p.tcpFlows) + " TCP flow(s) through " +
                   p.bottleneckRate);
-    fig.SetLayout(2, 1);
-    size_t cw = fig.AddPanel("congestion window per subflow", "time (s)", "cwnd (KiB)");
+    fig.SetLayout(cwnd ? 2 : 1, 1);
+    size_t cw = cwnd ? fig.AddPanel("congestion window per subflow", "time (s)", "cwnd (KiB)") : 0;
     size_t gp = fig.AddPanel("goodput", "time (s)", "goodput (Mbit/s)");
-    fig.SetYMin(cw, 0);
+    if (cwnd)
+    {
+        fig.SetYMin(cw, 0);
+    }
     fig.SetYMin(gp, 0);
     for (const MptcpScenarioSeries& s : r.series)
     {
-        if (s.name != "cwnd" && s.name != "goodput")
+        if ((s.name != "cwnd" || !cwnd) && s.name != "goodput")
         {
             continue;
         }

@@ -28,7 +28,8 @@ namespace ns3
  */
 struct MptcpScenarioParams
 {
-    uint32_t subflows = 2;         //!< subflows (ndiffports) / ns-3 flows (transport ns3tcp)
+    uint32_t subflows = 2;         //!< subflows (ndiffports; fullmesh: = interfaces) / ns-3
+                                   //!< flows (transport ns3tcp)
     std::string pm = "ndiffports"; //!< ndiffports | fullmesh | default
     uint32_t interfaces = 1;       //!< NICs of the multipath host (fullmesh: one subflow each)
     std::string cc = "lia";        //!< MPTCP congestion control
@@ -38,8 +39,8 @@ struct MptcpScenarioParams
     std::string competitorCc = "ns3::TcpLinuxReno"; //!< TCP variant of the competitors
     std::string transport = "mptcp"; //!< mptcp | ns3tcp (one ns-3 TCP flow per subflow)
     std::string peer = "mptcp";    //!< mptcp | ns3tcp (the receiver has no MPTCP: fallback)
-    std::string bottleneckRate = "10Mbps"; //!< bottleneck rate (ns-3 DataRate)
-    Time bottleneckDelay = MilliSeconds(18); //!< bottleneck one-way delay
+    std::string bottleneckRate = "10Mbps"; //!< bottleneck rate, ns-3's units (MptcpRateBps)
+    Time bottleneckDelay = MilliSeconds(18); //!< bottleneck one-way delay, 0..10 s
     uint32_t queue = 0;            //!< bottleneck queue in packets (0: one BDP)
     std::string queueDisc = "droptail"; //!< droptail | red | fqcodel
     Time duration = Seconds(60);   //!< simulated time
@@ -108,7 +109,12 @@ struct MptcpScenarioResult
 };
 
 /**
- * \brief Check parameters.
+ * \brief Check parameters: each in range, and no combination in which
+ *        one makes another meaningless (fullmesh: subflows == interfaces;
+ *        default PM or an ns-3 TCP receiver: one subflow over one
+ *        interface; ndiffports or transport ns3tcp: one interface), and a
+ *        competitor variant the scenario can run (a TcpCongestionOps other
+ *        than ns3::TcpBbr and ns3::TcpDctcp).
  * \param p parameters
  * \param why out: what is wrong, naming the parameter
  * \return true when they can run
@@ -132,19 +138,6 @@ typedef std::function<void(const std::string&, const std::string&, int64_t, doub
  */
 MptcpScenarioResult MptcpScenarioRun(const MptcpScenarioParams& p,
                                      const MptcpScenarioSampleSink& onSample = {});
-
-/**
- * \brief Check the attributes set besides the options (p.config) against
- *        the ones the scenario sets itself, whatever their defaults
- *        (MptcpScenarioRun's Config::SetDefault calls and the stack
- *        helper's socket attributes): one set to another value would be
- *        overridden, so it is refused rather than recorded as applied.
- * \param p parameters, p.config included
- * \param why out: the attribute, the value the scenario sets, and the
- *        option that decides it
- * \return true when none is overridden
- */
-bool MptcpScenarioCheckConfig(const MptcpScenarioParams& p, std::string& why);
 
 /**
  * \brief The bottleneck queue a run of these parameters uses, in packets

@@ -19,9 +19,10 @@
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
 
+#include "mptcp/mptcp.h"
+
 #include <algorithm>
 #include <cmath>
-#include <regex>
 #include <sstream>
 
 namespace ns3
@@ -35,6 +36,15 @@ std::string
 Subnet(uint32_t a, uint32_t b, uint32_t c)
 {
     return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c) + ".0";
+}
+
+/** The link rate of a checked rate string, as MptcpRateBps parsed it. */
+DataRateValue
+RateValue(const std::string& rate)
+{
+    const double bps = MptcpRateBps(rate);
+    NS_ABORT_MSG_IF(bps <= 0, "not a rate: \"" << rate << "\"");
+    return DataRateValue(DataRate(static_cast<uint64_t>(bps)));
 }
 
 bool
@@ -62,7 +72,7 @@ NetDeviceContainer
 InstallBottleneck(const MptcpBottleneckSpec& spec, uint32_t queuePackets, Ptr<Node> a, Ptr<Node> b)
 {
     PointToPointHelper link;
-    link.SetDeviceAttribute("DataRate", StringValue(spec.rate));
+    link.SetDeviceAttribute("DataRate", RateValue(spec.rate));
     link.SetChannelAttribute("Delay", TimeValue(spec.delay));
     link.SetQueue("ns3::DropTailQueue", "MaxSize", QueueSizeValue(QueueSize("1p")));
     NetDeviceContainer devices = link.Install(a, b);
@@ -94,25 +104,20 @@ InstallBottleneck(const MptcpBottleneckSpec& spec, uint32_t queuePackets, Ptr<No
 } // namespace
 
 /**
- * Bits per second of an ns-3 rate string such as "10Mbps", or -1 when the
- * string is not one (a number followed by a unit ns-3 knows).
+ * Bits per second of a rate string such as "10Mbps", or -1 when the string
+ * is not one. The core's parser (mptcp_rate_parse) gives each unit ns-3's
+ * meaning and refuses what ns-3 would read as garbage; the loopback tool
+ * parses with it too, so a string means one rate everywhere.
  */
 double
 MptcpRateBps(const std::string& s)
 {
-    static const std::regex shape("^[0-9]+(\\.[0-9]+)?[A-Za-z/]+$");
-    if (!std::regex_match(s, shape))
+    uint64_t bps = 0;
+    if (mptcp_rate_parse(s.c_str(), &bps) != MPTCP_OK)
     {
         return -1;
     }
-    std::istringstream in(s);
-    DataRate rate;
-    in >> rate;
-    if (in.fail())
-    {
-        return -1;
-    }
-    return static_cast<double>(rate.GetBitRate());
+    return static_cast<double>(bps);
 }
 
 // ------------------------------------------------------------ bottleneck spec
@@ -237,7 +242,7 @@ MptcpDumbbellHelper::Build()
     internet.Install(dst);
 
     PointToPointHelper access;
-    access.SetDeviceAttribute("DataRate", StringValue(m_accessRate));
+    access.SetDeviceAttribute("DataRate", RateValue(m_accessRate));
     access.SetChannelAttribute("Delay", TimeValue(m_accessDelay));
     Ipv4AddressHelper ip;
     for (uint32_t i = 0; i < m_nics; i++)
@@ -430,7 +435,7 @@ MptcpDisjointPathsHelper::Build()
     internet.Install(m_routers);
 
     PointToPointHelper access;
-    access.SetDeviceAttribute("DataRate", StringValue(m_accessRate));
+    access.SetDeviceAttribute("DataRate", RateValue(m_accessRate));
     access.SetChannelAttribute("Delay", TimeValue(m_accessDelay));
     Ipv4AddressHelper ip;
     for (uint32_t i = 0; i < n; i++)

@@ -17,10 +17,13 @@ namespace ns3
 
 /**
  * \ingroup mptcp
- * \brief Bits per second of an ns-3 rate string such as "10Mbps".
+ * \brief Bits per second of a rate string such as "10Mbps", with ns-3's
+ *        meaning of the units ("Bps" bytes, "bps" bits; k/K 1000, Ki 1024,
+ *        ...): the core's mptcp_rate_parse(), which mptcp-loopback uses too.
  * \param s the string
  * \return the rate, or -1 when the string is not a number followed by a
- *         unit ns-3's DataRate knows
+ *         unit ns-3's DataRate knows (or a bare integer of bit/s), or is
+ *         below 1 bit/s or above 10 Tbit/s
  */
 double MptcpRateBps(const std::string& s);
 

@@ -108,7 +108,8 @@ static void usage(FILE *f) {
       "\n"
       "Network (a comma list gives one value per path):\n"
       "  --paths N            number of paths (default 1; TCP uses path 0)\n"
-      "  --rate R             link rate: 10Mbps, 1.5Gbps, 800kbps, or bit/s (default 10Mbps)\n"
+      "  --rate R             link rate with ns-3's units: 10Mbps, 1.5Gbps, 800kbps,\n"
+      "                       2MBps (bytes: 16 Mbit/s), 1Mib/s, or bit/s (default 10Mbps)\n"
       "  --delay T            one-way propagation delay: 10ms, 500us, 1.5s, 20ns;\n"
       "                       a plain number is seconds (default 10ms)\n"
       "  --queue N            drop-tail queue in packets (default: one bandwidth-delay\n"
@@ -249,11 +250,6 @@ static double parse_with_unit(const char *s, const unit *units, size_t n) {
 
 #define NUNITS(a) (sizeof(a) / sizeof((a)[0]))
 
-static const unit rate_units[] = {
-    {"", 1},         {"bps", 1},     {"bit/s", 1},  {"k", 1e3},   {"kbps", 1e3},
-    {"kbit/s", 1e3}, {"M", 1e6},     {"Mbps", 1e6}, {"Mbit/s", 1e6}, {"G", 1e9},
-    {"Gbps", 1e9},   {"Gbit/s", 1e9}};
-
 static const unit time_units[] = {{"", 1e9},   {"s", 1e9},  {"ms", 1e6},
                                   {"us", 1e3}, {"ns", 1}, {"min", 60e9}};
 
@@ -262,12 +258,11 @@ static const unit size_units[] = {
     {"KiB", 1024}, {"M", 1e6},       {"MB", 1e6},         {"MiB", 1048576.0},
     {"G", 1e9},   {"GB", 1e9},       {"GiB", 1073741824.0}};
 
+/* Rates: the core's parser, with ns-3's meaning of each unit ("Bps" is
+ * bytes, "bps" bits), so that a string means the same rate here and in
+ * the ns-3 scenarios. */
 static int parse_rate(const char *s, uint64_t *out) {
-  double v = parse_with_unit(s, rate_units, NUNITS(rate_units));
-  if (v < 1 || v > 1e13)
-    return -1;
-  *out = (uint64_t)llround(v);
-  return 0;
+  return mptcp_rate_parse(s, out) == MPTCP_OK ? 0 : -1;
 }
 
 static int parse_time(const char *s, uint64_t *out) {
@@ -409,7 +404,8 @@ static path_cfg *g_paths; /* target of the item parsers below */
 static int item_rate(const char *s, void *out, size_t i) {
   (void)out;
   if (parse_rate(s, &g_paths[i].link.rate_bps) < 0)
-    return bad("--rate: '%s' is not a positive rate (e.g. 10Mbps, 1Gbps, 500000)", s), -1;
+    return bad("--rate: '%s' is not a rate of 1 bit/s to 10 Tbit/s with ns-3's units "
+               "(e.g. 10Mbps, 1.5Gbps, 800kbps, 2MBps = bytes, 500000 = bit/s)", s), -1;
   return 0;
 }
 static int item_delay(const char *s, void *out, size_t i) {

@@ -239,6 +239,11 @@ class Test_badargs(unittest.TestCase):
         ["--rate", "10Mbpsx"],
         ["--rate", "nan"],
         ["--rate", "inf"],
+        ["--rate", "10mbps"],   # ns-3's units, case included
+        ["--rate", "10M"],
+        ["--rate", "10Mbit/s"],
+        ["--rate", "10.5"],     # a bare number is integer bit/s
+        ["--rate", "10 Mbps"],
         ["--rate", "1,2", "--paths", "3"],
         ["--rate", "1Mbps,,2Mbps", "--paths", "3"],
         ["--delay", "soon"],
@@ -365,6 +370,12 @@ class Test_badargs(unittest.TestCase):
         self.assertEqual(out["links"][0]["queue"], 167)
         rc, out, _, err = run_tool("--rate", "1Mbps", "--delay", "1ms", "--bytes", "1000")
         self.assertEqual(out["links"][0]["queue"], 10)
+        # rates mean what they mean to ns-3: "B" is bytes (10MBps = 80 Mbit/s)
+        for text, bps in (("10MBps", 80_000_000), ("1KiB/s", 8192), ("1Mib/s", 1_048_576),
+                          ("2kB/s", 16_000), ("1500000", 1_500_000)):
+            rc, out, _, err = run_tool("--rate", text, "--bytes", "1000")
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(out["links"][0]["rate_bps"], bps, text)
 
     def test_mptcp_arguments_parse(self):
         # --mode mptcp is valid now, with each path manager and the options

@@ -117,7 +117,8 @@ class BadSpecTestCase : public TestCase
 
         for (const char* rate : {"fast",
                                  "",
-                                 "10",
+                                 "10.5",
+                                 "10mbps",
                                  "0Mbps",
                                  "-5Mbps",
                                  "10 Mbps",

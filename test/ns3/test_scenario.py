@@ -110,18 +110,81 @@ def check_badargs():
         (["--duration=0"], "--duration"),
         (["--bottleneckDelay=-1"], "--bottleneckDelay"),
         (["--competitorCc=ns3::NoSuchTcp"], "--competitorCc"),
-        (["--subflows=abc"], ""),
+        (["--subflows=abc"], "--subflows"),
         (["--outputDir=/proc/none/x"], "--outputDir"),
-        (["--ns3::MptcpSocket::CongestionControl=olia"], "from --cc"),
-        (["--ns3::TcpSocket::SegmentSize=1000"], "from --segmentSize"),
-        (["--ns3::TcpSocketBase::Sack=false"], "sets it to true itself"),
-        (["--ns3::MptcpSocket::Subflows=3", "--subflows=2"], "sets it to 2 from --subflows"),
+        # numbers ns-3 would wrap or overflow, positional arguments
+        (["--bottleneckDelay=1e300"], "--bottleneckDelay"),
+        (["--bottleneckDelay=1e12"], "--bottleneckDelay"),
+        (["--duration=1e300"], "--duration"),
+        (["--warmup=nan"], "--warmup"),
+        (["--queue=-1"], "--queue"),
+        (["--tcpFlows=-1"], "--tcpFlows"),
+        (["--segmentSize=-5"], "--segmentSize"),
+        (["extra"], "unexpected argument \"extra\""),
+        # rates with ns-3's units, case included
+        (["--bottleneckRate=10mbps"], "--bottleneckRate"),
+        (["--bottleneckRate=10.5"], "--bottleneckRate"),
+        # options another option makes meaningless
+        (["--pm=fullmesh", "--interfaces=1", "--subflows=4"], "--subflows=4 cannot apply"),
+        (["--pm=default", "--interfaces=2"], "--interfaces=2"),
+        (["--pm=default", "--subflows=3"], "--subflows=3"),
+        (["--pm=ndiffports", "--interfaces=2"], "needs --pm=fullmesh"),
+        (["--transport=ns3tcp", "--cc=olia", "--scheduler=redundant"], "--cc does not apply"),
+        (["--transport=ns3tcp", "--scheduler=redundant"], "--scheduler does not apply"),
+        (["--transport=ns3tcp", "--pm=fullmesh"], "--pm does not apply"),
+        (["--peer=ns3tcp", "--subflows=2"], "--subflows=2 cannot apply"),
+        (["--peer=ns3tcp", "--scheduler=redundant"], "--scheduler"),
+        (["--peer=ns3tcp", "--pm=fullmesh"], "--pm does not apply"),
+        (["--ns3::MptcpSocket::Mptcp=false", "--subflows=2"], "plain TCP"),
+        # attributes the scenario sets itself: a different value is refused
+        (["--ns3::TcpSocketBase::MinRto=1s"], "TcpSocketBase::MinRto"),
+        (["--ns3::MptcpSocket::CongestionControl=olia"], "use --cc"),
+        (["--ns3::TcpSocket::SegmentSize=500"], "use --segmentSize"),
+        # what ns-3's CommandLine refuses with exit 1, aborts on, or wraps
+        (["--pcap=maybe"], "--pcap"),
+        (["--nosuch=1"], "unknown option --nosuch"),
+        (["--ns3::TcpSocket::Nope=1"], "unknown option"),
+        (["--ns3::TcpSocket::ConnTimeout=abc"], "ConnTimeout"),
+        (["--ns3::TcpCubic::Beta=abc"], "Beta"),
+        (["--ns3::TcpSocket::DataRetries=abc"], "DataRetries"),
+        (["--RngRun=-1"], "--RngRun"),
+        (["--bottleneckRate=10 Mbps"], "spaces"),
+        (["--cc="], "needs a value"),
+        # competitors the scenario cannot run as meant
+        (["--competitorCc=ns3::TcpBbr"], "ns3::TcpBbr"),
+        (["--competitorCc=ns3::TcpDctcp"], "ECN"),
+        (["--competitorCc=ns3::Node"], "--competitorCc"),
+        (["--ns3::TcpSocketBase::Sack=false"], "TcpSocketBase::Sack"),
+        (["--ns3::MptcpSocket::Subflows=3", "--subflows=2"], "MptcpSocket::Subflows"),
+        (["--ns3::TcpSocket::DelAckTimeout=200ms"], "TcpSocket::DelAckTimeout"),
     ]
     ok = True
     for args, word in cases:
         code, data, err, _ = run(["--duration=1", "--warmup=0.5"] + args, check=False)
-        good = code != 0 and data is None and word in err and "Traceback" not in err
-        print(f"{' '.join(args):32s} exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}")
+        good = code == 2 and data is None and word in err and "Traceback" not in err
+        print(f"{' '.join(args):52s} exit {code}: "
+              f"{err.strip().splitlines()[-1] if err.strip() else ''} {'ok' if good else 'FAIL'}")
+        ok = ok and good
+    # An --outputDir that cannot be written (here a regular file) is
+    # refused before the simulation runs, not reported after it.
+    with tempfile.NamedTemporaryFile() as f:
+        code, data, err, _ = run(["--duration=60", f"--outputDir={f.name}"], check=False)
+        good = code == 2 and data is None and "--outputDir" in err and "delivered" not in err
+        print(f"--outputDir=<a file> exit {code}: {err.strip().splitlines()[-1]} "
+              f"{'ok' if good else 'FAIL'}")
+        ok = ok and good
+    # Left out, an option takes its effective value, and that is recorded.
+    effective = [(["--pm=fullmesh", "--interfaces=3"], {"subflows": 3, "interfaces": 3}, 3),
+                 (["--pm=default"], {"subflows": 1}, 1),
+                 (["--peer=ns3tcp"], {"subflows": 1}, 1)]
+    for args, want, opened in effective:
+        code, data, err, _ = run(["--duration=3", "--warmup=1", "--plot=false",
+                                  "--results=false"] + args, check=False)
+        got = {k: data["params"][k] for k in want} if data else None
+        n = len(data["flows"][0]["subflows"]) if data else None
+        good = code == 0 and got == want and n == opened
+        print(f"{' '.join(args):52s} exit {code}: recorded {got}, {n} subflow(s) "
+              f"{'ok' if good else 'FAIL'}")
         ok = ok and good
     return ok
 
@@ -186,6 +249,16 @@ def check_flowmonitor():
               f"payload acked {s['bytes_acked']}")
         ok = ok and s["flowmonitor_rx_bytes"] == s["ip_rx_bytes"] > s["bytes_acked"] > 0
     print(f"FlowMonitor flows: {d['flowmonitor_flows']}")
+    # ns-3's TCP flows of the multipath host (--transport=ns3tcp) are
+    # matched too, not reported as 0 bytes.
+    _, t, _, _ = run(["--duration=4", "--warmup=1", "--transport=ns3tcp", "--flowMonitor=true",
+                      "--plot=false", "--results=false"])
+    for s in t["flows"][0]["subflows"]:
+        print(f"ns3tcp flow {s['local']} > {s['remote']}: FlowMonitor rx bytes "
+              f"{s['flowmonitor_rx_bytes']}, counted at the receiver {s['ip_rx_bytes']}, "
+              f"payload received {s['bytes_acked']}")
+        ok = ok and s["local"] != "" and \
+            s["flowmonitor_rx_bytes"] == s["ip_rx_bytes"] > s["bytes_acked"] > 0
     return ok
 
 
@@ -218,9 +291,17 @@ def check_outputs():
         want = {"results.db", "mptcp-shared-bottleneck.plt", "mptcp-shared-bottleneck.dat"}
         rendered = {"mptcp-shared-bottleneck.png", "mptcp-shared-bottleneck.svg"}
         mp = [v for l, v in goodput if l == "mptcp"]
+        # ns-3's TCP on the multipath host has no sampled windows: the
+        # plot has the goodput panel only, and the run still succeeds.
+        code, t, err, _ = run(["--duration=3", "--warmup=1", "--transport=ns3tcp",
+                               f"--outputDir={out}/ns3tcp"], check=False)
+        ns3tcp_ok = code == 0 and t is not None and \
+            os.path.exists(f"{out}/ns3tcp/mptcp-shared-bottleneck.plt")
+        print(f"--transport=ns3tcp with outputs: exit {code} "
+              f"{err.strip().splitlines()[-1] if code else ''}")
         return (status == [("ok",)] and samples > 50 and want <= set(files) and
                 (rendered <= set(files) or not shutil.which("gnuplot")) and
-                mp and abs(mp[0] - d["flows"][0]["goodput_bps"]) < 1)
+                mp and abs(mp[0] - d["flows"][0]["goodput_bps"]) < 1 and ns3tcp_ok)
     finally:
         shutil.rmtree(out)
 

@@ -1328,6 +1328,28 @@ int mptcp_hex_decode(uint8_t *out, size_t out_len, const char *text);
  */
 int mptcp_hex_decode_any(uint8_t *out, size_t cap, const char *text);
 
+/** The largest rate mptcp_rate_parse() accepts: 10 Tbit/s. */
+#define MPTCP_RATE_MAX_BPS 10000000000000ull
+
+/**
+ * Parses a data rate with ns-3's meaning of the units (ns-3's DataRate),
+ * so that a string means the same rate to ns-3 and to every tool:
+ * a decimal number (digits, at most one '.') followed, without a space, by
+ * one of bps b/s Bps B/s kbps kb/s Kbps Kb/s kBps kB/s KBps KB/s Kib/s
+ * KiB/s Mbps Mb/s MBps MB/s Mib/s MiB/s Gbps Gb/s GBps GB/s Gib/s GiB/s
+ * ("b" bits, "B" bytes of 8 bits; k and K 1000, Ki 1024, M 10^6, Mi 2^20,
+ * G 10^9, Gi 2^30; case matters: "10MBps" is 80 Mbit/s), or a bare
+ * integer of bits per second. The value is the number times the unit's
+ * factor, truncated to whole bits per second, exactly as ns-3 computes
+ * it. Signs, exponents, spaces, other units, a bare number with a
+ * fraction, and results below 1 bit/s or above MPTCP_RATE_MAX_BPS are
+ * refused (ns-3 would read some of them as garbage). The decimal point
+ * is '.' (the "C" locale, as ns-3's parsing).
+ * Returns MPTCP_OK and sets *bps, or MPTCP_ERR_PARSE (bps untouched), or
+ * MPTCP_ERR_INVALID_ARGUMENT if text or bps is NULL.
+ */
+int mptcp_rate_parse(const char *text, uint64_t *bps);
+
 /** Sequence comparisons modulo 2^32 and 2^64 (Linux before()/after()). */
 static inline int mptcp_before32(uint32_t a, uint32_t b) {
   return (int32_t)(a - b) < 0;
