@@ -237,7 +237,8 @@ if(MPTCP_TESTS)
   # doc/calibration.md).
   if(TARGET mptcp-shared-bottleneck)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
-    foreach(check fairness determinism badargs pcap flowmonitor fallback outputs)
+    foreach(check fairness determinism badargs pcap flowmonitor fallback outputs
+                  fallback_calibration)
       add_test(NAME ns3.scenario_${check}
                COMMAND ${Python3_EXECUTABLE}
                        ${MPTCP_NS3_ROOT}/test/ns3/test_scenario.py
@@ -246,7 +247,8 @@ if(MPTCP_TESTS)
     endforeach()
     # statistics over many seeds: label "long" (the sanitizer pass skips
     # them; its point is memory safety, which the shorter checks cover)
-    set_tests_properties(ns3.scenario_fairness PROPERTIES LABELS "ns3;long")
+    set_tests_properties(ns3.scenario_fairness ns3.scenario_fallback_calibration
+                         PROPERTIES LABELS "ns3;long")
     add_test(NAME ns3.calibration
              COMMAND ${Python3_EXECUTABLE}
                      ${MPTCP_NS3_ROOT}/test/ns3/calibration.py

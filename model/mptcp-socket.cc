@@ -434,6 +434,10 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
 {
     mptcp_config_default(&c);
     c.mss = static_cast<uint16_t>(std::min<uint32_t>(m_segSize, 65535));
+    // ns-3's TcpSocketBase sends no MSS option and sends segments of its
+    // own SegmentSize: against it, the send MSS is ours (the smaller of the
+    // two), as between two ns-3 TCPs, not RFC 9293's 536.
+    c.peer_mss_default = c.mss;
     c.sndbuf = m_sndBufSize;
     c.rcvbuf = m_rcvBufSize;
     c.init_cwnd = m_initialCwnd;

@@ -334,6 +334,12 @@ class BulkSendTestCase : public TestCase
             mptcp_conn_stats st;
             ms->GetStats(st);
             NS_TEST_ASSERT_MSG_EQ(st.bytes_acked, total, "all data acknowledged");
+            if (m_expectFallback)
+            {
+                // ns-3's TcpSocketBase sends no MSS option: the segments are
+                // SegmentSize, as between two ns-3 TCPs, not RFC 9293's 536.
+                NS_TEST_ASSERT_MSG_EQ(st.mss, 1448, "send MSS after fallback");
+            }
         }
         Ptr<MptcpL4Protocol> cl4 = t.C()->GetObject<MptcpL4Protocol>();
         if (m_expectFallback)

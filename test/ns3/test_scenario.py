@@ -4,7 +4,7 @@
 
 Usage: test_scenario.py EXAMPLE CHECK
 CHECK is one of: fairness, determinism, badargs, pcap, flowmonitor,
-fallback, outputs. Each prints what it measured and exits non-zero on
+fallback, fallback_calibration, outputs. Each prints what it measured and exits non-zero on
 failure. Runs go two at a time (the machines have two cores or more).
 """
 import hashlib
@@ -191,6 +191,32 @@ def check_fallback():
             len(f["subflows"]) == 1 and len(g["subflows"]) == 2 and g["goodput_bps"] > 1e6)
 
 
+def check_fallback_calibration():
+    """A connection that fell back to TCP is the engine's plain TCP: the
+    MPTCP host against ns-3's TCP receiver (--peer=ns3tcp), next to one ns-3
+    TcpLinuxReno flow, must stay within the band calibration.py requires of
+    the engine's plain TCP, with the same settings (Reno, drop-tail, 40 s),
+    for RngRun 1..10. ns-3's TCP sends no MSS option: a fallen-back
+    connection that assumed RFC 9293's 536 bytes got about a quarter of
+    ns-3's goodput."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import calibration
+    ok = True
+    for cc in ("reno", "lia"):
+        jobs = [["--peer=ns3tcp", "--subflows=1", "--tcpFlows=1", f"--cc={cc}",
+                 "--competitorCc=ns3::TcpLinuxReno", "--duration=40", "--plot=false",
+                 "--results=false", f"--RngRun={s}"] + calibration.MATCHED
+                for s in range(1, 11)]
+        runs = parallel(jobs)
+        ratios = [d["mptcp_tcp_ratio"] for d in runs]
+        fell_back = all(d["fallback"] is True for d in runs)
+        bad = [r for r in ratios if not calibration.LOW <= r <= calibration.HIGH]
+        print(f"{cc:5s} fallback {fell_back}, ratios {' '.join(f'{r:.3f}' for r in ratios)} "
+              f"(required {calibration.LOW}..{calibration.HIGH}) {'ok' if not bad else 'FAIL'}")
+        ok = ok and fell_back and not bad
+    return ok
+
+
 def check_outputs():
     out = tempfile.mkdtemp()
     try:
@@ -221,6 +247,7 @@ CHECKS = {
     "pcap": check_pcap,
     "flowmonitor": check_flowmonitor,
     "fallback": check_fallback,
+    "fallback_calibration": check_fallback_calibration,
     "outputs": check_outputs,
 }
 
