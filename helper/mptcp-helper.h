@@ -4,6 +4,7 @@
 #ifndef MPTCP_HELPER_H
 #define MPTCP_HELPER_H
 
+#include "ns3/mptcp-l4-protocol.h"
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
 
@@ -13,8 +14,6 @@
 
 namespace ns3
 {
-
-class MptcpL4Protocol;
 
 /**
  * \ingroup mptcp

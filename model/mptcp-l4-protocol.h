@@ -12,11 +12,17 @@
 #include "ns3/event-id.h"
 #include "ns3/ip-l4-protocol.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv4-interface.h"
 #include "ns3/ipv6-address.h"
+#include "ns3/ipv6-interface.h"
+#include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
-#include "ns3/random-variable-stream.h"
+#include "ns3/packet.h"
 #include "ns3/ptr.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/socket.h"
+#include "ns3/tcp-l4-protocol.h"
 #include "ns3/traced-callback.h"
 
 #include "mptcp/mptcp.h"
@@ -28,12 +34,7 @@
 namespace ns3
 {
 
-class Node;
-class Socket;
-class TcpL4Protocol;
 class MptcpSocket;
-class Ipv4Interface;
-class Ipv6Interface;
 
 /**
  * \ingroup mptcp
@@ -289,5 +290,9 @@ class MptcpL4Protocol : public IpL4Protocol
 };
 
 } // namespace ns3
+
+// MptcpSocket, which this header hands out, complete for its users. The
+// two headers include each other; the guards make either order work.
+#include "ns3/mptcp-socket.h"
 
 #endif /* MPTCP_L4_PROTOCOL_H */

@@ -8,7 +8,10 @@
 
 #include "ns3/address.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/mptcp-l4-protocol.h"
+#include "ns3/node.h"
 #include "ns3/nstime.h"
+#include "ns3/packet.h"
 #include "ns3/tcp-socket.h"
 #include "ns3/traced-callback.h"
 
@@ -19,10 +22,6 @@
 
 namespace ns3
 {
-
-class MptcpL4Protocol;
-class Node;
-class Packet;
 
 /**
  * \ingroup mptcp
