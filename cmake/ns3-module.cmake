@@ -238,7 +238,7 @@ if(MPTCP_TESTS)
   if(TARGET mptcp-shared-bottleneck)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
     foreach(check fairness determinism badargs pcap flowmonitor fallback outputs
-                  fallback_calibration)
+                  fallback_calibration interfaces)
       add_test(NAME ns3.scenario_${check}
                COMMAND ${Python3_EXECUTABLE}
                        ${MPTCP_NS3_ROOT}/test/ns3/test_scenario.py

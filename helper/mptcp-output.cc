@@ -97,6 +97,8 @@ MptcpWriteOutputs(const MptcpScenarioParams& p,
             db.AddMetric(se, "bytes_acked", static_cast<double>(s.bytesAcked), "byte");
             db.AddMetric(se, "retransmissions", static_cast<double>(s.retransmissions), "segments");
             db.AddMetric(se, "srtt_ms", s.srttMs, "ms");
+            db.AddMetric(se, "interface", s.interface, "index");
+            db.AddMetric(se, "device", s.device, "index");
             entities[sl] = se;
         }
     }

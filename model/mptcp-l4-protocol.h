@@ -28,6 +28,8 @@
 #include "mptcp/mptcp.h"
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -157,6 +159,23 @@ class MptcpL4Protocol : public IpL4Protocol
         return m_noRoute;
     }
 
+    /**
+     * \brief The interface a subflow's segments leave by.
+     * \param local the subflow's local address and port
+     * \param remote its remote address and port
+     * \return the ns-3 interface index (Ipv4 or Ipv6, by the family) of
+     *         the route of its last segment sent; -1 when none was sent
+     */
+    int32_t GetOutInterface(const mptcp_addr& local, const mptcp_addr& remote) const;
+
+    /**
+     * \brief Drop what GetOutInterface() knows of a subflow (its socket
+     *        keeps its own copy once the connection is freed).
+     * \param local the subflow's local address and port
+     * \param remote its remote address and port
+     */
+    void ForgetOutInterface(const mptcp_addr& local, const mptcp_addr& remote);
+
     /** \return the node */
     Ptr<Node> GetNode() const;
 
@@ -277,6 +296,7 @@ class MptcpL4Protocol : public IpL4Protocol
     uint64_t m_memUsed;             //!< bytes held by the core
     uint64_t m_memPeak;             //!< most bytes held at once
     uint64_t m_noRoute;             //!< segments dropped for lack of a route
+    std::map<std::string, int32_t> m_outInterface; //!< by 4-tuple (TupleKey): last out interface
     std::vector<Ipv4Address> m_declared; //!< IPv4 addresses given to the core
     std::vector<Ipv6Address> m_declared6; //!< IPv6 addresses given to the core
     std::vector<Ptr<MptcpSocket>> m_sockets; //!< sockets with a connection

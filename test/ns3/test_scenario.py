@@ -4,7 +4,7 @@
 
 Usage: test_scenario.py EXAMPLE CHECK
 CHECK is one of: fairness, determinism, badargs, pcap, flowmonitor,
-fallback, fallback_calibration, outputs. Each prints what it measured and exits non-zero on
+fallback, fallback_calibration, interfaces, outputs. Each prints what it measured and exits non-zero on
 failure. Runs go two at a time (the machines have two cores or more).
 """
 import hashlib
@@ -217,6 +217,40 @@ def check_fallback_calibration():
     return ok
 
 
+def check_interfaces():
+    """Each subflow names its local and remote address and the interface
+    (and device) it left by, in the JSON and in results.db. The dumbbell
+    gives each NIC of the multipath host its own access link: fullmesh
+    subflows leave by distinct interfaces and nothing is warned;
+    ndiffports subflows share the one NIC by design, also unwarned."""
+    out = tempfile.mkdtemp()
+    try:
+        ok = True
+        for n, (args, distinct) in enumerate(((["--pm=fullmesh", "--interfaces=2"], 2),
+                                              (["--pm=ndiffports", "--subflows=2"], 1))):
+            _, d, err, _ = run(["--duration=3", "--warmup=1", "--plot=false",
+                                f"--outputDir={out}/{n}"] + args)
+            subs = d["flows"][0]["subflows"]
+            ifaces = [s["interface"] for s in subs]
+            con = sqlite3.connect(f"{out}/{n}/results.db")
+            db = con.execute(
+                "SELECT e.five_tuple, m.value FROM metric m JOIN entity e ON e.id = m.entity_id "
+                "WHERE e.kind = 'subflow' AND m.name = 'interface' ORDER BY e.label").fetchall()
+            con.close()
+            print(f"{' '.join(args)}: subflows {[(s['local'], s['remote'], s['interface'], s['device']) for s in subs]}; "
+                  f"results.db {db}; warnings {[l for l in err.splitlines() if 'warning' in l]}")
+            ok = ok and (len(subs) == 2 and all(i >= 1 for i in ifaces) and
+                         all(s["device"] >= 1 for s in subs) and
+                         len(set(ifaces)) == distinct and
+                         [v for _, v in db] == [float(i) for i in ifaces] and
+                         all(t.startswith(s["local"] + " > " + s["remote"])
+                             for (t, _), s in zip(db, subs)) and
+                         "warning" not in err)
+        return ok
+    finally:
+        shutil.rmtree(out)
+
+
 def check_outputs():
     out = tempfile.mkdtemp()
     try:
@@ -248,6 +282,7 @@ CHECKS = {
     "flowmonitor": check_flowmonitor,
     "fallback": check_fallback,
     "fallback_calibration": check_fallback_calibration,
+    "interfaces": check_interfaces,
     "outputs": check_outputs,
 }
 
