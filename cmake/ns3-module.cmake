@@ -255,7 +255,8 @@ if(MPTCP_TESTS)
   if(TARGET mptcp-shared-bottleneck)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
     foreach(check fairness determinism badargs pcap flowmonitor fallback outputs
-                  attributes rerun noratio killed docsql config)
+                  attributes rerun noratio killed docsql config
+                  fallback_calibration interfaces)
       add_test(NAME ns3.scenario_${check}
                COMMAND ${Python3_EXECUTABLE}
                        ${MPTCP_NS3_ROOT}/test/ns3/test_scenario.py
@@ -264,7 +265,8 @@ if(MPTCP_TESTS)
     endforeach()
     # statistics over many seeds: label "long" (the sanitizer pass skips
     # them; its point is memory safety, which the shorter checks cover)
-    set_tests_properties(ns3.scenario_fairness PROPERTIES LABELS "ns3;long")
+    set_tests_properties(ns3.scenario_fairness ns3.scenario_fallback_calibration
+                         PROPERTIES LABELS "ns3;long")
     # The same rate strings through mptcp-loopback and the flagship.
     add_test(NAME ns3.rate_units
              COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_rates.py

@@ -4,6 +4,10 @@
 #ifndef MPTCP_HELPER_H
 #define MPTCP_HELPER_H
 
+#include "ns3/ipv4-address.h"
+#include "ns3/mptcp-l4-protocol.h"
+#include "ns3/mptcp-socket.h"
+#include "ns3/net-device.h"
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
 
@@ -13,8 +17,6 @@
 
 namespace ns3
 {
-
-class MptcpL4Protocol;
 
 /**
  * \ingroup mptcp
@@ -97,6 +99,58 @@ class MptcpStackHelper
      * \return the number of streams used
      */
     int64_t AssignStreams(NodeContainer nodes, int64_t stream) const;
+
+    /**
+     * \brief Pin a route on a multi-homed host: packets for
+     *        \p network / \p mask that leave by \p device go to \p gateway.
+     *
+     * MptcpSocket sends each subflow out of the interface of its source
+     * address, by a route lookup restricted to that interface. Global
+     * routing keeps one next hop per destination, so on a host with two
+     * access networks it has no route out of the other one; on a
+     * point-to-point link the subflow still goes out of its own interface,
+     * but on a shared medium (CSMA, Wi-Fi: an access point) it silently
+     * leaves by the interface global routing chose. One pinned route per
+     * interface to the peer (a static route, which the host's
+     * Ipv4ListRouting consults before global routing) gives each interface
+     * its own way out:
+     *
+     * \code
+     *   Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+     *   MptcpStackHelper::PinRoute(host, nic0, ap0Address, server, "255.255.255.255");
+     *   MptcpStackHelper::PinRoute(host, nic1, ap1Address, server, "255.255.255.255");
+     * \endcode
+     *
+     * Aborts when the node has no IPv4 static routing (InternetStackHelper
+     * installs it) or \p device is not one of its IPv4 interfaces.
+     * MptcpDisjointPathsHelper pins its paths this way.
+     * \param node the host
+     * \param device its device the route leaves by
+     * \param gateway next hop on that device's link
+     * \param network destination network (or host)
+     * \param mask its mask ("255.255.255.255": one host)
+     */
+    static void PinRoute(Ptr<Node> node,
+                         Ptr<NetDevice> device,
+                         Ipv4Address gateway,
+                         Ipv4Address network,
+                         Ipv4Mask mask);
+
+    /**
+     * \brief Subflows meant to be disjoint that leave by one interface.
+     *
+     * Two subflows of a connection with different local addresses (the
+     * fullmesh path manager, or subflows bound to several interfaces) are
+     * meant to use different interfaces; the interface of each is the one
+     * its last segment left by (MptcpSocket::GetSubflowStats). Returns one
+     * message per such pair, naming both subflows, their addresses and the
+     * interface, and what to do about it (PinRoute). Empty when every
+     * subflow left by its own interface, and for subflows that share a
+     * local address (ndiffports), which share an interface by design.
+     * \param socket the connection's socket
+     * \return the warnings
+     */
+    static std::vector<std::string> CheckDisjointSubflows(Ptr<MptcpSocket> socket);
 
   private:
     ObjectFactory m_l4Factory; //!< creates MptcpL4Protocol

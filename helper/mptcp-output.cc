@@ -173,6 +173,8 @@ MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
                            static_cast<double>(s.retransmissions),
                            "segments");
             m_db.AddMetric(se, "srtt_ms", s.srttMs, "ms");
+            m_db.AddMetric(se, "interface", s.interface, "index");
+            m_db.AddMetric(se, "device", s.device, "index");
         }
     }
     bool ok = m_db.EndRun("ok", 0, -1, error);

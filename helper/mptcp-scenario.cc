@@ -38,6 +38,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -657,6 +658,12 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
                                        rem.GetPort());
             auto it = run.ipBytes.find(key);
             sf.l4RxBytes = it == run.ipBytes.end() ? 0 : it->second;
+            MptcpSocket::SubflowInfo info;
+            if (ms->GetSubflowStats(static_cast<uint32_t>(i), info))
+            {
+                sf.interface = info.interface;
+                sf.device = info.device ? static_cast<int32_t>(info.device->GetIfIndex()) : -1;
+            }
         }
         else
         {
@@ -682,6 +689,12 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
     }
     if (ms)
     {
+        // Subflows meant to be disjoint (several local addresses) that
+        // left by one interface: the routes defeat the path manager.
+        for (const std::string& w : MptcpStackHelper::CheckDisjointSubflows(ms))
+        {
+            std::cerr << "mptcp-shared-bottleneck: warning: " << w << "\n";
+        }
         r.fallback = ms->FellBack();
         ms->GetKeys(r.localKey, r.remoteKey);
     }
@@ -776,7 +789,8 @@ MptcpScenarioJson(const MptcpScenarioParams& p, const MptcpScenarioResult& r)
                   << ",\"remote\":" << Quote(s.remote) << ",\"goodput_bps\":" << Num(s.goodputBps)
                   << ",\"bytes_acked\":" << s.bytesAcked
                   << ",\"retransmissions\":" << s.retransmissions
-                  << ",\"srtt_ms\":" << Num(s.srttMs) << ",\"cwnd\":" << s.cwnd;
+                  << ",\"srtt_ms\":" << Num(s.srttMs) << ",\"cwnd\":" << s.cwnd
+                  << ",\"interface\":" << s.interface << ",\"device\":" << s.device;
                 if (p.flowMonitor)
                 {
                     o << ",\"flowmonitor_rx_bytes\":" << s.flowMonitorRxBytes

@@ -73,6 +73,8 @@ struct MptcpScenarioSubflow
     uint64_t cwnd = 0;      //!< congestion window at the end (bytes)
     uint64_t flowMonitorRxBytes = 0; //!< FlowMonitor's rx bytes of the data direction
     uint64_t l4RxBytes = 0;  //!< IP bytes of the data direction counted at D
+    int32_t interface = -1;  //!< ns-3 interface index its data left by (-1: unknown)
+    int32_t device = -1;     //!< that interface's device index on the node (-1: unknown)
 };
 
 /** One flow: the multipath host's connection, or a competing TCP flow. */

@@ -11,9 +11,8 @@
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/ipv4-interface-container.h"
-#include "ns3/ipv4-static-routing-helper.h"
-#include "ns3/ipv4-static-routing.h"
 #include "ns3/ipv4.h"
+#include "ns3/mptcp-helper.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/queue-size.h"
 #include "ns3/string.h"
@@ -456,28 +455,21 @@ MptcpDisjointPathsHelper::Build()
 
     // Global routing gives each host one next hop for all of the other
     // host's addresses (host routes through the first shortest path). The
-    // hosts' static routes, consulted first, send what is addressed to the
+    // hosts' pinned routes, consulted first, send what is addressed to the
     // other host's path-i network over path i.
-    Ipv4StaticRoutingHelper staticRouting;
-    Ptr<Ipv4StaticRouting> aRoutes = staticRouting.GetStaticRouting(m_a->GetObject<Ipv4>());
-    Ptr<Ipv4StaticRouting> bRoutes = staticRouting.GetStaticRouting(m_b->GetObject<Ipv4>());
-    NS_ABORT_MSG_UNLESS(aRoutes && bRoutes,
-                        "MptcpDisjointPathsHelper: the hosts have no static routing");
     const Ipv4Mask mask("255.255.255.0");
     for (uint32_t i = 0; i < n; i++)
     {
-        Ptr<NetDevice> aDev = m_accessDevices[i].Get(0);
-        Ptr<NetDevice> bDev = m_bottleneckDevices[i].Get(1);
-        const auto aIf = static_cast<uint32_t>(m_a->GetObject<Ipv4>()->GetInterfaceForDevice(aDev));
-        const auto bIf = static_cast<uint32_t>(m_b->GetObject<Ipv4>()->GetInterfaceForDevice(bDev));
-        aRoutes->AddNetworkRouteTo(m_bAddresses[i].CombineMask(mask),
-                                   mask,
+        MptcpStackHelper::PinRoute(m_a,
+                                   m_accessDevices[i].Get(0),
                                    Ipv4Address(m_aAddresses[i].Get() + 1), // R_i, .2
-                                   aIf);
-        bRoutes->AddNetworkRouteTo(m_aAddresses[i].CombineMask(mask),
-                                   mask,
+                                   m_bAddresses[i],
+                                   mask);
+        MptcpStackHelper::PinRoute(m_b,
+                                   m_bottleneckDevices[i].Get(1),
                                    Ipv4Address(m_bAddresses[i].Get() - 1), // R_i, .1
-                                   bIf);
+                                   m_aAddresses[i],
+                                   mask);
     }
 }
 

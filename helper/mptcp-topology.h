@@ -221,7 +221,8 @@ class MptcpDumbbellHelper
  *  - A -- R_i: 10.10.(i+1).0/24 (A .1, R_i .2)
  *  - R_i -- B (bottleneck i): 10.20.(i+1).0/24 (R_i .1, B .2)
  *
- * Routing: global routing everywhere, and on A and B a static route
+ * Routing: global routing everywhere, and on A and B a pinned route
+ * (MptcpStackHelper::PinRoute: a static route)
  * (consulted before global routing) per path: B's path-i network via R_i
  * out of A's NIC i, and A's path-i network via R_i out of B's NIC i. So a
  * packet addressed to the other host's path-i address crosses path i,

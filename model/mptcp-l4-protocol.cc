@@ -171,6 +171,21 @@ RouteFromSource(Ptr<Ip> ip, Ptr<Packet> p, const Header& h, Addr src, Addr dst, 
     return route;
 }
 
+/** The 4-tuple of a subflow as a map key: family, addresses, ports. */
+std::string
+TupleKey(const mptcp_addr& local, const mptcp_addr& remote)
+{
+    std::string k;
+    for (const mptcp_addr* a : {&local, &remote})
+    {
+        k.push_back(static_cast<char>(a->family));
+        k.append(reinterpret_cast<const char*>(a->ip), a->family == 6 ? 16 : 4);
+        k.push_back(static_cast<char>(a->port >> 8));
+        k.push_back(static_cast<char>(a->port & 0xff));
+    }
+    return k;
+}
+
 } // namespace
 
 TypeId
@@ -415,6 +430,19 @@ MptcpL4Protocol::GetMemoryPeak() const
     return m_memPeak;
 }
 
+int32_t
+MptcpL4Protocol::GetOutInterface(const mptcp_addr& local, const mptcp_addr& remote) const
+{
+    auto it = m_outInterface.find(TupleKey(local, remote));
+    return it == m_outInterface.end() ? -1 : it->second;
+}
+
+void
+MptcpL4Protocol::ForgetOutInterface(const mptcp_addr& local, const mptcp_addr& remote)
+{
+    m_outInterface.erase(TupleKey(local, remote));
+}
+
 Ptr<Node>
 MptcpL4Protocol::GetNode() const
 {
@@ -623,6 +651,11 @@ MptcpL4Protocol::SendSegment4(Ptr<Packet> p, const mptcp_segment& seg)
         NS_LOG_LOGIC("no route from " << src << " to " << dst << ": segment dropped");
         return;
     }
+    if (route->GetOutputDevice())
+    {
+        m_outInterface[TupleKey(seg.src, seg.dst)] =
+            m_node->GetObject<Ipv4>()->GetInterfaceForDevice(route->GetOutputDevice());
+    }
     m_txTrace(p, src, dst);
     m_downTarget(p, src, dst, PROT_NUMBER, route);
 }
@@ -651,6 +684,11 @@ MptcpL4Protocol::SendSegment6(Ptr<Packet> p, const mptcp_segment& seg)
         m_noRoute++;
         NS_LOG_LOGIC("no route from " << src << " to " << dst << ": segment dropped");
         return;
+    }
+    if (route->GetOutputDevice())
+    {
+        m_outInterface[TupleKey(seg.src, seg.dst)] =
+            ipv6->GetInterfaceForDevice(route->GetOutputDevice());
     }
     m_tx6Trace(p, src, dst);
     m_downTarget6(p, src, dst, PROT_NUMBER, route);

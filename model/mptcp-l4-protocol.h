@@ -12,28 +12,31 @@
 #include "ns3/event-id.h"
 #include "ns3/ip-l4-protocol.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv4-interface.h"
 #include "ns3/ipv6-address.h"
+#include "ns3/ipv6-interface.h"
+#include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
-#include "ns3/random-variable-stream.h"
+#include "ns3/packet.h"
 #include "ns3/ptr.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/socket.h"
+#include "ns3/tcp-l4-protocol.h"
 #include "ns3/traced-callback.h"
 
 #include "mptcp/mptcp.h"
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace ns3
 {
 
-class Node;
-class Socket;
-class TcpL4Protocol;
 class MptcpSocket;
-class Ipv4Interface;
-class Ipv6Interface;
 
 /**
  * \ingroup mptcp
@@ -156,6 +159,23 @@ class MptcpL4Protocol : public IpL4Protocol
         return m_noRoute;
     }
 
+    /**
+     * \brief The interface a subflow's segments leave by.
+     * \param local the subflow's local address and port
+     * \param remote its remote address and port
+     * \return the ns-3 interface index (Ipv4 or Ipv6, by the family) of
+     *         the route of its last segment sent; -1 when none was sent
+     */
+    int32_t GetOutInterface(const mptcp_addr& local, const mptcp_addr& remote) const;
+
+    /**
+     * \brief Drop what GetOutInterface() knows of a subflow (its socket
+     *        keeps its own copy once the connection is freed).
+     * \param local the subflow's local address and port
+     * \param remote its remote address and port
+     */
+    void ForgetOutInterface(const mptcp_addr& local, const mptcp_addr& remote);
+
     /** \return the node */
     Ptr<Node> GetNode() const;
 
@@ -276,6 +296,7 @@ class MptcpL4Protocol : public IpL4Protocol
     uint64_t m_memUsed;             //!< bytes held by the core
     uint64_t m_memPeak;             //!< most bytes held at once
     uint64_t m_noRoute;             //!< segments dropped for lack of a route
+    std::map<std::string, int32_t> m_outInterface; //!< by 4-tuple (TupleKey): last out interface
     std::vector<Ipv4Address> m_declared; //!< IPv4 addresses given to the core
     std::vector<Ipv6Address> m_declared6; //!< IPv6 addresses given to the core
     std::vector<Ptr<MptcpSocket>> m_sockets; //!< sockets with a connection
@@ -289,5 +310,9 @@ class MptcpL4Protocol : public IpL4Protocol
 };
 
 } // namespace ns3
+
+// MptcpSocket, which this header hands out, complete for its users. The
+// two headers include each other; the guards make either order work.
+#include "ns3/mptcp-socket.h"
 
 #endif /* MPTCP_L4_PROTOCOL_H */

@@ -4,12 +4,12 @@
 #ifndef MPTCP_SOCKET_FACTORY_H
 #define MPTCP_SOCKET_FACTORY_H
 
+#include "ns3/mptcp-l4-protocol.h"
 #include "ns3/socket-factory.h"
+#include "ns3/socket.h"
 
 namespace ns3
 {
-
-class MptcpL4Protocol;
 
 /**
  * \ingroup mptcp

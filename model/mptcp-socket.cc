@@ -7,6 +7,8 @@
 
 #include "ns3/boolean.h"
 #include "ns3/inet6-socket-address.h"
+#include "ns3/ipv4.h"
+#include "ns3/ipv6.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -567,6 +569,10 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
 {
     mptcp_config_default(&c);
     c.mss = static_cast<uint16_t>(std::min<uint32_t>(m_segSize, 65535));
+    // ns-3's TcpSocketBase sends no MSS option and sends segments of its
+    // own SegmentSize: against it, the send MSS is ours (the smaller of the
+    // two), as between two ns-3 TCPs, not RFC 9293's 536.
+    c.peer_mss_default = c.mss;
     c.sndbuf = m_sndBufSize;
     c.rcvbuf = m_rcvBufSize;
     c.init_cwnd = m_initialCwnd;
@@ -1180,12 +1186,18 @@ MptcpSocket::Release(bool stackGone)
     int n = mptcp_conn_subflow_count(m_conn);
     m_finalSubflows.assign(static_cast<size_t>(n), mptcp_conn_stats{});
     m_finalAddrs.clear();
+    m_finalInterfaces.clear();
     for (int i = 0; i < n; i++)
     {
         mptcp_addr l;
         mptcp_addr r;
         mptcp_conn_get_subflow_stats(m_conn, i, &m_finalSubflows[static_cast<size_t>(i)], &l, &r);
         m_finalAddrs.emplace_back(l, r);
+        m_finalInterfaces.push_back(m_l4 ? m_l4->GetOutInterface(l, r) : -1);
+        if (m_l4)
+        {
+            m_l4->ForgetOutInterface(l, r);
+        }
     }
     NoteMptcp();
     mptcp_conn* c = m_conn;
@@ -1269,6 +1281,51 @@ MptcpSocket::GetSubflowStats(uint32_t i,
     if (remote)
     {
         *remote = FromCore(m_finalAddrs[i].second);
+    }
+    return true;
+}
+
+bool
+MptcpSocket::GetSubflowStats(uint32_t i, SubflowInfo& info) const
+{
+    mptcp_addr l{};
+    mptcp_addr r{};
+    if (m_conn)
+    {
+        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &info.stats, &l, &r) !=
+            MPTCP_OK)
+        {
+            return false;
+        }
+        info.interface = m_l4 ? m_l4->GetOutInterface(l, r) : -1;
+    }
+    else
+    {
+        if (i >= m_finalSubflows.size())
+        {
+            return false;
+        }
+        info.stats = m_finalSubflows[i];
+        l = m_finalAddrs[i].first;
+        r = m_finalAddrs[i].second;
+        info.interface = i < m_finalInterfaces.size() ? m_finalInterfaces[i] : -1;
+    }
+    info.local = ToSocketAddress(l);
+    info.remote = ToSocketAddress(r);
+    info.device = nullptr;
+    if (info.interface >= 0 && m_node)
+    {
+        const auto ifIndex = static_cast<uint32_t>(info.interface);
+        if (l.family == 6)
+        {
+            Ptr<Ipv6> ipv6 = m_node->GetObject<Ipv6>();
+            info.device = ipv6 ? ipv6->GetNetDevice(ifIndex) : nullptr;
+        }
+        else
+        {
+            Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
+            info.device = ipv4 ? ipv4->GetNetDevice(ifIndex) : nullptr;
+        }
     }
     return true;
 }

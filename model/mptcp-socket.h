@@ -8,7 +8,11 @@
 
 #include "ns3/address.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/mptcp-l4-protocol.h"
+#include "ns3/net-device.h"
+#include "ns3/node.h"
 #include "ns3/nstime.h"
+#include "ns3/packet.h"
 #include "ns3/tcp-socket.h"
 #include "ns3/traced-callback.h"
 
@@ -19,10 +23,6 @@
 
 namespace ns3
 {
-
-class MptcpL4Protocol;
-class Node;
-class Packet;
 
 /**
  * \ingroup mptcp
@@ -151,6 +151,27 @@ class MptcpSocket : public TcpSocket
      * \return false for an index out of range
      */
     bool GetSubflowStats(uint32_t i, mptcp_conn_stats& st, Address& local, Address& remote) const;
+
+    /** One subflow: its transport state, addresses and outgoing interface. */
+    struct SubflowInfo
+    {
+        mptcp_conn_stats stats{}; //!< transport state
+        Address local;            //!< InetSocketAddress or Inet6SocketAddress
+        Address remote;           //!< as local
+        /** ns-3 interface index (Ipv4, or Ipv6 for an IPv6 subflow) by which
+         *  its last segment left; -1 when it sent none */
+        int32_t interface = -1;
+        Ptr<NetDevice> device; //!< that interface's device (null with -1)
+    };
+
+    /**
+     * \brief Transport state, addresses and outgoing interface of one
+     *        subflow (kept after the connection is freed).
+     * \param i subflow index (0: the initial one)
+     * \param info out
+     * \return false for an index out of range
+     */
+    bool GetSubflowStats(uint32_t i, SubflowInfo& info) const;
 
     /**
      * \brief Fill a core configuration from this socket's attributes.
@@ -291,6 +312,7 @@ class MptcpSocket : public TcpSocket
     mptcp_conn_stats m_finalStats;                //!< connection totals
     std::vector<mptcp_conn_stats> m_finalSubflows; //!< per subflow
     std::vector<std::pair<mptcp_addr, mptcp_addr>> m_finalAddrs; //!< per subflow (local, remote)
+    std::vector<int32_t> m_finalInterfaces; //!< per subflow: last outgoing interface
 
     // Trace sources
     std::vector<mptcp_conn_stats> m_traced; //!< last values reported

@@ -421,6 +421,62 @@ static void test_handshake_peer_without_options(void **state) {
 }
 
 /* SACK and timestamps are used only when both ends offer them. */
+/* A SYN/ACK without an MSS option (ns-3's TcpSocketBase sends none) and
+ * without MP_CAPABLE, to an MPTCP client that therefore falls back to TCP:
+ * the send MSS is peer_mss_default where set (never above our own mss),
+ * else RFC 9293's 536 over IPv4 and 1220 over IPv6. */
+static void test_synack_without_mss_option(void **state) {
+  (void)state;
+  static const struct {
+    int ipv6;
+    uint16_t mss, peer_mss_default, want;
+  } cases[] = {
+      {0, 1448, 0, 536},    {1, 1448, 0, 1220}, {0, 1448, 1448, 1448},
+      {0, 1200, 1448, 1200}, {1, 1448, 1000, 1000},
+  };
+  for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+    struct harness h;
+    mptcp_config cfg = base_cfg();
+    cfg.mptcp = 1;
+    cfg.cc = "lia";
+    cfg.mss = cases[k].mss;
+    cfg.peer_mss_default = cases[k].peer_mss_default;
+    cfg.tcp_checksum = 0; /* the harness writes IPv4 checksums only */
+    assert_int_equal(mptcp_config_check(&cfg), MPTCP_OK);
+    h_init(&h, &cfg, 5 * MS);
+    if (cases[k].ipv6)
+      for (int i = 0; i < 2; i++) {
+        memset(&h.addr[i], 0, sizeof(h.addr[i]));
+        h.addr[i].family = 6;
+        h.addr[i].ip[0] = 0x20;
+        h.addr[i].ip[1] = 0x01;
+        h.addr[i].ip[15] = (uint8_t)(i + 1);
+      }
+    struct fp f;
+    fp_open(&h, &f, &cfg, MPTCP_OPT_SACK_PERM | MPTCP_OPT_TIMESTAMP | MPTCP_OPT_WSCALE, 0);
+    assert_false(mptcp_conn_is_mptcp(h.client));
+    assert_int_equal(stats(h.client).mss, cases[k].want);
+    fp_ack(&h, &f, 1, NULL, 0, 65535);
+    uint8_t buf[5000];
+    fill_pattern(buf, 0, sizeof(buf));
+    assert_int_equal(mptcp_conn_send(h.client, buf, sizeof(buf), h.now), (long)sizeof(buf));
+    size_t i = 0;
+    for (int n = 0; n < 3; n++) {
+      assert_true(h_pull(&h, 0, &i));
+      assert_int_equal(h.log_plen[i], cases[k].want);
+    }
+    h_free(&h);
+  }
+  /* out of range */
+  mptcp_config cfg = base_cfg();
+  cfg.peer_mss_default = 63;
+  assert_int_equal(mptcp_config_check(&cfg), MPTCP_ERR_CONFIG);
+  cfg.peer_mss_default = 65496;
+  assert_int_equal(mptcp_config_check(&cfg), MPTCP_ERR_CONFIG);
+  cfg.peer_mss_default = 64;
+  assert_int_equal(mptcp_config_check(&cfg), MPTCP_OK);
+}
+
 static void test_handshake_options_need_both(void **state) {
   (void)state;
   struct harness h;
@@ -1483,6 +1539,7 @@ int main(void) {
       cmocka_unit_test(test_handshake_min_mss_and_options),
       cmocka_unit_test(test_handshake_peer_without_options),
       cmocka_unit_test(test_handshake_options_need_both),
+      cmocka_unit_test(test_synack_without_mss_option),
       cmocka_unit_test(test_syn_retransmit_backoff_and_timeout),
       cmocka_unit_test(test_syn_to_closed_port_refused),
       cmocka_unit_test(test_synack_with_wrong_ack_gets_rst),

@@ -15,8 +15,11 @@
 #include "ns3/mptcp-socket.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/simple-channel.h"
+#include "ns3/simple-net-device.h"
 
 #include <functional>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -334,6 +337,12 @@ class BulkSendTestCase : public TestCase
             mptcp_conn_stats st;
             ms->GetStats(st);
             NS_TEST_ASSERT_MSG_EQ(st.bytes_acked, total, "all data acknowledged");
+            if (m_expectFallback)
+            {
+                // ns-3's TcpSocketBase sends no MSS option: the segments are
+                // SegmentSize, as between two ns-3 TCPs, not RFC 9293's 536.
+                NS_TEST_ASSERT_MSG_EQ(st.mss, 1448, "send MSS after fallback");
+            }
         }
         Ptr<MptcpL4Protocol> cl4 = t.C()->GetObject<MptcpL4Protocol>();
         if (m_expectFallback)
@@ -599,6 +608,160 @@ class StaticRoutingFullmeshTestCase : public TestCase
         NS_TEST_ASSERT_MSG_GT(tx2, 50, "data on NIC 2");
         Simulator::Destroy();
     }
+};
+
+/**
+ * A two-homed client C on two shared access networks (a SimpleChannel each,
+ * not point-to-point), each with its own access point AP_i; both access
+ * points reach the server S through a router R:
+ *
+ *   C NIC 0 ~~ AP_0 --\
+ *                      R -- S
+ *   C NIC 1 ~~ AP_1 --/
+ *
+ * NIC 1 has the higher routing metric. Global routing keeps one next hop
+ * from C to S (through AP_0), so without pinned routes
+ * both fullmesh subflows leave by the same NIC: the subflow statistics say
+ * so and MptcpStackHelper::CheckDisjointSubflows warns. With a route pinned
+ * per NIC (MptcpStackHelper::PinRoute) each subflow leaves by the NIC of
+ * its own address and nothing is reported.
+ */
+class AccessPointRoutingTestCase : public TestCase
+{
+  public:
+    explicit AccessPointRoutingTestCase(bool pin)
+        : TestCase(std::string("two-homed host behind two access points, global routing, ") +
+                   (pin ? "pinned routes: one NIC per subflow"
+                        : "no pinned routes: one NIC for both subflows, warned")),
+          m_pin(pin)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(4);
+        NodeContainer n;
+        n.Create(5); // C, AP_0, AP_1, R, S
+        Ptr<Node> c = n.Get(0);
+        Ptr<Node> s = n.Get(4);
+        InternetStackHelper internet;
+        internet.Install(n);
+        Ipv4AddressHelper ip;
+        std::vector<Ptr<NetDevice>> nic;
+        std::vector<Ipv4Address> local;
+        std::vector<Ipv4Address> ap;
+        for (uint32_t i = 0; i < 2; i++)
+        {
+            Ptr<SimpleChannel> ch = CreateObject<SimpleChannel>();
+            ch->SetAttribute("Delay", TimeValue(MilliSeconds(2)));
+            NetDeviceContainer d;
+            for (Ptr<Node> node : {c, n.Get(1 + i)})
+            {
+                Ptr<SimpleNetDevice> dev = CreateObject<SimpleNetDevice>();
+                dev->SetAddress(Mac48Address::Allocate());
+                dev->SetAttribute("DataRate", DataRateValue(DataRate("10Mbps")));
+                dev->SetChannel(ch);
+                node->AddDevice(dev);
+                d.Add(dev);
+            }
+            std::ostringstream net;
+            net << "10.30." << i + 1 << ".0";
+            ip.SetBase(net.str().c_str(), "255.255.255.0");
+            Ipv4InterfaceContainer ifs = ip.Assign(d);
+            nic.push_back(d.Get(0));
+            local.push_back(ifs.GetAddress(0));
+            ap.push_back(ifs.GetAddress(1));
+        }
+        PointToPointHelper link;
+        link.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
+        link.SetChannelAttribute("Delay", StringValue("2ms"));
+        const char* nets[] = {"10.40.1.0", "10.40.2.0", "10.40.3.0"};
+        const std::pair<uint32_t, uint32_t> links[] = {{1, 3}, {2, 3}, {3, 4}};
+        Ipv4Address server;
+        for (uint32_t k = 0; k < 3; k++)
+        {
+            ip.SetBase(nets[k], "255.255.255.0");
+            Ipv4InterfaceContainer ifs =
+                ip.Assign(link.Install(n.Get(links[k].first), n.Get(links[k].second)));
+            server = ifs.GetAddress(1); // the last one: R -- S
+        }
+        // NIC 1 costs more: the shortest path to S is through AP_0 only.
+        Ptr<Ipv4> cIp = c->GetObject<Ipv4>();
+        cIp->SetMetric(static_cast<uint32_t>(cIp->GetInterfaceForDevice(nic[1])), 10);
+        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+        if (m_pin)
+        {
+            for (uint32_t i = 0; i < 2; i++)
+            {
+                MptcpStackHelper::PinRoute(c, nic[i], ap[i], server, Ipv4Mask("255.255.255.255"));
+            }
+        }
+        MptcpStackHelper mptcp;
+        mptcp.Install(NodeContainer(c, s));
+
+        TypeId tid = TypeId::LookupByName("ns3::MptcpSocketFactory");
+        Ptr<Socket> listener = Socket::CreateSocket(s, tid);
+        listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), 7000));
+        listener->Listen();
+        PatternSink sink(listener);
+        Ptr<Socket> client = Socket::CreateSocket(c, tid);
+        client->SetAttribute("PathManager", StringValue("fullmesh"));
+        const uint64_t total = 512 * 1024;
+        PatternSender sender(client, total);
+        Simulator::Schedule(Seconds(0.1), [client, server]() {
+            client->Bind(InetSocketAddress(Ipv4Address::GetAny(), 0));
+            client->Connect(InetSocketAddress(server, 7000));
+        });
+        Simulator::Stop(Seconds(20));
+        Simulator::Run();
+
+        NS_TEST_ASSERT_MSG_EQ(sink.m_received, total, "every byte delivered");
+        NS_TEST_ASSERT_MSG_EQ(sink.m_errors, 0, "byte-exact");
+        Ptr<MptcpSocket> ms = DynamicCast<MptcpSocket>(client);
+        NS_TEST_ASSERT_MSG_EQ(ms->GetSubflowCount(), 2, "one subflow per client address");
+        Ptr<Ipv4> ipv4 = c->GetObject<Ipv4>();
+        std::set<int32_t> used;
+        for (uint32_t i = 0; i < ms->GetSubflowCount(); i++)
+        {
+            MptcpSocket::SubflowInfo info;
+            NS_TEST_ASSERT_MSG_EQ(ms->GetSubflowStats(i, info), true, "stats");
+            InetSocketAddress l = InetSocketAddress::ConvertFrom(info.local);
+            InetSocketAddress r = InetSocketAddress::ConvertFrom(info.remote);
+            NS_TEST_ASSERT_MSG_EQ(r.GetIpv4(), server, "remote address");
+            NS_TEST_ASSERT_MSG_GT(info.interface, 0, "an interface (not loopback)");
+            NS_TEST_ASSERT_MSG_EQ(info.device, ipv4->GetNetDevice(info.interface), "its device");
+            if (m_pin)
+            {
+                NS_TEST_ASSERT_MSG_EQ(info.interface, ipv4->GetInterfaceForAddress(l.GetIpv4()),
+                                      "the subflow leaves by the NIC of its address");
+            }
+            used.insert(info.interface);
+        }
+        std::vector<std::string> warnings = MptcpStackHelper::CheckDisjointSubflows(ms);
+        for (const auto& w : warnings)
+        {
+            std::cout << "    warning: " << w << "\n";
+        }
+        if (m_pin)
+        {
+            NS_TEST_ASSERT_MSG_EQ(used.size(), 2, "two NICs");
+            NS_TEST_ASSERT_MSG_EQ(warnings.size(), 0, "nothing to report");
+        }
+        else
+        {
+            NS_TEST_ASSERT_MSG_EQ(used.size(), 1, "global routing alone: one NIC");
+            NS_TEST_ASSERT_MSG_EQ(warnings.size(), 1, "warned");
+            NS_TEST_ASSERT_MSG_NE(warnings.empty() ? std::string::npos
+                                                   : warnings[0].find("PinRoute"),
+                                  std::string::npos,
+                                  "the warning says what to do");
+        }
+        Simulator::Destroy();
+    }
+
+    bool m_pin; //!< pin a route per NIC
 };
 
 /**
@@ -1020,6 +1183,8 @@ class MptcpSocketTestSuite : public TestSuite
         AddTestCase(new DefaultCcTestCase());
         AddTestCase(new DelayedAckDefaultTestCase());
         AddTestCase(new StaticRoutingFullmeshTestCase());
+        AddTestCase(new AccessPointRoutingTestCase(false));
+        AddTestCase(new AccessPointRoutingTestCase(true));
         AddTestCase(new Ipv6PatternTransferTestCase("ndiffports", 1, true));
         AddTestCase(new Ipv6PatternTransferTestCase("fullmesh", 2, false));
         AddTestCase(new Ipv6BulkSendTestCase("ns3::MptcpSocketFactory",

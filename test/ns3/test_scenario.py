@@ -4,9 +4,10 @@
 
 Usage: test_scenario.py EXAMPLE CHECK
 CHECK is one of: fairness, determinism, badargs, pcap, flowmonitor,
-fallback, outputs, attributes, rerun, noratio, killed, docsql, config. Each
-prints what it measured and exits non-zero on failure. Runs go two at a time
-(the machines have two cores or more).
+fallback, fallback_calibration, interfaces, outputs, attributes, rerun,
+noratio, killed, docsql, config. Each prints what it measured and exits
+non-zero on failure. Runs go two at a time (the machines have two cores or
+more).
 """
 import hashlib
 import json
@@ -273,6 +274,66 @@ def check_fallback():
           f"goodput {g['goodput_bps'] / 1e6:.2f} Mbit/s")
     return (d["fallback"] is True and f["kind"] == "mptcp" and f["goodput_bps"] > 1e6 and
             len(f["subflows"]) == 1 and len(g["subflows"]) == 2 and g["goodput_bps"] > 1e6)
+
+
+def check_fallback_calibration():
+    """A connection that fell back to TCP is the engine's plain TCP: the
+    MPTCP host against ns-3's TCP receiver (--peer=ns3tcp), next to one ns-3
+    TcpLinuxReno flow, must stay within the band calibration.py requires of
+    the engine's plain TCP, with the same settings (Reno, drop-tail, 40 s),
+    for RngRun 1..10. ns-3's TCP sends no MSS option: a fallen-back
+    connection that assumed RFC 9293's 536 bytes got about a quarter of
+    ns-3's goodput."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import calibration
+    ok = True
+    for cc in ("reno", "lia"):
+        jobs = [["--peer=ns3tcp", "--subflows=1", "--tcpFlows=1", f"--cc={cc}",
+                 "--competitorCc=ns3::TcpLinuxReno", "--duration=40", "--plot=false",
+                 "--results=false", f"--RngRun={s}"] + calibration.MATCHED
+                for s in range(1, 11)]
+        runs = parallel(jobs)
+        ratios = [d["mptcp_tcp_ratio"] for d in runs]
+        fell_back = all(d["fallback"] is True for d in runs)
+        bad = [r for r in ratios if not calibration.LOW <= r <= calibration.HIGH]
+        print(f"{cc:5s} fallback {fell_back}, ratios {' '.join(f'{r:.3f}' for r in ratios)} "
+              f"(required {calibration.LOW}..{calibration.HIGH}) {'ok' if not bad else 'FAIL'}")
+        ok = ok and fell_back and not bad
+    return ok
+
+
+def check_interfaces():
+    """Each subflow names its local and remote address and the interface
+    (and device) it left by, in the JSON and in results.db. The dumbbell
+    gives each NIC of the multipath host its own access link: fullmesh
+    subflows leave by distinct interfaces and nothing is warned;
+    ndiffports subflows share the one NIC by design, also unwarned."""
+    out = tempfile.mkdtemp()
+    try:
+        ok = True
+        for n, (args, distinct) in enumerate(((["--pm=fullmesh", "--interfaces=2"], 2),
+                                              (["--pm=ndiffports", "--subflows=2"], 1))):
+            _, d, err, _ = run(["--duration=3", "--warmup=1", "--plot=false",
+                                f"--outputDir={out}/{n}"] + args)
+            subs = d["flows"][0]["subflows"]
+            ifaces = [s["interface"] for s in subs]
+            con = sqlite3.connect(f"{out}/{n}/results.db")
+            db = con.execute(
+                "SELECT e.five_tuple, m.value FROM metric m JOIN entity e ON e.id = m.entity_id "
+                "WHERE e.kind = 'subflow' AND m.name = 'interface' ORDER BY e.label").fetchall()
+            con.close()
+            print(f"{' '.join(args)}: subflows {[(s['local'], s['remote'], s['interface'], s['device']) for s in subs]}; "
+                  f"results.db {db}; warnings {[l for l in err.splitlines() if 'warning' in l]}")
+            ok = ok and (len(subs) == 2 and all(i >= 1 for i in ifaces) and
+                         all(s["device"] >= 1 for s in subs) and
+                         len(set(ifaces)) == distinct and
+                         [v for _, v in db] == [float(i) for i in ifaces] and
+                         all(t.startswith(s["local"] + " > " + s["remote"])
+                             for (t, _), s in zip(db, subs)) and
+                         "warning" not in err)
+        return ok
+    finally:
+        shutil.rmtree(out)
 
 
 def check_outputs():
@@ -577,6 +638,8 @@ CHECKS = {
     "pcap": check_pcap,
     "flowmonitor": check_flowmonitor,
     "fallback": check_fallback,
+    "fallback_calibration": check_fallback_calibration,
+    "interfaces": check_interfaces,
     "outputs": check_outputs,
     "attributes": check_attributes,
     "rerun": check_rerun,

@@ -63,6 +63,7 @@ uint64_t mptcp_stack_mem_used(const mptcp_stack *s) { return s ? s->mem_used : 0
 void mptcp_config_default(mptcp_config *c) {
   memset(c, 0, sizeof(*c));
   c->mss = 1448;
+  c->peer_mss_default = 0;
   c->sndbuf = 4u << 20;
   c->rcvbuf = 4u << 20;
   c->init_cwnd = 10;
@@ -111,6 +112,8 @@ int mptcp_config_check(const mptcp_config *c) {
   if (!c->tcp_cc || !cc_find(c->tcp_cc) || cc_find(c->tcp_cc)->coupled)
     return MPTCP_ERR_UNKNOWN_ALGO;
   if (c->mss < 64 || c->mss > 65495)
+    return MPTCP_ERR_CONFIG;
+  if (c->peer_mss_default != 0 && (c->peer_mss_default < 64 || c->peer_mss_default > 65495))
     return MPTCP_ERR_CONFIG;
   if (c->sndbuf < c->mss || c->rcvbuf < c->mss || c->rcvbuf > (1u << 30))
     return MPTCP_ERR_CONFIG;

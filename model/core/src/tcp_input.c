@@ -136,8 +136,14 @@ static void establish(struct tcp_sf *sf, uint64_t now) {
 /* Options of a SYN or SYN/ACK: what the peer offers. */
 static void parse_syn_options(struct tcp_sf *sf, const mptcp_tcphdr *th, int we_offered) {
   const mptcp_config *cfg = &sf->conn->cfg;
-  /* RFC 9293 section 3.7.1: without an MSS option, assume 536. */
-  sf->peer_mss = (th->opts & MPTCP_OPT_MSS) ? th->mss : 536;
+  /* Without an MSS option: the configured size, else RFC 9293 section
+   * 3.7.1's 536 (IPv4) or 1220 (IPv6). */
+  if (th->opts & MPTCP_OPT_MSS)
+    sf->peer_mss = th->mss;
+  else if (cfg->peer_mss_default)
+    sf->peer_mss = cfg->peer_mss_default;
+  else
+    sf->peer_mss = sf->remote.family == 6 ? 1220 : 536;
   uint16_t m = cfg->mss < sf->peer_mss ? cfg->mss : sf->peer_mss;
   sf->mss = m < 64 ? 64 : m;
   sf->sack_ok = cfg->sack && (th->opts & MPTCP_OPT_SACK_PERM);

@@ -701,6 +701,13 @@ enum mptcp_reset_cause {
 typedef struct mptcp_config {
   /** Maximum segment size we announce and use (bytes). Default 1448. */
   uint16_t mss;
+  /** Send MSS assumed when the peer's SYN or SYN/ACK carries no MSS
+   *  option (the effective MSS is the smaller of it and `mss`). 0: RFC
+   *  9293 section 3.7.1's defaults, 536 over IPv4 and 1220 over IPv6, as
+   *  Linux. A host whose peers size their segments by configuration rather
+   *  than by the option (ns-3's TcpSocketBase sends none) sets the size
+   *  they use. 0 or 64..65495. Default 0. */
+  uint16_t peer_mss_default;
   /** Send buffer (bytes the application may queue). Default 4 MiB. */
   uint32_t sndbuf;
   /** Receive buffer: the largest window we advertise. Default 4 MiB. */
