@@ -822,6 +822,72 @@ static void test_rto_reinjects_at_first_timeout(void **state) {
   h_free(&h);
 }
 
+struct join_later {
+  int block_join;     /* drop the client's MP_JOIN SYNs */
+  uint16_t data_port; /* drop the client's data from this port (0: none) */
+};
+
+static int join_later_filter(struct harness *h, struct h_pkt *p, int from) {
+  struct join_later *j = h->filter_ud;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  if (from != 0 || hl < 0)
+    return 0;
+  if (j->block_join && (th.flags & MPTCP_TH_SYN) && (th.opts & MPTCP_OPT_MP_JOIN))
+    return 1;
+  return j->data_port && th.sport == j->data_port && p->len > (size_t)hl;
+}
+
+static uint64_t sf_rtos(mptcp_conn *c, int i) {
+  mptcp_conn_stats st;
+  assert_int_equal(mptcp_conn_get_subflow_stats(c, i, &st, NULL, NULL), MPTCP_OK);
+  return st.rto_count;
+}
+
+/* The only subflow times out with data while the second is still joining
+ * (its SYN lost): nothing can take the data then. Once the join is done,
+ * the data goes to it at once, not at the first subflow's next timeout,
+ * backed off to 800 ms. */
+static void test_rto_data_reinjected_when_join_completes(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  struct join_later j = {1, 0};
+  h_init2(&h, &ca, &cb, 5 * MS);
+  h.filter = join_later_filter;
+  h.filter_ud = &j;
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 1 * MPTCP_S), 2000); /* the join starts */
+  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  assert_int_equal(sf_state(h.client, 1), MPTCP_TCP_SYN_SENT);
+  mptcp_addr local;
+  assert_int_equal(mptcp_conn_get_subflow_stats(h.client, 0, NULL, &local, NULL), MPTCP_OK);
+  j.data_port = local.port; /* the first subflow's data is lost from now on */
+  uint8_t buf[1000];
+  memset(buf, 0x3c, sizeof(buf));
+  uint64_t t0 = h.now;
+  assert_int_equal(mptcp_conn_send(h.client, buf, sizeof(buf), h.now), sizeof(buf));
+  h_run(&h, t0 + 250 * MS);
+  assert_int_equal(sf_rtos(h.client, 0), 1); /* timed out, nowhere else to go */
+  j.block_join = 0; /* the join's next SYN (1 s after the first) gets through */
+  while (sf_state(h.client, 1) != MPTCP_TCP_ESTABLISHED && h.now < t0 + 5 * MPTCP_S)
+    h_run(&h, h.now + 1 * MS);
+  assert_int_equal(sf_state(h.client, 1), MPTCP_TCP_ESTABLISHED);
+  uint64_t rtos = sf_rtos(h.client, 0);
+  h_run(&h, h.now + 60 * MS); /* the fourth ACK, then the data on the join */
+  assert_int_equal(sf_rtos(h.client, 0), rtos); /* before the next timeout */
+  uint8_t r[2000];
+  assert_int_equal(mptcp_conn_recv(h.server, r, sizeof(r), h.now), sizeof(buf));
+  assert_int_equal(r[0], 0x3c);
+  assert_true(ctr(&h, 0, MPTCP_MIB_REINJECT) > 0);
+  mptcp_conn_free(h.client);
+  mptcp_conn_free(h.server);
+  h_free(&h);
+}
+
 /* ---- ADD_ADDR, REMOVE_ADDR, MP_PRIO (RFC 8684 sections 3.4, 3.3.8) ---- */
 
 static mptcp_addr extra_addr(void) {
@@ -1265,6 +1331,7 @@ int main(void) {
       cmocka_unit_test(test_dead_subflow_reinjected),
       cmocka_unit_test(test_mpc_data_retransmitted_after_third_ack),
       cmocka_unit_test(test_rto_reinjects_at_first_timeout),
+      cmocka_unit_test(test_rto_data_reinjected_when_join_completes),
       cmocka_unit_test(test_add_addr_join_prio_remove),
       cmocka_unit_test(test_add_addr_bad_hmac),
       cmocka_unit_test(test_add_addr_bad_hmac_check_off),
