@@ -580,8 +580,9 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
      * keys: the initiator still maps it implicitly with MP_CAPABLE (it
      * has seen no DSS from us yet). The mapping holds whenever it comes,
      * as in Linux's mptcp_incoming_options (mpc_map: DSN IDSN + 1,
-     * subflow sequence 1); ignoring it left the connection's first bytes
-     * unacknowledged for good, the subflow's retransmissions all dropped. */
+     * subflow sequence 1); ignored, it left the connection's first bytes
+     * unacknowledged until a later retransmission, a back-off further,
+     * carried a DSS (once our ACK's DSS had reached the initiator). */
     const mptcp_opt_mp_capable *m = &th->mpc;
     if (c->csum && payload && m->len == MPTCP_MPC_LEN_DATA_CSUM &&
         mptcp_dss_csum(c->idsn_remote + 1, 1, m->data_len, payload, plen) != m->csum) {
