@@ -6,7 +6,8 @@
  *
  * Host B listens on 10.1.0.1 port 5001 (5001 + k for the k-th of
  * --connections); host A connects from 10.0.0.1 (an ephemeral port) at
- * time 0. The sending side queues --bytes, then shuts down (FIN); a side
+ * time 0 (with --start-spread T, connection k > 0 at a time drawn from
+ * the seed in [0, T)). The sending side queues --bytes, then shuts down (FIN); a side
  * that only receives shuts down once it has read the peer's FIN. With
  * --direction=both each side sends --bytes and shuts down when all of
  * them are queued. With --time=SECONDS the senders never stop and the run
@@ -54,6 +55,11 @@
  *     ends closed) or "idle" (nothing left to happen);
  *   {"kind":"error","message":T} (top level only): a call into the engine
  *     failed.
+ *
+ * "connections_starved" counts the --connections connections of which a
+ * receiving side read no byte; "jain_connections" is Jain's fairness index
+ * (sum x)^2 / (n sum x^2) over their goodputs ("jain" also counts the
+ * --tcp-flows competitors).
  *
  * Exit status: 0 when the transfer is verified, 1 when it is not, 2 for
  * bad arguments; 1 also when standard output cannot be written. Verified
@@ -132,7 +138,14 @@ static void usage(FILE *f) {
       "  --bytes B            bytes per direction: 8MiB, 1.5MB, 1000000 (default 8MiB)\n"
       "  --time T             instead of --bytes: send without end for T virtual seconds\n"
       "  --direction D        a2b, b2a or both (default a2b)\n"
-      "  --connections K      K parallel connections on path 0 (default 1)\n"
+      "  --start-spread T     connection k > 0 opens at a time drawn (from --seed)\n"
+      "                       in [0, T); default 0: all at time 0, which with\n"
+      "                       hundreds of connections phase-locks their\n"
+      "                       retransmission timers against a drop-tail queue\n"
+      "  --connections K      K parallel connections on path 0 (default 1); the JSON\n"
+      "                       gives connections_starved (those of the K whose\n"
+      "                       receiving side read no byte) and jain_connections\n"
+      "                       (Jain's index over the K connections' goodputs)\n"
       "  --tcp-flows K        K more plain-TCP Reno connections from A to B on path 0,\n"
       "                       competing with the --mode connection(s) (default 0);\n"
       "                       the JSON gives mptcp_tcp_ratio and jain over all flows\n"
@@ -339,6 +352,7 @@ typedef struct options {
   uint64_t bytes;
   int bytes_set;
   uint64_t time_ns; /* 0: --bytes mode */
+  uint64_t start_spread_ns; /* --start-spread */
   int direction;
   uint32_t connections;
   uint32_t tcp_flows;
@@ -523,7 +537,7 @@ static const char *const value_flags[] = {
     "--connections", "--tcp-flows", "--topology", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
     "--rcvbuf",    "--init-cwnd", "--min-rto",    "--delack",  "--delack-count",
     "--pcap",      "--trace",     "--trace-interval", "--pm", "--subflows",
-    "--server-addrs", "--scheduler", "--fail-path", "--alter-payload"};
+    "--server-addrs", "--scheduler", "--fail-path", "--alter-payload", "--start-spread"};
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
                                          "--dss-checksum", "--peer-strips-options",
@@ -668,6 +682,10 @@ static int parse_args(int argc, char **argv, options *o) {
         return bad("--bytes: '%s' is not a byte count (e.g. 8MiB, 1000000)", val);
       o->bytes = v;
       o->bytes_set = 1;
+    } else if (!strcmp(name, "--start-spread")) {
+      if (parse_time(val, &v) < 0)
+        return bad("--start-spread: '%s' is not a time (e.g. 20ms)", val);
+      o->start_spread_ns = v;
     } else if (!strcmp(name, "--time")) {
       if (parse_time(val, &v) < 0 || v == 0)
         return bad("--time: '%s' is not a positive time (e.g. 60, 60s, 500ms)", val);
@@ -773,6 +791,8 @@ static int parse_args(int argc, char **argv, options *o) {
     o->server_addrs = o->mptcp && !strcmp(o->cfg.pm, "fullmesh") ? 1 : o->paths;
   if (o->time_ns && o->bytes_set)
     return bad("--time and --bytes exclude each other");
+  if (o->start_spread_ns && o->start_spread_ns >= (o->time_ns ? o->time_ns : o->limit_ns))
+    return bad("--start-spread must be shorter than --time (or --duration-limit)");
   if (o->alter_path >= 0 && (uint32_t)o->alter_path >= o->paths)
     return bad("--alter-payload: path %d does not exist (--paths %u)", o->alter_path, o->paths);
   if (o->alter_path >= 0 && o->virt)
@@ -1190,6 +1210,36 @@ static void ooo_tick(netsim *ns, void *arg) {
     netsim_schedule(ns, netsim_now(ns) + OOO_TICK, ooo_tick, r);
 }
 
+/* Host A opens connection k (flows past --connections are the competing
+ * single-path Reno TCPs). */
+static int open_flow(run *r, uint32_t k, uint64_t now) {
+  const options *o = r->o;
+  mptcp_addr local, remote;
+  netsim_path_addr(r->ns, 0, NETSIM_A, &local);
+  netsim_path_addr(r->ns, 0, NETSIM_B, &remote);
+  remote.port = (uint16_t)(LISTEN_PORT + k);
+  side *s = &r->flows[k].s[NETSIM_A];
+  mptcp_config tcp_cfg = o->cfg;
+  tcp_cfg.mptcp = 0;
+  tcp_cfg.cc = "reno";
+  const mptcp_config *fc = k < o->connections ? NULL : &tcp_cfg;
+  int e = mptcp_connect(r->host[NETSIM_A].stack, &s->conn, &local, &remote, fc, s, now);
+  if (e < 0) {
+    snprintf(r->fail_msg, sizeof(r->fail_msg), "mptcp_connect: %s", mptcp_strerror(e));
+    r->failed_call = 1;
+  }
+  return e;
+}
+
+/* --start-spread: connection arg opens now. */
+static void open_flow_event(netsim *ns, void *arg) {
+  flow *f = arg;
+  run *r = f->s[NETSIM_A].run;
+  if (open_flow(r, f->idx, netsim_now(ns)) < 0)
+    netsim_stop(ns);
+  netsim_touch(ns, NETSIM_A);
+}
+
 static void time_up(netsim *ns, void *arg) {
   (void)arg;
   netsim_stop(ns);
@@ -1567,20 +1617,17 @@ static int run_main(options *o) {
       goto out;
     }
   }
+  netsim_rng spread_rng; /* its own stream: other draws stay as they were */
+  netsim_rng_seed(&spread_rng, o->seed, NETSIM_STREAM_USER + 2);
   for (uint32_t k = 0; k < r.n_flows; k++) {
-    mptcp_addr local, remote;
-    netsim_path_addr(r.ns, 0, NETSIM_A, &local);
-    netsim_path_addr(r.ns, 0, NETSIM_B, &remote);
-    remote.port = (uint16_t)(LISTEN_PORT + k);
-    side *s = &r.flows[k].s[NETSIM_A];
-    /* flows past --connections are the competing single-path Reno TCPs */
-    mptcp_config tcp_cfg = o->cfg;
-    tcp_cfg.mptcp = 0;
-    tcp_cfg.cc = "reno";
-    const mptcp_config *fc = k < o->connections ? NULL : &tcp_cfg;
-    e = mptcp_connect(r.host[NETSIM_A].stack, &s->conn, &local, &remote, fc, s, 0);
-    if (e < 0) {
-      fprintf(stderr, "%s: mptcp_connect: %s\n", prog, mptcp_strerror(e));
+    if (k && o->start_spread_ns) {
+      uint64_t t = netsim_rng_below(&spread_rng, o->start_spread_ns);
+      if (netsim_schedule(r.ns, t, open_flow_event, &r.flows[k]) < 0) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto out;
+      }
+    } else if (open_flow(&r, k, 0) < 0) {
+      fprintf(stderr, "%s: %s\n", prog, r.fail_msg);
       goto out;
     }
   }
@@ -1696,6 +1743,8 @@ static int run_main(options *o) {
 
   printf("\"flows\":[");
   double sum = 0, sum2 = 0;
+  double csum = 0, csum2 = 0; /* over the --connections ones only */
+  uint64_t starved = 0;
   uint64_t ooo_peak = 0, ooo_sum = 0, ooo_n = 0;
   for (uint32_t k = 0; k < r.n_flows; k++) {
     flow *f = &r.flows[k];
@@ -1705,6 +1754,12 @@ static int run_main(options *o) {
     double fg = fd > 0 ? (double)(a->received + b->received) * 8.0 / fd : 0;
     sum += fg;
     sum2 += fg * fg;
+    if (k < o->connections) {
+      csum += fg;
+      csum2 += fg * fg;
+      if ((a->receives && a->received == 0) || (b->receives && b->received == 0))
+        starved++;
+    }
     printf("%s{", k ? "," : "");
     json_u64("id", k, 1);
     json_str("kind", k >= o->connections ? "tcp" : o->mptcp ? "mptcp" : "tcp", 1);
@@ -1774,6 +1829,9 @@ static int run_main(options *o) {
     json_bool("fallback", fb, 1);
   }
   json_dbl("jain", sum2 > 0 ? sum * sum / ((double)r.n_flows * sum2) : 0, "%.6f", 1);
+  json_u64("connections_starved", starved, 1);
+  json_dbl("jain_connections", csum2 > 0 ? csum * csum / ((double)o->connections * csum2) : 0,
+           "%.6f", 1);
 
   printf("\"links\":[");
   for (uint32_t i = 0; i < o->paths; i++)

@@ -704,6 +704,9 @@ static void test_dead_subflow_reinjected(void **state) {
   h.filter = dead_path_filter;
   h.filter_ud = &port;
   assert_int_equal(exchange(&h, 300000, h.now + 60 * MPTCP_S), 600000);
+  /* its data went elsewhere at the first timeout; at the second in a row
+   * (200 ms, then 400 ms backed off) it is stale */
+  h_run(&h, h.now + 1 * MPTCP_S);
   for (int host = 0; host < 2; host++) {
     assert_true(ctr(&h, host, MPTCP_MIB_SUBFLOW_STALE) >= 1);
     assert_true(ctr(&h, host, MPTCP_MIB_REINJECT) > 0);
@@ -721,6 +724,165 @@ static void test_dead_subflow_reinjected(void **state) {
   assert_int_equal(h.close_reason[0], MPTCP_CLOSE_NORMAL);
   assert_int_equal(h.close_reason[1], MPTCP_CLOSE_NORMAL);
   assert_int_equal(ctr(&h, 0, MPTCP_MIB_TIMEOUT_CLOSE) + ctr(&h, 1, MPTCP_MIB_TIMEOUT_CLOSE), 0);
+  mptcp_conn_free(h.client);
+  mptcp_conn_free(h.server);
+  h_free(&h);
+}
+
+/* Drops the first data segment from the client that carries MP_CAPABLE
+ * (its first data, mapped implicitly); counts them in filter_ud. */
+static int drop_first_mpc_data_filter(struct harness *h, struct h_pkt *p, int from) {
+  int *n = h->filter_ud;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  if (from != 0 || hl < 0 || p->len == (size_t)hl || !(th.opts & MPTCP_OPT_MP_CAPABLE))
+    return 0;
+  return ++*n == 1;
+}
+
+/* The third ACK arrives alone (the server learns the keys from it) and
+ * the first data, sent with MP_CAPABLE and its length, is lost. Its
+ * retransmission still carries MP_CAPABLE (the client has seen no DSS),
+ * and the server must take the mapping from it although it already
+ * knows the keys; ignoring it left the connection's first bytes
+ * unacknowledged until a later, backed-off, retransmission. */
+static void test_mpc_data_retransmitted_after_third_ack(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  mp_connect(&h, &cfg, &cfg, NULL);
+  int n = 0;
+  h.filter = drop_first_mpc_data_filter;
+  h.filter_ud = &n;
+  uint8_t buf[1000];
+  memset(buf, 0x5a, sizeof(buf));
+  uint64_t t0 = h.now;
+  assert_int_equal(mptcp_conn_send(h.client, buf, sizeof(buf), h.now), sizeof(buf));
+  h_run(&h, t0 + 350 * MS); /* one RTO (the 200 ms minimum), not two */
+  assert_int_equal(n, 2);   /* the first data, then its retransmission */
+  uint8_t r[2000];
+  assert_int_equal(mptcp_conn_recv(h.server, r, sizeof(r), h.now), sizeof(buf));
+  mptcp_conn_stats st;
+  mptcp_conn_get_stats(h.client, &st);
+  assert_int_equal(st.rto_count, 1);
+  mptcp_conn_free(h.client);
+  mptcp_conn_free(h.server);
+  h_free(&h);
+}
+
+/* From the first client data segment with payload on, drops every
+ * segment of the subflow that carried it (client port in filter_ud). */
+static int kill_first_data_path_filter(struct harness *h, struct h_pkt *p, int from) {
+  uint16_t *port = h->filter_ud;
+  uint16_t sport = (uint16_t)(p->data[0] << 8 | p->data[1]);
+  uint16_t dport = (uint16_t)(p->data[2] << 8 | p->data[3]);
+  if (!*port) {
+    mptcp_tcphdr th;
+    int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+    if (from != 0 || hl < 0 || p->len == (size_t)hl)
+      return 0;
+    *port = sport;
+  }
+  return sport == *port || dport == *port;
+}
+
+/* Two subflows; the path of the one that takes the next data dies. At
+ * its first retransmission timeout that data goes to the other subflow
+ * (Linux reinjects on every subflow RTO); before, it waited for the
+ * second timeout in a row, which made the subflow stale, twice as long. */
+static void test_rto_reinjects_at_first_timeout(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 1 * MPTCP_S), 2000);
+  h_run(&h, h.now + 200 * MS);
+  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  assert_int_equal(sf_state(h.client, 1), MPTCP_TCP_ESTABLISHED);
+  uint16_t port = 0;
+  h.filter = kill_first_data_path_filter;
+  h.filter_ud = &port;
+  uint8_t buf[1000];
+  memset(buf, 0xa5, sizeof(buf));
+  uint64_t t0 = h.now;
+  assert_int_equal(mptcp_conn_send(h.client, buf, sizeof(buf), h.now), sizeof(buf));
+  h_run(&h, t0 + 350 * MS); /* one RTO (the 200 ms minimum), not two */
+  assert_true(port != 0);
+  uint8_t r[2000];
+  assert_int_equal(mptcp_conn_recv(h.server, r, sizeof(r), h.now), sizeof(buf));
+  assert_int_equal(r[0], 0xa5);
+  assert_true(ctr(&h, 0, MPTCP_MIB_REINJECT) > 0);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_SUBFLOW_STALE), 0); /* one timeout: not stale */
+  mptcp_conn_free(h.client);
+  mptcp_conn_free(h.server);
+  h_free(&h);
+}
+
+struct join_later {
+  int block_join;     /* drop the client's MP_JOIN SYNs */
+  uint16_t data_port; /* drop the client's data from this port (0: none) */
+};
+
+static int join_later_filter(struct harness *h, struct h_pkt *p, int from) {
+  struct join_later *j = h->filter_ud;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  if (from != 0 || hl < 0)
+    return 0;
+  if (j->block_join && (th.flags & MPTCP_TH_SYN) && (th.opts & MPTCP_OPT_MP_JOIN))
+    return 1;
+  return j->data_port && th.sport == j->data_port && p->len > (size_t)hl;
+}
+
+static uint64_t sf_rtos(mptcp_conn *c, int i) {
+  mptcp_conn_stats st;
+  assert_int_equal(mptcp_conn_get_subflow_stats(c, i, &st, NULL, NULL), MPTCP_OK);
+  return st.rto_count;
+}
+
+/* The only subflow times out with data while the second is still joining
+ * (its SYN lost): nothing can take the data then. Once the join is done,
+ * the data goes to it at once, not at the first subflow's next timeout,
+ * backed off to 800 ms. */
+static void test_rto_data_reinjected_when_join_completes(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  struct join_later j = {1, 0};
+  h_init2(&h, &ca, &cb, 5 * MS);
+  h.filter = join_later_filter;
+  h.filter_ud = &j;
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 1 * MPTCP_S), 2000); /* the join starts */
+  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  assert_int_equal(sf_state(h.client, 1), MPTCP_TCP_SYN_SENT);
+  mptcp_addr local;
+  assert_int_equal(mptcp_conn_get_subflow_stats(h.client, 0, NULL, &local, NULL), MPTCP_OK);
+  j.data_port = local.port; /* the first subflow's data is lost from now on */
+  uint8_t buf[1000];
+  memset(buf, 0x3c, sizeof(buf));
+  uint64_t t0 = h.now;
+  assert_int_equal(mptcp_conn_send(h.client, buf, sizeof(buf), h.now), sizeof(buf));
+  h_run(&h, t0 + 250 * MS);
+  assert_int_equal(sf_rtos(h.client, 0), 1); /* timed out, nowhere else to go */
+  j.block_join = 0; /* the join's next SYN (1 s after the first) gets through */
+  while (sf_state(h.client, 1) != MPTCP_TCP_ESTABLISHED && h.now < t0 + 5 * MPTCP_S)
+    h_run(&h, h.now + 1 * MS);
+  assert_int_equal(sf_state(h.client, 1), MPTCP_TCP_ESTABLISHED);
+  uint64_t rtos = sf_rtos(h.client, 0);
+  h_run(&h, h.now + 60 * MS); /* the fourth ACK, then the data on the join */
+  assert_int_equal(sf_rtos(h.client, 0), rtos); /* before the next timeout */
+  uint8_t r[2000];
+  assert_int_equal(mptcp_conn_recv(h.server, r, sizeof(r), h.now), sizeof(buf));
+  assert_int_equal(r[0], 0x3c);
+  assert_true(ctr(&h, 0, MPTCP_MIB_REINJECT) > 0);
   mptcp_conn_free(h.client);
   mptcp_conn_free(h.server);
   h_free(&h);
@@ -1376,6 +1538,9 @@ int main(void) {
       cmocka_unit_test(test_data_fin_client_first),
       cmocka_unit_test(test_data_fin_server_first),
       cmocka_unit_test(test_dead_subflow_reinjected),
+      cmocka_unit_test(test_mpc_data_retransmitted_after_third_ack),
+      cmocka_unit_test(test_rto_reinjects_at_first_timeout),
+      cmocka_unit_test(test_rto_data_reinjected_when_join_completes),
       cmocka_unit_test(test_add_addr_join_prio_remove),
       cmocka_unit_test(test_add_addr_bad_hmac),
       cmocka_unit_test(test_add_addr_bad_hmac_check_off),

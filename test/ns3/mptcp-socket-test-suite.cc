@@ -336,7 +336,10 @@ class BulkSendTestCase : public TestCase
             NS_TEST_ASSERT_MSG_EQ(ms->GetSubflowCount(), expect, "subflows");
             mptcp_conn_stats st;
             ms->GetStats(st);
-            NS_TEST_ASSERT_MSG_EQ(st.bytes_acked, total, "all data acknowledged");
+            // bytes_acked adds up the subflows': data reinjected after a
+            // subflow's timeout is acknowledged on two of them
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(st.bytes_acked, total, "all data acknowledged");
+            NS_TEST_ASSERT_MSG_EQ(st.snd_buffered, 0, "nothing unacknowledged at the data level");
             if (m_expectFallback)
             {
                 // ns-3's TcpSocketBase sends no MSS option: the segments are

@@ -15,6 +15,7 @@ void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c);
 /* failure handling (mptcp_proto.c) */
 int mptcp_sf_usable(const struct tcp_sf *sf);
 int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
+void mptcp_reinject_waiting(struct mptcp_conn *c);
 
 struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
                             const mptcp_addr *local, const mptcp_addr *remote) {
@@ -239,6 +240,8 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
     if (may_write_urgent(c->sfs[i]) &&
         (rv = tcp_write(c->sfs[i], seg, buf, cap, now, TCP_WR_URGENT)) != 0)
       return rv;
+  if (c->rto_reinj_wait)
+    mptcp_reinject_waiting(c); /* data of a timed-out subflow, another now usable */
   uint64_t rj_off = 0, rj_len = 0;
   int reinject = c->n_reinj && mptcp_reinject_peek(c, &rj_off, &rj_len);
   if (c->cfg.opportunistic && !reinject) {

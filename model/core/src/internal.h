@@ -202,6 +202,7 @@ struct tcp_sf {
   uint8_t mpc_ack_pending;  /* initiator: ACKs carry MP_CAPABLE (keys) */
   uint8_t backup;
   uint8_t stale;         /* failed or repeatedly timed out: no new data */
+  uint8_t rto_reinj_wait; /* timed out with no other subflow to take its data */
   uint8_t addr_id_local, addr_id_remote;
   uint8_t idx;           /* position in conn->sfs */
   uint8_t in_table;      /* in the stack's 4-tuple table */
@@ -283,6 +284,7 @@ struct mptcp_conn {
     uint64_t start, end;
   } reinj[MPTCP_REINJ_MAX];
   uint8_t n_reinj;
+  uint8_t rto_reinj_wait; /* some subflow may have rto_reinj_wait set */
 
   /* send buffer: stream offsets [snd_acked, snd_end) are held; bytes in
    * [snd_acked, snd_acked + sndbuf) live in ring[off % sndbuf] */

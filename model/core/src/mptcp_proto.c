@@ -583,6 +583,23 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
       fallback(c);
       return 0;
     }
+  } else if (sf == &c->sf && c->listener_child && (th->opts & MPTCP_OPT_MP_CAPABLE) &&
+             th->mpc.len >= MPTCP_MPC_LEN_DATA && plen && th->mpc.sender_key == c->key_remote &&
+             th->mpc.receiver_key == c->key_local) {
+    /* The first data, retransmitted, after a pure third ACK taught us the
+     * keys: the initiator still maps it implicitly with MP_CAPABLE (it
+     * has seen no DSS from us yet). The mapping holds whenever it comes,
+     * as in Linux's mptcp_incoming_options (mpc_map: DSN IDSN + 1,
+     * subflow sequence 1); ignored, it left the connection's first bytes
+     * unacknowledged until a later retransmission, a back-off further,
+     * carried a DSS (once our ACK's DSS had reached the initiator). */
+    const mptcp_opt_mp_capable *m = &th->mpc;
+    if (c->csum && payload && m->len == MPTCP_MPC_LEN_DATA_CSUM &&
+        mptcp_dss_csum(c->idsn_remote + 1, 1, m->data_len, payload, plen) != m->csum) {
+      mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
+      return -1;
+    }
+    add_mapping(sf, 1, 0, m->data_len);
   }
   if (sf->is_join && sf->join_ack_pending && !(th->flags & MPTCP_TH_SYN)) {
     /* initiator: the fourth ACK answers our third: data may flow */
@@ -885,6 +902,7 @@ void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end);
 void mptcp_reinject_sf(struct tcp_sf *sf);
 void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
 void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now);
+void mptcp_reinject_waiting(struct mptcp_conn *c);
 int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
 void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len);
 
@@ -997,18 +1015,58 @@ void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now) {
   mptcp_reinject_sf(sf);
 }
 
-/* A retransmission timeout on the subflow (after the back-off grew): at
- * MPTCP_STALE_RTOS in a row, with another subflow usable, it turns stale.
- * An ACK of new data ends that (tcp_input.c). */
+/*
+ * A retransmission timeout on the subflow (after the back-off grew). Its
+ * data that the peer has not acknowledged at the data level goes to the
+ * other subflows at every timeout, the first one included, as Linux does
+ * (the multipath-tcp.org kernel's mptcp_sub_retransmit_timer reinjects
+ * the subflow's queue on each RTO; upstream net/mptcp's __mptcp_retrans
+ * sends the connection's oldest unacknowledged data again on a subflow
+ * with nothing outstanding): one lost segment on one subflow must not
+ * hold the connection's head behind an exponential back-off. At
+ * MPTCP_STALE_RTOS in a row it also turns stale (no new data). An ACK of
+ * new data ends both (tcp_input.c).
+ *
+ * With no other usable subflow yet (a join still under way, say), the
+ * subflow waits in rto_reinj_wait: its data is reinjected as soon as
+ * another subflow can take it (mptcp_reinject_waiting, from conn_write),
+ * not at its next, backed-off, timeout.
+ */
 void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
   (void)now;
-  if (!c->mp || sf->stale || sf->rto_backoff < MPTCP_STALE_RTOS ||
-      !mptcp_other_usable(c, sf))
+  if (!c->mp || sf->stale)
     return;
-  sf->stale = 1;
-  mib_inc(c->stack, MPTCP_MIB_SUBFLOW_STALE);
+  if (!mptcp_other_usable(c, sf)) {
+    sf->rto_reinj_wait = 1;
+    c->rto_reinj_wait = 1;
+    return;
+  }
+  sf->rto_reinj_wait = 0;
+  if (sf->rto_backoff >= MPTCP_STALE_RTOS) {
+    sf->stale = 1;
+    mib_inc(c->stack, MPTCP_MIB_SUBFLOW_STALE);
+  }
   mptcp_reinject_sf(sf);
+}
+
+/* Subflows that timed out while no other could take their data: now that
+ * one can, their data goes to it (unless an ACK of new data came first). */
+void mptcp_reinject_waiting(struct mptcp_conn *c) {
+  c->rto_reinj_wait = 0;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *sf = c->sfs[i];
+    if (!sf->rto_reinj_wait)
+      continue;
+    if (!c->mp || sf->rto_backoff == 0 || sf->snd_una == sf->snd_nxt || sf->stale) {
+      sf->rto_reinj_wait = 0;
+    } else if (mptcp_other_usable(c, sf)) {
+      sf->rto_reinj_wait = 0;
+      mptcp_reinject_sf(sf);
+    } else {
+      c->rto_reinj_wait = 1;
+    }
+  }
 }
 
 /* The next range to map again, if any: 1 and its offset and length. */
