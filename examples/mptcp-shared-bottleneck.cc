@@ -452,7 +452,8 @@ main(int argc, char* argv[])
                          "competitor", "competitorCc", "transport", "peer", "bottleneckRate",
                          "bottleneckDelay", "queue", "queueDisc", "duration", "warmup",
                          "segmentSize", "delAckCount", "outputDir"},
-                        {"virtualPayload", "flowMonitor", "pcap", "results", "plot", "progress"},
+                        {"virtualPayload", "flowMonitor", "pcap", "results", "overwrite", "plot",
+                         "progress"},
                         why))
     {
         return fail(why);

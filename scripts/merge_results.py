@@ -370,18 +370,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    status = 1
-    try:
-        try:
-            status = main()
-        except SystemExit as e:  # argparse: --help and usage errors
-            status = e.code
-        sys.stdout.flush()
-    except OSError as e:  # output lost (full disk, /dev/full): say so, never exit 0
-        print(f"merge_results: writing standard output failed: {e.strerror}", file=sys.stderr)
-        status = status or 1
-        try:
-            sys.stdout.close()  # drops what cannot be written; no second error at exit
-        except OSError:
-            pass
-    sys.exit(status)
+    from mptcp.cli import run_main  # scripts/ is on sys.path
+
+    run_main(main, "merge_results")

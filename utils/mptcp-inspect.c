@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "mptcp/mptcp.h"
+#include "tool_io.h"
 
 #define EXIT_USAGE 2
 
@@ -342,18 +343,6 @@ static int run(int argc, char **argv) {
   return EXIT_USAGE;
 }
 
-/* Flushes and closes standard output: a write error (full disk, /dev/full)
- * loses the output, so it is an error of the run, never a silent exit 0. */
-static int close_stdout(int status) {
-  int err = 0;
-  if (fflush(stdout) != 0 || ferror(stdout))
-    err = errno ? errno : EIO;
-  if (fclose(stdout) != 0 && !err)
-    err = errno ? errno : EIO;
-  if (!err)
-    return status;
-  fprintf(stderr, "%s: writing standard output failed: %s\n", prog, strerror(err));
-  return status ? status : 1;
-}
+static int close_stdout(int status) { return tool_close_stdout(prog, status, 1); }
 
 int main(int argc, char **argv) { return close_stdout(run(argc, argv)); }

@@ -79,6 +79,7 @@
 #include <time.h>
 
 #include "mptcp/mptcp.h"
+#include "tool_io.h"
 #include "netsim.h"
 #include "pcap.h"
 
@@ -1899,19 +1900,7 @@ out:
   return status;
 }
 
-/* Flushes and closes standard output: a write error (full disk, /dev/full)
- * loses the output, so it is an error of the run, never a silent exit 0. */
-static int close_stdout(int status) {
-  int err = 0;
-  if (fflush(stdout) != 0 || ferror(stdout))
-    err = errno ? errno : EIO;
-  if (fclose(stdout) != 0 && !err)
-    err = errno ? errno : EIO;
-  if (!err)
-    return status;
-  fprintf(stderr, "%s: writing standard output failed: %s\n", prog, strerror(err));
-  return status ? status : EXIT_FAILED;
-}
+static int close_stdout(int status) { return tool_close_stdout(prog, status, EXIT_FAILED); }
 
 int main(int argc, char **argv) {
   options o;
