@@ -83,8 +83,24 @@ configure_file(${MPTCP_NS3_ROOT}/helper/mptcp-results-schema.h.in
 
 if(MPTCP_IN_NS3_TREE)
   # ---------------------------------------------------------------- in tree
+  # Every module must be one of this tree's, enabled: otherwise the
+  # sources would compile against whatever ns-3 headers are installed on
+  # the system, another ns-3, without a word.
+  file(READ ${MPTCP_NS3_ROOT}/CMakeLists.txt _mptcp_top)
   set(_mptcp_ns3_libs)
   foreach(dep ${MPTCP_NS3_DEPENDENCIES})
+    string(FIND "${_mptcp_top}" "\${lib${dep}}" _mptcp_named)
+    if(_mptcp_named EQUAL -1)
+      message(FATAL_ERROR "mptcp: CMakeLists.txt must name \${lib${dep}} in "
+                          "MPTCP_NS3_TREE_LIBRARIES, where ns-3 looks for a module's "
+                          "dependencies")
+    endif()
+    if(NOT lib${dep} OR NOT TARGET ${lib${dep}})
+      message(FATAL_ERROR "mptcp: the ns-3 module '${dep}' is not enabled in this tree "
+                          "(${PROJECT_SOURCE_DIR}). Configure with it, e.g. "
+                          "./ns3 configure --enable-modules=mptcp, or add ${dep} to "
+                          "--enable-modules.")
+    endif()
     list(APPEND _mptcp_ns3_libs ${lib${dep}})
   endforeach()
 
