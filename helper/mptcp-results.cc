@@ -383,11 +383,8 @@ MptcpResults::OpenDb(bool create, std::string* error)
 }
 
 bool
-MptcpResults::Open(const std::string& path, bool replace, std::string* error)
+MptcpResults::StartOpen(const std::string& path, std::string& err)
 {
-    NS_LOG_FUNCTION(this << path << replace);
-    std::string dummy;
-    std::string& err = error ? *error : dummy;
     if (m_db != nullptr)
     {
         err = "results file '" + m_path + "' is already open";
@@ -398,6 +395,19 @@ MptcpResults::Open(const std::string& path, bool replace, std::string* error)
     if (path.empty())
     {
         err = "results file: empty path";
+        return false;
+    }
+    return true;
+}
+
+bool
+MptcpResults::Open(const std::string& path, bool replace, std::string* error)
+{
+    NS_LOG_FUNCTION(this << path << replace);
+    std::string dummy;
+    std::string& err = error ? *error : dummy;
+    if (!StartOpen(path, err))
+    {
         return false;
     }
     if (replace)
@@ -445,16 +455,8 @@ MptcpResults::OpenAppend(const std::string& path, std::string* error)
     NS_LOG_FUNCTION(this << path);
     std::string dummy;
     std::string& err = error ? *error : dummy;
-    if (m_db != nullptr)
+    if (!StartOpen(path, err))
     {
-        err = "results file '" + m_path + "' is already open";
-        return false;
-    }
-    m_error.clear();
-    m_runId = -1;
-    if (path.empty())
-    {
-        err = "results file: empty path";
         return false;
     }
     // Create it when missing (O_EXCL: of two processes, one creates it).

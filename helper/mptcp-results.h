@@ -342,6 +342,14 @@ class MptcpResults
     /** \brief Release the lock taken by Lock(). */
     void Unlock();
     /**
+     * \brief What every Open* checks first: no file open yet, a path given;
+     *        clears the last error and the current run.
+     * \param path the results file
+     * \param err receives the reason on failure
+     * \return true when opening may go on
+     */
+    bool StartOpen(const std::string& path, std::string& err);
+    /**
      * \brief Open m_path with SQLite, set the pragmas, prepare statements.
      * \param create true to write the schema (a new, empty file)
      * \param error receives the reason on failure
