@@ -51,8 +51,12 @@ namespace ns3
 namespace
 {
 
-const uint16_t MPTCP_PORT = 5000;
-const uint16_t TCP_PORT = 6000;
+// Receivers' ports: ranges no Wireshark/tshark dissector registers (5000
+// would make tshark decode every payload as GSM A-bis RSL, "Malformed
+// Packet"), below the ephemeral range (49152-65535) that clients use, so
+// tshark names the stream by the receiver's port.
+const uint16_t MPTCP_PORT = 40000;
+const uint16_t TCP_PORT = 41000;
 
 bool
 OneOf(const std::string& v, std::initializer_list<const char*> set)

@@ -207,11 +207,10 @@ def check_pcap():
         if not pcaps:
             print("no pcap written")
             return False
-        # The payload is virtual (zeros): decode it as data, so that no
-        # heuristic dissector takes it for some other protocol.
-        cmd = [tshark, "-n", "-r", os.path.join(out, pcaps[0]), "-d", "tcp.port==5000,data",
+        # No decode-as: the scenario's ports must dissect cleanly as they are.
+        cmd = [tshark, "-n", "-r", os.path.join(out, pcaps[0]),
                "-o", "mptcp.analyze_mptcp:TRUE", "-o", "tcp.analyze_sequence_numbers:TRUE",
-               "-Y", "tcp.port == 5000", "-T", "fields", "-E", "separator=;",
+               "-Y", "tcp.port == 40000", "-T", "fields", "-E", "separator=;",
                "-e", "tcp.stream", "-e", "mptcp.stream", "-e", "mptcp.expected_token",
                "-e", "tcp.options.mptcp.subtype", "-e", "_ws.malformed"]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
@@ -234,8 +233,18 @@ def check_pcap():
               f"malformed frames {malformed}")
         print(f"tshark expected tokens {sorted(hex(t) for t in tokens)}; "
               f"from the keys: client {client_token:#x}, server {server_token:#x}")
+        # Every frame of every pcap (the competing TCP flow's too): no
+        # "Malformed" expert error.
+        bad = 0
+        for f in sorted(os.listdir(out)):
+            if f.endswith(".pcap"):
+                m = subprocess.run([tshark, "-n", "-r", os.path.join(out, f), "-Y",
+                                    "_ws.malformed || _ws.expert.severity == error"],
+                                   capture_output=True, text=True, timeout=300)
+                bad += len(m.stdout.splitlines()) + (m.returncode != 0)
+        print(f"frames with malformed or error expert info, all pcaps: {bad}")
         return (len(tcp_streams) == 2 and len(mp_streams) == 1 and
-                server_token in tokens and malformed == 0)
+                server_token in tokens and malformed == 0 and bad == 0)
     finally:
         shutil.rmtree(out)
 
