@@ -182,7 +182,7 @@ static void test_onpath_rst(void **state) {
   forged(at, 50, &h, &seg);
   assert_int_equal(h.flags, MPTCP_TH_RST | MPTCP_TH_ACK);
   assert_int_equal(h.seq, 5001); /* A's RCV.NXT */
-  assert_int_equal(h.ack, 1201); /* A's SND.NXT */
+  assert_int_equal(h.ack, 1201); /* B's last ACK: nothing new acknowledged */
   assert_int_equal(h.sport, 80);
   assert_int_equal(h.dport, 40000);
   assert_int_equal(seg.src.ip[1], 1); /* spoofed: from B */

@@ -182,6 +182,7 @@ int mptcp_attacker_observe(mptcp_attacker *a, const mptcp_addr *src, const mptcp
     f->nxt = end;
   else if (mptcp_after32(end, f->nxt) || (th.flags & MPTCP_TH_SYN))
     f->nxt = end;
+  f->seq_last = th.seq;
   if (th.flags & MPTCP_TH_ACK) {
     f->ack = th.ack;
     f->window = th.window;
@@ -243,8 +244,11 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
     const struct atk_flow *p = flow_find(a, &v->dst, &v->src);
     if (p)
       fw.addr_id = p->addr_id; /* the peer's id: its SYN/ACK, 0 initially */
-    h.seq = v->ack;  /* the victim's RCV.NXT */
-    h.ack = v->nxt;  /* its SND.NXT */
+    h.seq = v->ack; /* the victim's RCV.NXT */
+    /* an acknowledgement that acknowledges nothing new: the peer's last
+     * one if its direction crosses the link, else the start of the
+     * victim's last segment (never beyond SND.NXT) */
+    h.ack = p && p->synced ? p->ack : v->seq_last;
     h.window = p && p->synced ? p->window : 65535;
   } else {
     fw = a->blind;

@@ -21,6 +21,7 @@
 struct atk_flow {
   mptcp_addr src, dst;  /* with ports */
   uint32_t nxt;         /* sequence number after the highest seen */
+  uint32_t seq_last;    /* sequence number of the last segment seen */
   uint32_t ack;         /* last acknowledgement number */
   uint16_t window;      /* last window field */
   uint8_t used;
