@@ -28,6 +28,14 @@
  * mptcp, "ooo_peak" and "ooo_mean" (per flow and over all flows) are the
  * receivers' out-of-order bytes (held above a hole in the receive buffer),
  * sampled every 1 ms of virtual time: the highest sample and the mean.
+ *
+ * With --attack NAME (threat A6, doc/security.md) the core's attacker is
+ * the network's tap on --attack-path, on-path or off-path; the run is made
+ * first without the attack (output discarded) for "baseline_goodput_bps",
+ * then with it; the JSON gains "attack", "defence", "attack_succeeded",
+ * "connection_survived", "subflows_removed", "goodput_loss_fraction" and
+ * the attacker's own figures (--help states the criteria).
+ *
  * "cc" is the congestion control of the --mode connections (default lia
  * with --mode mptcp, cubic with --mode tcp); with --mode mptcp,
  * "fallback_cc" is the one a connection runs once it falls back to TCP.
