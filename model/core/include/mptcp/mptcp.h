@@ -1408,9 +1408,11 @@ static inline int mptcp_after64(uint64_t a, uint64_t b) {
  *   "fastclose"    a pure ACK with MP_FASTCLOSE. With `use_keys` and the
  *                  MP_CAPABLE handshake seen (on-path), the victim's real
  *                  key; otherwise a random, wrong one.
- * On-path, the attacker learns the 4-tuple, the next sequence number, the
- * last acknowledgement, the window and the MPTCP keys from what it
- * observes, and forges exactly in sequence. Off-path it knows only the
+ * On-path, the attacker learns from the victim's own segments the
+ * 4-tuple and what the victim expects (their acknowledgement number is its
+ * RCV.NXT), from the peer's the window, address id and last
+ * acknowledgement, and from the MP_CAPABLE handshake both keys; it forges
+ * exactly in sequence, acknowledging nothing new. Off-path it knows only the
  * 4-tuple it is given (the classic blind-attack assumption: addresses
  * known, ports guessable) and sends `guesses` forgeries, one every
  * `interval_ns`, at sequence numbers base + i * `guess_step` from a
@@ -1438,9 +1440,10 @@ typedef struct mptcp_attack_config {
   uint8_t on_path;
   /** enum mptcp_attack_victim. Default MPTCP_VICTIM_CLIENT. */
   uint8_t victim;
-  /** The first forgery is not sent before this time. On-path it waits,
-   *  after that, for a segment toward the victim on an established
-   *  subflow. Default 1 s. */
+  /** The first forgery is not sent before this time. On-path it also
+   *  waits for a segment from the victim on an established subflow (the
+   *  last one seen before the first forgery is the one attacked).
+   *  Default 1 s. */
   uint64_t start_ns;
   /** Forgeries to send: on-path, copies of the one in-sequence forgery;
    *  off-path, the number of blind guesses. 1..2^24. Default 1 on-path
