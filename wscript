@@ -32,6 +32,8 @@ CORE_SOURCES = [
     'model/core/src/pm.c',
     'model/core/src/sched.c',
     'model/core/src/rate.c',
+    'model/core/src/attack.c',
+    'model/core/src/attack_signals.c',
 ]
 
 SOURCES = [

@@ -28,6 +28,14 @@
  * mptcp, "ooo_peak" and "ooo_mean" (per flow and over all flows) are the
  * receivers' out-of-order bytes (held above a hole in the receive buffer),
  * sampled every 1 ms of virtual time: the highest sample and the mean.
+ *
+ * With --attack NAME (threat A6, doc/security.md) the core's attacker is
+ * the network's tap on --attack-path, on-path or off-path; the run is made
+ * first without the attack (output discarded) for "baseline_goodput_bps",
+ * then with it; the JSON gains "attack", "defence", "attack_succeeded",
+ * "connection_survived", "subflows_removed", "goodput_loss_fraction" and
+ * the attacker's own figures (--help states the criteria).
+ *
  * "cc" is the congestion control of the --mode connections (default lia
  * with --mode mptcp, cubic with --mode tcp); with --mode mptcp,
  * "fallback_cc" is the one a connection runs once it falls back to TCP.
@@ -68,6 +76,7 @@
  * every connection closed normally before --duration-limit; with --time,
  * every receiving side read at least one byte.
  */
+#include <fcntl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -77,6 +86,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mptcp/mptcp.h"
 #include "tool_io.h"
@@ -192,6 +202,37 @@ static void usage(FILE *f) {
       "                       options (TCP option kind 30) of every packet with NOPs\n"
       "                       (fixing the TCP checksum): the connection must fall\n"
       "                       back to plain TCP\n"
+      "\n",
+      f);
+  fputs(
+      "Attacks (threat A6, forged signals; --mode mptcp, --time, one connection;\n"
+      "doc/security.md):\n"
+      "  --attack NAME        rst, mp-tcprst, remove-addr, mp-prio, fastclose: forged\n"
+      "                       toward host A (the client) as if from B, on the\n"
+      "                       subflow crossing --attack-path\n"
+      "  --attack-path N      the path the attacker sits on (default 0)\n"
+      "  --attack-at T        first forgery not before T (default 1s)\n"
+      "  --attack-offpath     blind: sees nothing, is told the subflow's 4-tuple at\n"
+      "                       --attack-at, sends --attack-guesses forgeries at\n"
+      "                       sequence numbers --attack-step apart (default 65535;\n"
+      "                       guesses default: enough to cover 2^32) every\n"
+      "                       --attack-interval (default 10us). On-path (default):\n"
+      "                       learns sequence numbers, ports and keys from the\n"
+      "                       path's segments and forges one exact segment\n"
+      "  --attack-keys        fastclose: use the keys seen in the MP_CAPABLE\n"
+      "                       handshake (on-path, on path 0) instead of a wrong key\n"
+      "  --defence true|false false: turn off the defence the attack meets:\n"
+      "                       rst_seq_check (rst, mp-tcprst; RFC 5961),\n"
+      "                       fastclose_key_check (fastclose); remove-addr and\n"
+      "                       mp-prio have none to switch (\"defence_switch\": null)\n"
+      "  The run is made twice: first without the attack (its output discarded:\n"
+      "  \"baseline_goodput_bps\"), then with it. JSON: \"goodput_loss_fraction\" =\n"
+      "  1 - goodput / baseline; \"connection_survived\": A's connection not reset;\n"
+      "  \"subflows_removed\": A's subflows not established at the end, beyond the\n"
+      "  baseline's; \"attack_succeeded\": rst, mp-tcprst, remove-addr: a subflow\n"
+      "  removed or the connection reset; fastclose: the connection reset;\n"
+      "  mp-prio: A accepted MP_PRIO and goodput_loss_fraction >= 0.1. Exit\n"
+      "  status 0 whatever the attack did (1 only if an engine call failed).\n"
       "\n"
       "Output:\n"
       "  --pcap FILE          every packet at its send time (raw IPv4)\n"
@@ -372,6 +413,20 @@ typedef struct options {
   int alter_path;        /* --alter-payload: path, -1 none */
   uint64_t alter_every;  /* every Nth data segment (0: once, at alter_at) */
   uint64_t alter_at;
+  /* --attack (threat A6): NULL for none */
+  const char *attack;
+  uint32_t attack_path;
+  int attack_path_set;
+  uint64_t attack_at_ns;
+  int attack_offpath;
+  int attack_keys;
+  int defence;              /* --defence: 1 (default) or 0 */
+  int defence_set;
+  uint64_t attack_guesses;  /* 0: the default */
+  uint64_t attack_interval_ns;
+  uint64_t attack_step;
+  int attack_extra_set;     /* any attack flag given */
+  int baseline;             /* this run is an attack run's baseline */
 } options;
 
 /* Per-path link values after parsing the lists. */
@@ -538,12 +593,15 @@ static const char *const value_flags[] = {
     "--connections", "--tcp-flows", "--topology", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
     "--rcvbuf",    "--init-cwnd", "--min-rto",    "--delack",  "--delack-count",
     "--pcap",      "--trace",     "--trace-interval", "--pm", "--subflows",
-    "--server-addrs", "--scheduler", "--fail-path", "--alter-payload", "--start-spread"};
+    "--server-addrs", "--scheduler", "--fail-path", "--alter-payload", "--start-spread",
+    "--attack", "--attack-path", "--attack-at", "--defence", "--attack-guesses",
+    "--attack-interval", "--attack-step"};
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
                                          "--dss-checksum", "--peer-strips-options",
                                          "--opportunistic", "--no-tcp-friendliness",
-                                         "--no-hystart", "--help"};
+                                         "--no-hystart", "--attack-offpath",
+                                         "--attack-keys", "--help"};
 
 static int is_in(const char *name, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -562,6 +620,10 @@ static int parse_args(int argc, char **argv, options *o) {
   o->connections = 1;
   o->limit_ns = 3600 * MPTCP_S;
   o->trace_ns = 10 * MPTCP_MS;
+  o->defence = 1;
+  o->attack_at_ns = MPTCP_S;
+  o->attack_interval_ns = 10 * 1000;
+  o->attack_step = 65535;
   mptcp_config_default(&o->cfg);
   const char *mode = "tcp";
   const char *cc = NULL;
@@ -657,6 +719,53 @@ static int parse_args(int argc, char **argv, options *o) {
       if (parse_alter(val, &o->alter_path, &o->alter_every, &o->alter_at) < 0)
         return bad("--alter-payload: '%s' is not PATH:N (every Nth data segment, N >= 1) "
                    "or PATH@TIME", val);
+    } else if (!strcmp(name, "--attack")) {
+      if (mptcp_attack_check(val) < 0) {
+        char list[256] = "";
+        const char *n;
+        for (unsigned k = 0; (n = mptcp_attack_name(k)); k++)
+          snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", k ? ", " : "", n);
+        return bad("--attack: unknown attack '%.40s' (known: %s)", val, list);
+      }
+      o->attack = val;
+    } else if (!strcmp(name, "--attack-path")) {
+      if (parse_uint(val, 0, NETSIM_MAX_PATHS - 1, &v) < 0)
+        return bad("--attack-path: '%s' is not a path index (0..paths-1)", val);
+      o->attack_path = (uint32_t)v;
+      o->attack_path_set = 1;
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--attack-at")) {
+      if (parse_time(val, &o->attack_at_ns) < 0)
+        return bad("--attack-at: '%s' is not a non-negative time", val);
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--attack-interval")) {
+      if (parse_time(val, &o->attack_interval_ns) < 0)
+        return bad("--attack-interval: '%s' is not a non-negative time", val);
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--attack-guesses")) {
+      if (parse_uint(val, 1, 1u << 24, &v) < 0)
+        return bad("--attack-guesses: '%s' is not a count (1..16777216)", val);
+      o->attack_guesses = v;
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--attack-step")) {
+      if (parse_uint(val, 1, 1u << 31, &v) < 0)
+        return bad("--attack-step: '%s' is not a sequence step (1..2147483648)", val);
+      o->attack_step = v;
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--attack-offpath")) {
+      o->attack_offpath = 1;
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--attack-keys")) {
+      o->attack_keys = 1;
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--defence")) {
+      if (!strcmp(val, "true"))
+        o->defence = 1;
+      else if (!strcmp(val, "false"))
+        o->defence = 0;
+      else
+        return bad("--defence: '%s' is not true or false", val);
+      o->defence_set = 1;
     } else if (!strcmp(name, "--seed")) {
       if (parse_uint(val, 0, UINT64_MAX, &v) < 0)
         return bad("--seed: '%s' is not a non-negative integer", val);
@@ -792,6 +901,36 @@ static int parse_args(int argc, char **argv, options *o) {
     o->server_addrs = o->mptcp && !strcmp(o->cfg.pm, "fullmesh") ? 1 : o->paths;
   if (o->time_ns && o->bytes_set)
     return bad("--time and --bytes exclude each other");
+  if ((o->attack_extra_set || o->defence_set) && !o->attack)
+    return bad("--attack-path, --attack-at, --attack-offpath, --attack-keys, --attack-guesses, "
+               "--attack-interval, --attack-step and --defence need --attack");
+  if (o->attack) {
+    if (!o->mptcp)
+      return bad("--attack needs --mode mptcp");
+    if (o->attack_path >= o->paths)
+      return bad("--attack-path: path %" PRIu32 " does not exist (--paths %" PRIu32 ")",
+                 o->attack_path, o->paths);
+    if (!o->time_ns)
+      return bad("--attack needs --time (goodput is compared over a fixed duration)");
+    if (o->attack_at_ns >= o->time_ns)
+      return bad("--attack-at must be before the end of --time");
+    if (o->connections != 1 || o->tcp_flows)
+      return bad("--attack needs one connection (--connections 1, no --tcp-flows)");
+    if (o->attack_keys && strcmp(o->attack, "fastclose"))
+      return bad("--attack-keys applies to --attack fastclose only");
+    if (!o->attack_guesses) /* off-path: cover 2^32 with guesses --attack-step apart */
+      o->attack_guesses = o->attack_offpath ? ((1ull << 32) + o->attack_step - 1) / o->attack_step : 1;
+    if (o->attack_guesses > (1u << 24))
+      return bad("--attack-guesses: %" PRIu64 " guesses (at most 16777216: raise --attack-step)",
+                 o->attack_guesses);
+    if (!o->defence) {
+      /* the defence the attack meets (see defence_switch()) */
+      if (!strcmp(o->attack, "rst") || !strcmp(o->attack, "mp-tcprst"))
+        o->cfg.rst_seq_check = 0;
+      else if (!strcmp(o->attack, "fastclose"))
+        o->cfg.fastclose_key_check = 0;
+    }
+  }
   if (o->start_spread_ns && o->start_spread_ns >= (o->time_ns ? o->time_ns : o->limit_ns))
     return bad("--start-spread must be shorter than --time (or --duration-limit)");
   if (o->alter_path >= 0 && (uint32_t)o->alter_path >= o->paths)
@@ -883,6 +1022,9 @@ typedef struct run {
   int failed_call;         /* a connection call returned an unexpected error */
   char fail_msg[160];
   FILE *trace;
+  mptcp_attacker *atk;     /* --attack */
+  netsim_rng atk_rng;
+  int atk_target_found;    /* off-path: the subflow to attack existed */
 } run;
 
 static uint64_t payload_word(uint64_t key, uint64_t block) {
@@ -1239,6 +1381,83 @@ static void open_flow_event(netsim *ns, void *arg) {
   if (open_flow(r, f->idx, netsim_now(ns)) < 0)
     netsim_stop(ns);
   netsim_touch(ns, NETSIM_A);
+}
+
+/* ---- --attack: the attacker as the network's tap ---- */
+
+/* Results of an attack run's baseline (the same run without the attack). */
+static double g_baseline_goodput;
+static int g_baseline_down;
+
+static void atk_rand(uint8_t *dest, size_t len, void *ud) {
+  netsim_rng_fill(&((run *)ud)->atk_rng, dest, len);
+}
+
+static int atk_read(void *ep, const mptcp_addr *src, const mptcp_addr *dst, const uint8_t *data,
+                    size_t len, size_t virtual_len, uint64_t now) {
+  run *r = ep;
+  return r->atk ? mptcp_attacker_observe(r->atk, src, dst, data, len, virtual_len, now) : 0;
+}
+
+static int atk_write(void *ep, mptcp_segment *seg, uint8_t *buf, size_t cap, uint64_t now) {
+  run *r = ep;
+  return r->atk ? mptcp_attacker_write(r->atk, seg, buf, cap, now) : 0;
+}
+
+static uint64_t atk_expiry(void *ep) {
+  run *r = ep;
+  return r->atk ? mptcp_attacker_get_expiry(r->atk) : MPTCP_TIME_NEVER;
+}
+
+static int atk_handle(void *ep, uint64_t now) {
+  run *r = ep;
+  return r->atk ? mptcp_attacker_handle_expiry(r->atk, now) : 0;
+}
+
+static void atk_config(const options *o, mptcp_attack_config *ac) {
+  mptcp_attack_config_default(ac);
+  ac->name = o->attack;
+  ac->on_path = !o->attack_offpath;
+  ac->victim = MPTCP_VICTIM_CLIENT;
+  ac->start_ns = o->attack_at_ns;
+  ac->guesses = (uint32_t)o->attack_guesses;
+  ac->interval_ns = o->attack_interval_ns;
+  ac->guess_step = (uint32_t)o->attack_step;
+  ac->use_keys = (uint8_t)o->attack_keys;
+}
+
+/* Off-path: at --attack-at the attacker is told the 4-tuple of the
+ * victim's subflow on --attack-path (nothing else) and starts guessing. */
+static void atk_offpath_start(netsim *ns, void *arg) {
+  run *r = arg;
+  side *v = &r->flows[0].s[NETSIM_A];
+  int n = v->conn ? mptcp_conn_subflow_count(v->conn) : 0;
+  for (int i = 0; i < n; i++) {
+    mptcp_conn_stats st;
+    mptcp_addr l, rem;
+    if (mptcp_conn_get_subflow_stats(v->conn, i, &st, &l, &rem) < 0 ||
+        st.state != MPTCP_TCP_ESTABLISHED || l.ip[2] != r->o->attack_path)
+      continue;
+    mptcp_attack_config ac;
+    atk_config(r->o, &ac);
+    ac.start_ns = netsim_now(ns);
+    ac.victim_addr = l;
+    ac.peer_addr = rem;
+    if (mptcp_attacker_new(&r->atk, &ac, NULL, atk_rand, r) < 0)
+      return;
+    r->atk_target_found = 1;
+    netsim_touch(ns, NETSIM_TAP);
+    return;
+  }
+}
+
+/* The configuration switch --defence false turns off, or NULL. */
+static const char *defence_switch(const char *attack) {
+  if (!strcmp(attack, "rst") || !strcmp(attack, "mp-tcprst"))
+    return "rst_seq_check";
+  if (!strcmp(attack, "fastclose"))
+    return "fastclose_key_check";
+  return NULL; /* remove-addr, mp-prio: RFC 8684 authenticates neither */
 }
 
 static void time_up(netsim *ns, void *arg) {
@@ -1632,6 +1851,26 @@ static int run_main(options *o) {
       goto out;
     }
   }
+  netsim_rng_seed(&r.atk_rng, o->seed, NETSIM_STREAM_USER + 3);
+  if (o->attack) {
+    netsim_host_ops aops = {.read = atk_read,
+                            .write = atk_write,
+                            .get_expiry = atk_expiry,
+                            .handle_expiry = atk_handle};
+    netsim_set_tap(r.ns, o->attack_path, &aops, &r, !o->attack_offpath);
+    if (o->attack_offpath) {
+      netsim_schedule(r.ns, o->attack_at_ns, atk_offpath_start, &r);
+    } else {
+      mptcp_attack_config ac;
+      atk_config(o, &ac);
+      e = mptcp_attacker_new(&r.atk, &ac, NULL, atk_rand, &r);
+      if (e < 0) {
+        fprintf(stderr, "%s: mptcp_attacker_new: %s\n", prog, mptcp_strerror(e));
+        goto out;
+      }
+      r.atk_target_found = 1;
+    }
+  }
   netsim_touch(r.ns, NETSIM_A);
   if (r.trace)
     netsim_schedule(r.ns, 0, trace_tick, &r);
@@ -1688,6 +1927,27 @@ static int run_main(options *o) {
   double duration = o->time_ns ? (double)o->time_ns / 1e9 : (double)last_read / 1e9;
   double goodput = duration > 0 ? (double)delivered * 8.0 / duration : 0;
   const netsim_stats *nst = netsim_get_stats(r.ns);
+
+  /* The victim (A's end of connection 0): subflows not established at
+   * the end, and whether the connection was reset. */
+  int victim_down = 0, victim_survived = 1;
+  {
+    side *v = &r.flows[0].s[NETSIM_A];
+    int n = v->conn ? mptcp_conn_subflow_count(v->conn) : 0;
+    for (int i = 0; i < n; i++) {
+      mptcp_conn_stats st;
+      mptcp_addr l, rem;
+      if (mptcp_conn_get_subflow_stats(v->conn, i, &st, &l, &rem) == 0 &&
+          st.state != MPTCP_TCP_ESTABLISHED)
+        victim_down++;
+    }
+    if (!v->conn || v->closed || v->st.reset_cause != MPTCP_RESET_NONE)
+      victim_survived = 0;
+  }
+  if (o->baseline) {
+    g_baseline_goodput = goodput;
+    g_baseline_down = victim_down;
+  }
 
   printf("{");
   json_str("mode", o->mptcp ? "mptcp" : "tcp", 1);
@@ -1859,6 +2119,39 @@ static int run_main(options *o) {
   printf("],");
   json_u64("unroutable", nst->unroutable, 1);
 
+  if (o->attack) {
+    mptcp_attacker_stats ast;
+    memset(&ast, 0, sizeof(ast));
+    mptcp_attacker_get_stats(r.atk, &ast);
+    const char *sw = defence_switch(o->attack);
+    int removed = victim_down > g_baseline_down ? victim_down - g_baseline_down : 0;
+    double loss = g_baseline_goodput > 0 ? 1.0 - goodput / g_baseline_goodput : 0;
+    int ok;
+    if (!strcmp(o->attack, "fastclose"))
+      ok = !victim_survived;
+    else if (!strcmp(o->attack, "mp-prio"))
+      ok = mptcp_stack_counter(r.host[NETSIM_A].stack, MPTCP_MIB_MP_PRIO_RX) > 0 && loss >= 0.1;
+    else /* rst, mp-tcprst, remove-addr */
+      ok = removed > 0 || !victim_survived;
+    json_str("attack", o->attack, 1);
+    json_bool("attack_offpath", o->attack_offpath, 1);
+    json_u64("attack_path", o->attack_path, 1);
+    json_dbl("attack_at_s", (double)o->attack_at_ns / 1e9, "%.9f", 1);
+    json_bool("defence", o->defence, 1);
+    if (sw)
+      json_str("defence_switch", sw, 1);
+    else
+      printf("\"defence_switch\":null,");
+    json_bool("attack_target_found", r.atk_target_found && ast.target_known, 1);
+    json_bool("attack_keys_known", ast.keys_known, 1);
+    json_u64("attack_forged", ast.forged, 1);
+    json_u64("attack_observed", ast.observed, 1);
+    json_dbl("baseline_goodput_bps", g_baseline_goodput, "%.1f", 1);
+    json_dbl("goodput_loss_fraction", loss, "%.6f", 1);
+    json_bool("connection_survived", victim_survived, 1);
+    json_u64("subflows_removed", (uint64_t)removed, 1);
+    json_bool("attack_succeeded", ok, 1);
+  }
   printf("\"counters\":{");
   int first = 1;
   for (int h = 0; h < 2; h++)
@@ -1875,8 +2168,11 @@ static int run_main(options *o) {
   if (r.failed_call)
     fprintf(stderr, "%s: %s\n", prog, r.fail_msg);
   status = verified ? 0 : EXIT_FAILED;
+  if (o->attack) /* the attack's effect is the measurement, not a failure */
+    status = r.failed_call ? EXIT_FAILED : 0;
 
 out:
+  mptcp_attacker_del(r.atk);
   for (int h = 0; h < 2; h++)
     if (r.host[h].stack)
       mptcp_stack_del(r.host[h].stack);
@@ -1908,6 +2204,33 @@ int main(int argc, char **argv) {
   if (r) {
     free(o.fails);
     return close_stdout(r);
+  }
+  if (o.attack) {
+    /* the baseline: the same run without the attack, its output discarded */
+    options ob = o;
+    ob.attack = NULL;
+    ob.baseline = 1;
+    ob.pcap = NULL;
+    ob.trace = NULL;
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    int null_fd = open("/dev/null", O_WRONLY);
+    if (saved < 0 || null_fd < 0 || dup2(null_fd, STDOUT_FILENO) < 0) {
+      fprintf(stderr, "%s: cannot run the baseline: %s\n", prog, strerror(errno));
+      free(o.fails);
+      return close_stdout(EXIT_FAILED);
+    }
+    close(null_fd);
+    int rb = run_main(&ob);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    g_altered = 0;
+    if (rb != 0) {
+      fprintf(stderr, "%s: the baseline run (no attack) failed\n", prog);
+      free(o.fails);
+      return close_stdout(rb);
+    }
   }
   r = run_main(&o);
   free(o.fails);

@@ -1255,6 +1255,28 @@ static void test_rfc5961_rst(void **state) {
   h_free(&h);
 }
 
+/* rst_seq_check off (threat A6 experiments): any RST in the window is
+ * accepted, as RFC 793 did; outside the window it is still ignored. */
+static void test_rst_seq_check_off(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = base_cfg();
+  cfg.rst_seq_check = 0;
+  open_pair(&h, &cfg, 5 * MS);
+  uint32_t nxt = rcv_nxt_of(&h, 1);
+  to_server(&h, nxt + 0x40000000u, 0, MPTCP_TH_RST, NULL, 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_RST_OUT_WINDOW), 1);
+  assert_int_equal(stats(h.server).state, MPTCP_TCP_ESTABLISHED);
+  to_server(&h, nxt + 5000, 0, MPTCP_TH_RST, NULL, 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_RST_IN_WINDOW), 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_CHALLENGE_ACK), 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_RST_ACCEPTED), 1);
+  assert_int_equal(h.closed[1], 1);
+  assert_int_equal(h.close_reason[1], MPTCP_CLOSE_RESET);
+  assert_int_equal(stats(h.server).state, MPTCP_TCP_CLOSED);
+  h_free(&h);
+}
+
 /* RFC 5961 section 4: a SYN in a synchronized state, whatever its
  * sequence number, gets a challenge ACK and changes nothing. */
 static void test_rfc5961_syn_in_established(void **state) {
@@ -1561,6 +1583,7 @@ int main(void) {
       cmocka_unit_test(test_half_close_server_first),
       cmocka_unit_test(test_abort_sends_rst),
       cmocka_unit_test(test_rfc5961_rst),
+      cmocka_unit_test(test_rst_seq_check_off),
       cmocka_unit_test(test_rfc5961_syn_in_established),
       cmocka_unit_test(test_ack_too_new_and_data_outside_window),
       cmocka_unit_test(test_synack_retransmitted_when_third_ack_lost),

@@ -1388,3 +1388,151 @@ class Test_overload(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         self.assertEqual(out["connections_starved"], 2)
         self.assertEqual(out["jain_connections"], 0)
+
+
+# Threat A6 (doc/security.md): forged signals against the client (host A,
+# the data sender) of one MPTCP connection over two 10 Mbit/s paths, the
+# attacker on path 0 from t = 1 s of a 3 s run.
+ATTACK_BASE = ["--mode", "mptcp", "--paths", "2", "--time", "3", "--attack-at", "1"]
+ATTACK_SEEDS = (1, 2, 3)
+# Off-path: one blind guess every MiB of sequence space (4096 guesses,
+# every 10 us): the receive window (4 MiB) holds about four of them.
+OFFPATH = ["--attack-offpath", "--attack-step", "1048576"]
+
+
+def attack_run(attack, defence, seed, *extra):
+    rc, out, stdout, err = run_tool(*ATTACK_BASE, "--attack", attack, "--defence",
+                                    "true" if defence else "false", "--seed", str(seed), *extra)
+    if rc != 0 or out is None:
+        raise AssertionError("%s defence=%s seed %d: rc %d, %s" % (attack, defence, seed, rc,
+                                                                 err))
+    return out
+
+
+class Test_attack(unittest.TestCase):
+    """Threat A6, forged signals, in the loopback network.
+
+    Outcomes measured here, each over seeds 1-3 (doc/security.md has the
+    numbers):
+      - rst, mp-tcprst off-path (blind, in-window guesses): succeed with
+        rst_seq_check off, fail with it on (RFC 5961 section 3.2);
+      - fastclose with a key the attacker does not know (on-path and
+        off-path): succeeds with fastclose_key_check off, fails with it on;
+    and the residual threats, which succeed whatever the switch:
+      - rst, mp-tcprst on-path: the attacker reads RCV.NXT from the
+        victim's own ACKs and forges the exact sequence number, which RFC
+        5961 accepts;
+      - fastclose on-path with the keys seen in the MP_CAPABLE handshake
+        (RFC 7430 section 5: keys in clear);
+      - remove-addr, on-path and off-path: RFC 8684 does not authenticate
+        REMOVE_ADDR, and no switch guards it (the keep-alive probe of RFC
+        8684 section 3.4.2 is not implemented); the last usable subflow
+        survives, so the connection does;
+    and one attack that does not reach its criterion either way:
+      - mp-prio: the forged MP_PRIO is accepted (MPTcpExtMPPrioRx), but the
+        schedulers still send on a backup subflow whenever no regular one
+        has congestion-window room, so a bulk transfer loses under 10%.
+    """
+
+    def assert_outcome(self, attack, defence, want, *extra):
+        for seed in ATTACK_SEEDS:
+            with self.subTest(attack=attack, defence=defence, seed=seed, extra=extra):
+                out = attack_run(attack, defence, seed, *extra)
+                self.assertEqual(out["attack"], attack)
+                self.assertEqual(out["defence"], defence)
+                self.assertTrue(out["attack_target_found"])
+                self.assertGreater(out["attack_forged"], 0)
+                self.assertEqual(out["attack_succeeded"], want, out)
+                yield out
+
+    def test_rst_offpath(self):
+        for attack in ("rst", "mp-tcprst"):
+            for out in self.assert_outcome(attack, False, True, *OFFPATH):
+                self.assertEqual(out["defence_switch"], "rst_seq_check")
+                self.assertGreaterEqual(out["subflows_removed"], 1)
+                self.assertEqual(out["counters"]["a.TcpRstAccepted"], 1)
+            for out in self.assert_outcome(attack, True, False, *OFFPATH):
+                self.assertEqual(out["subflows_removed"], 0)
+                self.assertTrue(out["connection_survived"])
+                self.assertEqual(out["counters"]["a.TcpRstAccepted"], 0)
+                self.assertGreater(out["counters"]["a.TcpRstInWindow"], 0)
+
+    def test_rst_onpath_residual(self):
+        for attack in ("rst", "mp-tcprst"):
+            for defence in (False, True):
+                for out in self.assert_outcome(attack, defence, True):
+                    self.assertEqual(out["attack_forged"], 1)
+                    self.assertEqual(out["subflows_removed"], 1)
+                    self.assertTrue(out["connection_survived"])
+
+    def test_fastclose_wrong_key(self):
+        for extra in ([], OFFPATH):
+            for out in self.assert_outcome("fastclose", False, True, *extra):
+                self.assertEqual(out["defence_switch"], "fastclose_key_check")
+                self.assertFalse(out["connection_survived"])
+                self.assertGreater(out["goodput_loss_fraction"], 0.5)
+            for out in self.assert_outcome("fastclose", True, False, *extra):
+                self.assertTrue(out["connection_survived"])
+                self.assertGreaterEqual(out["counters"]["a.MPTcpExtMPFastcloseBadKey"], 1)
+                self.assertEqual(out["counters"]["a.MPTcpExtMPFastcloseRx"], 0)
+
+    def test_fastclose_known_key_residual(self):
+        for defence in (False, True):
+            for out in self.assert_outcome("fastclose", defence, True, "--attack-keys"):
+                self.assertTrue(out["attack_keys_known"])
+                self.assertEqual(out["counters"]["a.MPTcpExtMPFastcloseBadKey"], 0)
+                self.assertFalse(out["connection_survived"])
+
+    def test_remove_addr_residual(self):
+        for extra in ([], OFFPATH):
+            for defence in (False, True):
+                for out in self.assert_outcome("remove-addr", defence, True, *extra):
+                    self.assertIsNone(out["defence_switch"])
+                    self.assertEqual(out["subflows_removed"], 1)
+                    self.assertTrue(out["connection_survived"])
+
+    def test_mp_prio_accepted_little_diverted(self):
+        for defence in (False, True):
+            for out in self.assert_outcome("mp-prio", defence, False):
+                self.assertEqual(out["counters"]["a.MPTcpExtMPPrioRx"], 1)
+                self.assertLess(out["goodput_loss_fraction"], 0.1)
+                self.assertTrue(out["connection_survived"])
+
+    def test_baseline_is_the_run_without_attack(self):
+        rc, plain, _, err = run_tool(*[a for a in ATTACK_BASE if a not in ("--attack-at", "1")],
+                                     "--seed", "2")
+        self.assertEqual(rc, 0, err)
+        out = attack_run("rst", True, 2)
+        self.assertEqual(out["baseline_goodput_bps"], plain["goodput_bps"])
+        self.assertNotIn("attack", plain)
+
+    def test_determinism(self):
+        args = [*ATTACK_BASE, "--attack", "rst", "--defence", "false", *OFFPATH, "--seed", "5"]
+        a = run_tool(*args)[2]
+        b = run_tool(*args)[2]
+        self.assertEqual(strip_wall(a), strip_wall(b))
+
+    def test_bad_arguments(self):
+        for args in (["--attack", "syn-storm"],
+                     ["--attack", "rst", "--attack-path", "2"],
+                     ["--attack", "rst", "--attack-path", "-1"],
+                     ["--attack", "rst", "--attack-guesses", "-5"],
+                     ["--attack", "rst", "--attack-guesses", "0"],
+                     ["--attack", "rst", "--attack-at", "-1"],
+                     ["--attack", "rst", "--attack-at", "5"],
+                     ["--attack", "rst", "--attack-interval", "-1ms"],
+                     ["--attack", "rst", "--attack-step", "0"],
+                     ["--attack", "rst", "--defence", "yes"],
+                     ["--attack", "rst", "--attack-keys"],
+                     ["--defence", "false"],
+                     ["--attack-path", "1"]):
+            with self.subTest(args=args):
+                p = subprocess.run([TOOL, *ATTACK_BASE[:6], *args], capture_output=True,
+                                   text=True, timeout=30)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn("mptcp-loopback: --", p.stderr)
+                self.assertEqual(p.stdout, "")
+        p = subprocess.run([TOOL, "--attack", "rst", "--time", "3"], capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--mode mptcp", p.stderr)

@@ -763,6 +763,105 @@ static void test_rng(void **state) {
   assert_true(nonzero > 8);
 }
 
+/* ------------------------------------------------------------------ */
+/* The tap (netsim_set_tap)                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct tap {
+  netsim *ns;
+  uint32_t seen_ids[16];
+  uint32_t seen_path[16];
+  size_t n_seen;
+  int injected; /* forgeries queued after the first segment seen */
+} tap;
+
+static int tap_read(void *ep, const mptcp_addr *src, const mptcp_addr *dst,
+                    const uint8_t *data, size_t len, size_t virtual_len,
+                    uint64_t now) {
+  (void)dst;
+  (void)virtual_len;
+  (void)now;
+  tap *t = ep;
+  assert_true(len >= 20);
+  assert_true(t->n_seen < 16);
+  memcpy(&t->seen_ids[t->n_seen], data, 4);
+  t->seen_path[t->n_seen++] = src->ip[2];
+  return 0;
+}
+
+/* After the first segment seen: one forgery to A and one to B, spoofed
+ * from the other host on path 1, and one to an address of no host. */
+static int tap_write(void *ep, mptcp_segment *seg, uint8_t *buf, size_t cap,
+                     uint64_t now) {
+  (void)now;
+  (void)cap;
+  tap *t = ep;
+  if (!t->n_seen || t->injected == 3)
+    return 0;
+  int to = t->injected == 0 ? NETSIM_A : NETSIM_B;
+  memset(seg, 0, sizeof(*seg));
+  netsim_path_addr(t->ns, 1, 1 - to, &seg->src);
+  netsim_path_addr(t->ns, 1, to, &seg->dst);
+  if (t->injected == 2)
+    seg->dst.ip[0] = 192;
+  fake_bytes(buf, 100u + (uint32_t)t->injected, 0);
+  seg->len = seg->hdr_len = 20;
+  t->injected++;
+  return 1;
+}
+
+static uint64_t tap_expiry(void *ep) {
+  (void)ep;
+  return MPTCP_TIME_NEVER;
+}
+
+static int tap_handle(void *ep, uint64_t now) {
+  (void)ep;
+  (void)now;
+  return 0;
+}
+
+static void test_tap(void **state) {
+  (void)state;
+  netsim_link_config lc;
+  netsim_link_config_default(&lc);
+  lc.rate_bps = 0;
+  lc.delay_ns = 10 * MS;
+  world w;
+  world_new(&w, 2, 1, &lc, 1);
+  tap t = {.ns = w.ns};
+  netsim_host_ops ops = {.read = tap_read, .write = tap_write,
+                         .get_expiry = tap_expiry, .handle_expiry = tap_handle};
+  assert_int_equal(netsim_set_tap(w.ns, 2, &ops, &t, 1), NETSIM_ERR_ARG); /* no path 2 */
+  assert_int_equal(netsim_set_tap(w.ns, 1, &ops, &t, 1), 0);
+  fake_queue(&w.a, 1, 0, 0, 0);
+  fake_queue(&w.a, 2, 1, 0, 0);
+  fake_queue(&w.b, 3, 1, 0, 0);
+  netsim_touch(w.ns, NETSIM_A);
+  netsim_touch(w.ns, NETSIM_B);
+  assert_int_equal(netsim_run(w.ns, MPTCP_TIME_NEVER), 0);
+  /* the tap saw path 1's segments only, not its own */
+  assert_int_equal(t.n_seen, 2);
+  assert_int_equal(t.seen_ids[0], 2);
+  assert_int_equal(t.seen_ids[1], 3);
+  assert_int_equal(t.seen_path[0], 1);
+  assert_int_equal(t.injected, 3);
+  const netsim_stats *st = netsim_get_stats(w.ns);
+  assert_int_equal(st->tap_seen, 2);
+  assert_int_equal(st->injected, 2);
+  assert_int_equal(st->unroutable, 1);
+  /* each forgery crossed path 1 toward its destination, after the delay */
+  assert_int_equal(w.a.n_arr, 2);
+  assert_int_equal(w.a.arr[1].id, 100);
+  assert_int_equal(w.a.arr[1].path, 1);
+  assert_int_equal(w.a.arr[1].t, 10 * MS);
+  assert_int_equal(w.b.n_arr, 3);
+  assert_int_equal(w.b.arr[2].id, 101);
+  assert_int_equal(netsim_get_link_stats(w.ns, 1, NETSIM_B2A)->sent, 2);
+  assert_int_equal(netsim_get_link_stats(w.ns, 1, NETSIM_A2B)->sent, 2);
+  world_del(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_serialization_and_delay),
@@ -781,6 +880,7 @@ int main(void) {
       cmocka_unit_test(test_pool_growth),
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_rng),
+      cmocka_unit_test(test_tap),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

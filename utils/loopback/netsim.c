@@ -181,7 +181,9 @@ struct netsim {
   size_t heap_cap;
 
   lnk *links; /* path * 2 + dir */
-  host hosts[NETSIM_NHOSTS];
+  host hosts[NETSIM_NHOSTS + 1]; /* the last one is the tap */
+  uint32_t tap_path;
+  int tap_observe;
 
   pkt *free_list;
   slab *slabs;
@@ -370,7 +372,7 @@ int netsim_new(netsim **pns, const netsim_config *cfg) {
       return NETSIM_ERR_NOMEM;
     }
   }
-  for (int h = 0; h < NETSIM_NHOSTS; h++) {
+  for (int h = 0; h <= NETSIM_TAP; h++) {
     ns->hosts[h].expiry = MPTCP_TIME_NEVER;
     ns->hosts[h].ev_time = MPTCP_TIME_NEVER;
   }
@@ -431,6 +433,27 @@ int netsim_set_host(netsim *ns, int host_id, const netsim_host_ops *ops,
   return 0;
 }
 
+int netsim_set_tap(netsim *ns, uint32_t path, const netsim_host_ops *ops,
+                   void *ep, int observe) {
+  if (!ns)
+    return NETSIM_ERR_ARG;
+  host *h = &ns->hosts[NETSIM_TAP];
+  if (!ops) {
+    h->attached = 0;
+    return 0;
+  }
+  if (path >= ns->cfg.n_paths || !ops->read || !ops->write || !ops->get_expiry ||
+      !ops->handle_expiry)
+    return NETSIM_ERR_ARG;
+  h->ops = *ops;
+  h->ep = ep;
+  h->attached = 1;
+  ns->tap_path = path;
+  ns->tap_observe = observe != 0;
+  ns->dirty |= 1u << NETSIM_TAP;
+  return 0;
+}
+
 void netsim_path_addr(const netsim *ns, uint32_t path, int host_id,
                       mptcp_addr *out) {
   (void)ns;
@@ -474,7 +497,7 @@ int netsim_schedule(netsim *ns, uint64_t t, netsim_event_fn fn, void *arg) {
 }
 
 void netsim_touch(netsim *ns, int host_id) {
-  if (ns && host_id >= 0 && host_id < NETSIM_NHOSTS)
+  if (ns && host_id >= 0 && host_id <= NETSIM_TAP)
     ns->dirty |= 1u << host_id;
 }
 
@@ -656,17 +679,45 @@ static int link_fifo_pop(netsim *ns, pkt *p) {
   return heap_push_seq(ns, &e);
 }
 
+static int host_fail(netsim *ns, int code);
+
 /* A host sent `p`: steps 1 to 5 of netsim.h, then link_transmit(). */
 static int net_send(netsim *ns, int from, pkt *p) {
   const uint8_t *ip = p->src.ip;
-  if (p->src.family != 4 || ip[0] != 10 || ip[1] != (uint8_t)from ||
-      ip[3] != 1 || ip[2] >= ns->cfg.n_paths) {
-    ns->st.unroutable++;
-    pool_put(ns, p);
-    return 0;
+  int dir;
+  uint8_t path;
+  if (from == NETSIM_TAP) {
+    /* injected: by destination, on the tap's path only */
+    const uint8_t *d = p->dst.ip;
+    if (p->dst.family != 4 || d[0] != 10 || d[1] > 1 || d[3] != 1 ||
+        d[2] != ns->tap_path) {
+      ns->st.unroutable++;
+      pool_put(ns, p);
+      return 0;
+    }
+    dir = d[1] == NETSIM_B ? NETSIM_A2B : NETSIM_B2A;
+    path = (uint8_t)(ns->cfg.shared ? 0 : ns->tap_path);
+    ns->st.injected++;
+  } else {
+    if (p->src.family != 4 || ip[0] != 10 || ip[1] != (uint8_t)from ||
+        ip[3] != 1 || ip[2] >= ns->cfg.n_paths) {
+      ns->st.unroutable++;
+      pool_put(ns, p);
+      return 0;
+    }
+    dir = from == NETSIM_A ? NETSIM_A2B : NETSIM_B2A;
+    path = ns->cfg.shared ? 0 : ip[2]; /* shared: one bottleneck */
+    host *t = &ns->hosts[NETSIM_TAP];
+    if (t->attached && ns->tap_observe && ip[2] == ns->tap_path) {
+      ns->st.tap_seen++;
+      int r = t->ops.read(t->ep, &p->src, &p->dst, p->buf, p->len, p->vlen, ns->now);
+      if (r < 0) {
+        pool_put(ns, p);
+        return host_fail(ns, r);
+      }
+      ns->dirty |= 1u << NETSIM_TAP;
+    }
   }
-  int dir = from == NETSIM_A ? NETSIM_A2B : NETSIM_B2A;
-  uint8_t path = ns->cfg.shared ? 0 : ip[2]; /* shared: one bottleneck */
   uint32_t li = (uint32_t)path * 2 + (uint32_t)dir;
   lnk *l = &ns->links[li];
   p->path = path;
@@ -824,7 +875,7 @@ static int on_arrive(netsim *ns, pkt *p) {
 
 static int service_dirty(netsim *ns) {
   while (ns->dirty) {
-    int hid = ns->dirty & 1u ? 0 : 1;
+    int hid = ns->dirty & 1u ? 0 : ns->dirty & 2u ? 1 : NETSIM_TAP;
     int r = host_service(ns, hid);
     if (r < 0)
       return r;

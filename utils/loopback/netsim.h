@@ -80,6 +80,8 @@ extern "C" {
 #define NETSIM_A 0
 #define NETSIM_B 1
 #define NETSIM_NHOSTS 2
+/** The tap (netsim_set_tap()), for netsim_touch(). */
+#define NETSIM_TAP 2
 
 /** Link directions of a path. */
 #define NETSIM_A2B 0
@@ -289,6 +291,8 @@ typedef struct netsim_stats {
   uint64_t unroutable;   /**< segments whose source belongs to no path */
   uint64_t timer_fires;  /**< handle_expiry calls */
   uint64_t pool_size;    /**< packet slots allocated */
+  uint64_t tap_seen;     /**< segments handed to the tap's read() */
+  uint64_t injected;     /**< segments the tap injected (its write()) */
 } netsim_stats;
 
 /** The network-wide counters. */
@@ -323,6 +327,26 @@ typedef void (*netsim_observer_fn)(void *user, enum netsim_obs what,
 
 /** Installs (or with NULL removes) the observer. */
 void netsim_set_observer(netsim *ns, netsim_observer_fn fn, void *user);
+
+/**
+ * Installs a tap (a middlebox, e.g. an attacker) on path `path`, or with
+ * `ops` NULL removes it. `ops` has the meaning of a host's:
+ *   - read(): when `observe` is nonzero, every segment a host sends onto
+ *     the links of `path` (either direction, after routing, before any
+ *     link effect) is shown to it; the tap must not keep the pointers;
+ *   - write(): segments the tap injects. Each enters a link of `path` as
+ *     a host's would (queue, loss, delay; pcap and observer see it), in
+ *     the direction of its destination: B's address on that path goes
+ *     A to B, A's goes B to A, anything else is dropped as unroutable. The
+ *     source address is not checked (the tap may spoof it), and the tap
+ *     does not see its own segments;
+ *   - get_expiry(), handle_expiry(): its timer, as a host's.
+ * After every event that touched the tap (it read a segment, its timer
+ * fired, netsim_touch(ns, NETSIM_TAP)) its write() is drained. One tap per
+ * network. Returns 0 or NETSIM_ERR_ARG (bad path, missing function).
+ */
+int netsim_set_tap(netsim *ns, uint32_t path, const netsim_host_ops *ops,
+                   void *ep, int observe);
 
 struct mptcp_pcap;
 /**

@@ -96,6 +96,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->enforce_limits = 1;
   c->fastclose_key_check = 1;
   c->overlap_check = 1;
+  c->rst_seq_check = 1;
   c->add_addr_timeout_ns = 120 * MPTCP_S;
   c->add_addr_retries = 3;
   c->close_timeout_ns = 60 * MPTCP_S;

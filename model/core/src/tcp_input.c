@@ -625,14 +625,16 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
   uint64_t wnd = sf->rcv_adv > sf->rcv_nxt ? sf->rcv_adv - sf->rcv_nxt : 0;
 
   /* RST (RFC 5961 section 3.2): exact match accepted, in window answered
-   * with a challenge ACK, outside ignored. */
+   * with a challenge ACK, outside ignored. Without rst_seq_check, any RST
+   * in the window is accepted (RFC 793). */
   if (th->flags & MPTCP_TH_RST) {
-    if (rel == sf->rcv_nxt) {
+    int in_wnd = rel >= sf->rcv_nxt && rel < sf->rcv_nxt + (wnd ? wnd : 1);
+    if (rel == sf->rcv_nxt || (in_wnd && !c->cfg.rst_seq_check)) {
       mib_inc(s, MPTCP_MIB_RST_ACCEPTED);
       if (c->mp && (th->opts & MPTCP_OPT_ANY_MPTCP) && mptcp_rcv_rst(sf, th, now))
         return; /* MP_FASTCLOSE: the whole connection is reset */
       close_conn(sf, MPTCP_CLOSE_RESET, MPTCP_RESET_PEER_RST, rst_reason_of(th), now);
-    } else if (rel > sf->rcv_nxt && rel < sf->rcv_nxt + (wnd ? wnd : 1)) {
+    } else if (in_wnd) {
       mib_inc(s, MPTCP_MIB_RST_IN_WINDOW);
       if (stack_challenge_ack_allowed(s, now)) {
         sf->ack_now = 1;

@@ -811,6 +811,12 @@ typedef struct mptcp_config {
    *  stored copy and count mismatches (MPTCP_MIB_DUP_DATA_MISMATCH,
    *  threat A2). The first copy is kept either way. Default 1. */
   uint8_t overlap_check;
+  /** RFC 5961 section 3.2 for a received RST: only one whose sequence
+   *  number is exactly RCV.NXT resets the subflow; one elsewhere in the
+   *  window draws a (rate-limited) challenge ACK. 0: any RST within the
+   *  window is accepted, as RFC 793 did (threat A6: a blind attacker then
+   *  needs one guess per window, not one per sequence number). Default 1. */
+  uint8_t rst_seq_check;
 
   /* ---- path-manager signals and closing ---- */
   /** ADD_ADDR retransmission timeout while no echo arrives (Linux's
@@ -1370,6 +1376,159 @@ static inline int mptcp_before64(uint64_t a, uint64_t b) {
 static inline int mptcp_after64(uint64_t a, uint64_t b) {
   return (int64_t)(b - a) < 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Attacker (threats A1-A6 of the threat model)                        */
+/* ------------------------------------------------------------------ */
+/*
+ * An attacker is driven like a stack, and is just as sans-IO. The host
+ * places it in its network and
+ *   - hands it, with mptcp_attacker_observe(), every segment it can see:
+ *     an on-path attacker (a tap on one link) sees every segment crossing
+ *     that link; an off-path attacker sees none;
+ *   - sends what mptcp_attacker_write() returns (loop until 0): forged
+ *     segments in real wire format (mptcp_tcphdr_encode, correct TCP
+ *     checksum), with the spoofed IP source and the victim as destination;
+ *   - calls mptcp_attacker_handle_expiry() at mptcp_attacker_get_expiry().
+ * Randomness and memory come through the same hooks as a stack's, so the
+ * same inputs give the same forgeries.
+ *
+ * Each attack is an entry of an ops table (model/core/src/attack.c), one
+ * small file per family; mptcp_attack_name() lists them.
+ *
+ * A6, forged signals (attack_signals.c). Each forgery is spoofed from the
+ * victim's peer on one subflow:
+ *   "rst"          a RST;
+ *   "mp-tcprst"    a RST with MP_TCPRST (reason unspecified);
+ *   "remove-addr"  a pure ACK with REMOVE_ADDR naming the peer's address
+ *                  id on that subflow (learnt from the MP_JOIN SYN/ACK, 0
+ *                  for the initial subflow; off-path: `addr_id`);
+ *   "mp-prio"      a pure ACK with MP_PRIO, backup 1: the victim stops
+ *                  sending on that subflow (traffic diversion);
+ *   "fastclose"    a pure ACK with MP_FASTCLOSE. With `use_keys` and the
+ *                  MP_CAPABLE handshake seen (on-path), the victim's real
+ *                  key; otherwise a random, wrong one.
+ * On-path, the attacker learns from the victim's own segments the
+ * 4-tuple and what the victim expects (their acknowledgement number is its
+ * RCV.NXT), from the peer's the window, address id and last
+ * acknowledgement, and from the MP_CAPABLE handshake both keys; it forges
+ * exactly in sequence, acknowledging nothing new. Off-path it knows only the
+ * 4-tuple it is given (the classic blind-attack assumption: addresses
+ * known, ports guessable) and sends `guesses` forgeries, one every
+ * `interval_ns`, at sequence numbers base + i * `guess_step` from a
+ * random base (and a random acknowledgement number).
+ */
+
+/** Errors of the attacker (continue enum mptcp_error). */
+enum mptcp_attack_error {
+  /** No attack of that name is registered. */
+  MPTCP_ERR_UNKNOWN_ATTACK = -320,
+};
+
+/** Which end of a connection an attacker strikes. */
+enum mptcp_attack_victim {
+  MPTCP_VICTIM_CLIENT = 0, /**< the end that sent the SYN */
+  MPTCP_VICTIM_SERVER = 1, /**< the end that answered it */
+};
+
+/** Configuration of an attacker. mptcp_attack_config_default() fills it. */
+typedef struct mptcp_attack_config {
+  /** The attack, by name (mptcp_attack_name). Default "rst". */
+  const char *name;
+  /** 1: on-path (learns from observed segments); 0: off-path (blind).
+   *  Default 1. */
+  uint8_t on_path;
+  /** enum mptcp_attack_victim. Default MPTCP_VICTIM_CLIENT. */
+  uint8_t victim;
+  /** The first forgery is not sent before this time. On-path it also
+   *  waits for a segment from the victim on an established subflow (the
+   *  last one seen before the first forgery is the one attacked).
+   *  Default 1 s. */
+  uint64_t start_ns;
+  /** Forgeries to send: on-path, copies of the one in-sequence forgery;
+   *  off-path, the number of blind guesses. 1..2^24. Default 1 on-path
+   *  (the tool sets its own off-path default). */
+  uint32_t guesses;
+  /** Time between two forgeries. Default 10 us. */
+  uint64_t interval_ns;
+  /** Off-path: sequence-number distance between two guesses (a guess of
+   *  the victim's receive window). 1..2^31. Default 65535. */
+  uint32_t guess_step;
+  /** "fastclose": use the victim's key when it was learnt (on-path, from
+   *  the MP_CAPABLE third ACK or first data). 0: a random wrong key.
+   *  Default 0. */
+  uint8_t use_keys;
+  /** Off-path "remove-addr": the address id to name. Default 0. */
+  uint8_t addr_id;
+  /** Off-path: the victim's address and port, and the peer's address and
+   *  port that forgeries claim as source. Ignored on-path. */
+  mptcp_addr victim_addr;
+  mptcp_addr peer_addr;
+} mptcp_attack_config;
+
+/** Fills `cfg` with the defaults documented on each field. */
+void mptcp_attack_config_default(mptcp_attack_config *cfg);
+
+/** The name of the i-th registered attack (from 0), or NULL past the
+ *  last. The strings are static. */
+const char *mptcp_attack_name(unsigned i);
+
+/** MPTCP_OK if `name` is a registered attack, MPTCP_ERR_UNKNOWN_ATTACK if
+ *  not, MPTCP_ERR_INVALID_ARGUMENT for NULL. */
+int mptcp_attack_check(const char *name);
+
+typedef struct mptcp_attacker mptcp_attacker;
+
+/**
+ * Creates an attacker. `cfg` is copied (its name must stay valid);
+ * `mem` NULL means mptcp_mem_default(); `rand` is required and gets
+ * `user_data`. Returns MPTCP_OK, MPTCP_ERR_INVALID_ARGUMENT (NULL, a value
+ * out of range, off-path without victim_addr/peer_addr of family 4 or 6),
+ * MPTCP_ERR_UNKNOWN_ATTACK or MPTCP_ERR_NOMEM.
+ */
+int mptcp_attacker_new(mptcp_attacker **pa, const mptcp_attack_config *cfg,
+                       const mptcp_mem *mem, mptcp_rand_fn rand,
+                       void *user_data);
+
+/** Frees the attacker. NULL is allowed. */
+void mptcp_attacker_del(mptcp_attacker *a);
+
+/**
+ * A segment crossed the attacker's link at `now` (same arguments as
+ * mptcp_stack_read). Off-path attackers ignore it. Malformed segments are
+ * ignored. Returns MPTCP_OK or MPTCP_ERR_INVALID_ARGUMENT.
+ */
+int mptcp_attacker_observe(mptcp_attacker *a, const mptcp_addr *src,
+                           const mptcp_addr *dst, const uint8_t *data,
+                           size_t len, size_t virtual_len, uint64_t now);
+
+/**
+ * Writes the next forged segment due at `now` into `buf` (capacity `cap`,
+ * MPTCP_TCP_HDR_MAX suffices) and describes it in `seg` (src: the spoofed
+ * source). Returns 1 (a segment), 0 (nothing now), MPTCP_ERR_NOBUF or
+ * MPTCP_ERR_INVALID_ARGUMENT.
+ */
+int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf,
+                         size_t cap, uint64_t now);
+
+/** When the attacker next has something to send, or MPTCP_TIME_NEVER. */
+uint64_t mptcp_attacker_get_expiry(const mptcp_attacker *a);
+
+/** Time `now` has come: the host then drains mptcp_attacker_write().
+ *  Returns MPTCP_OK. */
+int mptcp_attacker_handle_expiry(mptcp_attacker *a, uint64_t now);
+
+/** What an attacker did and learnt. */
+typedef struct mptcp_attacker_stats {
+  uint64_t observed;   /**< segments observed (on-path) */
+  uint64_t forged;     /**< forged segments written */
+  uint8_t target_known; /**< on-path: a subflow toward the victim was learnt */
+  uint8_t keys_known;  /**< the MPTCP keys were seen in clear */
+  uint8_t done;        /**< every forgery has been written */
+} mptcp_attacker_stats;
+
+/** Fills `st`. */
+void mptcp_attacker_get_stats(const mptcp_attacker *a, mptcp_attacker_stats *st);
 
 #ifdef __cplusplus
 }

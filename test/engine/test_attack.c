@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Unit tests of the attacker (mptcp.h, "Attacker"): its registry, its
+ * argument checks, what an on-path attacker learns from a hand-made
+ * handshake (the victim's RCV.NXT and SND.NXT, the peer's address id, the
+ * MP_CAPABLE keys), the wire format of its forgeries (decodable, correct
+ * TCP checksum), its timing, the off-path guesses, determinism and the
+ * memory hooks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mptcp/mptcp.h"
+
+#define KEY_A 0x1111222233334444ull
+#define KEY_B 0x5555666677778888ull
+
+static void test_rand(uint8_t *dest, size_t len, void *ud) {
+  uint64_t *x = ud;
+  for (size_t i = 0; i < len; i++) {
+    *x = *x * 6364136223846793005ull + 1442695040888963407ull;
+    dest[i] = (uint8_t)(*x >> 56);
+  }
+}
+
+static size_t mem_live;
+static void *count_malloc(size_t n, void *ud) {
+  (void)ud;
+  mem_live += n;
+  return test_malloc(n);
+}
+static void count_free(void *p, size_t n, void *ud) {
+  (void)ud;
+  mem_live -= n;
+  test_free(p);
+}
+
+static mptcp_addr addr(uint8_t host, uint8_t path, uint16_t port) {
+  mptcp_addr a;
+  memset(&a, 0, sizeof(a));
+  a.family = 4;
+  a.ip[0] = 10;
+  a.ip[1] = host;
+  a.ip[2] = path;
+  a.ip[3] = 1;
+  a.port = port;
+  return a;
+}
+
+/* Shows the attacker one segment from `s` to `d` (`plen` payload bytes). */
+static void seen(mptcp_attacker *at, const mptcp_addr *s, const mptcp_addr *d, mptcp_tcphdr *h,
+                 size_t plen) {
+  uint8_t buf[MPTCP_TCP_HDR_MAX + 200];
+  memset(buf, 0, sizeof(buf));
+  h->sport = s->port;
+  h->dport = d->port;
+  int hl = mptcp_tcphdr_encode(buf, sizeof(buf), h);
+  assert_true(hl >= 20);
+  assert_int_equal(mptcp_attacker_observe(at, s, d, buf, (size_t)hl + plen, 0, 0), MPTCP_OK);
+}
+
+/* Client A:40000 -> server B:80 over path 0: MP_CAPABLE handshake, then
+ * 200 bytes from A, acknowledged by B. A's RCV.NXT is 5001, SND.NXT 1201. */
+static void handshake(mptcp_attacker *at) {
+  mptcp_addr a = addr(0, 0, 40000), b = addr(1, 0, 80);
+  mptcp_tcphdr h;
+  memset(&h, 0, sizeof(h));
+  h.seq = 1000;
+  h.flags = MPTCP_TH_SYN;
+  h.opts = MPTCP_OPT_MP_CAPABLE;
+  h.mpc.len = MPTCP_MPC_LEN_SYN;
+  h.mpc.version = 1;
+  h.mpc.flags = MPTCP_MPC_FLAG_H;
+  seen(at, &a, &b, &h, 0);
+  h.seq = 5000;
+  h.ack = 1001;
+  h.flags = MPTCP_TH_SYN | MPTCP_TH_ACK;
+  h.mpc.len = MPTCP_MPC_LEN_SYNACK;
+  h.mpc.sender_key = KEY_B;
+  seen(at, &b, &a, &h, 0);
+  h.seq = 1001;
+  h.ack = 5001;
+  h.flags = MPTCP_TH_ACK;
+  h.window = 1234;
+  h.mpc.len = MPTCP_MPC_LEN_ACK;
+  h.mpc.sender_key = KEY_A;
+  h.mpc.receiver_key = KEY_B;
+  seen(at, &a, &b, &h, 100);
+  memset(&h, 0, sizeof(h));
+  h.seq = 1101;
+  h.ack = 5001;
+  h.flags = MPTCP_TH_ACK;
+  seen(at, &a, &b, &h, 100);
+  h.seq = 5001;
+  h.ack = 1201;
+  seen(at, &b, &a, &h, 0);
+}
+
+static mptcp_attacker *make(mptcp_attack_config *c, uint64_t *seed) {
+  mptcp_attacker *at = NULL;
+  assert_int_equal(mptcp_attacker_new(&at, c, NULL, test_rand, seed), MPTCP_OK);
+  return at;
+}
+
+/* Writes the forgery due at `now` and decodes it; checks its checksum. */
+static size_t forged(mptcp_attacker *at, uint64_t now, mptcp_tcphdr *h, mptcp_segment *seg) {
+  uint8_t buf[MPTCP_TCP_HDR_MAX];
+  assert_int_equal(mptcp_attacker_write(at, seg, buf, sizeof(buf), now), 1);
+  assert_int_equal(mptcp_tcphdr_decode(h, buf, seg->len), (int)seg->len);
+  uint16_t c = h->csum;
+  buf[16] = buf[17] = 0;
+  assert_int_equal(mptcp_tcp_checksum_ipv4(seg->src.ip, seg->dst.ip, buf, seg->len), c);
+  return seg->len;
+}
+
+static void test_registry(void **state) {
+  (void)state;
+  const char *want[] = {"rst", "mp-tcprst", "remove-addr", "mp-prio", "fastclose"};
+  for (unsigned i = 0; i < 5; i++) {
+    assert_string_equal(mptcp_attack_name(i), want[i]);
+    assert_int_equal(mptcp_attack_check(want[i]), MPTCP_OK);
+  }
+  assert_null(mptcp_attack_name(5));
+  assert_int_equal(mptcp_attack_check("syn-flood"), MPTCP_ERR_UNKNOWN_ATTACK);
+  assert_int_equal(mptcp_attack_check(NULL), MPTCP_ERR_INVALID_ARGUMENT);
+  assert_string_equal(mptcp_strerror_name(MPTCP_ERR_UNKNOWN_ATTACK), "MPTCP_ERR_UNKNOWN_ATTACK");
+}
+
+static void test_bad_config(void **state) {
+  (void)state;
+  uint64_t seed = 1;
+  mptcp_attacker *at = (mptcp_attacker *)&seed;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.name = "nope";
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed), MPTCP_ERR_UNKNOWN_ATTACK);
+  assert_null(at);
+  mptcp_attack_config_default(&c);
+  c.guesses = 0;
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
+  mptcp_attack_config_default(&c);
+  c.guess_step = 0;
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
+  mptcp_attack_config_default(&c);
+  c.on_path = 0; /* off-path needs the 4-tuple */
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
+  mptcp_attack_config_default(&c);
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, NULL, &seed), MPTCP_ERR_INVALID_ARGUMENT);
+}
+
+/* On-path RST: nothing before start_ns nor before a target is learnt;
+ * then exactly at the victim's RCV.NXT, spoofed from its peer. */
+static void test_onpath_rst(void **state) {
+  (void)state;
+  uint64_t seed = 7;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.start_ns = 50;
+  c.guesses = 2;
+  c.interval_ns = 30;
+  mptcp_attacker *at = make(&c, &seed);
+  uint8_t buf[MPTCP_TCP_HDR_MAX];
+  mptcp_segment seg;
+  assert_int_equal(mptcp_attacker_get_expiry(at), MPTCP_TIME_NEVER); /* no target yet */
+  assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 100), 0);
+  handshake(at);
+  mptcp_attacker_stats st;
+  mptcp_attacker_get_stats(at, &st);
+  assert_int_equal(st.observed, 5);
+  assert_true(st.target_known);
+  assert_true(st.keys_known);
+  assert_int_equal(mptcp_attacker_get_expiry(at), 50);
+  assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 49), 0);
+  mptcp_tcphdr h;
+  forged(at, 50, &h, &seg);
+  assert_int_equal(h.flags, MPTCP_TH_RST | MPTCP_TH_ACK);
+  assert_int_equal(h.seq, 5001); /* A's RCV.NXT */
+  assert_int_equal(h.ack, 1201); /* B's last ACK: nothing new acknowledged */
+  assert_int_equal(h.sport, 80);
+  assert_int_equal(h.dport, 40000);
+  assert_int_equal(seg.src.ip[1], 1); /* spoofed: from B */
+  assert_int_equal(seg.dst.ip[1], 0);
+  assert_int_equal(h.opts & MPTCP_OPT_ANY_MPTCP, 0);
+  assert_int_equal(mptcp_attacker_get_expiry(at), 80);
+  assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 79), 0);
+  forged(at, 80, &h, &seg);
+  assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 1000), 0);
+  assert_int_equal(mptcp_attacker_get_expiry(at), MPTCP_TIME_NEVER);
+  mptcp_attacker_get_stats(at, &st);
+  assert_int_equal(st.forged, 2);
+  assert_true(st.done);
+  mptcp_attacker_del(at);
+}
+
+static void test_options(void **state) {
+  (void)state;
+  struct {
+    const char *name;
+    uint32_t opt;
+  } cases[] = {{"mp-tcprst", MPTCP_OPT_MP_TCPRST},
+               {"remove-addr", MPTCP_OPT_REMOVE_ADDR},
+               {"mp-prio", MPTCP_OPT_MP_PRIO},
+               {"fastclose", MPTCP_OPT_MP_FASTCLOSE}};
+  for (unsigned i = 0; i < 4; i++) {
+    uint64_t seed = 3;
+    mptcp_attack_config c;
+    mptcp_attack_config_default(&c);
+    c.name = cases[i].name;
+    c.start_ns = 0;
+    mptcp_attacker *at = make(&c, &seed);
+    handshake(at);
+    mptcp_tcphdr h;
+    mptcp_segment seg;
+    forged(at, 0, &h, &seg);
+    assert_int_equal(h.opts & MPTCP_OPT_ANY_MPTCP, cases[i].opt);
+    assert_int_equal(h.seq, 5001);
+    if (cases[i].opt == MPTCP_OPT_MP_TCPRST)
+      assert_true(h.flags & MPTCP_TH_RST);
+    else
+      assert_int_equal(h.flags, MPTCP_TH_ACK);
+    if (cases[i].opt == MPTCP_OPT_MP_PRIO)
+      assert_int_equal(h.prio.backup, 1);
+    if (cases[i].opt == MPTCP_OPT_REMOVE_ADDR) {
+      assert_int_equal(h.rm_addr.n, 1);
+      assert_int_equal(h.rm_addr.ids[0], 0); /* the initial subflow's */
+    }
+    if (cases[i].opt == MPTCP_OPT_MP_FASTCLOSE)
+      assert_true(h.fastclose.key != KEY_A); /* a key it does not know */
+    mptcp_attacker_del(at);
+  }
+}
+
+/* With use_keys, the key learnt from the third ACK: the victim's own. */
+static void test_fastclose_keys(void **state) {
+  (void)state;
+  uint64_t seed = 3;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.name = "fastclose";
+  c.start_ns = 0;
+  c.use_keys = 1;
+  mptcp_attacker *at = make(&c, &seed);
+  handshake(at);
+  mptcp_tcphdr h;
+  mptcp_segment seg;
+  forged(at, 0, &h, &seg);
+  assert_int_equal(h.fastclose.key, KEY_A);
+  mptcp_attacker_del(at);
+  /* toward the server: the server's key */
+  c.victim = MPTCP_VICTIM_SERVER;
+  at = make(&c, &seed);
+  handshake(at);
+  forged(at, 0, &h, &seg);
+  assert_int_equal(h.fastclose.key, KEY_B);
+  assert_int_equal(h.seq, 1201); /* B's RCV.NXT, from its ACK */
+  assert_int_equal(seg.dst.ip[1], 1);
+  mptcp_attacker_del(at);
+}
+
+/* The peer's address id of a joined subflow, from its MP_JOIN SYN/ACK. */
+static void test_remove_addr_join_id(void **state) {
+  (void)state;
+  uint64_t seed = 3;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.name = "remove-addr";
+  c.start_ns = 0;
+  mptcp_attacker *at = make(&c, &seed);
+  mptcp_addr a = addr(0, 1, 40001), b = addr(1, 1, 80);
+  mptcp_tcphdr h;
+  memset(&h, 0, sizeof(h));
+  h.seq = 70;
+  h.flags = MPTCP_TH_SYN;
+  h.opts = MPTCP_OPT_MP_JOIN;
+  h.join.len = MPTCP_JOIN_LEN_SYN;
+  h.join.addr_id = 1;
+  h.join.token = 0xabcdef01;
+  seen(at, &a, &b, &h, 0);
+  h.seq = 900;
+  h.ack = 71;
+  h.flags = MPTCP_TH_SYN | MPTCP_TH_ACK;
+  h.join.len = MPTCP_JOIN_LEN_SYNACK;
+  h.join.addr_id = 3;
+  seen(at, &b, &a, &h, 0);
+  memset(&h, 0, sizeof(h));
+  h.seq = 71;
+  h.ack = 901;
+  h.flags = MPTCP_TH_ACK;
+  seen(at, &a, &b, &h, 0);
+  mptcp_segment seg;
+  forged(at, 0, &h, &seg);
+  assert_int_equal(h.rm_addr.ids[0], 3);
+  assert_int_equal(h.seq, 901);
+  assert_int_equal(seg.src.ip[2], 1);
+  mptcp_attacker_del(at);
+}
+
+/* Off-path: observations are ignored; guesses guess_step apart from a
+ * random base; the same seed gives the same bytes; memory through the
+ * hooks, all of it returned. */
+static void test_offpath(void **state) {
+  (void)state;
+  mptcp_mem mem = {NULL, count_malloc, count_free};
+  uint8_t out[2][4][MPTCP_TCP_HDR_MAX];
+  memset(out, 0, sizeof(out));
+  for (int run = 0; run < 2; run++) {
+    uint64_t seed = 11;
+    mptcp_attack_config c;
+    mptcp_attack_config_default(&c);
+    c.on_path = 0;
+    c.start_ns = 10;
+    c.guesses = 4;
+    c.interval_ns = 5;
+    c.guess_step = 1u << 20;
+    c.victim_addr = addr(0, 0, 40000);
+    c.peer_addr = addr(1, 0, 80);
+    mptcp_attacker *at = NULL;
+    assert_int_equal(mptcp_attacker_new(&at, &c, &mem, test_rand, &seed), MPTCP_OK);
+    assert_true(mem_live > 0);
+    handshake(at);
+    mptcp_attacker_stats st;
+    mptcp_attacker_get_stats(at, &st);
+    assert_int_equal(st.observed, 0);
+    uint32_t seq0 = 0;
+    for (uint32_t i = 0; i < 4; i++) {
+      mptcp_segment seg;
+      assert_int_equal(mptcp_attacker_get_expiry(at), 10 + 5 * i);
+      assert_int_equal(mptcp_attacker_write(at, &seg, out[run][i], MPTCP_TCP_HDR_MAX, 10 + 5 * i), 1);
+      mptcp_tcphdr h;
+      assert_int_equal(mptcp_tcphdr_decode(&h, out[run][i], seg.len), 20);
+      if (i == 0)
+        seq0 = h.seq;
+      assert_int_equal(h.seq - seq0, i << 20);
+      assert_int_equal(h.dport, 40000);
+      assert_int_equal(h.flags, MPTCP_TH_RST | MPTCP_TH_ACK);
+    }
+    assert_int_equal(mptcp_attacker_get_expiry(at), MPTCP_TIME_NEVER);
+    mptcp_attacker_del(at);
+    assert_int_equal(mem_live, 0);
+  }
+  assert_memory_equal(out[0], out[1], sizeof(out[0]));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_registry),         cmocka_unit_test(test_bad_config),
+      cmocka_unit_test(test_onpath_rst),       cmocka_unit_test(test_options),
+      cmocka_unit_test(test_fastclose_keys),   cmocka_unit_test(test_remove_addr_join_id),
+      cmocka_unit_test(test_offpath),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
