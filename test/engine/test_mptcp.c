@@ -1524,6 +1524,108 @@ static void test_overlap_check_off(void **state) {
   overlap(0);
 }
 
+/* ---- out-of-order ranges bounded (A1, max_ofo_ranges) ---- */
+
+/* A one-byte segment from the client of the subflow with client port
+ * `port`: plain TCP, or MPTCP mapped to data sequence number `dsn`. */
+static void inject_byte(struct harness *h, int mp, uint16_t port, uint32_t seq, uint32_t ack,
+                        uint32_t iss, uint64_t dsn) {
+  uint8_t b = 'x';
+  if (mp) {
+    inject_data(h, port, seq, ack, iss, dsn, &b, 1);
+    return;
+  }
+  mptcp_tcphdr th;
+  memset(&th, 0, sizeof(th));
+  th.sport = port;
+  th.dport = 5001;
+  th.seq = seq;
+  th.ack = ack;
+  th.flags = MPTCP_TH_ACK | MPTCP_TH_PSH;
+  th.window = 1000;
+  h_inject(h, 1, &th, &b, 1);
+}
+
+/*
+ * A peer leaves a hole and sends `segs` one-byte segments at every other
+ * byte above it (`sf_holes` 0, MPTCP only: every other data sequence
+ * number, but contiguous subflow sequence numbers). The server's
+ * max_ofo_ranges is `limit`. Returns the peak growth of the server
+ * stack's memory during the flood; the drop counters go to drops[2]
+ * (subflow level, data level).
+ */
+static uint64_t ofo_flood(int mp, uint32_t limit, int sf_holes, uint32_t segs, uint64_t drops[2]) {
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.mptcp = cb.mptcp = (uint8_t)mp;
+  cb.max_ofo_ranges = limit;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 2 * MPTCP_S), 2000);
+  h_run(&h, h.now + 500 * MS);
+  struct keys k = {0};
+  if (mp)
+    find_keys(&h, &k);
+  uint32_t cseq = 0, sseq = 0, ciss = 0;
+  next_seqs(&h, 40000, &cseq, &sseq, &ciss);
+  uint64_t base = k.client_idsn + 1 + 1000; /* the client's stream is at 1000 */
+  uint64_t m0 = mptcp_stack_mem_used(h.st[1]), peak = m0;
+  for (uint32_t i = 0; i < segs; i++) {
+    uint32_t so = sf_holes ? 2 * i + 1 : i;
+    inject_byte(&h, mp, 40000, cseq + so, sseq, ciss, base + 2 * i + 1);
+    uint64_t m = mptcp_stack_mem_used(h.st[1]);
+    if (m > peak)
+      peak = m;
+  }
+  h_pull_all(&h, 1);
+  drops[0] = ctr(&h, 1, MPTCP_MIB_OFO_DROP);
+  drops[1] = ctr(&h, 1, MPTCP_MIB_DSN_OFO_DROP);
+  print_message("ofo flood (%s, limit %u, %s): %u segments, peak +%llu bytes, drops %llu/%llu\n",
+                mp ? "mptcp" : "tcp", limit, sf_holes ? "subflow holes" : "data holes", segs,
+                (unsigned long long)(peak - m0), (unsigned long long)drops[0],
+                (unsigned long long)drops[1]);
+  h_free(&h);
+  return peak - m0;
+}
+
+/* Bookkeeping of n ranges in one set: 48-byte nodes (struct rs_node) in
+ * chunks that at most double, so at most twice n nodes. */
+#define RANGES_BYTES(n) (2u * 48u * (uint64_t)(n) + 1024u)
+
+static void test_ofo_ranges_bounded_tcp(void **state) {
+  (void)state;
+  uint64_t d[2];
+  /* on: the subflow holds at most `limit` ranges; the rest is dropped */
+  uint64_t on = ofo_flood(0, 512, 1, 6000, d);
+  assert_true(on <= RANGES_BYTES(512));
+  assert_int_equal(d[0], 6000 - 512);
+  assert_int_equal(d[1], 0);
+  /* off: one range per segment */
+  uint64_t off = ofo_flood(0, 0, 1, 6000, d);
+  assert_true(off >= 48u * 6000);
+  assert_int_equal(d[0], 0);
+}
+
+static void test_ofo_ranges_bounded_mptcp(void **state) {
+  (void)state;
+  uint64_t d[2];
+  /* holes at both levels: the subflow's bound stops them first */
+  uint64_t on = ofo_flood(1, 512, 1, 6000, d);
+  assert_true(on <= 2 * RANGES_BYTES(512));
+  assert_int_equal(d[0], 6000 - 512);
+  /* holes at the data level only: the connection's bound; the dropped
+   * segments then leave holes at the subflow level, bounded too */
+  on = ofo_flood(1, 512, 0, 6000, d);
+  assert_true(on <= 2 * RANGES_BYTES(512));
+  assert_true(d[1] >= 1);
+  assert_int_equal(d[0] + d[1], 6000 - 512);
+  /* off: ranges at both levels, one per segment each */
+  uint64_t off = ofo_flood(1, 0, 1, 6000, d);
+  assert_true(off >= 2 * 48u * 6000);
+  assert_int_equal(d[0] + d[1], 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_join_unknown_token),
@@ -1557,6 +1659,8 @@ int main(void) {
       cmocka_unit_test(test_last_subflow_reset_is_reset),
       cmocka_unit_test(test_reset_cause_fastclose),
       cmocka_unit_test(test_mpc_first_data_altered),
+      cmocka_unit_test(test_ofo_ranges_bounded_tcp),
+      cmocka_unit_test(test_ofo_ranges_bounded_mptcp),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -697,6 +697,14 @@ enum mptcp_reset_cause {
   MPTCP_RESET_ABORT = 5,     /**< the application: mptcp_conn_abort() */
 };
 
+/**
+ * Default of mptcp_config.max_ofo_ranges: every loss pattern of whole
+ * segments fits in it with the default buffers (a 4 MiB window holds 2897
+ * segments of 1448 bytes, so at most 1449 disjoint ranges), at a cost of at
+ * most 96 KiB of bookkeeping per subflow and per connection.
+ */
+#define MPTCP_OFO_RANGES_DEFAULT 2048u
+
 /** Per-connection configuration. mptcp_config_default() fills it. */
 typedef struct mptcp_config {
   /** Maximum segment size we announce and use (bytes). Default 1448. */
@@ -811,6 +819,21 @@ typedef struct mptcp_config {
    *  stored copy and count mismatches (MPTCP_MIB_DUP_DATA_MISMATCH,
    *  threat A2). The first copy is kept either way. Default 1. */
   uint8_t overlap_check;
+  /** Most out-of-order ranges (holes' upper edges: disjoint received
+   *  ranges above the next expected byte) a subflow keeps, and, with
+   *  MPTCP, the connection keeps at the data level (threat A1). Each range
+   *  costs the host 48 bytes of bookkeeping, so without a bound a peer that
+   *  sends one byte in every two holds 24 bytes per byte of receive window
+   *  on each level, beside the buffers. A segment that would open one more
+   *  range beyond the bound is dropped unacknowledged (the sender
+   *  retransmits it; counters MPTCP_MIB_OFO_DROP at the subflow level,
+   *  MPTCP_MIB_DSN_OFO_DROP at the data level); in-order data and data
+   *  that extends or fills an existing range are always taken, and nothing
+   *  already received is given back (no SACK reneging; Linux instead prunes
+   *  its out-of-order queue from the highest sequence under memory
+   *  pressure, tcp_prune_ofo_queue() in net/ipv4/tcp_input.c). 0: no bound.
+   *  Default 2048 (MPTCP_OFO_RANGES_DEFAULT). */
+  uint32_t max_ofo_ranges;
 
   /* ---- path-manager signals and closing ---- */
   /** ADD_ADDR retransmission timeout while no echo arrives (Linux's
@@ -1307,6 +1330,12 @@ enum mptcp_mib {
                                      delay detection */
   MPTCP_MIB_JOIN_ACK_TIMEOUT,   /**< joins reset because the third ACK (MP_JOIN)
                                      went unanswered syn_retries times */
+  MPTCP_MIB_OFO_DROP,           /**< segments dropped: one more out-of-order
+                                     range on the subflow would exceed
+                                     max_ofo_ranges */
+  MPTCP_MIB_DSN_OFO_DROP,       /**< segments dropped: one more data-level
+                                     out-of-order range would exceed
+                                     max_ofo_ranges */
   MPTCP_MIB__COUNT
 };
 
