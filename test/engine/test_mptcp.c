@@ -1626,6 +1626,106 @@ static void test_ofo_ranges_bounded_mptcp(void **state) {
   assert_int_equal(d[0] + d[1], 0);
 }
 
+/* ---- the host's default memory cap ---- */
+
+/* Memory hooks that charge what the core asks for but hand out a small
+ * block for the stream rings: the SYNs of test_default_mem_cap carry no
+ * data, so nothing ever touches a ring, and a stack can be charged tens of
+ * GiB without the process holding them. */
+struct big_mem {
+  uint64_t asked, peak;
+};
+static void *big_malloc(size_t size, void *ud) {
+  struct big_mem *m = ud;
+  m->asked += size;
+  if (m->asked > m->peak)
+    m->peak = m->asked;
+  return malloc(size >= (1u << 20) ? 16 : size);
+}
+static void big_free(void *p, size_t size, void *ud) {
+  ((struct big_mem *)ud)->asked -= size;
+  free(p);
+}
+
+static void syn_rand(uint8_t *d, size_t n, void *ud) {
+  uint64_t *x = ud;
+  for (size_t i = 0; i < n; i++) {
+    *x = *x * 6364136223846793005ull + 1442695040888963407ull;
+    d[i] = (uint8_t)(*x >> 56);
+  }
+}
+
+/* `syns` SYNs from distinct ports to a listener whose connections have
+ * 1 GiB buffers each way; cap_set: call mptcp_stack_set_mem_cap(cap)
+ * first, else keep the stack's default. Returns the connections
+ * accepted into SYN-RCVD (answered with a SYN/ACK). */
+static uint32_t syn_charge(int cap_set, uint64_t cap, uint32_t syns, uint64_t *peak) {
+  mptcp_config cfg;
+  mptcp_config_default(&cfg);
+  cfg.sndbuf = cfg.rcvbuf = 1u << 30;
+  cfg.tcp_checksum = 0;
+  struct big_mem m = {0, 0};
+  mptcp_mem mem = {&m, big_malloc, big_free};
+  uint64_t seed = 7;
+  mptcp_stack *st;
+  assert_int_equal(mptcp_stack_new(&st, &cfg, &mem, syn_rand, NULL, &seed), MPTCP_OK);
+  if (cap_set)
+    assert_int_equal(mptcp_stack_set_mem_cap(st, cap), MPTCP_OK);
+  mptcp_addr l = {0}, r = {0};
+  l.family = r.family = 4;
+  l.ip[0] = r.ip[0] = 10;
+  l.ip[3] = 2;
+  r.ip[3] = 1;
+  l.port = 5001;
+  assert_int_equal(mptcp_stack_listen(st, &l), MPTCP_OK);
+  uint32_t synacks = 0;
+  for (uint32_t i = 0; i < syns; i++) {
+    mptcp_tcphdr th;
+    memset(&th, 0, sizeof(th));
+    th.sport = (uint16_t)(20000 + i);
+    th.dport = 5001;
+    th.seq = 1000u * i;
+    th.flags = MPTCP_TH_SYN;
+    th.window = 65535;
+    uint8_t buf[MPTCP_TCP_HDR_MAX];
+    int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &th);
+    assert_true(hl > 0);
+    r.port = th.sport;
+    mptcp_stack_read(st, &r, &l, buf, (size_t)hl, 0, 0);
+    uint8_t out[MPTCP_TCP_HDR_MAX + 64];
+    mptcp_segment seg;
+    while (mptcp_stack_write(st, &seg, out, sizeof(out), 0) == 1) {
+      mptcp_tcphdr o;
+      assert_true(mptcp_tcphdr_decode(&o, out, seg.len) >= 0);
+      if ((o.flags & MPTCP_TH_SYN) && (o.flags & MPTCP_TH_ACK))
+        synacks++;
+    }
+  }
+  uint64_t used = mptcp_stack_mem_used(st), refused = mptcp_stack_counter(st, MPTCP_MIB_LISTEN_OVERFLOW);
+  print_message("%u SYNs, cap %s: %u answered, %llu refused, %.1f GiB charged\n", syns,
+                cap_set ? "set" : "default", synacks, (unsigned long long)refused,
+                (double)used / (1u << 30));
+  assert_true(used <= m.peak);
+  *peak = m.peak;
+  mptcp_stack_del(st);
+  assert_int_equal(m.asked, 0);
+  return synacks;
+}
+
+static void test_default_mem_cap(void **state) {
+  (void)state;
+  uint64_t peak;
+  /* by default, a stack holds at most MPTCP_MEM_CAP_DEFAULT: each SYN
+   * costs 2 GiB of rings here, so about 10 are answered */
+  uint32_t n = syn_charge(0, 0, 40, &peak);
+  assert_true(peak <= MPTCP_MEM_CAP_DEFAULT);
+  assert_true(n >= 9 && n < 40);
+  /* 0: no cap, every SYN costs its connection */
+  n = syn_charge(1, 0, 40, &peak);
+  assert_int_equal(n, 40);
+  assert_true(peak > 40 * (2ull << 30));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_join_unknown_token),
@@ -1661,6 +1761,7 @@ int main(void) {
       cmocka_unit_test(test_mpc_first_data_altered),
       cmocka_unit_test(test_ofo_ranges_bounded_tcp),
       cmocka_unit_test(test_ofo_ranges_bounded_mptcp),
+      cmocka_unit_test(test_default_mem_cap),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -299,6 +299,7 @@ int mptcp_stack_new(mptcp_stack **ps, const mptcp_config *cfg,
     s->cb = *cb;
   s->user_data = user_data;
   s->mem_used = sizeof(*s);
+  s->mem_cap = MPTCP_MEM_CAP_DEFAULT;
   *ps = s;
   return MPTCP_OK;
 }

@@ -946,10 +946,22 @@ int mptcp_stack_new(mptcp_stack **pstack, const mptcp_config *cfg,
 void mptcp_stack_del(mptcp_stack *stack);
 
 /**
+ * Default memory cap of a stack (mptcp_stack_set_mem_cap), 20 GiB: what
+ * 2048 connections with the default configuration legitimately hold, about
+ * 10 MiB each (8 MiB of send and receive buffers, up to 1.7 MiB of
+ * out-of-order bookkeeping at the bound of max_ofo_ranges on 8 subflows and
+ * the data level, and the connection's state). As Linux's tcp_mem, a
+ * host-wide budget in proportion to what its connections may need; a host
+ * that knows its memory or its number of connections sets its own.
+ */
+#define MPTCP_MEM_CAP_DEFAULT (2048ull * 10 * 1024 * 1024)
+
+/**
  * Limits the bytes the stack may hold through its memory hooks (buffers,
  * connection state). At the cap, received data is dropped and counted
  * (MPTCP_MIB_MEM_DROP), new connections are refused; the process is never
- * at risk. 0 (default) means no cap. Returns MPTCP_OK.
+ * at risk. A new stack starts at MPTCP_MEM_CAP_DEFAULT; 0 means no cap.
+ * Returns MPTCP_OK.
  */
 int mptcp_stack_set_mem_cap(mptcp_stack *stack, uint64_t bytes);
 
