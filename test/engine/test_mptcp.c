@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <cmocka.h>
 
 #include "tcp_harness.h"
@@ -1626,28 +1627,40 @@ static void test_ofo_ranges_bounded_mptcp(void **state) {
   assert_int_equal(d[0] + d[1], 0);
 }
 
-/* ---- the host's default memory cap ---- */
+/* ---- the host's default memory cap, lazy stream buffers ---- */
 
-/* Memory hooks that charge what the core asks for but hand out a small
- * block for the stream rings: the SYNs of test_default_mem_cap carry no
- * data, so nothing ever touches a ring, and a stack can be charged tens of
- * GiB without the process holding them. */
+/* Memory hooks that count what the core holds; large blocks come from
+ * mmap with MAP_NORESERVE, so a stack can be charged tens of GiB of rings
+ * while the process touches only the pages the tests write. */
 struct big_mem {
   uint64_t asked, peak;
 };
+#define BIG_BLOCK (1u << 20)
 static void *big_malloc(size_t size, void *ud) {
   struct big_mem *m = ud;
+  void *p;
+  if (size >= BIG_BLOCK) {
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+             -1, 0);
+    if (p == MAP_FAILED)
+      return NULL;
+  } else {
+    p = malloc(size);
+  }
   m->asked += size;
   if (m->asked > m->peak)
     m->peak = m->asked;
-  return malloc(size >= (1u << 20) ? 16 : size);
+  return p;
 }
 static void big_free(void *p, size_t size, void *ud) {
   ((struct big_mem *)ud)->asked -= size;
-  free(p);
+  if (size >= BIG_BLOCK)
+    munmap(p, size);
+  else
+    free(p);
 }
 
-static void syn_rand(uint8_t *d, size_t n, void *ud) {
+static void lcg_rand(uint8_t *d, size_t n, void *ud) {
   uint64_t *x = ud;
   for (size_t i = 0; i < n; i++) {
     *x = *x * 6364136223846793005ull + 1442695040888963407ull;
@@ -1655,75 +1668,143 @@ static void syn_rand(uint8_t *d, size_t n, void *ud) {
   }
 }
 
-/* `syns` SYNs from distinct ports to a listener whose connections have
- * 1 GiB buffers each way; cap_set: call mptcp_stack_set_mem_cap(cap)
- * first, else keep the stack's default. Returns the connections
- * accepted into SYN-RCVD (answered with a SYN/ACK). */
-static uint32_t syn_charge(int cap_set, uint64_t cap, uint32_t syns, uint64_t *peak) {
+struct bighost {
+  mptcp_stack *st;
+  struct big_mem m;
+  uint64_t seed;
+  mptcp_addr l, r;
+};
+
+/* A listener whose connections have `buf`-byte buffers each way (plain
+ * TCP, no checksums). cap_set: mptcp_stack_set_mem_cap(cap), else the
+ * stack's default. */
+static void bighost_new(struct bighost *b, uint32_t buf, int cap_set, uint64_t cap) {
+  memset(b, 0, sizeof(*b));
   mptcp_config cfg;
   mptcp_config_default(&cfg);
-  cfg.sndbuf = cfg.rcvbuf = 1u << 30;
+  cfg.mptcp = 0;
+  cfg.sndbuf = cfg.rcvbuf = buf;
   cfg.tcp_checksum = 0;
-  struct big_mem m = {0, 0};
-  mptcp_mem mem = {&m, big_malloc, big_free};
-  uint64_t seed = 7;
-  mptcp_stack *st;
-  assert_int_equal(mptcp_stack_new(&st, &cfg, &mem, syn_rand, NULL, &seed), MPTCP_OK);
+  cfg.timestamps = 0;
+  b->seed = 7;
+  mptcp_mem mem = {&b->m, big_malloc, big_free};
+  assert_int_equal(mptcp_stack_new(&b->st, &cfg, &mem, lcg_rand, NULL, &b->seed), MPTCP_OK);
   if (cap_set)
-    assert_int_equal(mptcp_stack_set_mem_cap(st, cap), MPTCP_OK);
-  mptcp_addr l = {0}, r = {0};
-  l.family = r.family = 4;
-  l.ip[0] = r.ip[0] = 10;
-  l.ip[3] = 2;
-  r.ip[3] = 1;
-  l.port = 5001;
-  assert_int_equal(mptcp_stack_listen(st, &l), MPTCP_OK);
-  uint32_t synacks = 0;
-  for (uint32_t i = 0; i < syns; i++) {
-    mptcp_tcphdr th;
-    memset(&th, 0, sizeof(th));
-    th.sport = (uint16_t)(20000 + i);
-    th.dport = 5001;
-    th.seq = 1000u * i;
-    th.flags = MPTCP_TH_SYN;
-    th.window = 65535;
-    uint8_t buf[MPTCP_TCP_HDR_MAX];
-    int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &th);
-    assert_true(hl > 0);
-    r.port = th.sport;
-    mptcp_stack_read(st, &r, &l, buf, (size_t)hl, 0, 0);
-    uint8_t out[MPTCP_TCP_HDR_MAX + 64];
-    mptcp_segment seg;
-    while (mptcp_stack_write(st, &seg, out, sizeof(out), 0) == 1) {
-      mptcp_tcphdr o;
-      assert_true(mptcp_tcphdr_decode(&o, out, seg.len) >= 0);
-      if ((o.flags & MPTCP_TH_SYN) && (o.flags & MPTCP_TH_ACK))
-        synacks++;
-    }
+    assert_int_equal(mptcp_stack_set_mem_cap(b->st, cap), MPTCP_OK);
+  b->l.family = b->r.family = 4;
+  b->l.ip[0] = b->r.ip[0] = 10;
+  b->l.ip[3] = 2;
+  b->r.ip[3] = 1;
+  b->l.port = 5001;
+  assert_int_equal(mptcp_stack_listen(b->st, &b->l), MPTCP_OK);
+}
+
+static void bighost_del(struct bighost *b) {
+  mptcp_stack_del(b->st);
+  assert_int_equal(b->m.asked, 0);
+}
+
+/* Sends a segment from port `port` (1 byte of payload when `data`);
+ * returns the flags of the last segment the stack answers with (its
+ * sequence number in *seq), 0 if none. */
+static int bighost_seg(struct bighost *b, uint16_t port, uint8_t flags, uint32_t seq,
+                       uint32_t ack, int data, uint32_t *aseq) {
+  mptcp_tcphdr th;
+  memset(&th, 0, sizeof(th));
+  th.sport = port;
+  th.dport = 5001;
+  th.seq = seq;
+  th.ack = ack;
+  th.flags = flags;
+  th.window = 65535;
+  if (flags & MPTCP_TH_SYN) {
+    th.opts = MPTCP_OPT_MSS | MPTCP_OPT_WSCALE;
+    th.mss = 1448;
+    th.wscale = 7;
   }
-  uint64_t used = mptcp_stack_mem_used(st), refused = mptcp_stack_counter(st, MPTCP_MIB_LISTEN_OVERFLOW);
-  print_message("%u SYNs, cap %s: %u answered, %llu refused, %.1f GiB charged\n", syns,
-                cap_set ? "set" : "default", synacks, (unsigned long long)refused,
-                (double)used / (1u << 30));
-  assert_true(used <= m.peak);
-  *peak = m.peak;
-  mptcp_stack_del(st);
-  assert_int_equal(m.asked, 0);
+  uint8_t buf[MPTCP_TCP_HDR_MAX + 1];
+  int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &th);
+  assert_true(hl > 0);
+  buf[hl] = 'x';
+  b->r.port = port;
+  mptcp_stack_read(b->st, &b->r, &b->l, buf, (size_t)hl + !!data, 0, 0);
+  uint8_t out[MPTCP_TCP_HDR_MAX + 64];
+  mptcp_segment sg;
+  int last = 0;
+  while (mptcp_stack_write(b->st, &sg, out, sizeof(out), 0) == 1) {
+    mptcp_tcphdr o;
+    assert_true(mptcp_tcphdr_decode(&o, out, sg.len) >= 0);
+    last = o.flags;
+    if (aseq)
+      *aseq = o.seq;
+  }
+  return last;
+}
+
+/* Opens `conns` connections: SYN (answered with a SYN/ACK unless
+ * refused), the first byte with the third ACK, then one byte at the top of
+ * the window, which a receiver must be able to hold. Returns how many got
+ * their SYN/ACK; *top: how many top bytes were acknowledged (not
+ * dropped). */
+static uint32_t open_conns(struct bighost *b, uint32_t conns, uint32_t buf, uint32_t *top) {
+  uint32_t synacks = 0;
+  if (top)
+    *top = 0;
+  for (uint32_t i = 0; i < conns; i++) {
+    uint16_t port = (uint16_t)(20000 + i);
+    uint32_t isn = 1000u * i, sisn = 0;
+    if (bighost_seg(b, port, MPTCP_TH_SYN, isn, 0, 0, &sisn) != (MPTCP_TH_SYN | MPTCP_TH_ACK))
+      continue;
+    synacks++;
+    if (!top)
+      continue;
+    bighost_seg(b, port, MPTCP_TH_ACK, isn + 1, sisn + 1, 1, NULL);
+    uint64_t queued = mptcp_stack_counter(b->st, MPTCP_MIB_OFO_QUEUED);
+    bighost_seg(b, port, MPTCP_TH_ACK, isn + 1 + buf - 1024, sisn + 1, 1, NULL);
+    if (mptcp_stack_counter(b->st, MPTCP_MIB_OFO_QUEUED) > queued)
+      ++*top;
+  }
   return synacks;
 }
 
+/* A stack holds at most MPTCP_MEM_CAP_DEFAULT unless told otherwise. */
 static void test_default_mem_cap(void **state) {
   (void)state;
-  uint64_t peak;
-  /* by default, a stack holds at most MPTCP_MEM_CAP_DEFAULT: each SYN
-   * costs 2 GiB of rings here, so about 10 are answered */
-  uint32_t n = syn_charge(0, 0, 40, &peak);
-  assert_true(peak <= MPTCP_MEM_CAP_DEFAULT);
-  assert_true(n >= 9 && n < 40);
-  /* 0: no cap, every SYN costs its connection */
-  n = syn_charge(1, 0, 40, &peak);
-  assert_int_equal(n, 40);
-  assert_true(peak > 40 * (2ull << 30));
+  const uint32_t buf = 1u << 30; /* each connection may fill 1 GiB */
+  struct bighost b;
+  uint32_t top;
+  bighost_new(&b, buf, 0, 0);
+  assert_int_equal(open_conns(&b, 40, buf, &top), 40);
+  print_message("default cap: 40 connections, %u filled their window, peak %.1f GiB\n", top,
+                (double)b.m.peak / (1u << 30));
+  assert_true(b.m.peak <= MPTCP_MEM_CAP_DEFAULT);
+  assert_true(top >= 15 && top < 20);
+  assert_true(mptcp_stack_counter(b.st, MPTCP_MIB_MEM_DROP) >= 20);
+  bighost_del(&b);
+  /* 0: no cap */
+  bighost_new(&b, buf, 1, 0);
+  assert_int_equal(open_conns(&b, 40, buf, &top), 40);
+  print_message("no cap: 40 connections, %u filled their window, peak %.1f GiB\n", top,
+                (double)b.m.peak / (1u << 30));
+  assert_int_equal(top, 40);
+  assert_true(b.m.peak > 40ull * buf);
+  bighost_del(&b);
+}
+
+/* A half-open connection holds no stream buffer: 5000 SYNs with the
+ * default 4 MiB buffers cost a few MB, not 42 GB. */
+static void test_syn_charge_lazy_buffers(void **state) {
+  (void)state;
+  struct bighost b;
+  mptcp_config d;
+  mptcp_config_default(&d);
+  bighost_new(&b, d.rcvbuf, 1, 0);
+  uint64_t before = mptcp_stack_mem_used(b.st);
+  assert_int_equal(open_conns(&b, 1000, d.rcvbuf, NULL), 1000);
+  uint64_t per = (mptcp_stack_mem_used(b.st) - before) / 1000;
+  print_message("half-open connection: %llu bytes each\n", (unsigned long long)per);
+  assert_true(per < 64 * 1024);
+  bighost_del(&b);
 }
 
 int main(void) {
@@ -1762,6 +1843,7 @@ int main(void) {
       cmocka_unit_test(test_ofo_ranges_bounded_tcp),
       cmocka_unit_test(test_ofo_ranges_bounded_mptcp),
       cmocka_unit_test(test_default_mem_cap),
+      cmocka_unit_test(test_syn_charge_lazy_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -524,9 +524,19 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
       sf->ack_now = 1;
       return;
     }
+    if (payload && conn_rcv_reserve(c, off + n) < 0) {
+      mib_inc(s, MPTCP_MIB_MEM_DROP); /* no room to grow the buffer */
+      sf->ack_now = 1;
+      return;
+    }
     /* first arrival wins; overlaps compared (mptcp_proto.c) */
     mptcp_data_in(c, off, payload ? payload + (start - rel) : NULL, n, now);
   } else if (plen && start < end && payload) {
+    if (conn_rcv_reserve(c, end - 1) < 0) {
+      mib_inc(s, MPTCP_MIB_MEM_DROP); /* no room to grow the buffer */
+      sf->ack_now = 1;
+      return;
+    }
     conn_data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
   }
   if (plen && start < end) {
