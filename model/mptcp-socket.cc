@@ -960,7 +960,8 @@ MptcpSocket::Send(Ptr<Packet> p, uint32_t /* flags */)
     m_l4->Leave();
     if (n < 0)
     {
-        m_errno = ERROR_SHUTDOWN;
+        // the node's MemoryCap leaves no room for the send buffer to grow
+        m_errno = n == MPTCP_ERR_NOMEM ? ERROR_AGAIN : ERROR_SHUTDOWN;
         return -1;
     }
     return static_cast<int>(n);

@@ -716,9 +716,14 @@ typedef struct mptcp_config {
    *  than by the option (ns-3's TcpSocketBase sends none) sets the size
    *  they use. 0 or 64..65495. Default 0. */
   uint16_t peer_mss_default;
-  /** Send buffer (bytes the application may queue). Default 4 MiB. */
+  /** Send buffer (bytes the application may queue). Default 4 MiB.
+   *  Allocated as it fills (64 KiB, doubled up to this size), so a
+   *  connection is charged to the stack's memory cap only for what it
+   *  holds; a half-open one holds no buffer. */
   uint32_t sndbuf;
-  /** Receive buffer: the largest window we advertise. Default 4 MiB. */
+  /** Receive buffer: the largest window we advertise. Default 4 MiB.
+   *  Allocated as received data needs it, as sndbuf; a segment the cap
+   *  leaves no room for is dropped unacknowledged (MPTCP_MIB_MEM_DROP). */
   uint32_t rcvbuf;
   /** Initial congestion window in segments (RFC 6928). Default 10. */
   uint32_t init_cwnd;
@@ -1074,7 +1079,10 @@ void *mptcp_conn_get_user_data(const mptcp_conn *conn);
  * payload configuration `data` must be NULL and only the count is queued.
  * Returns the number of bytes queued (possibly fewer than len: the send
  * buffer is full; wait for writable), or MPTCP_ERR_STATE (closed, or
- * shut down for writing), MPTCP_ERR_INVALID_ARGUMENT.
+ * shut down for writing), MPTCP_ERR_INVALID_ARGUMENT. The send buffer is
+ * allocated as it fills (64 KiB, doubled up to sndbuf): when the stack's
+ * memory cap stops it growing, what still fits is queued, and
+ * MPTCP_ERR_NOMEM is returned if nothing does.
  */
 long mptcp_conn_send(mptcp_conn *conn, const uint8_t *data, size_t len,
                      uint64_t now);
