@@ -204,9 +204,11 @@ MptcpL4Protocol::GetTypeId()
                           MakeBooleanAccessor(&MptcpL4Protocol::m_virtualPayload),
                           MakeBooleanChecker())
             .AddAttribute("MemoryCap",
-                          "Most bytes the core may hold on this node (0: no cap). At the cap "
-                          "received data is dropped and counted, never the simulation.",
-                          UintegerValue(0),
+                          "Most bytes the core may hold on this node (0: no cap; default the "
+                          "core's MPTCP_MEM_CAP_DEFAULT, 20 GiB: 2048 connections with the "
+                          "default buffers). At the cap received data is dropped and counted "
+                          "and new connections are refused, never the simulation.",
+                          UintegerValue(MPTCP_MEM_CAP_DEFAULT),
                           MakeUintegerAccessor(&MptcpL4Protocol::m_memCap),
                           MakeUintegerChecker<uint64_t>())
             .AddTraceSource("Tx",
@@ -235,7 +237,7 @@ MptcpL4Protocol::MptcpL4Protocol()
       m_depth(0),
       m_flushing(false),
       m_virtualPayload(false),
-      m_memCap(0),
+      m_memCap(MPTCP_MEM_CAP_DEFAULT),
       m_memUsed(0),
       m_memPeak(0),
       m_noRoute(0),
@@ -396,10 +398,7 @@ MptcpL4Protocol::CreateStack()
                              this);
     NS_ABORT_MSG_IF(rv != MPTCP_OK,
                     "MptcpL4Protocol: cannot create the core stack: " << mptcp_strerror(rv));
-    if (m_memCap)
-    {
-        mptcp_stack_set_mem_cap(m_stack, m_memCap);
-    }
+    mptcp_stack_set_mem_cap(m_stack, m_memCap);
 }
 
 mptcp_stack*

@@ -382,6 +382,13 @@ MptcpSocket::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&MptcpSocket::m_overlapCheck),
                           MakeBooleanChecker())
+            .AddAttribute("MaxOfoRanges",
+                          "Most out-of-order ranges a subflow, and the connection at the data "
+                          "level, keep (threat A1); a segment that would open one more is "
+                          "dropped and counted. 0: no bound.",
+                          UintegerValue(MPTCP_OFO_RANGES_DEFAULT),
+                          MakeUintegerAccessor(&MptcpSocket::m_maxOfoRanges),
+                          MakeUintegerChecker<uint32_t>())
             .AddTraceSource("SubflowCwnd",
                             "Congestion window of a subflow (bytes).",
                             MakeTraceSourceAccessor(&MptcpSocket::m_cwndTrace),
@@ -467,6 +474,7 @@ MptcpSocket::MptcpSocket()
       m_enforceLimits(true),
       m_fastcloseKeyCheck(true),
       m_overlapCheck(true),
+      m_maxOfoRanges(MPTCP_OFO_RANGES_DEFAULT),
       m_finalStats{},
       m_tracedConn{},
       m_tracedReinject(0)
@@ -530,6 +538,7 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_enforceLimits(sock.m_enforceLimits),
       m_fastcloseKeyCheck(sock.m_fastcloseKeyCheck),
       m_overlapCheck(sock.m_overlapCheck),
+      m_maxOfoRanges(sock.m_maxOfoRanges),
       m_finalStats{},
       m_tracedConn{},
       m_tracedReinject(0)
@@ -608,6 +617,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.enforce_limits = m_enforceLimits;
     c.fastclose_key_check = m_fastcloseKeyCheck;
     c.overlap_check = m_overlapCheck;
+    c.max_ofo_ranges = m_maxOfoRanges;
 }
 
 bool
@@ -950,7 +960,8 @@ MptcpSocket::Send(Ptr<Packet> p, uint32_t /* flags */)
     m_l4->Leave();
     if (n < 0)
     {
-        m_errno = ERROR_SHUTDOWN;
+        // the node's MemoryCap leaves no room for the send buffer to grow
+        m_errno = n == MPTCP_ERR_NOMEM ? ERROR_AGAIN : ERROR_SHUTDOWN;
         return -1;
     }
     return static_cast<int>(n);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <cmocka.h>
 
 #include "tcp_harness.h"
@@ -1524,6 +1525,288 @@ static void test_overlap_check_off(void **state) {
   overlap(0);
 }
 
+/* ---- out-of-order ranges bounded (A1, max_ofo_ranges) ---- */
+
+/* A one-byte segment from the client of the subflow with client port
+ * `port`: plain TCP, or MPTCP mapped to data sequence number `dsn`. */
+static void inject_byte(struct harness *h, int mp, uint16_t port, uint32_t seq, uint32_t ack,
+                        uint32_t iss, uint64_t dsn) {
+  uint8_t b = 'x';
+  if (mp) {
+    inject_data(h, port, seq, ack, iss, dsn, &b, 1);
+    return;
+  }
+  mptcp_tcphdr th;
+  memset(&th, 0, sizeof(th));
+  th.sport = port;
+  th.dport = 5001;
+  th.seq = seq;
+  th.ack = ack;
+  th.flags = MPTCP_TH_ACK | MPTCP_TH_PSH;
+  th.window = 1000;
+  h_inject(h, 1, &th, &b, 1);
+}
+
+/*
+ * A peer leaves a hole and sends `segs` one-byte segments at every other
+ * byte above it (`sf_holes` 0, MPTCP only: every other data sequence
+ * number, but contiguous subflow sequence numbers). The server's
+ * max_ofo_ranges is `limit`. Returns the peak growth of the server
+ * stack's memory during the flood; the drop counters go to drops[2]
+ * (subflow level, data level).
+ */
+static uint64_t ofo_flood(int mp, uint32_t limit, int sf_holes, uint32_t segs, uint64_t drops[2]) {
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.mptcp = cb.mptcp = (uint8_t)mp;
+  cb.max_ofo_ranges = limit;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 2 * MPTCP_S), 2000);
+  h_run(&h, h.now + 500 * MS);
+  struct keys k = {0};
+  if (mp)
+    find_keys(&h, &k);
+  uint32_t cseq = 0, sseq = 0, ciss = 0;
+  next_seqs(&h, 40000, &cseq, &sseq, &ciss);
+  uint64_t base = k.client_idsn + 1 + 1000; /* the client's stream is at 1000 */
+  uint64_t m0 = mptcp_stack_mem_used(h.st[1]), peak = m0;
+  for (uint32_t i = 0; i < segs; i++) {
+    uint32_t so = sf_holes ? 2 * i + 1 : i;
+    inject_byte(&h, mp, 40000, cseq + so, sseq, ciss, base + 2 * i + 1);
+    uint64_t m = mptcp_stack_mem_used(h.st[1]);
+    if (m > peak)
+      peak = m;
+  }
+  h_pull_all(&h, 1);
+  drops[0] = ctr(&h, 1, MPTCP_MIB_OFO_DROP);
+  drops[1] = ctr(&h, 1, MPTCP_MIB_DSN_OFO_DROP);
+  print_message("ofo flood (%s, limit %u, %s): %u segments, peak +%llu bytes, drops %llu/%llu\n",
+                mp ? "mptcp" : "tcp", limit, sf_holes ? "subflow holes" : "data holes", segs,
+                (unsigned long long)(peak - m0), (unsigned long long)drops[0],
+                (unsigned long long)drops[1]);
+  h_free(&h);
+  return peak - m0;
+}
+
+/* Bookkeeping of n ranges in one set: 48-byte nodes (struct rs_node) in
+ * chunks that at most double, so at most twice n nodes. */
+#define RANGES_BYTES(n) (2u * 48u * (uint64_t)(n) + 1024u)
+
+static void test_ofo_ranges_bounded_tcp(void **state) {
+  (void)state;
+  uint64_t d[2];
+  /* on: the subflow holds at most `limit` ranges; the rest is dropped */
+  uint64_t on = ofo_flood(0, 512, 1, 6000, d);
+  assert_true(on <= RANGES_BYTES(512));
+  assert_int_equal(d[0], 6000 - 512);
+  assert_int_equal(d[1], 0);
+  /* off: one range per segment */
+  uint64_t off = ofo_flood(0, 0, 1, 6000, d);
+  assert_true(off >= 48u * 6000);
+  assert_int_equal(d[0], 0);
+}
+
+static void test_ofo_ranges_bounded_mptcp(void **state) {
+  (void)state;
+  uint64_t d[2];
+  /* holes at both levels: the subflow's bound stops them first */
+  uint64_t on = ofo_flood(1, 512, 1, 6000, d);
+  assert_true(on <= 2 * RANGES_BYTES(512));
+  assert_int_equal(d[0], 6000 - 512);
+  /* holes at the data level only: the connection's bound; the dropped
+   * segments then leave holes at the subflow level, bounded too */
+  on = ofo_flood(1, 512, 0, 6000, d);
+  assert_true(on <= 2 * RANGES_BYTES(512));
+  assert_true(d[1] >= 1);
+  assert_int_equal(d[0] + d[1], 6000 - 512);
+  /* off: ranges at both levels, one per segment each */
+  uint64_t off = ofo_flood(1, 0, 1, 6000, d);
+  assert_true(off >= 2 * 48u * 6000);
+  assert_int_equal(d[0] + d[1], 0);
+}
+
+/* ---- the host's default memory cap, lazy stream buffers ---- */
+
+/* Memory hooks that count what the core holds; large blocks come from
+ * mmap with MAP_NORESERVE, so a stack can be charged tens of GiB of rings
+ * while the process touches only the pages the tests write. */
+struct big_mem {
+  uint64_t asked, peak;
+};
+#define BIG_BLOCK (1u << 20)
+static void *big_malloc(size_t size, void *ud) {
+  struct big_mem *m = ud;
+  void *p;
+  if (size >= BIG_BLOCK) {
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+             -1, 0);
+    if (p == MAP_FAILED)
+      return NULL;
+  } else {
+    p = malloc(size);
+  }
+  m->asked += size;
+  if (m->asked > m->peak)
+    m->peak = m->asked;
+  return p;
+}
+static void big_free(void *p, size_t size, void *ud) {
+  ((struct big_mem *)ud)->asked -= size;
+  if (size >= BIG_BLOCK)
+    munmap(p, size);
+  else
+    free(p);
+}
+
+static void lcg_rand(uint8_t *d, size_t n, void *ud) {
+  uint64_t *x = ud;
+  for (size_t i = 0; i < n; i++) {
+    *x = *x * 6364136223846793005ull + 1442695040888963407ull;
+    d[i] = (uint8_t)(*x >> 56);
+  }
+}
+
+struct bighost {
+  mptcp_stack *st;
+  struct big_mem m;
+  uint64_t seed;
+  mptcp_addr l, r;
+};
+
+/* A listener whose connections have `buf`-byte buffers each way (plain
+ * TCP, no checksums). cap_set: mptcp_stack_set_mem_cap(cap), else the
+ * stack's default. */
+static void bighost_new(struct bighost *b, uint32_t buf, int cap_set, uint64_t cap) {
+  memset(b, 0, sizeof(*b));
+  mptcp_config cfg;
+  mptcp_config_default(&cfg);
+  cfg.mptcp = 0;
+  cfg.sndbuf = cfg.rcvbuf = buf;
+  cfg.tcp_checksum = 0;
+  cfg.timestamps = 0;
+  b->seed = 7;
+  mptcp_mem mem = {&b->m, big_malloc, big_free};
+  assert_int_equal(mptcp_stack_new(&b->st, &cfg, &mem, lcg_rand, NULL, &b->seed), MPTCP_OK);
+  if (cap_set)
+    assert_int_equal(mptcp_stack_set_mem_cap(b->st, cap), MPTCP_OK);
+  b->l.family = b->r.family = 4;
+  b->l.ip[0] = b->r.ip[0] = 10;
+  b->l.ip[3] = 2;
+  b->r.ip[3] = 1;
+  b->l.port = 5001;
+  assert_int_equal(mptcp_stack_listen(b->st, &b->l), MPTCP_OK);
+}
+
+static void bighost_del(struct bighost *b) {
+  mptcp_stack_del(b->st);
+  assert_int_equal(b->m.asked, 0);
+}
+
+/* Sends a segment from port `port` (1 byte of payload when `data`);
+ * returns the flags of the last segment the stack answers with (its
+ * sequence number in *seq), 0 if none. */
+static int bighost_seg(struct bighost *b, uint16_t port, uint8_t flags, uint32_t seq,
+                       uint32_t ack, int data, uint32_t *aseq) {
+  mptcp_tcphdr th;
+  memset(&th, 0, sizeof(th));
+  th.sport = port;
+  th.dport = 5001;
+  th.seq = seq;
+  th.ack = ack;
+  th.flags = flags;
+  th.window = 65535;
+  if (flags & MPTCP_TH_SYN) {
+    th.opts = MPTCP_OPT_MSS | MPTCP_OPT_WSCALE;
+    th.mss = 1448;
+    th.wscale = 7;
+  }
+  uint8_t buf[MPTCP_TCP_HDR_MAX + 1];
+  int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &th);
+  assert_true(hl > 0);
+  buf[hl] = 'x';
+  b->r.port = port;
+  mptcp_stack_read(b->st, &b->r, &b->l, buf, (size_t)hl + !!data, 0, 0);
+  uint8_t out[MPTCP_TCP_HDR_MAX + 64];
+  mptcp_segment sg;
+  int last = 0;
+  while (mptcp_stack_write(b->st, &sg, out, sizeof(out), 0) == 1) {
+    mptcp_tcphdr o;
+    assert_true(mptcp_tcphdr_decode(&o, out, sg.len) >= 0);
+    last = o.flags;
+    if (aseq)
+      *aseq = o.seq;
+  }
+  return last;
+}
+
+/* Opens `conns` connections: SYN (answered with a SYN/ACK unless
+ * refused), the first byte with the third ACK, then one byte at the top of
+ * the window, which a receiver must be able to hold. Returns how many got
+ * their SYN/ACK; *top: how many top bytes were acknowledged (not
+ * dropped). */
+static uint32_t open_conns(struct bighost *b, uint32_t conns, uint32_t buf, uint32_t *top) {
+  uint32_t synacks = 0;
+  if (top)
+    *top = 0;
+  for (uint32_t i = 0; i < conns; i++) {
+    uint16_t port = (uint16_t)(20000 + i);
+    uint32_t isn = 1000u * i, sisn = 0;
+    if (bighost_seg(b, port, MPTCP_TH_SYN, isn, 0, 0, &sisn) != (MPTCP_TH_SYN | MPTCP_TH_ACK))
+      continue;
+    synacks++;
+    if (!top)
+      continue;
+    bighost_seg(b, port, MPTCP_TH_ACK, isn + 1, sisn + 1, 1, NULL);
+    uint64_t queued = mptcp_stack_counter(b->st, MPTCP_MIB_OFO_QUEUED);
+    bighost_seg(b, port, MPTCP_TH_ACK, isn + 1 + buf - 1024, sisn + 1, 1, NULL);
+    if (mptcp_stack_counter(b->st, MPTCP_MIB_OFO_QUEUED) > queued)
+      ++*top;
+  }
+  return synacks;
+}
+
+/* A stack holds at most MPTCP_MEM_CAP_DEFAULT unless told otherwise. */
+static void test_default_mem_cap(void **state) {
+  (void)state;
+  const uint32_t buf = 1u << 30; /* each connection may fill 1 GiB */
+  struct bighost b;
+  uint32_t top;
+  bighost_new(&b, buf, 0, 0);
+  assert_int_equal(open_conns(&b, 40, buf, &top), 40);
+  print_message("default cap: 40 connections, %u filled their window, peak %.1f GiB\n", top,
+                (double)b.m.peak / (1u << 30));
+  assert_true(b.m.peak <= MPTCP_MEM_CAP_DEFAULT);
+  assert_true(top >= 15 && top < 20);
+  assert_true(mptcp_stack_counter(b.st, MPTCP_MIB_MEM_DROP) >= 20);
+  bighost_del(&b);
+  /* 0: no cap */
+  bighost_new(&b, buf, 1, 0);
+  assert_int_equal(open_conns(&b, 40, buf, &top), 40);
+  print_message("no cap: 40 connections, %u filled their window, peak %.1f GiB\n", top,
+                (double)b.m.peak / (1u << 30));
+  assert_int_equal(top, 40);
+  assert_true(b.m.peak > 40ull * buf);
+  bighost_del(&b);
+}
+
+/* A half-open connection holds no stream buffer: 5000 SYNs with the
+ * default 4 MiB buffers cost a few MB, not 42 GB. */
+static void test_syn_charge_lazy_buffers(void **state) {
+  (void)state;
+  struct bighost b;
+  mptcp_config d;
+  mptcp_config_default(&d);
+  bighost_new(&b, d.rcvbuf, 1, 0);
+  uint64_t before = mptcp_stack_mem_used(b.st);
+  assert_int_equal(open_conns(&b, 1000, d.rcvbuf, NULL), 1000);
+  uint64_t per = (mptcp_stack_mem_used(b.st) - before) / 1000;
+  print_message("half-open connection: %llu bytes each\n", (unsigned long long)per);
+  assert_true(per < 64 * 1024);
+  bighost_del(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_join_unknown_token),
@@ -1557,6 +1840,10 @@ int main(void) {
       cmocka_unit_test(test_last_subflow_reset_is_reset),
       cmocka_unit_test(test_reset_cause_fastclose),
       cmocka_unit_test(test_mpc_first_data_altered),
+      cmocka_unit_test(test_ofo_ranges_bounded_tcp),
+      cmocka_unit_test(test_ofo_ranges_bounded_mptcp),
+      cmocka_unit_test(test_default_mem_cap),
+      cmocka_unit_test(test_syn_charge_lazy_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,16 +29,7 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
   c->dfin_timer = MPTCP_TIME_NEVER;
   c->sched = sched_find(cfg->scheduler);
   c->pm = pm_find(cfg->pm);
-  if (!cfg->virtual_payload) {
-    c->snd_ring = stack_alloc(s, cfg->sndbuf);
-    c->rcv_ring = stack_alloc(s, cfg->rcvbuf);
-    if (!c->snd_ring || !c->rcv_ring) {
-      stack_free(s, c->snd_ring, c->snd_ring ? cfg->sndbuf : 0);
-      stack_free(s, c->rcv_ring, c->rcv_ring ? cfg->rcvbuf : 0);
-      stack_free(s, c, sizeof(*c));
-      return NULL;
-    }
-  }
+  /* no stream buffer yet: see conn_ring_grow */
   rangeset_init(&c->rcv_ooo);
   tcp_sf_init(&c->sf, c, local, remote);
   c->sfs[0] = &c->sf;
@@ -98,10 +89,8 @@ void conn_destroy(struct mptcp_conn *c) {
   if (c->next_all)
     c->next_all->prev_all = c->prev_all;
   s->n_conns--;
-  if (c->snd_ring)
-    stack_free(s, c->snd_ring, c->cfg.sndbuf);
-  if (c->rcv_ring)
-    stack_free(s, c->rcv_ring, c->cfg.rcvbuf);
+  stack_free(s, c->snd_ring, c->snd_cap);
+  stack_free(s, c->rcv_ring, c->rcv_cap);
   stack_free(s, c, sizeof(*c));
 }
 
@@ -281,10 +270,68 @@ int mptcp_conn_want_send(mptcp_conn *c, size_t len) {
   return MPTCP_OK;
 }
 
+/*
+ * Lazy stream buffers. A ring starts at RING_MIN bytes when its first byte
+ * arrives (or is queued) and doubles until it holds what it must, up to the
+ * configured size; it never shrinks. A connection therefore costs its
+ * buffers only as data fills them: a half-open connection, or one an
+ * attacker opens and leaves idle, holds none (Linux likewise charges a
+ * socket for the buffers its queued data uses, not for sk_rcvbuf).
+ * Growing moves the bytes of stream offsets [from, from + old size), all
+ * the old ring can hold, to their places in the new ring.
+ */
+#define RING_MIN (64u * 1024)
+
+static void ring_copy(uint8_t *dst, uint32_t dcap, const uint8_t *src, uint32_t scap,
+                      uint64_t off, uint64_t len) {
+  while (len) {
+    uint32_t sp = (uint32_t)(off % scap), dp = (uint32_t)(off % dcap);
+    uint64_t n = len;
+    if (n > scap - sp)
+      n = scap - sp;
+    if (n > dcap - dp)
+      n = dcap - dp;
+    memcpy(dst + dp, src + sp, (size_t)n);
+    off += n;
+    len -= n;
+  }
+}
+
+/* Makes *ring hold `need` bytes (at most `max`); 0 or MPTCP_ERR_NOMEM. */
+static int conn_ring_grow(struct mptcp_conn *c, uint8_t **ring, uint32_t *cap, uint32_t max,
+                          uint64_t from, uint64_t need) {
+  if (need > max)
+    need = max;
+  if (need <= *cap && *ring)
+    return 0;
+  uint64_t n = *cap ? *cap : RING_MIN;
+  while (n < need)
+    n *= 2;
+  if (n > max)
+    n = max;
+  uint8_t *nr = stack_alloc(c->stack, (size_t)n);
+  if (!nr)
+    return MPTCP_ERR_NOMEM;
+  if (*ring) {
+    ring_copy(nr, (uint32_t)n, *ring, *cap, from, *cap);
+    stack_free(c->stack, *ring, *cap);
+  }
+  *ring = nr;
+  *cap = (uint32_t)n;
+  return 0;
+}
+
+int conn_rcv_reserve(struct mptcp_conn *c, uint64_t end) {
+  if (c->cfg.virtual_payload || end <= c->rcv_read)
+    return 0;
+  return conn_ring_grow(c, &c->rcv_ring, &c->rcv_cap, c->cfg.rcvbuf, c->rcv_read,
+                        end - c->rcv_read);
+}
+
 void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst, uint32_t len) {
   if (!c->snd_ring)
     return;
-  uint32_t cap = c->cfg.sndbuf;
+  uint32_t cap = c->snd_cap;
   uint32_t pos = (uint32_t)(off % cap);
   uint32_t first = cap - pos < len ? cap - pos : len;
   memcpy(dst, c->snd_ring + pos, first);
@@ -306,9 +353,9 @@ void conn_data_acked(struct mptcp_conn *c, uint64_t upto) {
 }
 
 void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len) {
-  if (!c->rcv_ring || !p)
+  if (!p || conn_rcv_reserve(c, off + len) < 0 || !c->rcv_ring)
     return;
-  uint32_t cap = c->cfg.rcvbuf;
+  uint32_t cap = c->rcv_cap;
   uint32_t pos = (uint32_t)(off % cap);
   uint32_t first = cap - pos < len ? cap - pos : len;
   memcpy(c->rcv_ring + pos, p, first);
@@ -384,8 +431,18 @@ long mptcp_conn_send(mptcp_conn *c, const uint8_t *data, size_t len, uint64_t no
     return MPTCP_ERR_STATE;
   uint64_t room = c->cfg.sndbuf - (c->snd_end - c->snd_acked);
   size_t n = len < room ? len : (size_t)room;
-  if (n && c->snd_ring) {
-    uint32_t cap = c->cfg.sndbuf;
+  if (n && !c->cfg.virtual_payload) {
+    uint64_t held = c->snd_end - c->snd_acked;
+    uint64_t from = c->snd_end > c->snd_cap ? c->snd_end - c->snd_cap : 0;
+    if (conn_ring_grow(c, &c->snd_ring, &c->snd_cap, c->cfg.sndbuf, from, held + n) < 0) {
+      /* at the memory cap: what the present ring still holds */
+      n = c->snd_cap > held ? c->snd_cap - held : 0;
+      if (n > len)
+        n = len;
+      if (!n)
+        return MPTCP_ERR_NOMEM;
+    }
+    uint32_t cap = c->snd_cap;
     uint32_t pos = (uint32_t)(c->snd_end % cap);
     size_t first = cap - pos < n ? cap - pos : n;
     memcpy(c->snd_ring + pos, data, first);
@@ -404,7 +461,7 @@ long mptcp_conn_recv(mptcp_conn *c, uint8_t *buf, size_t cap, uint64_t now) {
   uint64_t avail = conn_readable(c);
   size_t n = avail < cap ? (size_t)avail : cap;
   if (n && buf && c->rcv_ring) {
-    uint32_t rcap = c->cfg.rcvbuf;
+    uint32_t rcap = c->rcv_cap;
     uint32_t pos = (uint32_t)(c->rcv_read % rcap);
     size_t first = rcap - pos < n ? rcap - pos : n;
     memcpy(buf, c->rcv_ring + pos, first);

@@ -286,14 +286,19 @@ struct mptcp_conn {
   uint8_t n_reinj;
   uint8_t rto_reinj_wait; /* some subflow may have rto_reinj_wait set */
 
-  /* send buffer: stream offsets [snd_acked, snd_end) are held; bytes in
-   * [snd_acked, snd_acked + sndbuf) live in ring[off % sndbuf] */
+  /* Stream buffers, allocated lazily (conn_ring_grow in conn.c): each ring
+   * is NULL until the first byte needs it, then RING_MIN bytes, doubled as
+   * the bytes it must hold grow, up to sndbuf / rcvbuf; so a half-open
+   * connection holds no buffer (threat A5, SYN floods).
+   * send buffer: stream offsets [snd_acked, snd_end) are held; bytes live
+   * in snd_ring[off % snd_cap] */
   uint8_t *snd_ring;
+  uint32_t snd_cap, rcv_cap; /* bytes allocated to each ring (0: none) */
   uint64_t snd_acked, snd_end;
   uint32_t snd_wanted; /* the application waits for this much send space */
 
   /* receive buffer: in-order bytes [rcv_read, rcv_ready) and out-of-order
-   * bytes above, all at ring[off % rcvbuf] */
+   * bytes above, all at rcv_ring[off % rcv_cap] */
   uint8_t *rcv_ring;
   uint64_t rcv_read;
 
@@ -480,7 +485,12 @@ static inline uint64_t conn_unsent(const struct mptcp_conn *c, uint64_t off) {
 void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst,
                    uint32_t len);
 void conn_data_acked(struct mptcp_conn *c, uint64_t upto);
-/* receive `len` bytes at stream offset `off` (already window-checked) */
+/* Makes the receive ring hold stream offsets up to `end` (at most rcvbuf
+ * above rcv_read). 0, or MPTCP_ERR_NOMEM (memory cap): the caller drops the
+ * segment, unacknowledged. Nothing to do with a virtual payload. */
+int conn_rcv_reserve(struct mptcp_conn *c, uint64_t end);
+/* receive `len` bytes at stream offset `off` (already window-checked and
+ * reserved with conn_rcv_reserve) */
 void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p,
                   uint32_t len);
 uint64_t conn_rcv_space(const struct mptcp_conn *c);

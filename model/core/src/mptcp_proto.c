@@ -784,7 +784,7 @@ void mptcp_conn_handle_timers(struct mptcp_conn *c, uint64_t now) {
 /* Compares [off, off + len) of p with the stored copy; 1 if they differ. */
 static int stored_differs(const struct mptcp_conn *c, uint64_t off, const uint8_t *p,
                           uint64_t len) {
-  uint32_t cap = c->cfg.rcvbuf;
+  uint32_t cap = c->rcv_cap;
   while (len) {
     uint32_t pos = (uint32_t)(off % cap);
     uint32_t n = (uint32_t)(cap - pos < len ? cap - pos : len);

@@ -495,6 +495,13 @@ const struct range *rangeset_ceil(const struct rangeset *rs, uint64_t x) {
   return best ? &best->r : NULL;
 }
 
+int rangeset_is_new(const struct rangeset *rs, uint64_t start, uint64_t end) {
+  /* the lowest range ending at or above start: the only one that can touch
+   * [start, end) from below or overlap it; any other one above starts later */
+  const struct range *r = rangeset_ceil(rs, start ? start - 1 : 0);
+  return !r || r->start > end;
+}
+
 void rangeset_remove_below(struct rangeset *rs, uint64_t x) {
   struct rs_node *m = NULL; /* the last range starting below x */
   int m_lowest = 0;         /* and it is the lowest range of all */

@@ -98,6 +98,9 @@ const struct range *rangeset_find(const struct rangeset *rs, uint64_t x);
 /* The lowest range ending above x (the one containing x, or else the first
  * one after it), or NULL. O(log n). */
 const struct range *rangeset_ceil(const struct rangeset *rs, uint64_t x);
+/* Would rangeset_add(start, end) make a new range, touching or overlapping
+ * none already in the set (so that n grows by one)? O(log n). */
+int rangeset_is_new(const struct rangeset *rs, uint64_t start, uint64_t end);
 /* Removes everything below x (a range straddling x keeps [x, end)). When the
  * set becomes empty, chunks beyond the first go back to the stack that
  * rangeset_add allocated them from. */

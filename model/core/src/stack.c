@@ -97,6 +97,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->fastclose_key_check = 1;
   c->overlap_check = 1;
   c->rst_seq_check = 1;
+  c->max_ofo_ranges = MPTCP_OFO_RANGES_DEFAULT;
   c->add_addr_timeout_ns = 120 * MPTCP_S;
   c->add_addr_retries = 3;
   c->close_timeout_ns = 60 * MPTCP_S;
@@ -253,6 +254,8 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_HYSTART_TRAIN] = "TcpExtTCPHystartTrainDetect",
     [MPTCP_MIB_HYSTART_DELAY] = "TcpExtTCPHystartDelayDetect",
     [MPTCP_MIB_JOIN_ACK_TIMEOUT] = "MPTcpExtMPJoinAckTimeout",
+    [MPTCP_MIB_OFO_DROP] = "TcpExtTCPOFODrop",
+    [MPTCP_MIB_DSN_OFO_DROP] = "MPTcpExtOFODrop",
 };
 
 uint64_t mptcp_stack_counter(const mptcp_stack *s, int id) {
@@ -297,6 +300,7 @@ int mptcp_stack_new(mptcp_stack **ps, const mptcp_config *cfg,
     s->cb = *cb;
   s->user_data = user_data;
   s->mem_used = sizeof(*s);
+  s->mem_cap = MPTCP_MEM_CAP_DEFAULT;
   *ps = s;
   return MPTCP_OK;
 }

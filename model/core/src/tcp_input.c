@@ -456,6 +456,15 @@ static void peer_fin_in_order(struct tcp_sf *sf, uint64_t now) {
     c->stack->cb.readable(c, c->user_data);
 }
 
+/* Would storing [start, end) out of order open one range more than
+ * max_ofo_ranges allows in `rs` (a subflow's, or the connection's data-level
+ * set)? Such a segment is dropped; see mptcp_config.max_ofo_ranges. */
+static int ofo_full(const struct rangeset *rs, const struct mptcp_conn *c, uint64_t start,
+                    uint64_t end) {
+  return c->cfg.max_ofo_ranges && rs->n >= c->cfg.max_ofo_ranges &&
+         rangeset_is_new(rs, start, end);
+}
+
 static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
                      uint32_t plen, int fin, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
@@ -486,6 +495,11 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
       }
     }
   }
+  if (plen && start < end && start != sf->rcv_nxt && ofo_full(&sf->rcv_ranges, c, start, end)) {
+    mib_inc(s, MPTCP_MIB_OFO_DROP); /* not received: the sender retransmits */
+    sf->ack_now = 1;
+    return;
+  }
   if (plen && start < end && c->mp) {
     /* MPTCP: the mapping gives the data offset; the connection-level
      * window bounds it whichever subflow brings it (RFC 8684 section
@@ -505,9 +519,24 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
         return;
       }
     }
+    if (off > c->rcv_nxt_off && ofo_full(&c->rcv_ooo, c, off, off + n)) {
+      mib_inc(s, MPTCP_MIB_DSN_OFO_DROP); /* nor at the subflow level */
+      sf->ack_now = 1;
+      return;
+    }
+    if (payload && conn_rcv_reserve(c, off + n) < 0) {
+      mib_inc(s, MPTCP_MIB_MEM_DROP); /* no room to grow the buffer */
+      sf->ack_now = 1;
+      return;
+    }
     /* first arrival wins; overlaps compared (mptcp_proto.c) */
     mptcp_data_in(c, off, payload ? payload + (start - rel) : NULL, n, now);
   } else if (plen && start < end && payload) {
+    if (conn_rcv_reserve(c, end - 1) < 0) {
+      mib_inc(s, MPTCP_MIB_MEM_DROP); /* no room to grow the buffer */
+      sf->ack_now = 1;
+      return;
+    }
     conn_data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
   }
   if (plen && start < end) {

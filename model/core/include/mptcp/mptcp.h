@@ -697,6 +697,14 @@ enum mptcp_reset_cause {
   MPTCP_RESET_ABORT = 5,     /**< the application: mptcp_conn_abort() */
 };
 
+/**
+ * Default of mptcp_config.max_ofo_ranges: every loss pattern of whole
+ * segments fits in it with the default buffers (a 4 MiB window holds 2897
+ * segments of 1448 bytes, so at most 1449 disjoint ranges), at a cost of at
+ * most 96 KiB of bookkeeping per subflow and per connection.
+ */
+#define MPTCP_OFO_RANGES_DEFAULT 2048u
+
 /** Per-connection configuration. mptcp_config_default() fills it. */
 typedef struct mptcp_config {
   /** Maximum segment size we announce and use (bytes). Default 1448. */
@@ -708,9 +716,14 @@ typedef struct mptcp_config {
    *  than by the option (ns-3's TcpSocketBase sends none) sets the size
    *  they use. 0 or 64..65495. Default 0. */
   uint16_t peer_mss_default;
-  /** Send buffer (bytes the application may queue). Default 4 MiB. */
+  /** Send buffer (bytes the application may queue). Default 4 MiB.
+   *  Allocated as it fills (64 KiB, doubled up to this size), so a
+   *  connection is charged to the stack's memory cap only for what it
+   *  holds; a half-open one holds no buffer. */
   uint32_t sndbuf;
-  /** Receive buffer: the largest window we advertise. Default 4 MiB. */
+  /** Receive buffer: the largest window we advertise. Default 4 MiB.
+   *  Allocated as received data needs it, as sndbuf; a segment the cap
+   *  leaves no room for is dropped unacknowledged (MPTCP_MIB_MEM_DROP). */
   uint32_t rcvbuf;
   /** Initial congestion window in segments (RFC 6928). Default 10. */
   uint32_t init_cwnd;
@@ -817,6 +830,21 @@ typedef struct mptcp_config {
    *  window is accepted, as RFC 793 did (threat A6: a blind attacker then
    *  needs one guess per window, not one per sequence number). Default 1. */
   uint8_t rst_seq_check;
+  /** Most out-of-order ranges (holes' upper edges: disjoint received
+   *  ranges above the next expected byte) a subflow keeps, and, with
+   *  MPTCP, the connection keeps at the data level (threat A1). Each range
+   *  costs the host 48 bytes of bookkeeping, so without a bound a peer that
+   *  sends one byte in every two holds 24 bytes per byte of receive window
+   *  on each level, beside the buffers. A segment that would open one more
+   *  range beyond the bound is dropped unacknowledged (the sender
+   *  retransmits it; counters MPTCP_MIB_OFO_DROP at the subflow level,
+   *  MPTCP_MIB_DSN_OFO_DROP at the data level); in-order data and data
+   *  that extends or fills an existing range are always taken, and nothing
+   *  already received is given back (no SACK reneging; Linux instead prunes
+   *  its out-of-order queue from the highest sequence under memory
+   *  pressure, tcp_prune_ofo_queue() in net/ipv4/tcp_input.c). 0: no bound.
+   *  Default 2048 (MPTCP_OFO_RANGES_DEFAULT). */
+  uint32_t max_ofo_ranges;
 
   /* ---- path-manager signals and closing ---- */
   /** ADD_ADDR retransmission timeout while no echo arrives (Linux's
@@ -929,10 +957,22 @@ int mptcp_stack_new(mptcp_stack **pstack, const mptcp_config *cfg,
 void mptcp_stack_del(mptcp_stack *stack);
 
 /**
+ * Default memory cap of a stack (mptcp_stack_set_mem_cap), 20 GiB: what
+ * 2048 connections with the default configuration legitimately hold, about
+ * 10 MiB each (8 MiB of send and receive buffers, up to 1.7 MiB of
+ * out-of-order bookkeeping at the bound of max_ofo_ranges on 8 subflows and
+ * the data level, and the connection's state). As Linux's tcp_mem, a
+ * host-wide budget in proportion to what its connections may need; a host
+ * that knows its memory or its number of connections sets its own.
+ */
+#define MPTCP_MEM_CAP_DEFAULT (2048ull * 10 * 1024 * 1024)
+
+/**
  * Limits the bytes the stack may hold through its memory hooks (buffers,
  * connection state). At the cap, received data is dropped and counted
  * (MPTCP_MIB_MEM_DROP), new connections are refused; the process is never
- * at risk. 0 (default) means no cap. Returns MPTCP_OK.
+ * at risk. A new stack starts at MPTCP_MEM_CAP_DEFAULT; 0 means no cap.
+ * Returns MPTCP_OK.
  */
 int mptcp_stack_set_mem_cap(mptcp_stack *stack, uint64_t bytes);
 
@@ -1045,7 +1085,10 @@ void *mptcp_conn_get_user_data(const mptcp_conn *conn);
  * payload configuration `data` must be NULL and only the count is queued.
  * Returns the number of bytes queued (possibly fewer than len: the send
  * buffer is full; wait for writable), or MPTCP_ERR_STATE (closed, or
- * shut down for writing), MPTCP_ERR_INVALID_ARGUMENT.
+ * shut down for writing), MPTCP_ERR_INVALID_ARGUMENT. The send buffer is
+ * allocated as it fills (64 KiB, doubled up to sndbuf): when the stack's
+ * memory cap stops it growing, what still fits is queued, and
+ * MPTCP_ERR_NOMEM is returned if nothing does.
  */
 long mptcp_conn_send(mptcp_conn *conn, const uint8_t *data, size_t len,
                      uint64_t now);
@@ -1313,6 +1356,12 @@ enum mptcp_mib {
                                      delay detection */
   MPTCP_MIB_JOIN_ACK_TIMEOUT,   /**< joins reset because the third ACK (MP_JOIN)
                                      went unanswered syn_retries times */
+  MPTCP_MIB_OFO_DROP,           /**< segments dropped: one more out-of-order
+                                     range on the subflow would exceed
+                                     max_ofo_ranges */
+  MPTCP_MIB_DSN_OFO_DROP,       /**< segments dropped: one more data-level
+                                     out-of-order range would exceed
+                                     max_ofo_ranges */
   MPTCP_MIB__COUNT
 };
 
