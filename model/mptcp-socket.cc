@@ -382,6 +382,13 @@ MptcpSocket::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&MptcpSocket::m_overlapCheck),
                           MakeBooleanChecker())
+            .AddAttribute("RstSeqCheck",
+                          "Security switch (threat A6): RFC 5961 section 3.2 for a received RST; "
+                          "one elsewhere in the window than RCV.NXT draws a challenge ACK. "
+                          "false: any in-window RST resets the subflow.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_rstSeqCheck),
+                          MakeBooleanChecker())
             .AddAttribute("MaxOfoRanges",
                           "Most out-of-order ranges a subflow, and the connection at the data "
                           "level, keep (threat A1); a segment that would open one more is "
@@ -474,6 +481,7 @@ MptcpSocket::MptcpSocket()
       m_enforceLimits(true),
       m_fastcloseKeyCheck(true),
       m_overlapCheck(true),
+      m_rstSeqCheck(true),
       m_maxOfoRanges(MPTCP_OFO_RANGES_DEFAULT),
       m_finalStats{},
       m_tracedConn{},
@@ -538,6 +546,7 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_enforceLimits(sock.m_enforceLimits),
       m_fastcloseKeyCheck(sock.m_fastcloseKeyCheck),
       m_overlapCheck(sock.m_overlapCheck),
+      m_rstSeqCheck(sock.m_rstSeqCheck),
       m_maxOfoRanges(sock.m_maxOfoRanges),
       m_finalStats{},
       m_tracedConn{},
@@ -617,6 +626,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.enforce_limits = m_enforceLimits;
     c.fastclose_key_check = m_fastcloseKeyCheck;
     c.overlap_check = m_overlapCheck;
+    c.rst_seq_check = m_rstSeqCheck;
     c.max_ofo_ranges = m_maxOfoRanges;
 }
 

@@ -307,6 +307,7 @@ class MptcpSocket : public TcpSocket
     bool m_enforceLimits;      //!< EnforceLimits
     bool m_fastcloseKeyCheck;  //!< FastcloseKeyCheck
     bool m_overlapCheck;       //!< OverlapCheck
+    bool m_rstSeqCheck;        //!< RstSeqCheck
     uint32_t m_maxOfoRanges;   //!< MaxOfoRanges
 
     // Statistics kept after the connection is freed
