@@ -448,6 +448,16 @@ static void test_mpc_third_ack_wrong_key(void **state) {
   h_free(&h);
 }
 
+/* A middlebox flips bits of the byte at offset off of segment p and fixes
+ * the TCP checksum, so only a DSS checksum can tell. */
+static void alter_byte(struct h_pkt *p, size_t off, uint8_t mask) {
+  p->data[off] ^= mask;
+  p->data[16] = p->data[17] = 0;
+  uint16_t c = mptcp_tcp_checksum_ipv4(p->src.ip, p->dst.ip, p->data, p->len);
+  p->data[16] = (uint8_t)(c >> 8);
+  p->data[17] = (uint8_t)c;
+}
+
 /* ---- DSS checksum ---- */
 
 static int flip_payload_filter(struct harness *h, struct h_pkt *p, int from) {
@@ -461,11 +471,7 @@ static int flip_payload_filter(struct harness *h, struct h_pkt *p, int from) {
     return 0;
   if (++*n != 2) /* the second mapped data segment */
     return 0;
-  p->data[hl + 10] ^= 0x01; /* a middlebox alters one payload byte... */
-  p->data[16] = p->data[17] = 0; /* ...and fixes the TCP checksum */
-  uint16_t c = mptcp_tcp_checksum_ipv4(p->src.ip, p->dst.ip, p->data, p->len);
-  p->data[16] = (uint8_t)(c >> 8);
-  p->data[17] = (uint8_t)c;
+  alter_byte(p, (size_t)hl + 10, 0x01); /* one payload byte */
   return 0;
 }
 
@@ -512,11 +518,7 @@ static int alter_second_filter(struct harness *h, struct h_pkt *p, int from) {
   if (++a->n != 2)
     return 0;
   a->dsn = th.dss.dsn;
-  p->data[hl + 10] ^= 0x01;
-  p->data[16] = p->data[17] = 0;
-  uint16_t c = mptcp_tcp_checksum_ipv4(p->src.ip, p->dst.ip, p->data, p->len);
-  p->data[16] = (uint8_t)(c >> 8);
-  p->data[17] = (uint8_t)c;
+  alter_byte(p, (size_t)hl + 10, 0x01);
   return 0;
 }
 
@@ -1323,11 +1325,7 @@ static int mpc_data_filter(struct harness *h, struct h_pkt *p, int from) {
     return 1; /* the keys must come with the data */
   if (*altered || th.mpc.len != MPTCP_MPC_LEN_DATA_CSUM)
     return 0;
-  p->data[hl + 10] ^= 0x20;
-  p->data[16] = p->data[17] = 0;
-  uint16_t c = mptcp_tcp_checksum_ipv4(p->src.ip, p->dst.ip, p->data, p->len);
-  p->data[16] = (uint8_t)(c >> 8);
-  p->data[17] = (uint8_t)c;
+  alter_byte(p, (size_t)hl + 10, 0x20);
   *altered = 1;
   return 0;
 }
