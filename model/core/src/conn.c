@@ -353,7 +353,7 @@ void conn_data_acked(struct mptcp_conn *c, uint64_t upto) {
 }
 
 void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len) {
-  if (!p || conn_rcv_reserve(c, off + len) < 0 || !c->rcv_ring)
+  if (!p || !c->rcv_ring) /* reserved by the caller (conn_rcv_reserve) */
     return;
   uint32_t cap = c->rcv_cap;
   uint32_t pos = (uint32_t)(off % cap);

@@ -545,6 +545,19 @@ int mptcp_fallback_rcv(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
   return -1;
 }
 
+/* Does the DSS checksum of the first data, mapped implicitly by its
+ * MP_CAPABLE (DSN IDSN + 1, subflow sequence 1), fail? Only when checksums
+ * are on and the option carries one (RFC 8684 sections 3.1 and 3.3). */
+static int mpc_data_csum_bad(const struct mptcp_conn *c, const mptcp_opt_mp_capable *m,
+                             const uint8_t *payload, uint32_t plen) {
+  if (!c->csum || !payload || !plen || m->len != MPTCP_MPC_LEN_DATA_CSUM)
+    return 0;
+  uint32_t token;
+  uint64_t idsn;
+  mptcp_key_token_idsn(m->sender_key, &token, &idsn);
+  return mptcp_dss_csum(idsn + 1, 1, m->data_len, payload, plen) != m->csum;
+}
+
 int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
                       const uint8_t *payload, uint32_t plen, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
@@ -559,19 +572,13 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
         mib_inc(s, MPTCP_MIB_MPC_BAD_KEY);
         return -1;
       }
-      if (m->len >= MPTCP_MPC_LEN_DATA && plen && c->csum && payload &&
-          m->len == MPTCP_MPC_LEN_DATA_CSUM) {
-        uint32_t tok;
-        uint64_t idsn;
-        mptcp_key_token_idsn(m->sender_key, &tok, &idsn);
-        if (mptcp_dss_csum(idsn + 1, 1, m->data_len, payload, plen) != m->csum) {
-          /* the first data was altered on its way (section 3.7): the
-           * segment is dropped, the subflow stays in SYN-RCVD, and its
-           * retransmission (or a pure ACK with the keys) completes the
-           * handshake */
-          mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
-          return MPTCP_RCV_WAIT;
-        }
+      if (mpc_data_csum_bad(c, m, payload, plen)) {
+        /* the first data was altered on its way (section 3.7): the
+         * segment is dropped, the subflow stays in SYN-RCVD, and its
+         * retransmission (or a pure ACK with the keys) completes the
+         * handshake */
+        mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
+        return MPTCP_RCV_WAIT;
       }
       learn_remote_key(c, m->sender_key);
       mib_inc(s, MPTCP_MIB_MP_CAPABLE_ACTIVE);
@@ -593,13 +600,11 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
      * subflow sequence 1); ignored, it left the connection's first bytes
      * unacknowledged until a later retransmission, a back-off further,
      * carried a DSS (once our ACK's DSS had reached the initiator). */
-    const mptcp_opt_mp_capable *m = &th->mpc;
-    if (c->csum && payload && m->len == MPTCP_MPC_LEN_DATA_CSUM &&
-        mptcp_dss_csum(c->idsn_remote + 1, 1, m->data_len, payload, plen) != m->csum) {
+    if (mpc_data_csum_bad(c, &th->mpc, payload, plen)) {
       mib_inc(s, MPTCP_MIB_DSS_CSUM_BAD);
       return -1;
     }
-    add_mapping(sf, 1, 0, m->data_len);
+    add_mapping(sf, 1, 0, th->mpc.data_len);
   }
   if (sf->is_join && sf->join_ack_pending && !(th->flags & MPTCP_TH_SYN)) {
     /* initiator: the fourth ACK answers our third: data may flow */

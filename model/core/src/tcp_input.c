@@ -465,6 +465,17 @@ static int ofo_full(const struct rangeset *rs, const struct mptcp_conn *c, uint6
          rangeset_is_new(rs, start, end);
 }
 
+/* Grows the receive buffer to hold stream offsets below `end`; when the
+ * memory cap refuses, the segment is dropped unacknowledged and counted
+ * (returns 1). */
+static int rcv_no_room(struct tcp_sf *sf, uint64_t end) {
+  if (conn_rcv_reserve(sf->conn, end) == 0)
+    return 0;
+  mib_inc(sf->conn->stack, MPTCP_MIB_MEM_DROP);
+  sf->ack_now = 1;
+  return 1;
+}
+
 static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
                      uint32_t plen, int fin, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
@@ -524,19 +535,13 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
       sf->ack_now = 1;
       return;
     }
-    if (payload && conn_rcv_reserve(c, off + n) < 0) {
-      mib_inc(s, MPTCP_MIB_MEM_DROP); /* no room to grow the buffer */
-      sf->ack_now = 1;
+    if (payload && rcv_no_room(sf, off + n))
       return;
-    }
     /* first arrival wins; overlaps compared (mptcp_proto.c) */
     mptcp_data_in(c, off, payload ? payload + (start - rel) : NULL, n, now);
   } else if (plen && start < end && payload) {
-    if (conn_rcv_reserve(c, end - 1) < 0) {
-      mib_inc(s, MPTCP_MIB_MEM_DROP); /* no room to grow the buffer */
-      sf->ack_now = 1;
+    if (rcv_no_room(sf, end - 1))
       return;
-    }
     conn_data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
   }
   if (plen && start < end) {
