@@ -29,6 +29,7 @@
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
+#include <type_traits>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -371,56 +372,67 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("One multipath host and K single-path TCP flows share a bottleneck; reports "
               "the MPTCP/TCP goodput ratio and Jain's index (last line of stdout: JSON).");
-    cmd.AddValue("subflows",
+    // Each option is registered once: with ns-3's CommandLine, and in the
+    // names CheckArguments accepts (booleans as flags).
+    std::set<std::string> options;
+    std::set<std::string> flags;
+    auto add = [&cmd, &options, &flags](const std::string& name,
+                                        const std::string& help,
+                                        auto& value) {
+        using T = std::decay_t<decltype(value)>;
+        (std::is_same_v<T, bool> ? flags : options).insert(name);
+        cmd.AddValue(name, help, value);
+    };
+    add("subflows",
                  "Subflows of the MPTCP connection (ndiffports), 1..8 [2]; with fullmesh one per "
                  "interface, with default, fallback or Mptcp=false one",
                  subflows);
-    cmd.AddValue("pm", "Path manager: ndiffports, fullmesh (one subflow per NIC), default "
+    add("pm", "Path manager: ndiffports, fullmesh (one subflow per NIC), default "
                  "[ndiffports]", pm);
-    cmd.AddValue("interfaces", "NICs of the multipath host, 1..8 (more than 1: fullmesh) [1]",
+    add("interfaces", "NICs of the multipath host, 1..8 (more than 1: fullmesh) [1]",
                  interfaces);
-    cmd.AddValue("cc", "MPTCP congestion control: lia, olia, balia, wvegas, reno, cubic [lia]",
+    add("cc", "MPTCP congestion control: lia, olia, balia, wvegas, reno, cubic [lia]",
                  cc);
-    cmd.AddValue("scheduler", "MPTCP scheduler: minrtt, roundrobin, redundant, blest, ecf "
+    add("scheduler", "MPTCP scheduler: minrtt, roundrobin, redundant, blest, ecf "
                  "[minrtt]", scheduler);
-    cmd.AddValue("tcpFlows", "Competing single-path TCP flows, 0..64", tcpFlows);
-    cmd.AddValue("competitor", "Competing TCP: ns3 (ns-3's TcpSocketBase) or core (ours)",
+    add("tcpFlows", "Competing single-path TCP flows, 0..64", tcpFlows);
+    add("competitor", "Competing TCP: ns3 (ns-3's TcpSocketBase) or core (ours)",
                  p.competitor);
-    cmd.AddValue("competitorCc",
+    add("competitorCc",
                  "TCP variant of the competitors (an ns-3 TcpCongestionOps TypeId; not "
                  "ns3::TcpBbr, ns3::TcpDctcp)",
                  p.competitorCc);
-    cmd.AddValue("transport",
+    add("transport",
                  "Multipath host: mptcp, or ns3tcp (one ns-3 TCP flow per would-be subflow, "
                  "variant --competitorCc)",
                  p.transport);
-    cmd.AddValue("peer", "Receiver: mptcp, or ns3tcp (ns-3's TCP only: fallback) [mptcp]", peer);
-    cmd.AddValue("bottleneckRate", "Bottleneck rate, ns-3's units (10Mbps; 10MBps is bytes)",
+    add("peer", "Receiver: mptcp, or ns3tcp (ns-3's TCP only: fallback) [mptcp]", peer);
+    add("bottleneckRate", "Bottleneck rate, ns-3's units (10Mbps; 10MBps is bytes)",
                  p.bottleneckRate);
-    cmd.AddValue("bottleneckDelay",
+    add("bottleneckDelay",
                  "Bottleneck one-way delay in ms, 0..10000 (RTT = 2*(delay+2))", delay);
-    cmd.AddValue("queue", "Bottleneck queue in packets, 0..1000000 (0: one bandwidth-delay "
+    add("queue", "Bottleneck queue in packets, 0..1000000 (0: one bandwidth-delay "
                  "product)", queue);
-    cmd.AddValue("queueDisc", "Bottleneck queue discipline: droptail, red, fqcodel", p.queueDisc);
-    cmd.AddValue("duration", "Simulated seconds, up to 1000000", duration);
-    cmd.AddValue("warmup", "Seconds before goodput is measured (less than --duration)", warmup);
-    cmd.AddValue("segmentSize", "MSS of every flow (bytes), 64..65000", segmentSize);
-    cmd.AddValue("delAckCount", "Every flow ACKs every Nth full segment, 1..64", delAckCount);
-    cmd.AddValue("virtualPayload", "MPTCP segments carry lengths, not bytes (faster)",
+    add("queueDisc", "Bottleneck queue discipline: droptail, red, fqcodel", p.queueDisc);
+    add("duration", "Simulated seconds, up to 1000000", duration);
+    add("warmup", "Seconds before goodput is measured (less than --duration)", warmup);
+    add("segmentSize", "MSS of every flow (bytes), 64..65000", segmentSize);
+    add("delAckCount", "Every flow ACKs every Nth full segment, 1..64", delAckCount);
+    add("virtualPayload", "MPTCP segments carry lengths, not bytes (faster)",
                  p.virtualPayload);
-    cmd.AddValue("flowMonitor", "Attach FlowMonitor and report its per-subflow byte counts",
+    add("flowMonitor", "Attach FlowMonitor and report its per-subflow byte counts",
                  p.flowMonitor);
-    cmd.AddValue("pcap", "Write pcap files of the multipath host and the receiver", p.pcap);
-    cmd.AddValue("results",
+    add("pcap", "Write pcap files of the multipath host and the receiver", p.pcap);
+    add("results",
                  "Record the run in results.db (SQLite; runs already there are kept)",
                  results);
-    cmd.AddValue("overwrite",
+    add("overwrite",
                  "Replace a finished run with the same parameters and RngRun in results.db "
                  "(without it, such a run is refused)",
                  overwrite);
-    cmd.AddValue("plot", "Write the plot (gnuplot script, data, PNG and SVG)", plot);
-    cmd.AddValue("progress", "Show progress on stderr", progress);
-    cmd.AddValue("outputDir", "Where results.db, the plot and pcap files go", outputDir);
+    add("plot", "Write the plot (gnuplot script, data, PNG and SVG)", plot);
+    add("progress", "Show progress on stderr", progress);
+    add("outputDir", "Where results.db, the plot and pcap files go", outputDir);
     std::string why;
     auto fail = [](const std::string& msg) {
         std::cerr << PROG << ": " << msg << "\n";
@@ -446,15 +458,7 @@ main(int argc, char* argv[])
                         a.substr(eq + 1) + "\")");
         }
     }
-    if (!CheckArguments(argc,
-                        argv,
-                        {"subflows", "pm", "interfaces", "cc", "scheduler", "tcpFlows",
-                         "competitor", "competitorCc", "transport", "peer", "bottleneckRate",
-                         "bottleneckDelay", "queue", "queueDisc", "duration", "warmup",
-                         "segmentSize", "delAckCount", "outputDir"},
-                        {"virtualPayload", "flowMonitor", "pcap", "results", "overwrite", "plot",
-                         "progress"},
-                        why))
+    if (!CheckArguments(argc, argv, options, flags, why))
     {
         return fail(why);
     }
