@@ -95,7 +95,10 @@ if(MPTCP_IN_NS3_TREE)
                           "MPTCP_NS3_TREE_LIBRARIES, where ns-3 looks for a module's "
                           "dependencies")
     endif()
-    if(NOT lib${dep} OR NOT TARGET ${lib${dep}})
+    # ns-3 configures contrib modules before it adds src/, so the modules'
+    # targets do not exist yet: the tree's list of modules to build says
+    # whether each one will.
+    if(NOT lib${dep} OR NOT (dep IN_LIST libs_to_build))
       message(FATAL_ERROR "mptcp: the ns-3 module '${dep}' is not enabled in this tree "
                           "(${PROJECT_SOURCE_DIR}). Configure with it, e.g. "
                           "./ns3 configure --enable-modules=mptcp, or add ${dep} to "
