@@ -58,6 +58,7 @@ typedef struct {
   uint64_t mismatch_at; /* UINT64_MAX: none */
   int shut, peer_fin, closed, close_reason;
   int connected;
+  int aborted;
 } app_state;
 
 static tun_path g_paths[MAX_PATHS];
@@ -67,6 +68,17 @@ static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
 static int g_seeded;
 static volatile sig_atomic_t g_stop;
 static int g_corrupt_join_hmac; /* test-only: a wrong HMAC on the wire */
+/* The middlebox between the core and the kernel (both directions unless
+ * said otherwise), seeded by --seed: */
+static uint32_t g_loss_ppm;         /* drop each packet with this chance */
+static int g_strip_mptcp;           /* MPTCP options overwritten with NOPs */
+static uint64_t g_alter_at = UINT64_MAX; /* outgoing: alter the payload byte at
+                                            this offset of the first path's
+                                            subflow, once */
+static int g_altered;
+static uint64_t g_abort_after = UINT64_MAX; /* abort once this much is read */
+static uint64_t g_mb_rng = 0x2545f4914f6cdd1dull;
+static uint64_t g_mb_dropped;
 static uint64_t g_ip_in, g_ip_bad, g_ip_other, g_ip_out;
 static uint16_t g_ip_id;
 
@@ -147,6 +159,13 @@ static void usage(FILE *f) {
           "  --bytes N        bytes of the pattern this host sends (default 1048576)\n"
           "  --expect N       bytes it must receive (default: as many as sent)\n"
           "  --timeout S      wall-clock limit (default 30)\n"
+          "  --loss P         the middlebox drops each packet, both ways, with\n"
+          "                   probability P (0 <= P < 0.5; seeded by --seed)\n"
+          "  --middlebox strip-mptcp  overwrites MPTCP options with NOPs, both ways\n"
+          "  --middlebox alter-payload:N  alters the N-th payload byte this host\n"
+          "                   sends on its first path (TCP checksum fixed)\n"
+          "  --abort-after N  aborts (MP_FASTCLOSE) once N bytes were read; the run\n"
+          "                   then succeeds if the abort went out\n"
           "  --test-corrupt-join-hmac  flips one bit of every MP_JOIN HMAC this\n"
           "                   host sends (to show that a wrong wire format fails)\n"
           "The last line of stdout is JSON; exit 0 when the exchange verified.\n");
@@ -243,6 +262,59 @@ static uint16_t ip_checksum(const uint8_t *h, size_t len) {
   return (uint16_t)~sum;
 }
 
+static uint64_t mb_next(void) {
+  /* xorshift64*: the middlebox's own stream, apart from the keys' */
+  g_mb_rng ^= g_mb_rng >> 12;
+  g_mb_rng ^= g_mb_rng << 25;
+  g_mb_rng ^= g_mb_rng >> 27;
+  return g_mb_rng * 0x2545f4914f6cdd1dull;
+}
+
+static int mb_drop(void) {
+  if (!g_loss_ppm || mb_next() % 1000000u >= g_loss_ppm)
+    return 0;
+  g_mb_dropped++;
+  return 1;
+}
+
+static void tcp_fix_checksum(uint8_t *seg, size_t len, int family, const uint8_t *src,
+                             const uint8_t *dst) {
+  seg[16] = seg[17] = 0;
+  uint16_t c = family == 4 ? mptcp_tcp_checksum_ipv4(src, dst, seg, len)
+                           : mptcp_tcp_checksum_ipv6(src, dst, seg, len);
+  seg[16] = (uint8_t)(c >> 8);
+  seg[17] = (uint8_t)c;
+}
+
+/* Overwrites every MPTCP option (kind 30) with NOPs, as a middlebox that
+ * strips unknown options; returns 1 if one was found. */
+static int strip_mptcp(uint8_t *seg, size_t len) {
+  if (len < 20)
+    return 0;
+  size_t hl = (size_t)(seg[12] >> 4) * 4, i = 20;
+  int found = 0;
+  if (hl > len)
+    return 0;
+  while (i < hl) {
+    uint8_t kind = seg[i];
+    if (kind == 0)
+      break;
+    if (kind == 1) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= hl || seg[i + 1] < 2 || i + seg[i + 1] > hl)
+      break;
+    size_t olen = seg[i + 1];
+    if (kind == 30) {
+      memset(seg + i, 1, olen);
+      found = 1;
+    }
+    i += olen;
+  }
+  return found;
+}
+
 /* One IP packet from a TUN device to the stack. */
 static void ip_in(mptcp_stack *st, unsigned path, const uint8_t *pkt, size_t n,
                   uint64_t now) {
@@ -300,6 +372,10 @@ static void ip_in(mptcp_stack *st, unsigned path, const uint8_t *pkt, size_t n,
     g_ip_bad++;
     return;
   }
+  if (mb_drop())
+    return;
+  if (g_strip_mptcp && strip_mptcp((uint8_t *)tcp, tcp_len))
+    tcp_fix_checksum((uint8_t *)tcp, tcp_len, src.family, src.ip, dst.ip);
   if (tcp_len >= 4) {
     src.port = (uint16_t)(tcp[0] << 8 | tcp[1]);
     dst.port = (uint16_t)(tcp[2] << 8 | tcp[3]);
@@ -349,6 +425,22 @@ static void ip_out(uint8_t *pkt, size_t hdr_room, const mptcp_segment *s) {
   uint8_t *seg = pkt + hdr_room;
   if (g_corrupt_join_hmac)
     corrupt_join_hmac(seg, s);
+  if (mb_drop())
+    return;
+  if (g_strip_mptcp && strip_mptcp(seg, s->len))
+    tcp_fix_checksum(seg, s->len, s->src.family, s->src.ip, s->dst.ip);
+  if (!g_altered && g_alter_at != UINT64_MAX && out == &g_paths[0] && s->payload_len &&
+      !s->payload_virtual) {
+    /* the subflow's byte offset: sequence number relative to the ISN is
+     * not known here, so count the payload bytes this path sent */
+    static uint64_t path0_bytes;
+    if (g_alter_at < path0_bytes + s->payload_len && g_alter_at >= path0_bytes) {
+      seg[s->hdr_len + (size_t)(g_alter_at - path0_bytes)] ^= 0xff;
+      tcp_fix_checksum(seg, s->len, s->src.family, s->src.ip, s->dst.ip);
+      g_altered = 1;
+    }
+    path0_bytes += s->payload_len;
+  }
   uint8_t *ip;
   size_t total;
   if (s->src.family == 4) {
@@ -432,6 +524,11 @@ static void app_drain(uint64_t now) {
           break;
         }
     a->rcvd += (uint64_t)n;
+  }
+  if (a->rcvd >= g_abort_after && !a->closed) {
+    mptcp_conn_abort(a->conn, now);
+    g_abort_after = UINT64_MAX;
+    a->aborted = 1;
   }
   if (mptcp_conn_peer_closed(a->conn))
     a->peer_fin = 1;
@@ -525,7 +622,26 @@ int main(int argc, char **argv) {
       bad = parse_u64(val, 3600, &timeout_s) || timeout_s == 0;
     } else if (!strcmp(o, "--seed")) {
       bad = parse_u64(val, UINT64_MAX, &g_rng);
+      g_mb_rng ^= g_rng * 0x9e3779b97f4a7c15ull;
+      if (!g_mb_rng)
+        g_mb_rng = 1;
       g_seeded = 1;
+    } else if (!strcmp(o, "--loss")) {
+      /* a fraction, e.g. 0.01 */
+      char *end;
+      errno = 0;
+      double f = strtod(val, &end);
+      bad = errno || *end || !(f >= 0 && f < 0.5);
+      g_loss_ppm = bad ? 0 : (uint32_t)(f * 1e6 + 0.5);
+    } else if (!strcmp(o, "--middlebox")) {
+      if (!strcmp(val, "strip-mptcp"))
+        g_strip_mptcp = 1;
+      else if (!strncmp(val, "alter-payload:", 14))
+        bad = parse_u64(val + 14, 1ull << 40, &g_alter_at);
+      else
+        bad = 1;
+    } else if (!strcmp(o, "--abort-after")) {
+      bad = parse_u64(val, 1ull << 40, &g_abort_after);
     } else if (!strcmp(o, "--mptcp")) {
       bad = parse_bool(val, &cfg.mptcp);
     } else if (!strcmp(o, "--checksum")) {
@@ -640,8 +756,12 @@ int main(int argc, char **argv) {
       failure = "mismatch";
       break;
     }
-    if (a->closed && a->close_reason != MPTCP_CLOSE_NORMAL &&
-        !(a->peer_fin && a->shut)) {
+    if (a->aborted) {
+      /* let the RSTs leave, then stop */
+      if (!done_at)
+        done_at = now;
+    } else if (a->closed && a->close_reason != MPTCP_CLOSE_NORMAL &&
+               !(a->peer_fin && a->shut)) {
       failure = "reset";
       break;
     }
@@ -687,9 +807,9 @@ int main(int argc, char **argv) {
   }
 
   app_state *a = &g_app;
-  if (!failure && a->expect >= 0 && a->rcvd != (uint64_t)a->expect)
+  if (!failure && !a->aborted && a->expect >= 0 && a->rcvd != (uint64_t)a->expect)
     failure = "short";
-  if (!failure && !a->peer_fin)
+  if (!failure && !a->aborted && !a->peer_fin)
     failure = "no-fin";
   int verified = !failure && a->mismatch_at == UINT64_MAX;
 
@@ -707,10 +827,22 @@ int main(int argc, char **argv) {
     print_addr(&l);
     printf(",\"remote\":");
     print_addr(&r);
-    printf(",\"state\":\"%s\",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64 "}",
-           mptcp_tcp_state_name(ss.state), ss.bytes_sent, ss.bytes_received);
+    printf(",\"state\":\"%s\",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64
+           ",\"bytes_acked\":%" PRIu64 ",\"cwnd\":%" PRIu64 ",\"snd_wnd\":%" PRIu64
+           ",\"in_flight\":%" PRIu64 ",\"rto_count\":%" PRIu64 "}",
+           mptcp_tcp_state_name(ss.state), ss.bytes_sent, ss.bytes_received, ss.bytes_acked,
+           ss.cwnd, ss.snd_wnd, ss.bytes_in_flight, ss.rto_count);
   }
-  printf("],\"ip\":{\"in\":%" PRIu64 ",\"out\":%" PRIu64 ",\"malformed\":%" PRIu64
+  printf("]");
+  if (a->conn) {
+    mptcp_conn_stats cs;
+    mptcp_conn_get_stats(a->conn, &cs);
+    printf(",\"conn\":{\"state\":\"%s\",\"snd_buffered\":%" PRIu64 ",\"rcv_buffered\":%" PRIu64
+           ",\"snd_wnd\":%" PRIu64 ",\"bytes_acked\":%" PRIu64 "}",
+           mptcp_tcp_state_name(cs.state), cs.snd_buffered, cs.rcv_buffered, cs.snd_wnd,
+           cs.bytes_acked);
+  }
+  printf(",\"ip\":{\"in\":%" PRIu64 ",\"out\":%" PRIu64 ",\"malformed\":%" PRIu64
          ",\"not_tcp\":%" PRIu64 "},",
          g_ip_in, g_ip_out, g_ip_bad, g_ip_other);
   printf("\"counters\":{");
@@ -722,7 +854,9 @@ int main(int argc, char **argv) {
       first = 0;
     }
   }
-  printf("},\"wall_s\":%.3f,", (double)(now_ns() - start) / 1e9);
+  printf("},\"middlebox\":{\"dropped\":%" PRIu64 ",\"altered\":%s},\"aborted\":%s,", g_mb_dropped,
+         g_altered ? "true" : "false", a->aborted ? "true" : "false");
+  printf("\"wall_s\":%.3f,", (double)(now_ns() - start) / 1e9);
   if (failure)
     printf("\"failure\":\"%s\"", failure);
   else
