@@ -16,6 +16,8 @@ PACKAGES=(
   nettle-dev libgsl-dev libsqlite3-dev sqlite3
   # tests, plots and the cluster engine
   libcmocka-dev tshark gnuplot-nox slurm-wlm munge
+  # the live interop suite with the Linux kernel (ip netns, ip mptcp, nstat)
+  iproute2
 )
 
 SUDO=""

@@ -199,4 +199,8 @@ tshark -r "$out/handshake.pcap" -o mptcp.analyze_mptcp:TRUE \
   -e tcp.flags.str -e tcp.stream -e mptcp.stream \
   -e mptcp.expected_token -e tcp.options.mptcp.subtype \
   | tee "$out/dissection.csv"
+echo "== 6. A live exchange with the Linux kernel's MPTCP (skipped where the kernel cannot) =="
+python3 "$root/test/interop/test_interop.py" "$root/build/utils/mptcp-tun" --demo |
+  tee "$out/live-exchange.txt"
+
 echo "== results in $out =="

@@ -478,7 +478,8 @@ long mptcp_conn_recv(mptcp_conn *c, uint8_t *buf, size_t cap, uint64_t now) {
       struct tcp_sf *sf = c->sfs[i];
       if (sf->state < MPTCP_TCP_ESTABLISHED || !sf->join_ok)
         continue;
-      uint64_t known = sf->rcv_adv > sf->rcv_nxt ? sf->rcv_adv - sf->rcv_nxt : 0;
+      uint64_t known = c->mp ? (c->rcv_adv_off > c->rcv_nxt_off ? c->rcv_adv_off - c->rcv_nxt_off : 0)
+                             : (sf->rcv_adv > sf->rcv_nxt ? sf->rcv_adv - sf->rcv_nxt : 0);
       uint64_t wnd = tcp_rcv_window(sf);
       if (2 * known <= c->cfg.rcvbuf && wnd >= 2 * known && wnd >= sf->mss) {
         tcp_send_ack_now(sf);

@@ -255,6 +255,8 @@ struct mptcp_conn {
   uint64_t idsn_local, idsn_remote;
   uint64_t snd_nxt_off;  /* next data offset to map onto a subflow */
   uint64_t snd_wnd_edge; /* peer's window right edge, data offsets */
+  uint64_t rcv_adv_off;  /* our window's right edge advertised so far,
+                            data offsets (MPTCP: never moves left) */
   uint8_t data_fin_queued; /* application shut down: DATA_FIN after data */
   uint8_t data_fin_acked;
   uint8_t subflows_closing; /* DATA_FINs exchanged: subflows send FIN */

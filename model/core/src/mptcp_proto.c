@@ -644,6 +644,14 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
     uint64_t limit = c->snd_nxt_off + (c->data_fin_queued ? 1 : 0);
     if (!mptcp_before64(ack, c->idsn_local + 1) && off <= limit) {
       conn_data_acked(c, off > c->snd_end ? c->snd_end : off);
+      /* The receive window is the connection's (RFC 8684 section 3.3.5):
+       * its right edge is the Data ACK plus the window of the segment
+       * that carries it, whichever subflow brings it, and it does not
+       * move left (Linux keeps msk->wnd_end the same way). A subflow
+       * whose own last window is stale must not hold the sender back. */
+      uint64_t edge = off + ((uint64_t)th->window << sf->snd_wscale);
+      if (edge > c->snd_wnd_edge)
+        c->snd_wnd_edge = edge;
       if (c->data_fin_queued && off == c->snd_end + 1 && c->snd_nxt_off == c->snd_end &&
           !c->data_fin_acked) {
         c->data_fin_acked = 1;

@@ -28,9 +28,28 @@ uint64_t tcp_rcv_window(const struct tcp_sf *sf) {
 /* The window to advertise, never moving the right edge back (RFC 9293
  * section 3.8.6.2.2) and opening it only by useful steps (SWS avoidance). */
 static uint64_t advertise_window(struct tcp_sf *sf) {
-  const mptcp_config *cfg = &sf->conn->cfg;
-  uint64_t edge = sf->rcv_nxt + tcp_rcv_window(sf); /* in this subflow's space */
+  struct mptcp_conn *c = sf->conn;
+  const mptcp_config *cfg = &c->cfg;
   uint64_t step = cfg->rcvbuf / 2 < sf->mss ? cfg->rcvbuf / 2 : sf->mss;
+  if (c->mp) {
+    /* MPTCP: the window is the connection's and counts from the Data ACK
+     * every segment carries (RFC 8684 section 3.3.5), so its right edge
+     * is kept in data offsets: it never moves left and opens by useful
+     * steps, whichever subflow advertises it. Kept per subflow, a subflow
+     * that received nothing lately would offer its old window from the
+     * newer Data ACK, past the connection's buffer (Linux keeps the edge
+     * per connection too: rcv_wnd_sent). */
+    uint64_t edge = conn_rcv_space(c);
+    if (edge > c->rcv_adv_off && (edge - c->rcv_adv_off >= step || c->rcv_adv_off <= c->rcv_nxt_off))
+      c->rcv_adv_off = edge;
+    if (c->rcv_adv_off < c->rcv_nxt_off)
+      c->rcv_adv_off = c->rcv_nxt_off;
+    uint64_t w = c->rcv_adv_off - c->rcv_nxt_off;
+    if (sf->rcv_adv < sf->rcv_nxt + w) /* the subflow's acceptance test */
+      sf->rcv_adv = sf->rcv_nxt + w;
+    return w;
+  }
+  uint64_t edge = sf->rcv_nxt + tcp_rcv_window(sf); /* in this subflow's space */
   if (edge > sf->rcv_adv && (edge - sf->rcv_adv >= step || sf->rcv_adv <= sf->rcv_nxt))
     sf->rcv_adv = edge;
   if (sf->rcv_adv < sf->rcv_nxt)
@@ -371,7 +390,13 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
   }
   uint64_t wnd_room;
   if (c->mp) {
-    uint64_t edge = c->snd_acked + sf->snd_wnd;
+    /* The right edge the peer announced with its latest Data ACK, on
+     * whichever subflow (mptcp_rcv_options): a subflow's own last window
+     * came with an older Data ACK, and counting it from the newest one
+     * overshoots the peer's window, whose excess it drops after the
+     * subflow acknowledged it (Linux: NoDSSInWindow). Before any Data
+     * ACK, the handshake's window counts from offset 0. */
+    uint64_t edge = c->snd_wnd_edge ? c->snd_wnd_edge : c->snd_acked + sf->snd_wnd;
     wnd_room = edge > off ? edge - off : 0;
   } else {
     uint64_t wnd_end = sf->snd_una + sf->snd_wnd;

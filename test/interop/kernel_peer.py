@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The Linux side of the interop suite: an MPTCP socket of the kernel
+(IPPROTO_MPTCP) as client or server. It sends --bytes of the byte pattern
+(offset i carries i mod 251), half-closes, reads until the peer's FIN and
+checks that it read the same pattern. Prints one JSON line; exit 0 when
+the exchange verified."""
+import argparse
+import json
+import socket
+import sys
+import threading
+import time
+
+PATTERN_MOD = 251
+IPPROTO_MPTCP = getattr(socket, "IPPROTO_MPTCP", 262)
+SOL_MPTCP = 284
+MPTCP_INFO = 1
+
+
+def pattern(offset, length):
+    start = offset % PATTERN_MOD
+    reps = (start + length) // PATTERN_MOD + 1
+    block = bytes(range(PATTERN_MOD)) * reps
+    return block[start:start + length]
+
+
+def exchange(sock, nbytes, result):
+    def sender():
+        off = 0
+        try:
+            while off < nbytes:
+                chunk = pattern(off, min(65536, nbytes - off))
+                sock.sendall(chunk)
+                off += len(chunk)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError as e:
+            result["send_error"] = str(e)
+        result["bytes_sent"] = off
+
+    t = threading.Thread(target=sender)
+    t.start()
+    rcvd = 0
+    mismatch = None
+    try:
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                result["peer_fin"] = True
+                break
+            if mismatch is None and data != pattern(rcvd, len(data)):
+                want = pattern(rcvd, len(data))
+                mismatch = rcvd + next(i for i in range(len(data)) if data[i] != want[i])
+            rcvd += len(data)
+    except OSError as e:
+        result["recv_error"] = str(e)
+    t.join()
+    result["bytes_received"] = rcvd
+    result["mismatch_offset"] = mismatch
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--role", choices=["client", "server"], required=True)
+    p.add_argument("--addr", required=True, help="server: address to bind; client: server address")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--bind", help="client: local address")
+    p.add_argument("--bytes", type=int, default=1 << 20)
+    p.add_argument("--expect", type=int, default=None)
+    p.add_argument("--tcp", action="store_true", help="plain TCP instead of MPTCP")
+    p.add_argument("--timeout", type=float, default=30)
+    p.add_argument("--linger", type=float, default=0.5,
+                   help="seconds to keep the socket after the exchange (joins, ADD_ADDR)")
+    a = p.parse_args()
+    family = socket.AF_INET6 if ":" in a.addr else socket.AF_INET
+    proto = socket.IPPROTO_TCP if a.tcp else IPPROTO_MPTCP
+    result = {"role": a.role, "mptcp_socket": not a.tcp}
+    t0 = time.monotonic()
+    if a.role == "server":
+        ls = socket.socket(family, socket.SOCK_STREAM, proto)
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind((a.addr, a.port))
+        ls.listen(4)
+        ls.settimeout(a.timeout)
+        print("listening", file=sys.stderr, flush=True)
+        sock, peer = ls.accept()
+        result["peer"] = peer[0]
+    else:
+        sock = socket.socket(family, socket.SOCK_STREAM, proto)
+        if a.bind:
+            sock.bind((a.bind, 0))
+        sock.settimeout(a.timeout)
+        sock.connect((a.addr, a.port))
+    sock.settimeout(a.timeout)
+    exchange(sock, a.bytes, result)
+    time.sleep(a.linger)
+    try:
+        info = sock.getsockopt(SOL_MPTCP, MPTCP_INFO, 256)
+        # struct mptcp_info: subflows (u8), add_addr_signal, add_addr_accepted,
+        # subflows_max, add_addr_signal_max, add_addr_accepted_max, ...
+        result["mptcp_info_subflows"] = info[0] if info else None
+        result["mptcp_info_add_addr_accepted"] = info[2] if info else None
+        result["mptcp_fallback"] = False
+    except OSError:
+        result["mptcp_fallback"] = not a.tcp
+    sock.close()
+    expect = a.bytes if a.expect is None else a.expect
+    result["wall_s"] = round(time.monotonic() - t0, 3)
+    result["verified"] = (result.get("peer_fin", False) and result["mismatch_offset"] is None
+                          and result["bytes_received"] == expect
+                          and result.get("bytes_sent") == a.bytes)
+    print(json.dumps(result), flush=True)
+    return 0 if result["verified"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,448 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Live interoperability with the Linux kernel's MPTCP (net/mptcp).
+
+Each case creates its own network namespace with one TUN device per path
+(addresses only inside it, lo up), runs the core as one host on the TUN
+devices (utils/mptcp-tun) and the kernel as the other (kernel_peer.py,
+an IPPROTO_MPTCP socket), and checks both sides: the bytes both ways,
+verified against the pattern, and the counters of each side (the core's
+JSON, and the kernel's `nstat -az` in the namespace). Every namespace is
+deleted at the end, also when a case fails; the suite checks that
+`ip netns list` is the same before and after.
+
+Usage: test_interop.py MPTCP_TUN [unittest options], or MPTCP_TUN --demo
+for one exchange with both sides' counters (the main job). Where the kernel has
+no MPTCP, or there is no /dev/net/tun, or the user is not root, the suite
+prints why and exits 77 (ctest counts it as skipped).
+"""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+
+HERE = pathlib.Path(__file__).resolve().parent
+PEER = HERE / "kernel_peer.py"
+SKIP = 77
+TUN_TOOL = None
+NS_PREFIX = "mptcp-it-%d-" % os.getpid()
+_ns_seq = 0
+CURRENT_CASE = None
+
+
+def prerequisites():
+    """None when the suite can run here, else the reason it cannot."""
+    if os.geteuid() != 0:
+        return "not root: network namespaces and TUN devices need it"
+    if not os.path.exists("/dev/net/tun"):
+        return "no /dev/net/tun"
+    if not shutil.which("ip") or not shutil.which("nstat"):
+        return "iproute2 (ip, nstat) is not installed"
+    try:
+        enabled = pathlib.Path("/proc/sys/net/mptcp/enabled").read_text().strip()
+    except OSError:
+        return "the kernel has no MPTCP (no /proc/sys/net/mptcp)"
+    if enabled != "1":
+        return "MPTCP is disabled in this kernel (net.mptcp.enabled = %s)" % enabled
+    return None
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def netns_list():
+    out = run(["ip", "netns", "list"]).stdout
+    return sorted(line.split()[0] for line in out.splitlines() if line.strip())
+
+
+class Netns:
+    """A namespace with TUN devices tun0..tunN-1. Path i: the kernel side
+    is 10.(i+1).0.1 and fd00:(i+1)::1, the core's 10.(i+1).0.2 and
+    fd00:(i+1)::2."""
+
+    def __init__(self, paths):
+        global _ns_seq
+        _ns_seq += 1
+        self.name = NS_PREFIX + str(_ns_seq)
+        self.paths = paths
+        run(["ip", "netns", "add", self.name])
+        try:
+            self.ip("link", "set", "lo", "up")
+            for i in range(paths):
+                dev = "tun%d" % i
+                self.ip("tuntap", "add", "dev", dev, "mode", "tun")
+                self.ip("addr", "add", self.kernel_addr(i, 4) + "/24", "dev", dev)
+                self.ip("-6", "addr", "add", self.kernel_addr(i, 6) + "/64", "dev", dev, "nodad")
+                self.ip("link", "set", dev, "up")
+            self.ip("mptcp", "limits", "set", "subflows", "4", "add_addr_accepted", "4")
+        except Exception:
+            self.close()
+            raise
+
+    @staticmethod
+    def kernel_addr(i, fam):
+        return "10.%d.0.1" % (i + 1) if fam == 4 else "fd00:%d::1" % (i + 1)
+
+    @staticmethod
+    def core_addr(i, fam):
+        return "10.%d.0.2" % (i + 1) if fam == 4 else "fd00:%d::2" % (i + 1)
+
+    def ip(self, *args):
+        return run(["ip", "-n", self.name] + list(args))
+
+    def exec_cmd(self, cmd):
+        return ["ip", "netns", "exec", self.name] + cmd
+
+    def nstat(self):
+        out = run(self.exec_cmd(["nstat", "-az"])).stdout
+        counters = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                counters[parts[0]] = int(parts[1])
+        return counters
+
+    def close(self):
+        subprocess.run(["ip", "netns", "pids", self.name], capture_output=True)
+        out = subprocess.run(["ip", "netns", "pids", self.name], capture_output=True, text=True)
+        for pid in out.stdout.split():
+            subprocess.run(["kill", "-9", pid], capture_output=True)
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+
+def last_json(text):
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    return None
+
+
+class Exchange:
+    """One connection between the core and the kernel in `ns`."""
+
+    def __init__(self, ns, core_role, fam=4, nbytes=1 << 20, core_args=(), peer_args=(),
+                 core_paths=1, timeout=20):
+        self.ns = ns
+        port = 5000
+        paths = []
+        for i in range(core_paths):
+            paths += ["--path", "tun%d,%s" % (i, Netns.core_addr(i, fam))]
+        kaddr = Netns.kernel_addr(0, fam)
+        caddr = Netns.core_addr(0, fam)
+        core = [TUN_TOOL, "--role", core_role, "--bytes", str(nbytes),
+                "--timeout", str(timeout)] + paths + list(core_args)
+        peer = [sys.executable, str(PEER), "--bytes", str(nbytes), "--port", str(port),
+                "--timeout", str(timeout)] + list(peer_args)
+        if core_role == "client":
+            host = "[%s]:%d" % (kaddr, port) if fam == 6 else "%s:%d" % (kaddr, port)
+            core += ["--connect", host]
+            peer += ["--role", "server", "--addr", "::" if fam == 6 else "0.0.0.0"]
+            first, second = peer, core
+        else:
+            core += ["--listen", str(port)]
+            peer += ["--role", "client", "--addr", caddr, "--bind", kaddr]
+            first, second = core, peer
+        before = ns.nstat()
+        p1 = subprocess.Popen(ns.exec_cmd(first), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+        try:
+            if first is peer:
+                # wait for the kernel's listener
+                line = p1.stderr.readline()
+                if "listening" not in line:
+                    raise AssertionError("kernel peer did not listen: %r" % line)
+            else:
+                time.sleep(0.2)
+            p2 = subprocess.run(ns.exec_cmd(second), capture_output=True, text=True,
+                                timeout=timeout + 10)
+            out1, err1 = p1.communicate(timeout=timeout + 10)
+        finally:
+            if p1.poll() is None:
+                p1.kill()
+                p1.communicate()
+        outs = {id(first): (p1.returncode, out1, err1), id(second): (p2.returncode, p2.stdout, p2.stderr)}
+        self.core_rc, core_out, self.core_err = outs[id(core)]
+        self.peer_rc, peer_out, self.peer_err = outs[id(peer)]
+        self.core = last_json(core_out) or {}
+        self.peer = last_json(peer_out) or {}
+        after = ns.nstat()
+        self.kernel = {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
+        report = os.environ.get("INTEROP_REPORT")
+        if report:  # one JSON line per exchange, for doc/interop.md
+            with open(report, "a") as f:
+                f.write(json.dumps({"case": CURRENT_CASE, "core": self.core.get("counters", {}),
+                                    "kernel": {k: v for k, v in self.kernel.items()
+                                               if k.startswith("MPTcp")},
+                                    "core_verified": self.core.get("verified"),
+                                    "kernel_verified": self.peer.get("verified")}) + "\n")
+
+    def describe(self):
+        return "core=%s\ncore stderr=%s\nkernel peer=%s\npeer stderr=%s\nkernel counters=%s" % (
+            json.dumps(self.core), self.core_err[-2000:], json.dumps(self.peer),
+            self.peer_err[-2000:],
+            {k: v for k, v in self.kernel.items() if k.startswith("MPTcp")})
+
+
+class InteropBase(unittest.TestCase):
+    def setUp(self):
+        global CURRENT_CASE
+        CURRENT_CASE = self.id().split(".", 1)[-1]
+        self.namespaces = []
+
+    def tearDown(self):
+        for ns in self.namespaces:
+            ns.close()
+
+    def netns(self, paths=1):
+        ns = Netns(paths)
+        self.namespaces.append(ns)
+        return ns
+
+    def check_bytes(self, ex, nbytes=1 << 20):
+        msg = ex.describe()
+        self.assertEqual(ex.core_rc, 0, msg)
+        self.assertEqual(ex.peer_rc, 0, msg)
+        self.assertTrue(ex.core.get("verified"), msg)
+        self.assertTrue(ex.peer.get("verified"), msg)
+        self.assertEqual(ex.core["bytes_received"], nbytes, msg)
+        self.assertEqual(ex.peer["bytes_received"], nbytes, msg)
+
+    def check_counters(self, ex, ours, kernels):
+        msg = ex.describe()
+        for name in ours:
+            self.assertGreater(ex.core.get("counters", {}).get(name, 0), 0,
+                               "core counter %s is 0\n%s" % (name, msg))
+        for name in kernels:
+            self.assertGreater(ex.kernel.get(name, 0), 0,
+                               "kernel counter %s is 0\n%s" % (name, msg))
+
+
+class MpCapable(InteropBase):
+    """MP_CAPABLE handshake and 1 MiB each way, each side as client."""
+
+    def test_core_client_ipv4(self):
+        ex = Exchange(self.netns(), "client", 4)
+        self.check_bytes(ex)
+        self.assertTrue(ex.core["mptcp"], ex.describe())
+        self.check_counters(ex, ["MPTcpExtMPCapableActive"],
+                            ["MPTcpExtMPCapableSYNRX", "MPTcpExtMPCapableACKRX"])
+
+    def test_core_server_ipv4(self):
+        ex = Exchange(self.netns(), "server", 4)
+        self.check_bytes(ex)
+        self.assertTrue(ex.core["mptcp"], ex.describe())
+        self.check_counters(ex, ["MPTcpExtMPCapableSYNRX", "MPTcpExtMPCapableActive"],
+                            ["MPTcpExtMPCapableSYNACKRX"])
+
+    def test_core_client_ipv6(self):
+        ex = Exchange(self.netns(), "client", 6)
+        self.check_bytes(ex)
+        self.assertTrue(ex.core["mptcp"], ex.describe())
+        self.check_counters(ex, ["MPTcpExtMPCapableActive"], ["MPTcpExtMPCapableSYNRX"])
+
+    def test_core_server_ipv6(self):
+        ex = Exchange(self.netns(), "server", 6)
+        self.check_bytes(ex)
+        self.assertTrue(ex.core["mptcp"], ex.describe())
+        self.check_counters(ex, ["MPTcpExtMPCapableSYNRX", "MPTcpExtMPCapableActive"],
+                            ["MPTcpExtMPCapableSYNACKRX"])
+
+
+class MpJoin(InteropBase):
+    """MP_JOIN both ways: the core's fullmesh joins the kernel, and the
+    kernel's `subflow` endpoint joins the core. HMACs are checked by both."""
+
+    # 4 MiB: long enough for every subflow to carry data after its join
+    N = 4 << 20
+
+    def core_joins_kernel(self, extra=()):
+        ns = self.netns(paths=2)
+        return Exchange(ns, "client", 4, core_paths=2, nbytes=self.N,
+                        core_args=["--pm", "fullmesh"] + list(extra))
+
+    def check_core_joined(self, ex):
+        self.check_bytes(ex, self.N)
+        msg = ex.describe()
+        subflows = ex.core.get("subflows", [])
+        self.assertEqual(len(subflows), 2, msg)
+        self.assertTrue(all(sf["bytes_sent"] > 0 for sf in subflows),
+                        "a subflow carried nothing\n" + msg)
+        self.check_counters(ex, [], ["MPTcpExtMPJoinSynRx", "MPTcpExtMPJoinAckRx"])
+
+    def test_core_fullmesh_joins_kernel(self):
+        self.check_core_joined(self.core_joins_kernel())
+
+    def test_wrong_hmac_is_detected(self):
+        """The suite fails when the wire is wrong: with one bit of the
+        core's MP_JOIN HMAC flipped, the kernel refuses the join (its
+        MPJoinAckHMacFailure counter), and the check above fails."""
+        ex = self.core_joins_kernel(["--test-corrupt-join-hmac"])
+        self.check_counters(ex, [], ["MPTcpExtMPJoinAckHMacFailure"])
+        with self.assertRaises(AssertionError):
+            self.check_core_joined(ex)
+
+    def test_kernel_subflow_endpoint_joins_core(self):
+        ns = self.netns(paths=2)
+        ns.ip("mptcp", "endpoint", "add", Netns.kernel_addr(1, 4), "dev", "tun1", "subflow")
+        ex = Exchange(ns, "server", 4, core_paths=2, nbytes=self.N)
+        self.check_bytes(ex, self.N)
+        msg = ex.describe()
+        # the endpoint's join to the core's address, and (the core
+        # announces its second address) one to the announced address
+        # when the announcement arrives in time
+        subflows = ex.core.get("subflows", [])
+        self.assertIn(len(subflows), (2, 3), msg)
+        self.assertEqual(subflows[1]["remote"], Netns.kernel_addr(1, 4), msg)
+        self.assertGreater(sum(1 for sf in subflows if sf["bytes_sent"] > 0), 1,
+                           "no joined subflow carried data\n" + msg)
+        self.check_counters(ex, ["MPTcpExtMPJoinSynRx", "MPTcpExtAddAddrTx"],
+                            ["MPTcpExtMPJoinSynAckRx", "MPTcpExtAddAddr"])
+
+
+class AddAddr(InteropBase):
+    def test_kernel_signal_endpoint_announced_and_joined(self):
+        """The kernel announces a `signal` endpoint; the core echoes the
+        ADD_ADDR and its default path manager joins the address."""
+        ns = self.netns(paths=2)
+        ns.ip("mptcp", "endpoint", "add", Netns.kernel_addr(1, 4), "dev", "tun1", "signal")
+        ex = Exchange(ns, "client", 4, core_paths=2, nbytes=4 << 20)
+        self.check_bytes(ex, 4 << 20)
+        msg = ex.describe()
+        subflows = ex.core.get("subflows", [])
+        self.assertEqual(len(subflows), 2, msg)
+        self.assertEqual(subflows[1]["remote"], Netns.kernel_addr(1, 4), msg)
+        self.assertGreater(subflows[1]["bytes_sent"], 0, msg)
+        self.check_counters(ex, ["MPTcpExtAddAddr", "MPTcpExtEchoAddTx", "MPTcpExtMPJoinOk"],
+                            ["MPTcpExtAddAddrTx", "MPTcpExtEchoAdd", "MPTcpExtMPJoinAckRx"])
+
+
+class Checksum(InteropBase):
+    def csum_netns(self):
+        ns = self.netns()
+        run(ns.exec_cmd(["sysctl", "-qw", "net.mptcp.checksum_enabled=1"]))
+        return ns
+
+    def test_dss_checksums_both_ways(self):
+        ex = Exchange(self.csum_netns(), "client", 4, core_args=["--checksum", "true"])
+        self.check_bytes(ex)
+        self.assertTrue(ex.core["mptcp"], ex.describe())
+        self.assertEqual(ex.kernel.get("MPTcpExtDataCsumErr", 0), 0, ex.describe())
+        self.assertEqual(ex.core["counters"].get("MPTcpExtDataCsumErr", 0), 0, ex.describe())
+
+    def test_altered_payload_mp_fail_then_infinite_mapping(self):
+        """A middlebox alters one payload byte the core sends (TCP checksum
+        fixed): the kernel's DSS checksum fails, it sends MP_FAIL, the core
+        answers with an infinite mapping (RFC 8684 section 3.7) and both
+        fall back to TCP. What the kernel then delivers: doc/interop.md."""
+        altered = 100000
+        ex = Exchange(self.csum_netns(), "client", 4,
+                      core_args=["--checksum", "true", "--middlebox", "alter-payload:%d" % altered])
+        msg = ex.describe()
+        self.assertTrue(ex.core["middlebox"]["altered"], msg)
+        self.check_counters(ex, ["MPTcpExtMPFailRx", "MPTcpExtInfiniteMapTx", "MPTcpExtFallback"],
+                            ["MPTcpExtDataCsumErr", "MPTcpExtMPFailTx", "MPTcpExtInfiniteMapRx"])
+        self.assertFalse(ex.core["mptcp"], msg)
+        # the kernel -> core direction is intact
+        self.assertTrue(ex.core["verified"], msg)
+        self.assertEqual(ex.peer["bytes_received"], 1 << 20, msg)
+        # Linux keeps the segment that failed (acknowledged at the TCP
+        # level) and delivers it after the fallback: the altered byte
+        # reaches the application, and nothing else differs.
+        self.assertIn(ex.peer["mismatch_offset"], (None, altered), msg)
+
+
+class Close(InteropBase):
+    def test_core_abort_sends_fastclose(self):
+        ex = Exchange(self.netns(), "client", 4, core_args=["--abort-after", "200000"])
+        msg = ex.describe()
+        self.assertEqual(ex.core_rc, 0, msg)
+        self.assertTrue(ex.core["aborted"], msg)
+        self.check_counters(ex, ["MPTcpExtMPFastcloseTx", "MPTcpExtMPRstTx"],
+                            ["MPTcpExtMPFastcloseRx", "MPTcpExtMPRstRx"])
+        self.assertNotEqual(ex.peer_rc, 0, "the kernel peer did not see the abort\n" + msg)
+
+
+class Fallback(InteropBase):
+    def test_kernel_plain_tcp_server(self):
+        """A kernel peer without MPTCP (a plain TCP socket): clean fallback."""
+        ex = Exchange(self.netns(), "client", 4, peer_args=["--tcp"])
+        self.check_bytes(ex)
+        self.assertFalse(ex.core["mptcp"], ex.describe())
+
+    def test_option_stripping_middlebox(self):
+        """A middlebox strips MPTCP options both ways: both ends fall back."""
+        ex = Exchange(self.netns(), "client", 4, core_args=["--middlebox", "strip-mptcp"])
+        self.check_bytes(ex)
+        msg = ex.describe()
+        self.assertFalse(ex.core["mptcp"], msg)
+        self.assertTrue(ex.peer["mptcp_fallback"], msg)
+        self.check_counters(ex, ["MPTcpExtFallback"], [])
+
+
+class Lossy(InteropBase):
+    def test_8mib_two_paths_one_percent_loss(self):
+        """8 MiB each way over 2 paths, 1% of packets dropped both ways by
+        the core's side (seeded): byte-exact, both subflows used."""
+        n = 8 << 20
+        ex = Exchange(self.netns(paths=2), "client", 4, nbytes=n, core_paths=2, timeout=60,
+                      core_args=["--pm", "fullmesh", "--loss", "0.01", "--seed", "3"])
+        self.check_bytes(ex, n)
+        msg = ex.describe()
+        self.assertGreater(ex.core["middlebox"]["dropped"], 0, msg)
+        self.assertTrue(all(sf["bytes_sent"] > 0 for sf in ex.core["subflows"]), msg)
+        self.check_counters(ex, ["TcpRetransSegs"], ["MPTcpExtMPJoinAckRx"])
+
+
+def live_demo():
+    """One live exchange for the main job: the core (fullmesh, two paths)
+    and the kernel, 1 MiB each way; prints both sides' counters."""
+    ns = Netns(2)
+    try:
+        ex = Exchange(ns, "client", 4, core_paths=2, core_args=["--pm", "fullmesh"])
+    finally:
+        ns.close()
+    kernel = subprocess.run(["uname", "-r"], capture_output=True, text=True).stdout.strip()
+    print("live exchange with Linux %s's MPTCP: the core (client, 2 paths) and the kernel "
+          "(server), 1 MiB each way" % kernel)
+    print("  verified: core %s, kernel %s; subflows: %d" % (
+        ex.core.get("verified"), ex.peer.get("verified"), len(ex.core.get("subflows", []))))
+    print("  core counters:   " + ", ".join("%s=%d" % kv for kv in sorted(ex.core.get("counters", {}).items())
+                                            if kv[0].startswith("MPTcp")))
+    print("  kernel counters: " + ", ".join("%s=%d" % kv for kv in sorted(ex.kernel.items())
+                                            if kv[0].startswith("MPTcp")))
+    return 0 if ex.core.get("verified") and ex.peer.get("verified") else 1
+
+
+def main():
+    global TUN_TOOL
+    if len(sys.argv) < 2:
+        print("usage: test_interop.py MPTCP_TUN [unittest options]", file=sys.stderr)
+        return 2
+    TUN_TOOL = os.path.abspath(sys.argv.pop(1))
+    demo = "--demo" in sys.argv
+    why = prerequisites()
+    if why:
+        print("interop %s skipped: %s" % ("exchange" if demo else "suite", why))
+        return 0 if demo else SKIP
+    if demo:
+        return live_demo()
+    before = netns_list()
+    prog = unittest.main(exit=False, verbosity=2)
+    after = netns_list()
+    leftover = sorted(set(after) - set(before))
+    if leftover:
+        print("network namespaces left behind: %s" % leftover)
+        for name in leftover:
+            subprocess.run(["ip", "netns", "del", name], capture_output=True)
+        return 1
+    print("network namespaces before and after: the same (%d)" % len(before))
+    return 0 if prog.result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
