@@ -20,6 +20,7 @@ CORE_SOURCES = [
     'model/core/src/tcp_input.c',
     'model/core/src/tcp_output.c',
     'model/core/src/tcp_recovery.c',
+    'model/core/src/sf_upper_tcp.c',
     'model/core/src/cc.c',
     'model/core/src/cc_reno.c',
     'model/core/src/cc_cubic.c',
