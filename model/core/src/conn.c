@@ -11,12 +11,6 @@
 
 #include "internal.h"
 
-void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c);
-/* failure handling (mptcp_proto.c) */
-int mptcp_sf_usable(const struct tcp_sf *sf);
-int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
-void mptcp_reinject_waiting(struct mptcp_conn *c);
-
 struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
                             const mptcp_addr *local, const mptcp_addr *remote) {
   struct mptcp_conn *c = stack_calloc(s, sizeof(*c));
@@ -24,6 +18,7 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
     return NULL;
   c->stack = s;
   c->cfg = *cfg;
+  c->up = cfg->mptcp ? &sf_upper_mptcp : &sf_upper_tcp;
   c->heap_idx = UINT32_MAX;
   c->expiry = MPTCP_TIME_NEVER;
   c->dfin_timer = MPTCP_TIME_NEVER;

@@ -19,6 +19,7 @@
 
 #include "mptcp/mptcp.h"
 #include "rangeset.h"
+#include "sf_upper.h"
 
 struct mptcp_stack;
 struct mptcp_conn;
@@ -239,6 +240,7 @@ struct mptcp_conn {
   struct mptcp_stack *stack;
   void *user_data;
   mptcp_config cfg;
+  const struct sf_upper_ops *up; /* the subflows' upper layer (sf_upper.h) */
   struct tcp_sf sf; /* the initial subflow (the only one in plain TCP) */
   struct tcp_sf *sfs[MPTCP_MAX_SF]; /* sfs[0] == &sf */
   uint8_t n_sf;
@@ -647,5 +649,15 @@ void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
                              uint64_t now);
 int mptcp_join_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th);
 int mptcp_join_rcv_ack(struct tcp_sf *sf, const mptcp_tcphdr *th);
+/* subflow failure and reinjection (mptcp_proto.c) */
+int mptcp_sf_usable(const struct tcp_sf *sf);
+int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
+void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
+void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now);
+void mptcp_reinject_waiting(struct mptcp_conn *c);
+int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
+void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len);
+/* the stack forgets a connection (stack.c, for conn_destroy) */
+void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c);
 
 #endif /* MPTCP_INTERNAL_H */

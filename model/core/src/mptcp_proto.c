@@ -373,9 +373,6 @@ int mptcp_rcv_rst(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
   return 0;
 }
 
-int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
-void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
-
 /* ---- received options ---- */
 
 static uint64_t expand32(uint32_t v, uint64_t ref) {
@@ -909,15 +906,8 @@ struct tcp_sf *mptcp_open_subflow(struct mptcp_conn *c, const mptcp_addr *local,
  * highest: more is sent again than needed, nothing is forgotten.
  */
 
-int mptcp_sf_usable(const struct tcp_sf *sf);
-int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
-void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end);
-void mptcp_reinject_sf(struct tcp_sf *sf);
-void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
-void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now);
-void mptcp_reinject_waiting(struct mptcp_conn *c);
-int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
-void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len);
+static void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end);
+static void mptcp_reinject_sf(struct tcp_sf *sf);
 
 /* Consecutive retransmission timeouts that make a subflow stale. */
 #define MPTCP_STALE_RTOS 2
@@ -950,7 +940,7 @@ static void reinject_trim(struct mptcp_conn *c) {
   c->n_reinj = k;
 }
 
-void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end) {
+static void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end) {
   if (start < c->snd_acked)
     start = c->snd_acked;
   if (end > c->snd_nxt_off)
@@ -996,7 +986,7 @@ void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end) {
 /* Queues the data offsets the subflow holds that are neither acknowledged
  * at the data level nor known to have reached the peer (SACKed records did
  * reach its connection level). */
-void mptcp_reinject_sf(struct tcp_sf *sf) {
+static void mptcp_reinject_sf(struct tcp_sf *sf) {
   struct mptcp_conn *c = sf->conn;
   if (!c->mp)
     return;
@@ -1104,3 +1094,39 @@ void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len) {
     memmove(&c->reinj[0], &c->reinj[1], (size_t)c->n_reinj * sizeof(c->reinj[0]));
   }
 }
+
+/* ---- the subflows' upper layer (sf_upper.h) ---- */
+
+static void mptcp_up_syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack) {
+  if (sf->is_join)
+    mptcp_join_syn_options(sf, h, synack);
+  else
+    mptcp_syn_options(sf, h, synack);
+}
+
+static int mptcp_up_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
+  if (sf->is_join)
+    return mptcp_join_rcv_synack(sf, th);
+  mptcp_rcv_synack(sf, th, now);
+  return 0;
+}
+
+const struct sf_upper_ops sf_upper_mptcp = {
+    .syn_options = mptcp_up_syn_options,
+    .rcv_syn = mptcp_rcv_syn,
+    .rcv_synack = mptcp_up_rcv_synack,
+    .rcv_join_ack = mptcp_join_rcv_ack,
+    .established = mptcp_subflow_established,
+    .write_options = mptcp_write_options,
+    .rst_options = mptcp_rst_options,
+    .rcv_options = mptcp_rcv_options,
+    .fallback_rcv = mptcp_fallback_rcv,
+    .rcv_rst = mptcp_rcv_rst,
+    .map_lookup = mptcp_map_lookup,
+    .data_in = mptcp_data_in,
+    .other_usable = mptcp_other_usable,
+    .failed = mptcp_sf_failed,
+    .rto = mptcp_sf_rto,
+    .next_data = mptcp_reinject_peek,
+    .data_sent = mptcp_reinject_consume,
+};

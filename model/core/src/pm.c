@@ -136,9 +136,6 @@ const struct mptcp_pm_ops *pm_find(const char *name) {
 /* 3.3.8)                                                               */
 /* ------------------------------------------------------------------ */
 
-int mptcp_sf_usable(const struct tcp_sf *sf);
-int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
-void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
 
 /* Signals ride on a pure ACK of the first usable subflow. */
 static void pm_kick(struct mptcp_conn *c) {

@@ -681,7 +681,6 @@ int mptcp_stack_handle_expiry(mptcp_stack *s, uint64_t now) {
 }
 
 /* Called by conn_destroy. */
-void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c);
 void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c) {
   heap_remove(s, c);
   for (uint8_t i = 0; i < c->n_sf; i++)

@@ -7,11 +7,6 @@
  */
 #include "internal.h"
 
-/* failure handling (mptcp_proto.c) */
-int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
-void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
-void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now);
-
 /* ---- set-up, state, timers ---- */
 
 static uint8_t wscale_for(uint32_t rcvbuf) {
@@ -130,7 +125,7 @@ static void establish(struct tcp_sf *sf, uint64_t now) {
    * coupling */
   sf->cc = cc_select(&sf->conn->cfg, sf->conn->mp);
   sf->cc->init(sf);
-  mptcp_subflow_established(sf, now);
+  sf->conn->up->established(sf, now);
 }
 
 /* Options of a SYN or SYN/ACK: what the peer offers. */
@@ -205,7 +200,7 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
    * connection: the stack frees it if it closes before (RST, timeout). */
   c->freed_by_app = 1;
   tcp_accept_syn(&c->sf, th);
-  mptcp_rcv_syn(&c->sf, th);
+  c->up->rcv_syn(&c->sf, th);
   stack_mark_output(s, c);
   stack_update_timer(s, c);
   (void)now;
@@ -221,7 +216,7 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
 static void close_conn(struct tcp_sf *sf, int reason, int cause, int rst, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
   if (c->mp && reason != MPTCP_CLOSE_NORMAL)
-    mptcp_sf_failed(sf, now); /* its unacknowledged data goes elsewhere */
+    c->up->failed(sf, now); /* its unacknowledged data goes elsewhere */
   tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
   if (c->mp && !conn_subflows_gone(c))
     return;
@@ -518,7 +513,7 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
      * subflow level either, so the sender retransmits it. */
     uint64_t off;
     uint32_t n = (uint32_t)(end - start);
-    if (mptcp_map_lookup(sf, start, n, &off) < 0) {
+    if (c->up->map_lookup(sf, start, n, &off) < 0) {
       mib_inc(s, MPTCP_MIB_DSS_NO_MAPPING);
       sf->ack_now = 1;
       return;
@@ -538,7 +533,7 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
     if (payload && rcv_no_room(sf, off + n))
       return;
     /* first arrival wins; overlaps compared (mptcp_proto.c) */
-    mptcp_data_in(c, off, payload ? payload + (start - rel) : NULL, n, now);
+    c->up->data_in(c, off, payload ? payload + (start - rel) : NULL, n, now);
   } else if (plen && start < end && payload) {
     if (rcv_no_room(sf, end - 1))
       return;
@@ -623,17 +618,13 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     sf->rcv_nxt = 1;
     sf->rcv_adv = 1;
     parse_syn_options(sf, th, 1);
-    if (sf->is_join) {
-      if (mptcp_join_rcv_synack(sf, th) < 0) {
-        /* RFC 8684 section 3.2: a wrong HMAC resets this subflow only */
-        sf->rst_pending = 1;
-        sf->rst_reason = MPTCP_RST_EMPTCP;
-        sf->snd_una = sf->snd_nxt = 1;
-        stack_mark_output(s, c);
-        return;
-      }
-    } else {
-      mptcp_rcv_synack(sf, th, now);
+    if (c->up->rcv_synack(sf, th, now) < 0) {
+      /* RFC 8684 section 3.2: a wrong HMAC resets this subflow only */
+      sf->rst_pending = 1;
+      sf->rst_reason = MPTCP_RST_EMPTCP;
+      sf->snd_una = sf->snd_nxt = 1;
+      stack_mark_output(s, c);
+      return;
     }
     sf->snd_una = 1;
     sf->snd_wnd = th->window;
@@ -665,7 +656,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     int in_wnd = rel >= sf->rcv_nxt && rel < sf->rcv_nxt + (wnd ? wnd : 1);
     if (rel == sf->rcv_nxt || (in_wnd && !c->cfg.rst_seq_check)) {
       mib_inc(s, MPTCP_MIB_RST_ACCEPTED);
-      if (c->mp && (th->opts & MPTCP_OPT_ANY_MPTCP) && mptcp_rcv_rst(sf, th, now))
+      if (c->mp && (th->opts & MPTCP_OPT_ANY_MPTCP) && c->up->rcv_rst(sf, th, now))
         return; /* MP_FASTCLOSE: the whole connection is reset */
       close_conn(sf, MPTCP_CLOSE_RESET, MPTCP_RESET_PEER_RST, rst_reason_of(th), now);
     } else if (in_wnd) {
@@ -742,7 +733,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
       stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
       return;
     }
-    if (sf->is_join && mptcp_join_rcv_ack(sf, th) < 0) {
+    if (sf->is_join && c->up->rcv_join_ack(sf, th) < 0) {
       sf->rst_pending = 1; /* wrong HMAC-A: reset this subflow only */
       sf->rst_reason = MPTCP_RST_EMPTCP;
       stack_mark_output(s, c);
@@ -754,7 +745,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
        * that was lost, with the first data (MP_CAPABLE, retransmitted
        * until acknowledged). A segment with a DSS that overtook them is
        * dropped, the subflow staying in SYN-RCVD; a wrong key resets. */
-      int mrv = mptcp_rcv_options(sf, th, rel, payload, plen, now);
+      int mrv = c->up->rcv_options(sf, th, rel, payload, plen, now);
       if (mrv == MPTCP_RCV_WAIT)
         return;
       if (mrv < 0) {
@@ -781,10 +772,10 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
         s->cb.accepted(c, s->user_data);
     }
     stack_mark_output(s, c);
-  } else if (c->mp && mptcp_rcv_options(sf, th, rel, payload, plen, now) < 0) {
+  } else if (c->mp && c->up->rcv_options(sf, th, rel, payload, plen, now) < 0) {
     return;
   } else if (!c->mp && (c->tx_infinite || c->rx_infinite) &&
-             mptcp_fallback_rcv(sf, th, rel, payload, plen) < 0) {
+             c->up->fallback_rcv(sf, th, rel, payload, plen) < 0) {
     return; /* sent before the fallback, and altered on the way */
   }
 
@@ -912,11 +903,11 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
     sf->rst_pending = 1; /* tell the peer, then close */
     sf->rst_timeout = 1;
     stack_mark_output(s, c);
-    if (c->mp && (mptcp_other_usable(c, sf) || (c->data_fin_acked && c->peer_data_fin))) {
+    if (c->mp && (c->up->other_usable(c, sf) || (c->data_fin_acked && c->peer_data_fin))) {
       /* MPTCP: only this subflow dies; another carries its data, or the
        * connection already closed at the data level (RFC 8684 section
        * 3.3.3) */
-      mptcp_sf_failed(sf, now);
+      c->up->failed(sf, now);
       return;
     }
     mib_inc(s, MPTCP_MIB_TIMEOUT_CLOSE);
@@ -937,6 +928,6 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
   sf->rto_backoff++;
   tcp_arm_timer(sf, SF_TIMER_RTX, now + tcp_rto_backed(sf->rto, sf->rto_backoff, cfg->max_rto_ns));
   if (c->mp)
-    mptcp_sf_rto(sf, now);
+    c->up->rto(sf, now);
   stack_mark_output(s, c);
 }

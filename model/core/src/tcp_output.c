@@ -7,10 +7,6 @@
 #include "internal.h"
 #include "wire.h"
 
-/* reinjection (mptcp_proto.c) */
-int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
-void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len);
-
 static uint32_t ts_now(const struct tcp_sf *sf, uint64_t now) {
   /* A 1 ms timestamp clock (Linux's), offset per connection. */
   return (uint32_t)(now / MPTCP_MS) + sf->ts_offset;
@@ -155,9 +151,9 @@ static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       conn_copy_out(sf->conn, dsn, buf + MPTCP_TCP_HDR_MAX, len);
       pl = buf + MPTCP_TCP_HDR_MAX;
     }
-    mptcp_write_options(sf, h, r, len, pl);
+    sf->conn->up->write_options(sf, h, r, len, pl);
   } else if (sf->mp && (h->flags & MPTCP_TH_RST)) {
-    mptcp_rst_options(sf, h);
+    sf->conn->up->rst_options(sf, h);
   }
   int hl = mptcp_tcphdr_len(h);
   while (hl == MPTCP_ERR_OPT_SPACE && (h->opts & MPTCP_OPT_SACK)) {
@@ -212,10 +208,7 @@ static int send_syn(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t 
   base_header(sf, &h, 0, MPTCP_TH_SYN | (synack ? MPTCP_TH_ACK : 0), now);
   h.opts &= ~MPTCP_OPT_TIMESTAMP;
   syn_options(sf, &h, synack, now);
-  if (sf->is_join)
-    mptcp_join_syn_options(sf, &h, synack);
-  else if (sf->conn->cfg.mptcp)
-    mptcp_syn_options(sf, &h, synack);
+  sf->conn->up->syn_options(sf, &h, synack);
   sf->syn_pending = 0;
   if (!sf->syn_sent_ns_valid) {
     sf->syn_sent_ns = now;
@@ -383,7 +376,7 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
    * mapped onto the old data offsets (RFC 8684 section 3.3.6). */
   uint64_t rj_off = 0, rj_len = 0;
   int reinject = c->mp && (what & TCP_WR_NEW) && !sf->fin_sent && !sf->stale &&
-                 mptcp_reinject_peek(c, &rj_off, &rj_len);
+                 c->up->next_data(c, &rj_off, &rj_len);
   if (reinject) {
     off = rj_off;
     avail = rj_len;
@@ -419,7 +412,7 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       struct tx_rec *r = txr_at(&sf->txq, sf->txq.n - 1);
       sf->snd_nxt += len;
       if (reinject) {
-        mptcp_reinject_consume(c, off, len);
+        c->up->data_sent(c, off, len);
         mib_inc(c->stack, MPTCP_MIB_REINJECT);
       } else if (c->mp) {
         c->snd_nxt_off += len;

@@ -44,6 +44,13 @@
 extern "C" {
 #endif
 
+/* The core's shared library is built with -fvisibility=hidden: it exports
+ * what this header declares and nothing else. Every function declared here
+ * is public API, so the header is one exported region. */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility push(default)
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Version and errors                                                  */
 /* ------------------------------------------------------------------ */
@@ -1578,6 +1585,10 @@ typedef struct mptcp_attacker_stats {
 
 /** Fills `st`. */
 void mptcp_attacker_get_stats(const mptcp_attacker *a, mptcp_attacker_stats *st);
+
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }
