@@ -26,7 +26,7 @@ echo "== template with find_package(ns3-mptcp)"
 cp -r "$SRC_DIR/examples/template" "$work/template"
 cmake -S "$work/template" -B "$work/template/build" -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log"
 cmake --build "$work/template/build" -j2 > "$work/build.log" || { cat "$work/build.log"; exit 1; }
-out=$("$work/template/build/my-mptcp" --duration=5)
+out=$("$work/template/build/my-mptcp" --duration=10)
 echo "$out"
 grep -q "^t=1 s received" <<< "$out" || { echo "no progress line from the trace"; exit 1; }
 mbps=$(sed -n 's/^received [0-9]* bytes, \([0-9.]*\) Mbit\/s$/\1/p' <<< "$out")
