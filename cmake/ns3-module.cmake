@@ -26,6 +26,7 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-results.cc
     helper/mptcp-plot.cc
     helper/mptcp-stats.cc
+    helper/mptcp-progress.cc
     helper/mptcp-topology.cc
 )
 set(MPTCP_NS3_HEADERS
@@ -39,6 +40,7 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-results.h
     helper/mptcp-plot.h
     helper/mptcp-stats.h
+    helper/mptcp-progress.h
     helper/mptcp-topology.h
 )
 set(MPTCP_NS3_TEST_SOURCES
@@ -287,7 +289,7 @@ if(MPTCP_TESTS)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
     foreach(check fairness determinism badargs pcap flowmonitor fallback outputs
                   attributes rerun noratio killed docsql config
-                  fallback_calibration interfaces)
+                  fallback_calibration interfaces progress)
       add_test(NAME ns3.scenario_${check}
                COMMAND ${Python3_EXECUTABLE}
                        ${MPTCP_NS3_ROOT}/test/ns3/test_scenario.py

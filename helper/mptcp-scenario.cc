@@ -3,6 +3,8 @@
  */
 #include "mptcp-scenario.h"
 
+#include "mptcp-progress.h"
+
 // Single headers, not the *-module.h aggregates: ns-3 refuses those inside
 // a module's own sources (NS3_MODULE_COMPILATION).
 #include "ns3/boolean.h"
@@ -27,7 +29,6 @@
 #include "ns3/packet.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/random-variable-stream.h"
-#include "ns3/show-progress.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/tcp-congestion-ops.h"
@@ -619,10 +620,13 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
 
     Simulator::Schedule(p.warmup, &Run::Warmup, &run);
     Simulator::Schedule(p.sampleInterval, &Run::Sample, &run);
-    std::unique_ptr<ShowProgress> progress;
+    std::unique_ptr<MptcpProgress> progress;
     if (p.progress)
     {
-        progress = std::make_unique<ShowProgress>(Seconds(10), std::cerr);
+        progress = std::make_unique<MptcpProgress>(p.duration,
+                                                   std::cerr,
+                                                   MptcpProgress::StderrIsTerminal());
+        progress->Start();
     }
     Simulator::Stop(p.duration);
     Simulator::Run();

@@ -5,7 +5,7 @@
 Usage: test_scenario.py EXAMPLE CHECK
 CHECK is one of: fairness, determinism, badargs, pcap, flowmonitor,
 fallback, fallback_calibration, interfaces, outputs, attributes, rerun,
-noratio, killed, docsql, config. Each prints what it measured and exits
+noratio, killed, docsql, config, progress. Each prints what it measured and exits
 non-zero on failure. Runs go two at a time (the machines have two cores or
 more).
 """
@@ -644,7 +644,63 @@ def check_config():
     return ok
 
 
+def run_on_pty(args):
+    """Runs the example with its stderr on a pseudo-terminal; returns
+    (exit code, stdout, what it wrote on the terminal)."""
+    import os
+    import pty
+    import select
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([EXAMPLE] + args, stdout=subprocess.PIPE, stderr=slave,
+                            stdin=subprocess.DEVNULL)
+    os.close(slave)
+    chunks = []
+    while True:
+        r, _, _ = select.select([master], [], [], 1.0)
+        if master in r:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif proc.poll() is not None:
+            break
+    out = proc.stdout.read().decode()
+    proc.wait(timeout=600)
+    os.close(master)
+    return proc.returncode, out, b"".join(chunks).decode(errors="replace")
+
+
+def check_progress():
+    """On a terminal the run shows one updating line (simulated time, the
+    percentage, wall time, time left); with --progress=false nothing; on a
+    pipe, one line per tenth of the run at most."""
+    out_dir = tempfile.mkdtemp()
+    args = ["--duration=40", "--warmup=1", "--results=false", "--outputDir=" + out_dir,
+            "--virtualPayload=true"]
+    rc, out, tty = run_on_pty(["--progress=true"] + args)
+    assert rc == 0, tty
+    updates = [u for u in tty.replace("\r\n", "\n").split("\r") if "sim " in u]
+    assert len(updates) >= 2, f"no updating line on the terminal: {tty!r}"
+    assert re.search(r"sim \d+\.\d s of 40\.0 s \(\d+%\), wall \d+\.\d s, about \d+\.\d s left",
+                     tty), tty
+    assert "\033[K" in tty, "the line is not rewritten in place"
+    assert out.strip().splitlines()[-1].startswith("{"), out
+    rc, out, tty = run_on_pty(["--progress=false"] + args)
+    assert rc == 0, tty
+    assert "sim " not in tty, f"--progress=false printed progress: {tty!r}"
+    proc = subprocess.run([EXAMPLE, "--progress=true"] + args, capture_output=True, text=True,
+                          timeout=600)
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("sim ")]
+    assert len(lines) <= 9 and "\r" not in proc.stderr, proc.stderr
+    print(f"progress: {len(updates)} updates on a terminal, {len(lines)} lines on a pipe")
+    return True
+
+
 CHECKS = {
+    "progress": check_progress,
     "fairness": check_fairness,
     "determinism": check_determinism,
     "badargs": check_badargs,
