@@ -289,7 +289,7 @@ if(MPTCP_TESTS)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
     foreach(check fairness determinism badargs pcap flowmonitor fallback outputs
                   attributes rerun noratio killed docsql config
-                  fallback_calibration interfaces progress)
+                  fallback_calibration interfaces progress runinfo)
       add_test(NAME ns3.scenario_${check}
                COMMAND ${Python3_EXECUTABLE}
                        ${MPTCP_NS3_ROOT}/test/ns3/test_scenario.py

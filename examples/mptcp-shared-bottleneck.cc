@@ -367,6 +367,8 @@ main(int argc, char* argv[])
     bool plot = true;
     bool results = true;
     bool overwrite = false;
+    bool deterministicOutput = false;
+    std::string campaign = "mptcp-shared-bottleneck";
     std::string outputDir = "mptcp-shared-bottleneck-out";
 
     CommandLine cmd(__FILE__);
@@ -432,6 +434,11 @@ main(int argc, char* argv[])
                  overwrite);
     add("plot", "Write the plot (gnuplot script, data, PNG and SVG)", plot);
     add("progress", "Show progress on stderr", progress);
+    add("campaign", "Campaign name the run is recorded under in results.db", campaign);
+    add("deterministicOutput",
+        "Leave run.host, run.started_at and run.wall_s NULL in results.db, so that two "
+        "executions of the same run give identical files",
+        deterministicOutput);
     add("outputDir", "Where results.db, the plot and pcap files go", outputDir);
     std::string why;
     auto fail = [](const std::string& msg) {
@@ -604,6 +611,13 @@ main(int argc, char* argv[])
     p.warmup = NanoSeconds(static_cast<int64_t>(std::llround(warmupS * 1e9)));
     p.outputDir = outputDir;
     p.progress = progress;
+    p.deterministicOutput = deterministicOutput;
+    if (campaign.empty() || campaign.size() > 200 ||
+        campaign.find_first_of("\n\r\t") != std::string::npos)
+    {
+        return fail("--campaign must be a name of 1 to 200 characters on one line");
+    }
+    p.campaign = campaign;
     if (!MptcpScenarioCheck(p, why) || !CheckOverriddenAttributes(argc, argv, p, why))
     {
         return fail(why);

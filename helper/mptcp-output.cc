@@ -3,6 +3,9 @@
  */
 #include "mptcp-output.h"
 
+#include <ctime>
+#include <unistd.h>
+
 #include "mptcp-plot.h"
 
 #include "ns3/rng-seed-manager.h"
@@ -15,7 +18,6 @@ namespace ns3
 namespace
 {
 
-const char kCampaign[] = "mptcp-shared-bottleneck";
 const char kScenario[] = "mptcp-shared-bottleneck";
 
 std::string
@@ -72,7 +74,7 @@ MptcpScenarioRecorder::Begin(const MptcpScenarioParams& p,
     m_queue = MptcpScenarioQueuePackets(p);
     const uint32_t seed = RngSeedManager::GetSeed();
     const uint64_t run = RngSeedManager::GetRun();
-    std::string old = m_db.FindRun(kCampaign, kScenario, params, seed, run);
+    std::string old = m_db.FindRun(p.campaign, kScenario, params, seed, run);
     if (old == "ok" && !overwrite)
     {
         *refused = true;
@@ -90,7 +92,28 @@ MptcpScenarioRecorder::Begin(const MptcpScenarioParams& p,
     }
     m_db.SetReplaceRun(true);
     m_db.SetCommitInterval(1.0);
-    if (m_db.BeginRun(kCampaign, kScenario, params, seed, run, cmdline) < 0)
+    // What differs between two executions of the same run, unless the
+    // caller wants the file comparable byte for byte.
+    m_wallClock = !p.deterministicOutput;
+    m_wallStart = std::chrono::steady_clock::now();
+    if (m_wallClock)
+    {
+        MptcpResults::RunInfo info;
+        char host[256] = "";
+        if (gethostname(host, sizeof(host) - 1) == 0)
+        {
+            info.host = host;
+        }
+        const std::time_t t = std::time(nullptr);
+        std::tm utc{};
+        char when[32] = "";
+        if (gmtime_r(&t, &utc) && std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &utc))
+        {
+            info.startedAt = when;
+        }
+        m_db.SetRunInfo(info);
+    }
+    if (m_db.BeginRun(p.campaign, kScenario, params, seed, run, cmdline) < 0)
     {
         *error = m_db.GetError();
         m_db.Close();
@@ -177,7 +200,11 @@ MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
             m_db.AddMetric(se, "device", s.device, "index");
         }
     }
-    bool ok = m_db.EndRun("ok", 0, -1, error);
+    const double wall =
+        m_wallClock
+            ? std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count()
+            : -1;
+    bool ok = m_db.EndRun("ok", 0, wall, error);
     m_db.Close();
     return ok;
 }

@@ -7,6 +7,7 @@
 #include "ns3/mptcp-results.h"
 #include "ns3/mptcp-scenario.h"
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -91,6 +92,8 @@ class MptcpScenarioRecorder
     std::map<std::string, int64_t> m_series;  //!< label/name -> series id
     std::string m_note;                       //!< see GetNote()
     uint32_t m_queue = 0;                     //!< queue stored in the parameters
+    bool m_wallClock = false;                 //!< record run.wall_s (not deterministic)
+    std::chrono::steady_clock::time_point m_wallStart; //!< when Begin() ran
 };
 
 /**

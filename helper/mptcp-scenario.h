@@ -56,6 +56,12 @@ struct MptcpScenarioParams
     bool flowMonitor = false;      //!< attach FlowMonitor and report its flows
     std::string outputDir = ".";   //!< where pcap files go
     bool progress = false;         //!< show progress on stderr
+    /** Campaign name the run is recorded under in results.db. */
+    std::string campaign = "mptcp-shared-bottleneck";
+    /** Leave out of results.db what differs between two executions of the
+     *  same run (run.host, run.started_at, run.wall_s), for byte-for-byte
+     *  comparisons of the whole file. */
+    bool deterministicOutput = false;
     /** Attributes and global values set besides these options, by name
      *  (MptcpResults::ConfigParams()): part of the recorded parameters. */
     std::vector<std::pair<std::string, std::string>> config;

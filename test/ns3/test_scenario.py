@@ -5,7 +5,7 @@
 Usage: test_scenario.py EXAMPLE CHECK
 CHECK is one of: fairness, determinism, badargs, pcap, flowmonitor,
 fallback, fallback_calibration, interfaces, outputs, attributes, rerun,
-noratio, killed, docsql, config, progress. Each prints what it measured and exits
+noratio, killed, docsql, config, progress, runinfo. Each prints what it measured and exits
 non-zero on failure. Runs go two at a time (the machines have two cores or
 more).
 """
@@ -699,7 +699,37 @@ def check_progress():
     return True
 
 
+def check_runinfo():
+    """results.db records where and when a run ran (run.host,
+    run.started_at, run.wall_s) unless --deterministicOutput=true, and the
+    campaign it belongs to (--campaign)."""
+    out = tempfile.mkdtemp()
+    try:
+        common = ["--duration=3", "--warmup=1", f"--outputDir={out}"]
+        run(common + ["--RngRun=1", "--campaign=sweep-2026"])
+        run(common + ["--RngRun=2", "--deterministicOutput=true"])
+        con = sqlite3.connect(f"{out}/results.db")
+        rows = {r[0]: r[1:] for r in con.execute(
+            "SELECT r.rng_run, r.host, r.started_at, r.wall_s, c.name FROM run r "
+            "JOIN point p ON p.id = r.point_id JOIN campaign c ON c.id = p.campaign_id")}
+        con.close()
+        host, started, wall, campaign = rows[1]
+        print(f"RngRun 1: host {host!r}, started_at {started!r}, wall_s {wall}, campaign {campaign!r}")
+        ok = (bool(host) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", started or "")
+              is not None and wall is not None and 0 < wall < 600 and campaign == "sweep-2026")
+        det = rows[2]
+        print(f"RngRun 2 (--deterministicOutput=true): {det}")
+        ok = ok and det[:3] == (None, None, None) and det[3] == "mptcp-shared-bottleneck"
+        rc, _, err, _ = run(common + ["--campaign="], check=False)
+        ok = ok and rc == 2
+        print(f"--campaign= refused with status {rc}")
+        return ok
+    finally:
+        shutil.rmtree(out)
+
+
 CHECKS = {
+    "runinfo": check_runinfo,
     "progress": check_progress,
     "fairness": check_fairness,
     "determinism": check_determinism,
