@@ -119,12 +119,12 @@ static size_t forged(mptcp_attacker *at, uint64_t now, mptcp_tcphdr *h, mptcp_se
 
 static void test_registry(void **state) {
   (void)state;
-  const char *want[] = {"rst", "mp-tcprst", "remove-addr", "mp-prio", "fastclose"};
-  for (unsigned i = 0; i < 5; i++) {
+  const char *want[] = {"rst", "mp-tcprst", "remove-addr", "mp-prio", "fastclose", "dsn-inject"};
+  for (unsigned i = 0; i < 6; i++) {
     assert_string_equal(mptcp_attack_name(i), want[i]);
     assert_int_equal(mptcp_attack_check(want[i]), MPTCP_OK);
   }
-  assert_null(mptcp_attack_name(5));
+  assert_null(mptcp_attack_name(6));
   assert_int_equal(mptcp_attack_check("syn-flood"), MPTCP_ERR_UNKNOWN_ATTACK);
   assert_int_equal(mptcp_attack_check(NULL), MPTCP_ERR_INVALID_ARGUMENT);
   assert_string_equal(mptcp_strerror_name(MPTCP_ERR_UNKNOWN_ATTACK), "MPTCP_ERR_UNKNOWN_ATTACK");
@@ -348,12 +348,79 @@ static void test_offpath(void **state) {
   assert_memory_equal(out[0], out[1], sizeof(out[0]));
 }
 
+/* A2 dsn-inject: nothing before the victim's DATA_ACK is seen; then a
+ * data segment in sequence on the subflow, its mapping at the victim's
+ * data-level RCV.NXT plus the lead, carrying the attacker's pattern. */
+static void test_dsn_inject(void **state) {
+  (void)state;
+  uint64_t seed = 3;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.name = "dsn-inject";
+  mptcp_attacker *at = NULL;
+  c.payload_len = 0;
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
+  c.payload_len = 1401;
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
+  const int64_t leads[2] = {0, -300};
+  for (int k = 0; k < 2; k++) {
+    mptcp_attack_config_default(&c);
+    c.name = "dsn-inject";
+    c.start_ns = 10;
+    c.guesses = 2;
+    c.payload_len = 120;
+    c.dsn_lead = leads[k];
+    at = make(&c, &seed);
+    handshake(at);
+    uint8_t buf[MPTCP_TCP_HDR_MAX + 200];
+    mptcp_segment seg;
+    /* A target, but no DATA_ACK from the victim yet: nothing */
+    assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 20), 0);
+    mptcp_addr a = addr(0, 0, 40000), b = addr(1, 0, 80);
+    mptcp_tcphdr h;
+    memset(&h, 0, sizeof(h));
+    h.seq = 1201;
+    h.ack = 5001;
+    h.flags = MPTCP_TH_ACK;
+    h.opts = MPTCP_OPT_DSS;
+    h.dss.flags = MPTCP_DSS_ACK;
+    h.dss.data_ack = 9000;
+    seen(at, &a, &b, &h, 0);
+    /* too small a buffer for the payload */
+    assert_int_equal(mptcp_attacker_write(at, &seg, buf, 60, 20), MPTCP_ERR_NOBUF);
+    assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 20), 1);
+    assert_int_equal(seg.payload_len, 120);
+    assert_int_equal(seg.len, seg.hdr_len + 120);
+    assert_int_equal(mptcp_tcphdr_decode(&h, buf, seg.len), (int)seg.hdr_len);
+    for (size_t i = 0; i < 120; i++)
+      assert_int_equal(buf[seg.hdr_len + i], MPTCP_ATTACK_PATTERN);
+    uint16_t cs = h.csum;
+    buf[16] = buf[17] = 0;
+    assert_int_equal(mptcp_tcp_checksum_ipv4(seg.src.ip, seg.dst.ip, buf, seg.len), cs);
+    assert_int_equal(h.seq, 5001); /* A's RCV.NXT on the subflow */
+    assert_int_equal(h.sport, 80);
+    assert_int_equal(h.dport, 40000);
+    assert_true(h.opts & MPTCP_OPT_DSS);
+    assert_int_equal(h.dss.flags, MPTCP_DSS_MAP);
+    assert_int_equal(h.dss.dsn, (uint32_t)(9000 + leads[k]));
+    assert_int_equal(h.dss.ssn, 1); /* B's ISN 5000: the first byte is 1 */
+    assert_int_equal(h.dss.dll, 120);
+    mptcp_attacker_stats st;
+    mptcp_attacker_get_stats(at, &st);
+    assert_int_equal(st.forged, 1);
+    assert_int_equal(st.forged_bytes, 120);
+    mptcp_attacker_del(at);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_registry),         cmocka_unit_test(test_bad_config),
       cmocka_unit_test(test_onpath_rst),       cmocka_unit_test(test_options),
       cmocka_unit_test(test_fastclose_keys),   cmocka_unit_test(test_remove_addr_join_id),
-      cmocka_unit_test(test_offpath),
+      cmocka_unit_test(test_offpath),          cmocka_unit_test(test_dsn_inject),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

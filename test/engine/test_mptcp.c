@@ -1567,6 +1567,87 @@ static void overlap(int check) {
   h_free(&h);
 }
 
+/* Threat A2 end to end: the core's "dsn-inject" attacker, on-path on
+ * subflow 0 only, learns from what crosses it and forges data at the
+ * server's data-level RCV.NXT; the same DSNs come as real data ('R') on
+ * subflow 1, before the forgery (behind) or after it (ahead). */
+static void dsn_inject(int ahead) {
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 2 * MPTCP_S), 2000);
+  h_run(&h, h.now + 500 * MS);
+  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  struct keys k;
+  find_keys(&h, &k);
+  uint16_t port[2];
+  uint32_t cseq[2], sseq[2], ciss[2];
+  for (int i = 0; i < 2; i++) {
+    mptcp_addr l;
+    mptcp_conn_get_subflow_stats(h.client, i, NULL, &l, NULL);
+    port[i] = l.port;
+    next_seqs(&h, port[i], &cseq[i], &sseq[i], &ciss[i]);
+  }
+  mptcp_attack_config ac;
+  mptcp_attack_config_default(&ac);
+  ac.name = "dsn-inject";
+  ac.victim = MPTCP_VICTIM_SERVER;
+  ac.start_ns = 0;
+  ac.payload_len = 100;
+  mptcp_attacker *at = NULL;
+  assert_int_equal(mptcp_attacker_new(&at, &ac, NULL, h_rand, &h), MPTCP_OK);
+  for (size_t i = 0; i < h.nlog; i++) { /* what crossed subflow 0 */
+    mptcp_tcphdr t = h.log[i];
+    int from = h.log_from[i];
+    if ((from == 0 ? t.sport : t.dport) != port[0])
+      continue;
+    uint8_t buf[MPTCP_TCP_HDR_MAX];
+    int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &t);
+    assert_true(hl >= 20);
+    mptcp_addr s = h.addr[from], d = h.addr[!from];
+    assert_int_equal(mptcp_attacker_observe(at, &s, &d, buf, (size_t)hl, h.log_plen[i], h.now),
+                     MPTCP_OK);
+  }
+  uint8_t real[100];
+  memset(real, 'R', sizeof(real));
+  uint64_t base = k.client_idsn + 1 + 1000; /* the server's data-level RCV.NXT */
+  if (!ahead)
+    inject_data(&h, port[1], cseq[1], sseq[1], ciss[1], base, real, 100);
+  uint8_t fb[MPTCP_TCP_HDR_MAX + 100];
+  mptcp_segment seg;
+  assert_int_equal(mptcp_attacker_write(at, &seg, fb, sizeof(fb), h.now), 1);
+  assert_int_equal(seg.dst.port, 5001);
+  assert_int_equal(seg.src.port, port[0]);
+  mptcp_stack_read(h.st[1], &seg.src, &seg.dst, fb, seg.len, 0, h.now);
+  if (ahead)
+    inject_data(&h, port[1], cseq[1], sseq[1], ciss[1], base, real, 100);
+  /* the copy that came second differs from the first: counted */
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DUP_DATA_MISMATCH), 1);
+  uint8_t got[200];
+  long n = mptcp_conn_recv(h.server, got, sizeof(got), h.now);
+  assert_int_equal(n, 100);
+  size_t injected = 0;
+  for (int i = 0; i < 100; i++)
+    injected += got[i] == MPTCP_ATTACK_PATTERN;
+  assert_int_equal(injected, ahead ? 100 : 0); /* the first copy wins */
+  mptcp_attacker_del(at);
+  h_free(&h);
+}
+
+static void test_dsn_inject_ahead(void **state) {
+  (void)state;
+  dsn_inject(1);
+}
+
+static void test_dsn_inject_behind(void **state) {
+  (void)state;
+  dsn_inject(0);
+}
+
 static void test_overlap_first_copy_wins(void **state) {
   (void)state;
   overlap(1);
@@ -1888,6 +1969,8 @@ int main(void) {
       cmocka_unit_test(test_join_half_open_limit_off),
       cmocka_unit_test(test_overlap_first_copy_wins),
       cmocka_unit_test(test_overlap_check_off),
+      cmocka_unit_test(test_dsn_inject_ahead),
+      cmocka_unit_test(test_dsn_inject_behind),
       cmocka_unit_test(test_join_fourth_ack_lost),
       cmocka_unit_test(test_join_third_ack_unanswered),
       cmocka_unit_test(test_last_subflow_reset_is_reset),

