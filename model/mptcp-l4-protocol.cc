@@ -763,10 +763,12 @@ MptcpL4Protocol::Deliver(Ptr<Packet> p, uint32_t head, const mptcp_addr& src, co
     Leave();
 }
 
+template <typename IpHeader, typename IpInterface, typename RxTrace>
 enum IpL4Protocol::RxStatus
-MptcpL4Protocol::Receive(Ptr<Packet> p,
-                         const Ipv4Header& header,
-                         Ptr<Ipv4Interface> incomingInterface)
+MptcpL4Protocol::ReceiveAny(Ptr<Packet> p,
+                            const IpHeader& header,
+                            Ptr<IpInterface> incomingInterface,
+                            const RxTrace& rxTrace)
 {
     uint32_t head = Peek(p);
     mptcp_addr src;
@@ -781,9 +783,17 @@ MptcpL4Protocol::Receive(Ptr<Packet> p,
         }
         return IpL4Protocol::RX_ENDPOINT_UNREACH;
     }
-    m_rxTrace(p, header.GetSource(), header.GetDestination());
+    rxTrace(p, header.GetSource(), header.GetDestination());
     Deliver(p, head, src, dst);
     return IpL4Protocol::RX_OK;
+}
+
+enum IpL4Protocol::RxStatus
+MptcpL4Protocol::Receive(Ptr<Packet> p,
+                         const Ipv4Header& header,
+                         Ptr<Ipv4Interface> incomingInterface)
+{
+    return ReceiveAny(p, header, incomingInterface, m_rxTrace);
 }
 
 enum IpL4Protocol::RxStatus
@@ -791,22 +801,7 @@ MptcpL4Protocol::Receive(Ptr<Packet> p,
                          const Ipv6Header& header,
                          Ptr<Ipv6Interface> incomingInterface)
 {
-    uint32_t head = Peek(p);
-    mptcp_addr src;
-    mptcp_addr dst;
-    ToCore(header.GetSource(), 0, src);
-    ToCore(header.GetDestination(), 0, dst);
-    if (!m_stack || !mptcp_stack_owns(m_stack, &src, &dst, m_buf.data(), head))
-    {
-        if (m_tcp)
-        {
-            return m_tcp->Receive(p, header, incomingInterface);
-        }
-        return IpL4Protocol::RX_ENDPOINT_UNREACH;
-    }
-    m_rx6Trace(p, header.GetSource(), header.GetDestination());
-    Deliver(p, head, src, dst);
-    return IpL4Protocol::RX_OK;
+    return ReceiveAny(p, header, incomingInterface, m_rx6Trace);
 }
 
 void

@@ -272,6 +272,15 @@ class MptcpL4Protocol : public IpL4Protocol
     void SendSegment6(Ptr<Packet> p, const mptcp_segment& seg);
     uint32_t Peek(Ptr<Packet> p);
     void Deliver(Ptr<Packet> p, uint32_t head, const mptcp_addr& src, const mptcp_addr& dst);
+    /**
+     * \brief Receive for either IP version: a segment the core owns goes to
+     *        it (after `rxTrace`), any other to ns-3's TCP when installed.
+     */
+    template <typename IpHeader, typename IpInterface, typename RxTrace>
+    enum IpL4Protocol::RxStatus ReceiveAny(Ptr<Packet> p,
+                                           const IpHeader& header,
+                                           Ptr<IpInterface> incomingInterface,
+                                           const RxTrace& rxTrace);
     void ArmTimer();
     void Expire();
 

@@ -18,6 +18,7 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <sstream>
 #include <cstring>
 #include <iostream>
 #include <set>
@@ -608,6 +609,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.rto_retries = m_dataRetries;
     c.time_wait_ns = Ns(m_timeWait);
     c.dupthresh = m_dupThresh;
+    c.nodelay = m_noDelay;
     c.cc = Intern(CcName(m_cc));
     c.tcp_cc = Intern(CcName(m_tcpCc));
     c.mptcp = m_mptcp;
@@ -635,6 +637,24 @@ MptcpSocket::CheckConfig(std::string& why) const
 {
     mptcp_config c;
     BuildConfig(c);
+    // ns-3's TcpSocket attributes the core has no setting for: refused
+    // unless left at their defaults, rather than ignored
+    if (m_initialSsThresh != UINT32_MAX)
+    {
+        why = "InitialSlowStartThreshold=" + std::to_string(m_initialSsThresh) +
+              " is not supported: the core's congestion controls start with an unbounded "
+              "slow-start threshold (leave it at 4294967295)";
+        return false;
+    }
+    if (m_persistTimeout != Seconds(6))
+    {
+        std::ostringstream t;
+        t << m_persistTimeout.As(Time::S);
+        why = "PersistTimeout=" + t.str() +
+              " is not supported: the core probes a zero window from the retransmission "
+              "timer, backed off as RFC 9293 section 3.8.6.1 allows (leave it at 6 s)";
+        return false;
+    }
     int rv = mptcp_config_check(&c);
     if (rv == MPTCP_OK)
     {
