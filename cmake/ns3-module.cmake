@@ -47,7 +47,7 @@ set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-results-test-suite.cc
     test/ns3/mptcp-topology-test-suite.cc
     test/ns3/mptcp-rate-test-suite.cc
-    test/ns3/mptcp-nagle-test-suite.cc
+    test/ns3/mptcp-tcpsocket-test-suite.cc
 )
 # The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
 # each becomes the ctest test ns3.<name> in standalone builds.
@@ -57,7 +57,7 @@ set(MPTCP_NS3_TEST_SUITES
     mptcp-results
     mptcp-topology
     mptcp-rate
-    mptcp-nagle
+    mptcp-tcpsocket
 )
 # ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
 set(MPTCP_NS3_DEPENDENCIES core network internet applications point-to-point

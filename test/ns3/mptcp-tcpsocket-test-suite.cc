@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * TcpNoDelay on MptcpSocket: a small-write application sees Nagle's
- * algorithm off by default (ns-3's default) and on with TcpNoDelay=false,
- * with the same number of data segments as ns-3's own TCP on the same
- * workload, over MPTCP and over plain TCP (Mptcp=false).
+ * MptcpSocket against the ns3::TcpSocket contract. TcpNoDelay: a
+ * small-write application sees Nagle's algorithm off by default (ns-3's
+ * default) and on with TcpNoDelay=false, with the same number of data
+ * segments as ns-3's own TCP on the same workload, over MPTCP and over
+ * plain TCP (Mptcp=false). InitialSlowStartThreshold and PersistTimeout,
+ * which the core has no setting for, are refused unless at their defaults.
  */
 
 #include "ns3/applications-module.h"
@@ -170,17 +172,51 @@ class NagleTestCase : public TestCase
     bool m_mptcp;
 };
 
-class MptcpNagleTestSuite : public TestSuite
+/** InitialSlowStartThreshold and PersistTimeout: defaults accepted, others refused. */
+class UnsupportedAttributeTestCase : public TestCase
 {
   public:
-    MptcpNagleTestSuite()
-        : TestSuite("mptcp-nagle", TestSuite::Type::UNIT)
+    UnsupportedAttributeTestCase()
+        : TestCase("InitialSlowStartThreshold and PersistTimeout only at their defaults")
     {
-        AddTestCase(new NagleTestCase(true));
-        AddTestCase(new NagleTestCase(false));
+    }
+
+  private:
+    void DoRun() override
+    {
+        Ptr<MptcpSocket> s = CreateObject<MptcpSocket>();
+        std::string why;
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), true, "defaults accepted: " + why);
+        s->SetAttribute("InitialSlowStartThreshold", UintegerValue(65535));
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), false, "InitialSlowStartThreshold refused");
+        NS_TEST_ASSERT_MSG_NE(why.find("InitialSlowStartThreshold=65535 is not supported"),
+                              std::string::npos,
+                              "the reason names it: " + why);
+        s->SetAttribute("InitialSlowStartThreshold", UintegerValue(UINT32_MAX));
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), true, "back at the default");
+        s->SetAttribute("PersistTimeout", TimeValue(Seconds(1)));
+        why.clear();
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), false, "PersistTimeout refused");
+        NS_TEST_ASSERT_MSG_NE(why.find("PersistTimeout=+1s is not supported"),
+                              std::string::npos,
+                              "the reason names it: " + why);
+        s->SetAttribute("PersistTimeout", TimeValue(Seconds(6)));
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), true, "back at the default");
     }
 };
 
-MptcpNagleTestSuite g_mptcpNagleTestSuite;
+class MptcpTcpSocketTestSuite : public TestSuite
+{
+  public:
+    MptcpTcpSocketTestSuite()
+        : TestSuite("mptcp-tcpsocket", TestSuite::Type::UNIT)
+    {
+        AddTestCase(new NagleTestCase(true));
+        AddTestCase(new NagleTestCase(false));
+        AddTestCase(new UnsupportedAttributeTestCase());
+    }
+};
+
+MptcpTcpSocketTestSuite g_mptcpTcpSocketTestSuite;
 
 } // namespace
