@@ -297,4 +297,12 @@ if(MPTCP_TESTS)
                      $<TARGET_FILE:mptcp-shared-bottleneck>)
     set_tests_properties(ns3.calibration PROPERTIES LABELS "ns3;long" TIMEOUT 600)
   endif()
+  # Path events scripted from ns-3: backup subflow, a path that fails.
+  if(TARGET mptcp-path-events)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.path_events
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_path_events.py
+                     $<TARGET_FILE:mptcp-path-events>)
+    set_tests_properties(ns3.path_events PROPERTIES LABELS ns3 TIMEOUT 300)
+  endif()
 endif()

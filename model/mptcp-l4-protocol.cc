@@ -479,7 +479,8 @@ MptcpL4Protocol::SyncAddresses()
         {
             Ipv4Address a = ipv4->GetAddress(i, j).GetLocal();
             if (a.IsLocalhost() || a == Ipv4Address::GetAny() ||
-                std::find(m_declared.begin(), m_declared.end(), a) != m_declared.end())
+                std::find(m_declared.begin(), m_declared.end(), a) != m_declared.end() ||
+                std::find(m_withdrawn.begin(), m_withdrawn.end(), a) != m_withdrawn.end())
             {
                 continue;
             }
@@ -517,6 +518,44 @@ MptcpL4Protocol::SyncAddresses()
             }
         }
     }
+}
+
+int
+MptcpL4Protocol::RemoveLocalAddress(Ipv4Address a)
+{
+    SyncAddresses();
+    mptcp_addr ca;
+    ToCore(a, 0, ca);
+    Enter();
+    int rv = mptcp_stack_remove_address(GetStack(), &ca, Now());
+    Leave();
+    if (rv == MPTCP_OK)
+    {
+        m_declared.erase(std::remove(m_declared.begin(), m_declared.end(), a), m_declared.end());
+        m_withdrawn.push_back(a);
+    }
+    return rv;
+}
+
+int
+MptcpL4Protocol::AddLocalAddress(Ipv4Address a)
+{
+    if (std::find(m_declared.begin(), m_declared.end(), a) != m_declared.end())
+    {
+        return MPTCP_OK;
+    }
+    mptcp_addr ca;
+    ToCore(a, 0, ca);
+    Enter();
+    int rv = mptcp_stack_add_address(GetStack(), &ca);
+    Leave();
+    if (rv == MPTCP_OK)
+    {
+        m_withdrawn.erase(std::remove(m_withdrawn.begin(), m_withdrawn.end(), a),
+                          m_withdrawn.end());
+        m_declared.push_back(a);
+    }
+    return rv;
 }
 
 bool

@@ -1274,6 +1274,20 @@ MptcpSocket::GetSubflowCount() const
                   : static_cast<uint32_t>(m_finalSubflows.size());
 }
 
+int
+MptcpSocket::SetSubflowBackup(uint32_t i, bool backup)
+{
+    if (!m_conn || i > INT32_MAX)
+    {
+        return MPTCP_ERR_INVALID_ARGUMENT;
+    }
+    m_l4->Enter();
+    int rv = mptcp_conn_set_backup(m_conn, static_cast<int>(i), backup ? 1 : 0,
+                                   MptcpL4Protocol::Now());
+    m_l4->Leave();
+    return rv;
+}
+
 bool
 MptcpSocket::GetStats(mptcp_conn_stats& st) const
 {

@@ -126,6 +126,15 @@ class MptcpSocket : public TcpSocket
     /** \return the number of subflows (closed ones included) */
     uint32_t GetSubflowCount() const;
     /**
+     * \brief Make subflow \p i a backup or a regular subflow, here and at
+     *        the peer (MP_PRIO; mptcp_conn_set_backup): schedulers send on
+     *        a backup only when no regular subflow is available.
+     * \return MPTCP_OK, or MPTCP_ERR_INVALID_ARGUMENT (no such subflow,
+     *         no connection), MPTCP_ERR_STATE (not MPTCP, or the subflow
+     *         is not established)
+     */
+    int SetSubflowBackup(uint32_t i, bool backup);
+    /**
      * \brief Transport state of the connection (totals over subflows).
      * \param st out
      * \return false when the socket never had a connection
