@@ -40,6 +40,7 @@ SOURCES = [
     'model/mptcp-tcp-header.cc',
     'model/mptcp-l4-protocol.cc',
     'model/mptcp-socket.cc',
+    'model/mptcp-socket-stats.cc',
     'model/mptcp-socket-factory.cc',
     'helper/mptcp-helper.cc',
     'helper/mptcp-scenario.cc',
@@ -98,6 +99,7 @@ def build(bld):
         'test/ns3/mptcp-results-test-suite.cc',
         'test/ns3/mptcp-topology-test-suite.cc',
         'test/ns3/mptcp-rate-test-suite.cc',
+        'test/ns3/mptcp-tcpsocket-test-suite.cc',
     ]
 
     headers = bld(features='ns3header')

@@ -19,6 +19,7 @@ set(MPTCP_NS3_SOURCES
     model/mptcp-tcp-header.cc
     model/mptcp-l4-protocol.cc
     model/mptcp-socket.cc
+    model/mptcp-socket-stats.cc
     model/mptcp-socket-factory.cc
     helper/mptcp-helper.cc
     helper/mptcp-scenario.cc
