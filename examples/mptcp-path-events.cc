@@ -13,7 +13,7 @@
  * codes of the three calls (0: MPTCP_OK) and B's MP_PRIO and REMOVE_ADDR
  * counters:
  *   t=<end of second> sf0=<Mbit/s> sf1=<Mbit/s> ...
- *   subflow <i> <local> -> <remote>
+ *   subflow <i> <local> -> <remote> <TCP state at the end>
  *   received=<bytes> backup_rv=<rv> regular_rv=<rv> remove_rv=<rv> mp_prio_rx=<n> rm_addr_rx=<n>
  *
  *   ./mptcp-path-events [--duration=20] [--backupAt=4] [--regularAt=8] [--failAt=12]
@@ -167,10 +167,11 @@ main(int argc, char* argv[])
     {
         MptcpSocket::SubflowInfo info;
         s->GetSubflowStats(i, info);
-        std::printf("subflow %u %s -> %s\n",
+        std::printf("subflow %u %s -> %s %s\n",
                     i,
                     AddressString(info.local).c_str(),
-                    AddressString(info.remote).c_str());
+                    AddressString(info.remote).c_str(),
+                    mptcp_tcp_state_name(info.stats.state));
     }
     Ptr<MptcpL4Protocol> b = paths.GetB()->GetObject<MptcpL4Protocol>();
     std::printf("received=%llu backup_rv=%d regular_rv=%d remove_rv=%d mp_prio_rx=%llu "

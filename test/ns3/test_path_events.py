@@ -5,7 +5,8 @@
 Usage: test_path_events.py PROGRAM
 Subflow 1 is made a backup and regular again (MP_PRIO reaches the peer),
 then path 0 fails and host A withdraws its path-0 address: REMOVE_ADDR
-reaches the peer, the subflows from that address carry nothing more, and
+reaches the peer, the subflows from that address are closed and carry
+nothing more, one from the other address is still established, and
 the transfer goes on over path 1 at close to its 5 Mbit/s.
 """
 import re
@@ -38,7 +39,9 @@ def main(argv):
         samples[int(m.group(1))] = {
             int(k): float(v) for k, v in re.findall(r"sf(\d+)=([\d.]+)", m.group(2))
         }
-    local = {int(i): a for i, a in re.findall(r"^subflow (\d+) ([\d.]+):\d+ ->", proc.stdout, re.M)}
+    subflows = re.findall(r"^subflow (\d+) ([\d.]+):\d+ -> \S+ (\S+)$", proc.stdout, re.M)
+    local = {int(i): a for i, a, _ in subflows}
+    state = {int(i): st for i, _, st in subflows}
     final = dict(re.findall(r"(\w+)=(-?\d+)", proc.stdout.strip().splitlines()[-1]))
     for key in ("backup_rv", "regular_rv", "remove_rv"):
         if final.get(key) != "0":
@@ -56,6 +59,10 @@ def main(argv):
         before = sum(samples[t].get(i, 0) for t in range(9, 13) for i in removed)
         if before <= 0:
             failures.append("the subflows from 10.10.1.1 carried nothing before the failure")
+        if any(state[i] != "CLOSED" for i in removed):
+            failures.append(f"subflows from 10.10.1.1 not closed: {state}")
+        if not any(st == "ESTABLISHED" and local[i] != "10.10.1.1" for i, st in state.items()):
+            failures.append(f"no subflow from another address still established: {state}")
         after = sum(samples[t].get(i, 0) for t in range(14, 21) for i in removed)
         if after != 0:
             failures.append(f"the subflows from 10.10.1.1 still carried {after} Mbit/s after it")
