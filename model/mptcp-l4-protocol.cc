@@ -21,6 +21,7 @@
 #include "ns3/ipv6-routing-protocol.h"
 #include "ns3/ipv6.h"
 #include "ns3/log.h"
+#include "ns3/object-vector.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
 #include "ns3/random-variable-stream.h"
@@ -196,6 +197,13 @@ MptcpL4Protocol::GetTypeId()
             .SetParent<IpL4Protocol>()
             .SetGroupName("Mptcp")
             .AddConstructor<MptcpL4Protocol>()
+            .AddAttribute("SocketList",
+                          "The MptcpSockets with a connection on this node (as "
+                          "TcpL4Protocol's SocketList: Config paths reach their trace "
+                          "sources).",
+                          ObjectVectorValue(),
+                          MakeObjectVectorAccessor(&MptcpL4Protocol::m_sockets),
+                          MakeObjectVectorChecker<MptcpSocket>())
             .AddAttribute("VirtualPayload",
                           "Segments carry payload lengths, not bytes: applications send and "
                           "receive zero-filled packets, the core copies no data. Faster; "

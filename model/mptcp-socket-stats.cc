@@ -11,6 +11,8 @@
 #include "ns3/ipv6.h"
 #include "ns3/node.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -186,7 +188,7 @@ MptcpSocket::SampleTraces()
     {
         return;
     }
-    const bool sub = !m_cwndTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
+    const bool sub = !m_cwndTrace.IsEmpty() || !m_cwndTotalTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
                      !m_srttTrace.IsEmpty() || !m_inflightTrace.IsEmpty() ||
                      !m_stateTrace.IsEmpty();
     const bool conn = !m_dataSentTrace.IsEmpty() || !m_dataAckedTrace.IsEmpty() ||
@@ -198,10 +200,15 @@ MptcpSocket::SampleTraces()
         {
             m_traced.resize(static_cast<size_t>(n), mptcp_conn_stats{});
         }
+        uint64_t cwndTotal = 0;
         for (int i = 0; i < n; i++)
         {
             mptcp_conn_stats st;
             mptcp_conn_get_subflow_stats(m_conn, i, &st, nullptr, nullptr);
+            if (st.state == MPTCP_TCP_ESTABLISHED)
+            {
+                cwndTotal += st.cwnd;
+            }
             mptcp_conn_stats& old = m_traced[static_cast<size_t>(i)];
             uint32_t id = static_cast<uint32_t>(i);
             if (st.cwnd != old.cwnd)
@@ -227,6 +234,12 @@ MptcpSocket::SampleTraces()
                              static_cast<uint64_t>(st.state));
             }
             old = st;
+        }
+        uint32_t total = static_cast<uint32_t>(std::min<uint64_t>(cwndTotal, UINT32_MAX));
+        if (total != m_tracedCwndTotal)
+        {
+            m_cwndTotalTrace(m_tracedCwndTotal, total);
+            m_tracedCwndTotal = total;
         }
     }
     if (conn)

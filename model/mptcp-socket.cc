@@ -403,6 +403,11 @@ MptcpSocket::GetTypeId()
                           UintegerValue(MPTCP_OFO_RANGES_DEFAULT),
                           MakeUintegerAccessor(&MptcpSocket::m_maxOfoRanges),
                           MakeUintegerChecker<uint32_t>())
+            .AddTraceSource("CongestionWindow",
+                            "The connection's congestion window: the sum of its subflows' "
+                            "(bytes), as TcpSocketBase's CongestionWindow.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_cwndTotalTrace),
+                            "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("SubflowCwnd",
                             "Congestion window of a subflow (bytes).",
                             MakeTraceSourceAccessor(&MptcpSocket::m_cwndTrace),

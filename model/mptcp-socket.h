@@ -330,6 +330,8 @@ class MptcpSocket : public TcpSocket
 
     // Trace sources
     std::vector<mptcp_conn_stats> m_traced; //!< last values reported
+    TracedCallback<uint32_t, uint32_t> m_cwndTotalTrace;          //!< CongestionWindow (sum)
+    uint32_t m_tracedCwndTotal = 0;                               //!< last CongestionWindow fired
     TracedCallback<uint32_t, uint64_t, uint64_t> m_cwndTrace;     //!< SubflowCwnd
     TracedCallback<uint32_t, uint64_t, uint64_t> m_ssthreshTrace; //!< SubflowSsThresh
     TracedCallback<uint32_t, uint64_t, uint64_t> m_srttTrace;     //!< SubflowRtt (ns)

@@ -16,6 +16,7 @@
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 
+#include <algorithm>
 #include <string>
 
 using namespace ns3;
@@ -205,6 +206,68 @@ class UnsupportedAttributeTestCase : public TestCase
     }
 };
 
+/** Counts CongestionWindow changes and keeps the largest value. */
+void
+CwndChanged(uint32_t* calls, uint32_t* peak, std::string, uint32_t, uint32_t now)
+{
+    (*calls)++;
+    *peak = std::max(*peak, now);
+}
+
+/**
+ * Config::Connect through MptcpL4Protocol's SocketList reaches every
+ * socket's CongestionWindow, as with TcpL4Protocol's SocketList.
+ */
+class SocketListTestCase : public TestCase
+{
+  public:
+    SocketListTestCase()
+        : TestCase("Config path SocketList/*/CongestionWindow")
+    {
+    }
+
+  private:
+    static void Hook(uint32_t* calls, uint32_t* last)
+    {
+        Config::Connect("/NodeList/*/$ns3::MptcpL4Protocol/SocketList/*/CongestionWindow",
+                        MakeBoundCallback(&CwndChanged, calls, last));
+    }
+
+    void DoRun() override
+    {
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+        NodeContainer nodes;
+        nodes.Create(2);
+        PointToPointHelper link;
+        link.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
+        link.SetChannelAttribute("Delay", StringValue("10ms"));
+        NetDeviceContainer d = link.Install(nodes);
+        InternetStackHelper internet;
+        internet.Install(nodes);
+        Ipv4AddressHelper ip;
+        ip.SetBase("10.1.1.0", "255.255.255.0");
+        Ipv4InterfaceContainer ifs = ip.Assign(d);
+        MptcpStackHelper().Install(nodes);
+        PacketSinkHelper sinkHelper("ns3::MptcpSocketFactory",
+                                    InetSocketAddress(Ipv4Address::GetAny(), 9));
+        sinkHelper.Install(nodes.Get(1));
+        BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(ifs.GetAddress(1), 9));
+        bulk.SetAttribute("MaxBytes", UintegerValue(2000000));
+        ApplicationContainer app = bulk.Install(nodes.Get(0));
+        app.Start(Seconds(0.5));
+        uint32_t calls = 0;
+        uint32_t last = 0;
+        // the sockets exist once connected: connect the path then
+        Simulator::Schedule(Seconds(0.7), &SocketListTestCase::Hook, &calls, &last);
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_GT(calls, 5, "CongestionWindow fired through SocketList");
+        NS_TEST_ASSERT_MSG_GT(last, 10 * 1448, "the window grew past the initial one (largest value)");
+        Simulator::Destroy();
+        Config::Reset();
+    }
+};
+
 class MptcpTcpSocketTestSuite : public TestSuite
 {
   public:
@@ -214,6 +277,7 @@ class MptcpTcpSocketTestSuite : public TestSuite
         AddTestCase(new NagleTestCase(true));
         AddTestCase(new NagleTestCase(false));
         AddTestCase(new UnsupportedAttributeTestCase());
+        AddTestCase(new SocketListTestCase());
     }
 };
 
