@@ -19,6 +19,7 @@ set(MPTCP_NS3_SOURCES
     model/mptcp-tcp-header.cc
     model/mptcp-l4-protocol.cc
     model/mptcp-socket.cc
+    model/mptcp-socket-stats.cc
     model/mptcp-socket-factory.cc
     helper/mptcp-helper.cc
     helper/mptcp-scenario.cc
@@ -49,6 +50,7 @@ set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-results-test-suite.cc
     test/ns3/mptcp-topology-test-suite.cc
     test/ns3/mptcp-rate-test-suite.cc
+    test/ns3/mptcp-tcpsocket-test-suite.cc
 )
 # The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
 # each becomes the ctest test ns3.<name> in standalone builds.
@@ -58,6 +60,7 @@ set(MPTCP_NS3_TEST_SUITES
     mptcp-results
     mptcp-topology
     mptcp-rate
+    mptcp-tcpsocket
 )
 # ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
 set(MPTCP_NS3_DEPENDENCIES core network internet applications point-to-point
@@ -311,5 +314,13 @@ if(MPTCP_TESTS)
                      ${MPTCP_NS3_ROOT}/test/ns3/calibration.py
                      $<TARGET_FILE:mptcp-shared-bottleneck>)
     set_tests_properties(ns3.calibration PROPERTIES LABELS "ns3;long" TIMEOUT 600)
+  endif()
+  # Path events scripted from ns-3: backup subflow, a path that fails.
+  if(TARGET mptcp-path-events)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.path_events
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_path_events.py
+                     $<TARGET_FILE:mptcp-path-events>)
+    set_tests_properties(ns3.path_events PROPERTIES LABELS ns3 TIMEOUT 300)
   endif()
 endif()

@@ -21,6 +21,7 @@
 #include "ns3/ipv6-routing-protocol.h"
 #include "ns3/ipv6.h"
 #include "ns3/log.h"
+#include "ns3/object-vector.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
 #include "ns3/random-variable-stream.h"
@@ -196,6 +197,13 @@ MptcpL4Protocol::GetTypeId()
             .SetParent<IpL4Protocol>()
             .SetGroupName("Mptcp")
             .AddConstructor<MptcpL4Protocol>()
+            .AddAttribute("SocketList",
+                          "The MptcpSockets with a connection on this node (as "
+                          "TcpL4Protocol's SocketList: Config paths reach their trace "
+                          "sources).",
+                          ObjectVectorValue(),
+                          MakeObjectVectorAccessor(&MptcpL4Protocol::m_sockets),
+                          MakeObjectVectorChecker<MptcpSocket>())
             .AddAttribute("VirtualPayload",
                           "Segments carry payload lengths, not bytes: applications send and "
                           "receive zero-filled packets, the core copies no data. Faster; "
@@ -479,7 +487,8 @@ MptcpL4Protocol::SyncAddresses()
         {
             Ipv4Address a = ipv4->GetAddress(i, j).GetLocal();
             if (a.IsLocalhost() || a == Ipv4Address::GetAny() ||
-                std::find(m_declared.begin(), m_declared.end(), a) != m_declared.end())
+                std::find(m_declared.begin(), m_declared.end(), a) != m_declared.end() ||
+                std::find(m_withdrawn.begin(), m_withdrawn.end(), a) != m_withdrawn.end())
             {
                 continue;
             }
@@ -517,6 +526,44 @@ MptcpL4Protocol::SyncAddresses()
             }
         }
     }
+}
+
+int
+MptcpL4Protocol::RemoveLocalAddress(Ipv4Address a)
+{
+    SyncAddresses();
+    mptcp_addr ca;
+    ToCore(a, 0, ca);
+    Enter();
+    int rv = mptcp_stack_remove_address(GetStack(), &ca, Now());
+    Leave();
+    if (rv == MPTCP_OK)
+    {
+        m_declared.erase(std::remove(m_declared.begin(), m_declared.end(), a), m_declared.end());
+        m_withdrawn.push_back(a);
+    }
+    return rv;
+}
+
+int
+MptcpL4Protocol::AddLocalAddress(Ipv4Address a)
+{
+    if (std::find(m_declared.begin(), m_declared.end(), a) != m_declared.end())
+    {
+        return MPTCP_OK;
+    }
+    mptcp_addr ca;
+    ToCore(a, 0, ca);
+    Enter();
+    int rv = mptcp_stack_add_address(GetStack(), &ca);
+    Leave();
+    if (rv == MPTCP_OK)
+    {
+        m_withdrawn.erase(std::remove(m_withdrawn.begin(), m_withdrawn.end(), a),
+                          m_withdrawn.end());
+        m_declared.push_back(a);
+    }
+    return rv;
 }
 
 bool
@@ -763,10 +810,12 @@ MptcpL4Protocol::Deliver(Ptr<Packet> p, uint32_t head, const mptcp_addr& src, co
     Leave();
 }
 
+template <typename IpHeader, typename IpInterface, typename RxTrace>
 enum IpL4Protocol::RxStatus
-MptcpL4Protocol::Receive(Ptr<Packet> p,
-                         const Ipv4Header& header,
-                         Ptr<Ipv4Interface> incomingInterface)
+MptcpL4Protocol::ReceiveAny(Ptr<Packet> p,
+                            const IpHeader& header,
+                            Ptr<IpInterface> incomingInterface,
+                            const RxTrace& rxTrace)
 {
     uint32_t head = Peek(p);
     mptcp_addr src;
@@ -781,9 +830,17 @@ MptcpL4Protocol::Receive(Ptr<Packet> p,
         }
         return IpL4Protocol::RX_ENDPOINT_UNREACH;
     }
-    m_rxTrace(p, header.GetSource(), header.GetDestination());
+    rxTrace(p, header.GetSource(), header.GetDestination());
     Deliver(p, head, src, dst);
     return IpL4Protocol::RX_OK;
+}
+
+enum IpL4Protocol::RxStatus
+MptcpL4Protocol::Receive(Ptr<Packet> p,
+                         const Ipv4Header& header,
+                         Ptr<Ipv4Interface> incomingInterface)
+{
+    return ReceiveAny(p, header, incomingInterface, m_rxTrace);
 }
 
 enum IpL4Protocol::RxStatus
@@ -791,22 +848,7 @@ MptcpL4Protocol::Receive(Ptr<Packet> p,
                          const Ipv6Header& header,
                          Ptr<Ipv6Interface> incomingInterface)
 {
-    uint32_t head = Peek(p);
-    mptcp_addr src;
-    mptcp_addr dst;
-    ToCore(header.GetSource(), 0, src);
-    ToCore(header.GetDestination(), 0, dst);
-    if (!m_stack || !mptcp_stack_owns(m_stack, &src, &dst, m_buf.data(), head))
-    {
-        if (m_tcp)
-        {
-            return m_tcp->Receive(p, header, incomingInterface);
-        }
-        return IpL4Protocol::RX_ENDPOINT_UNREACH;
-    }
-    m_rx6Trace(p, header.GetSource(), header.GetDestination());
-    Deliver(p, head, src, dst);
-    return IpL4Protocol::RX_OK;
+    return ReceiveAny(p, header, incomingInterface, m_rx6Trace);
 }
 
 void

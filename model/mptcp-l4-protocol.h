@@ -193,6 +193,25 @@ class MptcpL4Protocol : public IpL4Protocol
     void SyncAddresses();
 
     /**
+     * \brief Withdraw one of the node's IPv4 addresses from MPTCP
+     *        (mptcp_stack_remove_address): every MPTCP connection sends
+     *        REMOVE_ADDR and resets its subflows from it, their data going
+     *        again on the others; later connections do not use it, and
+     *        SyncAddresses no longer declares it.
+     * \param a the address
+     * \return MPTCP_OK or the core's negative error code
+     */
+    int RemoveLocalAddress(Ipv4Address a);
+    /**
+     * \brief Declare an IPv4 address to MPTCP again, or for the first time
+     *        (mptcp_stack_add_address): the fullmesh path manager and the
+     *        side that accepts connections use it from then on.
+     * \param a the address
+     * \return MPTCP_OK or the core's negative error code
+     */
+    int AddLocalAddress(Ipv4Address a);
+
+    /**
      * \brief Source address to reach \p dst, by route lookup.
      * \param dst destination
      * \param src out: the source address
@@ -272,6 +291,15 @@ class MptcpL4Protocol : public IpL4Protocol
     void SendSegment6(Ptr<Packet> p, const mptcp_segment& seg);
     uint32_t Peek(Ptr<Packet> p);
     void Deliver(Ptr<Packet> p, uint32_t head, const mptcp_addr& src, const mptcp_addr& dst);
+    /**
+     * \brief Receive for either IP version: a segment the core owns goes to
+     *        it (after `rxTrace`), any other to ns-3's TCP when installed.
+     */
+    template <typename IpHeader, typename IpInterface, typename RxTrace>
+    enum IpL4Protocol::RxStatus ReceiveAny(Ptr<Packet> p,
+                                           const IpHeader& header,
+                                           Ptr<IpInterface> incomingInterface,
+                                           const RxTrace& rxTrace);
     void ArmTimer();
     void Expire();
 
@@ -299,6 +327,7 @@ class MptcpL4Protocol : public IpL4Protocol
     std::map<std::string, int32_t> m_outInterface; //!< by 4-tuple (TupleKey): last out interface
     std::vector<Ipv4Address> m_declared; //!< IPv4 addresses given to the core
     std::vector<Ipv6Address> m_declared6; //!< IPv6 addresses given to the core
+    std::vector<Ipv4Address> m_withdrawn; //!< IPv4 addresses removed by RemoveLocalAddress
     std::vector<Ptr<MptcpSocket>> m_sockets; //!< sockets with a connection
     std::vector<std::pair<mptcp_addr, Ptr<MptcpSocket>>> m_listeners; //!< by listening address
     std::vector<mptcp_conn*> m_orphans; //!< refused connections to free

@@ -4,6 +4,7 @@
 #include "mptcp-socket.h"
 
 #include "mptcp-l4-protocol.h"
+#include "mptcp-socket-addr.h"
 
 #include "ns3/boolean.h"
 #include "ns3/inet6-socket-address.h"
@@ -21,6 +22,7 @@
 #include <cstring>
 #include <iostream>
 #include <set>
+#include <sstream>
 #include <utility>
 
 namespace ns3
@@ -188,28 +190,6 @@ Ns(Time t)
     return t.IsStrictlyPositive() ? static_cast<uint64_t>(t.GetNanoSeconds()) : 0;
 }
 
-/** An IPv4 endpoint of the core; for an IPv6 one, the IPv4 any address. */
-InetSocketAddress
-FromCore(const mptcp_addr& a)
-{
-    if (a.family != 4)
-    {
-        return InetSocketAddress(Ipv4Address::GetAny(), a.port);
-    }
-    return InetSocketAddress(Ipv4Address::Deserialize(a.ip), a.port);
-}
-
-/** An endpoint of the core as the socket address of its family. */
-Address
-ToSocketAddress(const mptcp_addr& a)
-{
-    if (a.family == 6)
-    {
-        return Inet6SocketAddress(Ipv6Address::Deserialize(a.ip), a.port);
-    }
-    return FromCore(a);
-}
-
 /** The any address of \p family (4 or 6) with \p port. */
 mptcp_addr
 AnyAddress(uint8_t family, uint16_t port)
@@ -228,6 +208,33 @@ IsAny(const mptcp_addr& a)
 }
 
 } // namespace
+
+namespace mptcpsock
+{
+
+InetSocketAddress
+FromCore(const mptcp_addr& a)
+{
+    if (a.family != 4)
+    {
+        return InetSocketAddress(Ipv4Address::GetAny(), a.port);
+    }
+    return InetSocketAddress(Ipv4Address::Deserialize(a.ip), a.port);
+}
+
+Address
+ToSocketAddress(const mptcp_addr& a)
+{
+    if (a.family == 6)
+    {
+        return Inet6SocketAddress(Ipv6Address::Deserialize(a.ip), a.port);
+    }
+    return FromCore(a);
+}
+
+} // namespace mptcpsock
+
+using mptcpsock::ToSocketAddress;
 
 TypeId
 MptcpSocket::GetTypeId()
@@ -396,6 +403,11 @@ MptcpSocket::GetTypeId()
                           UintegerValue(MPTCP_OFO_RANGES_DEFAULT),
                           MakeUintegerAccessor(&MptcpSocket::m_maxOfoRanges),
                           MakeUintegerChecker<uint32_t>())
+            .AddTraceSource("CongestionWindow",
+                            "The connection's congestion window: the sum of its subflows' "
+                            "(bytes), as TcpSocketBase's CongestionWindow.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_cwndTotalTrace),
+                            "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("SubflowCwnd",
                             "Congestion window of a subflow (bytes).",
                             MakeTraceSourceAccessor(&MptcpSocket::m_cwndTrace),
@@ -608,6 +620,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.rto_retries = m_dataRetries;
     c.time_wait_ns = Ns(m_timeWait);
     c.dupthresh = m_dupThresh;
+    c.nodelay = m_noDelay;
     c.cc = Intern(CcName(m_cc));
     c.tcp_cc = Intern(CcName(m_tcpCc));
     c.mptcp = m_mptcp;
@@ -635,6 +648,24 @@ MptcpSocket::CheckConfig(std::string& why) const
 {
     mptcp_config c;
     BuildConfig(c);
+    // ns-3's TcpSocket attributes the core has no setting for: refused
+    // unless left at their defaults, rather than ignored
+    if (m_initialSsThresh != UINT32_MAX)
+    {
+        why = "InitialSlowStartThreshold=" + std::to_string(m_initialSsThresh) +
+              " is not supported: the core's congestion controls start with an unbounded "
+              "slow-start threshold (leave it at 4294967295)";
+        return false;
+    }
+    if (m_persistTimeout != Seconds(6))
+    {
+        std::ostringstream t;
+        t << m_persistTimeout.As(Time::S);
+        why = "PersistTimeout=" + t.str() +
+              " is not supported: the core probes a zero window from the retransmission "
+              "timer, backed off as RFC 9293 section 3.8.6.1 allows (leave it at 6 s)";
+        return false;
+    }
     int rv = mptcp_config_check(&c);
     if (rv == MPTCP_OK)
     {
@@ -1230,237 +1261,6 @@ MptcpSocket::Release(bool stackGone)
         mptcp_conn_free(c);
         m_l4->Leave();
         m_l4->RemoveSocket(this);
-    }
-}
-
-// ---------------------------------------------------------------- stats
-
-bool
-MptcpSocket::IsMptcp() const
-{
-    return m_conn ? mptcp_conn_is_mptcp(m_conn) != 0 : (m_wasMptcp && m_finalSubflows.size() > 0);
-}
-
-bool
-MptcpSocket::FellBack() const
-{
-    return m_mptcp && m_hadConn && !m_wasMptcp;
-}
-
-uint32_t
-MptcpSocket::GetSubflowCount() const
-{
-    return m_conn ? static_cast<uint32_t>(mptcp_conn_subflow_count(m_conn))
-                  : static_cast<uint32_t>(m_finalSubflows.size());
-}
-
-bool
-MptcpSocket::GetStats(mptcp_conn_stats& st) const
-{
-    if (m_conn)
-    {
-        mptcp_conn_get_stats(m_conn, &st);
-        return true;
-    }
-    st = m_finalStats;
-    return m_hadConn;
-}
-
-bool
-MptcpSocket::GetSubflowStats(uint32_t i,
-                             mptcp_conn_stats& st,
-                             InetSocketAddress* local,
-                             InetSocketAddress* remote) const
-{
-    if (m_conn)
-    {
-        mptcp_addr l;
-        mptcp_addr r;
-        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &st, &l, &r) != MPTCP_OK)
-        {
-            return false;
-        }
-        if (local)
-        {
-            *local = FromCore(l);
-        }
-        if (remote)
-        {
-            *remote = FromCore(r);
-        }
-        return true;
-    }
-    if (i >= m_finalSubflows.size())
-    {
-        return false;
-    }
-    st = m_finalSubflows[i];
-    if (local)
-    {
-        *local = FromCore(m_finalAddrs[i].first);
-    }
-    if (remote)
-    {
-        *remote = FromCore(m_finalAddrs[i].second);
-    }
-    return true;
-}
-
-bool
-MptcpSocket::GetSubflowStats(uint32_t i, SubflowInfo& info) const
-{
-    mptcp_addr l{};
-    mptcp_addr r{};
-    if (m_conn)
-    {
-        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &info.stats, &l, &r) !=
-            MPTCP_OK)
-        {
-            return false;
-        }
-        info.interface = m_l4 ? m_l4->GetOutInterface(l, r) : -1;
-    }
-    else
-    {
-        if (i >= m_finalSubflows.size())
-        {
-            return false;
-        }
-        info.stats = m_finalSubflows[i];
-        l = m_finalAddrs[i].first;
-        r = m_finalAddrs[i].second;
-        info.interface = i < m_finalInterfaces.size() ? m_finalInterfaces[i] : -1;
-    }
-    info.local = ToSocketAddress(l);
-    info.remote = ToSocketAddress(r);
-    info.device = nullptr;
-    if (info.interface >= 0 && m_node)
-    {
-        const auto ifIndex = static_cast<uint32_t>(info.interface);
-        if (l.family == 6)
-        {
-            Ptr<Ipv6> ipv6 = m_node->GetObject<Ipv6>();
-            info.device = ipv6 ? ipv6->GetNetDevice(ifIndex) : nullptr;
-        }
-        else
-        {
-            Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
-            info.device = ipv4 ? ipv4->GetNetDevice(ifIndex) : nullptr;
-        }
-    }
-    return true;
-}
-
-bool
-MptcpSocket::GetSubflowStats(uint32_t i,
-                             mptcp_conn_stats& st,
-                             Address& local,
-                             Address& remote) const
-{
-    mptcp_addr l{};
-    mptcp_addr r{};
-    if (m_conn)
-    {
-        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &st, &l, &r) != MPTCP_OK)
-        {
-            return false;
-        }
-    }
-    else
-    {
-        if (i >= m_finalSubflows.size())
-        {
-            return false;
-        }
-        st = m_finalSubflows[i];
-        l = m_finalAddrs[i].first;
-        r = m_finalAddrs[i].second;
-    }
-    local = ToSocketAddress(l);
-    remote = ToSocketAddress(r);
-    return true;
-}
-
-void
-MptcpSocket::SampleTraces()
-{
-    if (!m_conn)
-    {
-        return;
-    }
-    const bool sub = !m_cwndTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
-                     !m_srttTrace.IsEmpty() || !m_inflightTrace.IsEmpty() ||
-                     !m_stateTrace.IsEmpty();
-    const bool conn = !m_dataSentTrace.IsEmpty() || !m_dataAckedTrace.IsEmpty() ||
-                      !m_rcvBufTrace.IsEmpty() || !m_oooTrace.IsEmpty();
-    if (sub)
-    {
-        int n = mptcp_conn_subflow_count(m_conn);
-        if (m_traced.size() < static_cast<size_t>(n))
-        {
-            m_traced.resize(static_cast<size_t>(n), mptcp_conn_stats{});
-        }
-        for (int i = 0; i < n; i++)
-        {
-            mptcp_conn_stats st;
-            mptcp_conn_get_subflow_stats(m_conn, i, &st, nullptr, nullptr);
-            mptcp_conn_stats& old = m_traced[static_cast<size_t>(i)];
-            uint32_t id = static_cast<uint32_t>(i);
-            if (st.cwnd != old.cwnd)
-            {
-                m_cwndTrace(id, old.cwnd, st.cwnd);
-            }
-            if (st.ssthresh != old.ssthresh)
-            {
-                m_ssthreshTrace(id, old.ssthresh, st.ssthresh);
-            }
-            if (st.srtt_ns != old.srtt_ns)
-            {
-                m_srttTrace(id, old.srtt_ns, st.srtt_ns);
-            }
-            if (st.bytes_in_flight != old.bytes_in_flight)
-            {
-                m_inflightTrace(id, old.bytes_in_flight, st.bytes_in_flight);
-            }
-            if (st.state != old.state)
-            {
-                m_stateTrace(id,
-                             static_cast<uint64_t>(old.state),
-                             static_cast<uint64_t>(st.state));
-            }
-            old = st;
-        }
-    }
-    if (conn)
-    {
-        mptcp_conn_stats st;
-        mptcp_conn_get_stats(m_conn, &st);
-        if (st.bytes_sent != m_tracedConn.bytes_sent)
-        {
-            m_dataSentTrace(m_tracedConn.bytes_sent, st.bytes_sent);
-        }
-        if (st.bytes_acked != m_tracedConn.bytes_acked)
-        {
-            m_dataAckedTrace(m_tracedConn.bytes_acked, st.bytes_acked);
-        }
-        if (st.rcv_buffered != m_tracedConn.rcv_buffered)
-        {
-            m_rcvBufTrace(m_tracedConn.rcv_buffered, st.rcv_buffered);
-        }
-        if (st.ooo_bytes != m_tracedConn.ooo_bytes)
-        {
-            m_oooTrace(m_tracedConn.ooo_bytes, st.ooo_bytes);
-        }
-        m_tracedConn = st;
-    }
-    if (!m_reinjectTrace.IsEmpty())
-    {
-        uint64_t r = m_l4->GetCounter(MPTCP_MIB_REINJECT);
-        if (r != m_tracedReinject)
-        {
-            m_reinjectTrace(m_tracedReinject, r);
-            m_tracedReinject = r;
-        }
     }
 }
 

@@ -33,7 +33,10 @@ namespace ns3
  * TCP socket (BulkSendApplication, PacketSink, OnOffApplication work
  * unchanged). The TcpSocket attributes (SegmentSize, SndBufSize,
  * RcvBufSize, InitialCwnd, DelAckTimeout, DelAckCount, ConnCount,
- * DataRetries) map to the core's configuration; the MPTCP ones
+ * DataRetries, TcpNoDelay: Nagle off, as ns-3's default) map to the
+ * core's configuration; InitialSlowStartThreshold and PersistTimeout are
+ * accepted only at their defaults (Connect and Listen stop the simulation
+ * otherwise); the MPTCP ones
  * (CongestionControl, Scheduler, PathManager, Subflows, ...) are this
  * class's. The socket decides nothing about the protocol: every decision
  * is the core's. Algorithm names are checked against the core's registry
@@ -122,6 +125,15 @@ class MptcpSocket : public TcpSocket
 
     /** \return the number of subflows (closed ones included) */
     uint32_t GetSubflowCount() const;
+    /**
+     * \brief Make subflow \p i a backup or a regular subflow, here and at
+     *        the peer (MP_PRIO; mptcp_conn_set_backup): schedulers send on
+     *        a backup only when no regular subflow is available.
+     * \return MPTCP_OK, or MPTCP_ERR_INVALID_ARGUMENT (no such subflow,
+     *         no connection), MPTCP_ERR_STATE (not MPTCP, or the subflow
+     *         is not established)
+     */
+    int SetSubflowBackup(uint32_t i, bool backup);
     /**
      * \brief Transport state of the connection (totals over subflows).
      * \param st out
@@ -273,15 +285,15 @@ class MptcpSocket : public TcpSocket
     uint32_t m_sndBufSize;     //!< SndBufSize
     uint32_t m_rcvBufSize;     //!< RcvBufSize
     uint32_t m_segSize;        //!< SegmentSize (payload per segment)
-    uint32_t m_initialSsThresh; //!< InitialSlowStartThreshold (kept, unused by the core)
+    uint32_t m_initialSsThresh; //!< InitialSlowStartThreshold (only the default accepted)
     uint32_t m_initialCwnd;    //!< InitialCwnd (segments)
     Time m_connTimeout;        //!< ConnTimeout: initial RTO
     uint32_t m_synRetries;     //!< ConnCount
     uint32_t m_dataRetries;    //!< DataRetries
     Time m_delAckTimeout;      //!< DelAckTimeout
     uint32_t m_delAckCount;    //!< DelAckCount
-    bool m_noDelay;            //!< TcpNoDelay (the core always sends at once)
-    Time m_persistTimeout;     //!< PersistTimeout (kept; the core backs off from the RTO)
+    bool m_noDelay;            //!< TcpNoDelay: Nagle off (mptcp_config.nodelay)
+    Time m_persistTimeout;     //!< PersistTimeout (only the default accepted; the core backs off from the RTO)
     bool m_mptcp;              //!< Mptcp
     std::string m_cc;          //!< CongestionControl
     std::string m_tcpCc;       //!< TcpCongestionControl
@@ -318,6 +330,8 @@ class MptcpSocket : public TcpSocket
 
     // Trace sources
     std::vector<mptcp_conn_stats> m_traced; //!< last values reported
+    TracedCallback<uint32_t, uint32_t> m_cwndTotalTrace;          //!< CongestionWindow (sum)
+    uint32_t m_tracedCwndTotal = 0;                               //!< last CongestionWindow fired
     TracedCallback<uint32_t, uint64_t, uint64_t> m_cwndTrace;     //!< SubflowCwnd
     TracedCallback<uint32_t, uint64_t, uint64_t> m_ssthreshTrace; //!< SubflowSsThresh
     TracedCallback<uint32_t, uint64_t, uint64_t> m_srttTrace;     //!< SubflowRtt (ns)

@@ -1013,6 +1013,63 @@ static void test_delayed_ack(void **state) {
   h_free(&h);
 }
 
+/* ---- Nagle (cfg.nodelay) ---- */
+
+/* Ten 100-byte writes, each offered to the network before the next, on a
+ * connection with an RTT of 10 ms; returns how many data segments the
+ * client sent while writing (at one instant) and, in *total, by the time
+ * everything was read. */
+static int small_writes(uint8_t mptcp, uint8_t nodelay, int *total) {
+  struct harness h;
+  mptcp_config cfg = base_cfg();
+  cfg.mptcp = mptcp;
+  cfg.nodelay = nodelay;
+  h_init(&h, &cfg, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, 100 * MS);
+  assert_int_equal(h.connected, 1);
+  assert_int_equal(mptcp_conn_is_mptcp(h.client), mptcp);
+  size_t mark = h.nlog;
+  uint8_t buf[1000];
+  fill_pattern(buf, 0, sizeof(buf));
+  for (int k = 0; k < 10; k++) {
+    assert_int_equal(mptcp_conn_send(h.client, buf + 100 * k, 100, h.now), 100);
+    h_flush(&h);
+  }
+  int burst = 0;
+  for (size_t i = mark; i < h.nlog; i++)
+    burst += h.log_from[i] == 0 && h.log_plen[i] > 0;
+  h_run(&h, h.now + 500 * MS);
+  uint8_t rd[2000];
+  long r = mptcp_conn_recv(h.server, rd, sizeof(rd), h.now);
+  assert_int_equal(r, 1000);
+  assert_memory_equal(rd, buf, 1000);
+  *total = 0;
+  for (size_t i = mark; i < h.nlog; i++)
+    *total += h.log_from[i] == 0 && h.log_plen[i] > 0;
+  h_free(&h);
+  return burst;
+}
+
+static void test_nagle_switch(void **state) {
+  (void)state;
+  for (uint8_t mp = 0; mp <= 1; mp++) {
+    int total;
+    /* Nagle on (the default): the first write leaves, the other nine wait
+     * for its ACK and then leave together */
+    assert_int_equal(small_writes(mp, 0, &total), 1);
+    assert_int_equal(total, 2);
+    /* nodelay: each write is a segment at once */
+    assert_int_equal(small_writes(mp, 1, &total), 10);
+    assert_int_equal(total, 10);
+  }
+  mptcp_config c;
+  mptcp_config_default(&c);
+  assert_int_equal(c.nodelay, 0);
+  c.nodelay = 2;
+  assert_int_equal(mptcp_config_check(&c), MPTCP_ERR_CONFIG);
+}
+
 /* ---- flow control: zero window ---- */
 
 static void test_zero_window(void **state) {
@@ -1577,6 +1634,7 @@ int main(void) {
       cmocka_unit_test(test_rto_min_one_second),
       cmocka_unit_test(test_rto_recovers),
       cmocka_unit_test(test_delayed_ack),
+      cmocka_unit_test(test_nagle_switch),
       cmocka_unit_test(test_zero_window),
       cmocka_unit_test(test_zero_window_then_loss),
       cmocka_unit_test(test_close_both_ways_time_wait),

@@ -82,6 +82,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->rto_retries = 15;
   c->time_wait_ns = 60 * MPTCP_S;
   c->dupthresh = 3;
+  c->nodelay = 0;
   c->cc = "lia";
   c->tcp_cc = "cubic";
   c->mptcp = 1;
@@ -119,7 +120,7 @@ int mptcp_config_check(const mptcp_config *c) {
     return MPTCP_ERR_CONFIG;
   if (c->sndbuf < c->mss || c->rcvbuf < c->mss || c->rcvbuf > (1u << 30))
     return MPTCP_ERR_CONFIG;
-  if (c->init_cwnd == 0 || c->delack_count == 0 || c->dupthresh == 0)
+  if (c->init_cwnd == 0 || c->delack_count == 0 || c->dupthresh == 0 || c->nodelay > 1)
     return MPTCP_ERR_CONFIG;
   if (c->min_rto_ns == 0 || c->min_rto_ns > c->max_rto_ns ||
       c->initial_rto_ns == 0)

@@ -400,11 +400,11 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
     if (len > wnd_room)
       len = (uint32_t)wnd_room;
     int fin = !c->mp && sf->fin_queued && len == avail;
-    /* Nagle (RFC 9293 section 3.7.4): a short segment waits while data is
-     * unacknowledged, unless it completes the stream. */
+    /* Nagle (RFC 9293 section 3.7.4), unless cfg.nodelay: a short segment
+     * waits while data is unacknowledged, unless it completes the stream. */
     int last = c->mp ? c->data_fin_queued : sf->fin_queued;
-    int nagle_hold = len < sf->mss && !(last && len == avail) && sf->snd_nxt > sf->snd_una &&
-                     !reinject;
+    int nagle_hold = !c->cfg.nodelay && len < sf->mss && !(last && len == avail) &&
+                     sf->snd_nxt > sf->snd_una && !reinject;
     if (len > 0 && !nagle_hold && cwnd_allows(sf, len)) {
       uint32_t flags = fin ? TXR_FIN : 0;
       if (txq_push(sf, sf->snd_nxt, off, len, flags, now) < 0)

@@ -765,6 +765,11 @@ typedef struct mptcp_config {
   uint64_t time_wait_ns;
   /** Duplicate ACK threshold (RFC 5681, RFC 6675). Default 3. */
   uint32_t dupthresh;
+  /** Nagle's algorithm off (TCP_NODELAY; ns-3's TcpNoDelay). 0: a
+   *  segment shorter than the MSS waits while data is unacknowledged on
+   *  its subflow, unless it completes the stream (RFC 9293 section 3.7.4),
+   *  as Linux by default. 1: it leaves at once. 0 or 1. Default 0. */
+  uint8_t nodelay;
   /** Congestion control by name: the coupled "lia" (RFC 6356), "olia",
    *  "balia", "wvegas", or the uncoupled "reno", "cubic" (each subflow on
    *  its own). A coupled algorithm runs only while the connection is

@@ -1,0 +1,278 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// MptcpSocket: statistics of the connection and its subflows, subflow
+// priority, and the trace sources sampled from them.
+#include "mptcp-l4-protocol.h"
+#include "mptcp-socket-addr.h"
+#include "mptcp-socket.h"
+
+#include "ns3/ipv4.h"
+#include "ns3/ipv6.h"
+#include "ns3/node.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+using mptcpsock::FromCore;
+using mptcpsock::ToSocketAddress;
+
+// ---------------------------------------------------------------- stats
+
+bool
+MptcpSocket::IsMptcp() const
+{
+    return m_conn ? mptcp_conn_is_mptcp(m_conn) != 0 : (m_wasMptcp && m_finalSubflows.size() > 0);
+}
+
+bool
+MptcpSocket::FellBack() const
+{
+    return m_mptcp && m_hadConn && !m_wasMptcp;
+}
+
+uint32_t
+MptcpSocket::GetSubflowCount() const
+{
+    return m_conn ? static_cast<uint32_t>(mptcp_conn_subflow_count(m_conn))
+                  : static_cast<uint32_t>(m_finalSubflows.size());
+}
+
+int
+MptcpSocket::SetSubflowBackup(uint32_t i, bool backup)
+{
+    if (!m_conn || i > INT32_MAX)
+    {
+        return MPTCP_ERR_INVALID_ARGUMENT;
+    }
+    m_l4->Enter();
+    int rv = mptcp_conn_set_backup(m_conn, static_cast<int>(i), backup ? 1 : 0,
+                                   MptcpL4Protocol::Now());
+    m_l4->Leave();
+    return rv;
+}
+
+bool
+MptcpSocket::GetStats(mptcp_conn_stats& st) const
+{
+    if (m_conn)
+    {
+        mptcp_conn_get_stats(m_conn, &st);
+        return true;
+    }
+    st = m_finalStats;
+    return m_hadConn;
+}
+
+bool
+MptcpSocket::GetSubflowStats(uint32_t i,
+                             mptcp_conn_stats& st,
+                             InetSocketAddress* local,
+                             InetSocketAddress* remote) const
+{
+    if (m_conn)
+    {
+        mptcp_addr l;
+        mptcp_addr r;
+        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &st, &l, &r) != MPTCP_OK)
+        {
+            return false;
+        }
+        if (local)
+        {
+            *local = FromCore(l);
+        }
+        if (remote)
+        {
+            *remote = FromCore(r);
+        }
+        return true;
+    }
+    if (i >= m_finalSubflows.size())
+    {
+        return false;
+    }
+    st = m_finalSubflows[i];
+    if (local)
+    {
+        *local = FromCore(m_finalAddrs[i].first);
+    }
+    if (remote)
+    {
+        *remote = FromCore(m_finalAddrs[i].second);
+    }
+    return true;
+}
+
+bool
+MptcpSocket::GetSubflowStats(uint32_t i, SubflowInfo& info) const
+{
+    mptcp_addr l{};
+    mptcp_addr r{};
+    if (m_conn)
+    {
+        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &info.stats, &l, &r) !=
+            MPTCP_OK)
+        {
+            return false;
+        }
+        info.interface = m_l4 ? m_l4->GetOutInterface(l, r) : -1;
+    }
+    else
+    {
+        if (i >= m_finalSubflows.size())
+        {
+            return false;
+        }
+        info.stats = m_finalSubflows[i];
+        l = m_finalAddrs[i].first;
+        r = m_finalAddrs[i].second;
+        info.interface = i < m_finalInterfaces.size() ? m_finalInterfaces[i] : -1;
+    }
+    info.local = ToSocketAddress(l);
+    info.remote = ToSocketAddress(r);
+    info.device = nullptr;
+    if (info.interface >= 0 && m_node)
+    {
+        const auto ifIndex = static_cast<uint32_t>(info.interface);
+        if (l.family == 6)
+        {
+            Ptr<Ipv6> ipv6 = m_node->GetObject<Ipv6>();
+            info.device = ipv6 ? ipv6->GetNetDevice(ifIndex) : nullptr;
+        }
+        else
+        {
+            Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
+            info.device = ipv4 ? ipv4->GetNetDevice(ifIndex) : nullptr;
+        }
+    }
+    return true;
+}
+
+bool
+MptcpSocket::GetSubflowStats(uint32_t i,
+                             mptcp_conn_stats& st,
+                             Address& local,
+                             Address& remote) const
+{
+    mptcp_addr l{};
+    mptcp_addr r{};
+    if (m_conn)
+    {
+        if (mptcp_conn_get_subflow_stats(m_conn, static_cast<int>(i), &st, &l, &r) != MPTCP_OK)
+        {
+            return false;
+        }
+    }
+    else
+    {
+        if (i >= m_finalSubflows.size())
+        {
+            return false;
+        }
+        st = m_finalSubflows[i];
+        l = m_finalAddrs[i].first;
+        r = m_finalAddrs[i].second;
+    }
+    local = ToSocketAddress(l);
+    remote = ToSocketAddress(r);
+    return true;
+}
+
+void
+MptcpSocket::SampleTraces()
+{
+    if (!m_conn)
+    {
+        return;
+    }
+    const bool sub = !m_cwndTrace.IsEmpty() || !m_cwndTotalTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
+                     !m_srttTrace.IsEmpty() || !m_inflightTrace.IsEmpty() ||
+                     !m_stateTrace.IsEmpty();
+    const bool conn = !m_dataSentTrace.IsEmpty() || !m_dataAckedTrace.IsEmpty() ||
+                      !m_rcvBufTrace.IsEmpty() || !m_oooTrace.IsEmpty();
+    if (sub)
+    {
+        int n = mptcp_conn_subflow_count(m_conn);
+        if (m_traced.size() < static_cast<size_t>(n))
+        {
+            m_traced.resize(static_cast<size_t>(n), mptcp_conn_stats{});
+        }
+        uint64_t cwndTotal = 0;
+        for (int i = 0; i < n; i++)
+        {
+            mptcp_conn_stats st;
+            mptcp_conn_get_subflow_stats(m_conn, i, &st, nullptr, nullptr);
+            if (st.state == MPTCP_TCP_ESTABLISHED)
+            {
+                cwndTotal += st.cwnd;
+            }
+            mptcp_conn_stats& old = m_traced[static_cast<size_t>(i)];
+            uint32_t id = static_cast<uint32_t>(i);
+            if (st.cwnd != old.cwnd)
+            {
+                m_cwndTrace(id, old.cwnd, st.cwnd);
+            }
+            if (st.ssthresh != old.ssthresh)
+            {
+                m_ssthreshTrace(id, old.ssthresh, st.ssthresh);
+            }
+            if (st.srtt_ns != old.srtt_ns)
+            {
+                m_srttTrace(id, old.srtt_ns, st.srtt_ns);
+            }
+            if (st.bytes_in_flight != old.bytes_in_flight)
+            {
+                m_inflightTrace(id, old.bytes_in_flight, st.bytes_in_flight);
+            }
+            if (st.state != old.state)
+            {
+                m_stateTrace(id,
+                             static_cast<uint64_t>(old.state),
+                             static_cast<uint64_t>(st.state));
+            }
+            old = st;
+        }
+        uint32_t total = static_cast<uint32_t>(std::min<uint64_t>(cwndTotal, UINT32_MAX));
+        if (total != m_tracedCwndTotal)
+        {
+            m_cwndTotalTrace(m_tracedCwndTotal, total);
+            m_tracedCwndTotal = total;
+        }
+    }
+    if (conn)
+    {
+        mptcp_conn_stats st;
+        mptcp_conn_get_stats(m_conn, &st);
+        if (st.bytes_sent != m_tracedConn.bytes_sent)
+        {
+            m_dataSentTrace(m_tracedConn.bytes_sent, st.bytes_sent);
+        }
+        if (st.bytes_acked != m_tracedConn.bytes_acked)
+        {
+            m_dataAckedTrace(m_tracedConn.bytes_acked, st.bytes_acked);
+        }
+        if (st.rcv_buffered != m_tracedConn.rcv_buffered)
+        {
+            m_rcvBufTrace(m_tracedConn.rcv_buffered, st.rcv_buffered);
+        }
+        if (st.ooo_bytes != m_tracedConn.ooo_bytes)
+        {
+            m_oooTrace(m_tracedConn.ooo_bytes, st.ooo_bytes);
+        }
+        m_tracedConn = st;
+    }
+    if (!m_reinjectTrace.IsEmpty())
+    {
+        uint64_t r = m_l4->GetCounter(MPTCP_MIB_REINJECT);
+        if (r != m_tracedReinject)
+        {
+            m_reinjectTrace(m_tracedReinject, r);
+            m_tracedReinject = r;
+        }
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * MptcpSocket against the ns3::TcpSocket contract. TcpNoDelay: a
+ * small-write application sees Nagle's algorithm off by default (ns-3's
+ * default) and on with TcpNoDelay=false, with the same number of data
+ * segments as ns-3's own TCP on the same workload, over MPTCP and over
+ * plain TCP (Mptcp=false). InitialSlowStartThreshold and PersistTimeout,
+ * which the core has no setting for, are refused unless at their defaults.
+ */
+
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/mptcp-helper.h"
+#include "ns3/mptcp-socket.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+
+#include <algorithm>
+#include <string>
+
+using namespace ns3;
+
+namespace
+{
+
+const uint32_t kWrites = 200;    //!< writes of the application
+const uint32_t kWriteSize = 100; //!< bytes per write
+
+/** Writes kWrites times kWriteSize bytes, one write per millisecond. */
+class SmallWriter
+{
+  public:
+    explicit SmallWriter(Ptr<Socket> s)
+        : m_socket(s),
+          m_done(0),
+          m_refused(0)
+    {
+    }
+
+    void Write()
+    {
+        if (m_socket->Send(Create<Packet>(kWriteSize)) != static_cast<int>(kWriteSize))
+        {
+            m_refused++;
+        }
+        if (++m_done < kWrites)
+        {
+            Simulator::Schedule(MilliSeconds(1), &SmallWriter::Write, this);
+        }
+    }
+
+    Ptr<Socket> m_socket;
+    uint32_t m_done;
+    uint32_t m_refused;
+};
+
+/** Counts the TCP segments with payload a point-to-point device sends. */
+void
+CountData(uint32_t* n, Ptr<const Packet> p)
+{
+    Ptr<Packet> q = p->Copy();
+    PppHeader ppp;
+    q->RemoveHeader(ppp);
+    Ipv4Header ip;
+    q->RemoveHeader(ip);
+    if (ip.GetProtocol() != 6)
+    {
+        return;
+    }
+    uint8_t th[13];
+    if (q->CopyData(th, sizeof(th)) != sizeof(th))
+    {
+        return;
+    }
+    uint32_t hlen = (th[12] >> 4) * 4u;
+    if (ip.GetPayloadSize() > hlen)
+    {
+        (*n)++;
+    }
+}
+
+/**
+ * Returns the number of data segments the sender sent for the workload,
+ * with socket type `tid` (MptcpSocketFactory or TcpSocketFactory) at both
+ * ends; `mptcp` is MptcpSocket's Mptcp attribute.
+ */
+uint32_t
+RunSmallWrites(const std::string& tid, bool noDelay, bool mptcp, uint64_t* received)
+{
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    // an ACK for every segment at both TCPs: their delayed-ACK rules
+    // differ for short segments, Nagle's algorithm is what is compared
+    Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(1));
+    Config::SetDefault("ns3::MptcpSocket::Mptcp", BooleanValue(mptcp));
+    NodeContainer nodes;
+    nodes.Create(2);
+    PointToPointHelper link;
+    link.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
+    link.SetChannelAttribute("Delay", StringValue("10ms"));
+    NetDeviceContainer d = link.Install(nodes);
+    InternetStackHelper internet;
+    internet.Install(nodes);
+    Ipv4AddressHelper ip;
+    ip.SetBase("10.1.1.0", "255.255.255.0");
+    Ipv4InterfaceContainer ifs = ip.Assign(d);
+    if (tid == "ns3::MptcpSocketFactory")
+    {
+        MptcpStackHelper().Install(nodes);
+    }
+    uint32_t segments = 0;
+    d.Get(0)->TraceConnectWithoutContext("PhyTxBegin", MakeBoundCallback(&CountData, &segments));
+
+    PacketSinkHelper sinkHelper(tid, InetSocketAddress(Ipv4Address::GetAny(), 9));
+    ApplicationContainer sinkApp = sinkHelper.Install(nodes.Get(1));
+    sinkApp.Start(Seconds(0));
+    Ptr<Socket> s = Socket::CreateSocket(nodes.Get(0), TypeId::LookupByName(tid));
+    s->SetAttribute("TcpNoDelay", BooleanValue(noDelay));
+    s->Bind();
+    // after the nodes are initialised (the traffic-control layer scans its
+    // devices then)
+    InetSocketAddress to(ifs.GetAddress(1), 9);
+    Simulator::Schedule(Seconds(0.5), [s, to]() { s->Connect(to); });
+    SmallWriter w(s);
+    Simulator::Schedule(Seconds(1), &SmallWriter::Write, &w);
+    Simulator::Schedule(Seconds(5), &Socket::Close, s);
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    *received = DynamicCast<PacketSink>(sinkApp.Get(0))->GetTotalRx();
+    NS_ABORT_MSG_IF(w.m_refused != 0, "a write was refused");
+    Simulator::Destroy();
+    Config::Reset();
+    return segments;
+}
+
+/** One socket type against ns-3's TCP, Nagle off and on. */
+class NagleTestCase : public TestCase
+{
+  public:
+    explicit NagleTestCase(bool mptcp)
+        : TestCase(std::string("small writes, Nagle off and on, against ns-3 TCP, ") +
+                   (mptcp ? "MPTCP" : "Mptcp=false")),
+          m_mptcp(mptcp)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const uint64_t total = uint64_t{kWrites} * kWriteSize;
+        Ptr<MptcpSocket> probe = CreateObject<MptcpSocket>();
+        BooleanValue def;
+        probe->GetAttribute("TcpNoDelay", def);
+        NS_TEST_ASSERT_MSG_EQ(def.Get(), true, "TcpNoDelay is true by default, as ns-3's");
+        uint64_t got = 0;
+        uint32_t ns3Off = RunSmallWrites("ns3::TcpSocketFactory", true, true, &got);
+        NS_TEST_ASSERT_MSG_EQ(got, total, "ns-3 TCP, Nagle off: every byte");
+        uint32_t ns3On = RunSmallWrites("ns3::TcpSocketFactory", false, true, &got);
+        NS_TEST_ASSERT_MSG_EQ(got, total, "ns-3 TCP, Nagle on: every byte");
+        uint32_t off = RunSmallWrites("ns3::MptcpSocketFactory", true, m_mptcp, &got);
+        NS_TEST_ASSERT_MSG_EQ(got, total, "MptcpSocket, Nagle off: every byte");
+        uint32_t on = RunSmallWrites("ns3::MptcpSocketFactory", false, m_mptcp, &got);
+        NS_TEST_ASSERT_MSG_EQ(got, total, "MptcpSocket, Nagle on: every byte");
+        std::cout << "data segments for " << kWrites << " writes of " << kWriteSize
+                  << " bytes: ns-3 TCP off " << ns3Off << " on " << ns3On << "; MptcpSocket ("
+                  << (m_mptcp ? "MPTCP" : "TCP") << ") off " << off << " on " << on << "\n";
+        NS_TEST_ASSERT_MSG_EQ(ns3Off, kWrites, "ns-3 TCP without Nagle: a segment per write");
+        NS_TEST_ASSERT_MSG_EQ(off, kWrites, "TcpNoDelay=true: a segment per write");
+        NS_TEST_ASSERT_MSG_LT(on, kWrites / 4, "TcpNoDelay=false: writes coalesced");
+        NS_TEST_ASSERT_MSG_EQ(on, ns3On, "TcpNoDelay=false: as many segments as ns-3 TCP");
+    }
+
+    bool m_mptcp;
+};
+
+/** InitialSlowStartThreshold and PersistTimeout: defaults accepted, others refused. */
+class UnsupportedAttributeTestCase : public TestCase
+{
+  public:
+    UnsupportedAttributeTestCase()
+        : TestCase("InitialSlowStartThreshold and PersistTimeout only at their defaults")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        Ptr<MptcpSocket> s = CreateObject<MptcpSocket>();
+        std::string why;
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), true, "defaults accepted: " + why);
+        s->SetAttribute("InitialSlowStartThreshold", UintegerValue(65535));
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), false, "InitialSlowStartThreshold refused");
+        NS_TEST_ASSERT_MSG_NE(why.find("InitialSlowStartThreshold=65535 is not supported"),
+                              std::string::npos,
+                              "the reason names it: " + why);
+        s->SetAttribute("InitialSlowStartThreshold", UintegerValue(UINT32_MAX));
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), true, "back at the default");
+        s->SetAttribute("PersistTimeout", TimeValue(Seconds(1)));
+        why.clear();
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), false, "PersistTimeout refused");
+        NS_TEST_ASSERT_MSG_NE(why.find("PersistTimeout=+1s is not supported"),
+                              std::string::npos,
+                              "the reason names it: " + why);
+        s->SetAttribute("PersistTimeout", TimeValue(Seconds(6)));
+        NS_TEST_ASSERT_MSG_EQ(s->CheckConfig(why), true, "back at the default");
+    }
+};
+
+/** Counts CongestionWindow changes and keeps the largest value. */
+void
+CwndChanged(uint32_t* calls, uint32_t* peak, std::string, uint32_t, uint32_t now)
+{
+    (*calls)++;
+    *peak = std::max(*peak, now);
+}
+
+/**
+ * Config::Connect through MptcpL4Protocol's SocketList reaches every
+ * socket's CongestionWindow, as with TcpL4Protocol's SocketList.
+ */
+class SocketListTestCase : public TestCase
+{
+  public:
+    SocketListTestCase()
+        : TestCase("Config path SocketList/*/CongestionWindow")
+    {
+    }
+
+  private:
+    static void Hook(uint32_t* calls, uint32_t* last)
+    {
+        Config::Connect("/NodeList/*/$ns3::MptcpL4Protocol/SocketList/*/CongestionWindow",
+                        MakeBoundCallback(&CwndChanged, calls, last));
+    }
+
+    void DoRun() override
+    {
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+        NodeContainer nodes;
+        nodes.Create(2);
+        PointToPointHelper link;
+        link.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
+        link.SetChannelAttribute("Delay", StringValue("10ms"));
+        NetDeviceContainer d = link.Install(nodes);
+        InternetStackHelper internet;
+        internet.Install(nodes);
+        Ipv4AddressHelper ip;
+        ip.SetBase("10.1.1.0", "255.255.255.0");
+        Ipv4InterfaceContainer ifs = ip.Assign(d);
+        MptcpStackHelper().Install(nodes);
+        PacketSinkHelper sinkHelper("ns3::MptcpSocketFactory",
+                                    InetSocketAddress(Ipv4Address::GetAny(), 9));
+        sinkHelper.Install(nodes.Get(1));
+        BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(ifs.GetAddress(1), 9));
+        bulk.SetAttribute("MaxBytes", UintegerValue(2000000));
+        ApplicationContainer app = bulk.Install(nodes.Get(0));
+        app.Start(Seconds(0.5));
+        uint32_t calls = 0;
+        uint32_t last = 0;
+        // the sockets exist once connected: connect the path then
+        Simulator::Schedule(Seconds(0.7), &SocketListTestCase::Hook, &calls, &last);
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_GT(calls, 5, "CongestionWindow fired through SocketList");
+        NS_TEST_ASSERT_MSG_GT(last, 10 * 1448, "the window grew past the initial one (largest value)");
+        Simulator::Destroy();
+        Config::Reset();
+    }
+};
+
+class MptcpTcpSocketTestSuite : public TestSuite
+{
+  public:
+    MptcpTcpSocketTestSuite()
+        : TestSuite("mptcp-tcpsocket", TestSuite::Type::UNIT)
+    {
+        AddTestCase(new NagleTestCase(true));
+        AddTestCase(new NagleTestCase(false));
+        AddTestCase(new UnsupportedAttributeTestCase());
+        AddTestCase(new SocketListTestCase());
+    }
+};
+
+MptcpTcpSocketTestSuite g_mptcpTcpSocketTestSuite;
+
+} // namespace
