@@ -21,12 +21,7 @@ CORE_SOURCES = [
     'model/core/src/tcp_output.c',
     'model/core/src/tcp_recovery.c',
     'model/core/src/cc.c',
-    'model/core/src/cc_reno.c',
-    'model/core/src/cc_cubic.c',
-    'model/core/src/cc_balia.c',
-    'model/core/src/cc_wvegas.c',
-    'model/core/src/cc_lia.c',
-    'model/core/src/cc_olia.c',
+    'model/core/src/registry.c',
     'model/core/src/mptcp_proto.c',
     'model/core/src/mptcp_join.c',
     'model/core/src/pm.c',
@@ -35,6 +30,16 @@ CORE_SOURCES = [
     'model/core/src/attack.c',
     'model/core/src/attack_signals.c',
 ]
+
+# Algorithms: every cc_*.c, sched_*.c and pm_*.c, each registered by one
+# line of model/core/src/algos.def (as model/core/CMakeLists.txt globs them).
+import glob as _glob
+import os as _os
+_here = _os.path.dirname(_os.path.abspath(__file__))
+CORE_SOURCES += sorted(
+    _os.path.relpath(f, _here)
+    for pat in ('cc_*.c', 'sched_*.c', 'pm_*.c')
+    for f in _glob.glob(_os.path.join(_here, 'model', 'core', 'src', pat)))
 
 SOURCES = [
     'model/mptcp-tcp-header.cc',

@@ -25,6 +25,9 @@
 #define MS UINT64_C(1000000) /* ns */
 #define SS_INF (UINT64_MAX / 4)
 #define T0 (1000 * MS)      /* an arbitrary start time */
+/* ECF's private state (sched_ecf.c, struct ecf) is one byte: "the last
+ * decision was to wait". */
+#define ECF_WAITING(c) (*(uint8_t *)(c)->sched_priv)
 
 /* n subflows, ESTABLISHED, join_ok, open, window 10 segments, nothing in
  * flight, a large peer window. */
@@ -67,7 +70,7 @@ static struct tcp_sf *pick(struct mptcp_conn *c, const char *name) {
     if (q->n && q->r[(q->head + q->n - 1) & (q->cap - 1)].sent_ns > now)
       now = q->r[(q->head + q->n - 1) & (q->cap - 1)].sent_ns;
   }
-  return ops->get_subflow(c, now);
+  return ops->get_send(c, now);
 }
 
 static void test_registered(void **state) {
@@ -192,32 +195,32 @@ static void test_blest_lambda(void **state) {
   struct mptcp_conn *c = blest_conn();
   set_sent(c->sfs[0], T0);
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1200);
+  assert_int_equal(sched_blest_lambda(c), 1200);
   set_sent(c->sfs[0], T0 + 100 * MS);
   c->sfs[1]->retrans_segs = 1;
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1240);
+  assert_int_equal(sched_blest_lambda(c), 1240);
   set_sent(c->sfs[0], T0 + 150 * MS);
   c->sfs[0]->retrans_segs = 1;
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1240);
+  assert_int_equal(sched_blest_lambda(c), 1240);
   set_sent(c->sfs[0], T0 + 200 * MS);
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1280);
+  assert_int_equal(sched_blest_lambda(c), 1280);
   set_sent(c->sfs[0], T0 + 300 * MS);
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1270);
+  assert_int_equal(sched_blest_lambda(c), 1270);
 
-  c->sched_lambda_1000 = 1290;
+  sched_blest_set_lambda(c, 1290);
   set_sent(c->sfs[0], T0 + 400 * MS);
   c->sfs[1]->retrans_segs = 2;
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1300);
+  assert_int_equal(sched_blest_lambda(c), 1300);
 
-  c->sched_lambda_1000 = 1005;
+  sched_blest_set_lambda(c, 1005);
   set_sent(c->sfs[0], T0 + 500 * MS);
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1000);
+  assert_int_equal(sched_blest_lambda(c), 1000);
   fake_free(c);
 }
 
@@ -232,7 +235,7 @@ static void test_blest_fast_has_room(void **state) {
   set_sent(c->sfs[0], T0 + 500 * MS);
   c->sfs[1]->retrans_segs = 1;
   assert_ptr_equal(pick(c, "blest"), c->sfs[0]);
-  assert_int_equal(c->sched_lambda_1000, 1200);
+  assert_int_equal(sched_blest_lambda(c), 1200);
   fake_free(c);
 }
 
@@ -259,7 +262,7 @@ static void test_blest_wait(void **state) {
   for (unsigned k = 0; k < 4; k++) {
     c->sfs[1]->snd_wnd = w[k];
     struct tcp_sf *got = pick(c, "blest");
-    assert_int_equal(c->sched_lambda_1000, 1200);
+    assert_int_equal(sched_blest_lambda(c), 1200);
     if (waits[k])
       assert_null(got);
     else
@@ -341,29 +344,29 @@ static void test_ecf_wait_send_hysteresis(void **state) {
 
   c->snd_end = 7000 + 50000;
   assert_null(pick(c, "ecf"));
-  assert_int_equal(c->sched_waiting, 1);
+  assert_int_equal(ECF_WAITING(c), 1);
 
   c->snd_end = 7000 + 200000;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 0);
+  assert_int_equal(ECF_WAITING(c), 0);
 
   c->snd_end = 7000 + 110000;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 0);
+  assert_int_equal(ECF_WAITING(c), 0);
 
-  c->sched_waiting = 1;
+  ECF_WAITING(c) = 1;
   assert_null(pick(c, "ecf"));
-  assert_int_equal(c->sched_waiting, 1);
+  assert_int_equal(ECF_WAITING(c), 1);
 
   c->snd_end = 7000 + 121250;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 0);
+  assert_int_equal(ECF_WAITING(c), 0);
 
   /* the fast subflow has room again: it is used, no decision */
-  c->sched_waiting = 1;
+  ECF_WAITING(c) = 1;
   c->sfs[0]->out_bytes = 0;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[0]);
-  assert_int_equal(c->sched_waiting, 1);
+  assert_int_equal(ECF_WAITING(c), 1);
   fake_free(c);
 }
 
@@ -384,10 +387,10 @@ static void test_ecf_send_close_rtts(void **state) {
   c->sfs[0]->out_bytes = 10 * MSS;
   c->snd_end = 5000;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 0);
-  c->sched_waiting = 1;
+  assert_int_equal(ECF_WAITING(c), 0);
+  ECF_WAITING(c) = 1;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 1);
+  assert_int_equal(ECF_WAITING(c), 1);
   /* s at 22 ms: first test 2.0e8 < 10000 * 27000 = 2.7e8 holds; second:
    * 22000 * 10000 = 2.2e8 >= 2.5e8? no (without delta in the right side
    * it would be 2.0e8, and it would wait) -> send on s */
@@ -411,7 +414,7 @@ static void test_redundant(void **state) {
   struct mptcp_conn *c = fake_conn(3);
   const struct mptcp_sched_ops *ops = sched_find("redundant");
   assert_non_null(ops);
-  assert_non_null(ops->old_data);
+  assert_non_null(ops->get_retrans);
   set_rtt(c->sfs[0], 50, 0);
   set_rtt(c->sfs[1], 10, 0);
   set_rtt(c->sfs[2], 30, 0);
@@ -420,13 +423,13 @@ static void test_redundant(void **state) {
    * which has no old data: it maps new data */
   c->snd_end = 5000;
   assert_ptr_equal(pick(c, "redundant"), c->sfs[1]);
-  assert_int_equal(ops->old_data(c, c->sfs[1], &off, &len), 0);
+  assert_int_equal(ops->get_retrans(c, c->sfs[1], &off, &len), 0);
   /* sf1 mapped [0, 3000): sf0 and sf2 are behind at 0, tie -> sf2
    * (30 ms < 50 ms); its old data is [0, 3000) */
   c->snd_nxt_off = 3000;
   c->sfs[1]->data_nxt = 3000;
   assert_ptr_equal(pick(c, "redundant"), c->sfs[2]);
-  assert_int_equal(ops->old_data(c, c->sfs[2], &off, &len), 1);
+  assert_int_equal(ops->get_retrans(c, c->sfs[2], &off, &len), 1);
   assert_int_equal(off, 0);
   assert_int_equal(len, 3000);
   /* sf2 sent [0, 1000): sf0 at 0 < sf2 at 1000 < sf1 at 3000 -> sf0 */
@@ -437,7 +440,7 @@ static void test_redundant(void **state) {
    * [2000, 3000), 1000 bytes */
   c->snd_acked = 2000;
   assert_ptr_equal(pick(c, "redundant"), c->sfs[2]);
-  assert_int_equal(ops->old_data(c, c->sfs[2], &off, &len), 1);
+  assert_int_equal(ops->get_retrans(c, c->sfs[2], &off, &len), 1);
   assert_int_equal(off, 2000);
   assert_int_equal(len, 1000);
   /* sf2's window full (10 x 1000 in flight): sf0 */
@@ -449,7 +452,7 @@ static void test_redundant(void **state) {
   for (unsigned i = 0; i < 3; i++)
     c->sfs[i]->data_nxt = 3000;
   assert_null(pick(c, "redundant"));
-  assert_int_equal(ops->old_data(c, c->sfs[0], &off, &len), 0);
+  assert_int_equal(ops->get_retrans(c, c->sfs[0], &off, &len), 0);
   /* a backup subflow behind (sf0 at 2000) waits while a regular one can
    * take new data: sf1 (3000, 10 ms) before sf2 (3000, 30 ms); with both
    * regular ones full, the backup one takes its old data */
