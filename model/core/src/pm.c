@@ -15,14 +15,12 @@
 
 #include "internal.h"
 
-static int ip_eq(const mptcp_addr *a, const mptcp_addr *b) {
-  return a->family == b->family && !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
-}
-
 _Static_assert(sizeof(((struct mptcp_conn *)0)->pm_priv) == MPTCP_PM_PRIV_SIZE,
                "pm_priv is MPTCP_PM_PRIV_SIZE bytes");
 
-int pm_ip_eq(const mptcp_addr *a, const mptcp_addr *b) { return ip_eq(a, b); }
+int pm_ip_eq(const mptcp_addr *a, const mptcp_addr *b) {
+  return a->family == b->family && !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
+}
 
 int pm_pair_used(const struct mptcp_conn *c, const mptcp_addr *l, const mptcp_addr *r) {
   size_t n = r->family == 6 ? 16 : 4;
@@ -95,7 +93,7 @@ void pm_fully_established(struct mptcp_conn *c, uint64_t now) {
   c->pm_announced = 1;
   for (uint32_t i = 0; i < s->n_addrs && i < 255 && c->n_ann < MPTCP_PM_MAX_ADDR; i++) {
     const mptcp_addr *a = &s->addrs[i];
-    if (a->family != c->sf.local.family || ip_eq(a, &c->sf.local))
+    if (a->family != c->sf.local.family || pm_ip_eq(a, &c->sf.local))
       continue;
     struct pm_announce *an = &c->ann[c->n_ann++];
     memset(an, 0, sizeof(*an));
@@ -112,7 +110,7 @@ void pm_fully_established(struct mptcp_conn *c, uint64_t now) {
 void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint64_t now) {
   if (!c->mp || c->closed || c->tx_infinite)
     return;
-  uint8_t wire_id = ip_eq(a, &c->sf.local) ? 0 : id;
+  uint8_t wire_id = pm_ip_eq(a, &c->sf.local) ? 0 : id;
   for (uint8_t i = 0; i < c->n_ann; i++)
     if (c->ann[i].id == wire_id) { /* no more announcements of it */
       c->ann[i] = c->ann[--c->n_ann];
@@ -121,7 +119,7 @@ void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint
   int used = 0;
   for (uint8_t i = 0; i < c->n_sf; i++) {
     struct tcp_sf *sf = c->sfs[i];
-    if (!ip_eq(&sf->local, a) || sf->state == MPTCP_TCP_CLOSED || sf->rst_pending)
+    if (!pm_ip_eq(&sf->local, a) || sf->state == MPTCP_TCP_CLOSED || sf->rst_pending)
       continue;
     used = 1;
     if (sf->state == MPTCP_TCP_SYN_SENT) {
@@ -273,7 +271,7 @@ static void rcv_add_addr(struct tcp_sf *sf, const mptcp_opt_add_addr *o, uint64_
   a.port = o->has_port ? o->port : 0;
   if (o->echo) {
     for (uint8_t i = 0; i < c->n_ann; i++)
-      if (c->ann[i].id == o->addr_id && ip_eq(&c->ann[i].addr, &a) && !c->ann[i].echoed) {
+      if (c->ann[i].id == o->addr_id && pm_ip_eq(&c->ann[i].addr, &a) && !c->ann[i].echoed) {
         c->ann[i].echoed = 1;
         c->ann[i].tx_pending = 0;
         c->ann[i].timer = MPTCP_TIME_NEVER;
@@ -334,7 +332,7 @@ static void rcv_rm_addr(struct tcp_sf *sf, const mptcp_opt_remove_addr *o, uint6
       struct tcp_sf *x = c->sfs[i];
       if (x->state == MPTCP_TCP_CLOSED || x->rst_pending)
         continue;
-      if (x->addr_id_remote != id && !(ra && ip_eq(&x->remote, ra)))
+      if (x->addr_id_remote != id && !(ra && pm_ip_eq(&x->remote, ra)))
         continue;
       /* the option is not authenticated: the last usable subflow stays */
       if (mptcp_sf_usable(x) && !mptcp_other_usable(c, x))

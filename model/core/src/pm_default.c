@@ -17,7 +17,7 @@ static void default_established(struct mptcp_conn *c, uint64_t now) {
  * (pm_netlink.c, add_addr_accepted): one subflow from the initial
  * subflow's local address to it, within max_subflows. */
 static void default_add_addr(struct mptcp_conn *c, const struct pm_peer_addr *a,
-                                uint64_t now) {
+                             uint64_t now) {
   if (c->listener_child || c->n_sf >= c->cfg.max_subflows || c->tx_infinite)
     return;
   mptcp_addr r = a->addr;

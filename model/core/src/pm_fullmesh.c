@@ -31,7 +31,7 @@ static void fullmesh_established(struct mptcp_conn *c, uint64_t now) {
  * address to the announced one, the initial subflow's address first,
  * pairs already connected skipped, within max_subflows. */
 static void fullmesh_add_addr(struct mptcp_conn *c, const struct pm_peer_addr *a,
-                                 uint64_t now) {
+                              uint64_t now) {
   struct mptcp_stack *s = c->stack;
   if (c->listener_child || c->tx_infinite || a->addr.family != c->sf.local.family)
     return;
