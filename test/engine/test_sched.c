@@ -539,6 +539,136 @@ static void test_opportunistic_penalise(void **state) {
   free(st);
 }
 
+/* A congestion control that records the window cuts it hears of. */
+static unsigned heard;
+static uint64_t heard_prior, heard_cwnd, heard_ssthresh;
+static void rec_init(struct tcp_sf *sf) { (void)sf; }
+static uint64_t rec_ssthresh(struct tcp_sf *sf) { return sf->cwnd / 2; }
+static void rec_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {
+  (void)sf;
+  (void)acked;
+  (void)now;
+}
+static void rec_cwnd_reduced(struct tcp_sf *sf, uint64_t prior, uint64_t now) {
+  (void)now;
+  heard++;
+  heard_prior = prior;
+  heard_cwnd = sf->cwnd;
+  heard_ssthresh = sf->ssthresh;
+}
+static const struct tcp_cc_ops rec_cc = {
+    .name = "recorder",
+    .init = rec_init,
+    .ssthresh = rec_ssthresh,
+    .cong_avoid = rec_cong_avoid,
+    .cwnd_reduced = rec_cwnd_reduced,
+};
+
+/*
+ * The penalisation of test_opportunistic_penalise reaches the congestion
+ * control of the penalised subflow (cwnd_reduced, after cwnd and ssthresh
+ * are set, with the window before the cut); the fast subflow's hears
+ * nothing. Then the shipped algorithms that keep per-loss state: OLIA
+ * ends a loss interval (its l_r), BALIA drops its earned fraction, wVegas
+ * restarts its round; each is seen through the algorithm's next decision.
+ */
+static void test_opportunistic_tells_cc(void **state) {
+  (void)state;
+  struct mptcp_conn *c = fake_conn(2);
+  struct mptcp_stack *st = calloc(1, sizeof(*st));
+  assert_non_null(st);
+  c->stack = st;
+  struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
+  set_rtt(f, 10, 0);
+  set_rtt(s, 200, 0);
+  s->cwnd = 20 * MSS;
+  s->out_bytes = 10 * MSS;
+  set_carries(s, 0, 1000);
+  c->snd_acked = 0;
+  c->snd_nxt_off = 10000;
+  c->snd_end = 50000;
+  f->snd_wnd = s->snd_wnd = 10000;
+  f->cc = s->cc = &rec_cc;
+  heard = 0;
+  uint64_t off = 0, len = 0;
+  assert_ptr_equal(sched_opportunistic(c, T0, &off, &len), f);
+  assert_int_equal(heard, 1); /* the penalised subflow's only */
+  assert_int_equal(heard_prior, 20000);
+  assert_int_equal(heard_cwnd, 10000);
+  assert_int_equal(heard_ssthresh, 10000);
+  assert_int_equal(s->cwnd, 10000);
+  sched_opportunistic(c, T0 + 100 * MS, &off, &len); /* no penalty: not heard */
+  assert_int_equal(heard, 1);
+  fake_free(c);
+  free(st);
+}
+
+/* OLIA (cc_olia.c) with a window cut from outside. sf0 had a loss after
+ * 90 kB acknowledged and is at 100 kB: l_0 = max(10 kB, 90 kB) = 90 kB;
+ * sf1 acknowledged 50 kB since it started: l_1 = 50 kB. Equal RTTs, so B
+ * is the larger l. sf0 is cut from 20 to 10 segments; sf1 has 8: M = {sf0}.
+ *  - cut by hand (cwnd and ssthresh written, OLIA not told: what the
+ *    penalisation did before): B = {sf0} = M, eps_1 = 0;
+ *  - cut by cc_penalise: the cut ends sf0's interval, l_0 = max(0, 10 kB)
+ *    = 10 kB < l_1: B = {sf1}, not in M, eps_1 > 0, sf1 grows faster.
+ * Returns sf1's growth in bytes for 40 segments acknowledged. */
+static uint64_t olia_growth_after_cut(int through_cc) {
+  const struct tcp_cc_ops *olia = cc_find("olia");
+  assert_non_null(olia);
+  struct mptcp_conn *c = fake_conn(2);
+  struct tcp_sf *a = c->sfs[0], *b = c->sfs[1];
+  for (int i = 0; i < 2; i++) {
+    c->sfs[i]->cc = olia;
+    c->sfs[i]->ssthresh = 4 * MSS; /* congestion avoidance */
+    set_rtt(c->sfs[i], 50, 0);
+    olia->init(c->sfs[i]);
+  }
+  a->cwnd = 20 * MSS;
+  b->cwnd = 8 * MSS;
+  a->bytes_acked = 90000;
+  olia->set_state(a, TCP_CA_RECOVERY, T0); /* a loss at 90 kB */
+  olia->set_state(a, TCP_CA_OPEN, T0);
+  a->bytes_acked = 100000;
+  b->bytes_acked = 50000;
+  if (through_cc) {
+    cc_penalise(a, T0);
+  } else {
+    a->cwnd = 10 * MSS;
+    a->ssthresh = 10 * MSS;
+  }
+  assert_int_equal(a->cwnd, 10 * MSS);
+  uint64_t before = b->cwnd;
+  olia->cong_avoid(b, 40 * MSS, T0);
+  uint64_t grown = b->cwnd - before;
+  fake_free(c);
+  return grown;
+}
+
+static void test_penalise_olia_interval(void **state) {
+  (void)state;
+  uint64_t by_hand = olia_growth_after_cut(0), told = olia_growth_after_cut(1);
+  assert_true(told > by_hand);
+}
+
+/* A subflow with a reset pending carries no new data: every scheduler
+ * goes by mptcp_sf_usable, which excludes it (the schedulers had their
+ * own rule without that check). */
+static void test_rst_pending_not_available(void **state) {
+  (void)state;
+  const char *names[] = {"minrtt", "roundrobin", "blest", "ecf", "redundant"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    struct mptcp_conn *c = fake_conn(2);
+    set_rtt(c->sfs[0], 10, 0);
+    set_rtt(c->sfs[1], 50, 0);
+    c->snd_end = 100000;
+    c->sfs[0]->rst_pending = 1;
+    assert_ptr_equal(pick(c, names[i]), c->sfs[1]);
+    c->sfs[1]->rst_pending = 1;
+    assert_null(pick(c, names[i]));
+    fake_free(c);
+  }
+}
+
 /*
  * When nothing happens. Same start as above (sf1 cwnd 20 segments):
  *  - the window is not what stops new data (peer window 20000: 10000 +
@@ -609,6 +739,9 @@ int main(void) {
       cmocka_unit_test(test_redundant),
       cmocka_unit_test(test_opportunistic_penalise),
       cmocka_unit_test(test_opportunistic_conditions),
+      cmocka_unit_test(test_opportunistic_tells_cc),
+      cmocka_unit_test(test_penalise_olia_interval),
+      cmocka_unit_test(test_rst_pending_not_available),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
