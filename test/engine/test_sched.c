@@ -491,12 +491,12 @@ static void set_carries(struct tcp_sf *sf, uint64_t dsn, uint32_t len) {
  *   T0 + 400 ms cwnd 5000 / 2 = 2500, ssthresh max(2500, 2 x 1000) = 2500
  *   T0 + 600 ms cwnd 2500 / 2 = 1250, ssthresh max(1250, 2000) = 2000
  */
-static void test_opportunistic_penalise(void **state) {
-  (void)state;
+/* The connection described above (sf0 fast, sf1 slow holding snd_una), with a
+ * stack for the counters (freed by opp_free). */
+static struct mptcp_conn *opp_conn(void) {
   struct mptcp_conn *c = fake_conn(2);
-  struct mptcp_stack *st = calloc(1, sizeof(*st));
-  assert_non_null(st);
-  c->stack = st;
+  c->stack = calloc(1, sizeof(*c->stack));
+  assert_non_null(c->stack);
   struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
   set_rtt(f, 10, 0);
   set_rtt(s, 200, 0);
@@ -507,6 +507,14 @@ static void test_opportunistic_penalise(void **state) {
   c->snd_nxt_off = 10000;
   c->snd_end = 50000;
   f->snd_wnd = s->snd_wnd = 10000;
+  return c;
+}
+
+static void test_opportunistic_penalise(void **state) {
+  (void)state;
+  struct mptcp_conn *c = opp_conn();
+  struct mptcp_stack *st = c->stack;
+  struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
   uint64_t off = 0, len = 0;
 
   assert_ptr_equal(sched_opportunistic(c, T0, &off, &len), f);
@@ -574,20 +582,9 @@ static const struct tcp_cc_ops rec_cc = {
  */
 static void test_opportunistic_tells_cc(void **state) {
   (void)state;
-  struct mptcp_conn *c = fake_conn(2);
-  struct mptcp_stack *st = calloc(1, sizeof(*st));
-  assert_non_null(st);
-  c->stack = st;
+  struct mptcp_conn *c = opp_conn();
+  struct mptcp_stack *st = c->stack;
   struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
-  set_rtt(f, 10, 0);
-  set_rtt(s, 200, 0);
-  s->cwnd = 20 * MSS;
-  s->out_bytes = 10 * MSS;
-  set_carries(s, 0, 1000);
-  c->snd_acked = 0;
-  c->snd_nxt_off = 10000;
-  c->snd_end = 50000;
-  f->snd_wnd = s->snd_wnd = 10000;
   f->cc = s->cc = &rec_cc;
   heard = 0;
   uint64_t off = 0, len = 0;
