@@ -15,6 +15,7 @@
 #include "ns3/core-module.h"
 #include "ns3/mptcp-output.h"
 #include "ns3/mptcp-scenario.h"
+#include "ns3/mptcp-socket.h"
 
 #include <algorithm>
 #include <cctype>
@@ -389,14 +390,14 @@ main(int argc, char* argv[])
                  "Subflows of the MPTCP connection (ndiffports), 1..8 [2]; with fullmesh one per "
                  "interface, with default, fallback or Mptcp=false one",
                  subflows);
-    add("pm", "Path manager: ndiffports, fullmesh (one subflow per NIC), default "
-                 "[ndiffports]", pm);
+    add("pm", "Path manager: " + MptcpSocket::AlgorithmNames(MPTCP_ALGO_PM) +
+                 " (fullmesh: one subflow per NIC) [ndiffports]", pm);
     add("interfaces", "NICs of the multipath host, 1..8 (more than 1: fullmesh) [1]",
                  interfaces);
-    add("cc", "MPTCP congestion control: lia, olia, balia, wvegas, reno, cubic [lia]",
-                 cc);
-    add("scheduler", "MPTCP scheduler: minrtt, roundrobin, redundant, blest, ecf "
-                 "[minrtt]", scheduler);
+    add("cc", "MPTCP congestion control: " + MptcpSocket::AlgorithmNames(MPTCP_ALGO_CC) +
+                 " [lia]", cc);
+    add("scheduler", "MPTCP scheduler: " + MptcpSocket::AlgorithmNames(MPTCP_ALGO_SCHED) +
+                 " [minrtt]", scheduler);
     add("tcpFlows", "Competing single-path TCP flows, 0..64", tcpFlows);
     add("competitor", "Competing TCP: ns3 (ns-3's TcpSocketBase) or core (ours)",
                  p.competitor);

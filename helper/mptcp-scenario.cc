@@ -299,9 +299,10 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
         why = "--subflows must be 1..8 (got " + std::to_string(p.subflows) + ")";
         return false;
     }
-    if (!OneOf(p.pm, {"ndiffports", "fullmesh", "default"}))
+    if (mptcp_algo_check(MPTCP_ALGO_PM, p.pm.c_str()) != MPTCP_OK)
     {
-        why = "--pm must be ndiffports, fullmesh or default (got \"" + p.pm + "\")";
+        why = "--pm must be one of " + MptcpSocket::AlgorithmNames(MPTCP_ALGO_PM) +
+              " (got \"" + p.pm + "\")";
         return false;
     }
     if (p.interfaces < 1 || p.interfaces > 8)
@@ -441,17 +442,24 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
     c.cc = cc.c_str();
     c.scheduler = p.scheduler.c_str();
     c.pm = p.pm.c_str();
-    if (mptcp_config_check(&c) != MPTCP_OK)
+    int rv = mptcp_config_check(&c);
+    if (rv != MPTCP_OK)
     {
-        c.scheduler = "minrtt";
-        if (mptcp_config_check(&c) != MPTCP_OK)
+        // the core says which name it does not know
+        if (rv == MPTCP_ERR_UNKNOWN_CC)
         {
-            why = "unknown --cc \"" + p.cc + "\" (lia, olia, balia, wvegas, reno, cubic)";
+            why = "unknown --cc \"" + p.cc + "\" (" +
+                  MptcpSocket::AlgorithmNames(MPTCP_ALGO_CC) + ")";
+        }
+        else if (rv == MPTCP_ERR_UNKNOWN_SCHED)
+        {
+            why = "unknown --scheduler \"" + p.scheduler + "\" (" +
+                  MptcpSocket::AlgorithmNames(MPTCP_ALGO_SCHED) + ")";
         }
         else
         {
-            why = "unknown --scheduler \"" + p.scheduler +
-                  "\" (minrtt, roundrobin, redundant, blest, ecf)";
+            why = std::string("the MPTCP configuration is refused: ") +
+                  mptcp_strerror_name(rv);
         }
         return false;
     }

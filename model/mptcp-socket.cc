@@ -32,6 +32,21 @@ NS_LOG_COMPONENT_DEFINE("MptcpSocket");
 
 NS_OBJECT_ENSURE_REGISTERED(MptcpSocket);
 
+std::string
+MptcpSocket::AlgorithmNames(int kind, int coupled)
+{
+    std::string list;
+    const char* n;
+    for (unsigned i = 0; (n = mptcp_algo_name(kind, i)); i++)
+    {
+        if (coupled < 0 || mptcp_cc_is_coupled(n) == coupled)
+        {
+            list += (list.empty() ? "" : ", ") + std::string(n);
+        }
+    }
+    return list;
+}
+
 namespace
 {
 
@@ -64,17 +79,11 @@ CcName(const std::string& s)
     return s;
 }
 
-/** The names the core registers for an algorithm kind, "a, b, c". */
+/** The names the core registers for an algorithm kind (MptcpSocket::AlgorithmNames). */
 std::string
-AlgoNames(int kind)
+AlgoNames(int kind, int coupled = -1)
 {
-    std::string list;
-    const char* n;
-    for (unsigned i = 0; (n = mptcp_algo_name(kind, i)); i++)
-    {
-        list += (i ? ", " : "") + std::string(n);
-    }
-    return list;
+    return MptcpSocket::AlgorithmNames(kind, coupled);
 }
 
 /**
@@ -251,36 +260,40 @@ MptcpSocket::GetTypeId()
                           MakeBooleanAccessor(&MptcpSocket::m_mptcp),
                           MakeBooleanChecker())
             .AddAttribute("CongestionControl",
-                          "Congestion control by name: lia (RFC 6356), olia, balia, wvegas "
-                          "(coupled: they run while the connection is MPTCP; a plain TCP "
-                          "connection runs TcpCongestionControl), reno, cubic (uncoupled, "
-                          "in every case); ns3::TcpNewReno, ns3::TcpLinuxReno and "
-                          "ns3::TcpCubic are accepted for reno and cubic.",
+                          "Congestion control by name: " + AlgoNames(MPTCP_ALGO_CC, 1) +
+                              " (coupled: they run while the connection is MPTCP; a plain "
+                              "TCP connection runs TcpCongestionControl), " +
+                              AlgoNames(MPTCP_ALGO_CC, 0) +
+                              " (uncoupled, in every case); ns3::TcpNewReno, "
+                              "ns3::TcpLinuxReno and ns3::TcpCubic are accepted for reno "
+                              "and cubic. Default lia (RFC 6356).",
                           StringValue("lia"),
                           MakeStringAccessor(&MptcpSocket::m_cc),
                           MakeAlgoChecker(MPTCP_ALGO_CC, "CongestionControl"))
             .AddAttribute("TcpCongestionControl",
                           "Congestion control of a plain TCP connection (Mptcp false, a peer "
                           "without MPTCP, or after a fallback) when CongestionControl is "
-                          "coupled: reno or cubic.",
+                          "coupled: " +
+                              AlgoNames(MPTCP_ALGO_TCP_CC) + ".",
                           StringValue("cubic"),
                           MakeStringAccessor(&MptcpSocket::m_tcpCc),
                           MakeAlgoChecker(MPTCP_ALGO_TCP_CC, "TcpCongestionControl"))
             .AddAttribute("Scheduler",
-                          "Packet scheduler by name: minrtt (lowest smoothed RTT), roundrobin, redundant, "
-                          "blest, ecf.",
+                          "Packet scheduler by name: " + AlgoNames(MPTCP_ALGO_SCHED) +
+                              ". Default minrtt (lowest smoothed RTT).",
                           StringValue("minrtt"),
                           MakeStringAccessor(&MptcpSocket::m_scheduler),
                           MakeAlgoChecker(MPTCP_ALGO_SCHED, "Scheduler"))
             .AddAttribute("PathManager",
-                          "Path manager by name: default (initial subflow; follows the "
-                          "peer's announcements), ndiffports (Subflows subflows over one "
-                          "address pair), fullmesh (one subflow per local address).",
+                          "Path manager by name: " + AlgoNames(MPTCP_ALGO_PM) +
+                              ". Default default (the initial subflow; follows the peer's "
+                              "announcements).",
                           StringValue("default"),
                           MakeStringAccessor(&MptcpSocket::m_pm),
                           MakeAlgoChecker(MPTCP_ALGO_PM, "PathManager"))
             .AddAttribute("Subflows",
-                          "Number of subflows for the ndiffports path manager.",
+                          "Number of subflows for a path manager that opens several over "
+                          "one address pair (ndiffports).",
                           UintegerValue(2),
                           MakeUintegerAccessor(&MptcpSocket::m_subflows),
                           MakeUintegerChecker<uint32_t>(1, 8))
@@ -671,7 +684,7 @@ MptcpSocket::CheckConfig(std::string& why) const
     {
         return true;
     }
-    if (rv == MPTCP_ERR_UNKNOWN_ALGO)
+    if (MPTCP_ERR_IS_UNKNOWN_ALGO(rv))
     {
         why = "unknown algorithm name among CongestionControl=\"" + m_cc +
               "\" (valid: " + AlgoNames(MPTCP_ALGO_CC) + "), TcpCongestionControl=\"" + m_tcpCc +

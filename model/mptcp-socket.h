@@ -72,6 +72,15 @@ class MptcpSocket : public TcpSocket
      * \return the object TypeId
      */
     static TypeId GetTypeId();
+    /**
+     * The names of the algorithms of one kind the core registers, "a, b, c"
+     * (help strings and messages ask the registry, never a list of their own).
+     * \param kind enum mptcp_algo_kind (MPTCP_ALGO_CC, _TCP_CC, _SCHED, _PM)
+     * \param coupled for MPTCP_ALGO_CC: 1 the coupled ones only, 0 the
+     *        uncoupled ones only, -1 all
+     * \return the names, in registry order
+     */
+    static std::string AlgorithmNames(int kind, int coupled = -1);
 
     MptcpSocket();
     /**

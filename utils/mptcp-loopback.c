@@ -105,16 +105,21 @@ static const char *prog = "mptcp-loopback";
 static int close_stdout(int status);
 
 /* The algorithms of one kind the core registers, "a, b, c" (enum
- * mptcp_algo_kind). The string is static: one call per message. */
-static const char *algo_names(int kind) {
-  static char list[256];
+ * mptcp_algo_kind); for MPTCP_ALGO_CC, coupled 0 or 1 keeps the uncoupled
+ * or the coupled ones only, -1 all. The string is static: one call per
+ * message. */
+static const char *algo_names_sel(int kind, int coupled) {
+  static char list[512];
   size_t n = 0;
+  const char *name;
   list[0] = 0;
-  for (unsigned i = 0; mptcp_algo_name(kind, i) && n < sizeof list; i++)
-    n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
-                          mptcp_algo_name(kind, i));
+  for (unsigned i = 0; (name = mptcp_algo_name(kind, i)) && n < sizeof list; i++)
+    if (coupled < 0 || mptcp_cc_is_coupled(name) == coupled)
+      n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", name);
   return list;
 }
+
+static const char *algo_names(int kind) { return algo_names_sel(kind, -1); }
 
 static void usage(FILE *f) {
   fprintf(
@@ -165,9 +170,14 @@ static void usage(FILE *f) {
       "  --virtual            virtual payload: only byte counts travel\n"
       "  --duration-limit T   give up at this virtual time (default 3600s)\n"
       "\n"
-      "TCP (default: the core's defaults):\n"
-      "  --cc NAME            congestion control: reno, cubic, lia, olia, balia,\n"
-      "                       wvegas (the last four are coupled: --mode mptcp only);\n"
+      "TCP (default: the core's defaults):\n",
+      prog);
+  /* the names come from the core's registry */
+  fprintf(f, "  --cc NAME            congestion control: %s;\n",
+          algo_names_sel(MPTCP_ALGO_CC, 0));
+  fprintf(f, "                       coupled (--mode mptcp only): %s;\n",
+          algo_names_sel(MPTCP_ALGO_CC, 1));
+  fputs(
       "                       default lia with --mode mptcp (RFC 6356), cubic with\n"
       "                       --mode tcp\n"
       "  --mss N  --sndbuf B  --rcvbuf B  --init-cwnd N\n"
@@ -177,20 +187,20 @@ static void usage(FILE *f) {
       "  --no-sack  --no-timestamps  --no-window-scaling  --no-checksum\n"
       "  --no-tcp-friendliness  CUBIC without its Reno-friendly region\n"
       "  --no-hystart         CUBIC without HyStart\n"
-      "\n",
-      prog);
+      "\n", f);
   /* Two strings: ISO C guarantees only 4095 characters per literal. */
+  fputs("MPTCP (--mode mptcp):\n", f);
+  fprintf(f, "  --pm NAME            path manager: %s\n", algo_names(MPTCP_ALGO_PM));
+  fprintf(f, "                       (default fullmesh: one subflow per path)\n");
+  fprintf(f, "  --scheduler NAME     scheduler: %s (default minrtt)\n",
+          algo_names(MPTCP_ALGO_SCHED));
   fputs(
-      "MPTCP (--mode mptcp):\n"
-      "  --pm NAME            path manager: default, ndiffports, fullmesh (default\n"
-      "                       fullmesh: one subflow per path)\n"
       "  --server-addrs N     how many of the paths' addresses host B has (1..paths;\n"
       "                       default 1 with fullmesh, every path's otherwise); B\n"
       "                       announces its others (ADD_ADDR), and a fullmesh\n"
       "                       client opens a subflow from each of its addresses to\n"
       "                       each announced one (within 8 subflows)\n"
       "  --subflows N         subflows for ndiffports (default 2)\n"
-      "  --scheduler NAME     minrtt (default), roundrobin, blest, ecf, redundant\n"
       "  --opportunistic      opportunistic retransmission and penalisation of slow\n"
       "                       subflows when the receive window stops new data\n"
       "  --dss-checksum       negotiate DSS checksums\n"
@@ -883,15 +893,14 @@ static int parse_args(int argc, char **argv, options *o) {
     return bad("--mode: unknown mode '%s' (tcp or mptcp)", mode);
   }
   if (pm) {
-    if (strcmp(pm, "default") && strcmp(pm, "ndiffports") && strcmp(pm, "fullmesh"))
-      return bad("--pm: unknown path manager '%.40s' (default, ndiffports, fullmesh)", pm);
+    if (mptcp_algo_check(MPTCP_ALGO_PM, pm) != MPTCP_OK)
+      return bad("--pm: unknown path manager '%.40s' (%s)", pm, algo_names(MPTCP_ALGO_PM));
     o->cfg.pm = pm;
   }
   if (sched) {
-    if (strcmp(sched, "minrtt") && strcmp(sched, "roundrobin") && strcmp(sched, "blest") &&
-        strcmp(sched, "ecf") && strcmp(sched, "redundant"))
-      return bad("--scheduler: unknown scheduler '%.40s' (minrtt, roundrobin, blest, ecf, "
-                 "redundant)", sched);
+    if (mptcp_algo_check(MPTCP_ALGO_SCHED, sched) != MPTCP_OK)
+      return bad("--scheduler: unknown scheduler '%.40s' (%s)", sched,
+                 algo_names(MPTCP_ALGO_SCHED));
     o->cfg.scheduler = sched;
   }
   if (o->server_addrs > o->paths)
@@ -1715,7 +1724,7 @@ static int run_main(options *o) {
   }
 
   int e = mptcp_config_check(&o->cfg);
-  if (e == MPTCP_ERR_UNKNOWN_ALGO) {
+  if (e == MPTCP_ERR_UNKNOWN_CC) {
     free(paths);
     return bad("--cc: unknown congestion control '%s' (known: %s)",
                o->cfg.cc ? o->cfg.cc : "(none)", algo_names(MPTCP_ALGO_CC));

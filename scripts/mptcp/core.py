@@ -141,6 +141,9 @@ ERRORS: dict[str, int] = {
     "MPTCP_ERR_STATE": -302,
     "MPTCP_ERR_UNKNOWN_ALGO": -303,
     "MPTCP_ERR_CONFIG": -304,
+    "MPTCP_ERR_UNKNOWN_CC": -305,
+    "MPTCP_ERR_UNKNOWN_SCHED": -306,
+    "MPTCP_ERR_UNKNOWN_PM": -307,
 }
 
 # --------------------------------------------------------------------------

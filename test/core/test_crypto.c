@@ -785,6 +785,9 @@ static void test_strerror(void **state) {
       E(MPTCP_ERR_STATE),
       E(MPTCP_ERR_UNKNOWN_ALGO),
       E(MPTCP_ERR_CONFIG),
+      E(MPTCP_ERR_UNKNOWN_CC),
+      E(MPTCP_ERR_UNKNOWN_SCHED),
+      E(MPTCP_ERR_UNKNOWN_PM),
   };
 #undef E
   for (size_t i = 0; i < ARRAY_LEN(all); i++) {
@@ -859,6 +862,9 @@ static void test_algo_registry(void **state) {
   CHECK(strcmp(cfg.tcp_cc, "cubic") == 0);
   CHECK(mptcp_config_check(&cfg) == MPTCP_OK);
   static const int kinds[] = {MPTCP_ALGO_CC, MPTCP_ALGO_TCP_CC, MPTCP_ALGO_SCHED, MPTCP_ALGO_PM};
+  /* each kind has its own unknown-name code */
+  static const int unknown[] = {MPTCP_ERR_UNKNOWN_CC, MPTCP_ERR_UNKNOWN_CC,
+                                MPTCP_ERR_UNKNOWN_SCHED, MPTCP_ERR_UNKNOWN_PM};
   for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
     unsigned n = 0;
     const char *name;
@@ -880,30 +886,42 @@ static void test_algo_registry(void **state) {
     }
     ctx("kind %d: %u names", kinds[k], n);
     CHECK(n >= 2);
-    CHECK(mptcp_algo_check(kinds[k], "foo") == MPTCP_ERR_UNKNOWN_ALGO);
-    CHECK(mptcp_algo_check(kinds[k], "") == MPTCP_ERR_UNKNOWN_ALGO);
+    CHECK(mptcp_algo_check(kinds[k], "foo") == unknown[k]);
+    CHECK(mptcp_algo_check(kinds[k], "") == unknown[k]);
+    CHECK(MPTCP_ERR_IS_UNKNOWN_ALGO(unknown[k]));
     CHECK(mptcp_algo_check(kinds[k], NULL) == MPTCP_ERR_INVALID_ARGUMENT);
+    /* mptcp_config_check names the kind of the unknown name */
+    mptcp_config c = cfg;
+    if (kinds[k] == MPTCP_ALGO_CC)
+      c.cc = "foo";
+    else if (kinds[k] == MPTCP_ALGO_TCP_CC)
+      c.tcp_cc = "foo";
+    else if (kinds[k] == MPTCP_ALGO_SCHED)
+      c.scheduler = "foo";
+    else
+      c.pm = "foo";
+    CHECK(mptcp_config_check(&c) == unknown[k]);
   }
   ctx("coupled");
   static const char *coupled[] = {"lia", "olia", "balia", "wvegas"};
   for (size_t i = 0; i < ARRAY_LEN(coupled); i++) {
     CHECK(mptcp_cc_is_coupled(coupled[i]) == 1);
     CHECK(mptcp_algo_check(MPTCP_ALGO_CC, coupled[i]) == MPTCP_OK);
-    CHECK(mptcp_algo_check(MPTCP_ALGO_TCP_CC, coupled[i]) == MPTCP_ERR_UNKNOWN_ALGO);
+    CHECK(mptcp_algo_check(MPTCP_ALGO_TCP_CC, coupled[i]) == MPTCP_ERR_UNKNOWN_CC);
     mptcp_config c = cfg;
     c.tcp_cc = coupled[i];
-    CHECK(mptcp_config_check(&c) == MPTCP_ERR_UNKNOWN_ALGO);
+    CHECK(mptcp_config_check(&c) == MPTCP_ERR_UNKNOWN_CC);
   }
   CHECK(mptcp_cc_is_coupled("reno") == 0);
-  CHECK(mptcp_cc_is_coupled("LIA") == MPTCP_ERR_UNKNOWN_ALGO);
-  CHECK(mptcp_cc_is_coupled(NULL) == MPTCP_ERR_UNKNOWN_ALGO);
+  CHECK(mptcp_cc_is_coupled("LIA") == MPTCP_ERR_UNKNOWN_CC);
+  CHECK(mptcp_cc_is_coupled(NULL) == MPTCP_ERR_UNKNOWN_CC);
   ctx("unknown kinds");
   CHECK(mptcp_algo_name(-1, 0) == NULL);
   CHECK(mptcp_algo_name(4, 0) == NULL);
   CHECK(mptcp_algo_check(4, "lia") == MPTCP_ERR_INVALID_ARGUMENT);
   mptcp_config c = cfg;
   c.tcp_cc = NULL;
-  CHECK(mptcp_config_check(&c) == MPTCP_ERR_UNKNOWN_ALGO);
+  CHECK(mptcp_config_check(&c) == MPTCP_ERR_UNKNOWN_CC);
 }
 
 int main(void) {

@@ -25,6 +25,9 @@
 #define MS UINT64_C(1000000) /* ns */
 #define SS_INF (UINT64_MAX / 4)
 #define T0 (1000 * MS)      /* an arbitrary start time */
+/* ECF's private state (sched_ecf.c, struct ecf) is one byte: "the last
+ * decision was to wait". */
+#define ECF_WAITING(c) (*(uint8_t *)(c)->sched_priv)
 
 /* n subflows, ESTABLISHED, join_ok, open, window 10 segments, nothing in
  * flight, a large peer window. */
@@ -67,7 +70,7 @@ static struct tcp_sf *pick(struct mptcp_conn *c, const char *name) {
     if (q->n && q->r[(q->head + q->n - 1) & (q->cap - 1)].sent_ns > now)
       now = q->r[(q->head + q->n - 1) & (q->cap - 1)].sent_ns;
   }
-  return ops->get_subflow(c, now);
+  return ops->get_send(c, now);
 }
 
 static void test_registered(void **state) {
@@ -192,32 +195,32 @@ static void test_blest_lambda(void **state) {
   struct mptcp_conn *c = blest_conn();
   set_sent(c->sfs[0], T0);
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1200);
+  assert_int_equal(sched_blest_lambda(c), 1200);
   set_sent(c->sfs[0], T0 + 100 * MS);
   c->sfs[1]->retrans_segs = 1;
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1240);
+  assert_int_equal(sched_blest_lambda(c), 1240);
   set_sent(c->sfs[0], T0 + 150 * MS);
   c->sfs[0]->retrans_segs = 1;
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1240);
+  assert_int_equal(sched_blest_lambda(c), 1240);
   set_sent(c->sfs[0], T0 + 200 * MS);
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1280);
+  assert_int_equal(sched_blest_lambda(c), 1280);
   set_sent(c->sfs[0], T0 + 300 * MS);
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1270);
+  assert_int_equal(sched_blest_lambda(c), 1270);
 
-  c->sched_lambda_1000 = 1290;
+  sched_blest_set_lambda(c, 1290);
   set_sent(c->sfs[0], T0 + 400 * MS);
   c->sfs[1]->retrans_segs = 2;
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1300);
+  assert_int_equal(sched_blest_lambda(c), 1300);
 
-  c->sched_lambda_1000 = 1005;
+  sched_blest_set_lambda(c, 1005);
   set_sent(c->sfs[0], T0 + 500 * MS);
   pick(c, "blest");
-  assert_int_equal(c->sched_lambda_1000, 1000);
+  assert_int_equal(sched_blest_lambda(c), 1000);
   fake_free(c);
 }
 
@@ -232,7 +235,7 @@ static void test_blest_fast_has_room(void **state) {
   set_sent(c->sfs[0], T0 + 500 * MS);
   c->sfs[1]->retrans_segs = 1;
   assert_ptr_equal(pick(c, "blest"), c->sfs[0]);
-  assert_int_equal(c->sched_lambda_1000, 1200);
+  assert_int_equal(sched_blest_lambda(c), 1200);
   fake_free(c);
 }
 
@@ -259,7 +262,7 @@ static void test_blest_wait(void **state) {
   for (unsigned k = 0; k < 4; k++) {
     c->sfs[1]->snd_wnd = w[k];
     struct tcp_sf *got = pick(c, "blest");
-    assert_int_equal(c->sched_lambda_1000, 1200);
+    assert_int_equal(sched_blest_lambda(c), 1200);
     if (waits[k])
       assert_null(got);
     else
@@ -341,29 +344,29 @@ static void test_ecf_wait_send_hysteresis(void **state) {
 
   c->snd_end = 7000 + 50000;
   assert_null(pick(c, "ecf"));
-  assert_int_equal(c->sched_waiting, 1);
+  assert_int_equal(ECF_WAITING(c), 1);
 
   c->snd_end = 7000 + 200000;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 0);
+  assert_int_equal(ECF_WAITING(c), 0);
 
   c->snd_end = 7000 + 110000;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 0);
+  assert_int_equal(ECF_WAITING(c), 0);
 
-  c->sched_waiting = 1;
+  ECF_WAITING(c) = 1;
   assert_null(pick(c, "ecf"));
-  assert_int_equal(c->sched_waiting, 1);
+  assert_int_equal(ECF_WAITING(c), 1);
 
   c->snd_end = 7000 + 121250;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 0);
+  assert_int_equal(ECF_WAITING(c), 0);
 
   /* the fast subflow has room again: it is used, no decision */
-  c->sched_waiting = 1;
+  ECF_WAITING(c) = 1;
   c->sfs[0]->out_bytes = 0;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[0]);
-  assert_int_equal(c->sched_waiting, 1);
+  assert_int_equal(ECF_WAITING(c), 1);
   fake_free(c);
 }
 
@@ -384,10 +387,10 @@ static void test_ecf_send_close_rtts(void **state) {
   c->sfs[0]->out_bytes = 10 * MSS;
   c->snd_end = 5000;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 0);
-  c->sched_waiting = 1;
+  assert_int_equal(ECF_WAITING(c), 0);
+  ECF_WAITING(c) = 1;
   assert_ptr_equal(pick(c, "ecf"), c->sfs[1]);
-  assert_int_equal(c->sched_waiting, 1);
+  assert_int_equal(ECF_WAITING(c), 1);
   /* s at 22 ms: first test 2.0e8 < 10000 * 27000 = 2.7e8 holds; second:
    * 22000 * 10000 = 2.2e8 >= 2.5e8? no (without delta in the right side
    * it would be 2.0e8, and it would wait) -> send on s */
@@ -411,7 +414,7 @@ static void test_redundant(void **state) {
   struct mptcp_conn *c = fake_conn(3);
   const struct mptcp_sched_ops *ops = sched_find("redundant");
   assert_non_null(ops);
-  assert_non_null(ops->old_data);
+  assert_non_null(ops->get_retrans);
   set_rtt(c->sfs[0], 50, 0);
   set_rtt(c->sfs[1], 10, 0);
   set_rtt(c->sfs[2], 30, 0);
@@ -420,13 +423,13 @@ static void test_redundant(void **state) {
    * which has no old data: it maps new data */
   c->snd_end = 5000;
   assert_ptr_equal(pick(c, "redundant"), c->sfs[1]);
-  assert_int_equal(ops->old_data(c, c->sfs[1], &off, &len), 0);
+  assert_int_equal(ops->get_retrans(c, c->sfs[1], &off, &len), 0);
   /* sf1 mapped [0, 3000): sf0 and sf2 are behind at 0, tie -> sf2
    * (30 ms < 50 ms); its old data is [0, 3000) */
   c->snd_nxt_off = 3000;
   c->sfs[1]->data_nxt = 3000;
   assert_ptr_equal(pick(c, "redundant"), c->sfs[2]);
-  assert_int_equal(ops->old_data(c, c->sfs[2], &off, &len), 1);
+  assert_int_equal(ops->get_retrans(c, c->sfs[2], &off, &len), 1);
   assert_int_equal(off, 0);
   assert_int_equal(len, 3000);
   /* sf2 sent [0, 1000): sf0 at 0 < sf2 at 1000 < sf1 at 3000 -> sf0 */
@@ -437,7 +440,7 @@ static void test_redundant(void **state) {
    * [2000, 3000), 1000 bytes */
   c->snd_acked = 2000;
   assert_ptr_equal(pick(c, "redundant"), c->sfs[2]);
-  assert_int_equal(ops->old_data(c, c->sfs[2], &off, &len), 1);
+  assert_int_equal(ops->get_retrans(c, c->sfs[2], &off, &len), 1);
   assert_int_equal(off, 2000);
   assert_int_equal(len, 1000);
   /* sf2's window full (10 x 1000 in flight): sf0 */
@@ -449,7 +452,7 @@ static void test_redundant(void **state) {
   for (unsigned i = 0; i < 3; i++)
     c->sfs[i]->data_nxt = 3000;
   assert_null(pick(c, "redundant"));
-  assert_int_equal(ops->old_data(c, c->sfs[0], &off, &len), 0);
+  assert_int_equal(ops->get_retrans(c, c->sfs[0], &off, &len), 0);
   /* a backup subflow behind (sf0 at 2000) waits while a regular one can
    * take new data: sf1 (3000, 10 ms) before sf2 (3000, 30 ms); with both
    * regular ones full, the backup one takes its old data */
@@ -488,12 +491,12 @@ static void set_carries(struct tcp_sf *sf, uint64_t dsn, uint32_t len) {
  *   T0 + 400 ms cwnd 5000 / 2 = 2500, ssthresh max(2500, 2 x 1000) = 2500
  *   T0 + 600 ms cwnd 2500 / 2 = 1250, ssthresh max(1250, 2000) = 2000
  */
-static void test_opportunistic_penalise(void **state) {
-  (void)state;
+/* The connection described above (sf0 fast, sf1 slow holding snd_una), with a
+ * stack for the counters (freed by opp_free). */
+static struct mptcp_conn *opp_conn(void) {
   struct mptcp_conn *c = fake_conn(2);
-  struct mptcp_stack *st = calloc(1, sizeof(*st));
-  assert_non_null(st);
-  c->stack = st;
+  c->stack = calloc(1, sizeof(*c->stack));
+  assert_non_null(c->stack);
   struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
   set_rtt(f, 10, 0);
   set_rtt(s, 200, 0);
@@ -504,6 +507,14 @@ static void test_opportunistic_penalise(void **state) {
   c->snd_nxt_off = 10000;
   c->snd_end = 50000;
   f->snd_wnd = s->snd_wnd = 10000;
+  return c;
+}
+
+static void test_opportunistic_penalise(void **state) {
+  (void)state;
+  struct mptcp_conn *c = opp_conn();
+  struct mptcp_stack *st = c->stack;
+  struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
   uint64_t off = 0, len = 0;
 
   assert_ptr_equal(sched_opportunistic(c, T0, &off, &len), f);
@@ -534,6 +545,125 @@ static void test_opportunistic_penalise(void **state) {
   assert_int_equal(st->mib[MPTCP_MIB_PENALISE], 4);
   fake_free(c);
   free(st);
+}
+
+/* A congestion control that records the window cuts it hears of. */
+static unsigned heard;
+static uint64_t heard_prior, heard_cwnd, heard_ssthresh;
+static void rec_init(struct tcp_sf *sf) { (void)sf; }
+static uint64_t rec_ssthresh(struct tcp_sf *sf) { return sf->cwnd / 2; }
+static void rec_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {
+  (void)sf;
+  (void)acked;
+  (void)now;
+}
+static void rec_cwnd_reduced(struct tcp_sf *sf, uint64_t prior, uint64_t now) {
+  (void)now;
+  heard++;
+  heard_prior = prior;
+  heard_cwnd = sf->cwnd;
+  heard_ssthresh = sf->ssthresh;
+}
+static const struct tcp_cc_ops rec_cc = {
+    .name = "recorder",
+    .init = rec_init,
+    .ssthresh = rec_ssthresh,
+    .cong_avoid = rec_cong_avoid,
+    .cwnd_reduced = rec_cwnd_reduced,
+};
+
+/*
+ * The penalisation of test_opportunistic_penalise reaches the congestion
+ * control of the penalised subflow (cwnd_reduced, after cwnd and ssthresh
+ * are set, with the window before the cut); the fast subflow's hears
+ * nothing. Then the shipped algorithms that keep per-loss state: OLIA
+ * ends a loss interval (its l_r), BALIA drops its earned fraction, wVegas
+ * restarts its round; each is seen through the algorithm's next decision.
+ */
+static void test_opportunistic_tells_cc(void **state) {
+  (void)state;
+  struct mptcp_conn *c = opp_conn();
+  struct mptcp_stack *st = c->stack;
+  struct tcp_sf *f = c->sfs[0], *s = c->sfs[1];
+  f->cc = s->cc = &rec_cc;
+  heard = 0;
+  uint64_t off = 0, len = 0;
+  assert_ptr_equal(sched_opportunistic(c, T0, &off, &len), f);
+  assert_int_equal(heard, 1); /* the penalised subflow's only */
+  assert_int_equal(heard_prior, 20000);
+  assert_int_equal(heard_cwnd, 10000);
+  assert_int_equal(heard_ssthresh, 10000);
+  assert_int_equal(s->cwnd, 10000);
+  sched_opportunistic(c, T0 + 100 * MS, &off, &len); /* no penalty: not heard */
+  assert_int_equal(heard, 1);
+  fake_free(c);
+  free(st);
+}
+
+/* OLIA (cc_olia.c) with a window cut from outside. sf0 had a loss after
+ * 90 kB acknowledged and is at 100 kB: l_0 = max(10 kB, 90 kB) = 90 kB;
+ * sf1 acknowledged 50 kB since it started: l_1 = 50 kB. Equal RTTs, so B
+ * is the larger l. sf0 is cut from 20 to 10 segments; sf1 has 8: M = {sf0}.
+ *  - cut by hand (cwnd and ssthresh written, OLIA not told: what the
+ *    penalisation did before): B = {sf0} = M, eps_1 = 0;
+ *  - cut by cc_penalise: the cut ends sf0's interval, l_0 = max(0, 10 kB)
+ *    = 10 kB < l_1: B = {sf1}, not in M, eps_1 > 0, sf1 grows faster.
+ * Returns sf1's growth in bytes for 40 segments acknowledged. */
+static uint64_t olia_growth_after_cut(int through_cc) {
+  const struct tcp_cc_ops *olia = cc_find("olia");
+  assert_non_null(olia);
+  struct mptcp_conn *c = fake_conn(2);
+  struct tcp_sf *a = c->sfs[0], *b = c->sfs[1];
+  for (int i = 0; i < 2; i++) {
+    c->sfs[i]->cc = olia;
+    c->sfs[i]->ssthresh = 4 * MSS; /* congestion avoidance */
+    set_rtt(c->sfs[i], 50, 0);
+    olia->init(c->sfs[i]);
+  }
+  a->cwnd = 20 * MSS;
+  b->cwnd = 8 * MSS;
+  a->bytes_acked = 90000;
+  olia->set_state(a, TCP_CA_RECOVERY, T0); /* a loss at 90 kB */
+  olia->set_state(a, TCP_CA_OPEN, T0);
+  a->bytes_acked = 100000;
+  b->bytes_acked = 50000;
+  if (through_cc) {
+    cc_penalise(a, T0);
+  } else {
+    a->cwnd = 10 * MSS;
+    a->ssthresh = 10 * MSS;
+  }
+  assert_int_equal(a->cwnd, 10 * MSS);
+  uint64_t before = b->cwnd;
+  olia->cong_avoid(b, 40 * MSS, T0);
+  uint64_t grown = b->cwnd - before;
+  fake_free(c);
+  return grown;
+}
+
+static void test_penalise_olia_interval(void **state) {
+  (void)state;
+  uint64_t by_hand = olia_growth_after_cut(0), told = olia_growth_after_cut(1);
+  assert_true(told > by_hand);
+}
+
+/* A subflow with a reset pending carries no new data: every scheduler
+ * goes by mptcp_sf_usable, which excludes it (the schedulers had their
+ * own rule without that check). */
+static void test_rst_pending_not_available(void **state) {
+  (void)state;
+  const char *names[] = {"minrtt", "roundrobin", "blest", "ecf", "redundant"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    struct mptcp_conn *c = fake_conn(2);
+    set_rtt(c->sfs[0], 10, 0);
+    set_rtt(c->sfs[1], 50, 0);
+    c->snd_end = 100000;
+    c->sfs[0]->rst_pending = 1;
+    assert_ptr_equal(pick(c, names[i]), c->sfs[1]);
+    c->sfs[1]->rst_pending = 1;
+    assert_null(pick(c, names[i]));
+    fake_free(c);
+  }
 }
 
 /*
@@ -606,6 +736,9 @@ int main(void) {
       cmocka_unit_test(test_redundant),
       cmocka_unit_test(test_opportunistic_penalise),
       cmocka_unit_test(test_opportunistic_conditions),
+      cmocka_unit_test(test_opportunistic_tells_cc),
+      cmocka_unit_test(test_penalise_olia_interval),
+      cmocka_unit_test(test_rst_pending_not_available),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

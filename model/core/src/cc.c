@@ -1,27 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The registry of congestion-control algorithms. Adding one is a new file
- * defining a struct tcp_cc_ops and one line in the table below.
+ * Congestion control shared by the algorithms: which one a subflow runs,
+ * the coupled subflows, and window changes made from outside an algorithm
+ * (penalisation). Adding an algorithm is a new file cc_NAME.c defining a
+ * struct tcp_cc_ops and one line in algos.def (registry.c finds it by
+ * name; doc/extending.md).
  */
 #include <string.h>
 
 #include "internal.h"
-
-extern const struct tcp_cc_ops tcp_cc_reno;
-extern const struct tcp_cc_ops tcp_cc_cubic;
-extern const struct tcp_cc_ops tcp_cc_balia;
-extern const struct tcp_cc_ops tcp_cc_wvegas;
-extern const struct tcp_cc_ops tcp_cc_lia;
-extern const struct tcp_cc_ops tcp_cc_olia;
-
-static const struct tcp_cc_ops *const cc_table[] = {
-    &tcp_cc_reno,
-    &tcp_cc_cubic,
-    &tcp_cc_balia,
-    &tcp_cc_wvegas,
-    &tcp_cc_lia,
-    &tcp_cc_olia,
-};
 
 int cc_coupled_member(const struct tcp_sf *p) {
   return (p->state == MPTCP_TCP_ESTABLISHED || p->state == MPTCP_TCP_CLOSE_WAIT) &&
@@ -34,26 +21,44 @@ uint64_t cc_coupled_window(const struct tcp_sf *p, const struct tcp_sf *self) {
   return p->cwnd;
 }
 
-/* A table missing a required hook is never handed out (as Linux's
- * tcp_register_congestion_control refuses one). */
-static int cc_valid(const struct tcp_cc_ops *ops) {
-  return ops->name && ops->init && ops->ssthresh && ops->cong_avoid;
+unsigned cc_coupled_paths(const struct tcp_sf *sf, struct cc_path *out) {
+  const struct mptcp_conn *c = sf->conn;
+  unsigned n = 0;
+  int self_seen = 0;
+  if (c && c->mp) {
+    for (unsigned i = 0; i < c->n_sf; i++) {
+      const struct tcp_sf *p = c->sfs[i];
+      if (p == sf)
+        self_seen = 1;
+      else if (!cc_coupled_member(p))
+        continue;
+      out[n].sf = p;
+      out[n].w = cc_coupled_window(p, sf);
+      out[n].self = p == sf;
+      n++;
+    }
+  }
+  if (!self_seen) { /* plain TCP, or a subflow not listed: itself only */
+    out[n].sf = sf;
+    out[n].w = sf->cwnd;
+    out[n].self = 1;
+    n++;
+  }
+  return n;
 }
 
-const struct tcp_cc_ops *cc_find(const char *name) {
-  if (!name)
-    return NULL;
-  for (size_t i = 0; i < sizeof(cc_table) / sizeof(cc_table[0]); i++)
-    if (!strcmp(cc_table[i]->name, name) && cc_valid(cc_table[i]))
-      return cc_table[i];
-  return NULL;
-}
-
-const struct tcp_cc_ops *cc_at(size_t i) {
-  for (size_t k = 0; k < sizeof(cc_table) / sizeof(cc_table[0]); k++)
-    if (cc_valid(cc_table[k]) && i-- == 0)
-      return cc_table[k];
-  return NULL;
+/* Opportunistic penalisation (Raiciu et al., NSDI 2012, section 4.2): the
+ * window halved (at least one MSS), ssthresh the new window (at least two
+ * MSS); then the algorithm hears of it, as of any window change made
+ * outside it. */
+void cc_penalise(struct tcp_sf *sf, uint64_t now) {
+  uint64_t mss = sf->mss ? sf->mss : 1;
+  uint64_t prior = sf->cwnd;
+  uint64_t cwnd = prior / 2;
+  sf->cwnd = cwnd > mss ? cwnd : mss;
+  sf->ssthresh = sf->cwnd > 2 * mss ? sf->cwnd : 2 * mss;
+  if (sf->cc && sf->cc->cwnd_reduced)
+    sf->cc->cwnd_reduced(sf, prior, now);
 }
 
 /* RFC 6356 couples the subflows of one MPTCP connection; on a connection

@@ -109,16 +109,11 @@ static void balia_collect(struct tcp_sf *sf, struct balia_rates *rt) {
     return; /* r's rate is unknown: Reno */
   rt->x_r = (double)sf->cwnd / (double)sf->srtt;
   balia_add(rt, rt->x_r);
-  struct mptcp_conn *c = sf->conn;
-  if (!c || !c->mp)
-    return;
-  for (unsigned i = 0; i < c->n_sf; i++) {
-    const struct tcp_sf *k = c->sfs[i];
-    if (!k || k == sf || !cc_coupled_member(k))
-      continue;
-    uint64_t w = cc_coupled_window(k, sf);
-    balia_add(rt, (double)w / (double)k->srtt);
-  }
+  struct cc_path p[MPTCP_MAX_SF + 1];
+  unsigned n = cc_coupled_paths(sf, p);
+  for (unsigned i = 0; i < n; i++) /* the others, in sfs[] order */
+    if (!p[i].self)
+      balia_add(rt, (double)p[i].w / (double)p[i].sf->srtt);
 }
 
 static void balia_init(struct tcp_sf *sf) {
@@ -145,6 +140,14 @@ static void balia_set_state(struct tcp_sf *sf, int st, uint64_t now) {
   (void)now;
   if (st != TCP_CA_OPEN)
     ca(sf)->frac = 0.0;
+}
+
+/* A window cut from outside (opportunistic penalisation): the increase
+ * earned toward the old window is dropped, as after a loss. */
+static void balia_cwnd_reduced(struct tcp_sf *sf, uint64_t prior_cwnd, uint64_t now) {
+  (void)prior_cwnd;
+  (void)now;
+  ca(sf)->frac = 0.0;
 }
 
 static void balia_cong_avoid(struct tcp_sf *sf, uint64_t acked, uint64_t now) {
@@ -181,4 +184,5 @@ const struct tcp_cc_ops tcp_cc_balia = {
     .ssthresh = balia_ssthresh,
     .cong_avoid = balia_cong_avoid,
     .set_state = balia_set_state,
+    .cwnd_reduced = balia_cwnd_reduced,
 };

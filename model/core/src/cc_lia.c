@@ -94,32 +94,16 @@ static void lia_add(double w, double rtt, double *sum_x, double *max_y) {
 }
 
 static uint64_t lia_w(const struct tcp_sf *sf, unsigned *n) {
-  const struct mptcp_conn *c = sf->conn;
   double sum_x = 0.0; /* sum_p w_p / rtt_p, bytes per ns */
   double max_y = 0.0; /* max_p w_p / rtt_p^2 */
-  unsigned cnt = 0;
-  int self_seen = 0;
+  struct cc_path path[MPTCP_MAX_SF + 1];
 
   *n = 0;
   if (!sf->srtt)
     return sf->cwnd;
-  if (c && c->mp) {
-    for (unsigned i = 0; i < c->n_sf && i < MPTCP_MAX_SF; i++) {
-      const struct tcp_sf *p = c->sfs[i];
-      if (!p)
-        continue;
-      if (p == sf)
-        self_seen = 1;
-      else if (!cc_coupled_member(p))
-        continue;
-      lia_add((double)cc_coupled_window(p, sf), (double)p->srtt, &sum_x, &max_y);
-      cnt++;
-    }
-  }
-  if (!self_seen) { /* plain TCP, or a subflow not listed: itself only */
-    lia_add((double)sf->cwnd, (double)sf->srtt, &sum_x, &max_y);
-    cnt++;
-  }
+  unsigned cnt = cc_coupled_paths(sf, path);
+  for (unsigned i = 0; i < cnt; i++)
+    lia_add((double)path[i].w, (double)path[i].sf->srtt, &sum_x, &max_y);
   *n = cnt;
   if (!(max_y > 0.0))
     return sf->cwnd;

@@ -145,36 +145,18 @@ struct olia_path {
  * packet). *n receives the number of subflows summed.
  */
 static double olia_rate(const struct tcp_sf *sf, unsigned *n) {
-  const struct mptcp_conn *c = sf->conn;
   struct olia_path path[MPTCP_MAX_SF + 1];
-  unsigned cnt = 0;
-  int self_seen = 0;
+  struct cc_path cp[MPTCP_MAX_SF + 1];
+  unsigned cnt = cc_coupled_paths(sf, cp);
 
-  if (c && c->mp) {
-    for (unsigned i = 0; i < c->n_sf && i < MPTCP_MAX_SF; i++) {
-      const struct tcp_sf *p = c->sfs[i];
-      if (!p)
-        continue;
-      if (p == sf)
-        self_seen = 1;
-      else if (!cc_coupled_member(p))
-        continue;
-      struct olia_path *e = &path[cnt++];
-      uint64_t win = cc_coupled_window(p, sf);
-      e->w = (double)win / (double)p->mss;
-      e->pkts = win / p->mss;
-      e->rtt = (double)p->srtt;
-      e->q = (double)olia_interval(p) / (e->rtt * e->rtt);
-      e->self = p == sf;
-    }
-  }
-  if (!self_seen) {
-    struct olia_path *e = &path[cnt++];
-    e->w = (double)sf->cwnd / (double)sf->mss;
-    e->pkts = sf->cwnd / sf->mss;
-    e->rtt = (double)sf->srtt;
-    e->q = (double)olia_interval(sf) / (e->rtt * e->rtt);
-    e->self = 1;
+  for (unsigned i = 0; i < cnt; i++) {
+    const struct tcp_sf *p = cp[i].sf;
+    struct olia_path *e = &path[i];
+    e->w = (double)cp[i].w / (double)p->mss;
+    e->pkts = cp[i].w / p->mss;
+    e->rtt = (double)p->srtt;
+    e->q = (double)olia_interval(p) / (e->rtt * e->rtt);
+    e->self = cp[i].self;
   }
   *n = cnt;
 
@@ -226,6 +208,19 @@ static void olia_set_state(struct tcp_sf *sf, int st, uint64_t now) {
     return;
   struct olia *o = ca(sf);
   o->neg = 0; /* the engine has cleared cwnd_cnt */
+  if (sf->bytes_acked != o->loss2) {
+    o->loss1 = o->loss2;
+    o->loss2 = sf->bytes_acked;
+  }
+}
+
+/* A window cut from outside (opportunistic penalisation) ends a loss
+ * interval as a loss does: l_r counts the bytes acknowledged between two
+ * cuts of the window. */
+static void olia_cwnd_reduced(struct tcp_sf *sf, uint64_t prior_cwnd, uint64_t now) {
+  (void)prior_cwnd;
+  (void)now;
+  struct olia *o = ca(sf);
   if (sf->bytes_acked != o->loss2) {
     o->loss1 = o->loss2;
     o->loss2 = sf->bytes_acked;
@@ -287,4 +282,5 @@ const struct tcp_cc_ops tcp_cc_olia = {
     .ssthresh = olia_ssthresh,
     .cong_avoid = olia_cong_avoid,
     .set_state = olia_set_state,
+    .cwnd_reduced = olia_cwnd_reduced,
 };

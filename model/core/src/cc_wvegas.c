@@ -159,6 +159,19 @@ static void wv_set_state(struct tcp_sf *sf, int st, uint64_t now) {
     ca(sf)->active = 0;
 }
 
+/* A window cut from outside (opportunistic penalisation): the round in
+ * progress measured the old window, and the queueing delay seen before is
+ * no reference for the drain test: both start again. */
+static void wv_cwnd_reduced(struct tcp_sf *sf, uint64_t prior_cwnd, uint64_t now) {
+  (void)prior_cwnd;
+  (void)now;
+  struct wvegas *v = ca(sf);
+  v->beg_snd_nxt = sf->snd_nxt;
+  v->rtt_cnt = 0;
+  v->rtt_sum = 0;
+  v->q_min = 0;
+}
+
 static uint64_t wv_ssthresh(struct tcp_sf *sf) { return tcp_cc_reno.ssthresh(sf); }
 
 /* r's share of the connection's rate; r's rate is cwnd over this round's
@@ -166,16 +179,11 @@ static uint64_t wv_ssthresh(struct tcp_sf *sf) { return tcp_cc_reno.ssthresh(sf)
 static double wv_weight(struct tcp_sf *sf, uint64_t rtt) {
   double x_r = (double)sf->cwnd / (double)rtt;
   double sum = x_r;
-  struct mptcp_conn *c = sf->conn;
-  if (c && c->mp) {
-    for (unsigned i = 0; i < c->n_sf; i++) {
-      const struct tcp_sf *k = c->sfs[i];
-      if (!k || k == sf || !cc_coupled_member(k))
-        continue;
-      uint64_t w = cc_coupled_window(k, sf);
-      sum += (double)w / (double)k->srtt;
-    }
-  }
+  struct cc_path p[MPTCP_MAX_SF + 1];
+  unsigned n = cc_coupled_paths(sf, p);
+  for (unsigned i = 0; i < n; i++) /* the others, in sfs[] order */
+    if (!p[i].self)
+      sum += (double)p[i].w / (double)p[i].sf->srtt;
   return sum > 0.0 ? x_r / sum : 1.0;
 }
 
@@ -255,4 +263,5 @@ const struct tcp_cc_ops tcp_cc_wvegas = {
     .cong_avoid = wv_cong_avoid,
     .set_state = wv_set_state,
     .on_rtt = wv_on_rtt,
+    .cwnd_reduced = wv_cwnd_reduced,
 };

@@ -22,8 +22,16 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
   c->heap_idx = UINT32_MAX;
   c->expiry = MPTCP_TIME_NEVER;
   c->dfin_timer = MPTCP_TIME_NEVER;
-  c->sched = sched_find(cfg->scheduler);
-  c->pm = pm_find(cfg->pm);
+  /* mptcp_config_check vouched for both names */
+  if (sched_attach(c, cfg->scheduler)) {
+    stack_free(s, c, sizeof(*c));
+    return NULL;
+  }
+  if (pm_attach(c, cfg->pm)) {
+    sched_detach(c);
+    stack_free(s, c, sizeof(*c));
+    return NULL;
+  }
   /* no stream buffer yet: see conn_ring_grow */
   rangeset_init(&c->rcv_ooo);
   tcp_sf_init(&c->sf, c, local, remote);
@@ -71,6 +79,8 @@ void conn_free_subflow(struct mptcp_conn *c, struct tcp_sf *sf) {
 void conn_destroy(struct mptcp_conn *c) {
   struct mptcp_stack *s = c->stack;
   stack_forget_conn(s, c);
+  sched_detach(c);
+  pm_detach(c);
   for (uint8_t i = 0; i < c->n_sf; i++) {
     tcp_sf_release(c->sfs[i]);
     if (c->sfs[i] != &c->sf)
@@ -130,8 +140,7 @@ int conn_done(const struct mptcp_conn *c) {
 /* A subflow reached CLOSED or TIME-WAIT: with MPTCP, the connection is
  * closed once every subflow is (RFC 8684 section 3.3.3). */
 void conn_subflow_closed(struct mptcp_conn *c, struct tcp_sf *sf, uint64_t now) {
-  (void)now;
-  (void)sf;
+  pm_subflow_closed(sf, now);
   if (c->closed || !conn_subflows_gone(c))
     return;
   conn_set_closed(c, MPTCP_CLOSE_NORMAL);
@@ -237,12 +246,13 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
       return rv;
     }
   }
-  if (conn_unsent(c, c->snd_nxt_off) || reinject || c->sched->old_data) {
-    struct tcp_sf *sf = c->sched->get_subflow(c, now);
+  if (conn_unsent(c, c->snd_nxt_off) || reinject || c->sched->get_retrans) {
+    struct tcp_sf *sf = c->sched->get_send(c, now);
     if (sf && sf->stale)
       sf = stale_alternative(c);
     uint64_t d_off = 0, d_len = 0;
-    if (sf && !reinject && c->sched->old_data && c->sched->old_data(c, sf, &d_off, &d_len))
+    if (sf && !reinject && c->sched->get_retrans &&
+        c->sched->get_retrans(c, sf, &d_off, &d_len))
       rv = tcp_write_mapped(sf, seg, buf, cap, now, d_off, d_len);
     else
       rv = sf ? tcp_write(sf, seg, buf, cap, now, TCP_WR_NEW) : 0;

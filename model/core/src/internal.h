@@ -65,6 +65,10 @@ struct tcp_cc_ops {
   void (*set_state)(struct tcp_sf *sf, int new_state, uint64_t now);
   /* optional: a new RTT sample */
   void (*on_rtt)(struct tcp_sf *sf, uint64_t rtt_ns, uint64_t now);
+  /* optional: cwnd and ssthresh were cut from outside the algorithm
+   * (opportunistic penalisation, cc_penalise), from prior_cwnd; they are
+   * already set */
+  void (*cwnd_reduced)(struct tcp_sf *sf, uint64_t prior_cwnd, uint64_t now);
 };
 
 const struct tcp_cc_ops *cc_find(const char *name);
@@ -83,6 +87,19 @@ void cc_fallback(struct tcp_sf *sf);
  * subflow repairs a loss (RFC 6356 section 4). */
 int cc_coupled_member(const struct tcp_sf *p);
 uint64_t cc_coupled_window(const struct tcp_sf *p, const struct tcp_sf *self);
+/* The subflows coupled with sf, seen from sf: every member of an MPTCP
+ * connection in sfs[] order, sf itself in its place whatever its state (or
+ * last, alone on a plain TCP connection), each with the window it
+ * contributes. `out` holds MPTCP_MAX_SF + 1 entries; returns how many. */
+struct cc_path {
+  const struct tcp_sf *sf;
+  uint64_t w;
+  int self;
+};
+unsigned cc_coupled_paths(const struct tcp_sf *sf, struct cc_path *out);
+/* Opportunistic penalisation of sf: cwnd halved, ssthresh the new cwnd,
+ * then the algorithm's cwnd_reduced hook. */
+void cc_penalise(struct tcp_sf *sf, uint64_t now);
 /* Helpers for algorithms (cc_reno.c). */
 void tcp_slow_start(struct tcp_sf *sf, uint64_t *acked);
 void tcp_cong_avoid_ai(struct tcp_sf *sf, uint64_t w, uint64_t acked);
@@ -271,14 +288,9 @@ struct mptcp_conn {
   uint64_t ooo_fin_off;  /* DATA_FIN seen above a hole (0: none) */
   const struct mptcp_sched_ops *sched;
   const struct mptcp_pm_ops *pm;
-  /* scheduler state (sched.c) */
-  uint8_t sched_rr_next;      /* round-robin: sfs[] index tried first */
-  uint8_t sched_waiting;      /* ECF: last decision was to wait */
-  uint16_t sched_lambda_1000; /* BLEST: lambda x 1000 (0: not set yet) */
-  uint64_t sched_lambda_ts;   /* BLEST: time of the last lambda update */
-  uint64_t sched_retrans_seen; /* BLEST: subflow retransmissions then */
-  const struct tcp_sf *sched_hist_sf[MPTCP_MAX_SF]; /* owner of the slot */
-  uint64_t sched_srtt_min[MPTCP_MAX_SF], sched_srtt_max[MPTCP_MAX_SF];
+  /* private state of the scheduler and the path manager (algo.h) */
+  uint64_t sched_priv[256 / 8];
+  uint64_t pm_priv[64 / 8];
 
   /* reinjection (RFC 8684 section 3.3.6): data offsets [start, end) that
    * were mapped on a subflow that failed, to be mapped again on another
@@ -559,41 +571,12 @@ void tcp_prr_update(struct tcp_sf *sf, uint64_t delivered);
 struct tx_rec *tcp_next_retrans(struct tcp_sf *sf);
 void txq_free(struct tcp_sf *sf);
 
-/* ---- MPTCP (mptcp_proto.c, mptcp_join.c, pm.c, sched.c) ---- */
+/* ---- MPTCP (mptcp_proto.c, mptcp_join.c, pm.c) ---- */
 
-/* A scheduler (Linux's struct mptcp_sched_ops): picks the subflow for the
- * next new data, or NULL to send nothing now. Required: get_subflow. */
-struct mptcp_sched_ops {
-  const char *name;
-  struct tcp_sf *(*get_subflow)(struct mptcp_conn *c, uint64_t now);
-  /* Optional: data already mapped on other subflows that this scheduler
-   * sends again on sf (redundant): 1 and the range [*off, *off + *len),
-   * or 0 to let sf take new data. */
-  int (*old_data)(const struct mptcp_conn *c, const struct tcp_sf *sf, uint64_t *off,
-                  uint64_t *len);
-};
-const struct mptcp_sched_ops *sched_find(const char *name);
-/* The i-th registered scheduler (NULL past the last). */
-const struct mptcp_sched_ops *sched_at(size_t i);
-/* Opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012
- * section 4.2), with any scheduler: when the peer's window blocks new
- * data, the subflow to carry the data at the connection's snd_una once
- * more and that range, or NULL. Penalises the slow subflow holding it. */
-struct tcp_sf *sched_opportunistic(struct mptcp_conn *c, uint64_t now, uint64_t *off,
-                                   uint64_t *len);
-
-/* A path manager. Required: established (the connection became MPTCP on
- * the initiator: create subflows). */
-struct mptcp_pm_ops {
-  const char *name;
-  void (*established)(struct mptcp_conn *c, uint64_t now);
-  /* optional: the peer announced a valid address (ADD_ADDR) */
-  void (*add_addr_received)(struct mptcp_conn *c, const struct pm_peer_addr *a,
-                            uint64_t now);
-};
-const struct mptcp_pm_ops *pm_find(const char *name);
-/* The i-th registered path manager (NULL past the last). */
-const struct mptcp_pm_ops *pm_at(size_t i);
+/* May the subflow carry data for the connection, congestion window aside:
+ * established, join complete, not closing, not given up on (stale), no
+ * reset pending (mptcp_proto.c). The one such rule of the engine. */
+int mptcp_sf_usable(const struct tcp_sf *sf);
 
 /* path-manager signals (pm.c) */
 uint8_t stack_addr_id(const struct mptcp_stack *s, const mptcp_addr *a);
@@ -659,5 +642,8 @@ int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
 void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len);
 /* the stack forgets a connection (stack.c, for conn_destroy) */
 void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c);
+
+/* schedulers, path managers, the registry */
+#include "algo.h"
 
 #endif /* MPTCP_INTERNAL_H */

@@ -181,7 +181,6 @@ void mptcp_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
 
 void mptcp_subflow_established(struct tcp_sf *sf, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
-  (void)now;
   if (!c->mp)
     return;
   if (sf->is_join) {
@@ -190,9 +189,11 @@ void mptcp_subflow_established(struct tcp_sf *sf, uint64_t now) {
       sf->join_ok = 1;
       sf->ack_now = 1;
       mib_inc(c->stack, MPTCP_MIB_JOIN_OK);
+      pm_subflow_established(sf, now);
     }
     return;
   }
+  pm_subflow_established(sf, now);
 }
 
 /* The initiator's connection is fully established (a DSS from the peer
@@ -610,6 +611,7 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
     sf->rto_backoff = 0; /* the third ACK's back-off ends with its answer */
     mib_inc(s, MPTCP_MIB_JOIN_OK);
     stack_mark_output(s, c);
+    pm_subflow_established(sf, now);
   } else if (sf->is_join && sf->join_ok && (th->opts & MPTCP_OPT_MP_JOIN) &&
              th->join.len == MPTCP_JOIN_LEN_ACK) {
     /* responder: the third ACK again. Our fourth ACK was lost, and the

@@ -1,77 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Path managers (Linux's pm_netlink.c and the out-of-tree fullmesh and
- * ndiffports): which subflows the initiator opens once its connection is
- * MPTCP. Adding one is a struct and one line in the table.
+ * Path managers (Linux's pm.c and pm_netlink.c): what they share. Each
+ * path manager is one file pm_NAME.c defining a struct mptcp_pm_ops
+ * (algo.h: which subflows to open or close, on which events) and one line
+ * in algos.def (doc/extending.md):
+ *   pm_default.c     the in-kernel default: joins announced addresses
+ *   pm_ndiffports.c  n subflows over the initial address pair
+ *   pm_fullmesh.c    a subflow per pair of addresses
+ * This file keeps the connection's hooks (attach, release, events) and the
+ * signalling every path manager uses: ADD_ADDR (with its HMAC, echo and
+ * retransmission), REMOVE_ADDR, MP_PRIO.
  */
 #include <string.h>
 
 #include "internal.h"
 
-static int ip_eq(const mptcp_addr *a, const mptcp_addr *b) {
+_Static_assert(sizeof(((struct mptcp_conn *)0)->pm_priv) == MPTCP_PM_PRIV_SIZE,
+               "pm_priv is MPTCP_PM_PRIV_SIZE bytes");
+
+int pm_ip_eq(const mptcp_addr *a, const mptcp_addr *b) {
   return a->family == b->family && !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
 }
 
-static void pm_default_established(struct mptcp_conn *c, uint64_t now) {
-  (void)c;
-  (void)now; /* the initial subflow only */
-}
-
-static void pm_ndiffports_established(struct mptcp_conn *c, uint64_t now) {
-  /* n subflows over the initial address pair, other source ports */
-  for (int i = 1; i < c->cfg.subflows; i++) {
-    mptcp_addr l = c->sf.local;
-    l.port = 0;
-    struct tcp_sf *sf = mptcp_open_subflow(c, &l, &c->sf.remote, now);
-    if (sf)
-      sf->addr_id_local = 0;
-  }
-}
-
-static void pm_fullmesh_established(struct mptcp_conn *c, uint64_t now) {
-  /* one subflow from every other local address to the peer's address */
-  struct mptcp_stack *s = c->stack;
-  for (uint32_t i = 0; i < s->n_addrs; i++) {
-    const mptcp_addr *a = &s->addrs[i];
-    if (a->family != c->sf.local.family ||
-        !memcmp(a->ip, c->sf.local.ip, a->family == 6 ? 16 : 4))
-      continue;
-    mptcp_addr l = *a;
-    l.port = 0;
-    struct tcp_sf *sf = mptcp_open_subflow(c, &l, &c->sf.remote, now);
-    if (sf)
-      sf->addr_id_local = (uint8_t)(i + 1);
-  }
-}
-
-/* The in-kernel path manager of Linux accepting an announced address
- * (pm_netlink.c, add_addr_accepted): one subflow from the initial
- * subflow's local address to it, within max_subflows. */
-static void pm_default_add_addr(struct mptcp_conn *c, const struct pm_peer_addr *a,
-                                uint64_t now) {
-  if (c->listener_child || c->n_sf >= c->cfg.max_subflows || c->tx_infinite)
-    return;
-  mptcp_addr r = a->addr;
-  if (!r.port)
-    r.port = c->sf.remote.port;
-  for (uint8_t i = 0; i < c->n_sf; i++) {
-    const struct tcp_sf *o = c->sfs[i];
-    if (o->state != MPTCP_TCP_CLOSED && o->remote.port == r.port &&
-        !memcmp(o->remote.ip, r.ip, r.family == 6 ? 16 : 4))
-      return; /* already there (a retransmitted ADD_ADDR) */
-  }
-  mptcp_addr l = c->sf.local;
-  l.port = 0;
-  struct tcp_sf *sf = mptcp_open_subflow(c, &l, &r, now);
-  if (sf) {
-    sf->addr_id_local = 0;
-    sf->addr_id_remote = a->id;
-  }
-}
-
-/* Is there a subflow from local address `l` to `r` (ip and port) that has
- * not closed? */
-static int pair_used(const struct mptcp_conn *c, const mptcp_addr *l, const mptcp_addr *r) {
+int pm_pair_used(const struct mptcp_conn *c, const mptcp_addr *l, const mptcp_addr *r) {
   size_t n = r->family == 6 ? 16 : 4;
   for (uint8_t i = 0; i < c->n_sf; i++) {
     const struct tcp_sf *o = c->sfs[i];
@@ -82,53 +33,36 @@ static int pair_used(const struct mptcp_conn *c, const mptcp_addr *l, const mptc
   return 0;
 }
 
-/* Linux's in-kernel path manager with every local endpoint flagged
- * "fullmesh" (pm_netlink.c, add_addr_received): a subflow from each local
- * address to the announced one, the initial subflow's address first,
- * pairs already connected skipped, within max_subflows. */
-static void pm_fullmesh_add_addr(struct mptcp_conn *c, const struct pm_peer_addr *a,
-                                 uint64_t now) {
-  struct mptcp_stack *s = c->stack;
-  if (c->listener_child || c->tx_infinite || a->addr.family != c->sf.local.family)
-    return;
-  mptcp_addr r = a->addr;
-  if (!r.port)
-    r.port = c->sf.remote.port;
-  for (int64_t i = -1; i < (int64_t)s->n_addrs; i++) {
-    if (c->n_sf >= c->cfg.max_subflows)
-      return;
-    mptcp_addr l = i < 0 ? c->sf.local : s->addrs[i];
-    if (l.family != r.family || (i >= 0 && ip_eq(&l, &c->sf.local)) || pair_used(c, &l, &r))
-      continue;
-    l.port = 0;
-    struct tcp_sf *sf = mptcp_open_subflow(c, &l, &r, now);
-    if (sf) {
-      sf->addr_id_local = i < 0 ? 0 : (uint8_t)(i + 1);
-      sf->addr_id_remote = a->id;
-    }
-  }
+int pm_attach(struct mptcp_conn *c, const char *name) {
+  const struct mptcp_pm_ops *ops = pm_find(name);
+  if (!ops)
+    return MPTCP_ERR_UNKNOWN_PM;
+  c->pm = ops;
+  memset(c->pm_priv, 0, sizeof(c->pm_priv));
+  if (ops->init)
+    ops->init(c);
+  return 0;
 }
 
-static const struct mptcp_pm_ops pm_table[] = {
-    {"default", pm_default_established, pm_default_add_addr},
-    {"ndiffports", pm_ndiffports_established, NULL},
-    {"fullmesh", pm_fullmesh_established, pm_fullmesh_add_addr},
-};
-
-const struct mptcp_pm_ops *pm_at(size_t i) {
-  for (size_t k = 0; k < sizeof(pm_table) / sizeof(pm_table[0]); k++)
-    if (pm_table[k].established && i-- == 0)
-      return &pm_table[k];
-  return NULL;
+void pm_detach(struct mptcp_conn *c) {
+  if (c->pm && c->pm->release)
+    c->pm->release(c);
+  c->pm = NULL;
 }
 
-const struct mptcp_pm_ops *pm_find(const char *name) {
-  if (!name)
-    return NULL;
-  for (size_t i = 0; i < sizeof(pm_table) / sizeof(pm_table[0]); i++)
-    if (!strcmp(pm_table[i].name, name) && pm_table[i].established)
-      return &pm_table[i];
-  return NULL;
+void pm_subflow_established(struct tcp_sf *sf, uint64_t now) {
+  if (sf->conn->pm && sf->conn->pm->subflow_established)
+    sf->conn->pm->subflow_established(sf, now);
+}
+
+void pm_subflow_closed(struct tcp_sf *sf, uint64_t now) {
+  if (sf->conn->pm && sf->conn->pm->subflow_closed)
+    sf->conn->pm->subflow_closed(sf, now);
+}
+
+void pm_addr_added(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id) {
+  if (c->pm && c->pm->local_addr_added && c->mp && !c->closed)
+    c->pm->local_addr_added(c, a, id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -156,7 +90,7 @@ void pm_fully_established(struct mptcp_conn *c, uint64_t now) {
   c->pm_announced = 1;
   for (uint32_t i = 0; i < s->n_addrs && i < 255 && c->n_ann < MPTCP_PM_MAX_ADDR; i++) {
     const mptcp_addr *a = &s->addrs[i];
-    if (a->family != c->sf.local.family || ip_eq(a, &c->sf.local))
+    if (a->family != c->sf.local.family || pm_ip_eq(a, &c->sf.local))
       continue;
     struct pm_announce *an = &c->ann[c->n_ann++];
     memset(an, 0, sizeof(*an));
@@ -173,7 +107,7 @@ void pm_fully_established(struct mptcp_conn *c, uint64_t now) {
 void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint64_t now) {
   if (!c->mp || c->closed || c->tx_infinite)
     return;
-  uint8_t wire_id = ip_eq(a, &c->sf.local) ? 0 : id;
+  uint8_t wire_id = pm_ip_eq(a, &c->sf.local) ? 0 : id;
   for (uint8_t i = 0; i < c->n_ann; i++)
     if (c->ann[i].id == wire_id) { /* no more announcements of it */
       c->ann[i] = c->ann[--c->n_ann];
@@ -182,7 +116,7 @@ void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint
   int used = 0;
   for (uint8_t i = 0; i < c->n_sf; i++) {
     struct tcp_sf *sf = c->sfs[i];
-    if (!ip_eq(&sf->local, a) || sf->state == MPTCP_TCP_CLOSED || sf->rst_pending)
+    if (!pm_ip_eq(&sf->local, a) || sf->state == MPTCP_TCP_CLOSED || sf->rst_pending)
       continue;
     used = 1;
     if (sf->state == MPTCP_TCP_SYN_SENT) {
@@ -202,6 +136,8 @@ void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint
       c->rm_ids[c->n_rm++] = wire_id;
   }
   pm_kick(c);
+  if (c->pm->local_addr_removed)
+    c->pm->local_addr_removed(c, a, id, now);
 }
 
 int mptcp_conn_set_backup(mptcp_conn *c, int i, int backup, uint64_t now) {
@@ -332,7 +268,7 @@ static void rcv_add_addr(struct tcp_sf *sf, const mptcp_opt_add_addr *o, uint64_
   a.port = o->has_port ? o->port : 0;
   if (o->echo) {
     for (uint8_t i = 0; i < c->n_ann; i++)
-      if (c->ann[i].id == o->addr_id && ip_eq(&c->ann[i].addr, &a) && !c->ann[i].echoed) {
+      if (c->ann[i].id == o->addr_id && pm_ip_eq(&c->ann[i].addr, &a) && !c->ann[i].echoed) {
         c->ann[i].echoed = 1;
         c->ann[i].tx_pending = 0;
         c->ann[i].timer = MPTCP_TIME_NEVER;
@@ -393,7 +329,7 @@ static void rcv_rm_addr(struct tcp_sf *sf, const mptcp_opt_remove_addr *o, uint6
       struct tcp_sf *x = c->sfs[i];
       if (x->state == MPTCP_TCP_CLOSED || x->rst_pending)
         continue;
-      if (x->addr_id_remote != id && !(ra && ip_eq(&x->remote, ra)))
+      if (x->addr_id_remote != id && !(ra && pm_ip_eq(&x->remote, ra)))
         continue;
       /* the option is not authenticated: the last usable subflow stays */
       if (mptcp_sf_usable(x) && !mptcp_other_usable(c, x))
@@ -412,6 +348,8 @@ static void rcv_rm_addr(struct tcp_sf *sf, const mptcp_opt_remove_addr *o, uint6
         c->rem[i] = c->rem[--c->n_rem];
         break;
       }
+    if (c->pm->rm_addr_received)
+      c->pm->rm_addr_received(c, id, now);
   }
   stack_mark_output(s, c);
 }

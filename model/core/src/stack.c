@@ -111,9 +111,9 @@ int mptcp_config_check(const mptcp_config *c) {
   if (!c)
     return MPTCP_ERR_INVALID_ARGUMENT;
   if (!c->cc || !cc_find(c->cc))
-    return MPTCP_ERR_UNKNOWN_ALGO;
+    return MPTCP_ERR_UNKNOWN_CC;
   if (!c->tcp_cc || !cc_find(c->tcp_cc) || cc_find(c->tcp_cc)->coupled)
-    return MPTCP_ERR_UNKNOWN_ALGO;
+    return MPTCP_ERR_UNKNOWN_CC;
   if (c->mss < 64 || c->mss > 65495)
     return MPTCP_ERR_CONFIG;
   if (c->peer_mss_default != 0 && (c->peer_mss_default < 64 || c->peer_mss_default > 65495))
@@ -125,8 +125,10 @@ int mptcp_config_check(const mptcp_config *c) {
   if (c->min_rto_ns == 0 || c->min_rto_ns > c->max_rto_ns ||
       c->initial_rto_ns == 0)
     return MPTCP_ERR_CONFIG;
-  if (!c->pm || !pm_find(c->pm) || !c->scheduler || !sched_find(c->scheduler))
-    return MPTCP_ERR_UNKNOWN_ALGO;
+  if (!c->pm || !pm_find(c->pm))
+    return MPTCP_ERR_UNKNOWN_PM;
+  if (!c->scheduler || !sched_find(c->scheduler))
+    return MPTCP_ERR_UNKNOWN_SCHED;
   if (c->max_subflows < 1 || c->max_subflows > MPTCP_MAX_SF || c->subflows < 1 ||
       c->subflows > c->max_subflows || c->opportunistic > 1 ||
       c->cubic_tcp_friendliness > 1 || c->cubic_hystart > 1)
@@ -134,48 +136,6 @@ int mptcp_config_check(const mptcp_config *c) {
   if (c->add_addr_timeout_ns == 0 || c->close_timeout_ns == 0)
     return MPTCP_ERR_CONFIG;
   return MPTCP_OK;
-}
-
-/* ---- registries ---- */
-
-const char *mptcp_algo_name(int kind, unsigned i) {
-  switch (kind) {
-  case MPTCP_ALGO_CC: {
-    const struct tcp_cc_ops *o = cc_at(i);
-    return o ? o->name : NULL;
-  }
-  case MPTCP_ALGO_TCP_CC: /* the uncoupled ones, in registry order */
-    for (size_t k = 0; cc_at(k); k++)
-      if (!cc_at(k)->coupled && i-- == 0)
-        return cc_at(k)->name;
-    return NULL;
-  case MPTCP_ALGO_SCHED: {
-    const struct mptcp_sched_ops *o = sched_at(i);
-    return o ? o->name : NULL;
-  }
-  case MPTCP_ALGO_PM: {
-    const struct mptcp_pm_ops *o = pm_at(i);
-    return o ? o->name : NULL;
-  }
-  default:
-    return NULL;
-  }
-}
-
-int mptcp_algo_check(int kind, const char *name) {
-  if (!name || kind < MPTCP_ALGO_CC || kind > MPTCP_ALGO_PM)
-    return MPTCP_ERR_INVALID_ARGUMENT;
-  for (unsigned i = 0; mptcp_algo_name(kind, i); i++)
-    if (!strcmp(mptcp_algo_name(kind, i), name))
-      return MPTCP_OK;
-  return MPTCP_ERR_UNKNOWN_ALGO;
-}
-
-int mptcp_cc_is_coupled(const char *name) {
-  const struct tcp_cc_ops *o = cc_find(name);
-  if (!o)
-    return MPTCP_ERR_UNKNOWN_ALGO;
-  return o->coupled;
 }
 
 /* ---- counters ---- */
@@ -524,6 +484,8 @@ int mptcp_stack_add_address(mptcp_stack *s, const mptcp_addr *a) {
   s->addrs[s->n_addrs] = *a;
   s->addrs[s->n_addrs].port = 0;
   s->n_addrs++;
+  for (struct mptcp_conn *c = s->all; c; c = c->next_all)
+    pm_addr_added(c, &s->addrs[s->n_addrs - 1], stack_addr_id(s, a));
   return MPTCP_OK;
 }
 

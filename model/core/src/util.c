@@ -42,6 +42,9 @@ static const struct err_entry errors[] = {
     E(MPTCP_ERR_ADDR_IN_USE, "address or port already in use"),
     E(MPTCP_ERR_STATE, "connection not in a state that allows the call"),
     E(MPTCP_ERR_UNKNOWN_ALGO, "unknown algorithm name in the configuration"),
+    E(MPTCP_ERR_UNKNOWN_CC, "no congestion control of that name is registered"),
+    E(MPTCP_ERR_UNKNOWN_SCHED, "no scheduler of that name is registered"),
+    E(MPTCP_ERR_UNKNOWN_PM, "no path manager of that name is registered"),
     E(MPTCP_ERR_UNKNOWN_ATTACK, "no attack of that name is registered"),
     E(MPTCP_ERR_CONFIG, "configuration value out of range"),
 };

@@ -638,11 +638,25 @@ enum mptcp_engine_error {
   MPTCP_ERR_ADDR_IN_USE = -301,
   /** The connection is not in a state that allows the call. */
   MPTCP_ERR_STATE = -302,
-  /** An unknown algorithm name in the configuration. */
+  /** Not returned any more: an unknown algorithm name gets the code of
+   *  its kind (MPTCP_ERR_UNKNOWN_CC, _SCHED, _PM). Kept for source
+   *  compatibility; MPTCP_ERR_IS_UNKNOWN_ALGO() tests for any of them. */
   MPTCP_ERR_UNKNOWN_ALGO = -303,
   /** A configuration value is out of range. */
   MPTCP_ERR_CONFIG = -304,
+  /** No congestion control of that name is registered (mptcp_config.cc;
+   *  for mptcp_config.tcp_cc also a coupled one). */
+  MPTCP_ERR_UNKNOWN_CC = -305,
+  /** No scheduler of that name is registered (mptcp_config.scheduler). */
+  MPTCP_ERR_UNKNOWN_SCHED = -306,
+  /** No path manager of that name is registered (mptcp_config.pm). */
+  MPTCP_ERR_UNKNOWN_PM = -307,
 };
+
+/** Is `e` one of the unknown-algorithm codes (any kind)? */
+#define MPTCP_ERR_IS_UNKNOWN_ALGO(e)                                                    \
+  ((e) == MPTCP_ERR_UNKNOWN_CC || (e) == MPTCP_ERR_UNKNOWN_SCHED ||                     \
+   (e) == MPTCP_ERR_UNKNOWN_PM || (e) == MPTCP_ERR_UNKNOWN_ALGO)
 
 /** An IPv4 or IPv6 address with a port (host order). */
 typedef struct mptcp_addr {
@@ -770,9 +784,10 @@ typedef struct mptcp_config {
    *  its subflow, unless it completes the stream (RFC 9293 section 3.7.4),
    *  as Linux by default. 1: it leaves at once. 0 or 1. Default 0. */
   uint8_t nodelay;
-  /** Congestion control by name: the coupled "lia" (RFC 6356), "olia",
-   *  "balia", "wvegas", or the uncoupled "reno", "cubic" (each subflow on
-   *  its own). A coupled algorithm runs only while the connection is
+  /** Congestion control by name, one of those the registry lists
+   *  (mptcp_algo_name(MPTCP_ALGO_CC, i); mptcp_cc_is_coupled tells coupled
+   *  ones, RFC 6356 and its successors, from those that run each subflow
+   *  on its own). A coupled algorithm runs only while the connection is
    *  MPTCP: a connection that is plain TCP (mptcp 0, a peer that does not
    *  answer MP_CAPABLE, or after a fallback, see mptcp_conn_is_mptcp)
    *  runs tcp_cc instead. An uncoupled name applies in every case.
@@ -780,8 +795,8 @@ typedef struct mptcp_config {
    *  control). */
   const char *cc;
   /** Uncoupled congestion control of a plain TCP connection when cc names
-   *  a coupled algorithm: "reno" or "cubic". Default "cubic" (Linux's
-   *  default). */
+   *  a coupled algorithm (mptcp_algo_name(MPTCP_ALGO_TCP_CC, i) lists
+   *  them). Default "cubic" (Linux's default). */
   const char *tcp_cc;
 
   /* ---- Multipath TCP (RFC 8684) ---- */
@@ -795,19 +810,20 @@ typedef struct mptcp_config {
    *  mapping and the connection falls back to TCP (see
    *  mptcp_conn_is_mptcp). */
   uint8_t dss_checksum;
-  /** Path manager by name: "default" (the initial subflow only),
-   *  "ndiffports" (`subflows` subflows over the initial address pair),
-   *  "fullmesh" (one subflow from each local address of the stack, see
-   *  mptcp_stack_add_address, and for each address the peer announces one
-   *  from each local address to it, within max_subflows). Default
-   *  "default". The server side only
+  /** Path manager by name, one of those the registry lists
+   *  (mptcp_algo_name(MPTCP_ALGO_PM, i)): which subflows the initiator
+   *  opens (from which local addresses of the stack, see
+   *  mptcp_stack_add_address, and to which addresses the peer announces),
+   *  within max_subflows. Default "default" (the initial subflow, and a
+   *  join to each address the peer announces). The server side only
    *  accepts joins. */
   const char *pm;
-  /** Number of subflows for "ndiffports". Default 2. */
+  /** Number of subflows for a path manager that opens several over one
+   *  address pair ("ndiffports"). Default 2. */
   uint8_t subflows;
-  /** Scheduler by name: "minrtt" (lowest srtt), "roundrobin", "blest",
-   *  "ecf", "redundant" (every byte on every available subflow). Default
-   *  "minrtt". */
+  /** Scheduler by name, one of those the registry lists
+   *  (mptcp_algo_name(MPTCP_ALGO_SCHED, i)). Default "minrtt" (the
+   *  available subflow with the lowest smoothed RTT, Linux's default). */
   const char *scheduler;
   /** Most subflows per connection (initial one included), 1..8. Default 8. */
   uint8_t max_subflows;
@@ -914,21 +930,24 @@ const char *mptcp_algo_name(int kind, unsigned i);
 
 /**
  * Is `name` a registered algorithm of `kind`? Names are case-sensitive.
- * Returns MPTCP_OK, MPTCP_ERR_UNKNOWN_ALGO, or MPTCP_ERR_INVALID_ARGUMENT
- * (NULL name, unknown kind).
+ * Returns MPTCP_OK, the unknown-name code of the kind
+ * (MPTCP_ERR_UNKNOWN_CC for MPTCP_ALGO_CC and MPTCP_ALGO_TCP_CC,
+ * MPTCP_ERR_UNKNOWN_SCHED, MPTCP_ERR_UNKNOWN_PM), or
+ * MPTCP_ERR_INVALID_ARGUMENT (NULL name, unknown kind).
  */
 int mptcp_algo_check(int kind, const char *name);
 
 /**
  * 1 if the congestion control `name` is coupled (it runs only on MPTCP
- * connections, see mptcp_config.cc), 0 if not, MPTCP_ERR_UNKNOWN_ALGO if
+ * connections, see mptcp_config.cc), 0 if not, MPTCP_ERR_UNKNOWN_CC if
  * no such algorithm is registered.
  */
 int mptcp_cc_is_coupled(const char *name);
 
 /**
- * Checks a configuration. Returns MPTCP_OK, MPTCP_ERR_UNKNOWN_ALGO (cc,
- * tcp_cc, pm or scheduler name; tcp_cc must be uncoupled) or
+ * Checks a configuration. Returns MPTCP_OK, MPTCP_ERR_UNKNOWN_CC (cc or
+ * tcp_cc name; tcp_cc must be uncoupled), MPTCP_ERR_UNKNOWN_PM,
+ * MPTCP_ERR_UNKNOWN_SCHED or
  * MPTCP_ERR_CONFIG (a value out of range: mss < 64, buffers below one
  * mss, init_cwnd 0, min_rto above max_rto, delack_count 0, ...).
  */
