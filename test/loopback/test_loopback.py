@@ -1331,8 +1331,8 @@ class Test_hostile(unittest.TestCase):
 # 600 or 1000 subflows), 10 s, with the tool's default start spread (one base
 # RTT, 20 ms). Opened all in the same nanosecond (--start-spread 0), those
 # that lose their whole first flight are locked out by the drop-tail queue
-# the others refill at every departure: 6 of 300 and 22 of 500 starved, as
-# 566 of 2000 plain Reno flows do (doc/mptcp.rst).
+# the others refill at every departure: 6 of 300 and 44 of 500 starved, as
+# 496 of 2000 plain Reno flows do (doc/mptcp.rst).
 OVERLOAD_ARGS = ["--mode", "mptcp", "--cc", "lia", "--paths", "2", "--topology", "shared",
                  "--rate", "1Gbps", "--delay", "10ms", "--time", "10s", "--virtual"]
 OVERLOAD_RUNS = ((300, 1), (300, 2), (500, 1))  # (connections, seed)
