@@ -5,9 +5,10 @@
  * time, with the real protocol engine at both ends.
  *
  * Host B listens on 10.1.0.1 port 5001 (5001 + k for the k-th of
- * --connections); host A connects from 10.0.0.1 (an ephemeral port) at
- * time 0 (with --start-spread T, connection k > 0 at a time drawn from
- * the seed in [0, T)). The sending side queues --bytes, then shuts down (FIN); a side
+ * --connections); host A connects from 10.0.0.1 (an ephemeral port), the
+ * first connection at time 0, the others at times drawn from the seed in
+ * [0, T), T = --start-spread (default: one base RTT of path 0, see
+ * run_main). The sending side queues --bytes, then shuts down (FIN); a side
  * that only receives shuts down once it has read the peer's FIN. With
  * --direction=both each side sends --bytes and shuts down when all of
  * them are queued. With --time=SECONDS the senders never stop and the run
@@ -154,10 +155,14 @@ static void usage(FILE *f) {
       "  --bytes B            bytes per direction: 8MiB, 1.5MB, 1000000 (default 8MiB)\n"
       "  --time T             instead of --bytes: send without end for T virtual seconds\n"
       "  --direction D        a2b, b2a or both (default a2b)\n"
-      "  --start-spread T     connection k > 0 opens at a time drawn (from --seed)\n"
-      "                       in [0, T); default 0: all at time 0, which with\n"
-      "                       hundreds of connections phase-locks their\n"
-      "                       retransmission timers against a drop-tail queue\n"
+      "  --start-spread T     flow k > 0 (of --connections and --tcp-flows) opens\n"
+      "                       at a time drawn (from --seed) in [0, T); default:\n"
+      "                       one base RTT of path 0 (2 x its delay, at most a\n"
+      "                       tenth of --time or --duration-limit) when there is\n"
+      "                       more than one flow. 0: all at time 0, which with\n"
+      "                       hundreds of flows on a drop-tail bottleneck locks\n"
+      "                       out those that lose their whole first flight\n"
+      "                       (JSON: start_spread_s)\n"
       "  --connections K      K parallel connections on path 0 (default 1); the JSON\n"
       "                       gives connections_starved (those of the K whose\n"
       "                       receiving side read no byte) and jain_connections\n"
@@ -404,7 +409,8 @@ typedef struct options {
   uint64_t bytes;
   int bytes_set;
   uint64_t time_ns; /* 0: --bytes mode */
-  uint64_t start_spread_ns; /* --start-spread */
+  uint64_t start_spread_ns; /* --start-spread, or its default (run_main) */
+  int start_spread_set;
   int direction;
   uint32_t connections;
   uint32_t tcp_flows;
@@ -806,6 +812,7 @@ static int parse_args(int argc, char **argv, options *o) {
       if (parse_time(val, &v) < 0)
         return bad("--start-spread: '%s' is not a time (e.g. 20ms)", val);
       o->start_spread_ns = v;
+      o->start_spread_set = 1;
     } else if (!strcmp(name, "--time")) {
       if (parse_time(val, &v) < 0 || v == 0)
         return bad("--time: '%s' is not a positive time (e.g. 60, 60s, 500ms)", val);
@@ -1722,6 +1729,18 @@ static int run_main(options *o) {
       l->queue_pkts = q < 10 ? 10 : q > 10000000 ? 10000000 : (uint32_t)q;
     }
   }
+  if (!o->start_spread_set) {
+    /* Default start spread: with more than one flow, one base RTT of path
+     * 0 (at most a tenth of the run). Flows opened in the same nanosecond
+     * overflow a drop-tail queue with their first flights together; those
+     * that lose all of theirs retransmit one segment each at the same
+     * backed-off timeouts, which the queue, refilled at every departure by
+     * the flows that got through, keeps dropping (lock-out, RFC 7567
+     * section 2). */
+    uint64_t run_ns = o->time_ns ? o->time_ns : o->limit_ns;
+    uint64_t rtt = 2 * paths[0].link.delay_ns;
+    o->start_spread_ns = o->connections + o->tcp_flows > 1 ? (rtt < run_ns / 10 ? rtt : run_ns / 10) : 0;
+  }
 
   int e = mptcp_config_check(&o->cfg);
   if (e == MPTCP_ERR_UNKNOWN_CC) {
@@ -1980,6 +1999,7 @@ static int run_main(options *o) {
   json_u64("paths", o->paths, 1);
   json_str("direction", dir_name(o->direction), 1);
   json_u64("connections", r.n_flows, 1);
+  json_dbl("start_spread_s", (double)o->start_spread_ns / 1e9, "%.9f", 1);
   json_bool("virtual", o->virt, 1);
   json_u64("seed", o->seed, 1);
   json_u64("bytes", o->time_ns ? 0 : o->bytes, 1);

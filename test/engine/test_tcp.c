@@ -1440,6 +1440,74 @@ static void test_synack_retransmitted_when_third_ack_lost(void **state) {
   h_free(&h);
 }
 
+/* Drops the first SYN (without ACK) of host 0, or the first SYN/ACK of
+ * host 1, whichever `host` names. */
+struct drop_syn {
+  int host;
+  int dropped;
+};
+
+static int drop_first_syn_filter(struct harness *h, struct h_pkt *p, int from) {
+  struct drop_syn *d = h->filter_ud;
+  mptcp_tcphdr th;
+  if (d->dropped || from != d->host || mptcp_tcphdr_decode(&th, p->data, p->len) < 0 ||
+      !(th.flags & MPTCP_TH_SYN))
+    return 0;
+  d->dropped = 1;
+  return 1;
+}
+
+static mptcp_conn_stats handshake_after_drop(int host, int timestamps, int side) {
+  struct harness h;
+  mptcp_config cfg = base_cfg();
+  cfg.timestamps = timestamps;
+  h_init(&h, &cfg, 5 * MS);
+  struct drop_syn d = {.host = host};
+  h.filter = drop_first_syn_filter;
+  h.filter_ud = &d;
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, 1500 * MS);
+  assert_int_equal(d.dropped, 1);
+  assert_int_equal(h.connected, 1);
+  assert_int_equal(h.accepted, 1);
+  mptcp_conn_stats st = stats(side ? h.server : h.client);
+  h_free(&h);
+  return st;
+}
+
+/* A retransmitted SYN or SYN/ACK gives no RTT sample from its send time
+ * (Karn's rule), but its timestamp echo does (RFC 7323 section 4.1, as
+ * Linux takes it): the connection starts with an RTO from the measured
+ * RTT, not the 1 s initial RTO. Without timestamps the RTO restarts at 3 s
+ * (RFC 6298 section 5.7). */
+static void test_handshake_rtt_after_syn_retransmission(void **state) {
+  (void)state;
+  uint64_t min_rto = base_cfg().min_rto_ns;
+  /* the client's first SYN lost: its SYN/ACK echoes the second SYN's
+   * timestamp, 10 ms before */
+  mptcp_conn_stats st = handshake_after_drop(0, 1, 0);
+  assert_int_equal(st.srtt_ns, 10 * MS);
+  assert_int_equal(st.rto_ns, min_rto);
+  /* the server's first SYN/ACK lost: the client's SYN, sent again at 1 s,
+   * makes the server send it again, and the timer does too; the third ACK
+   * echoes the last one's timestamp */
+  st = handshake_after_drop(1, 1, 1);
+  assert_int_equal(st.srtt_ns, 10 * MS);
+  assert_int_equal(st.rto_ns, min_rto);
+  /* ... and the client's sample is one round trip too: the server echoes
+   * the second SYN's timestamp (RFC 7323 section 4.3), not the first's */
+  st = handshake_after_drop(1, 1, 0);
+  assert_int_equal(st.srtt_ns, 10 * MS);
+  assert_int_equal(st.rto_ns, min_rto);
+  /* without timestamps: no sample, 3 s */
+  st = handshake_after_drop(0, 0, 0);
+  assert_int_equal(st.srtt_ns, 0);
+  assert_int_equal(st.rto_ns, 3 * MPTCP_S);
+  st = handshake_after_drop(1, 0, 1);
+  assert_int_equal(st.srtt_ns, 0);
+  assert_int_equal(st.rto_ns, 3 * MPTCP_S);
+}
+
 /* Each side's FIN is lost once: it is retransmitted and both close. */
 static void test_lost_fins(void **state) {
   (void)state;
@@ -1620,6 +1688,7 @@ int main(void) {
       cmocka_unit_test(test_handshake_options_need_both),
       cmocka_unit_test(test_synack_without_mss_option),
       cmocka_unit_test(test_syn_retransmit_backoff_and_timeout),
+      cmocka_unit_test(test_handshake_rtt_after_syn_retransmission),
       cmocka_unit_test(test_syn_to_closed_port_refused),
       cmocka_unit_test(test_synack_with_wrong_ack_gets_rst),
       cmocka_unit_test(test_sack_scoreboard_pipe),

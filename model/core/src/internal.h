@@ -190,6 +190,7 @@ struct tcp_sf {
   uint32_t syn_tries;
   uint64_t syn_sent_ns;       /* first SYN or SYN/ACK, for an RTT sample */
   uint8_t syn_sent_ns_valid;
+  uint8_t syn_rtx;            /* SYN or SYN/ACK sent again: no sample from it */
 
   /* receive side */
   uint32_t irs;

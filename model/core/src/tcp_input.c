@@ -109,6 +109,33 @@ void tcp_rtt_sample(struct tcp_sf *sf, uint64_t rtt, uint64_t now) {
     sf->cc->on_rtt(sf, rtt, now);
 }
 
+/* The RTT of the handshake that just completed (the SYN/ACK at the
+ * initiator, the third ACK at the responder). A SYN or SYN/ACK sent once
+ * gives a sample from its send time. One retransmitted is ambiguous
+ * (Karn's rule), but its timestamp echo is not (RFC 7323 section 4.1;
+ * Linux's tcp_ack_update_rtt takes it for the handshake too): without it a
+ * connection whose SYN was lost would start with the 1 s initial RTO, so
+ * that losing its first flight costs five times the timeout of one whose
+ * SYN got through. With neither, RFC 6298 section 5.7: the RTO restarts at
+ * 3 s (or the initial RTO if longer), as in Linux's tcp_init_metrics. */
+#define TCP_RTO_FALLBACK_NS (3000 * MPTCP_MS)
+static void handshake_rtt(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
+  const mptcp_config *cfg = &sf->conn->cfg;
+  if (!sf->syn_rtx && sf->syn_sent_ns_valid) {
+    tcp_rtt_sample(sf, now - sf->syn_sent_ns, now);
+    return;
+  }
+  if (sf->ts_ok && (th->opts & MPTCP_OPT_TIMESTAMP) && th->ts_ecr) {
+    uint32_t ms = (uint32_t)(now / MPTCP_MS) + sf->ts_offset - th->ts_ecr;
+    if (ms < (1u << 31)) {
+      tcp_rtt_sample(sf, (uint64_t)(ms ? ms : 1) * MPTCP_MS, now);
+      return;
+    }
+  }
+  uint64_t rto = cfg->initial_rto_ns > TCP_RTO_FALLBACK_NS ? cfg->initial_rto_ns : TCP_RTO_FALLBACK_NS;
+  sf->rto = rto > cfg->max_rto_ns ? cfg->max_rto_ns : rto;
+}
+
 static void establish(struct tcp_sf *sf, uint64_t now) {
   (void)now;
   join_half_open_done(sf, MPTCP_TCP_ESTABLISHED);
@@ -632,10 +659,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     sf->snd_wl1 = 0;
     sf->snd_wl2 = 1;
     sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
-    if (sf->syn_tries == 0 && sf->syn_sent_ns_valid)
-      tcp_rtt_sample(sf, now - sf->syn_sent_ns, now);
-    else
-      sf->rto = c->cfg.initial_rto_ns;
+    handshake_rtt(sf, th, now);
     establish(sf, now);
     sf->ack_now = 1;
     stack_mark_output(s, c);
@@ -675,6 +699,13 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
   if (sf->state == MPTCP_TCP_SYN_RCVD && (th->flags & MPTCP_TH_SYN) &&
       th->seq == sf->irs && !(th->flags & MPTCP_TH_ACK)) {
     sf->syn_pending = 1;
+    sf->syn_rtx = 1; /* the third ACK may answer either SYN/ACK (Karn) */
+    /* RFC 7323 section 4.3: SEG.SEQ <= Last.ACK.sent, so TS.Recent takes
+     * this SYN's TSval, and the SYN/ACK echoes the SYN just sent: the
+     * initiator's RTT sample (handshake_rtt) then measures one round trip,
+     * not the whole SYN timeout. */
+    if (sf->ts_ok && (th->opts & MPTCP_OPT_TIMESTAMP))
+      sf->ts_recent = th->ts_val;
     stack_mark_output(s, c);
     return;
   }
@@ -760,10 +791,7 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     sf->snd_wl1 = rel;
     sf->snd_wl2 = 1;
     sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
-    if (sf->syn_tries == 0 && sf->syn_sent_ns_valid)
-      tcp_rtt_sample(sf, now - sf->syn_sent_ns, now);
-    else
-      sf->rto = c->cfg.initial_rto_ns;
+    handshake_rtt(sf, th, now);
     establish(sf, now);
     if (first) {
       c->accepted = 1;
@@ -855,6 +883,7 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
       return;
     }
     sf->syn_tries++;
+    sf->syn_rtx = 1;
     mib_inc(s, MPTCP_MIB_SYN_RETRANS);
     sf->rto = sf->rto * 2 > cfg->max_rto_ns ? cfg->max_rto_ns : sf->rto * 2;
     sf->syn_pending = 1;
