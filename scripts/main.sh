@@ -16,7 +16,10 @@
 #  4. MPTCP (uncoupled Reno, LIA, OLIA, BALIA) against one Reno TCP at a
 #     shared bottleneck: the MPTCP/TCP goodput ratio and its plot;
 #  5. the MPTCP v1 handshakes (MP_CAPABLE, DSS data, MP_JOIN) written as a
-#     pcap by the codec and dissected by tshark, an independent decoder.
+#     pcap by the codec and dissected by tshark, an independent decoder;
+#  6. a live exchange with the Linux kernel's MPTCP (two subflows, 1 MiB
+#     each way) with both sides' counters, skipped with the reason where
+#     the kernel cannot (doc/interop.md).
 #   MPTCP_SKIP_INSTALL=1  skip the package installation
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
