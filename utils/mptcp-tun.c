@@ -62,6 +62,7 @@ typedef struct {
 } app_state;
 
 static tun_path g_paths[MAX_PATHS];
+static mptcp_stack *g_stack;
 static unsigned g_n_paths;
 static app_state g_app = {.mismatch_at = UINT64_MAX, .expect = -1};
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
@@ -77,6 +78,11 @@ static uint64_t g_alter_at = UINT64_MAX; /* outgoing: alter the payload byte at
                                             subflow, once */
 static int g_altered;
 static uint64_t g_abort_after = UINT64_MAX; /* abort once this much is read */
+static uint64_t g_remove_after = UINT64_MAX; /* withdraw the last --path's address
+                                               once this much is read */
+static uint64_t g_backup_after = UINT64_MAX; /* subflow 1 to backup (MP_PRIO)
+                                               once this much is read */
+static int g_removed, g_backup_sent;
 static uint64_t g_mb_rng = 0x2545f4914f6cdd1dull;
 static uint64_t g_mb_dropped;
 static uint64_t g_ip_in, g_ip_bad, g_ip_other, g_ip_out;
@@ -164,6 +170,10 @@ static void usage(FILE *f) {
           "  --middlebox strip-mptcp  overwrites MPTCP options with NOPs, both ways\n"
           "  --middlebox alter-payload:N  alters the N-th payload byte this host\n"
           "                   sends on its first path (TCP checksum fixed)\n"
+          "  --remove-addr-after N  withdraws the last --path's address\n"
+          "                   (REMOVE_ADDR) once N bytes were read\n"
+          "  --backup-after N marks subflow 1 as a backup (MP_PRIO) once N bytes\n"
+          "                   were read\n"
           "  --abort-after N  aborts (MP_FASTCLOSE) once N bytes were read; the run\n"
           "                   then succeeds if the abort went out\n"
           "  --test-corrupt-join-hmac  flips one bit of every MP_JOIN HMAC this\n"
@@ -525,6 +535,15 @@ static void app_drain(uint64_t now) {
         }
     a->rcvd += (uint64_t)n;
   }
+  if (a->rcvd >= g_remove_after && !g_removed && g_n_paths > 1) {
+    g_removed = mptcp_stack_remove_address(g_stack, &g_paths[g_n_paths - 1].local, now) ==
+                        MPTCP_OK
+                    ? 1
+                    : -1;
+  }
+  if (a->rcvd >= g_backup_after && !g_backup_sent && mptcp_conn_subflow_count(a->conn) > 1) {
+    g_backup_sent = mptcp_conn_set_backup(a->conn, 1, 1, now) == MPTCP_OK ? 1 : -1;
+  }
   if (a->rcvd >= g_abort_after && !a->closed) {
     mptcp_conn_abort(a->conn, now);
     g_abort_after = UINT64_MAX;
@@ -640,6 +659,10 @@ int main(int argc, char **argv) {
         bad = parse_u64(val + 14, 1ull << 40, &g_alter_at);
       else
         bad = 1;
+    } else if (!strcmp(o, "--remove-addr-after")) {
+      bad = parse_u64(val, 1ull << 40, &g_remove_after);
+    } else if (!strcmp(o, "--backup-after")) {
+      bad = parse_u64(val, 1ull << 40, &g_backup_after);
     } else if (!strcmp(o, "--abort-after")) {
       bad = parse_u64(val, 1ull << 40, &g_abort_after);
     } else if (!strcmp(o, "--mptcp")) {
@@ -703,6 +726,7 @@ int main(int argc, char **argv) {
                         .closed = cb_closed};
   mptcp_stack *st;
   rc = mptcp_stack_new(&st, &cfg, NULL, host_rand, &cb, NULL);
+  g_stack = st;
   if (rc != MPTCP_OK) {
     fprintf(stderr, PROG ": mptcp_stack_new: %s\n", mptcp_strerror(rc));
     return 1;
@@ -854,8 +878,9 @@ int main(int argc, char **argv) {
       first = 0;
     }
   }
-  printf("},\"middlebox\":{\"dropped\":%" PRIu64 ",\"altered\":%s},\"aborted\":%s,", g_mb_dropped,
-         g_altered ? "true" : "false", a->aborted ? "true" : "false");
+  printf("},\"middlebox\":{\"dropped\":%" PRIu64 ",\"altered\":%s},\"aborted\":%s,\"removed_addr\":%s,\"backup_sent\":%s,",
+         g_mb_dropped, g_altered ? "true" : "false", a->aborted ? "true" : "false",
+         g_removed == 1 ? "true" : "false", g_backup_sent == 1 ? "true" : "false");
   printf("\"wall_s\":%.3f,", (double)(now_ns() - start) / 1e9);
   if (failure)
     printf("\"failure\":\"%s\"", failure);

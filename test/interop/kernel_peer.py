@@ -24,14 +24,19 @@ def pattern(offset, length):
     return block[start:start + length]
 
 
-def exchange(sock, nbytes, result):
+def exchange(sock, nbytes, result, pace_bps=0):
     def sender():
         off = 0
+        t0 = time.monotonic()
         try:
             while off < nbytes:
-                chunk = pattern(off, min(65536, nbytes - off))
+                chunk = pattern(off, min(16384 if pace_bps else 65536, nbytes - off))
                 sock.sendall(chunk)
                 off += len(chunk)
+                if pace_bps:  # hold the sending rate at pace_bps
+                    ahead = off * 8 / pace_bps - (time.monotonic() - t0)
+                    if ahead > 0:
+                        time.sleep(ahead)
             sock.shutdown(socket.SHUT_WR)
         except OSError as e:
             result["send_error"] = str(e)
@@ -68,6 +73,8 @@ def main():
     p.add_argument("--expect", type=int, default=None)
     p.add_argument("--tcp", action="store_true", help="plain TCP instead of MPTCP")
     p.add_argument("--timeout", type=float, default=30)
+    p.add_argument("--pace", type=float, default=0,
+                   help="send at most this many bit/s (0: as fast as possible)")
     p.add_argument("--linger", type=float, default=0.5,
                    help="seconds to keep the socket after the exchange (joins, ADD_ADDR)")
     a = p.parse_args()
@@ -91,7 +98,7 @@ def main():
         sock.settimeout(a.timeout)
         sock.connect((a.addr, a.port))
     sock.settimeout(a.timeout)
-    exchange(sock, a.bytes, result)
+    exchange(sock, a.bytes, result, a.pace)
     time.sleep(a.linger)
     try:
         info = sock.getsockopt(SOL_MPTCP, MPTCP_INFO, 256)

@@ -126,7 +126,8 @@ class Exchange:
     """One connection between the core and the kernel in `ns`."""
 
     def __init__(self, ns, core_role, fam=4, nbytes=1 << 20, core_args=(), peer_args=(),
-                 core_paths=1, timeout=20):
+                 core_paths=1, timeout=20, during=None):
+        """during: (seconds, function) run that long after both sides started."""
         self.ns = ns
         port = 5000
         paths = []
@@ -158,14 +159,23 @@ class Exchange:
                     raise AssertionError("kernel peer did not listen: %r" % line)
             else:
                 time.sleep(0.2)
-            p2 = subprocess.run(ns.exec_cmd(second), capture_output=True, text=True,
-                                timeout=timeout + 10)
+            p2 = subprocess.Popen(ns.exec_cmd(second), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+            try:
+                if during:
+                    time.sleep(during[0])
+                    during[1]()
+                out2, err2 = p2.communicate(timeout=timeout + 10)
+            finally:
+                if p2.poll() is None:
+                    p2.kill()
+                    out2, err2 = p2.communicate()
             out1, err1 = p1.communicate(timeout=timeout + 10)
         finally:
             if p1.poll() is None:
                 p1.kill()
                 p1.communicate()
-        outs = {id(first): (p1.returncode, out1, err1), id(second): (p2.returncode, p2.stdout, p2.stderr)}
+        outs = {id(first): (p1.returncode, out1, err1), id(second): (p2.returncode, out2, err2)}
         self.core_rc, core_out, self.core_err = outs[id(core)]
         self.peer_rc, peer_out, self.peer_err = outs[id(peer)]
         self.core = last_json(core_out) or {}
@@ -319,6 +329,42 @@ class AddAddr(InteropBase):
         self.assertGreater(subflows[1]["bytes_sent"], 0, msg)
         self.check_counters(ex, ["MPTcpExtAddAddr", "MPTcpExtEchoAddTx", "MPTcpExtMPJoinOk"],
                             ["MPTcpExtAddAddrTx", "MPTcpExtEchoAdd", "MPTcpExtMPJoinAckRx"])
+
+
+class RemoveAddrAndPrio(InteropBase):
+    """REMOVE_ADDR both ways and MP_PRIO, mid-transfer: the kernel sends
+    at 8 Mbit/s so that the event falls inside the exchange."""
+    PACE = ["--pace", "8e6"]
+
+    def test_core_removes_address(self):
+        ex = Exchange(self.netns(paths=2), "client", 4, core_paths=2, peer_args=self.PACE,
+                      core_args=["--pm", "fullmesh", "--remove-addr-after", "300000"])
+        self.check_bytes(ex)
+        msg = ex.describe()
+        self.assertTrue(ex.core["removed_addr"], msg)
+        self.assertEqual(ex.core["subflows"][1]["state"], "CLOSED", msg)
+        self.check_counters(ex, ["MPTcpExtRmAddrTx", "MPTcpExtRmSubflow"], ["MPTcpExtRmAddr"])
+
+    def test_kernel_removes_address(self):
+        ns = self.netns(paths=2)
+        ns.ip("mptcp", "endpoint", "add", Netns.kernel_addr(1, 4), "dev", "tun1", "signal",
+              "id", "7")
+        ex = Exchange(ns, "client", 4, core_paths=2, peer_args=self.PACE, timeout=30,
+                      during=(0.6, lambda: ns.ip("mptcp", "endpoint", "delete", "id", "7")))
+        self.check_bytes(ex)
+        msg = ex.describe()
+        to_removed = [sf for sf in ex.core["subflows"] if sf["remote"] == Netns.kernel_addr(1, 4)]
+        self.assertEqual(len(to_removed), 1, msg)
+        self.assertGreater(to_removed[0]["bytes_received"], 0, msg)
+        self.check_counters(ex, ["MPTcpExtAddAddr", "MPTcpExtRmAddr"], ["MPTcpExtRmAddrTx"])
+
+    def test_core_sets_backup(self):
+        ex = Exchange(self.netns(paths=2), "client", 4, core_paths=2, peer_args=self.PACE,
+                      core_args=["--pm", "fullmesh", "--backup-after", "300000"])
+        self.check_bytes(ex)
+        msg = ex.describe()
+        self.assertTrue(ex.core["backup_sent"], msg)
+        self.check_counters(ex, ["MPTcpExtMPPrioTx"], ["MPTcpExtMPPrioRx"])
 
 
 class Checksum(InteropBase):
