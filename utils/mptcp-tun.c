@@ -326,7 +326,7 @@ static int strip_mptcp(uint8_t *seg, size_t len) {
 }
 
 /* One IP packet from a TUN device to the stack. */
-static void ip_in(mptcp_stack *st, unsigned path, const uint8_t *pkt, size_t n,
+static void ip_in(mptcp_stack *st, unsigned path, uint8_t *pkt, size_t n,
                   uint64_t now) {
   mptcp_addr src, dst;
   memset(&src, 0, sizeof(src));
@@ -337,7 +337,7 @@ static void ip_in(mptcp_stack *st, unsigned path, const uint8_t *pkt, size_t n,
     return;
   }
   unsigned ver = pkt[0] >> 4;
-  const uint8_t *tcp;
+  uint8_t *tcp;
   size_t tcp_len;
   if (ver == 4) {
     if (n < 20) {
@@ -384,8 +384,8 @@ static void ip_in(mptcp_stack *st, unsigned path, const uint8_t *pkt, size_t n,
   }
   if (mb_drop())
     return;
-  if (g_strip_mptcp && strip_mptcp((uint8_t *)tcp, tcp_len))
-    tcp_fix_checksum((uint8_t *)tcp, tcp_len, src.family, src.ip, dst.ip);
+  if (g_strip_mptcp && strip_mptcp(tcp, tcp_len))
+    tcp_fix_checksum(tcp, tcp_len, src.family, src.ip, dst.ip);
   if (tcp_len >= 4) {
     src.port = (uint16_t)(tcp[0] << 8 | tcp[1]);
     dst.port = (uint16_t)(tcp[2] << 8 | tcp[3]);
@@ -407,15 +407,9 @@ static void corrupt_join_hmac(uint8_t *seg, const mptcp_segment *s) {
     h.join.thmac ^= 1ull << 63;
   else
     return;
-  h.csum = 0;
-  int hl = mptcp_tcphdr_encode(seg, s->hdr_len, &h);
-  if (hl != (int)s->hdr_len)
+  if (mptcp_tcphdr_encode(seg, s->hdr_len, &h) != (int)s->hdr_len)
     return;
-  uint16_t c = s->src.family == 4
-                   ? mptcp_tcp_checksum_ipv4(s->src.ip, s->dst.ip, seg, s->len)
-                   : mptcp_tcp_checksum_ipv6(s->src.ip, s->dst.ip, seg, s->len);
-  seg[16] = (uint8_t)(c >> 8);
-  seg[17] = (uint8_t)c;
+  tcp_fix_checksum(seg, s->len, s->src.family, s->src.ip, s->dst.ip);
 }
 
 /* One segment from the stack out of the device of its source address. */

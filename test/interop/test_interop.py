@@ -107,7 +107,6 @@ class Netns:
         return counters
 
     def close(self):
-        subprocess.run(["ip", "netns", "pids", self.name], capture_output=True)
         out = subprocess.run(["ip", "netns", "pids", self.name], capture_output=True, text=True)
         for pid in out.stdout.split():
             subprocess.run(["kill", "-9", pid], capture_output=True)
@@ -235,32 +234,31 @@ class InteropBase(unittest.TestCase):
 class MpCapable(InteropBase):
     """MP_CAPABLE handshake and 1 MiB each way, each side as client."""
 
-    def test_core_client_ipv4(self):
-        ex = Exchange(self.netns(), "client", 4)
+    # the counters each side must show, by the core's role
+    COUNTERS = {
+        "client": (["MPTcpExtMPCapableActive"],
+                   ["MPTcpExtMPCapableSYNRX", "MPTcpExtMPCapableACKRX"]),
+        "server": (["MPTcpExtMPCapableSYNRX", "MPTcpExtMPCapableActive"],
+                   ["MPTcpExtMPCapableSYNACKRX"]),
+    }
+
+    def handshake(self, core_role, fam):
+        ex = Exchange(self.netns(), core_role, fam)
         self.check_bytes(ex)
         self.assertTrue(ex.core["mptcp"], ex.describe())
-        self.check_counters(ex, ["MPTcpExtMPCapableActive"],
-                            ["MPTcpExtMPCapableSYNRX", "MPTcpExtMPCapableACKRX"])
+        self.check_counters(ex, *self.COUNTERS[core_role])
+
+    def test_core_client_ipv4(self):
+        self.handshake("client", 4)
 
     def test_core_server_ipv4(self):
-        ex = Exchange(self.netns(), "server", 4)
-        self.check_bytes(ex)
-        self.assertTrue(ex.core["mptcp"], ex.describe())
-        self.check_counters(ex, ["MPTcpExtMPCapableSYNRX", "MPTcpExtMPCapableActive"],
-                            ["MPTcpExtMPCapableSYNACKRX"])
+        self.handshake("server", 4)
 
     def test_core_client_ipv6(self):
-        ex = Exchange(self.netns(), "client", 6)
-        self.check_bytes(ex)
-        self.assertTrue(ex.core["mptcp"], ex.describe())
-        self.check_counters(ex, ["MPTcpExtMPCapableActive"], ["MPTcpExtMPCapableSYNRX"])
+        self.handshake("client", 6)
 
     def test_core_server_ipv6(self):
-        ex = Exchange(self.netns(), "server", 6)
-        self.check_bytes(ex)
-        self.assertTrue(ex.core["mptcp"], ex.describe())
-        self.check_counters(ex, ["MPTcpExtMPCapableSYNRX", "MPTcpExtMPCapableActive"],
-                            ["MPTcpExtMPCapableSYNACKRX"])
+        self.handshake("server", 6)
 
 
 class MpJoin(InteropBase):
