@@ -21,6 +21,7 @@ set(MPTCP_NS3_SOURCES
     model/mptcp-socket.cc
     model/mptcp-socket-stats.cc
     model/mptcp-socket-factory.cc
+    model/mptcp-attacker.cc
     helper/mptcp-helper.cc
     helper/mptcp-scenario.cc
     helper/mptcp-output.cc
@@ -29,12 +30,14 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-stats.cc
     helper/mptcp-progress.cc
     helper/mptcp-topology.cc
+    helper/mptcp-attacker-helper.cc
 )
 set(MPTCP_NS3_HEADERS
     model/mptcp-tcp-header.h
     model/mptcp-l4-protocol.h
     model/mptcp-socket.h
     model/mptcp-socket-factory.h
+    model/mptcp-attacker.h
     helper/mptcp-helper.h
     helper/mptcp-scenario.h
     helper/mptcp-output.h
@@ -43,6 +46,7 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-stats.h
     helper/mptcp-progress.h
     helper/mptcp-topology.h
+    helper/mptcp-attacker-helper.h
 )
 set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-header-test-suite.cc
@@ -322,5 +326,13 @@ if(MPTCP_TESTS)
              COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_path_events.py
                      $<TARGET_FILE:mptcp-path-events>)
     set_tests_properties(ns3.path_events PROPERTIES LABELS ns3 TIMEOUT 300)
+  endif()
+  # The attack scenario: each attack with its defence on and off.
+  if(TARGET mptcp-attack)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.attack
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_attack.py
+                     $<TARGET_FILE:mptcp-attack>)
+    set_tests_properties(ns3.attack PROPERTIES LABELS ns3 TIMEOUT 600)
   endif()
 endif()

@@ -263,6 +263,28 @@ static int tun_open(tun_path *p) {
   return 0;
 }
 
+/* Attaching gives the device its carrier, but the kernel activates its
+ * queueing discipline only when its link-watch work runs, up to a second
+ * later; until then everything it sends us is dropped (a first SYN-ACK
+ * lost, a second later retransmitted). The same work sets the operational
+ * state, so the device is ready once /sys/class/net/DEV/operstate reads
+ * "up". Waits up to two seconds; without sysfs, does not wait. */
+static void tun_wait_ready(const tun_path *p) {
+  char path[96], state[16];
+  snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", p->dev);
+  for (int i = 0; i < 200; i++) {
+    FILE *f = fopen(path, "r");
+    if (!f)
+      return;
+    int up = fgets(state, sizeof(state), f) && strncmp(state, "up", 2) == 0;
+    fclose(f);
+    if (up)
+      return;
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+}
+
 static uint16_t ip_checksum(const uint8_t *h, size_t len) {
   uint32_t sum = 0;
   for (size_t i = 0; i + 1 < len; i += 2)
@@ -711,6 +733,8 @@ int main(int argc, char **argv) {
   for (unsigned i = 0; i < g_n_paths; i++)
     if (tun_open(&g_paths[i]))
       return 1;
+  for (unsigned i = 0; i < g_n_paths; i++)
+    tun_wait_ready(&g_paths[i]);
 
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);

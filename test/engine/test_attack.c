@@ -378,6 +378,9 @@ static void test_dsn_inject(void **state) {
     mptcp_segment seg;
     /* A target, but no DATA_ACK from the victim yet: nothing */
     assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 20), 0);
+    /* and no expiry until it sees more (an expiry in the past made the
+     * host call it again at once, for ever) */
+    assert_int_equal(mptcp_attacker_get_expiry(at), MPTCP_TIME_NEVER);
     mptcp_addr a = addr(0, 0, 40000), b = addr(1, 0, 80);
     mptcp_tcphdr h;
     memset(&h, 0, sizeof(h));
@@ -388,6 +391,7 @@ static void test_dsn_inject(void **state) {
     h.dss.flags = MPTCP_DSS_ACK;
     h.dss.data_ack = 9000;
     seen(at, &a, &b, &h, 0);
+    assert_int_equal(mptcp_attacker_get_expiry(at), 10);
     /* too small a buffer for the payload */
     assert_int_equal(mptcp_attacker_write(at, &seg, buf, 60, 20), MPTCP_ERR_NOBUF);
     assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 20), 1);

@@ -945,6 +945,75 @@ static void test_rto_data_reinjected_when_join_completes(void **state) {
   h_free(&h);
 }
 
+/* Loses the first data segment the client sends on the joined subflow
+ * (client port in filter_ud, learnt from the stats) after acknowledging
+ * it on the server's behalf, as a subflow-level ACK without DSS: the
+ * client is left with data acknowledged on a subflow and never at the
+ * data level, as when a peer's subflow is reset before its data moved up
+ * to the connection (Linux purges such a subflow's queue). */
+struct lose_up {
+  uint16_t port;
+  int done;
+};
+
+static int lose_at_data_level_filter(struct harness *h, struct h_pkt *p, int from) {
+  struct lose_up *l = h->filter_ud;
+  mptcp_tcphdr th;
+  int hl = mptcp_tcphdr_decode(&th, p->data, p->len);
+  if (l->done || from != 0 || hl < 0 || p->len == (size_t)hl || th.sport != l->port ||
+      !(th.opts & MPTCP_OPT_DSS) || !(th.dss.flags & MPTCP_DSS_MAP))
+    return 0;
+  mptcp_tcphdr ack;
+  memset(&ack, 0, sizeof(ack));
+  ack.sport = th.dport;
+  ack.dport = th.sport;
+  ack.seq = th.ack;
+  ack.ack = th.seq + (uint32_t)(p->len - (size_t)hl);
+  ack.flags = MPTCP_TH_ACK;
+  ack.window = 0xffff;
+  if (th.opts & MPTCP_OPT_TIMESTAMP) {
+    ack.opts = MPTCP_OPT_TIMESTAMP;
+    ack.ts_val = th.ts_ecr + 1;
+    ack.ts_ecr = th.ts_val;
+  }
+  h_inject(h, 0, &ack, NULL, 0);
+  l->done = 1;
+  return 1;
+}
+
+/* Data acknowledged on a subflow but lost above it: no subflow holds it,
+ * the Data ACK stands still and the transfer stalls unless the sender
+ * retransmits at the connection level, as Linux does (its msk
+ * retransmission timer); found against Linux when its subflow was reset
+ * by a REMOVE_ADDR. */
+static void test_data_level_loss_retransmitted(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 1 * MPTCP_S), 2000);
+  h_run(&h, h.now + 200 * MS);
+  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  mptcp_addr local;
+  assert_int_equal(mptcp_conn_get_subflow_stats(h.client, 1, NULL, &local, NULL), MPTCP_OK);
+  struct lose_up l = {local.port, 0};
+  h.filter = lose_at_data_level_filter;
+  h.filter_ud = &l;
+  uint64_t t0 = h.now;
+  assert_int_equal(exchange(&h, 300000, h.now + 20 * MPTCP_S), 600000);
+  assert_true(l.done);
+  assert_true(ctr(&h, 0, MPTCP_MIB_DATA_RTX) >= 1);
+  assert_true(h.now - t0 < 3 * MPTCP_S); /* repaired after a timeout or two */
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  mptcp_conn_free(h.client);
+  mptcp_conn_free(h.server);
+  h_free(&h);
+}
+
 /* ---- ADD_ADDR, REMOVE_ADDR, MP_PRIO (RFC 8684 sections 3.4, 3.3.8) ---- */
 
 static mptcp_addr extra_addr(void) {
@@ -1958,6 +2027,7 @@ int main(void) {
       cmocka_unit_test(test_mpc_data_retransmitted_after_third_ack),
       cmocka_unit_test(test_rto_reinjects_at_first_timeout),
       cmocka_unit_test(test_rto_data_reinjected_when_join_completes),
+      cmocka_unit_test(test_data_level_loss_retransmitted),
       cmocka_unit_test(test_add_addr_join_prio_remove),
       cmocka_unit_test(test_add_addr_bad_hmac),
       cmocka_unit_test(test_add_addr_bad_hmac_check_off),

@@ -126,8 +126,12 @@ class Exchange:
 
     def __init__(self, ns, core_role, fam=4, nbytes=1 << 20, core_args=(), peer_args=(),
                  core_paths=1, timeout=20, during=None):
-        """during: (seconds, function) run that long after both sides started."""
+        """during: (condition, function): function runs once condition(kernel
+        counters since the start) holds, polled every 20 ms; an event, not a
+        delay, so that a slow machine or a retransmitted SYN cannot make it
+        fall before the connection it acts on exists."""
         self.ns = ns
+        self.during_ran = False
         port = 5000
         paths = []
         for i in range(core_paths):
@@ -162,8 +166,7 @@ class Exchange:
                                   stderr=subprocess.PIPE, text=True)
             try:
                 if during:
-                    time.sleep(during[0])
-                    during[1]()
+                    self.during_ran = self.wait_then(ns, before, p2, during, timeout)
                 out2, err2 = p2.communicate(timeout=timeout + 10)
             finally:
                 if p2.poll() is None:
@@ -189,6 +192,18 @@ class Exchange:
                                                if k.startswith("MPTcp")},
                                     "core_verified": self.core.get("verified"),
                                     "kernel_verified": self.peer.get("verified")}) + "\n")
+
+    @staticmethod
+    def wait_then(ns, before, proc, during, timeout):
+        condition, action = during
+        end = time.monotonic() + timeout
+        while proc.poll() is None and time.monotonic() < end:
+            now = ns.nstat()
+            if condition({k: v - before.get(k, 0) for k, v in now.items()}):
+                action()
+                return True
+            time.sleep(0.02)
+        return False
 
     def describe(self):
         return "core=%s\ncore stderr=%s\nkernel peer=%s\npeer stderr=%s\nkernel counters=%s" % (
@@ -347,10 +362,15 @@ class RemoveAddrAndPrio(InteropBase):
         ns = self.netns(paths=2)
         ns.ip("mptcp", "endpoint", "add", Netns.kernel_addr(1, 4), "dev", "tun1", "signal",
               "id", "7")
+        # the endpoint goes 0.2 s after the core's join to it is
+        # established, so that the subflow has carried data by then
+        joined = lambda kernel: kernel.get("MPTcpExtMPJoinAckRx", 0) >= 1
+        remove = lambda: (time.sleep(0.2), ns.ip("mptcp", "endpoint", "delete", "id", "7"))
         ex = Exchange(ns, "client", 4, core_paths=2, peer_args=self.PACE, timeout=30,
-                      during=(0.6, lambda: ns.ip("mptcp", "endpoint", "delete", "id", "7")))
+                      during=(joined, remove))
         self.check_bytes(ex)
         msg = ex.describe()
+        self.assertTrue(ex.during_ran, "the core never joined the announced address\n" + msg)
         to_removed = [sf for sf in ex.core["subflows"] if sf["remote"] == Netns.kernel_addr(1, 4)]
         self.assertEqual(len(to_removed), 1, msg)
         self.assertGreater(to_removed[0]["bytes_received"], 0, msg)

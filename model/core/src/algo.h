@@ -62,8 +62,11 @@ void sched_detach(struct mptcp_conn *c);
  * usable (mptcp_sf_usable), not repairing a timeout, room in its
  * congestion window. The one availability rule of every scheduler. */
 int sched_sf_available(const struct tcp_sf *sf);
+/* May a backup subflow take data: no regular subflow is usable at all (a
+ * regular one with a full congestion window still holds the data back). */
+int sched_backup_allowed(const struct mptcp_conn *c);
 /* The available subflow with the lowest smoothed RTT; backup subflows only
- * when no regular one is available (minRTT's choice). */
+ * when sched_backup_allowed (minRTT's choice). */
 struct tcp_sf *sched_minrtt_pick(struct mptcp_conn *c);
 /* sfs[] index of sf (0 if it is not there). */
 uint8_t sched_sf_slot(const struct mptcp_conn *c, const struct tcp_sf *sf);

@@ -173,6 +173,7 @@ int mptcp_attacker_observe(mptcp_attacker *a, const mptcp_addr *src, const mptcp
   if (hl < 0)
     return MPTCP_OK; /* malformed or options we cannot parse: ignored */
   a->st.observed++;
+  a->waiting = 0;
   mptcp_addr s = *src, d = *dst;
   s.port = th.sport;
   d.port = th.dport;
@@ -254,6 +255,10 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
       fw.used = p->isn_seen;
     }
     h.seq = v->ack; /* the victim's RCV.NXT */
+    /* the sequence number after the peer's highest segment seen on the
+     * link: at or beyond the victim's RCV.NXT, which its last ACK may
+     * understate (a delayed ACK) */
+    fw.nxt = p && p->synced && mptcp_after32(p->nxt, h.seq) ? p->nxt : h.seq;
     /* an acknowledgement that acknowledges nothing new: the peer's last
      * one if its direction crosses the link, else the start of the
      * victim's last segment (never beyond SND.NXT) */
@@ -272,8 +277,10 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
   int e = a->ops->write(a, f, &h, now);
   if (e < 0)
     return e;
-  if (e == 1)
-    return 0; /* nothing to forge yet */
+  if (e == 1) {
+    a->waiting = 1; /* nothing to forge yet: not before the next observation */
+    return 0;
+  }
   int hl = mptcp_tcphdr_encode(buf, cap, &h);
   if (hl < 0)
     return hl;
@@ -301,7 +308,9 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
 }
 
 uint64_t mptcp_attacker_get_expiry(const mptcp_attacker *a) {
-  if (!a || a->sent >= a->cfg.guesses || !a->target)
+  /* waiting: the attack needs to see more first (mptcp_attacker_write
+   * found nothing to forge yet); the next observation decides */
+  if (!a || a->sent >= a->cfg.guesses || !a->target || a->waiting)
     return MPTCP_TIME_NEVER;
   return a->next_ns;
 }

@@ -74,6 +74,8 @@ struct mptcp_attacker {
   size_t payload_len;      /* payload of the forgery being written */
   uint64_t data_ack;       /* dsn-inject: the victim's last DATA_ACK */
   uint8_t data_ack_known;
+  uint8_t waiting;         /* the attack's write found nothing to forge yet:
+                              no expiry before the next observation */
 };
 
 /* The key a forgery over `f` must carry to be believed (the key of the

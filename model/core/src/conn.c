@@ -235,6 +235,8 @@ int conn_write(struct mptcp_conn *c, mptcp_segment *seg, uint8_t *buf, size_t ca
       return rv;
   if (c->rto_reinj_wait)
     mptcp_reinject_waiting(c); /* data of a timed-out subflow, another now usable */
+  if (!c->rtx_timer)
+    mptcp_rtx_arm(c, now); /* mapped data awaits its Data ACK */
   uint64_t rj_off = 0, rj_len = 0;
   int reinject = c->n_reinj && mptcp_reinject_peek(c, &rj_off, &rj_len);
   if (c->cfg.opportunistic && !reinject) {

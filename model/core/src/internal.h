@@ -302,6 +302,11 @@ struct mptcp_conn {
   } reinj[MPTCP_REINJ_MAX];
   uint8_t n_reinj;
   uint8_t rto_reinj_wait; /* some subflow may have rto_reinj_wait set */
+  /* connection-level retransmission timer (mptcp_proto.c): 0 when not
+   * armed; snd_acked when it was armed; timeouts in a row */
+  uint64_t rtx_timer;
+  uint64_t rtx_acked;
+  uint32_t rtx_backoff;
 
   /* Stream buffers, allocated lazily (conn_ring_grow in conn.c): each ring
    * is NULL until the first byte needs it, then RING_MIN bytes, doubled as
@@ -639,6 +644,7 @@ int mptcp_other_usable(const struct mptcp_conn *c, const struct tcp_sf *sf);
 void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now);
 void mptcp_sf_rto(struct tcp_sf *sf, uint64_t now);
 void mptcp_reinject_waiting(struct mptcp_conn *c);
+void mptcp_rtx_arm(struct mptcp_conn *c, uint64_t now);
 int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
 void mptcp_reinject_consume(struct mptcp_conn *c, uint64_t off, uint64_t len);
 /* the stack forgets a connection (stack.c, for conn_destroy) */

@@ -78,6 +78,7 @@ static void infinite_fallback(struct mptcp_conn *c, int keep_options) {
   stack_token_remove(c->stack, c);
   c->dfin_timer = MPTCP_TIME_NEVER;
   c->close_timer = 0;
+  c->rtx_timer = 0;
   c->n_ann = c->n_echo = c->n_rm = 0;
   sf->prio_pending = 0;
   if (c->data_fin_queued)
@@ -759,18 +760,98 @@ void mptcp_check_close(struct mptcp_conn *c, uint64_t now) {
   }
 }
 
+/* ---- connection-level retransmission ---- */
+
+/*
+ * The subflows' own recovery cannot repair every loss: data one subflow
+ * delivered can miss the peer's connection level (its subflow was reset
+ * before the data moved up, a middlebox acknowledged it), and then no
+ * subflow holds anything unacknowledged while the Data ACK stands still
+ * and the peer's window, full of the data above the hole, stops the
+ * sender. Linux keeps a connection-level retransmission timer for this
+ * (mptcp_retransmit_timer and __mptcp_retrans, net/mptcp/protocol.c):
+ * when the Data ACK has not moved for a retransmission timeout, the
+ * oldest unacknowledged data is sent again on a subflow with nothing
+ * outstanding, regular before backup; a subflow still recovering its own
+ * losses is left to do so (Linux's "less aggressive retransmission
+ * strategy", mptcp_subflow_get_retrans).
+ *
+ * The timer is lazy, to cost nothing per ACK: armed while mapped data is
+ * unacknowledged, it checks at expiry whether the Data ACK moved since it
+ * was armed, and only a full timeout without progress retransmits, at
+ * most MPTCP_RTX_CHUNK bytes from the Data ACK, then backs off.
+ */
+#define MPTCP_RTX_CHUNK (64u * 1024)
+
+static void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end);
+
+/* The connection's timeout: the largest of its usable subflows' RTOs. */
+static uint64_t conn_rto(const struct mptcp_conn *c) {
+  uint64_t rto = c->sf.rto;
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if (mptcp_sf_usable(c->sfs[i]) && c->sfs[i]->rto > rto)
+      rto = c->sfs[i]->rto;
+  return tcp_rto_backed(rto, c->rtx_backoff, c->cfg.max_rto_ns);
+}
+
+/* From conn_write: arms the timer when mapped data awaits its Data ACK. */
+void mptcp_rtx_arm(struct mptcp_conn *c, uint64_t now) {
+  if (c->rtx_timer || c->closed || c->snd_acked >= c->snd_nxt_off)
+    return;
+  c->rtx_backoff = 0;
+  c->rtx_acked = c->snd_acked;
+  c->rtx_timer = now + conn_rto(c);
+}
+
+static void mptcp_rtx_timeout(struct mptcp_conn *c, uint64_t now) {
+  c->rtx_timer = 0;
+  if (c->closed || c->snd_acked >= c->snd_nxt_off)
+    return; /* all acknowledged: conn_write arms it again for new data */
+  if (c->snd_acked > c->rtx_acked) {
+    c->rtx_backoff = 0; /* progress: a new period */
+  } else {
+    struct tcp_sf *pick = NULL;
+    for (uint8_t i = 0; i < c->n_sf; i++) {
+      struct tcp_sf *sf = c->sfs[i];
+      if (!mptcp_sf_usable(sf) || sf->snd_nxt != sf->snd_una)
+        continue;
+      if (!pick || (pick->backup && !sf->backup))
+        pick = sf;
+    }
+    if (pick) {
+      uint64_t end = c->snd_nxt_off - c->snd_acked > MPTCP_RTX_CHUNK
+                         ? c->snd_acked + MPTCP_RTX_CHUNK
+                         : c->snd_nxt_off;
+      mib_inc(c->stack, MPTCP_MIB_DATA_RTX);
+      mptcp_reinject_add(c, c->snd_acked, end);
+      stack_mark_output(c->stack, c);
+    }
+    /* no progress, whether or not a subflow could take the data: the
+     * next check comes later (a connection whose paths are all dead
+     * must not wake its host every RTO) */
+    if (c->rtx_backoff < 16)
+      c->rtx_backoff++;
+  }
+  c->rtx_acked = c->snd_acked;
+  c->rtx_timer = now + conn_rto(c);
+}
+
 /* ---- connection timers ---- */
 
 uint64_t mptcp_conn_expiry(const struct mptcp_conn *c) {
   uint64_t e = pm_expiry(c);
   if (c->close_timer && c->close_timer < e) /* 0: not armed */
     e = c->close_timer;
+  if (c->rtx_timer && c->rtx_timer < e)
+    e = c->rtx_timer;
   return e;
 }
 
 void mptcp_conn_handle_timers(struct mptcp_conn *c, uint64_t now) {
   if (c->n_ann)
     pm_handle_timers(c, now);
+  if (c->rtx_timer && c->rtx_timer <= now)
+    mptcp_rtx_timeout(c, now);
   if (c->close_timer && c->close_timer <= now) {
     c->close_timer = 0;
     for (uint8_t i = 0; i < c->n_sf; i++) {
@@ -1012,12 +1093,24 @@ static void mptcp_reinject_sf(struct tcp_sf *sf) {
     stack_mark_output(c->stack, c);
 }
 
-/* The subflow is gone (retry limit or reset): its data goes elsewhere. */
+/* The subflow is gone (retry limit, reset, its address removed): its data
+ * goes elsewhere. Not only what it holds unacknowledged: the peer's
+ * subflow may have acknowledged data that its connection level never
+ * took before the subflow went (Linux moves a subflow's queue up lazily
+ * and purges it at the reset), and nothing tells which. So every data
+ * offset from the Data ACK up to the highest this subflow carried is
+ * mapped again, as Linux's __mptcp_retransmit_pending_data does when its
+ * path manager closes a subflow (net/mptcp/protocol.c); the receiver
+ * keeps the first copy of each byte. */
 void mptcp_sf_failed(struct tcp_sf *sf, uint64_t now) {
   (void)now;
-  if (!sf->conn->mp)
+  struct mptcp_conn *c = sf->conn;
+  if (!c->mp)
     return;
-  mptcp_reinject_sf(sf);
+  if (sf->data_nxt > c->snd_acked) {
+    mptcp_reinject_add(c, c->snd_acked, sf->data_nxt);
+    stack_mark_output(c->stack, c);
+  }
 }
 
 /*

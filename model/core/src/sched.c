@@ -48,6 +48,23 @@ int sched_sf_available(const struct tcp_sf *sf) {
   return mptcp_sf_usable(sf) && sf->ca_state != TCP_CA_LOSS && tcp_cwnd_room(sf);
 }
 
+/*
+ * Backup subflows (RFC 8684 section 3.3.8: "to be used only if no other
+ * regular subflow is available") carry data only while no regular subflow
+ * is usable at all: established, joined, not closing, not stale. A regular
+ * subflow whose congestion window is merely full keeps the data waiting for
+ * it, as Linux does (mptcp_subflow_get_send picks a backup only when
+ * nr_active, its count of active non-backup subflows, is 0). Counting
+ * availability instead put data on a backup whenever the regular subflows
+ * were window-limited, so a backup subflow carried traffic all along.
+ */
+int sched_backup_allowed(const struct mptcp_conn *c) {
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if (!c->sfs[i]->backup && mptcp_sf_usable(c->sfs[i]))
+      return 0;
+  return 1;
+}
+
 struct tcp_sf *sched_minrtt_pick(struct mptcp_conn *c) {
   struct tcp_sf *best = NULL, *best_backup = NULL;
   for (uint8_t i = 0; i < c->n_sf; i++) {
@@ -58,7 +75,9 @@ struct tcp_sf *sched_minrtt_pick(struct mptcp_conn *c) {
     if (!*slot || sf->srtt < (*slot)->srtt)
       *slot = sf;
   }
-  return best ? best : best_backup;
+  if (best || !best_backup)
+    return best;
+  return sched_backup_allowed(c) ? best_backup : NULL;
 }
 
 /* The fastest usable subflow of s's class is the subflow minRTT would have

@@ -26,7 +26,7 @@ static int red_get_retrans(const struct mptcp_conn *c, const struct tcp_sf *sf, 
 
 /* The available subflow furthest behind (lowest red_from), lower srtt on a
  * tie; one that has caught up only if there is new data for it. Backup
- * subflows only when no regular one is available, as with minRTT
+ * subflows only when no regular one is usable (sched_backup_allowed)
  * (mptcp_redundant.c replicates over the active subflows and falls back
  * to the backup ones). */
 static struct tcp_sf *red_get_send(struct mptcp_conn *c, uint64_t now) {
@@ -45,7 +45,9 @@ static struct tcp_sf *red_get_send(struct mptcp_conn *c, uint64_t now) {
     if (!*slot || from < best_from || (from == best_from && sf->srtt < (*slot)->srtt))
       *slot = sf;
   }
-  return best ? best : best_backup;
+  if (best || !best_backup)
+    return best;
+  return sched_backup_allowed(c) ? best_backup : NULL;
 }
 
 const struct mptcp_sched_ops mptcp_sched_redundant = {

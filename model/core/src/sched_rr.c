@@ -25,8 +25,8 @@ static struct tcp_sf *rr_next(struct mptcp_conn *c, uint8_t start, int backup) {
 
 /* One segment per turn; the turn passes to the subflow after the one
  * chosen. Unlike mptcp_rr.c, which ignores the backup flag, backup
- * subflows take turns only when no regular subflow is available, as with
- * minRTT. */
+ * subflows take turns only when no regular subflow is usable
+ * (sched_backup_allowed), as with minRTT. */
 static struct tcp_sf *rr_get_send(struct mptcp_conn *c, uint64_t now) {
   (void)now;
   struct rr *st = (struct rr *)c->sched_priv;
@@ -34,7 +34,7 @@ static struct tcp_sf *rr_get_send(struct mptcp_conn *c, uint64_t now) {
     return NULL;
   uint8_t start = st->next < c->n_sf ? st->next : 0;
   struct tcp_sf *sf = rr_next(c, start, 0);
-  if (!sf)
+  if (!sf && sched_backup_allowed(c))
     sf = rr_next(c, start, 1);
   if (!sf)
     return NULL;

@@ -1393,6 +1393,10 @@ enum mptcp_mib {
   MPTCP_MIB_DSN_OFO_DROP,       /**< segments dropped: one more data-level
                                      out-of-order range would exceed
                                      max_ofo_ranges */
+  MPTCP_MIB_DATA_RTX,           /**< connection-level retransmissions: the
+                                     Data ACK stood still for a retransmission
+                                     timeout with a subflow idle (Linux's
+                                     MPTcpExtRetransSegs) */
   MPTCP_MIB__COUNT
 };
 

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mptcp-attack: one attack of the threat model (doc/security.md) against
+ * an MPTCP bulk transfer, with its defence on or off.
+ *
+ * Topology (MptcpDisjointPathsHelper): host A (the client, sending) and
+ * host B (the server) joined by two disjoint paths A - R_i - B, bottleneck
+ * R_i - B of --rate and --delayMs each; A's fullmesh path manager opens
+ * one subflow from each of its addresses to B's first (B announces none):
+ * one subflow per path. The attacker (ns3::MptcpAttacker) sits on path
+ * --attackPath: on-path, a tap on its bottleneck link that forges from
+ * R_i; off-path (--offPath=true), it sees nothing, is told the subflow's
+ * 4-tuple at --attackAt and guesses. The honest sender's bytes are all
+ * zero, every forged payload byte is 0xA5, so injected bytes delivered
+ * to B's application are counted exactly.
+ *
+ * Attacks (the core's names; mptcp_attack_name):
+ *   rst, mp-tcprst, remove-addr, mp-prio, fastclose (A6, forged signals,
+ *   toward A as if from B); dsn-inject (A2, data toward B as if from A,
+ *   its mapping --dsnLead bytes from B's data-level RCV.NXT).
+ * --defence=false turns off the defence the attack meets: RstSeqCheck
+ * (rst, mp-tcprst; RFC 5961), FastcloseKeyCheck (fastclose); remove-addr,
+ * mp-prio and dsn-inject have no switch ("defence_switch": null).
+ *
+ * The scenario runs twice in one process, first without the attacker
+ * (the baseline, "baseline_goodput_bps") and then with it, same --RngRun.
+ * The last stdout line is JSON:
+ *   attack, defence, defence_switch, on_path, attack_path, rng_run,
+ *   victim_goodput_bps, baseline_goodput_bps, goodput_loss_fraction
+ *   (1 - goodput / baseline), connection_survived (one of A's subflows is
+ *   still established at the end), subflows_removed (A's subflows not
+ *   established at the end, beyond the baseline's), injected_bytes_delivered,
+ *   overlap_mismatches (B's MPTcpExtDupDataMismatch), mp_prio_rx (A's),
+ *   forged, observed, unrouted (the attacker's), attack_succeeded:
+ *     rst, mp-tcprst, remove-addr: a subflow removed or the connection reset;
+ *     fastclose: the connection reset;
+ *     mp-prio: A accepted MP_PRIO and goodput_loss_fraction >= 0.1;
+ *     dsn-inject: injected_bytes_delivered > 0.
+ * With --results=true (default) the same values go to <outputDir>/results.db
+ * (scenario "mptcp-attack", entities "attacker" and "victim").
+ *
+ *   ./mptcp-attack --attack=rst --defence=false [--offPath=true] [--RngRun=1]
+ *
+ * Exit status: 0 whatever the attack did; 2 for a bad option.
+ */
+
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/mptcp-attacker-helper.h"
+#include "ns3/mptcp-helper.h"
+#include "ns3/mptcp-l4-protocol.h"
+#include "ns3/mptcp-results.h"
+#include "ns3/mptcp-socket.h"
+#include "ns3/mptcp-topology.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+const char* const kProg = "mptcp-attack";
+
+struct Options
+{
+    std::string attack = "rst";
+    bool defence = true;
+    bool offPath = false;
+    uint32_t attackPath = 0;
+    double attackAt = 2;
+    double duration = 10;
+    std::string rate = "5Mbps";
+    double delayMs = 10;
+    uint32_t guesses = 0;
+    double intervalUs = 10;
+    uint32_t guessStep = 65535;
+    bool useKeys = false;
+    int64_t dsnLead = 0;
+    uint32_t payloadLen = 100;
+    bool results = true;
+    std::string outputDir = "mptcp-attack-out";
+    std::string campaign = "mptcp-attack";
+};
+
+struct Outcome
+{
+    double goodputBps = 0;
+    bool survived = false;
+    uint32_t subflowsDown = 0;
+    uint64_t injected = 0;
+    uint64_t mismatches = 0;
+    uint64_t mpPrioRx = 0;
+    mptcp_attacker_stats attacker{};
+    uint64_t unrouted = 0;
+    bool targetFound = true;
+};
+
+/* Counts the bytes B's application receives, and among them the 0xA5
+ * bytes of forged payloads (the honest sender's are zero). */
+struct Sink
+{
+    uint64_t bytes = 0;
+    uint64_t forged = 0;
+
+    void Rx(Ptr<const Packet> p, const Address&)
+    {
+        std::vector<uint8_t> b(p->GetSize());
+        p->CopyData(b.data(), b.size());
+        bytes += b.size();
+        for (uint8_t x : b)
+        {
+            forged += x == MPTCP_ATTACK_PATTERN;
+        }
+    }
+};
+
+const char*
+DefenceSwitch(const std::string& attack)
+{
+    if (attack == "rst" || attack == "mp-tcprst")
+    {
+        return "RstSeqCheck";
+    }
+    if (attack == "fastclose")
+    {
+        return "FastcloseKeyCheck";
+    }
+    return nullptr;
+}
+
+/* Off-path: told the 4-tuple of A's subflow on the attacked path. */
+void
+AimOffPath(Ptr<MptcpAttacker> a,
+           Ptr<BulkSendApplication> sender,
+           Ipv4Address pathAddr,
+           Outcome* out)
+{
+    Ptr<MptcpSocket> s = DynamicCast<MptcpSocket>(sender->GetSocket());
+    for (uint32_t i = 0; s && i < s->GetSubflowCount(); i++)
+    {
+        MptcpSocket::SubflowInfo info;
+        s->GetSubflowStats(i, info);
+        InetSocketAddress l = InetSocketAddress::ConvertFrom(info.local);
+        InetSocketAddress r = InetSocketAddress::ConvertFrom(info.remote);
+        if (l.GetIpv4() == pathAddr && info.stats.state == MPTCP_TCP_ESTABLISHED)
+        {
+            a->SetTarget(l.GetIpv4(), l.GetPort(), r.GetIpv4(), r.GetPort());
+            std::string why;
+            if (!a->Start(why))
+            {
+                std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
+                std::exit(1);
+            }
+            return;
+        }
+    }
+    out->targetFound = false; // no subflow on that path to aim at
+}
+
+Outcome
+RunOnce(const Options& o, bool withAttack)
+{
+    Outcome out;
+    MptcpDisjointPathsHelper paths;
+    paths.SetPaths(2);
+    MptcpBottleneckSpec spec;
+    spec.rate = o.rate;
+    spec.delay = MilliSeconds(static_cast<int64_t>(o.delayMs));
+    paths.SetBottleneck(0, spec);
+    paths.SetBottleneck(1, spec);
+    paths.Build();
+
+    // A opens a subflow from each of its addresses (fullmesh) to B's
+    // first address; B announces nothing (its second address is withdrawn
+    // before the connection): one subflow per path
+    MptcpStackHelper client;
+    client.SetSocketAttribute("PathManager", StringValue("fullmesh"));
+    client.Install(paths.GetA());
+    MptcpStackHelper server;
+    server.Install(paths.GetB());
+    NodeContainer hosts(paths.GetA(), paths.GetB());
+    client.AssignStreams(hosts, 1);
+    Ptr<MptcpL4Protocol> bl4 = paths.GetB()->GetObject<MptcpL4Protocol>();
+    Simulator::Schedule(Seconds(0.1), [bl4, &paths]() {
+        bl4->RemoveLocalAddress(paths.GetBAddress(1)); // nothing to announce
+    });
+
+    PacketSinkHelper sinkHelper("ns3::MptcpSocketFactory",
+                                InetSocketAddress(Ipv4Address::GetAny(), 5000));
+    Ptr<PacketSink> sink = DynamicCast<PacketSink>(sinkHelper.Install(paths.GetB()).Get(0));
+    Sink count;
+    sink->TraceConnectWithoutContext("Rx", MakeCallback(&Sink::Rx, &count));
+    BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(paths.GetBAddress(0), 5000));
+    bulk.SetAttribute("MaxBytes", UintegerValue(0));
+    Ptr<BulkSendApplication> sender =
+        DynamicCast<BulkSendApplication>(bulk.Install(paths.GetA()).Get(0));
+    sender->SetStartTime(Seconds(0.5));
+
+    Ptr<MptcpAttacker> attacker;
+    if (withAttack)
+    {
+        MptcpAttackerHelper ah;
+        ah.SetAttribute("Attack", StringValue(o.attack));
+        ah.SetAttribute("Start", TimeValue(Seconds(o.attackAt)));
+        ah.SetAttribute("Victim", StringValue(o.attack == "dsn-inject" ? "server" : "client"));
+        ah.SetAttribute("Guesses", UintegerValue(o.guesses));
+        ah.SetAttribute("Interval", TimeValue(NanoSeconds(static_cast<int64_t>(o.intervalUs * 1000))));
+        ah.SetAttribute("GuessStep", UintegerValue(o.guessStep));
+        ah.SetAttribute("UseKeys", BooleanValue(o.useKeys));
+        ah.SetAttribute("DsnLead", IntegerValue(o.dsnLead));
+        ah.SetAttribute("PayloadLen", UintegerValue(o.payloadLen));
+        NetDeviceContainer link = paths.GetBottleneckDevices(o.attackPath);
+        Ptr<Node> router = link.Get(0)->GetNode();
+        if (o.offPath)
+        {
+            attacker = ah.InstallOffPath(router);
+            Simulator::Schedule(Seconds(o.attackAt),
+                                &AimOffPath,
+                                attacker,
+                                sender,
+                                paths.GetAAddress(o.attackPath),
+                                &out);
+        }
+        else
+        {
+            attacker = ah.InstallOnPath(link, router);
+            std::string why;
+            if (!attacker->Start(why))
+            {
+                std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
+                std::exit(2);
+            }
+        }
+        attacker->AssignStreams(100);
+    }
+
+    Simulator::Stop(Seconds(o.duration));
+    Simulator::Run();
+
+    Ptr<MptcpSocket> s = DynamicCast<MptcpSocket>(sender->GetSocket());
+    // the connection lives while one of its subflows is established
+    for (uint32_t i = 0; s && i < s->GetSubflowCount(); i++)
+    {
+        MptcpSocket::SubflowInfo info;
+        s->GetSubflowStats(i, info);
+        out.subflowsDown += info.stats.state != MPTCP_TCP_ESTABLISHED;
+        out.survived = out.survived || info.stats.state == MPTCP_TCP_ESTABLISHED;
+    }
+    out.goodputBps = count.bytes * 8.0 / (o.duration - 0.5);
+    out.injected = count.forged;
+    Ptr<MptcpL4Protocol> a = paths.GetA()->GetObject<MptcpL4Protocol>();
+    Ptr<MptcpL4Protocol> b = paths.GetB()->GetObject<MptcpL4Protocol>();
+    out.mismatches = b->GetCounter(MPTCP_MIB_DUP_DATA_MISMATCH);
+    out.mpPrioRx = a->GetCounter(MPTCP_MIB_MP_PRIO_RX);
+    if (attacker)
+    {
+        attacker->GetStats(out.attacker);
+        out.unrouted = attacker->GetUnrouted();
+    }
+    Simulator::Destroy();
+    return out;
+}
+
+bool
+CheckOutputDir(const std::string& dir, std::string& why)
+{
+    if (dir.empty())
+    {
+        why = "--outputDir must not be empty";
+        return false;
+    }
+    if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+    {
+        why = "cannot create --outputDir " + dir + ": " + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+std::string
+Num(double v)
+{
+    char b[64];
+    std::snprintf(b, sizeof(b), "%.6g", v);
+    return b;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    Options o;
+    std::string defence = "true";
+    std::string offPath = "false";
+    std::string useKeys = "false";
+    std::string results = "true";
+    CommandLine cmd(__FILE__);
+    cmd.AddValue("attack",
+                 "rst, mp-tcprst, remove-addr, mp-prio, fastclose, dsn-inject, or none",
+                 o.attack);
+    cmd.AddValue("defence", "true|false: the defence the attack meets", defence);
+    cmd.AddValue("offPath", "true|false: a blind attacker told the 4-tuple", offPath);
+    cmd.AddValue("attackPath", "the path the attacker sits on (0 or 1)", o.attackPath);
+    cmd.AddValue("attackAt", "first forgery not before this time (s)", o.attackAt);
+    cmd.AddValue("duration", "simulated seconds", o.duration);
+    cmd.AddValue("rate", "each bottleneck's rate (ns-3 DataRate)", o.rate);
+    cmd.AddValue("delayMs", "each bottleneck's one-way delay (ms)", o.delayMs);
+    cmd.AddValue("guesses", "forgeries to send (0: the attacker's default)", o.guesses);
+    cmd.AddValue("intervalUs", "time between forgeries (us)", o.intervalUs);
+    cmd.AddValue("guessStep", "off-path: sequence distance between guesses", o.guessStep);
+    cmd.AddValue("useKeys", "fastclose: the key learnt on-path, not a wrong one", useKeys);
+    cmd.AddValue("dsnLead", "dsn-inject: bytes from B's data-level RCV.NXT", o.dsnLead);
+    cmd.AddValue("payloadLen", "dsn-inject: payload bytes per forgery (1..1400)", o.payloadLen);
+    cmd.AddValue("results", "true|false: record the run in <outputDir>/results.db", results);
+    cmd.AddValue("outputDir", "where results.db goes", o.outputDir);
+    cmd.AddValue("campaign", "campaign name in results.db", o.campaign);
+    cmd.Parse(argc, argv);
+    std::vector<MptcpResults::Param> params = MptcpResults::ConfigParams();
+
+    auto fail = [](const std::string& why) {
+        std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
+        return 2;
+    };
+    auto boolean = [](const std::string& v, bool& out) {
+        if (v == "true" || v == "1")
+        {
+            out = true;
+            return true;
+        }
+        if (v == "false" || v == "0")
+        {
+            out = false;
+            return true;
+        }
+        return false;
+    };
+    if (!boolean(defence, o.defence))
+    {
+        return fail("--defence must be true or false, not '" + defence + "'");
+    }
+    if (!boolean(offPath, o.offPath))
+    {
+        return fail("--offPath must be true or false, not '" + offPath + "'");
+    }
+    if (!boolean(useKeys, o.useKeys))
+    {
+        return fail("--useKeys must be true or false, not '" + useKeys + "'");
+    }
+    if (!boolean(results, o.results))
+    {
+        return fail("--results must be true or false, not '" + results + "'");
+    }
+    const bool none = o.attack == "none";
+    if (!none && mptcp_attack_check(o.attack.c_str()) != MPTCP_OK)
+    {
+        std::string names;
+        const char* n;
+        for (unsigned k = 0; (n = mptcp_attack_name(k)); k++)
+        {
+            names += std::string(k ? ", " : "") + n;
+        }
+        return fail("unknown --attack '" + o.attack + "' (known: none, " + names + ")");
+    }
+    if (o.attackPath > 1)
+    {
+        return fail("--attackPath must be 0 or 1 (two paths), not " +
+                    std::to_string(o.attackPath));
+    }
+    if (!(o.duration > 1 && o.duration <= 3600))
+    {
+        return fail("--duration must be in (1, 3600] seconds");
+    }
+    if (!(o.attackAt >= 0.5 && o.attackAt < o.duration))
+    {
+        return fail("--attackAt must be in [0.5, duration)");
+    }
+    if (!(o.intervalUs > 0 && o.intervalUs <= 1e6))
+    {
+        return fail("--intervalUs must be in (0, 1e6]");
+    }
+    if (!(o.delayMs >= 0 && o.delayMs <= 1000))
+    {
+        return fail("--delayMs must be in [0, 1000]");
+    }
+    if (o.payloadLen < 1 || o.payloadLen > 1400)
+    {
+        return fail("--payloadLen must be in 1..1400");
+    }
+    if (o.guessStep < 1 || o.guessStep > (1u << 31) || o.guesses > (1u << 24))
+    {
+        return fail("--guessStep must be in 1..2^31 and --guesses at most 2^24");
+    }
+    if (o.dsnLead < -(int64_t{1} << 30) || o.dsnLead > (int64_t{1} << 30))
+    {
+        return fail("--dsnLead must be within +-2^30");
+    }
+    if (!(MptcpRateBps(o.rate) > 0))
+    {
+        return fail("--rate '" + o.rate + "' is not a data rate (e.g. 5Mbps)");
+    }
+    std::string why;
+    if (o.results && !CheckOutputDir(o.outputDir, why))
+    {
+        return fail(why);
+    }
+
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    const char* sw = none ? nullptr : DefenceSwitch(o.attack);
+    if (sw && !o.defence)
+    {
+        Config::SetDefault(std::string("ns3::MptcpSocket::") + sw, BooleanValue(false));
+    }
+
+    // the baseline: the same network and seed, no attacker
+    Outcome base = RunOnce(o, false);
+    Outcome att = none ? base : RunOnce(o, true);
+
+    const double loss = base.goodputBps > 0 ? 1 - att.goodputBps / base.goodputBps : 0;
+    const uint32_t removed = att.subflowsDown > base.subflowsDown
+                                 ? att.subflowsDown - base.subflowsDown
+                                 : 0;
+    bool ok = false;
+    if (o.attack == "rst" || o.attack == "mp-tcprst" || o.attack == "remove-addr")
+    {
+        ok = removed > 0 || !att.survived;
+    }
+    else if (o.attack == "fastclose")
+    {
+        ok = !att.survived;
+    }
+    else if (o.attack == "mp-prio")
+    {
+        ok = att.mpPrioRx > 0 && loss >= 0.1;
+    }
+    else if (o.attack == "dsn-inject")
+    {
+        ok = att.injected > 0;
+    }
+
+    struct Kv
+    {
+        std::string key;
+        std::string json;
+        double value; // NaN: not a number (not stored as a metric)
+        std::string unit;
+    };
+    const double nan = std::nan("");
+    auto b = [](bool v) { return std::string(v ? "true" : "false"); };
+    auto q = [](const std::string& v) { return "\"" + v + "\""; };
+    auto u = [](uint64_t v) { return std::to_string(v); };
+    std::vector<Kv> kv = {
+        {"attack", q(o.attack), nan, ""},
+        {"defence", b(o.defence), o.defence ? 1.0 : 0.0, ""},
+        {"defence_switch", sw ? q(sw) : "null", nan, ""},
+        {"on_path", b(!o.offPath), o.offPath ? 0.0 : 1.0, ""},
+        {"attack_path", u(o.attackPath), nan, ""},
+        {"rng_run", u(RngSeedManager::GetRun()), nan, ""},
+        {"victim_goodput_bps", Num(att.goodputBps), att.goodputBps, "bit/s"},
+        {"baseline_goodput_bps", Num(base.goodputBps), base.goodputBps, "bit/s"},
+        {"goodput_loss_fraction", Num(loss), loss, ""},
+        {"connection_survived", b(att.survived), att.survived ? 1.0 : 0.0, ""},
+        {"subflows_removed", u(removed), static_cast<double>(removed), ""},
+        {"injected_bytes_delivered", u(att.injected), static_cast<double>(att.injected), "byte"},
+        {"overlap_mismatches", u(att.mismatches), static_cast<double>(att.mismatches), ""},
+        {"mp_prio_rx", u(att.mpPrioRx), static_cast<double>(att.mpPrioRx), ""},
+        {"forged", u(att.attacker.forged), static_cast<double>(att.attacker.forged), ""},
+        {"observed", u(att.attacker.observed), static_cast<double>(att.attacker.observed), ""},
+        {"unrouted", u(att.unrouted), static_cast<double>(att.unrouted), ""},
+        {"target_found", b(att.targetFound), att.targetFound ? 1.0 : 0.0, ""},
+        {"attack_succeeded", b(ok), ok ? 1.0 : 0.0, ""},
+    };
+
+    if (o.results)
+    {
+        const std::string path = o.outputDir + "/results.db";
+        MptcpResults db;
+        std::string err;
+        params.emplace_back("attack", o.attack);
+        params.emplace_back("defence", b(o.defence));
+        params.emplace_back("offPath", b(o.offPath));
+        params.emplace_back("attackPath", u(o.attackPath));
+        params.emplace_back("attackAt", Num(o.attackAt));
+        params.emplace_back("duration", Num(o.duration));
+        params.emplace_back("rate", o.rate);
+        params.emplace_back("delayMs", Num(o.delayMs));
+        params.emplace_back("guesses", u(o.guesses));
+        params.emplace_back("intervalUs", Num(o.intervalUs));
+        params.emplace_back("guessStep", u(o.guessStep));
+        params.emplace_back("useKeys", b(o.useKeys));
+        params.emplace_back("dsnLead", std::to_string(o.dsnLead));
+        params.emplace_back("payloadLen", u(o.payloadLen));
+        std::string cmdline;
+        for (int i = 0; i < argc; i++)
+        {
+            cmdline += (i ? " " : "") + std::string(argv[i]);
+        }
+        bool stored = db.OpenAppend(path, &err);
+        if (stored)
+        {
+            db.SetReplaceRun(true);
+            stored = db.BeginRun(o.campaign,
+                                 kProg,
+                                 params,
+                                 RngSeedManager::GetSeed(),
+                                 RngSeedManager::GetRun(),
+                                 cmdline) > 0;
+        }
+        if (stored)
+        {
+            int64_t attackerId = db.AddEntity("attacker", "attacker", "");
+            int64_t victimId = db.AddEntity("connection", "victim", "");
+            for (const Kv& k : kv)
+            {
+                if (std::isnan(k.value))
+                {
+                    continue;
+                }
+                bool ofAttacker = k.key == "forged" || k.key == "observed" ||
+                                  k.key == "unrouted" || k.key == "attack_succeeded" ||
+                                  k.key == "target_found";
+                db.AddMetric(ofAttacker ? attackerId : victimId, k.key, k.value, k.unit);
+            }
+            stored = db.EndRun("ok", 0, -1, &err);
+        }
+        if (!stored)
+        {
+            std::fprintf(stderr, "%s: %s: %s\n", kProg, path.c_str(),
+                         err.empty() ? db.GetError().c_str() : err.c_str());
+            return 1;
+        }
+    }
+
+    std::ostringstream js;
+    js << "{";
+    for (size_t i = 0; i < kv.size(); i++)
+    {
+        js << (i ? ", " : "") << "\"" << kv[i].key << "\": " << kv[i].json;
+    }
+    js << "}";
+    std::printf("%s\n", js.str().c_str());
+    return 0;
+}

@@ -1,0 +1,455 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "mptcp-attacker.h"
+
+#include "mptcp-tcp-header.h"
+
+#include "ns3/boolean.h"
+#include "ns3/integer.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv4-l3-protocol.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv4-routing-protocol.h"
+#include "ns3/log.h"
+#include "ns3/point-to-point-net-device.h"
+#include "ns3/ppp-header.h"
+#include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("MptcpAttacker");
+NS_OBJECT_ENSURE_REGISTERED(MptcpAttacker);
+
+namespace
+{
+
+uint64_t
+NowNs()
+{
+    return static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+}
+
+mptcp_addr
+Addr4(Ipv4Address a, uint16_t port)
+{
+    mptcp_addr m{};
+    m.family = 4;
+    a.Serialize(m.ip);
+    m.port = port;
+    return m;
+}
+
+/* PPP's protocol number for IPv4 (RFC 1661, as ns-3's PppHeader writes it) */
+constexpr uint16_t PPP_IPV4 = 0x0021;
+
+} // namespace
+
+TypeId
+MptcpAttacker::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::MptcpAttacker")
+            .SetParent<Object>()
+            .SetGroupName("Mptcp")
+            .AddConstructor<MptcpAttacker>()
+            .AddAttribute("Attack",
+                          "The attack, by the core's name (mptcp_attack_name): rst, "
+                          "mp-tcprst, remove-addr, mp-prio, fastclose, dsn-inject.",
+                          StringValue("rst"),
+                          MakeStringAccessor(&MptcpAttacker::m_attack),
+                          MakeStringChecker())
+            .AddAttribute("OnPath",
+                          "true: learns from the tapped link's segments and forges exactly "
+                          "in sequence; false: blind, told only the 4-tuple (SetTarget).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpAttacker::m_onPath),
+                          MakeBooleanChecker())
+            .AddAttribute("Victim",
+                          "Which end of the connection is struck: client (the end that "
+                          "sent the SYN) or server.",
+                          StringValue("client"),
+                          MakeStringAccessor(&MptcpAttacker::m_victim),
+                          MakeStringChecker())
+            .AddAttribute("Start",
+                          "The first forgery is not sent before this time (on-path, it "
+                          "also waits to have seen the victim on an established subflow).",
+                          TimeValue(Seconds(1)),
+                          MakeTimeAccessor(&MptcpAttacker::m_start),
+                          MakeTimeChecker(Seconds(0)))
+            .AddAttribute("Guesses",
+                          "Forgeries to send: on-path, copies of the one exact forgery; "
+                          "off-path, blind guesses. 0: the core's default (1 on-path, "
+                          "enough guesses to cover the 32-bit sequence space off-path).",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&MptcpAttacker::m_guesses),
+                          MakeUintegerChecker<uint32_t>(0, 1u << 24))
+            .AddAttribute("Interval",
+                          "Time between two forgeries.",
+                          TimeValue(MicroSeconds(10)),
+                          MakeTimeAccessor(&MptcpAttacker::m_interval),
+                          MakeTimeChecker(NanoSeconds(1)))
+            .AddAttribute("GuessStep",
+                          "Off-path: sequence-number distance between two guesses.",
+                          UintegerValue(65535),
+                          MakeUintegerAccessor(&MptcpAttacker::m_guessStep),
+                          MakeUintegerChecker<uint32_t>(1, 1u << 31))
+            .AddAttribute("UseKeys",
+                          "fastclose: use the victim's key learnt on-path from the "
+                          "MP_CAPABLE handshake instead of a random, wrong one.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&MptcpAttacker::m_useKeys),
+                          MakeBooleanChecker())
+            .AddAttribute("AddrId",
+                          "Off-path remove-addr: the address id to name.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&MptcpAttacker::m_addrId),
+                          MakeUintegerChecker<uint8_t>())
+            .AddAttribute("DsnLead",
+                          "dsn-inject: where each forged mapping starts, in bytes from the "
+                          "victim's last Data ACK (>= 0 ahead of the real data, < 0 "
+                          "behind it).",
+                          IntegerValue(0),
+                          MakeIntegerAccessor(&MptcpAttacker::m_dsnLead),
+                          MakeIntegerChecker<int64_t>(-(int64_t{1} << 30), int64_t{1} << 30))
+            .AddAttribute("PayloadLen",
+                          "dsn-inject: payload bytes per forgery (each 0xA5).",
+                          UintegerValue(100),
+                          MakeUintegerAccessor(&MptcpAttacker::m_payloadLen),
+                          MakeUintegerChecker<uint16_t>(1, 1400))
+            .AddTraceSource("Forge",
+                            "A forged TCP segment leaves the injection node.",
+                            MakeTraceSourceAccessor(&MptcpAttacker::m_forgeTrace),
+                            "ns3::MptcpAttacker::ForgeTracedCallback");
+    return tid;
+}
+
+MptcpAttacker::MptcpAttacker()
+    : m_onPath(true),
+      m_guesses(0),
+      m_guessStep(65535),
+      m_useKeys(false),
+      m_addrId(0),
+      m_dsnLead(0),
+      m_payloadLen(100),
+      m_core(nullptr),
+      m_haveTarget(false),
+      m_victimAddr{},
+      m_peerAddr{},
+      m_timerAt(MPTCP_TIME_NEVER),
+      m_unrouted(0),
+      m_buf(MPTCP_TCP_HDR_MAX + 1500)
+{
+    m_rng = CreateObject<UniformRandomVariable>();
+}
+
+MptcpAttacker::~MptcpAttacker()
+{
+    mptcp_attacker_del(m_core);
+}
+
+void
+MptcpAttacker::DoDispose()
+{
+    m_timer.Cancel();
+    mptcp_attacker_del(m_core);
+    m_core = nullptr;
+    m_inject = nullptr;
+    m_tapped.clear();
+    Object::DoDispose();
+}
+
+int64_t
+MptcpAttacker::AssignStreams(int64_t stream)
+{
+    m_rng->SetStream(stream);
+    return 1;
+}
+
+void
+MptcpAttacker::RandBytes(uint8_t* dest, size_t len, void* user)
+{
+    auto self = static_cast<MptcpAttacker*>(user);
+    size_t i = 0;
+    while (i < len)
+    {
+        uint32_t v = self->m_rng->GetInteger(0, 0xffffffffu);
+        for (int k = 0; k < 4 && i < len; k++, i++)
+        {
+            dest[i] = static_cast<uint8_t>(v >> (8 * k));
+        }
+    }
+}
+
+void
+MptcpAttacker::TapLink(Ptr<NetDevice> a, Ptr<NetDevice> b)
+{
+    for (const auto& d : {a, b})
+    {
+        NS_ABORT_MSG_UNLESS(d && d->TraceConnectWithoutContext(
+                                     "PhyTxBegin",
+                                     MakeCallback(&MptcpAttacker::Observe, this)),
+                            "MptcpAttacker::TapLink: a point-to-point device is needed");
+        m_tapped.push_back(d);
+    }
+}
+
+void
+MptcpAttacker::SetInjectionNode(Ptr<Node> node)
+{
+    m_inject = node;
+}
+
+void
+MptcpAttacker::SetTarget(Ipv4Address victimAddr,
+                         uint16_t victimPort,
+                         Ipv4Address peerAddr,
+                         uint16_t peerPort)
+{
+    m_victimAddr = Addr4(victimAddr, victimPort);
+    m_peerAddr = Addr4(peerAddr, peerPort);
+    m_haveTarget = true;
+}
+
+bool
+MptcpAttacker::Start(std::string& why)
+{
+    if (m_core)
+    {
+        why = "the attacker was started already";
+        return false;
+    }
+    if (!m_inject || !m_inject->GetObject<Ipv4L3Protocol>())
+    {
+        why = "the attacker has no injection node with IPv4 (SetInjectionNode)";
+        return false;
+    }
+    if (m_victim != "client" && m_victim != "server")
+    {
+        why = "Victim must be client or server, not '" + m_victim + "'";
+        return false;
+    }
+    if (!m_onPath && !m_haveTarget)
+    {
+        why = "an off-path attacker must be told its target (SetTarget)";
+        return false;
+    }
+    mptcp_attack_config cfg;
+    mptcp_attack_config_default(&cfg);
+    cfg.name = m_attack.c_str();
+    cfg.on_path = m_onPath ? 1 : 0;
+    cfg.victim = m_victim == "server" ? MPTCP_VICTIM_SERVER : MPTCP_VICTIM_CLIENT;
+    cfg.start_ns = static_cast<uint64_t>(m_start.GetNanoSeconds());
+    if (m_guesses)
+    {
+        cfg.guesses = m_guesses;
+    }
+    else if (!m_onPath)
+    {
+        // enough guesses, GuessStep apart, to cover the 32-bit space
+        cfg.guesses = static_cast<uint32_t>(
+            std::min<uint64_t>((uint64_t{1} << 32) / m_guessStep + 1, 1u << 24));
+    }
+    cfg.interval_ns = static_cast<uint64_t>(m_interval.GetNanoSeconds());
+    cfg.guess_step = m_guessStep;
+    cfg.use_keys = m_useKeys ? 1 : 0;
+    cfg.addr_id = m_addrId;
+    cfg.dsn_lead = m_dsnLead;
+    cfg.payload_len = m_payloadLen;
+    if (m_haveTarget)
+    {
+        cfg.victim_addr = m_victimAddr;
+        cfg.peer_addr = m_peerAddr;
+    }
+    int rv = mptcp_attacker_new(&m_core, &cfg, nullptr, &MptcpAttacker::RandBytes, this);
+    if (rv != MPTCP_OK)
+    {
+        m_core = nullptr;
+        why = std::string("attacker refused (") + mptcp_strerror(rv) + "): attack '" +
+              m_attack + "'";
+        return false;
+    }
+    Drain();
+    return true;
+}
+
+void
+MptcpAttacker::GetStats(mptcp_attacker_stats& st) const
+{
+    st = mptcp_attacker_stats{};
+    if (m_core)
+    {
+        mptcp_attacker_get_stats(m_core, &st);
+    }
+}
+
+uint64_t
+MptcpAttacker::GetUnrouted() const
+{
+    return m_unrouted;
+}
+
+void
+MptcpAttacker::Observe(Ptr<const Packet> pkt)
+{
+    if (!m_core)
+    {
+        return;
+    }
+    if (m_own.erase(pkt->GetUid()))
+    {
+        return; // our own forgery crossing the link
+    }
+    Ptr<Packet> p = pkt->Copy();
+    uint8_t head[2];
+    if (p->CopyData(head, 2) < 2)
+    {
+        return;
+    }
+    if ((head[0] >> 4) != 4)
+    {
+        if ((head[0] << 8 | head[1]) != PPP_IPV4)
+        {
+            return; // not IPv4
+        }
+        p->RemoveAtStart(2);
+    }
+    Ipv4Header ih;
+    if (p->GetSize() < 20 || p->RemoveHeader(ih) == 0 || ih.GetProtocol() != 6)
+    {
+        return;
+    }
+    const uint32_t size = p->GetSize();
+    uint32_t got = p->CopyData(m_buf.data(), std::min<uint32_t>(size, MPTCP_TCP_HDR_MAX));
+    if (got < 20)
+    {
+        return;
+    }
+    uint32_t hl = static_cast<uint32_t>(m_buf[12] >> 4) * 4;
+    if (hl < 20 || hl > got)
+    {
+        return; // malformed: the core would ignore it too
+    }
+    mptcp_addr src = Addr4(ih.GetSource(), 0);
+    mptcp_addr dst = Addr4(ih.GetDestination(), 0);
+    src.port = static_cast<uint16_t>(m_buf[0] << 8 | m_buf[1]);
+    dst.port = static_cast<uint16_t>(m_buf[2] << 8 | m_buf[3]);
+    // the header only: the payload counts by its length (the attacker
+    // forges from sequence numbers, never from the bytes)
+    mptcp_attacker_observe(m_core, &src, &dst, m_buf.data(), hl, size - hl, NowNs());
+    Drain();
+}
+
+void
+MptcpAttacker::Drain()
+{
+    const uint64_t now = NowNs();
+    mptcp_segment seg;
+    int rv;
+    while ((rv = mptcp_attacker_write(m_core, &seg, m_buf.data(), m_buf.size(), now)) == 1)
+    {
+        Send(seg, m_buf.data());
+    }
+    NS_ABORT_MSG_IF(rv < 0, "mptcp_attacker_write failed: " << mptcp_strerror(rv));
+    uint64_t next = mptcp_attacker_get_expiry(m_core);
+    if (next <= now)
+    {
+        next = MPTCP_TIME_NEVER; // nothing more now: the next observation drains again
+    }
+    if (next == m_timerAt && m_timer.IsRunning())
+    {
+        return;
+    }
+    m_timer.Cancel();
+    m_timerAt = next;
+    if (next != MPTCP_TIME_NEVER)
+    {
+        uint64_t delay = next > now ? next - now : 0;
+        m_timer = Simulator::Schedule(NanoSeconds(static_cast<int64_t>(delay)),
+                                      &MptcpAttacker::Expire,
+                                      this);
+    }
+}
+
+void
+MptcpAttacker::Expire()
+{
+    m_timerAt = MPTCP_TIME_NEVER;
+    mptcp_attacker_handle_expiry(m_core, NowNs());
+    Drain();
+}
+
+void
+MptcpAttacker::Send(const mptcp_segment& seg, const uint8_t* buf)
+{
+    if (seg.src.family != 4 || seg.dst.family != 4)
+    {
+        m_unrouted++; // the ns-3 attacker forges IPv4 only
+        return;
+    }
+    Ptr<Packet> p = Create<Packet>(buf + seg.hdr_len, static_cast<uint32_t>(seg.payload_len));
+    MptcpTcpHeader h;
+    h.SetRawBytes(buf, static_cast<uint32_t>(seg.hdr_len));
+    p->AddHeader(h);
+    Ipv4Address src = Ipv4Address::Deserialize(seg.src.ip);
+    Ipv4Address dst = Ipv4Address::Deserialize(seg.dst.ip);
+    Ipv4Header ih;
+    ih.SetSource(src);
+    ih.SetDestination(dst);
+    ih.SetProtocol(6);
+    ih.SetTtl(64);
+    ih.SetPayloadSize(p->GetSize());
+    if (Node::ChecksumEnabled())
+    {
+        ih.EnableChecksum();
+    }
+    if (DeliverAtLinkEnd(p, ih))
+    {
+        return;
+    }
+    Ptr<Ipv4L3Protocol> l3 = m_inject->GetObject<Ipv4L3Protocol>();
+    Ptr<Ipv4RoutingProtocol> rp = l3->GetRoutingProtocol();
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> route = rp ? rp->RouteOutput(p, ih, nullptr, err) : nullptr;
+    if (!route)
+    {
+        m_unrouted++;
+        return;
+    }
+    m_forgeTrace(p, src, dst);
+    if (m_own.size() > 4096)
+    {
+        m_own.clear(); // forgeries that never crossed the tapped link
+    }
+    m_own.insert(p->GetUid());
+    l3->SendWithHeader(p, ih, route);
+}
+
+bool
+MptcpAttacker::DeliverAtLinkEnd(Ptr<Packet> p, const Ipv4Header& ih)
+{
+    for (const auto& d : m_tapped)
+    {
+        Ptr<Ipv4> ip = d->GetNode()->GetObject<Ipv4>();
+        Ptr<PointToPointNetDevice> ppp = DynamicCast<PointToPointNetDevice>(d);
+        if (!ip || !ppp || ip->GetInterfaceForAddress(ih.GetDestination()) < 0)
+        {
+            continue;
+        }
+        m_forgeTrace(p, ih.GetSource(), ih.GetDestination());
+        Ptr<Packet> wire = p->Copy();
+        wire->AddHeader(ih);
+        PppHeader h;
+        h.SetProtocol(PPP_IPV4);
+        wire->AddHeader(h);
+        ppp->Receive(wire);
+        return true;
+    }
+    return false;
+}
+
+} // namespace ns3

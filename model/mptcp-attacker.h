@@ -1,0 +1,166 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * ns3::MptcpAttacker: the core's sans-IO attacker (mptcp.h, "Attacker")
+ * placed in an ns-3 network. It watches a point-to-point link (on-path)
+ * or nothing (off-path) and sends its forged segments, with their spoofed
+ * IPv4 source, from a node of the network, as raw IP packets that no
+ * socket of that node sent.
+ */
+#ifndef MPTCP_ATTACKER_H
+#define MPTCP_ATTACKER_H
+
+#include "mptcp/mptcp.h"
+
+#include "ns3/event-id.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/net-device.h"
+#include "ns3/node.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/packet.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup mptcp
+ * \brief An attacker of the threat model (doc/security.md) in an ns-3
+ *        network.
+ *
+ * The attack and its parameters are attributes (their defaults are the
+ * core's, mptcp_attack_config_default). Place it with
+ * MptcpAttackerHelper, or by hand:
+ *   - TapLink(a, b): on-path, it sees every IPv4 TCP segment that either
+ *     end of the point-to-point link puts on the wire;
+ *   - SetInjectionNode(n): its forgeries leave from node n, routed by n's
+ *     IPv4 routing toward their destination (on-path: an end of the
+ *     tapped link). A forgery for the node at either end of the tapped
+ *     link is instead put on the wire where the link meets that node (it
+ *     arrives at once, ahead of the packets queued or in flight on the
+ *     link, as a tap spliced into the wire would deliver it);
+ *   - SetTarget(victim, peer): off-path, the 4-tuple it is told (the
+ *     blind-attack assumption: addresses known, ports guessable);
+ *   - Start(): checks the configuration and arms the attacker; the core
+ *     waits for the attack's start time itself.
+ * The trace source "Forge" fires with each forged packet (its TCP header
+ * and payload) as it leaves.
+ */
+class MptcpAttacker : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    MptcpAttacker();
+    ~MptcpAttacker() override;
+
+    /**
+     * \brief Watch both devices of a point-to-point link (on-path).
+     * \param a one end
+     * \param b the other end
+     */
+    void TapLink(Ptr<NetDevice> a, Ptr<NetDevice> b);
+
+    /**
+     * \brief The node the forgeries leave from.
+     * \param node a node with IPv4
+     */
+    void SetInjectionNode(Ptr<Node> node);
+
+    /**
+     * \brief Off-path: the subflow to attack.
+     * \param victimAddr the victim's address
+     * \param victimPort the victim's port
+     * \param peerAddr the address the forgeries claim as source
+     * \param peerPort the port they claim
+     */
+    void SetTarget(Ipv4Address victimAddr,
+                   uint16_t victimPort,
+                   Ipv4Address peerAddr,
+                   uint16_t peerPort);
+
+    /**
+     * \brief Build the core's attacker from the attributes and arm it.
+     * \param why set to a message naming the bad value on failure
+     * \return true when the attacker runs
+     */
+    bool Start(std::string& why);
+
+    /**
+     * \brief What the attacker did and learnt (zeros before Start()).
+     * \param st out
+     */
+    void GetStats(mptcp_attacker_stats& st) const;
+
+    /**
+     * \brief Forged packets that could not be routed from the injection node.
+     * \return their number
+     */
+    uint64_t GetUnrouted() const;
+
+    /**
+     * \brief Assign a fixed random stream.
+     * \param stream first stream index
+     * \return streams used (1)
+     */
+    int64_t AssignStreams(int64_t stream);
+
+    /** Signature of the "Forge" trace source: a forged TCP segment. */
+    typedef void (*ForgeTracedCallback)(Ptr<const Packet> segment,
+                                        Ipv4Address src,
+                                        Ipv4Address dst);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    static void RandBytes(uint8_t* dest, size_t len, void* user);
+    void Observe(Ptr<const Packet> p);
+    void Drain();
+    void Expire();
+    void Send(const mptcp_segment& seg, const uint8_t* buf);
+    bool DeliverAtLinkEnd(Ptr<Packet> p, const Ipv4Header& ih);
+
+    // attributes
+    std::string m_attack;
+    bool m_onPath;
+    std::string m_victim;
+    Time m_start;
+    uint32_t m_guesses;
+    Time m_interval;
+    uint32_t m_guessStep;
+    bool m_useKeys;
+    uint8_t m_addrId;
+    int64_t m_dsnLead;
+    uint16_t m_payloadLen;
+
+    mptcp_attacker* m_core;
+    Ptr<Node> m_inject;
+    Ptr<UniformRandomVariable> m_rng;
+    bool m_haveTarget;
+    mptcp_addr m_victimAddr;
+    mptcp_addr m_peerAddr;
+    EventId m_timer;
+    uint64_t m_timerAt;
+    uint64_t m_unrouted;
+    std::vector<uint8_t> m_buf;
+    std::unordered_set<uint64_t> m_own; //!< uids of our forgeries on the tapped link
+    std::vector<Ptr<NetDevice>> m_tapped; //!< the tapped link's two devices
+    TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_forgeTrace;
+};
+
+} // namespace ns3
+
+#endif /* MPTCP_ATTACKER_H */
