@@ -1450,10 +1450,11 @@ class Test_attack(unittest.TestCase):
         REMOVE_ADDR, and no switch guards it (the keep-alive probe of RFC
         8684 section 3.4.2 is not implemented); the last usable subflow
         survives, so the connection does;
-    and one attack that does not reach its criterion either way:
-      - mp-prio: the forged MP_PRIO is accepted (MPTcpExtMPPrioRx), but the
-        schedulers still send on a backup subflow whenever no regular one
-        has congestion-window room, so a bulk transfer loses under 10%.
+      - mp-prio: RFC 8684 does not authenticate MP_PRIO either; the forged
+        backup flag is accepted (MPTcpExtMPPrioRx) and, backup subflows
+        carrying data only while no regular one is usable, the subflow
+        stops carrying data: traffic diversion (Munir et al.), about a
+        third of the goodput lost (0.34 on seeds 1-3).
     """
 
     def assert_outcome(self, attack, defence, want, *extra):
@@ -1513,11 +1514,12 @@ class Test_attack(unittest.TestCase):
                     self.assertEqual(out["subflows_removed"], 1)
                     self.assertTrue(out["connection_survived"])
 
-    def test_mp_prio_accepted_little_diverted(self):
+    def test_mp_prio_diverts_residual(self):
         for defence in (False, True):
-            for out in self.assert_outcome("mp-prio", defence, False):
+            for out in self.assert_outcome("mp-prio", defence, True):
+                self.assertIsNone(out["defence_switch"])
                 self.assertEqual(out["counters"]["a.MPTcpExtMPPrioRx"], 1)
-                self.assertLess(out["goodput_loss_fraction"], 0.1)
+                self.assertGreaterEqual(out["goodput_loss_fraction"], 0.1)
                 self.assertTrue(out["connection_survived"])
 
     def test_baseline_is_the_run_without_attack(self):
