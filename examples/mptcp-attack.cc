@@ -62,6 +62,7 @@
 #include <cstring>
 #include <sstream>
 #include <string>
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <vector>
 
@@ -88,6 +89,7 @@ struct Options
     bool useKeys = false;
     int64_t dsnLead = 0;
     uint32_t payloadLen = 100;
+    std::string spoofed = "10.250.0.1";
     bool results = true;
     std::string outputDir = "mptcp-attack-out";
     std::string campaign = "mptcp-attack";
@@ -104,6 +106,83 @@ struct Outcome
     mptcp_attacker_stats attacker{};
     uint64_t unrouted = 0;
     bool targetFound = true;
+    // join attacks (A3, A5)
+    uint32_t halfOpenPeak = 0;    //!< B's half-open subflows from the spoofed source, at once
+    uint32_t joinsAccepted = 0;   //!< B's subflows from the spoofed source that got established
+    uint64_t memPeak = 0;         //!< B's core memory peak
+    uint64_t joinHmacs = 0;       //!< B's MPTcpExtJoinHmacComputed
+    uint64_t joinNoToken = 0;     //!< B's MPTcpExtMPJoinNoTokenFound
+    uint64_t joinRejected = 0;    //!< B's MPTcpExtMPJoinRejected
+    double legitJoinMs = -1;      //!< A's join from its second address: latency, -1 never
+};
+
+/* The per-connection bound on half-open joins the sockets get (the
+ * attribute's default, as --ns3::MptcpSocket::MaxHalfOpenJoins may set it). */
+uint32_t
+MaxHalfOpenJoins()
+{
+    TypeId::AttributeInformation info;
+    UintegerValue v;
+    if (MptcpSocket::GetTypeId().LookupAttributeByName("MaxHalfOpenJoins", &info) &&
+        v.DeserializeFromString(info.initialValue->SerializeToString(info.checker), info.checker))
+    {
+        return static_cast<uint32_t>(v.Get());
+    }
+    return 4;
+}
+
+bool
+IsJoinAttack(const std::string& attack)
+{
+    return attack == "join-guess" || attack == "join-flood";
+}
+
+/* Join attacks: every millisecond, B's subflows from the spoofed source
+ * (half-open, or established: a join that succeeded) and whether A's join
+ * from its second address is established yet. */
+struct JoinWatch
+{
+    Ptr<PacketSink> sink;
+    Ptr<BulkSendApplication> sender;
+    Ipv4Address spoofed;
+    Ipv4Address legitAddr;
+    Time joinStart;
+    Outcome* out;
+
+    void Sample()
+    {
+        uint32_t halfOpen = 0;
+        for (const auto& sock : sink->GetAcceptedSockets())
+        {
+            Ptr<MptcpSocket> m = DynamicCast<MptcpSocket>(sock);
+            for (uint32_t i = 0; m && i < m->GetSubflowCount(); i++)
+            {
+                MptcpSocket::SubflowInfo info;
+                m->GetSubflowStats(i, info);
+                if (InetSocketAddress::ConvertFrom(info.remote).GetIpv4() != spoofed)
+                {
+                    continue;
+                }
+                halfOpen += info.stats.state == MPTCP_TCP_SYN_RCVD;
+                out->joinsAccepted += info.stats.state == MPTCP_TCP_ESTABLISHED;
+            }
+        }
+        out->halfOpenPeak = std::max(out->halfOpenPeak, halfOpen);
+        Ptr<MptcpSocket> a = DynamicCast<MptcpSocket>(sender->GetSocket());
+        for (uint32_t i = 0; a && out->legitJoinMs < 0 && Simulator::Now() >= joinStart &&
+                             i < a->GetSubflowCount();
+             i++)
+        {
+            MptcpSocket::SubflowInfo info;
+            a->GetSubflowStats(i, info);
+            if (InetSocketAddress::ConvertFrom(info.local).GetIpv4() == legitAddr &&
+                info.stats.state == MPTCP_TCP_ESTABLISHED)
+            {
+                out->legitJoinMs = (Simulator::Now() - joinStart).GetSeconds() * 1000;
+            }
+        }
+        Simulator::Schedule(MilliSeconds(1), &JoinWatch::Sample, this);
+    }
 };
 
 /* Counts the bytes B's application receives, and among them the 0xA5
@@ -135,6 +214,10 @@ DefenceSwitch(const std::string& attack)
     if (attack == "fastclose")
     {
         return "FastcloseKeyCheck";
+    }
+    if (attack == "join-flood")
+    {
+        return "EnforceLimits";
     }
     return nullptr;
 }
@@ -195,6 +278,21 @@ RunOnce(const Options& o, bool withAttack)
     Simulator::Schedule(Seconds(0.1), [bl4, &paths]() {
         bl4->RemoveLocalAddress(paths.GetBAddress(1)); // nothing to announce
     });
+    const bool join = IsJoinAttack(o.attack);
+    JoinWatch watch;
+    if (join)
+    {
+        // A joins from its second address only during the attack: its
+        // latency tells what the flood costs a legitimate join
+        Ptr<MptcpL4Protocol> al4 = paths.GetA()->GetObject<MptcpL4Protocol>();
+        const Ipv4Address a1 = paths.GetAAddress(1);
+        Simulator::Schedule(Seconds(0.1), [al4, a1]() { al4->RemoveLocalAddress(a1); });
+        watch.joinStart = Seconds(o.attackAt + 0.2);
+        Simulator::Schedule(watch.joinStart, [al4, a1]() { al4->AddLocalAddress(a1); });
+        watch.spoofed = Ipv4Address(o.spoofed.c_str());
+        watch.legitAddr = a1;
+        watch.out = &out;
+    }
 
     PacketSinkHelper sinkHelper("ns3::MptcpSocketFactory",
                                 InetSocketAddress(Ipv4Address::GetAny(), 5000));
@@ -206,6 +304,12 @@ RunOnce(const Options& o, bool withAttack)
     Ptr<BulkSendApplication> sender =
         DynamicCast<BulkSendApplication>(bulk.Install(paths.GetA()).Get(0));
     sender->SetStartTime(Seconds(0.5));
+    if (join)
+    {
+        watch.sink = sink;
+        watch.sender = sender;
+        Simulator::Schedule(Seconds(o.attackAt), &JoinWatch::Sample, &watch);
+    }
 
     Ptr<MptcpAttacker> attacker;
     if (withAttack)
@@ -213,7 +317,12 @@ RunOnce(const Options& o, bool withAttack)
         MptcpAttackerHelper ah;
         ah.SetAttribute("Attack", StringValue(o.attack));
         ah.SetAttribute("Start", TimeValue(Seconds(o.attackAt)));
-        ah.SetAttribute("Victim", StringValue(o.attack == "dsn-inject" ? "server" : "client"));
+        const bool atServer = o.attack == "dsn-inject" || join;
+        ah.SetAttribute("Victim", StringValue(atServer ? "server" : "client"));
+        if (join)
+        {
+            ah.SetAttribute("SpoofedSource", Ipv4AddressValue(o.spoofed.c_str()));
+        }
         ah.SetAttribute("Guesses", UintegerValue(o.guesses));
         ah.SetAttribute("Interval", TimeValue(NanoSeconds(static_cast<int64_t>(o.intervalUs * 1000))));
         ah.SetAttribute("GuessStep", UintegerValue(o.guessStep));
@@ -222,7 +331,19 @@ RunOnce(const Options& o, bool withAttack)
         ah.SetAttribute("PayloadLen", UintegerValue(o.payloadLen));
         NetDeviceContainer link = paths.GetBottleneckDevices(o.attackPath);
         Ptr<Node> router = link.Get(0)->GetNode();
-        if (o.offPath)
+        if (o.offPath && join)
+        {
+            // B's listening address and port are public: no need to wait
+            attacker = ah.InstallOffPath(router);
+            attacker->SetTarget(paths.GetBAddress(0), 5000, Ipv4Address(o.spoofed.c_str()), 0);
+            std::string why;
+            if (!attacker->Start(why))
+            {
+                std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
+                std::exit(2);
+            }
+        }
+        else if (o.offPath)
         {
             attacker = ah.InstallOffPath(router);
             Simulator::Schedule(Seconds(o.attackAt),
@@ -263,6 +384,10 @@ RunOnce(const Options& o, bool withAttack)
     Ptr<MptcpL4Protocol> b = paths.GetB()->GetObject<MptcpL4Protocol>();
     out.mismatches = b->GetCounter(MPTCP_MIB_DUP_DATA_MISMATCH);
     out.mpPrioRx = a->GetCounter(MPTCP_MIB_MP_PRIO_RX);
+    out.memPeak = b->GetMemoryPeak();
+    out.joinHmacs = b->GetCounter(MPTCP_MIB_JOIN_HMAC);
+    out.joinNoToken = b->GetCounter(MPTCP_MIB_JOIN_NO_TOKEN);
+    out.joinRejected = b->GetCounter(MPTCP_MIB_JOIN_LIMIT);
     if (attacker)
     {
         attacker->GetStats(out.attacker);
@@ -323,6 +448,9 @@ main(int argc, char* argv[])
     cmd.AddValue("useKeys", "fastclose: the key learnt on-path, not a wrong one", useKeys);
     cmd.AddValue("dsnLead", "dsn-inject: bytes from B's data-level RCV.NXT", o.dsnLead);
     cmd.AddValue("payloadLen", "dsn-inject: payload bytes per forgery (1..1400)", o.payloadLen);
+    cmd.AddValue("spoofed",
+                 "join-guess, join-flood: source address of the MP_JOIN SYNs",
+                 o.spoofed);
     cmd.AddValue("results", "true|false: record the run in <outputDir>/results.db", results);
     cmd.AddValue("outputDir", "where results.db goes", o.outputDir);
     cmd.AddValue("campaign", "campaign name in results.db", o.campaign);
@@ -406,6 +534,31 @@ main(int argc, char* argv[])
     {
         return fail("--dsnLead must be within +-2^30");
     }
+    if (o.attack == "join-guess" && !o.offPath)
+    {
+        return fail("--attack=join-guess is off-path only: give --offPath=true");
+    }
+    {
+        in_addr probe{};
+        if (inet_pton(AF_INET, o.spoofed.c_str(), &probe) != 1)
+        {
+            return fail("--spoofed '" + o.spoofed + "' is not an IPv4 address");
+        }
+    }
+    if (o.guesses == 0 && o.attack == "join-flood")
+    {
+        // a flood: 2000 SYNs, one per millisecond, unless told otherwise
+        o.guesses = 2000;
+        bool intervalGiven = false;
+        for (int i = 1; i < argc; i++)
+        {
+            intervalGiven = intervalGiven || std::strncmp(argv[i], "--intervalUs", 12) == 0;
+        }
+        if (!intervalGiven)
+        {
+            o.intervalUs = 1000;
+        }
+    }
     if (!(MptcpRateBps(o.rate) > 0))
     {
         return fail("--rate '" + o.rate + "' is not a data rate (e.g. 5Mbps)");
@@ -448,6 +601,15 @@ main(int argc, char* argv[])
     {
         ok = att.injected > 0;
     }
+    else if (o.attack == "join-guess")
+    {
+        ok = att.joinsAccepted > 0;
+    }
+    else if (o.attack == "join-flood")
+    {
+        // more half-open joins at once than the bound MaxHalfOpenJoins sets
+        ok = att.halfOpenPeak > MaxHalfOpenJoins();
+    }
 
     struct Kv
     {
@@ -479,8 +641,28 @@ main(int argc, char* argv[])
         {"observed", u(att.attacker.observed), static_cast<double>(att.attacker.observed), ""},
         {"unrouted", u(att.unrouted), static_cast<double>(att.unrouted), ""},
         {"target_found", b(att.targetFound), att.targetFound ? 1.0 : 0.0, ""},
-        {"attack_succeeded", b(ok), ok ? 1.0 : 0.0, ""},
     };
+    if (IsJoinAttack(o.attack))
+    {
+        auto ms = [](double v) { return v < 0 ? std::string("null") : Num(v); };
+        auto msv = [nan](double v) { return v < 0 ? nan : v; };
+        const uint64_t hmacs = att.joinHmacs - std::min(att.joinHmacs, base.joinHmacs);
+        std::vector<Kv> j = {
+            {"join_attempts", u(att.attacker.forged), static_cast<double>(att.attacker.forged), ""},
+            {"joins_accepted", u(att.joinsAccepted), static_cast<double>(att.joinsAccepted), ""},
+            {"joins_no_token", u(att.joinNoToken), static_cast<double>(att.joinNoToken), ""},
+            {"joins_rejected", u(att.joinRejected), static_cast<double>(att.joinRejected), ""},
+            {"half_open_peak", u(att.halfOpenPeak), static_cast<double>(att.halfOpenPeak), ""},
+            {"max_half_open_joins", u(MaxHalfOpenJoins()), nan, ""},
+            {"hmac_computations", u(hmacs), static_cast<double>(hmacs), ""},
+            {"peak_server_state_bytes", u(att.memPeak), static_cast<double>(att.memPeak), "byte"},
+            {"baseline_server_state_bytes", u(base.memPeak), static_cast<double>(base.memPeak), "byte"},
+            {"legit_join_latency_ms", ms(att.legitJoinMs), msv(att.legitJoinMs), "ms"},
+            {"baseline_legit_join_latency_ms", ms(base.legitJoinMs), msv(base.legitJoinMs), "ms"},
+        };
+        kv.insert(kv.end(), j.begin(), j.end());
+    }
+    kv.push_back({"attack_succeeded", b(ok), ok ? 1.0 : 0.0, ""});
 
     if (o.results)
     {
@@ -501,6 +683,7 @@ main(int argc, char* argv[])
         params.emplace_back("useKeys", b(o.useKeys));
         params.emplace_back("dsnLead", std::to_string(o.dsnLead));
         params.emplace_back("payloadLen", u(o.payloadLen));
+        params.emplace_back("spoofed", o.spoofed);
         std::string cmdline;
         for (int i = 0; i < argc; i++)
         {
@@ -529,7 +712,7 @@ main(int argc, char* argv[])
                 }
                 bool ofAttacker = k.key == "forged" || k.key == "observed" ||
                                   k.key == "unrouted" || k.key == "attack_succeeded" ||
-                                  k.key == "target_found";
+                                  k.key == "target_found" || k.key == "join_attempts";
                 db.AddMetric(ofAttacker ? attackerId : victimId, k.key, k.value, k.unit);
             }
             stored = db.EndRun("ok", 0, -1, &err);

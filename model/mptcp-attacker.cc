@@ -7,6 +7,7 @@
 
 #include "ns3/boolean.h"
 #include "ns3/integer.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/ipv4-header.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-route.h"
@@ -59,7 +60,8 @@ MptcpAttacker::GetTypeId()
             .AddConstructor<MptcpAttacker>()
             .AddAttribute("Attack",
                           "The attack, by the core's name (mptcp_attack_name): rst, "
-                          "mp-tcprst, remove-addr, mp-prio, fastclose, dsn-inject.",
+                          "mp-tcprst, remove-addr, mp-prio, fastclose, dsn-inject, "
+                          "join-guess, join-flood.",
                           StringValue("rst"),
                           MakeStringAccessor(&MptcpAttacker::m_attack),
                           MakeStringChecker())
@@ -121,6 +123,13 @@ MptcpAttacker::GetTypeId()
                           UintegerValue(100),
                           MakeUintegerAccessor(&MptcpAttacker::m_payloadLen),
                           MakeUintegerChecker<uint16_t>(1, 1400))
+            .AddAttribute("SpoofedSource",
+                          "join-guess, join-flood: the source address of the MP_JOIN SYNs "
+                          "(one the victim's SYN/ACKs never reach); 0.0.0.0: on-path, the "
+                          "victim's peer's address; off-path, the peer address of SetTarget.",
+                          Ipv4AddressValue(Ipv4Address::GetAny()),
+                          MakeIpv4AddressAccessor(&MptcpAttacker::m_spoofed),
+                          MakeIpv4AddressChecker())
             .AddTraceSource("Forge",
                             "A forged TCP segment leaves the injection node.",
                             MakeTraceSourceAccessor(&MptcpAttacker::m_forgeTrace),
@@ -264,6 +273,10 @@ MptcpAttacker::Start(std::string& why)
     {
         cfg.victim_addr = m_victimAddr;
         cfg.peer_addr = m_peerAddr;
+    }
+    if (m_spoofed != Ipv4Address::GetAny())
+    {
+        cfg.peer_addr = Addr4(m_spoofed, m_haveTarget ? m_peerAddr.port : 0);
     }
     int rv = mptcp_attacker_new(&m_core, &cfg, nullptr, &MptcpAttacker::RandBytes, this);
     if (rv != MPTCP_OK)

@@ -145,6 +145,7 @@ class MptcpAttacker : public Object
     uint8_t m_addrId;
     int64_t m_dsnLead;
     uint16_t m_payloadLen;
+    Ipv4Address m_spoofed;
 
     mptcp_attacker* m_core;
     Ptr<Node> m_inject;

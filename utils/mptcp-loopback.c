@@ -932,9 +932,11 @@ static int parse_args(int argc, char **argv, options *o) {
       return bad("--attack-at must be before the end of --time");
     if (o->connections != 1 || o->tcp_flows)
       return bad("--attack needs one connection (--connections 1, no --tcp-flows)");
-    if (!strcmp(o->attack, "dsn-inject")) /* A2: in the core only, so far */
-      return bad("--attack dsn-inject is not run by this tool yet (engine tests: "
-                 "test_dsn_inject_ahead, test_dsn_inject_behind)");
+    if (!strcmp(o->attack, "dsn-inject") || !strcmp(o->attack, "join-guess") ||
+        !strcmp(o->attack, "join-flood")) /* A2, A3, A5: not in this tool yet */
+      return bad("--attack dsn-inject, join-guess and join-flood are not run by this tool "
+                 "yet (ns-3: examples/mptcp-attack; engine tests: test_dsn_inject_*, "
+                 "test_join_*)");
     if (o->attack_keys && strcmp(o->attack, "fastclose"))
       return bad("--attack-keys applies to --attack fastclose only");
     if (!o->attack_guesses) /* off-path: cover 2^32 with guesses --attack-step apart */

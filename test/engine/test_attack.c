@@ -119,13 +119,22 @@ static size_t forged(mptcp_attacker *at, uint64_t now, mptcp_tcphdr *h, mptcp_se
 
 static void test_registry(void **state) {
   (void)state;
-  const char *want[] = {"rst", "mp-tcprst", "remove-addr", "mp-prio", "fastclose", "dsn-inject"};
-  for (unsigned i = 0; i < 6; i++) {
+  const char *want[] = {"rst",        "mp-tcprst",  "remove-addr", "mp-prio",
+                        "fastclose",  "dsn-inject", "join-guess",  "join-flood"};
+  for (unsigned i = 0; i < 8; i++) {
     assert_string_equal(mptcp_attack_name(i), want[i]);
     assert_int_equal(mptcp_attack_check(want[i]), MPTCP_OK);
   }
-  assert_null(mptcp_attack_name(6));
+  assert_null(mptcp_attack_name(8));
   assert_int_equal(mptcp_attack_check("syn-flood"), MPTCP_ERR_UNKNOWN_ATTACK);
+  /* join-guess is off-path only */
+  uint64_t seed = 1;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.name = "join-guess";
+  mptcp_attacker *at = NULL;
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
   assert_int_equal(mptcp_attack_check(NULL), MPTCP_ERR_INVALID_ARGUMENT);
   assert_string_equal(mptcp_strerror_name(MPTCP_ERR_UNKNOWN_ATTACK), "MPTCP_ERR_UNKNOWN_ATTACK");
 }

@@ -1717,6 +1717,100 @@ static void test_dsn_inject_behind(void **state) {
   dsn_inject(0);
 }
 
+/* Threats A3 and A5: MP_JOIN SYNs from the core's attacker against the
+ * server of a two-subflow connection. "join-flood", on-path on subflow 0,
+ * takes the real token from the MP_CAPABLE keys it saw: with the limits
+ * enforced, the server holds at most max_half_open_joins (4) half-open
+ * joins and refuses the rest (MPTcpExtMPJoinRejected); without, only the
+ * hard limit of 8 subflows stops it. "join-guess", off-path, names random
+ * tokens: every SYN is refused as an unknown token. */
+static void join_attack(const char *name, int enforce) {
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  cb.enforce_limits = (uint8_t)enforce;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(exchange(&h, 1000, h.now + 2 * MPTCP_S), 2000);
+  h_run(&h, h.now + 500 * MS);
+  assert_int_equal(mptcp_conn_subflow_count(h.server), 2);
+  mptcp_addr l;
+  mptcp_conn_get_subflow_stats(h.client, 0, NULL, &l, NULL);
+  mptcp_attack_config ac;
+  mptcp_attack_config_default(&ac);
+  ac.name = name;
+  ac.victim = MPTCP_VICTIM_SERVER;
+  ac.start_ns = 0;
+  ac.guesses = 10;
+  ac.interval_ns = 1000;
+  ac.peer_addr = h.addr[0];
+  ac.peer_addr.ip[1] = 99; /* spoofed: the SYN/ACKs go nowhere */
+  ac.peer_addr.port = 0;
+  if (strcmp(name, "join-guess") == 0) {
+    ac.on_path = 0;
+    ac.victim_addr = h.addr[1];
+    ac.victim_addr.port = 5001;
+  }
+  mptcp_attacker *at = NULL;
+  assert_int_equal(mptcp_attacker_new(&at, &ac, NULL, h_rand, &h), MPTCP_OK);
+  for (size_t i = 0; ac.on_path && i < h.nlog; i++) { /* what crossed subflow 0 */
+    mptcp_tcphdr t = h.log[i];
+    int from = h.log_from[i];
+    if ((from == 0 ? t.sport : t.dport) != l.port)
+      continue;
+    uint8_t buf[MPTCP_TCP_HDR_MAX];
+    int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &t);
+    assert_true(hl >= 20);
+    mptcp_addr s = h.addr[from], d = h.addr[!from];
+    mptcp_attacker_observe(at, &s, &d, buf, (size_t)hl, h.log_plen[i], h.now);
+  }
+  uint64_t syn0 = ctr(&h, 1, MPTCP_MIB_JOIN_SYN_RX);
+  for (int i = 0; i < 10; i++) {
+    uint8_t fb[MPTCP_TCP_HDR_MAX];
+    mptcp_segment seg;
+    assert_int_equal(mptcp_attacker_write(at, &seg, fb, sizeof(fb), h.now + (uint64_t)i * 1000),
+                     1);
+    assert_int_equal(seg.src.ip[1], 99);
+    assert_int_equal(seg.dst.port, 5001);
+    mptcp_tcphdr t;
+    assert_true(mptcp_tcphdr_decode(&t, fb, seg.len) > 0);
+    assert_int_equal(t.flags, MPTCP_TH_SYN);
+    assert_true(t.opts & MPTCP_OPT_MP_JOIN);
+    mptcp_stack_read(h.st[1], &seg.src, &seg.dst, fb, seg.len, 0, h.now);
+    h_pull_all(&h, 1); /* SYN/ACKs and resets toward the spoofed source: lost */
+  }
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_SYN_RX) - syn0, 10);
+  if (strcmp(name, "join-guess") == 0) {
+    assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_NO_TOKEN), 10);
+    assert_int_equal(mptcp_conn_subflow_count(h.server), 2);
+  } else {
+    assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_NO_TOKEN), 0);
+    /* half-open: 4 with the limits, up to the hard limit of 8 without */
+    assert_int_equal(mptcp_conn_subflow_count(h.server), enforce ? 2 + 4 : 8);
+    assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), enforce ? 6 : 4);
+  }
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_OK), 1); /* the legitimate join only */
+  mptcp_attacker_del(at);
+  h_free(&h);
+}
+
+static void test_join_flood_limited(void **state) {
+  (void)state;
+  join_attack("join-flood", 1);
+}
+
+static void test_join_flood_unlimited(void **state) {
+  (void)state;
+  join_attack("join-flood", 0);
+}
+
+static void test_join_guess(void **state) {
+  (void)state;
+  join_attack("join-guess", 1);
+}
+
 static void test_overlap_first_copy_wins(void **state) {
   (void)state;
   overlap(1);
@@ -2041,6 +2135,9 @@ int main(void) {
       cmocka_unit_test(test_overlap_check_off),
       cmocka_unit_test(test_dsn_inject_ahead),
       cmocka_unit_test(test_dsn_inject_behind),
+      cmocka_unit_test(test_join_flood_limited),
+      cmocka_unit_test(test_join_flood_unlimited),
+      cmocka_unit_test(test_join_guess),
       cmocka_unit_test(test_join_fourth_ack_lost),
       cmocka_unit_test(test_join_third_ack_unanswered),
       cmocka_unit_test(test_last_subflow_reset_is_reset),

@@ -91,7 +91,9 @@ static void test_registered(void **state) {
  * srtt 50, 10, 30 ms. All with room -> sf1 (10 ms).
  * sf1 full (out 10000: 10000 + 1000 > 10000) -> sf2 (30 ms).
  * sf2 made backup -> sf0 (50 ms): a regular subflow goes before a faster
- * backup one. sf0 full too -> sf2, the backup, the only one left.
+ * backup one. sf0 full too -> nobody: the data waits for a regular
+ * subflow (RFC 8684 section 3.3.8; Linux uses a backup only when no
+ * regular subflow is active). Both regular ones stale -> sf2, the backup.
  * sf2 full -> nobody (NULL).
  */
 static void test_minrtt(void **state) {
@@ -106,6 +108,8 @@ static void test_minrtt(void **state) {
   c->sfs[2]->backup = 1;
   assert_ptr_equal(pick(c, "minrtt"), c->sfs[0]);
   c->sfs[0]->out_bytes = 10 * MSS;
+  assert_null(pick(c, "minrtt"));
+  c->sfs[0]->stale = c->sfs[1]->stale = 1;
   assert_ptr_equal(pick(c, "minrtt"), c->sfs[2]);
   c->sfs[2]->out_bytes = 10 * MSS;
   assert_null(pick(c, "minrtt"));
@@ -157,9 +161,12 @@ static void test_roundrobin(void **state) {
   const unsigned want3[] = {1, 0, 1};
   for (unsigned k = 0; k < 3; k++)
     assert_ptr_equal(pick(c, "roundrobin"), c->sfs[want3[k]]);
-  /* only the backup one has room: it takes the turn */
+  /* only the backup one has room: the data waits for the regular ones */
   c->sfs[0]->out_bytes = 10 * MSS;
   c->sfs[1]->out_bytes = 10 * MSS;
+  assert_null(pick(c, "roundrobin"));
+  /* no regular one usable: the backup takes the turn */
+  c->sfs[0]->stale = c->sfs[1]->stale = 1;
   assert_ptr_equal(pick(c, "roundrobin"), c->sfs[2]);
   c->sfs[2]->out_bytes = 10 * MSS;
   assert_null(pick(c, "roundrobin"));
@@ -455,13 +462,16 @@ static void test_redundant(void **state) {
   assert_int_equal(ops->get_retrans(c, c->sfs[0], &off, &len), 0);
   /* a backup subflow behind (sf0 at 2000) waits while a regular one can
    * take new data: sf1 (3000, 10 ms) before sf2 (3000, 30 ms); with both
-   * regular ones full, the backup one takes its old data */
+   * regular ones full, it still waits; with neither usable (stale), the
+   * backup one takes its old data */
   c->snd_end = 5000;
   c->sfs[0]->backup = 1;
   c->sfs[0]->data_nxt = 2000;
   assert_ptr_equal(pick(c, "redundant"), c->sfs[1]);
   c->sfs[1]->out_bytes = 10 * MSS;
   c->sfs[2]->out_bytes = 10 * MSS;
+  assert_null(pick(c, "redundant"));
+  c->sfs[1]->stale = c->sfs[2]->stale = 1;
   assert_ptr_equal(pick(c, "redundant"), c->sfs[0]);
   fake_free(c);
 }

@@ -13,7 +13,14 @@ Over RngRun 1..3 (doc/security.md, "ns-3 attack scenario"):
     (RFC 8684 does not authenticate either option: the residual threats
     the document states);
   - dsn-inject, 50 forgeries: delivered to B's application when forged at
-    B's data-level RCV.NXT, none when 20000 bytes behind it.
+    B's data-level RCV.NXT, none when 20000 bytes behind it;
+  - join-flood, on-path (the real token from the keys seen): with
+    EnforceLimits on, B never holds more than MaxHalfOpenJoins half-open
+    joins; off, it holds more (attack_succeeded); either way the flood
+    keeps A's own join from completing (legit_join_latency_ms null, the
+    baseline's a number);
+  - join-guess, off-path (random tokens): fails either way (no switch),
+    every guess refused as an unknown token or lost in the queue.
 Also: the same run twice gives the same JSON byte for byte; bad options
 exit 2 with a message; the run is recorded in results.db.
 """
@@ -48,6 +55,8 @@ CASES = [
     ("fastclose off-path", ["--attack=fastclose", "--offPath=true"], False, True),
     ("mp-prio on-path", ["--attack=mp-prio"], True, True),
     ("remove-addr on-path", ["--attack=remove-addr"], True, True),
+    ("join-flood on-path", ["--attack=join-flood"], False, True),
+    ("join-guess off-path", ["--attack=join-guess", "--offPath=true"], False, False),
 ]
 DSN = ["--attack=dsn-inject", "--guesses=50", "--intervalUs=20000"]
 
@@ -60,6 +69,8 @@ def main(argv):
     failures = []
 
     for bad, needle in ((["--attack=bogus"], "unknown --attack"),
+                        (["--attack=join-guess"], "off-path only"),
+                        (["--attack=join-flood", "--spoofed=10.1"], "--spoofed"),
                         (["--attackPath=5"], "--attackPath"),
                         (["--intervalUs=-1"], "--intervalUs"),
                         (["--defence=maybe"], "--defence"),
@@ -99,6 +110,16 @@ def main(argv):
                                     f"attack_succeeded {d['attack_succeeded']}, want {want}")
                 if d["forged"] < 1:
                     failures.append(f"{label} RngRun={seed}: nothing forged")
+                if label.startswith("join-flood"):
+                    limit = d["max_half_open_joins"]
+                    if defence and d["half_open_peak"] > limit:
+                        failures.append(f"{label}: {d['half_open_peak']} half-open > {limit}")
+                    if d["legit_join_latency_ms"] is not None or \
+                            d["baseline_legit_join_latency_ms"] is None:
+                        failures.append(f"{label} RngRun={seed}: legit join {d}")
+                if label.startswith("join-guess"):
+                    if d["joins_accepted"] != 0 or d["joins_no_token"] < 1:
+                        failures.append(f"{label} RngRun={seed}: {d}")
     for seed in SEEDS:
         for lead, want in ((0, True), (-20000, False)):
             d = json.loads(results[("dsn-inject", seed, lead)])

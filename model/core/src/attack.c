@@ -21,12 +21,14 @@ extern const struct attack_ops attack_remove_addr;
 extern const struct attack_ops attack_mp_prio;
 extern const struct attack_ops attack_fastclose;
 extern const struct attack_ops attack_dsn_inject;
+extern const struct attack_ops attack_join_guess;
+extern const struct attack_ops attack_join_flood;
 
 /* The registry: one line per attack. */
 static const struct attack_ops *const attack_table[] = {
     &attack_rst,      &attack_mp_tcprst, &attack_remove_addr,
     &attack_mp_prio,  &attack_fastclose,
-    &attack_dsn_inject,
+    &attack_dsn_inject, &attack_join_guess, &attack_join_flood,
 };
 #define N_ATTACKS (sizeof(attack_table) / sizeof(attack_table[0]))
 
@@ -151,9 +153,11 @@ static struct atk_flow *flow_add(mptcp_attacker *a, const mptcp_addr *src, const
   if (a->n_flows < ATK_MAX_FLOWS) {
     f = &a->flows[a->n_flows++];
   } else {
+    /* the subflow forged on keeps its slot: a stream of other flows (a
+     * join flood's SYN/ACKs crossing the link, say) must not evict it */
     f = &a->flows[a->st.observed % ATK_MAX_FLOWS];
     if (a->target == f)
-      a->target = NULL;
+      f = &a->flows[(a->st.observed + 1) % ATK_MAX_FLOWS];
   }
   memset(f, 0, sizeof(*f));
   f->used = 1;
@@ -274,6 +278,7 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
   h.sport = f->src.port;
   h.dport = f->dst.port;
   a->payload_len = 0;
+  a->forge_src_set = 0;
   int e = a->ops->write(a, f, &h, now);
   if (e < 0)
     return e;
@@ -289,11 +294,13 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
     return MPTCP_ERR_NOBUF;
   memset(buf + hl, MPTCP_ATTACK_PATTERN, plen);
   size_t n = (size_t)hl + plen;
-  uint16_t c = f->src.family == 6 ? mptcp_tcp_checksum_ipv6(f->src.ip, f->dst.ip, buf, n)
-                                  : mptcp_tcp_checksum_ipv4(f->src.ip, f->dst.ip, buf, n);
+  mptcp_addr src = a->forge_src_set ? a->forge_src : f->src;
+  src.port = h.sport;
+  uint16_t c = src.family == 6 ? mptcp_tcp_checksum_ipv6(src.ip, f->dst.ip, buf, n)
+                               : mptcp_tcp_checksum_ipv4(src.ip, f->dst.ip, buf, n);
   put_be16(buf + 16, c);
   memset(seg, 0, sizeof(*seg));
-  seg->src = f->src;
+  seg->src = src;
   seg->dst = f->dst;
   seg->len = n;
   seg->hdr_len = (size_t)hl;

@@ -74,6 +74,9 @@ struct mptcp_attacker {
   size_t payload_len;      /* payload of the forgery being written */
   uint64_t data_ack;       /* dsn-inject: the victim's last DATA_ACK */
   uint8_t data_ack_known;
+  mptcp_addr forge_src;    /* the forgery's source, if forge_src_set (an
+                              attack's write may set it; reset per forgery) */
+  uint8_t forge_src_set;
   uint8_t waiting;         /* the attack's write found nothing to forge yet:
                               no expiry before the next observation */
 };

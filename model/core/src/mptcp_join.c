@@ -20,6 +20,7 @@ void mptcp_join_syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack) {
     h->join.token = c->token_remote;
   } else {
     uint8_t mac[MPTCP_HMAC_SHA256_LEN];
+    mib_inc(c->stack, MPTCP_MIB_JOIN_HMAC);
     mptcp_join_hmac(c->key_local, c->key_remote, sf->nonce_local, sf->nonce_remote, mac);
     h->join.len = MPTCP_JOIN_LEN_SYNACK;
     h->join.thmac = mptcp_hmac_left64(mac);
@@ -107,6 +108,7 @@ int mptcp_join_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th) {
     return -1;
   }
   uint8_t mac[MPTCP_HMAC_SHA256_LEN];
+  mib_inc(c->stack, MPTCP_MIB_JOIN_HMAC);
   mptcp_join_hmac(c->key_remote, c->key_local, th->join.nonce, sf->nonce_local, mac);
   if (mptcp_hmac_left64(mac) != th->join.thmac) {
     mib_inc(c->stack, MPTCP_MIB_JOIN_BAD_HMAC);
@@ -127,6 +129,7 @@ int mptcp_join_rcv_ack(struct tcp_sf *sf, const mptcp_tcphdr *th) {
     return -1;
   }
   uint8_t mac[MPTCP_HMAC_SHA256_LEN];
+  mib_inc(c->stack, MPTCP_MIB_JOIN_HMAC);
   mptcp_join_hmac(c->key_remote, c->key_local, sf->nonce_remote, sf->nonce_local, mac);
   if (memcmp(mac, th->join.hmac, MPTCP_JOIN_HMAC_LEN) != 0) {
     mib_inc(c->stack, MPTCP_MIB_JOIN_BAD_HMAC);

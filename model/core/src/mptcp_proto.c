@@ -226,6 +226,7 @@ void mptcp_write_options(struct tcp_sf *sf, mptcp_tcphdr *h, const struct tx_rec
   if (sf->join_ack_pending) {
     /* third ACK of a join: the leftmost 160 bits of HMAC-A (section 3.2) */
     uint8_t mac[MPTCP_HMAC_SHA256_LEN];
+    mib_inc(c->stack, MPTCP_MIB_JOIN_HMAC);
     mptcp_join_hmac(c->key_local, c->key_remote, sf->nonce_local, sf->nonce_remote, mac);
     h->opts |= MPTCP_OPT_MP_JOIN;
     h->join.len = MPTCP_JOIN_LEN_ACK;

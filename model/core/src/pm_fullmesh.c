@@ -3,8 +3,9 @@
  * fullmesh (the out-of-tree Linux mptcp_fullmesh.c; Linux's in-kernel path
  * manager with every endpoint flagged "fullmesh"): a subflow from every
  * other local address to the peer's address once the connection is MPTCP,
- * then, for each address the peer announces, one from each local address.
- * No state of its own.
+ * then, for each address the peer announces, one from each local address,
+ * and, for a local address declared later, one from it to each of the
+ * peer's. No state of its own.
  */
 #include <string.h>
 
@@ -53,8 +54,38 @@ static void fullmesh_add_addr(struct mptcp_conn *c, const struct pm_peer_addr *a
   }
 }
 
+/* A local address declared while the connection runs (Linux's in-kernel
+ * path manager creates the subflows of a new "fullmesh" endpoint for the
+ * connections that exist, mptcp_pm_nl_add_addr -> mptcp_pm_create_subflow
+ * _or_signal_addr): one subflow from it to the peer's address and one to
+ * each address the peer announced, pairs already connected skipped,
+ * within max_subflows. The initiator's side only, once MPTCP is
+ * established (before that, fullmesh_established covers it). The SYN
+ * leaves at the next write. */
+static void fullmesh_local_addr_added(struct mptcp_conn *c, const mptcp_addr *addr, uint8_t id) {
+  if (c->listener_child || c->tx_infinite || !c->pm_started || addr->family != c->sf.local.family)
+    return;
+  for (int k = -1; k < (int)c->n_rem; k++) {
+    if (c->n_sf >= c->cfg.max_subflows)
+      return;
+    mptcp_addr r = k < 0 ? c->sf.remote : c->rem[k].addr;
+    if (!r.port)
+      r.port = c->sf.remote.port;
+    mptcp_addr l = *addr;
+    l.port = 0;
+    if (r.family != l.family || pm_pair_used(c, &l, &r))
+      continue;
+    struct tcp_sf *sf = mptcp_open_subflow(c, &l, &r, 0);
+    if (sf) {
+      sf->addr_id_local = id;
+      sf->addr_id_remote = k < 0 ? 0 : c->rem[k].id;
+    }
+  }
+}
+
 const struct mptcp_pm_ops mptcp_pm_fullmesh = {
     .name = "fullmesh",
     .established = fullmesh_established,
     .add_addr_received = fullmesh_add_addr,
+    .local_addr_added = fullmesh_local_addr_added,
 };

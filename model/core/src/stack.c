@@ -213,6 +213,7 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_OPP_RETRANS] = "MPTcpExtOpportunisticRetrans",
     [MPTCP_MIB_PENALISE] = "MPTcpExtPenalise",
     [MPTCP_MIB_DATA_RTX] = "MPTcpExtRetransSegs",
+    [MPTCP_MIB_JOIN_HMAC] = "MPTcpExtJoinHmacComputed",
     [MPTCP_MIB_HYSTART_TRAIN] = "TcpExtTCPHystartTrainDetect",
     [MPTCP_MIB_HYSTART_DELAY] = "TcpExtTCPHystartDelayDetect",
     [MPTCP_MIB_JOIN_ACK_TIMEOUT] = "MPTcpExtMPJoinAckTimeout",

@@ -1397,6 +1397,10 @@ enum mptcp_mib {
                                      Data ACK stood still for a retransmission
                                      timeout with a subflow idle (Linux's
                                      MPTcpExtRetransSegs) */
+  MPTCP_MIB_JOIN_HMAC,          /**< HMACs computed for MP_JOIN handshakes
+                                     (SYN/ACK written, SYN/ACK or third ACK
+                                     checked): their cost to a host under a
+                                     join flood (threat A5) */
   MPTCP_MIB__COUNT
 };
 
@@ -1492,6 +1496,15 @@ static inline int mptcp_after64(uint64_t a, uint64_t b) {
  *   "fastclose"    a pure ACK with MP_FASTCLOSE. With `use_keys` and the
  *                  MP_CAPABLE handshake seen (on-path), the victim's real
  *                  key; otherwise a random, wrong one.
+ * A2, "dsn-inject" (attack_dsn.c): on-path, data in sequence on the
+ * subflow whose DSS mapping covers data sequence numbers `dsn_lead` bytes
+ * from the victim's last DATA_ACK; the payload is MPTCP_ATTACK_PATTERN.
+ * A3 and A5, MP_JOIN SYNs toward the victim (the server), a fresh source
+ * port each, from `peer_addr` when set (attack_join.c):
+ *   "join-guess"   off-path only: a random token each time (2^-32 per try);
+ *   "join-flood"   on-path: the connection's real token once the
+ *                  MP_CAPABLE keys were seen (none sent before); off-path:
+ *                  random tokens.
  * On-path, the attacker learns from the victim's own segments the
  * 4-tuple and what the victim expects (their acknowledgement number is its
  * RCV.NXT), from the peer's the window, address id and last
@@ -1545,7 +1558,9 @@ typedef struct mptcp_attack_config {
   /** Off-path "remove-addr": the address id to name. Default 0. */
   uint8_t addr_id;
   /** Off-path: the victim's address and port, and the peer's address and
-   *  port that forgeries claim as source. Ignored on-path. */
+   *  port that forgeries claim as source. On-path only "join-guess" and
+   *  "join-flood" use peer_addr: their source address when its family is
+   *  the victim's (a spoofed one), else the victim's peer's. */
   mptcp_addr victim_addr;
   mptcp_addr peer_addr;
   /** "dsn-inject" (A2, on-path): where each forged mapping starts, in
