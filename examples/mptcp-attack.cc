@@ -50,6 +50,7 @@
 #include "ns3/mptcp-attacker-helper.h"
 #include "ns3/mptcp-helper.h"
 #include "ns3/mptcp-l4-protocol.h"
+#include "ns3/mptcp-output.h"
 #include "ns3/mptcp-results.h"
 #include "ns3/mptcp-socket.h"
 #include "ns3/mptcp-topology.h"
@@ -397,22 +398,6 @@ RunOnce(const Options& o, bool withAttack)
     return out;
 }
 
-bool
-CheckOutputDir(const std::string& dir, std::string& why)
-{
-    if (dir.empty())
-    {
-        why = "--outputDir must not be empty";
-        return false;
-    }
-    if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
-    {
-        why = "cannot create --outputDir " + dir + ": " + std::strerror(errno);
-        return false;
-    }
-    return true;
-}
-
 std::string
 Num(double v)
 {
@@ -564,7 +549,7 @@ main(int argc, char* argv[])
         return fail("--rate '" + o.rate + "' is not a data rate (e.g. 5Mbps)");
     }
     std::string why;
-    if (o.results && !CheckOutputDir(o.outputDir, why))
+    if (o.results && !MptcpCheckOutputDir(o.outputDir, why))
     {
         return fail(why);
     }

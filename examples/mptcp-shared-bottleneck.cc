@@ -313,34 +313,6 @@ CheckArguments(int argc,
     return true;
 }
 
-/** A directory files can be created in: create it, then a probe file. */
-bool
-CheckOutputDir(const std::string& dir, std::string& why)
-{
-    if (dir.empty())
-    {
-        why = "--outputDir must not be empty";
-        return false;
-    }
-    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-    {
-        why = "cannot create --outputDir " + dir + ": " + std::strerror(errno);
-        return false;
-    }
-    std::string probe = dir + "/.write-test-XXXXXX";
-    std::vector<char> name(probe.begin(), probe.end());
-    name.push_back('\0');
-    int fd = mkstemp(name.data());
-    if (fd < 0)
-    {
-        why = "cannot write in --outputDir " + dir + ": " + std::strerror(errno);
-        return false;
-    }
-    close(fd);
-    unlink(name.data());
-    return true;
-}
-
 } // namespace
 
 int
@@ -623,7 +595,7 @@ main(int argc, char* argv[])
     {
         return fail(why);
     }
-    if ((results || plot || p.pcap) && !CheckOutputDir(outputDir, why))
+    if ((results || plot || p.pcap) && !MptcpCheckOutputDir(outputDir, why))
     {
         return fail(why);
     }

@@ -3,8 +3,12 @@
  */
 #include "mptcp-output.h"
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #include "mptcp-plot.h"
 
@@ -254,5 +258,33 @@ MptcpWritePlot(const MptcpScenarioParams& p, const MptcpScenarioResult& r, std::
     }
     return fig.Write(p.outputDir, "mptcp-shared-bottleneck", error);
 }
+
+bool
+MptcpCheckOutputDir(const std::string& dir, std::string& why)
+{
+    if (dir.empty())
+    {
+        why = "--outputDir must not be empty";
+        return false;
+    }
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    {
+        why = "cannot create --outputDir " + dir + ": " + std::strerror(errno);
+        return false;
+    }
+    std::string probe = dir + "/.write-test-XXXXXX";
+    std::vector<char> name(probe.begin(), probe.end());
+    name.push_back('\0');
+    int fd = mkstemp(name.data());
+    if (fd < 0)
+    {
+        why = "cannot write in --outputDir " + dir + ": " + std::strerror(errno);
+        return false;
+    }
+    close(fd);
+    unlink(name.data());
+    return true;
+}
+
 
 } // namespace ns3

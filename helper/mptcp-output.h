@@ -108,6 +108,16 @@ class MptcpScenarioRecorder
  */
 bool MptcpWritePlot(const MptcpScenarioParams& p, const MptcpScenarioResult& r, std::string* error);
 
+/**
+ * \ingroup mptcp
+ * \brief Check that files can be created in a program's --outputDir:
+ *        create the directory if needed, then a probe file.
+ * \param dir the directory
+ * \param why receives the reason, naming --outputDir, on failure
+ * \return true when files can be written there
+ */
+bool MptcpCheckOutputDir(const std::string& dir, std::string& why);
+
 } // namespace ns3
 
 #endif /* MPTCP_OUTPUT_H */

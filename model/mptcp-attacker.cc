@@ -3,6 +3,7 @@
  */
 #include "mptcp-attacker.h"
 
+#include "mptcp-l4-protocol.h"
 #include "mptcp-tcp-header.h"
 
 #include "ns3/boolean.h"
@@ -182,16 +183,7 @@ MptcpAttacker::AssignStreams(int64_t stream)
 void
 MptcpAttacker::RandBytes(uint8_t* dest, size_t len, void* user)
 {
-    auto self = static_cast<MptcpAttacker*>(user);
-    size_t i = 0;
-    while (i < len)
-    {
-        uint32_t v = self->m_rng->GetInteger(0, 0xffffffffu);
-        for (int k = 0; k < 4 && i < len; k++, i++)
-        {
-            dest[i] = static_cast<uint8_t>(v >> (8 * k));
-        }
-    }
+    MptcpL4Protocol::FillRandom(static_cast<MptcpAttacker*>(user)->m_rng, dest, len);
 }
 
 void

@@ -292,11 +292,16 @@ MptcpL4Protocol::MemFree(void* ptr, size_t size, void* user)
 void
 MptcpL4Protocol::RandBytes(uint8_t* dest, size_t len, void* user)
 {
-    auto self = static_cast<MptcpL4Protocol*>(user);
+    FillRandom(static_cast<MptcpL4Protocol*>(user)->m_rng, dest, len);
+}
+
+void
+MptcpL4Protocol::FillRandom(Ptr<UniformRandomVariable> rng, uint8_t* dest, size_t len)
+{
     size_t i = 0;
     while (i < len)
     {
-        uint32_t v = self->m_rng->GetInteger(0, 0xffffffffu);
+        uint32_t v = rng->GetInteger(0, 0xffffffffu);
         for (int k = 0; k < 4 && i < len; k++, i++)
         {
             dest[i] = static_cast<uint8_t>(v >> (8 * k));

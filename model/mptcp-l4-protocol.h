@@ -143,6 +143,15 @@ class MptcpL4Protocol : public IpL4Protocol
      */
     uint64_t GetCounter(int id) const;
 
+    /**
+     * \brief The core's randomness hook (mptcp_rand_fn) over an ns-3
+     *        random stream: each 32-bit draw gives four bytes, low first.
+     * \param rng the stream
+     * \param dest where the bytes go
+     * \param len how many
+     */
+    static void FillRandom(Ptr<UniformRandomVariable> rng, uint8_t* dest, size_t len);
+
     /** \return bytes the core holds on this node now */
     uint64_t GetMemoryUsed() const;
     /** \return the most bytes the core held on this node at once */

@@ -1582,18 +1582,43 @@ static void inject_data(struct harness *h, uint16_t port, uint32_t seq, uint32_t
   h_inject(h, 1, &th, pl, n);
 }
 
-static void overlap(int check) {
-  struct harness h;
-  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+/* A connection with two subflows between the same addresses (ndiffports),
+ * 1000 bytes exchanged each way; `cb` is the server's configuration. */
+static void two_subflows(struct harness *h, const mptcp_config *cb) {
+  mptcp_config ca = mp_cfg();
   ca.pm = "ndiffports";
   ca.subflows = 2;
+  h_init2(h, &ca, cb, 5 * MS);
+  assert_int_equal(h_connect(h, NULL), MPTCP_OK);
+  h_run(h, h->now + 100 * MS);
+  assert_int_equal(exchange(h, 1000, h->now + 2 * MPTCP_S), 2000);
+  h_run(h, h->now + 500 * MS);
+  assert_int_equal(mptcp_conn_subflow_count(h->client), 2);
+}
+
+/* Shows an on-path attacker everything the harness logged on the client's
+ * subflow with local port `port`, as a tap on that subflow's path sees it. */
+static void show_subflow(struct harness *h, mptcp_attacker *at, uint16_t port) {
+  for (size_t i = 0; i < h->nlog; i++) {
+    mptcp_tcphdr t = h->log[i];
+    int from = h->log_from[i];
+    if ((from == 0 ? t.sport : t.dport) != port)
+      continue;
+    uint8_t buf[MPTCP_TCP_HDR_MAX];
+    int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &t);
+    assert_true(hl >= 20);
+    mptcp_addr src = h->addr[from], dst = h->addr[!from];
+    assert_int_equal(
+        mptcp_attacker_observe(at, &src, &dst, buf, (size_t)hl, h->log_plen[i], h->now),
+        MPTCP_OK);
+  }
+}
+
+static void overlap(int check) {
+  struct harness h;
+  mptcp_config cb = mp_cfg();
   cb.overlap_check = (uint8_t)check;
-  h_init2(&h, &ca, &cb, 5 * MS);
-  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
-  h_run(&h, h.now + 100 * MS);
-  assert_int_equal(exchange(&h, 1000, h.now + 2 * MPTCP_S), 2000);
-  h_run(&h, h.now + 500 * MS);
-  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  two_subflows(&h, &cb);
   struct keys k;
   find_keys(&h, &k);
   uint16_t port[2];
@@ -1642,15 +1667,8 @@ static void overlap(int check) {
  * subflow 1, before the forgery (behind) or after it (ahead). */
 static void dsn_inject(int ahead) {
   struct harness h;
-  mptcp_config ca = mp_cfg(), cb = mp_cfg();
-  ca.pm = "ndiffports";
-  ca.subflows = 2;
-  h_init2(&h, &ca, &cb, 5 * MS);
-  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
-  h_run(&h, h.now + 100 * MS);
-  assert_int_equal(exchange(&h, 1000, h.now + 2 * MPTCP_S), 2000);
-  h_run(&h, h.now + 500 * MS);
-  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  mptcp_config cb = mp_cfg();
+  two_subflows(&h, &cb);
   struct keys k;
   find_keys(&h, &k);
   uint16_t port[2];
@@ -1669,18 +1687,7 @@ static void dsn_inject(int ahead) {
   ac.payload_len = 100;
   mptcp_attacker *at = NULL;
   assert_int_equal(mptcp_attacker_new(&at, &ac, NULL, h_rand, &h), MPTCP_OK);
-  for (size_t i = 0; i < h.nlog; i++) { /* what crossed subflow 0 */
-    mptcp_tcphdr t = h.log[i];
-    int from = h.log_from[i];
-    if ((from == 0 ? t.sport : t.dport) != port[0])
-      continue;
-    uint8_t buf[MPTCP_TCP_HDR_MAX];
-    int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &t);
-    assert_true(hl >= 20);
-    mptcp_addr s = h.addr[from], d = h.addr[!from];
-    assert_int_equal(mptcp_attacker_observe(at, &s, &d, buf, (size_t)hl, h.log_plen[i], h.now),
-                     MPTCP_OK);
-  }
+  show_subflow(&h, at, port[0]);
   uint8_t real[100];
   memset(real, 'R', sizeof(real));
   uint64_t base = k.client_idsn + 1 + 1000; /* the server's data-level RCV.NXT */
@@ -1726,15 +1733,9 @@ static void test_dsn_inject_behind(void **state) {
  * tokens: every SYN is refused as an unknown token. */
 static void join_attack(const char *name, int enforce) {
   struct harness h;
-  mptcp_config ca = mp_cfg(), cb = mp_cfg();
-  ca.pm = "ndiffports";
-  ca.subflows = 2;
+  mptcp_config cb = mp_cfg();
   cb.enforce_limits = (uint8_t)enforce;
-  h_init2(&h, &ca, &cb, 5 * MS);
-  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
-  h_run(&h, h.now + 100 * MS);
-  assert_int_equal(exchange(&h, 1000, h.now + 2 * MPTCP_S), 2000);
-  h_run(&h, h.now + 500 * MS);
+  two_subflows(&h, &cb);
   assert_int_equal(mptcp_conn_subflow_count(h.server), 2);
   mptcp_addr l;
   mptcp_conn_get_subflow_stats(h.client, 0, NULL, &l, NULL);
@@ -1755,17 +1756,8 @@ static void join_attack(const char *name, int enforce) {
   }
   mptcp_attacker *at = NULL;
   assert_int_equal(mptcp_attacker_new(&at, &ac, NULL, h_rand, &h), MPTCP_OK);
-  for (size_t i = 0; ac.on_path && i < h.nlog; i++) { /* what crossed subflow 0 */
-    mptcp_tcphdr t = h.log[i];
-    int from = h.log_from[i];
-    if ((from == 0 ? t.sport : t.dport) != l.port)
-      continue;
-    uint8_t buf[MPTCP_TCP_HDR_MAX];
-    int hl = mptcp_tcphdr_encode(buf, sizeof(buf), &t);
-    assert_true(hl >= 20);
-    mptcp_addr s = h.addr[from], d = h.addr[!from];
-    mptcp_attacker_observe(at, &s, &d, buf, (size_t)hl, h.log_plen[i], h.now);
-  }
+  if (ac.on_path)
+    show_subflow(&h, at, l.port); /* what crossed subflow 0 */
   uint64_t syn0 = ctr(&h, 1, MPTCP_MIB_JOIN_SYN_RX);
   for (int i = 0; i < 10; i++) {
     uint8_t fb[MPTCP_TCP_HDR_MAX];
