@@ -120,6 +120,20 @@ static size_t exchange(struct harness *h, size_t n, uint64_t limit) {
   return bad ? 0 : got[0] + got[1];
 }
 
+/* A connection with two subflows between the same addresses (ndiffports),
+ * 1000 bytes exchanged each way; `cb` is the server's configuration. */
+static void two_subflows(struct harness *h, const mptcp_config *cb) {
+  mptcp_config ca = mp_cfg();
+  ca.pm = "ndiffports";
+  ca.subflows = 2;
+  h_init2(h, &ca, cb, 5 * MS);
+  assert_int_equal(h_connect(h, NULL), MPTCP_OK);
+  h_run(h, h->now + 100 * MS);
+  assert_int_equal(exchange(h, 1000, h->now + 2 * MPTCP_S), 2000);
+  h_run(h, h->now + 500 * MS);
+  assert_int_equal(mptcp_conn_subflow_count(h->client), 2);
+}
+
 /* Re-encodes a packet after its header was changed (payload kept, TCP
  * checksum recomputed), as a middlebox would. */
 static void reencode(struct h_pkt *p, mptcp_tcphdr *th, size_t old_hl) {
@@ -989,15 +1003,8 @@ static int lose_at_data_level_filter(struct harness *h, struct h_pkt *p, int fro
 static void test_data_level_loss_retransmitted(void **state) {
   (void)state;
   struct harness h;
-  mptcp_config ca = mp_cfg(), cb = mp_cfg();
-  ca.pm = "ndiffports";
-  ca.subflows = 2;
-  h_init2(&h, &ca, &cb, 5 * MS);
-  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
-  h_run(&h, h.now + 100 * MS);
-  assert_int_equal(exchange(&h, 1000, h.now + 1 * MPTCP_S), 2000);
-  h_run(&h, h.now + 200 * MS);
-  assert_int_equal(mptcp_conn_subflow_count(h.client), 2);
+  mptcp_config cb = mp_cfg();
+  two_subflows(&h, &cb);
   mptcp_addr local;
   assert_int_equal(mptcp_conn_get_subflow_stats(h.client, 1, NULL, &local, NULL), MPTCP_OK);
   struct lose_up l = {local.port, 0};
@@ -1580,20 +1587,6 @@ static void inject_data(struct harness *h, uint16_t port, uint32_t seq, uint32_t
   th.dss.ssn = seq - iss;
   th.dss.dll = n;
   h_inject(h, 1, &th, pl, n);
-}
-
-/* A connection with two subflows between the same addresses (ndiffports),
- * 1000 bytes exchanged each way; `cb` is the server's configuration. */
-static void two_subflows(struct harness *h, const mptcp_config *cb) {
-  mptcp_config ca = mp_cfg();
-  ca.pm = "ndiffports";
-  ca.subflows = 2;
-  h_init2(h, &ca, cb, 5 * MS);
-  assert_int_equal(h_connect(h, NULL), MPTCP_OK);
-  h_run(h, h->now + 100 * MS);
-  assert_int_equal(exchange(h, 1000, h->now + 2 * MPTCP_S), 2000);
-  h_run(h, h->now + 500 * MS);
-  assert_int_equal(mptcp_conn_subflow_count(h->client), 2);
 }
 
 /* Shows an on-path attacker everything the harness logged on the client's

@@ -142,7 +142,7 @@ def main(argv):
             d = json.loads(p.stdout.strip().splitlines()[-1])
             for key in ("attack_succeeded", "victim_goodput_bps", "connection_survived"):
                 got = rows.get(key)
-                want = float(d[key]) if not isinstance(d[key], bool) else float(d[key])
+                want = float(d[key])  # booleans are stored as 1.0 / 0.0
                 if got is None or abs(got - want) > 1e-6 * max(1.0, abs(want)):
                     failures.append(f"results.db {key}: {got}, JSON {d[key]}")
 
