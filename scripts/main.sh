@@ -19,7 +19,10 @@
 #     pcap by the codec and dissected by tshark, an independent decoder;
 #  6. a live exchange with the Linux kernel's MPTCP (two subflows, 1 MiB
 #     each way) with both sides' counters, skipped with the reason where
-#     the kernel cannot (doc/interop.md).
+#     the kernel cannot (doc/interop.md);
+#  7. attacks in ns-3 (examples/mptcp-attack, doc/security.md): each of a
+#     blind RST flood, a forged MP_FASTCLOSE and an MP_JOIN flood with its
+#     defence on and off, recorded in attacks.db, and the comparison.
 #   MPTCP_SKIP_INSTALL=1  skip the package installation
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -205,5 +208,23 @@ tshark -r "$out/handshake.pcap" -o mptcp.analyze_mptcp:TRUE \
 echo "== 6. A live exchange with the Linux kernel's MPTCP (skipped where the kernel cannot) =="
 python3 "$root/test/interop/test_interop.py" "$root/build/utils/mptcp-tun" --demo |
   tee "$out/live-exchange.txt"
+
+echo "== 7. Attacks (ns-3): each with its defence on and off (doc/security.md) =="
+atk=$root/build/examples/mptcp-attack
+rm -f "$out/attacks/results.db"
+printf '%-34s %-8s %-10s %-14s %-10s\n' attack defence succeeded goodput_loss survived
+for a in "rst --offPath=true" "fastclose" "join-flood"; do
+  for d in true false; do
+    # shellcheck disable=SC2086
+    "$atk" --attack=$a --defence=$d --duration=5 --outputDir="$out/attacks" |
+      tail -n 1 | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+name = d["attack"] + (" (on-path)" if d["on_path"] else " (off-path)")
+print("%-34s %-8s %-10s %-14.3f %-10s" % (name, d["defence"], d["attack_succeeded"],
+                                       d["goodput_loss_fraction"], d["connection_survived"]))'
+  done
+done
+echo "results: $out/attacks/results.db"
 
 echo "== results in $out =="
