@@ -190,7 +190,8 @@ MptcpSocket::SampleTraces()
     }
     const bool sub = !m_cwndTrace.IsEmpty() || !m_cwndTotalTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
                      !m_srttTrace.IsEmpty() || !m_inflightTrace.IsEmpty() ||
-                     !m_stateTrace.IsEmpty();
+                     !m_stateTrace.IsEmpty() || !m_ssthreshTotalTrace.IsEmpty() ||
+                     !m_rttMinTrace.IsEmpty();
     const bool conn = !m_dataSentTrace.IsEmpty() || !m_dataAckedTrace.IsEmpty() ||
                       !m_rcvBufTrace.IsEmpty() || !m_oooTrace.IsEmpty();
     if (sub)
@@ -201,6 +202,8 @@ MptcpSocket::SampleTraces()
             m_traced.resize(static_cast<size_t>(n), mptcp_conn_stats{});
         }
         uint64_t cwndTotal = 0;
+        uint64_t ssthreshTotal = 0;
+        uint64_t rttMin = 0;
         for (int i = 0; i < n; i++)
         {
             mptcp_conn_stats st;
@@ -208,6 +211,11 @@ MptcpSocket::SampleTraces()
             if (st.state == MPTCP_TCP_ESTABLISHED)
             {
                 cwndTotal += st.cwnd;
+                ssthreshTotal += st.ssthresh;
+                if (st.srtt_ns && (!rttMin || st.srtt_ns < rttMin))
+                {
+                    rttMin = st.srtt_ns;
+                }
             }
             mptcp_conn_stats& old = m_traced[static_cast<size_t>(i)];
             uint32_t id = static_cast<uint32_t>(i);
@@ -240,6 +248,18 @@ MptcpSocket::SampleTraces()
         {
             m_cwndTotalTrace(m_tracedCwndTotal, total);
             m_tracedCwndTotal = total;
+        }
+        uint32_t ssthresh = static_cast<uint32_t>(std::min<uint64_t>(ssthreshTotal, UINT32_MAX));
+        if (ssthresh != m_tracedSsthreshTotal)
+        {
+            m_ssthreshTotalTrace(m_tracedSsthreshTotal, ssthresh);
+            m_tracedSsthreshTotal = ssthresh;
+        }
+        Time rtt = NanoSeconds(static_cast<int64_t>(rttMin));
+        if (rttMin && rtt != m_tracedRttMin) // no established subflow: keep the last
+        {
+            m_rttMinTrace(m_tracedRttMin, rtt);
+            m_tracedRttMin = rtt;
         }
     }
     if (conn)

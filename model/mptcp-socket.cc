@@ -421,6 +421,18 @@ MptcpSocket::GetTypeId()
                             "(bytes), as TcpSocketBase's CongestionWindow.",
                             MakeTraceSourceAccessor(&MptcpSocket::m_cwndTotalTrace),
                             "ns3::TracedValueCallback::Uint32")
+            .AddTraceSource("SlowStartThreshold",
+                            "The connection's slow-start threshold: the sum of its "
+                            "established subflows' (bytes, at most 2^32 - 1), as "
+                            "TcpSocketBase's SlowStartThreshold.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_ssthreshTotalTrace),
+                            "ns3::TracedValueCallback::Uint32")
+            .AddTraceSource("RTT",
+                            "The connection's RTT: the lowest smoothed RTT of its "
+                            "established subflows (the one minRTT schedules first; kept "
+                            "while none is established), as TcpSocketBase's RTT.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_rttMinTrace),
+                            "ns3::TracedValueCallback::Time")
             .AddTraceSource("SubflowCwnd",
                             "Congestion window of a subflow (bytes).",
                             MakeTraceSourceAccessor(&MptcpSocket::m_cwndTrace),

@@ -341,6 +341,10 @@ class MptcpSocket : public TcpSocket
     std::vector<mptcp_conn_stats> m_traced; //!< last values reported
     TracedCallback<uint32_t, uint32_t> m_cwndTotalTrace;          //!< CongestionWindow (sum)
     uint32_t m_tracedCwndTotal = 0;                               //!< last CongestionWindow fired
+    TracedCallback<uint32_t, uint32_t> m_ssthreshTotalTrace;      //!< SlowStartThreshold (sum)
+    uint32_t m_tracedSsthreshTotal = 0;                           //!< last SlowStartThreshold fired
+    TracedCallback<Time, Time> m_rttMinTrace;                     //!< RTT (lowest smoothed)
+    Time m_tracedRttMin;                                          //!< last RTT fired
     TracedCallback<uint32_t, uint64_t, uint64_t> m_cwndTrace;     //!< SubflowCwnd
     TracedCallback<uint32_t, uint64_t, uint64_t> m_ssthreshTrace; //!< SubflowSsThresh
     TracedCallback<uint32_t, uint64_t, uint64_t> m_srttTrace;     //!< SubflowRtt (ns)

@@ -214,23 +214,55 @@ CwndChanged(uint32_t* calls, uint32_t* peak, std::string, uint32_t, uint32_t now
     *peak = std::max(*peak, now);
 }
 
+/** Counts SlowStartThreshold changes and keeps the last value. */
+void
+SsthreshChanged(uint32_t* calls, uint32_t* last, std::string, uint32_t, uint32_t now)
+{
+    (*calls)++;
+    *last = now;
+}
+
+/** Counts RTT changes and keeps the last value. */
+void
+RttChanged(uint32_t* calls, Time* last, std::string, Time, Time now)
+{
+    (*calls)++;
+    *last = now;
+}
+
 /**
  * Config::Connect through MptcpL4Protocol's SocketList reaches every
- * socket's CongestionWindow, as with TcpL4Protocol's SocketList.
+ * socket's CongestionWindow, SlowStartThreshold and RTT, as with
+ * TcpL4Protocol's SocketList and TcpSocketBase's sources of those names.
  */
 class SocketListTestCase : public TestCase
 {
   public:
     SocketListTestCase()
-        : TestCase("Config path SocketList/*/CongestionWindow")
+        : TestCase("Config paths SocketList/*/CongestionWindow, SlowStartThreshold, RTT")
     {
     }
 
   private:
-    static void Hook(uint32_t* calls, uint32_t* last)
+    struct Seen
     {
-        Config::Connect("/NodeList/*/$ns3::MptcpL4Protocol/SocketList/*/CongestionWindow",
-                        MakeBoundCallback(&CwndChanged, calls, last));
+        uint32_t cwndCalls = 0;
+        uint32_t cwndPeak = 0;
+        uint32_t ssCalls = 0;
+        uint32_t ssLast = 0;
+        uint32_t rttCalls = 0;
+        Time rttLast;
+    };
+
+    static void Hook(Seen* seen)
+    {
+        const std::string base = "/NodeList/*/$ns3::MptcpL4Protocol/SocketList/*/";
+        Config::Connect(base + "CongestionWindow",
+                        MakeBoundCallback(&CwndChanged, &seen->cwndCalls, &seen->cwndPeak));
+        Config::Connect(base + "SlowStartThreshold",
+                        MakeBoundCallback(&SsthreshChanged, &seen->ssCalls, &seen->ssLast));
+        Config::Connect(base + "RTT",
+                        MakeBoundCallback(&RttChanged, &seen->rttCalls, &seen->rttLast));
     }
 
     void DoRun() override
@@ -255,14 +287,21 @@ class SocketListTestCase : public TestCase
         bulk.SetAttribute("MaxBytes", UintegerValue(2000000));
         ApplicationContainer app = bulk.Install(nodes.Get(0));
         app.Start(Seconds(0.5));
-        uint32_t calls = 0;
-        uint32_t last = 0;
+        Seen seen;
         // the sockets exist once connected: connect the path then
-        Simulator::Schedule(Seconds(0.7), &SocketListTestCase::Hook, &calls, &last);
+        Simulator::Schedule(Seconds(0.7), &SocketListTestCase::Hook, &seen);
         Simulator::Stop(Seconds(3));
         Simulator::Run();
-        NS_TEST_ASSERT_MSG_GT(calls, 5, "CongestionWindow fired through SocketList");
-        NS_TEST_ASSERT_MSG_GT(last, 10 * 1448, "the window grew past the initial one (largest value)");
+        NS_TEST_ASSERT_MSG_GT(seen.cwndCalls, 5, "CongestionWindow fired through SocketList");
+        NS_TEST_ASSERT_MSG_GT(seen.cwndPeak,
+                              10 * 1448,
+                              "the window grew past the initial one (largest value)");
+        // 2 MB through a 10 Mbit/s link with a one-BDP-less queue: losses
+        // set a finite threshold; the RTT is at least the 20 ms of the path
+        NS_TEST_ASSERT_MSG_GT(seen.ssCalls, 0, "SlowStartThreshold fired through SocketList");
+        NS_TEST_ASSERT_MSG_GT(seen.rttCalls, 0, "RTT fired through SocketList");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(seen.rttLast, MilliSeconds(20), "RTT at least the path's");
+        NS_TEST_ASSERT_MSG_LT(seen.rttLast, Seconds(1), "RTT in range");
         Simulator::Destroy();
         Config::Reset();
     }
