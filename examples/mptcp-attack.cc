@@ -115,6 +115,10 @@ struct Outcome
     uint64_t joinNoToken = 0;     //!< B's MPTcpExtMPJoinNoTokenFound
     uint64_t joinRejected = 0;    //!< B's MPTcpExtMPJoinRejected
     double legitJoinMs = -1;      //!< A's join from its second address: latency, -1 never
+    // add-addr (A4)
+    uint64_t viaAttacker = 0;     //!< payload bytes the relay carried to B
+    uint64_t sinkBytes = 0;       //!< bytes B's application read
+    Ptr<MptcpRelay> relay;        //!< add-addr: the relay, while the run lasts
 };
 
 /* The per-connection bound on half-open joins the sockets get (the
@@ -219,6 +223,10 @@ DefenceSwitch(const std::string& attack)
     if (attack == "join-flood")
     {
         return "EnforceLimits";
+    }
+    if (attack == "add-addr")
+    {
+        return "AddAddrHmacCheck";
     }
     return nullptr;
 }
@@ -332,6 +340,21 @@ RunOnce(const Options& o, bool withAttack)
         ah.SetAttribute("PayloadLen", UintegerValue(o.payloadLen));
         NetDeviceContainer link = paths.GetBottleneckDevices(o.attackPath);
         Ptr<Node> router = link.Get(0)->GetNode();
+        Ptr<MptcpRelay> relay;
+        if (o.attack == "add-addr")
+        {
+            // the attacker announces its router's address on A's access
+            // link and relays what comes to it (A4, man in the middle)
+            Ptr<NetDevice> rdev = paths.GetAccessDevices(o.attackPath).Get(1);
+            Ptr<Ipv4> rip = router->GetObject<Ipv4>();
+            Ipv4Address x =
+                rip->GetAddress(static_cast<uint32_t>(rip->GetInterfaceForDevice(rdev)), 0)
+                    .GetLocal();
+            ah.SetAttribute("Announce", Ipv4AddressValue(x));
+            ah.SetAttribute("AddrId", UintegerValue(9));
+            relay = ah.InstallRelay(router, x, paths.GetBAddress(0));
+            out.relay = relay;
+        }
         if (o.offPath && join)
         {
             // B's listening address and port are public: no need to wait
@@ -380,6 +403,7 @@ RunOnce(const Options& o, bool withAttack)
         out.survived = out.survived || info.stats.state == MPTCP_TCP_ESTABLISHED;
     }
     out.goodputBps = count.bytes * 8.0 / (o.duration - 0.5);
+    out.sinkBytes = count.bytes;
     out.injected = count.forged;
     Ptr<MptcpL4Protocol> a = paths.GetA()->GetObject<MptcpL4Protocol>();
     Ptr<MptcpL4Protocol> b = paths.GetB()->GetObject<MptcpL4Protocol>();
@@ -393,6 +417,11 @@ RunOnce(const Options& o, bool withAttack)
     {
         attacker->GetStats(out.attacker);
         out.unrouted = attacker->GetUnrouted();
+        if (out.relay)
+        {
+            out.viaAttacker = out.relay->GetBytesToServer();
+            out.relay = nullptr;
+        }
     }
     Simulator::Destroy();
     return out;
@@ -430,7 +459,9 @@ main(int argc, char* argv[])
     cmd.AddValue("guesses", "forgeries to send (0: the attacker's default)", o.guesses);
     cmd.AddValue("intervalUs", "time between forgeries (us)", o.intervalUs);
     cmd.AddValue("guessStep", "off-path: sequence distance between guesses", o.guessStep);
-    cmd.AddValue("useKeys", "fastclose: the key learnt on-path, not a wrong one", useKeys);
+    cmd.AddValue("useKeys",
+                 "fastclose, add-addr: the key (HMAC) from the keys learnt on-path, not a wrong one",
+                 useKeys);
     cmd.AddValue("dsnLead", "dsn-inject: bytes from B's data-level RCV.NXT", o.dsnLead);
     cmd.AddValue("payloadLen", "dsn-inject: payload bytes per forgery (1..1400)", o.payloadLen);
     cmd.AddValue("spoofed",
@@ -586,6 +617,10 @@ main(int argc, char* argv[])
     {
         ok = att.injected > 0;
     }
+    else if (o.attack == "add-addr")
+    {
+        ok = att.viaAttacker > 0; // the victim's data went through the attacker
+    }
     else if (o.attack == "join-guess")
     {
         ok = att.joinsAccepted > 0;
@@ -627,6 +662,12 @@ main(int argc, char* argv[])
         {"unrouted", u(att.unrouted), static_cast<double>(att.unrouted), ""},
         {"target_found", b(att.targetFound), att.targetFound ? 1.0 : 0.0, ""},
     };
+    if (o.attack == "add-addr")
+    {
+        const double frac = att.sinkBytes ? static_cast<double>(att.viaAttacker) / att.sinkBytes : 0;
+        kv.push_back({"bytes_via_attacker", u(att.viaAttacker), static_cast<double>(att.viaAttacker), "byte"});
+        kv.push_back({"fraction_via_attacker", Num(frac), frac, ""});
+    }
     if (IsJoinAttack(o.attack))
     {
         auto ms = [](double v) { return v < 0 ? std::string("null") : Num(v); };

@@ -40,4 +40,12 @@ MptcpAttackerHelper::InstallOffPath(Ptr<Node> node)
     return a;
 }
 
+Ptr<MptcpRelay>
+MptcpAttackerHelper::InstallRelay(Ptr<Node> node, Ipv4Address relayAddr, Ipv4Address server)
+{
+    Ptr<MptcpRelay> r = CreateObject<MptcpRelay>();
+    r->Install(node, relayAddr, server);
+    return r;
+}
+
 } // namespace ns3

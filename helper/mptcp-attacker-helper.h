@@ -59,6 +59,15 @@ class MptcpAttackerHelper
      */
     Ptr<MptcpAttacker> InstallOffPath(Ptr<Node> node);
 
+    /**
+     * \brief The relay of threat A4 on the attacker's node (MptcpRelay).
+     * \param node the attacker's node
+     * \param relayAddr its address that the forged ADD_ADDR announces
+     * \param server the server the relayed subflows go to
+     * \return the relay
+     */
+    Ptr<MptcpRelay> InstallRelay(Ptr<Node> node, Ipv4Address relayAddr, Ipv4Address server);
+
   private:
     ObjectFactory m_factory;
 };

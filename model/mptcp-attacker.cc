@@ -10,6 +10,9 @@
 #include "ns3/integer.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4-header.h"
+#include "ns3/ipv4-interface.h"
+#include "ns3/ipv6-header.h"
+#include "ns3/ipv6-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-route.h"
 #include "ns3/ipv4-routing-protocol.h"
@@ -26,6 +29,7 @@ namespace ns3
 
 NS_LOG_COMPONENT_DEFINE("MptcpAttacker");
 NS_OBJECT_ENSURE_REGISTERED(MptcpAttacker);
+NS_OBJECT_ENSURE_REGISTERED(MptcpRelay);
 
 namespace
 {
@@ -62,7 +66,7 @@ MptcpAttacker::GetTypeId()
             .AddAttribute("Attack",
                           "The attack, by the core's name (mptcp_attack_name): rst, "
                           "mp-tcprst, remove-addr, mp-prio, fastclose, dsn-inject, "
-                          "join-guess, join-flood.",
+                          "join-guess, join-flood, add-addr.",
                           StringValue("rst"),
                           MakeStringAccessor(&MptcpAttacker::m_attack),
                           MakeStringChecker())
@@ -108,7 +112,8 @@ MptcpAttacker::GetTypeId()
                           MakeBooleanAccessor(&MptcpAttacker::m_useKeys),
                           MakeBooleanChecker())
             .AddAttribute("AddrId",
-                          "Off-path remove-addr: the address id to name.",
+                          "Off-path remove-addr: the address id to name; add-addr: the id "
+                          "of the announced address.",
                           UintegerValue(0),
                           MakeUintegerAccessor(&MptcpAttacker::m_addrId),
                           MakeUintegerChecker<uint8_t>())
@@ -130,6 +135,12 @@ MptcpAttacker::GetTypeId()
                           "victim's peer's address; off-path, the peer address of SetTarget.",
                           Ipv4AddressValue(Ipv4Address::GetAny()),
                           MakeIpv4AddressAccessor(&MptcpAttacker::m_spoofed),
+                          MakeIpv4AddressChecker())
+            .AddAttribute("Announce",
+                          "add-addr: the address the forged ADD_ADDR announces (the "
+                          "attacker's, where an MptcpRelay waits), with id AddrId.",
+                          Ipv4AddressValue(Ipv4Address::GetAny()),
+                          MakeIpv4AddressAccessor(&MptcpAttacker::m_announce),
                           MakeIpv4AddressChecker())
             .AddTraceSource("Forge",
                             "A forged TCP segment leaves the injection node.",
@@ -265,6 +276,10 @@ MptcpAttacker::Start(std::string& why)
     {
         cfg.victim_addr = m_victimAddr;
         cfg.peer_addr = m_peerAddr;
+    }
+    if (m_announce != Ipv4Address::GetAny())
+    {
+        cfg.announce_addr = Addr4(m_announce, 0);
     }
     if (m_spoofed != Ipv4Address::GetAny())
     {
@@ -455,6 +470,154 @@ MptcpAttacker::DeliverAtLinkEnd(Ptr<Packet> p, const Ipv4Header& ih)
         return true;
     }
     return false;
+}
+
+// ---- MptcpRelay ----
+
+TypeId
+MptcpRelay::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::MptcpRelay")
+                            .SetParent<IpL4Protocol>()
+                            .SetGroupName("Mptcp")
+                            .AddConstructor<MptcpRelay>();
+    return tid;
+}
+
+MptcpRelay::MptcpRelay()
+    : m_bytesToServer(0),
+      m_segments(0),
+      m_buf(MPTCP_TCP_HDR_MAX + 65536)
+{
+}
+
+void
+MptcpRelay::DoDispose()
+{
+    m_node = nullptr;
+    m_down = IpL4Protocol::DownTargetCallback();
+    m_down6 = IpL4Protocol::DownTargetCallback6();
+    IpL4Protocol::DoDispose();
+}
+
+void
+MptcpRelay::Install(Ptr<Node> node, Ipv4Address relayAddr, Ipv4Address server)
+{
+    Ptr<Ipv4L3Protocol> l3 = node->GetObject<Ipv4L3Protocol>();
+    NS_ABORT_MSG_UNLESS(l3, "MptcpRelay::Install: the node has no IPv4");
+    m_node = node;
+    m_relay = relayAddr;
+    m_server = server;
+    l3->Insert(this); // protocol 6 of this node is the relay's now
+}
+
+uint64_t
+MptcpRelay::GetBytesToServer() const
+{
+    return m_bytesToServer;
+}
+
+uint64_t
+MptcpRelay::GetSegments() const
+{
+    return m_segments;
+}
+
+int
+MptcpRelay::GetProtocolNumber() const
+{
+    return 6;
+}
+
+enum IpL4Protocol::RxStatus
+MptcpRelay::Receive(Ptr<Packet> p, const Ipv4Header& header, Ptr<Ipv4Interface>)
+{
+    const uint32_t size = p->GetSize();
+    if (header.GetDestination() != m_relay || size < 20 || size > m_buf.size())
+    {
+        return IpL4Protocol::RX_ENDPOINT_UNREACH;
+    }
+    p->CopyData(m_buf.data(), size);
+    const uint16_t sport = static_cast<uint16_t>(m_buf[0] << 8 | m_buf[1]);
+    const uint16_t dport = static_cast<uint16_t>(m_buf[2] << 8 | m_buf[3]);
+    const uint32_t hl = static_cast<uint32_t>(m_buf[12] >> 4) * 4;
+    Ipv4Address to;
+    if (header.GetSource() == m_server)
+    {
+        auto it = m_clients.find(dport);
+        if (it == m_clients.end())
+        {
+            return IpL4Protocol::RX_ENDPOINT_UNREACH; // nobody it relays for
+        }
+        to = it->second;
+    }
+    else
+    {
+        m_clients[sport] = header.GetSource();
+        to = m_server;
+        m_bytesToServer += size > hl ? size - hl : 0;
+    }
+    // the segment as it leaves: from the relay, to `to`; only the TCP
+    // checksum changes (its pseudo-header holds the addresses)
+    uint8_t src[4];
+    uint8_t dst[4];
+    m_relay.Serialize(src);
+    to.Serialize(dst);
+    m_buf[16] = m_buf[17] = 0;
+    uint16_t c = mptcp_tcp_checksum_ipv4(src, dst, m_buf.data(), size);
+    m_buf[16] = static_cast<uint8_t>(c >> 8);
+    m_buf[17] = static_cast<uint8_t>(c);
+    Ptr<Packet> out = Create<Packet>(m_buf.data(), size);
+    Ipv4Header ih;
+    ih.SetSource(m_relay);
+    ih.SetDestination(to);
+    ih.SetProtocol(6);
+    ih.SetTtl(64);
+    ih.SetPayloadSize(size);
+    if (Node::ChecksumEnabled())
+    {
+        ih.EnableChecksum();
+    }
+    Ptr<Ipv4L3Protocol> l3 = m_node->GetObject<Ipv4L3Protocol>();
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> route = l3->GetRoutingProtocol()->RouteOutput(out, ih, nullptr, err);
+    if (!route)
+    {
+        return IpL4Protocol::RX_ENDPOINT_UNREACH;
+    }
+    m_segments++;
+    l3->SendWithHeader(out, ih, route);
+    return IpL4Protocol::RX_OK;
+}
+
+enum IpL4Protocol::RxStatus
+MptcpRelay::Receive(Ptr<Packet>, const Ipv6Header&, Ptr<Ipv6Interface>)
+{
+    return IpL4Protocol::RX_ENDPOINT_UNREACH; // IPv4 only
+}
+
+void
+MptcpRelay::SetDownTarget(IpL4Protocol::DownTargetCallback cb)
+{
+    m_down = cb;
+}
+
+void
+MptcpRelay::SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb)
+{
+    m_down6 = cb;
+}
+
+IpL4Protocol::DownTargetCallback
+MptcpRelay::GetDownTarget() const
+{
+    return m_down;
+}
+
+IpL4Protocol::DownTargetCallback6
+MptcpRelay::GetDownTarget6() const
+{
+    return m_down6;
 }
 
 } // namespace ns3

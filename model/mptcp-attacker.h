@@ -13,6 +13,7 @@
 #include "mptcp/mptcp.h"
 
 #include "ns3/event-id.h"
+#include "ns3/ip-l4-protocol.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4-header.h"
 #include "ns3/net-device.h"
@@ -25,6 +26,7 @@
 
 #include <cstdint>
 #include <string>
+#include <map>
 #include <unordered_set>
 #include <vector>
 
@@ -146,6 +148,7 @@ class MptcpAttacker : public Object
     int64_t m_dsnLead;
     uint16_t m_payloadLen;
     Ipv4Address m_spoofed;
+    Ipv4Address m_announce;
 
     mptcp_attacker* m_core;
     Ptr<Node> m_inject;
@@ -160,6 +163,71 @@ class MptcpAttacker : public Object
     std::unordered_set<uint64_t> m_own; //!< uids of our forgeries on the tapped link
     std::vector<Ptr<NetDevice>> m_tapped; //!< the tapped link's two devices
     TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_forgeTrace;
+};
+
+/**
+ * \ingroup mptcp
+ * \brief The man in the middle of threat A4: on the attacker's node it
+ *        takes the TCP segments sent to the attacker's address (the one a
+ *        forged ADD_ADDR announced) and relays them to the server, and the
+ *        server's answers back, as a NAT would: addresses rewritten, the
+ *        TCP checksum recomputed, every other byte (MPTCP options, HMACs,
+ *        payload) unchanged, so the victim's join, whose HMACs do not
+ *        cover addresses, succeeds through it.
+ *
+ * Install() registers it as the node's IPv4 protocol 6 (replacing the
+ * node's own TCP: a router's). It counts the payload bytes it relays from
+ * the clients to the server.
+ */
+class MptcpRelay : public IpL4Protocol
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    MptcpRelay();
+
+    /**
+     * \brief Serve TCP on the node for the relay.
+     * \param node the attacker's node (IPv4)
+     * \param relayAddr the node's address that the ADD_ADDR announced
+     * \param server where segments from the clients go
+     */
+    void Install(Ptr<Node> node, Ipv4Address relayAddr, Ipv4Address server);
+
+    /** \return payload bytes relayed from the clients to the server */
+    uint64_t GetBytesToServer() const;
+    /** \return segments relayed, both ways */
+    uint64_t GetSegments() const;
+
+    int GetProtocolNumber() const override;
+    enum RxStatus Receive(Ptr<Packet> p,
+                          const Ipv4Header& header,
+                          Ptr<Ipv4Interface> incomingInterface) override;
+    enum RxStatus Receive(Ptr<Packet> p,
+                          const Ipv6Header& header,
+                          Ptr<Ipv6Interface> incomingInterface) override;
+    void SetDownTarget(IpL4Protocol::DownTargetCallback cb) override;
+    void SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb) override;
+    IpL4Protocol::DownTargetCallback GetDownTarget() const override;
+    IpL4Protocol::DownTargetCallback6 GetDownTarget6() const override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    Ptr<Node> m_node;
+    Ipv4Address m_relay;
+    Ipv4Address m_server;
+    std::map<uint16_t, Ipv4Address> m_clients; //!< client port -> client address
+    uint64_t m_bytesToServer;
+    uint64_t m_segments;
+    IpL4Protocol::DownTargetCallback m_down;
+    IpL4Protocol::DownTargetCallback6 m_down6;
+    std::vector<uint8_t> m_buf;
 };
 
 } // namespace ns3

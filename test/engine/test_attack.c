@@ -119,13 +119,13 @@ static size_t forged(mptcp_attacker *at, uint64_t now, mptcp_tcphdr *h, mptcp_se
 
 static void test_registry(void **state) {
   (void)state;
-  const char *want[] = {"rst",        "mp-tcprst",  "remove-addr", "mp-prio",
-                        "fastclose",  "dsn-inject", "join-guess",  "join-flood"};
-  for (unsigned i = 0; i < 8; i++) {
+  const char *want[] = {"rst",        "mp-tcprst",  "remove-addr", "mp-prio",   "fastclose",
+                        "dsn-inject", "join-guess", "join-flood",  "add-addr"};
+  for (unsigned i = 0; i < 9; i++) {
     assert_string_equal(mptcp_attack_name(i), want[i]);
     assert_int_equal(mptcp_attack_check(want[i]), MPTCP_OK);
   }
-  assert_null(mptcp_attack_name(8));
+  assert_null(mptcp_attack_name(9));
   assert_int_equal(mptcp_attack_check("syn-flood"), MPTCP_ERR_UNKNOWN_ATTACK);
   /* join-guess is off-path only */
   uint64_t seed = 1;
@@ -271,6 +271,45 @@ static void test_fastclose_keys(void **state) {
   assert_int_equal(h.seq, 1201); /* B's RCV.NXT, from its ACK */
   assert_int_equal(seg.dst.ip[1], 1);
   mptcp_attacker_del(at);
+}
+
+/* A4: the forged ADD_ADDR announces the configured address under the
+ * configured id; with use_keys and the keys seen, its HMAC is the one the
+ * peer would compute (announcer's key first, RFC 8684 section 3.4.1),
+ * otherwise not; no address to announce is refused. */
+static void test_add_addr(void **state) {
+  (void)state;
+  uint64_t seed = 5;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.name = "add-addr";
+  mptcp_attacker *at = NULL;
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
+  c.start_ns = 0;
+  c.addr_id = 9;
+  c.announce_addr = addr(7, 0, 0);
+  for (int keys = 0; keys < 2; keys++) {
+    c.use_keys = (uint8_t)keys;
+    at = make(&c, &seed);
+    handshake(at);
+    mptcp_tcphdr h;
+    mptcp_segment seg;
+    forged(at, 0, &h, &seg);
+    assert_true(h.opts & MPTCP_OPT_ADD_ADDR);
+    assert_int_equal(h.flags, MPTCP_TH_ACK);
+    assert_int_equal(h.add_addr.echo, 0);
+    assert_int_equal(h.add_addr.addr_id, 9);
+    assert_int_equal(h.add_addr.family, 4);
+    assert_memory_equal(h.add_addr.addr, c.announce_addr.ip, 4);
+    /* toward the client as if from the server: the server announces */
+    uint64_t right = mptcp_add_addr_hmac(KEY_B, KEY_A, 9, 4, c.announce_addr.ip, 0);
+    if (keys)
+      assert_int_equal(h.add_addr.thmac, right);
+    else
+      assert_true(h.add_addr.thmac != right);
+    mptcp_attacker_del(at);
+  }
 }
 
 /* The peer's address id of a joined subflow, from its MP_JOIN SYN/ACK. */
@@ -434,6 +473,7 @@ int main(void) {
       cmocka_unit_test(test_onpath_rst),       cmocka_unit_test(test_options),
       cmocka_unit_test(test_fastclose_keys),   cmocka_unit_test(test_remove_addr_join_id),
       cmocka_unit_test(test_offpath),          cmocka_unit_test(test_dsn_inject),
+      cmocka_unit_test(test_add_addr),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

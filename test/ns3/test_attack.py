@@ -20,7 +20,11 @@ Over RngRun 1..3 (doc/security.md, "ns-3 attack scenario"):
     keeps A's own join from completing (legit_join_latency_ms null, the
     baseline's a number);
   - join-guess, off-path (random tokens): fails either way (no switch),
-    every guess refused as an unknown token or lost in the queue.
+    every guess refused as an unknown token or lost in the queue;
+  - add-addr, on-path, announcing the attacker's relay: with
+    AddAddrHmacCheck on, no byte goes through the attacker; off, over a
+    fifth of B's bytes do (man in the middle); with the keys seen in
+    MP_CAPABLE (--useKeys=true) the HMAC is right and the check no help.
 Also: the same run twice gives the same JSON byte for byte; bad options
 exit 2 with a message; the run is recorded in results.db.
 """
@@ -57,6 +61,8 @@ CASES = [
     ("remove-addr on-path", ["--attack=remove-addr"], True, True),
     ("join-flood on-path", ["--attack=join-flood"], False, True),
     ("join-guess off-path", ["--attack=join-guess", "--offPath=true"], False, False),
+    ("add-addr on-path", ["--attack=add-addr"], False, True),
+    ("add-addr on-path, keys", ["--attack=add-addr", "--useKeys=true"], True, True),
 ]
 DSN = ["--attack=dsn-inject", "--guesses=50", "--intervalUs=20000"]
 
@@ -117,6 +123,10 @@ def main(argv):
                     if d["legit_join_latency_ms"] is not None or \
                             d["baseline_legit_join_latency_ms"] is None:
                         failures.append(f"{label} RngRun={seed}: legit join {d}")
+                if label.startswith("add-addr"):
+                    frac = d["fraction_via_attacker"]
+                    if d["attack_succeeded"] != (frac > 0.2) or (frac > 0) != (d["bytes_via_attacker"] > 0):
+                        failures.append(f"{label} RngRun={seed}: {frac} via the attacker")
                 if label.startswith("join-guess"):
                     if d["joins_accepted"] != 0 or d["joins_no_token"] < 1:
                         failures.append(f"{label} RngRun={seed}: {d}")

@@ -1496,6 +1496,9 @@ static inline int mptcp_after64(uint64_t a, uint64_t b) {
  *   "fastclose"    a pure ACK with MP_FASTCLOSE. With `use_keys` and the
  *                  MP_CAPABLE handshake seen (on-path), the victim's real
  *                  key; otherwise a random, wrong one.
+ *   "add-addr"     (A4) a pure ACK with ADD_ADDR announcing `announce_addr`
+ *                  (id `addr_id`); its HMAC is right with `use_keys` and
+ *                  the keys seen (on-path), random otherwise.
  * A2, "dsn-inject" (attack_dsn.c): on-path, data in sequence on the
  * subflow whose DSS mapping covers data sequence numbers `dsn_lead` bytes
  * from the victim's last DATA_ACK; the payload is MPTCP_ATTACK_PATTERN.
@@ -1552,7 +1555,8 @@ typedef struct mptcp_attack_config {
    *  the victim's receive window). 1..2^31. Default 65535. */
   uint32_t guess_step;
   /** "fastclose": use the victim's key when it was learnt (on-path, from
-   *  the MP_CAPABLE third ACK or first data). 0: a random wrong key.
+   *  the MP_CAPABLE third ACK or first data); "add-addr": compute the
+   *  ADD_ADDR HMAC from the keys learnt. 0: a random wrong key or HMAC.
    *  Default 0. */
   uint8_t use_keys;
   /** Off-path "remove-addr": the address id to name. Default 0. */
@@ -1569,6 +1573,10 @@ typedef struct mptcp_attack_config {
    *  carrying on another subflow, not yet received); < 0: behind it
    *  (bytes already received: the victim keeps its first copy). Default 0. */
   int64_t dsn_lead;
+  /** "add-addr": the address (and port, 0: none) the forged ADD_ADDR
+   *  announces, with id `addr_id`: the attacker's own, where it relays
+   *  the subflow the victim opens to it (threat A4). */
+  mptcp_addr announce_addr;
   /** "dsn-inject": payload bytes per forgery, 1..1400: the attacker's own
    *  pattern (MPTCP_ATTACK_PATTERN). The mapping carries no DSS checksum
    *  (checksums not negotiated). Default 100. */
