@@ -119,6 +119,32 @@ struct Outcome
     uint64_t viaAttacker = 0;     //!< payload bytes the relay carried to B
     uint64_t sinkBytes = 0;       //!< bytes B's application read
     Ptr<MptcpRelay> relay;        //!< add-addr: the relay, while the run lasts
+    // hole-flood (A1)
+    uint64_t connBufPeak = 0;     //!< B's connection: received and not read, at most
+    uint64_t dropped = 0;         //!< B's segments dropped by the range bound
+    uint64_t beyondWindow = 0;    //!< B's segments mapped beyond its window
+};
+
+/* hole-flood: every millisecond, what B's connection holds (read or not
+ * read yet, in order or not) */
+struct BufWatch
+{
+    Ptr<PacketSink> sink;
+    Outcome* out;
+
+    void Sample()
+    {
+        for (const auto& sock : sink->GetAcceptedSockets())
+        {
+            Ptr<MptcpSocket> m = DynamicCast<MptcpSocket>(sock);
+            mptcp_conn_stats st;
+            if (m && m->GetStats(st))
+            {
+                out->connBufPeak = std::max<uint64_t>(out->connBufPeak, st.rcv_buffered);
+            }
+        }
+        Simulator::Schedule(MilliSeconds(1), &BufWatch::Sample, this);
+    }
 };
 
 /* The per-connection bound on half-open joins the sockets get (the
@@ -228,6 +254,10 @@ DefenceSwitch(const std::string& attack)
     {
         return "AddAddrHmacCheck";
     }
+    if (attack == "hole-flood")
+    {
+        return "EnforceConnWindow+MaxOfoRanges";
+    }
     return nullptr;
 }
 
@@ -313,6 +343,13 @@ RunOnce(const Options& o, bool withAttack)
     Ptr<BulkSendApplication> sender =
         DynamicCast<BulkSendApplication>(bulk.Install(paths.GetA()).Get(0));
     sender->SetStartTime(Seconds(0.5));
+    BufWatch bufWatch;
+    if (o.attack == "hole-flood")
+    {
+        bufWatch.sink = sink;
+        bufWatch.out = &out;
+        Simulator::Schedule(Seconds(0.5), &BufWatch::Sample, &bufWatch);
+    }
     if (join)
     {
         watch.sink = sink;
@@ -326,7 +363,7 @@ RunOnce(const Options& o, bool withAttack)
         MptcpAttackerHelper ah;
         ah.SetAttribute("Attack", StringValue(o.attack));
         ah.SetAttribute("Start", TimeValue(Seconds(o.attackAt)));
-        const bool atServer = o.attack == "dsn-inject" || join;
+        const bool atServer = o.attack == "dsn-inject" || o.attack == "hole-flood" || join;
         ah.SetAttribute("Victim", StringValue(atServer ? "server" : "client"));
         if (join)
         {
@@ -413,6 +450,10 @@ RunOnce(const Options& o, bool withAttack)
     out.joinHmacs = b->GetCounter(MPTCP_MIB_JOIN_HMAC);
     out.joinNoToken = b->GetCounter(MPTCP_MIB_JOIN_NO_TOKEN);
     out.joinRejected = b->GetCounter(MPTCP_MIB_JOIN_LIMIT);
+    // dropped: one range too many (either level), or beyond the window
+    // when the window is enforced (counted, but taken, when it is not)
+    out.beyondWindow = b->GetCounter(MPTCP_MIB_DSN_BEYOND_WINDOW);
+    out.dropped = b->GetCounter(MPTCP_MIB_OFO_DROP) + b->GetCounter(MPTCP_MIB_DSN_OFO_DROP);
     if (attacker)
     {
         attacker->GetStats(out.attacker);
@@ -587,7 +628,12 @@ main(int argc, char* argv[])
 
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
     const char* sw = none ? nullptr : DefenceSwitch(o.attack);
-    if (sw && !o.defence)
+    if (sw && !o.defence && o.attack == "hole-flood")
+    {
+        Config::SetDefault("ns3::MptcpSocket::EnforceConnWindow", BooleanValue(false));
+        Config::SetDefault("ns3::MptcpSocket::MaxOfoRanges", UintegerValue(0));
+    }
+    else if (sw && !o.defence)
     {
         Config::SetDefault(std::string("ns3::MptcpSocket::") + sw, BooleanValue(false));
     }
@@ -616,6 +662,14 @@ main(int argc, char* argv[])
     else if (o.attack == "dsn-inject")
     {
         ok = att.injected > 0;
+    }
+    else if (o.attack == "hole-flood")
+    {
+        // the victim held more than the defences allow: out-of-order
+        // bookkeeping beyond MaxOfoRanges ranges of 48 bytes, or data
+        // beyond its window (its host's memory grew past the baseline's
+        // by more than the bounded ranges cost)
+        ok = att.memPeak > base.memPeak + uint64_t{MPTCP_OFO_RANGES_DEFAULT} * 48;
     }
     else if (o.attack == "add-addr")
     {
@@ -662,6 +716,25 @@ main(int argc, char* argv[])
         {"unrouted", u(att.unrouted), static_cast<double>(att.unrouted), ""},
         {"target_found", b(att.targetFound), att.targetFound ? 1.0 : 0.0, ""},
     };
+    if (o.attack == "hole-flood")
+    {
+        UintegerValue rcvbuf;
+        TypeId::AttributeInformation info;
+        uint64_t rb = 0;
+        if (TcpSocket::GetTypeId().LookupAttributeByName("RcvBufSize", &info) &&
+            rcvbuf.DeserializeFromString(info.initialValue->SerializeToString(info.checker),
+                                         info.checker))
+        {
+            rb = rcvbuf.Get();
+        }
+        kv.push_back({"peak_conn_rcv_buffer_bytes", u(att.connBufPeak), static_cast<double>(att.connBufPeak), "byte"});
+        kv.push_back({"peak_host_buffer_bytes", u(att.memPeak), static_cast<double>(att.memPeak), "byte"});
+        kv.push_back({"baseline_host_buffer_bytes", u(base.memPeak), static_cast<double>(base.memPeak), "byte"});
+        kv.push_back({"rcvbuf_bytes", u(rb), static_cast<double>(rb), "byte"});
+        const uint64_t dropped = att.dropped + (o.defence ? att.beyondWindow : 0);
+        kv.push_back({"segments_beyond_window", u(att.beyondWindow), static_cast<double>(att.beyondWindow), ""});
+        kv.push_back({"segments_dropped", u(dropped), static_cast<double>(dropped), ""});
+    }
     if (o.attack == "add-addr")
     {
         const double frac = att.sinkBytes ? static_cast<double>(att.viaAttacker) / att.sinkBytes : 0;

@@ -932,11 +932,11 @@ static int parse_args(int argc, char **argv, options *o) {
       return bad("--attack-at must be before the end of --time");
     if (o->connections != 1 || o->tcp_flows)
       return bad("--attack needs one connection (--connections 1, no --tcp-flows)");
-    if (!strcmp(o->attack, "dsn-inject") || !strcmp(o->attack, "join-guess") ||
-        !strcmp(o->attack, "join-flood") || !strcmp(o->attack, "add-addr"))
-      /* A2, A3, A4, A5: not in this tool yet */
-      return bad("--attack dsn-inject, join-guess, join-flood and add-addr are not run by "
-                 "this tool yet (ns-3: examples/mptcp-attack; engine tests: "
+    if (!strcmp(o->attack, "dsn-inject") || !strcmp(o->attack, "hole-flood") ||
+        !strcmp(o->attack, "join-guess") || !strcmp(o->attack, "join-flood") ||
+        !strcmp(o->attack, "add-addr")) /* A1-A5: not in this tool yet */
+      return bad("--attack dsn-inject, hole-flood, join-guess, join-flood and add-addr are "
+                 "not run by this tool yet (ns-3: examples/mptcp-attack; engine tests: "
                  "test_dsn_inject_*, test_join_*, test_add_addr)");
     if (o->attack_keys && strcmp(o->attack, "fastclose"))
       return bad("--attack-keys applies to --attack fastclose only");

@@ -120,12 +120,12 @@ static size_t forged(mptcp_attacker *at, uint64_t now, mptcp_tcphdr *h, mptcp_se
 static void test_registry(void **state) {
   (void)state;
   const char *want[] = {"rst",        "mp-tcprst",  "remove-addr", "mp-prio",   "fastclose",
-                        "dsn-inject", "join-guess", "join-flood",  "add-addr"};
-  for (unsigned i = 0; i < 9; i++) {
+                        "dsn-inject", "join-guess", "join-flood",  "add-addr",  "hole-flood"};
+  for (unsigned i = 0; i < 10; i++) {
     assert_string_equal(mptcp_attack_name(i), want[i]);
     assert_int_equal(mptcp_attack_check(want[i]), MPTCP_OK);
   }
-  assert_null(mptcp_attack_name(9));
+  assert_null(mptcp_attack_name(10));
   assert_int_equal(mptcp_attack_check("syn-flood"), MPTCP_ERR_UNKNOWN_ATTACK);
   /* join-guess is off-path only */
   uint64_t seed = 1;
@@ -465,6 +465,37 @@ static void test_dsn_inject(void **state) {
     assert_int_equal(st.forged_bytes, 120);
     mptcp_attacker_del(at);
   }
+  /* hole-flood: each mapping two payloads past the previous one (a hole of
+   * one between), each forgery after the previous in subflow sequence */
+  mptcp_attack_config_default(&c);
+  c.name = "hole-flood";
+  c.start_ns = 10;
+  c.guesses = 3;
+  c.interval_ns = 5;
+  c.payload_len = 10;
+  c.dsn_lead = 1000;
+  at = make(&c, &seed);
+  handshake(at);
+  mptcp_addr a = addr(0, 0, 40000), b = addr(1, 0, 80);
+  mptcp_tcphdr h;
+  memset(&h, 0, sizeof(h));
+  h.seq = 1201;
+  h.ack = 5001;
+  h.flags = MPTCP_TH_ACK;
+  h.opts = MPTCP_OPT_DSS;
+  h.dss.flags = MPTCP_DSS_ACK;
+  h.dss.data_ack = 9000;
+  seen(at, &a, &b, &h, 0);
+  for (uint32_t i = 0; i < 3; i++) {
+    uint8_t buf[MPTCP_TCP_HDR_MAX + 20];
+    mptcp_segment seg;
+    assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 10 + 5 * i), 1);
+    assert_int_equal(mptcp_tcphdr_decode(&h, buf, seg.len), (int)seg.hdr_len);
+    assert_int_equal(h.seq, 5001 + 10 * i);
+    assert_int_equal(h.dss.dsn, 9000 + 1000 + 20 * i);
+    assert_int_equal(h.dss.ssn, 1 + 10 * i);
+  }
+  mptcp_attacker_del(at);
 }
 
 int main(void) {

@@ -24,7 +24,12 @@ Over RngRun 1..3 (doc/security.md, "ns-3 attack scenario"):
   - add-addr, on-path, announcing the attacker's relay: with
     AddAddrHmacCheck on, no byte goes through the attacker; off, over a
     fifth of B's bytes do (man in the middle); with the keys seen in
-    MP_CAPABLE (--useKeys=true) the HMAC is right and the check no help.
+    MP_CAPABLE (--useKeys=true) the HMAC is right and the check no help;
+  - hole-flood, on-path, 5000 one-byte forgeries with holes between: beyond
+    B's window, EnforceConnWindow and MaxOfoRanges drop them all and B
+    holds at most rcvbuf + one MSS per subflow; without them B holds more
+    (attack_succeeded); inside the window B stays within that bound either
+    way.
 Also: the same run twice gives the same JSON byte for byte; bad options
 exit 2 with a message; the run is recorded in results.db.
 """
@@ -51,6 +56,8 @@ def outcome(program, args):
     return p.stdout.strip().splitlines()[-1]
 
 
+# hole-flood: 5000 one-byte forgeries, one every 200 us, a hole between each two
+HOLE = ["--attack=hole-flood", "--guesses=5000", "--intervalUs=200", "--payloadLen=1"]
 # (label, args, expected attack_succeeded with the defence on, with it off)
 CASES = [
     ("rst off-path", ["--attack=rst", "--offPath=true"], False, True),
@@ -63,6 +70,8 @@ CASES = [
     ("join-guess off-path", ["--attack=join-guess", "--offPath=true"], False, False),
     ("add-addr on-path", ["--attack=add-addr"], False, True),
     ("add-addr on-path, keys", ["--attack=add-addr", "--useKeys=true"], True, True),
+    ("hole-flood beyond window", HOLE + ["--dsnLead=200000"], False, True),
+    ("hole-flood in window", HOLE + ["--dsnLead=20000"], False, False),
 ]
 DSN = ["--attack=dsn-inject", "--guesses=50", "--intervalUs=20000"]
 
@@ -127,6 +136,13 @@ def main(argv):
                     frac = d["fraction_via_attacker"]
                     if d["attack_succeeded"] != (frac > 0.2) or (frac > 0) != (d["bytes_via_attacker"] > 0):
                         failures.append(f"{label} RngRun={seed}: {frac} via the attacker")
+                if label.startswith("hole-flood"):
+                    bound = d["rcvbuf_bytes"] + 2 * 1448  # rcvbuf + one MSS per subflow
+                    held = d["peak_conn_rcv_buffer_bytes"]
+                    if (defence or "in window" in label) and held > bound:
+                        failures.append(f"{label} RngRun={seed}: held {held} > {bound}")
+                    if d["attack_succeeded"] and held <= bound:
+                        failures.append(f"{label} RngRun={seed}: succeeded, held {held}")
                 if label.startswith("join-guess"):
                     if d["joins_accepted"] != 0 or d["joins_no_token"] < 1:
                         failures.append(f"{label} RngRun={seed}: {d}")

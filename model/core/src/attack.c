@@ -24,13 +24,14 @@ extern const struct attack_ops attack_dsn_inject;
 extern const struct attack_ops attack_join_guess;
 extern const struct attack_ops attack_join_flood;
 extern const struct attack_ops attack_add_addr;
+extern const struct attack_ops attack_hole_flood;
 
 /* The registry: one line per attack. */
 static const struct attack_ops *const attack_table[] = {
     &attack_rst,      &attack_mp_tcprst, &attack_remove_addr,
     &attack_mp_prio,  &attack_fastclose,
     &attack_dsn_inject, &attack_join_guess, &attack_join_flood,
-    &attack_add_addr,
+    &attack_add_addr, &attack_hole_flood,
 };
 #define N_ATTACKS (sizeof(attack_table) / sizeof(attack_table[0]))
 

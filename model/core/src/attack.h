@@ -74,6 +74,7 @@ struct mptcp_attacker {
   size_t payload_len;      /* payload of the forgery being written */
   uint64_t data_ack;       /* dsn-inject: the victim's last DATA_ACK */
   uint8_t data_ack_known;
+  uint32_t hole_seq;       /* hole-flood: subflow sequence after the last forgery */
   mptcp_addr forge_src;    /* the forgery's source, if forge_src_set (an
                               attack's write may set it; reset per forgery) */
   uint8_t forge_src_set;

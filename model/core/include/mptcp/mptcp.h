@@ -1502,6 +1502,9 @@ static inline int mptcp_after64(uint64_t a, uint64_t b) {
  * A2, "dsn-inject" (attack_dsn.c): on-path, data in sequence on the
  * subflow whose DSS mapping covers data sequence numbers `dsn_lead` bytes
  * from the victim's last DATA_ACK; the payload is MPTCP_ATTACK_PATTERN.
+ * A1, "hole-flood" (attack_dsn.c): the same, forgery i mapped at
+ * `dsn_lead` + 2 * i * `payload_len` past that DATA_ACK: a hole of one
+ * payload between each two, every forgery held out of order (or dropped).
  * A3 and A5, MP_JOIN SYNs toward the victim (the server), a fresh source
  * port each, from `peer_addr` when set (attack_join.c):
  *   "join-guess"   off-path only: a random token each time (2^-32 per try);
