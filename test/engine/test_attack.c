@@ -399,6 +399,21 @@ static void test_offpath(void **state) {
 /* A2 dsn-inject: nothing before the victim's DATA_ACK is seen; then a
  * data segment in sequence on the subflow, its mapping at the victim's
  * data-level RCV.NXT plus the lead, carrying the attacker's pattern. */
+/* The client's (the victim's) pure ACK with DATA_ACK 9000, after the
+ * handshake: the attacker learns the data-level RCV.NXT. */
+static void see_data_ack(mptcp_attacker *at) {
+  mptcp_addr a = addr(0, 0, 40000), b = addr(1, 0, 80);
+  mptcp_tcphdr h;
+  memset(&h, 0, sizeof(h));
+  h.seq = 1201;
+  h.ack = 5001;
+  h.flags = MPTCP_TH_ACK;
+  h.opts = MPTCP_OPT_DSS;
+  h.dss.flags = MPTCP_DSS_ACK;
+  h.dss.data_ack = 9000;
+  seen(at, &a, &b, &h, 0);
+}
+
 static void test_dsn_inject(void **state) {
   (void)state;
   uint64_t seed = 3;
@@ -429,17 +444,9 @@ static void test_dsn_inject(void **state) {
     /* and no expiry until it sees more (an expiry in the past made the
      * host call it again at once, for ever) */
     assert_int_equal(mptcp_attacker_get_expiry(at), MPTCP_TIME_NEVER);
-    mptcp_addr a = addr(0, 0, 40000), b = addr(1, 0, 80);
-    mptcp_tcphdr h;
-    memset(&h, 0, sizeof(h));
-    h.seq = 1201;
-    h.ack = 5001;
-    h.flags = MPTCP_TH_ACK;
-    h.opts = MPTCP_OPT_DSS;
-    h.dss.flags = MPTCP_DSS_ACK;
-    h.dss.data_ack = 9000;
-    seen(at, &a, &b, &h, 0);
+    see_data_ack(at);
     assert_int_equal(mptcp_attacker_get_expiry(at), 10);
+    mptcp_tcphdr h;
     /* too small a buffer for the payload */
     assert_int_equal(mptcp_attacker_write(at, &seg, buf, 60, 20), MPTCP_ERR_NOBUF);
     assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 20), 1);
@@ -476,16 +483,8 @@ static void test_dsn_inject(void **state) {
   c.dsn_lead = 1000;
   at = make(&c, &seed);
   handshake(at);
-  mptcp_addr a = addr(0, 0, 40000), b = addr(1, 0, 80);
+  see_data_ack(at);
   mptcp_tcphdr h;
-  memset(&h, 0, sizeof(h));
-  h.seq = 1201;
-  h.ack = 5001;
-  h.flags = MPTCP_TH_ACK;
-  h.opts = MPTCP_OPT_DSS;
-  h.dss.flags = MPTCP_DSS_ACK;
-  h.dss.data_ack = 9000;
-  seen(at, &a, &b, &h, 0);
   for (uint32_t i = 0; i < 3; i++) {
     uint8_t buf[MPTCP_TCP_HDR_MAX + 20];
     mptcp_segment seg;
