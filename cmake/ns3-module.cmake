@@ -294,7 +294,7 @@ if(MPTCP_TESTS)
   # doc/calibration.md).
   if(TARGET mptcp-shared-bottleneck)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
-    foreach(check fairness determinism badargs pcap flowmonitor fallback outputs
+    foreach(check fairness determinism badargs pcap flowmonitor fallback outputs plot
                   attributes rerun noratio killed docsql config
                   fallback_calibration interfaces progress runinfo)
       add_test(NAME ns3.scenario_${check}

@@ -395,8 +395,14 @@ main(int argc, char* argv[])
     add("delAckCount", "Every flow ACKs every Nth full segment, 1..64", delAckCount);
     add("virtualPayload", "MPTCP segments carry lengths, not bytes (faster)",
                  p.virtualPayload);
-    add("flowMonitor", "Attach FlowMonitor and report its per-subflow byte counts",
-                 p.flowMonitor);
+    add("flowMonitor",
+        "Attach FlowMonitor: per-subflow byte counts in the JSON, every flow's statistics "
+        "in results.db",
+        p.flowMonitor);
+    add("flowMonitorXml",
+        "Also write FlowMonitor's own XML to flowmon.xml in --outputDir (implies "
+        "--flowMonitor)",
+        p.flowMonitorXml);
     add("pcap", "Write pcap files of the multipath host and the receiver", p.pcap);
     add("results",
                  "Record the run in results.db (SQLite; runs already there are kept)",
@@ -591,11 +597,12 @@ main(int argc, char* argv[])
         return fail("--campaign must be a name of 1 to 200 characters on one line");
     }
     p.campaign = campaign;
+    p.flowMonitor = p.flowMonitor || p.flowMonitorXml;
     if (!MptcpScenarioCheck(p, why) || !CheckOverriddenAttributes(argc, argv, p, why))
     {
         return fail(why);
     }
-    if ((results || plot || p.pcap) && !MptcpCheckOutputDir(outputDir, why))
+    if ((results || plot || p.pcap || p.flowMonitorXml) && !MptcpCheckOutputDir(outputDir, why))
     {
         return fail(why);
     }

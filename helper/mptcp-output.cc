@@ -3,7 +3,11 @@
  */
 #include "mptcp-output.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <iterator>
 #include <cstring>
 #include <ctime>
 #include <sys/stat.h>
@@ -11,6 +15,7 @@
 #include <vector>
 
 #include "mptcp-plot.h"
+#include "mptcp-topology.h"
 
 #include "ns3/rng-seed-manager.h"
 
@@ -148,10 +153,30 @@ MptcpScenarioRecorder::EntityOf(const std::string& label)
     }
     std::string kind = label == "mptcp" ? "connection"
                        : label.compare(0, 4, "tcp ") == 0 ? "tcp_flow"
+                       : label.compare(0, 8, "ip flow ") == 0 ? "ip_flow"
                                                           : "subflow";
     int64_t id = m_db.AddEntity(kind, label, "");
     m_entity[label] = id;
     return id;
+}
+
+/** The unit of a scenario series' samples, by the series' name. */
+static std::string
+SeriesUnit(const std::string& name)
+{
+    if (name == "goodput")
+    {
+        return "bit/s";
+    }
+    if (name == "cwnd")
+    {
+        return "byte";
+    }
+    if (name == "srtt")
+    {
+        return "ms";
+    }
+    return "";
 }
 
 MptcpScenarioSampleSink
@@ -162,7 +187,8 @@ MptcpScenarioRecorder::Sink()
         auto it = m_series.find(key);
         if (it == m_series.end())
         {
-            it = m_series.emplace(key, m_db.AddSeries(EntityOf(entity), name)).first;
+            it = m_series.emplace(key, m_db.AddSeries(EntityOf(entity), name, SeriesUnit(name)))
+                     .first;
         }
         m_db.AddSample(it->second, tNs, v);
     };
@@ -204,6 +230,18 @@ MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
             m_db.AddMetric(se, "device", s.device, "index");
         }
     }
+    for (const MptcpScenarioIpFlow& f : r.ipFlows)
+    {
+        int64_t e = EntityOf("ip flow " + std::to_string(f.id));
+        m_db.SetFiveTuple(e, f.fiveTuple);
+        m_db.AddMetric(e, "tx_packets", static_cast<double>(f.txPackets), "packets");
+        m_db.AddMetric(e, "rx_packets", static_cast<double>(f.rxPackets), "packets");
+        m_db.AddMetric(e, "tx_bytes", static_cast<double>(f.txBytes), "byte");
+        m_db.AddMetric(e, "rx_bytes", static_cast<double>(f.rxBytes), "byte");
+        m_db.AddMetric(e, "lost_packets", static_cast<double>(f.lostPackets), "packets");
+        m_db.AddMetric(e, "delay_mean_ms", f.delayMeanMs, "ms");
+        m_db.AddMetric(e, "jitter_mean_ms", f.jitterMeanMs, "ms");
+    }
     const double wall =
         m_wallClock
             ? std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count()
@@ -213,48 +251,163 @@ MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
     return ok;
 }
 
+namespace
+{
+
+/** Colours of the flows (the multipath host's connection, then each TCP
+ *  flow) and, apart, of the subflows: one colour per flow in every panel. */
+const char* const kFlowColours[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd",
+                                    "#8c564b", "#e377c2", "#17becf", "#bcbd22"};
+const char* const kSubflowColours[] = {"#ff7f0e", "#7f7f7f", "#17becf", "#bcbd22",
+                                       "#e377c2", "#8c564b", "#9467bd", "#2ca02c"};
+
+/** The number after the last space of a label ("tcp 3" gives 3). */
+size_t
+IndexOf(const std::string& label)
+{
+    size_t sp = label.rfind(' ');
+    return sp == std::string::npos ? 0 : std::strtoul(label.c_str() + sp + 1, nullptr, 10);
+}
+
+/**
+ * Mean over the last `window` samples, each point's own included (fewer at
+ * the start): the goodput of a 100 ms sample counts what the application
+ * received in it, and reassembly hands over data in bursts (a segment that
+ * fills a hole releases everything queued behind it), so single samples
+ * can exceed the link rate.
+ */
+std::vector<double>
+TrailingMean(const std::vector<double>& y, size_t window)
+{
+    std::vector<double> m(y.size());
+    double sum = 0;
+    for (size_t i = 0; i < y.size(); i++)
+    {
+        sum += y[i];
+        if (i >= window)
+        {
+            sum -= y[i - window];
+        }
+        m[i] = sum / static_cast<double>(std::min(i + 1, window));
+    }
+    return m;
+}
+
+} // namespace
+
 bool
 MptcpWritePlot(const MptcpScenarioParams& p, const MptcpScenarioResult& r, std::string* error)
 {
     // With --transport=ns3tcp the multipath host runs ns-3's TCP, whose
-    // windows are not sampled: goodput only.
+    // windows are not sampled: no window panel.
+    const bool mptcp = p.transport == "mptcp";
     const std::string host =
-        p.transport == "mptcp"
-            ? "MPTCP (" + p.cc + ", " + std::to_string(r.flows[0].subflows.size()) + " subflows)"
-            : "ns-3 TCP (" + p.competitorCc + ", " + std::to_string(r.flows[0].subflows.size()) +
-                  " flows)";
+        mptcp ? "MPTCP (" + p.cc + ", " + std::to_string(r.flows[0].subflows.size()) + " subflows)"
+              : "ns-3 TCP (" + p.competitorCc + ", " +
+                    std::to_string(r.flows[0].subflows.size()) + " flows)";
     bool cwnd = false;
     for (const MptcpScenarioSeries& s : r.series)
     {
         cwnd = cwnd || (s.name == "cwnd" && !s.samples.empty());
     }
+    // Goodput is drawn as a trailing mean over 1 s (at least one sample).
+    const double dt = p.sampleInterval.GetSeconds();
+    const size_t window = std::max<size_t>(1, static_cast<size_t>(std::lround(1.0 / dt)));
+    const std::string over = "mean over the last " + MptcpPlot::FormatNumber(window * dt) + " s";
     MptcpPlot fig(host + " and " + std::to_string(p.tcpFlows) + " TCP flow(s) through " +
                   p.bottleneckRate);
-    fig.SetLayout(cwnd ? 2 : 1, 1);
+    fig.SetLayout(cwnd ? 3 : 2, 1);
+    fig.AlignPanels(0.1, 0.7);
+    size_t flows = fig.AddPanel("goodput per flow (" + over + "; fair share: " + p.bottleneckRate +
+                                    " / " + std::to_string(1 + p.tcpFlows) + " flows)",
+                                "time (s)",
+                                "goodput (Mbit/s)");
+    size_t subs = fig.AddPanel(std::string(mptcp ? "goodput per subflow of the MPTCP connection"
+                                                 : "goodput per ns-3 TCP flow of the host") +
+                                   " (" + over + ")",
+                               "time (s)",
+                               "goodput (Mbit/s)");
     size_t cw = cwnd ? fig.AddPanel("congestion window per subflow", "time (s)", "cwnd (KiB)") : 0;
-    size_t gp = fig.AddPanel("goodput", "time (s)", "goodput (Mbit/s)");
+    fig.SetYMin(flows, 0);
+    fig.SetYMin(subs, 0);
     if (cwnd)
     {
         fig.SetYMin(cw, 0);
     }
-    fig.SetYMin(gp, 0);
-    for (const MptcpScenarioSeries& s : r.series)
+    // The flows first: the host's connection, then the TCP flows by index.
+    std::vector<const MptcpScenarioSeries*> order;
+    for (int pass = 0; pass < 3; pass++)
     {
-        if ((s.name != "cwnd" || !cwnd) && s.name != "goodput")
+        for (const MptcpScenarioSeries& s : r.series)
+        {
+            const bool isHost = s.entity == "mptcp";
+            const bool isTcp = s.entity.compare(0, 4, "tcp ") == 0;
+            if ((pass == 0 && isHost) || (pass == 1 && isTcp) || (pass == 2 && !isHost && !isTcp))
+            {
+                order.push_back(&s);
+            }
+        }
+    }
+    for (const MptcpScenarioSeries* s : order)
+    {
+        if (s->name != "goodput" && !(s->name == "cwnd" && cwnd))
         {
             continue;
         }
         std::vector<double> x;
         std::vector<double> y;
-        for (const auto& v : s.samples)
+        for (const auto& v : s->samples)
         {
             x.push_back(static_cast<double>(v.first) / 1e9);
-            y.push_back(s.name == "cwnd" ? v.second / 1024.0 : v.second / 1e6);
+            y.push_back(s->name == "cwnd" ? v.second / 1024.0 : v.second / 1e6);
         }
-        if (!fig.AddSeries(s.name == "cwnd" ? cw : gp, s.entity, x, y, error))
+        MptcpPlot::LineStyle style;
+        std::string title;
+        size_t panel;
+        if (s->entity == "mptcp")
+        {
+            style.color = kFlowColours[0];
+            style.width = 2;
+            title = mptcp ? "MPTCP connection" : "multipath host (all flows)";
+            panel = flows;
+        }
+        else if (s->entity.compare(0, 4, "tcp ") == 0)
+        {
+            const size_t k = IndexOf(s->entity);
+            style.color = kFlowColours[1 + k % (std::size(kFlowColours) - 1)];
+            title = "TCP flow " + std::to_string(k);
+            panel = flows;
+        }
+        else
+        {
+            style.color = kSubflowColours[IndexOf(s->entity) % std::size(kSubflowColours)];
+            title = s->entity;
+            panel = s->name == "cwnd" ? cw : subs;
+        }
+        if (s->name == "goodput")
+        {
+            y = TrailingMean(y, window);
+        }
+        if (!fig.AddSeries(panel, title, x, y, style, error))
         {
             return false;
         }
+    }
+    // The fair share of the bottleneck: its rate over the number of flows
+    // that cross it (the host's connection counts as one).
+    const double fair = MptcpRateBps(p.bottleneckRate) / 1e6 /
+                        static_cast<double>(1 + p.tcpFlows);
+    MptcpPlot::LineStyle ref;
+    ref.color = "#000000";
+    ref.dashed = true;
+    if (!fig.AddSeries(flows,
+                       "fair share",
+                       {0, p.duration.GetSeconds()},
+                       {fair, fair},
+                       ref,
+                       error))
+    {
+        return false;
     }
     return fig.Write(p.outputDir, "mptcp-shared-bottleneck", error);
 }

@@ -5,6 +5,7 @@
 #include "ns3/log.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -115,7 +116,9 @@ MptcpPlot::MptcpPlot(const std::string& title)
       m_columns(0),
       m_gnuplot("gnuplot"),
       m_quiet(false),
-      m_rendered(false)
+      m_rendered(false),
+      m_alignLeft(0),
+      m_alignRight(0)
 {
 }
 
@@ -186,6 +189,36 @@ MptcpPlot::AddSeries(size_t panel,
 }
 
 bool
+MptcpPlot::AddSeries(size_t panel,
+                     const std::string& title,
+                     const std::vector<double>& x,
+                     const std::vector<double>& y,
+                     const LineStyle& style,
+                     std::string* error)
+{
+    const std::string& c = style.color;
+    bool hex = c.size() == 7 && c[0] == '#';
+    for (size_t i = 1; hex && i < c.size(); i++)
+    {
+        hex = std::isxdigit(static_cast<unsigned char>(c[i])) != 0;
+    }
+    if (!c.empty() && !hex)
+    {
+        return SetError(error, "series '" + title + "': colour '" + c + "' is not #rrggbb");
+    }
+    if (!(style.width >= 0 && style.width <= 20))
+    {
+        return SetError(error, "series '" + title + "': line width out of 0..20");
+    }
+    if (!AddSeriesWithErrors(panel, title, x, y, std::vector<double>(), error))
+    {
+        return false;
+    }
+    m_panels[panel].series.back().style = style;
+    return true;
+}
+
+bool
 MptcpPlot::AddSeriesWithErrors(size_t panel,
                                const std::string& title,
                                const std::vector<double>& x,
@@ -230,6 +263,18 @@ void
 MptcpPlot::SetQuiet(bool quiet)
 {
     m_quiet = quiet;
+}
+
+bool
+MptcpPlot::AlignPanels(double left, double right)
+{
+    if (!(left > 0 && left < right && right < 1))
+    {
+        return false;
+    }
+    m_alignLeft = left;
+    m_alignRight = right;
+    return true;
 }
 
 bool
@@ -378,6 +423,11 @@ MptcpPlot::ScriptText(const std::string& base) const
             << "    set title " << Quote(panel.title) << "\n"
             << "    set xlabel " << Quote(panel.xLabel) << "\n"
             << "    set ylabel " << Quote(panel.yLabel) << "\n";
+        if (m_alignLeft > 0)
+        {
+            out << "    set lmargin at screen " << FormatNumber(m_alignLeft) << "\n"
+                << "    set rmargin at screen " << FormatNumber(m_alignRight) << "\n";
+        }
         if (panel.yRangeSet)
         {
             out << "    set yrange [" << FormatNumber(panel.yMin) << ":" << FormatNumber(panel.yMax)
@@ -407,13 +457,25 @@ MptcpPlot::ScriptText(const std::string& base) const
             {
                 style = "using 1:2:3 with yerrorlines";
             }
-            else if (s.x.size() > kMaxMarkedPoints)
+            else if (s.x.size() > kMaxMarkedPoints || s.style.dashed)
             {
                 style = "using 1:2 with lines";
             }
             else
             {
                 style = "using 1:2 with linespoints";
+            }
+            if (!s.style.color.empty())
+            {
+                style += " linecolor rgb " + Quote(s.style.color);
+            }
+            if (s.style.dashed)
+            {
+                style += " dashtype 2";
+            }
+            if (s.style.width > 0)
+            {
+                style += " linewidth " + FormatNumber(s.style.width);
             }
             out << "data index " << index++ << " " << style << " title " << Quote(s.title);
         }

@@ -38,6 +38,14 @@ namespace ns3
 class MptcpPlot
 {
   public:
+    /** How a series is drawn; the defaults leave it to gnuplot. */
+    struct LineStyle
+    {
+        std::string color;  //!< "#rrggbb", or empty: gnuplot's next colour
+        bool dashed = false; //!< a dashed line (reference lines)
+        double width = 0;   //!< line width, or 0: gnuplot's default
+    };
+
     /**
      * \brief Create an empty figure.
      * \param title the title above all panels (empty: none)
@@ -103,6 +111,25 @@ class MptcpPlot
                    std::string* error);
 
     /**
+     * \brief Add a line series drawn in a given colour and dash, so that one
+     *        flow keeps its colour in every panel.
+     * \param panel the panel index from AddPanel()
+     * \param title the key entry
+     * \param x the x values
+     * \param y the y values, as many as x
+     * \param style colour, dash and width
+     * \param error receives the reason on failure (may be null)
+     * \return false when the panel does not exist, the sizes differ, or the
+     *         colour is not "#rrggbb"
+     */
+    bool AddSeries(size_t panel,
+                   const std::string& title,
+                   const std::vector<double>& x,
+                   const std::vector<double>& y,
+                   const LineStyle& style,
+                   std::string* error);
+
+    /**
      * \brief Add a line series with error bars (e.g. a mean over seeds
      *        with its standard deviation).
      * \param panel the panel index from AddPanel()
@@ -131,6 +158,17 @@ class MptcpPlot
      * \param quiet true to keep quiet
      */
     void SetQuiet(bool quiet);
+
+    /**
+     * \brief Give every panel the same plotting area, left and right edges
+     *        at fixed fractions of the width, so that the time axes of
+     *        stacked panels line up whatever the width of their keys (which
+     *        sit right of the area).
+     * \param left the left edge, in (0, right)
+     * \param right the right edge, in (left, 1)
+     * \return false when the edges are out of range (nothing changes)
+     */
+    bool AlignPanels(double left, double right);
 
     /**
      * \brief Write the data and script, and render the images.
@@ -176,6 +214,7 @@ class MptcpPlot
         std::vector<double> x;  //!< x values
         std::vector<double> y;  //!< y values
         std::vector<double> yErr; //!< error bar half-heights, or empty
+        LineStyle style;        //!< colour, dash, width
     };
 
     /** One set of axes. */
@@ -229,6 +268,8 @@ class MptcpPlot
     std::string m_gnuplot;      //!< the gnuplot program
     bool m_quiet;               //!< no note on stderr
     bool m_rendered;            //!< the last Write() rendered the images
+    double m_alignLeft;         //!< AlignPanels() left edge (0: not aligned)
+    double m_alignRight;        //!< AlignPanels() right edge
     std::string m_note;         //!< how to render, after a Write without gnuplot
 };
 

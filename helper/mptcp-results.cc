@@ -368,7 +368,7 @@ MptcpResults::OpenDb(bool create, std::string* error)
          Prepare("INSERT INTO metric (run_id, entity_id, name, value, unit) "
                  "VALUES (?, ?, ?, ?, ?)",
                  &m_insMetric) &&
-         Prepare("INSERT INTO series (run_id, entity_id, name) VALUES (?, ?, ?)",
+         Prepare("INSERT INTO series (run_id, entity_id, name, unit) VALUES (?, ?, ?, ?)",
                  &m_insSeries) &&
          Prepare("INSERT INTO sample (series_id, t_ns, value) VALUES (?, ?, ?)", &m_insSample);
     if (!ok)
@@ -997,6 +997,12 @@ MptcpResults::AddMetric(int64_t entityId,
 int64_t
 MptcpResults::AddSeries(int64_t entityId, const std::string& name)
 {
+    return AddSeries(entityId, name, "");
+}
+
+int64_t
+MptcpResults::AddSeries(int64_t entityId, const std::string& name, const std::string& unit)
+{
     if (!CanAdd("AddSeries"))
     {
         return -1;
@@ -1008,6 +1014,7 @@ MptcpResults::AddSeries(int64_t entityId, const std::string& name)
     sqlite3_bind_int64(m_insSeries, 1, m_runId);
     BindEntity(m_insSeries, 2, entityId);
     BindText(m_insSeries, 3, name);
+    BindTextOrNull(m_insSeries, 4, unit);
     if (!StepDone(m_insSeries, "a series row"))
     {
         return -1;

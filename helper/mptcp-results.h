@@ -241,6 +241,15 @@ class MptcpResults
     int64_t AddSeries(int64_t entityId, const std::string& name);
 
     /**
+     * \brief Start a time series whose samples have a unit.
+     * \param entityId an id from AddEntity(), or -1 for a run-level series
+     * \param name e.g. "cwnd"
+     * \param unit e.g. "byte" (may be empty: NULL)
+     * \return the series id, or -1 on failure
+     */
+    int64_t AddSeries(int64_t entityId, const std::string& name, const std::string& unit);
+
+    /**
      * \brief Add a sample to a series.
      * \param seriesId an id from AddSeries()
      * \param tNs the simulation time in nanoseconds

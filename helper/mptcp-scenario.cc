@@ -134,6 +134,7 @@ struct Run
     std::vector<uint64_t> subflowAckedAtWarmup; // per subflow / ns-3 flow
     std::vector<uint64_t> lastAcked;            // for goodput series
     std::vector<uint64_t> lastSink;             // for goodput series of tcp flows
+    uint64_t lastHostRx = 0;                    // for the multipath host's goodput series
     std::map<std::tuple<uint32_t, uint16_t, uint32_t, uint16_t>, uint64_t> ipBytes; // at D
     std::map<std::string, size_t> seriesIndex;
     MptcpScenarioSampleSink onSample;          // may be empty
@@ -218,6 +219,14 @@ struct Run
                 Add(e, "srtt", static_cast<double>(st.srtt_ns) / 1e6);
             }
         }
+        // The multipath host's whole goodput: what its receiver(s) got.
+        uint64_t hostRx = 0;
+        for (const auto& k : mptcpSinks)
+        {
+            hostRx += k->GetTotalRx();
+        }
+        Add("mptcp", "goodput", 8.0 * static_cast<double>(hostRx - lastHostRx) / dt);
+        lastHostRx = hostRx;
         lastSink.resize(tcpSinks.size(), 0);
         for (size_t k = 0; k < tcpSinks.size(); k++)
         {
@@ -740,6 +749,33 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
         Ptr<Ipv4FlowClassifier> cls = DynamicCast<Ipv4FlowClassifier>(fmh.GetClassifier());
         const auto& stats = monitor->GetFlowStats();
         r.flowMonitorFlows = stats.size();
+        for (const auto& fs : stats)
+        {
+            Ipv4FlowClassifier::FiveTuple t = cls->FindFlow(fs.first);
+            const FlowMonitor::FlowStats& f = fs.second;
+            MptcpScenarioIpFlow ip;
+            ip.id = fs.first;
+            ip.fiveTuple = AddrPort(t.sourceAddress, t.sourcePort) + " > " +
+                           AddrPort(t.destinationAddress, t.destinationPort) + " " +
+                           (t.protocol == 6    ? std::string("tcp")
+                            : t.protocol == 17 ? std::string("udp")
+                                               : "proto " + std::to_string(t.protocol));
+            ip.txPackets = f.txPackets;
+            ip.rxPackets = f.rxPackets;
+            ip.txBytes = f.txBytes;
+            ip.rxBytes = f.rxBytes;
+            ip.lostPackets = f.lostPackets;
+            ip.delayMeanMs = f.rxPackets ? f.delaySum.GetDouble() / 1e6 / f.rxPackets
+                                         : std::nan("");
+            ip.jitterMeanMs = f.rxPackets > 1
+                                  ? f.jitterSum.GetDouble() / 1e6 / (f.rxPackets - 1)
+                                  : std::nan("");
+            r.ipFlows.push_back(ip);
+        }
+        if (p.flowMonitorXml)
+        {
+            monitor->SerializeToXmlFile(p.outputDir + "/flowmon.xml", true, true);
+        }
         for (auto& sf : r.flows[0].subflows)
         {
             for (const auto& fs : stats)

@@ -54,6 +54,7 @@ struct MptcpScenarioParams
     bool virtualPayload = true;    //!< MPTCP segments carry payload lengths only
     bool pcap = false;             //!< write pcap files of the multipath host and D
     bool flowMonitor = false;      //!< attach FlowMonitor and report its flows
+    bool flowMonitorXml = false;   //!< also write FlowMonitor's XML (flowmon.xml; implies it)
     std::string outputDir = ".";   //!< where pcap files go
     bool progress = false;         //!< show progress on stderr
     /** Campaign name the run is recorded under in results.db. */
@@ -100,6 +101,20 @@ struct MptcpScenarioSeries
     std::vector<std::pair<int64_t, double>> samples; //!< (t_ns, value)
 };
 
+/** One flow as FlowMonitor classified it (one direction of a 5-tuple). */
+struct MptcpScenarioIpFlow
+{
+    uint32_t id = 0;            //!< FlowMonitor's flow id
+    std::string fiveTuple;      //!< "src:port > dst:port tcp|udp|proto N"
+    uint64_t txPackets = 0;     //!< packets sent
+    uint64_t rxPackets = 0;     //!< packets received
+    uint64_t txBytes = 0;       //!< IP bytes sent
+    uint64_t rxBytes = 0;       //!< IP bytes received
+    uint64_t lostPackets = 0;   //!< packets FlowMonitor declared lost
+    double delayMeanMs = 0;     //!< mean one-way delay of received packets (NaN: none)
+    double jitterMeanMs = 0;    //!< mean delay variation (NaN: fewer than 2 received)
+};
+
 /** What a run measured. */
 struct MptcpScenarioResult
 {
@@ -114,6 +129,7 @@ struct MptcpScenarioResult
     uint32_t queuePackets = 0; //!< the bottleneck queue used
     std::vector<MptcpScenarioSeries> series; //!< sampled time series
     uint64_t flowMonitorFlows = 0; //!< flows FlowMonitor classified
+    std::vector<MptcpScenarioIpFlow> ipFlows; //!< FlowMonitor's statistics, by flow id
 };
 
 /**

@@ -380,7 +380,7 @@ MptcpAttacker::Drain()
     {
         next = MPTCP_TIME_NEVER; // nothing more now: the next observation drains again
     }
-    if (next == m_timerAt && m_timer.IsRunning())
+    if (next == m_timerAt && !m_timer.IsExpired())
     {
         return;
     }

@@ -243,8 +243,8 @@ def copy_run(conn: sqlite3.Connection, src_run: sqlite3.Row) -> bool:
                  "SELECT ?, entity_id + ?, name, value, unit FROM src.metric "
                  "WHERE run_id = ? ORDER BY rowid", (new, ent, old))
     ser = id_offset(conn, "series", old)
-    conn.execute("INSERT INTO main.series (id, run_id, entity_id, name) "
-                 "SELECT id + ?, ?, entity_id + ?, name FROM src.series "
+    conn.execute("INSERT INTO main.series (id, run_id, entity_id, name, unit) "
+                 "SELECT id + ?, ?, entity_id + ?, name, unit FROM src.series "
                  "WHERE run_id = ? ORDER BY id", (ser, new, ent, old))
     conn.execute("INSERT INTO main.sample (series_id, t_ns, value) "
                  "SELECT s.series_id + ?, s.t_ns, s.value FROM src.sample AS s "

@@ -17,7 +17,7 @@
 CREATE TABLE schema_version (
     version INTEGER NOT NULL
 );
-INSERT INTO schema_version (version) VALUES (1);
+INSERT INTO schema_version (version) VALUES (2);
 
 -- A named set of runs of one scenario program.
 CREATE TABLE campaign (
@@ -70,7 +70,8 @@ CREATE TABLE run (
 );
 
 -- Something measured in a run: kind is 'connection' (an MPTCP connection),
--- 'subflow', 'tcp_flow' (a single-path TCP flow) or 'attacker'.
+-- 'subflow', 'tcp_flow' (a single-path TCP flow), 'attacker', or 'ip_flow'
+-- (a flow as ns-3's FlowMonitor classifies it: one direction of a 5-tuple).
 CREATE TABLE entity (
     id INTEGER PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES run (id),
@@ -91,11 +92,14 @@ CREATE TABLE metric (
 CREATE INDEX metric_by_run ON metric (run_id, name);
 
 -- A time series of a run or an entity: cwnd, srtt, throughput, rcvbuf, ...
+-- unit is the unit of its sample values, as for metrics ("byte", "bit/s",
+-- "ms"; NULL when it has none). Version 2 added it.
 CREATE TABLE series (
     id INTEGER PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES run (id),
     entity_id INTEGER REFERENCES entity (id),
-    name TEXT NOT NULL
+    name TEXT NOT NULL,
+    unit TEXT
 );
 
 -- The samples of a series; t_ns is the simulation time in nanoseconds.

@@ -270,7 +270,7 @@ WriteReferenceRun(const std::string& path, std::string* error)
     r.AddMetric(tcp1, "goodput_bps", 3e6, "bit/s");
     r.AddMetric(-1, "events", 12345, "");
     r.AddMetric(-1, "undefined", std::nan(""), "");
-    int64_t cwnd = r.AddSeries(sf0, "cwnd");
+    int64_t cwnd = r.AddSeries(sf0, "cwnd", "byte");
     int64_t q = r.AddSeries(-1, "queue");
     for (int64_t i = 0; i < kSamples; i++)
     {
@@ -364,10 +364,10 @@ class MptcpResultsRoundTripTest : public MptcpResultsTempDirTestCase
 
         Reader db(path);
         NS_TEST_ASSERT_MSG_EQ(db.Ok(), true, "reopen");
-        NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT version FROM schema_version"), "1\n", "version");
+        NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT version FROM schema_version"), "2\n", "version");
         NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT id, name, scenario, module_version, ns3_version, "
                                       "created_at, schema_version FROM campaign"),
-                              "1|fairness|mptcp-shared-bottleneck|0.1.0|3.37|NULL|1\n",
+                              "1|fairness|mptcp-shared-bottleneck|0.1.0|3.37|NULL|2\n",
                               "campaign row");
         NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT campaign_id, params_json, params_hash FROM point"),
                               std::string("1|") + kParamsJson + "|" + kParamsHash + "\n",
@@ -397,8 +397,8 @@ class MptcpResultsRoundTripTest : public MptcpResultsTempDirTestCase
                               "1|NULL|events|12345.0|NULL\n"
                               "1|NULL|undefined|NULL|NULL\n",
                               "metric rows");
-        NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT id, run_id, entity_id, name FROM series"),
-                              "1|1|2|cwnd\n2|1|NULL|queue\n",
+        NS_TEST_EXPECT_MSG_EQ(db.Rows("SELECT id, run_id, entity_id, name, unit FROM series"),
+                              "1|1|2|cwnd|byte\n2|1|NULL|queue|NULL\n",
                               "series rows");
         NS_TEST_EXPECT_MSG_EQ(db.Value("SELECT COUNT(*) FROM sample WHERE series_id = 1"),
                               kSamples,

@@ -4,7 +4,7 @@
 
 Usage: test_scenario.py EXAMPLE CHECK
 CHECK is one of: fairness, determinism, badargs, pcap, flowmonitor,
-fallback, fallback_calibration, interfaces, outputs, attributes, rerun,
+fallback, fallback_calibration, interfaces, outputs, plot, attributes, rerun,
 noratio, killed, docsql, config, progress, runinfo. Each prints what it measured and exits
 non-zero on failure. Runs go two at a time (the machines have two cores or
 more).
@@ -259,6 +259,35 @@ def check_flowmonitor():
               f"payload acked {s['bytes_acked']}")
         ok = ok and s["flowmonitor_rx_bytes"] == s["ip_rx_bytes"] > s["bytes_acked"] > 0
     print(f"FlowMonitor flows: {d['flowmonitor_flows']}")
+    # Every FlowMonitor flow goes into results.db too (entity kind ip_flow),
+    # and --flowMonitorXml writes FlowMonitor's own XML with the same flows.
+    out = tempfile.mkdtemp()
+    try:
+        _, x, _, _ = run(["--duration=4", "--warmup=1", "--subflows=2", "--flowMonitorXml=true",
+                          "--plot=false", f"--outputDir={out}"])
+        db = f"{out}/results.db"
+        flows = rows(db, "SELECT e.label, e.five_tuple, m.value FROM entity AS e JOIN metric AS m "
+                         "ON m.entity_id = e.id WHERE e.kind = 'ip_flow' AND "
+                         "m.name = 'rx_bytes' ORDER BY e.id")
+        units = dict(rows(db, "SELECT DISTINCT m.name, m.unit FROM metric AS m JOIN entity AS e "
+                              "ON e.id = m.entity_id WHERE e.kind = 'ip_flow'"))
+        xml = Path(f"{out}/flowmon.xml").read_text() if os.path.exists(f"{out}/flowmon.xml") else ""
+        xml_rx = {int(a): int(b) for a, b in
+                  re.findall(r'<Flow flowId="(\d+)"[^>]* rxBytes="(\d+)"', xml)}
+        db_rx = {int(l.split()[-1]): int(v) for l, _, v in flows}
+        by_tuple = {t: int(v) for _, t, v in flows}
+        print(f"results.db ip_flow rows: {len(flows)} (JSON flowmonitor_flows "
+              f"{x['flowmonitor_flows']}), metrics {sorted(units)}; XML flows {len(xml_rx)}")
+        ok = ok and len(flows) == x["flowmonitor_flows"] > 0 and db_rx == xml_rx
+        ok = ok and units == {"tx_packets": "packets", "rx_packets": "packets",
+                              "tx_bytes": "byte", "rx_bytes": "byte",
+                              "lost_packets": "packets", "delay_mean_ms": "ms",
+                              "jitter_mean_ms": "ms"}
+        for s in x["flows"][0]["subflows"]:
+            key = f"{s['local']} > {s['remote']} tcp"
+            ok = ok and by_tuple.get(key) == s["flowmonitor_rx_bytes"]
+    finally:
+        shutil.rmtree(out)
     # ns-3's TCP flows of the multipath host (--transport=ns3tcp) are
     # matched too, not reported as 0 bytes.
     _, t, _, _ = run(["--duration=4", "--warmup=1", "--transport=ns3tcp", "--flowMonitor=true",
@@ -376,6 +405,83 @@ def check_outputs():
         return (status == [("ok",)] and samples > 50 and want <= set(files) and
                 (rendered <= set(files) or not shutil.which("gnuplot")) and
                 mp and abs(mp[0] - d["flows"][0]["goodput_bps"]) < 1 and ns3tcp_ok)
+    finally:
+        shutil.rmtree(out)
+
+
+def plot_blocks(dat):
+    """The data blocks of a .dat file, in index order: lists of (x, y)."""
+    blocks = [[]]
+    for chunk in re.split(r"\n\n\n", dat):
+        pts = []
+        for line in chunk.splitlines():
+            if line and not line.startswith("#"):
+                x, y = line.split()[:2]
+                pts.append((float(x), float(y)))
+        blocks.append(pts)
+    return [b for b in blocks if b]
+
+
+def check_plot():
+    """The flagship plot: the MPTCP connection's total goodput, each TCP
+    flow and the fair share in one panel; subflows in their own panels, one
+    colour per subflow in both; goodput drawn as the trailing 1 s mean of
+    the series recorded in results.db."""
+    out = tempfile.mkdtemp()
+    try:
+        run(["--duration=8", "--warmup=1", "--subflows=3", "--tcpFlows=2",
+             f"--outputDir={out}"])
+        plt = Path(f"{out}/mptcp-shared-bottleneck.plt").read_text()
+        dat = Path(f"{out}/mptcp-shared-bottleneck.dat").read_text()
+        panels = re.split(r"\n    # Panel \d+\n", plt)[1:]
+        titles = [re.search(r"set title '([^']*)'", p).group(1) for p in panels]
+        keys = [re.findall(r"data index (\d+) [^\n]*?title '([^']*)'", p) for p in panels]
+        colour = {}
+        for p in panels:
+            for t, c in re.findall(r"linecolor rgb '(#[0-9a-f]{6})'[^\n]*? title '([^']*)'", p):
+                colour.setdefault(c, set()).add(t)
+        print(f"panels: {titles}")
+        print(f"keys: {[[t for _, t in k] for k in keys]}")
+        ok = len(panels) == 3
+        ok = ok and [t for _, t in keys[0]] == ["MPTCP connection", "TCP flow 0", "TCP flow 1",
+                                                "fair share"]
+        ok = ok and [t for _, t in keys[1]] == ["subflow 0", "subflow 1", "subflow 2"]
+        ok = ok and [t for _, t in keys[2]] == ["subflow 0", "subflow 1", "subflow 2"]
+        ok = ok and "mean over the last 1 s" in titles[0] and "mean over the last 1 s" in titles[1]
+        ok = ok and all(len(v) == 1 for v in colour.values()) and \
+            len(colour) == 3 + 3 + 1
+        ok = ok and all(re.search(r"set [lr]margin at screen", p) for p in panels)
+        blocks = plot_blocks(dat)
+        index = {t: int(i) for k in keys[:2] for i, t in k}
+        fair = blocks[index["fair share"]]
+        print(f"fair share line: {fair}")
+        ok = ok and fair == [(0.0, 10 / 3), (8.0, 10 / 3)]
+        # The drawn goodput is the trailing mean over 10 samples of what
+        # results.db holds (bit/s there, Mbit/s in the plot).
+        db = f"{out}/results.db"
+        for label, title in (("mptcp", "MPTCP connection"), ("tcp 1", "TCP flow 1"),
+                             ("subflow 2", "subflow 2")):
+            raw = [v for (v,) in rows(db, "SELECT s.value FROM sample AS s JOIN series AS r ON "
+                                          "r.id = s.series_id JOIN entity AS e ON "
+                                          "e.id = r.entity_id WHERE e.label = ? AND "
+                                          "r.name = 'goodput' AND r.unit = 'bit/s' "
+                                          "ORDER BY s.t_ns", (label,))]
+            drawn = [y for _, y in blocks[index[title]]]
+            want = [sum(raw[max(0, i - 9):i + 1]) / min(i + 1, 10) / 1e6
+                    for i in range(len(raw))]
+            worst = max((abs(a - b) for a, b in zip(drawn, want)), default=1)
+            print(f"{title}: {len(drawn)} points, largest difference from the trailing mean "
+                  f"of results.db {worst:.3g} Mbit/s, peak {max(drawn):.2f} Mbit/s")
+            ok = ok and len(raw) == len(drawn) > 50 and worst < 1e-9
+        # The connection's series is the whole of what its receiver got.
+        total = rows(db, "SELECT SUM(s.value) FROM sample AS s JOIN series AS r ON "
+                         "r.id = s.series_id JOIN entity AS e ON e.id = r.entity_id WHERE "
+                         "e.label = 'mptcp' AND r.name = 'goodput'")[0][0] * 0.1 / 8
+        got = rows(db, "SELECT m.value FROM metric AS m JOIN entity AS e ON e.id = m.entity_id "
+                       "WHERE e.label = 'mptcp' AND m.name = 'bytes_received'")[0][0]
+        print(f"connection series total {total:.0f} bytes, bytes_received {got:.0f}")
+        ok = ok and 0.9 * got <= total <= got
+        return ok
     finally:
         shutil.rmtree(out)
 
@@ -740,6 +846,7 @@ CHECKS = {
     "fallback_calibration": check_fallback_calibration,
     "interfaces": check_interfaces,
     "outputs": check_outputs,
+    "plot": check_plot,
     "attributes": check_attributes,
     "rerun": check_rerun,
     "noratio": check_noratio,
