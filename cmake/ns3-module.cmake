@@ -304,9 +304,14 @@ if(MPTCP_TESTS)
       set_tests_properties(ns3.scenario_${check} PROPERTIES LABELS ns3 TIMEOUT 900)
     endforeach()
     # statistics over many seeds: label "long" (the sanitizer pass skips
-    # them; its point is memory safety, which the shorter checks cover)
+    # them; its point is memory safety, which the shorter checks cover).
+    # Each prints its cost (runs, simulated seconds, wall seconds) last.
+    # On 2 idle cores they take about 35 s (fallback_calibration), 125 s
+    # (calibration) and 165 s (fairness): the timeouts leave ten times that,
+    # for a loaded machine. COST starts them first, so that they do not
+    # end a parallel ctest run alone.
     set_tests_properties(ns3.scenario_fairness ns3.scenario_fallback_calibration
-                         PROPERTIES LABELS "ns3;long")
+                         PROPERTIES LABELS "ns3;long" TIMEOUT 1800 COST 1000)
     # The same rate strings through mptcp-loopback and the flagship.
     add_test(NAME ns3.rate_units
              COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_rates.py
@@ -317,7 +322,7 @@ if(MPTCP_TESTS)
              COMMAND ${Python3_EXECUTABLE}
                      ${MPTCP_NS3_ROOT}/test/ns3/calibration.py
                      $<TARGET_FILE:mptcp-shared-bottleneck>)
-    set_tests_properties(ns3.calibration PROPERTIES LABELS "ns3;long" TIMEOUT 600)
+    set_tests_properties(ns3.calibration PROPERTIES LABELS "ns3;long" TIMEOUT 1800 COST 1000)
   endif()
   # Path events scripted from ns-3: backup subflow, a path that fails.
   if(TARGET mptcp-path-events)

@@ -27,6 +27,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 LOW, HIGH = 0.85, 1.18
 
@@ -181,7 +182,13 @@ def main():
         if not cases:
             print(f"calibration: no case name contains {a.only!r}", file=sys.stderr)
             return 2
+    started = time.monotonic()
     results = measure(a.binary, a.duration, a.seeds, a.jobs, cases)
+    wall = time.monotonic() - started
+    simulated = sum((a.duration or secs) * a.seeds for _, _, _, _, secs in cases)
+    # The cost, so that a slow machine's timeout can be judged against it.
+    print(f"cost: {len(cases) * a.seeds} runs, {simulated:g} s simulated, "
+          f"{wall:.0f} s wall with {a.jobs} jobs")
     print(f"goodput ratio ours / ns-3, accepted [{LOW}, {HIGH}]")
     for name, cc, competitor, extra, secs in cases:
         print(f"  {name}: {a.duration or secs:g} s, ours={cc or competitor} ns-3={competitor} "

@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
@@ -28,8 +29,19 @@ ROOT = Path(__file__).resolve().parents[2]
 MERGE = ROOT / "scripts" / "merge_results.py"
 
 
+COST = {"runs": 0, "simulated_s": 0.0}
+COST_LOCK = threading.Lock()
+
+
 def run(args, check=True):
     """Runs the example; returns (exit code, last stdout line as JSON or None, stderr)."""
+    durations = [a.split("=", 1)[1] for a in args if a.startswith("--duration=")]
+    with COST_LOCK:
+        try:
+            COST["simulated_s"] += float(durations[-1]) if durations else 60.0
+        except ValueError:
+            pass  # a bad value, given on purpose: the run is refused
+        COST["runs"] += 1
     proc = subprocess.run([EXAMPLE, "--progress=false"] + args,
                           capture_output=True, text=True, timeout=600)
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
@@ -860,6 +872,10 @@ if __name__ == "__main__":
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     EXAMPLE = sys.argv[1]
+    started = time.monotonic()
     result = CHECKS[sys.argv[2]]()
+    # The cost, so that a slow machine's timeout can be judged against it.
+    print(f"cost: {COST['runs']} runs, {COST['simulated_s']:g} s simulated at most, "
+          f"{time.monotonic() - started:.0f} s wall")
     print("PASS" if result else "FAIL")
     sys.exit(0 if result else 1)
