@@ -239,7 +239,7 @@ class SocketListTestCase : public TestCase
 {
   public:
     SocketListTestCase()
-        : TestCase("Config paths SocketList/*/CongestionWindow, SlowStartThreshold, RTT")
+        : TestCase("Config paths of SocketList: CongestionWindow, SlowStartThreshold, RTT")
     {
     }
 
