@@ -35,7 +35,10 @@
  *     rst, mp-tcprst, remove-addr: a subflow removed or the connection reset;
  *     fastclose: the connection reset;
  *     mp-prio: A accepted MP_PRIO and goodput_loss_fraction >= 0.1;
- *     dsn-inject: injected_bytes_delivered > 0.
+ *     dsn-inject: injected_bytes_delivered > 0;
+ *     hole-flood: B's connection held more than rcvbuf plus one MSS per
+ *       subflow, or B's memory grew past the baseline's by more than rcvbuf
+ *       and 2 x 2048 ranges of 48 bytes (as mptcp-loopback judges it).
  * With --results=true (default) the same values go to <outputDir>/results.db
  * (scenario "mptcp-attack", entities "attacker" and "victim").
  *
@@ -121,6 +124,7 @@ struct Outcome
     Ptr<MptcpRelay> relay;        //!< add-addr: the relay, while the run lasts
     // hole-flood (A1)
     uint64_t connBufPeak = 0;     //!< B's connection: received and not read, at most
+    uint32_t bSubflows = 0;       //!< B's connection: subflows, at most
     uint64_t dropped = 0;         //!< B's segments dropped by the range bound
     uint64_t beyondWindow = 0;    //!< B's segments mapped beyond its window
 };
@@ -141,6 +145,7 @@ struct BufWatch
             if (m && m->GetStats(st))
             {
                 out->connBufPeak = std::max<uint64_t>(out->connBufPeak, st.rcv_buffered);
+                out->bSubflows = std::max(out->bSubflows, m->GetSubflowCount());
             }
         }
         Simulator::Schedule(MilliSeconds(1), &BufWatch::Sample, this);
@@ -160,6 +165,22 @@ MaxHalfOpenJoins()
         return static_cast<uint32_t>(v.Get());
     }
     return 4;
+}
+
+/* The receive buffer the sockets get (TcpSocket::RcvBufSize's default, as
+ * --ns3::TcpSocket::RcvBufSize may set it). */
+uint64_t
+RcvBufDefault()
+{
+    UintegerValue rcvbuf;
+    TypeId::AttributeInformation info;
+    if (TcpSocket::GetTypeId().LookupAttributeByName("RcvBufSize", &info) &&
+        rcvbuf.DeserializeFromString(info.initialValue->SerializeToString(info.checker),
+                                     info.checker))
+    {
+        return rcvbuf.Get();
+    }
+    return 0;
 }
 
 bool
@@ -665,11 +686,13 @@ main(int argc, char* argv[])
     }
     else if (o.attack == "hole-flood")
     {
-        // the victim held more than the defences allow: out-of-order
-        // bookkeeping beyond MaxOfoRanges ranges of 48 bytes, or data
-        // beyond its window (its host's memory grew past the baseline's
-        // by more than the bounded ranges cost)
-        ok = att.memPeak > base.memPeak + uint64_t{MPTCP_OFO_RANGES_DEFAULT} * 48;
+        // the victim held more than the defences allow (as mptcp-loopback
+        // judges it): its connection more than rcvbuf plus one MSS per
+        // subflow, or its host's memory more than the baseline's plus a
+        // window of data and 2 x MaxOfoRanges ranges of 48 bytes
+        const uint64_t rb = RcvBufDefault();
+        ok = att.connBufPeak > rb + uint64_t{1448} * std::max<uint32_t>(1, att.bSubflows) ||
+             att.memPeak > base.memPeak + rb + 2 * uint64_t{MPTCP_OFO_RANGES_DEFAULT} * 48;
     }
     else if (o.attack == "add-addr")
     {
@@ -718,15 +741,7 @@ main(int argc, char* argv[])
     };
     if (o.attack == "hole-flood")
     {
-        UintegerValue rcvbuf;
-        TypeId::AttributeInformation info;
-        uint64_t rb = 0;
-        if (TcpSocket::GetTypeId().LookupAttributeByName("RcvBufSize", &info) &&
-            rcvbuf.DeserializeFromString(info.initialValue->SerializeToString(info.checker),
-                                         info.checker))
-        {
-            rb = rcvbuf.Get();
-        }
+        const uint64_t rb = RcvBufDefault();
         kv.push_back({"peak_conn_rcv_buffer_bytes", u(att.connBufPeak), static_cast<double>(att.connBufPeak), "byte"});
         kv.push_back({"peak_host_buffer_bytes", u(att.memPeak), static_cast<double>(att.memPeak), "byte"});
         kv.push_back({"baseline_host_buffer_bytes", u(base.memPeak), static_cast<double>(base.memPeak), "byte"});

@@ -30,8 +30,9 @@
  * receivers' out-of-order bytes (held above a hole in the receive buffer),
  * sampled every 1 ms of virtual time: the highest sample and the mean.
  *
- * With --attack NAME (threat A6, doc/security.md) the core's attacker is
- * the network's tap on --attack-path, on-path or off-path; the run is made
+ * With --attack NAME (threats A6, A2 and A1, doc/security.md) the core's
+ * attacker is the network's tap on --attack-path, on-path or off-path
+ * (dsn-inject and hole-flood: one attacker per connection); the run is made
  * first without the attack (output discarded) for "baseline_goodput_bps",
  * then with it; the JSON gains "attack", "defence", "attack_succeeded",
  * "connection_survived", "subflows_removed", "goodput_loss_fraction" and
@@ -136,6 +137,9 @@ typedef struct side {
   int mismatch;
   uint64_t mismatch_at;
   uint64_t ooo_peak;       /* out-of-order bytes held, sampled every OOO_TICK */
+  uint64_t rcv_peak;       /* bytes received and not read, sampled likewise */
+  uint64_t injected;       /* attack runs: bytes read that are the attacker's
+                              pattern where the sender's differ */
   uint64_t ooo_sum;
   uint64_t ooo_samples;
   uint8_t *chunk;          /* generated payload not yet accepted */
@@ -162,7 +166,11 @@ typedef struct run {
   int failed_call;         /* a connection call returned an unexpected error */
   char fail_msg[160];
   FILE *trace;
-  mptcp_attacker *atk;     /* --attack */
+  mptcp_attacker **atk;    /* --attack: one, or one per connection
+                              (dsn-inject, hole-flood) */
+  uint32_t n_atk;
+  uint32_t atk_next;       /* the attacker write() asks first */
+  uint64_t mem_peak[2];    /* each host's stack memory, sampled every OOO_TICK */
   netsim_rng atk_rng;
   int atk_target_found;    /* off-path: the subflow to attack existed */
 } run;
@@ -276,14 +284,21 @@ static void drain(side *s) {
       n = mptcp_conn_recv(s->conn, NULL, (size_t)1 << 30, now);
     } else {
       n = mptcp_conn_recv(s->conn, r->rbuf, CHUNK, now);
-      if (n > 0 && !s->mismatch) {
+      /* an attack run keeps comparing after the first mismatch: it
+       * counts the attacker's bytes */
+      if (n > 0 && (!s->mismatch || r->o->attack)) {
         payload_gen(s->rx_key, s->received, r->expect, (size_t)n);
         if (memcmp(r->expect, r->rbuf, (size_t)n) != 0) {
           size_t k = 0;
           while (r->expect[k] == r->rbuf[k])
             k++;
-          s->mismatch = 1;
-          s->mismatch_at = s->received + k;
+          if (!s->mismatch) {
+            s->mismatch = 1;
+            s->mismatch_at = s->received + k;
+          }
+          for (; k < (size_t)n; k++)
+            s->injected += r->rbuf[k] == MPTCP_ATTACK_PATTERN &&
+                           r->expect[k] != MPTCP_ATTACK_PATTERN;
         }
       }
     }
@@ -486,9 +501,16 @@ static void ooo_tick(netsim *ns, void *arg) {
       mptcp_conn_get_stats(s->conn, &st);
       if (st.ooo_bytes > s->ooo_peak)
         s->ooo_peak = st.ooo_bytes;
+      if (st.rcv_buffered > s->rcv_peak)
+        s->rcv_peak = st.rcv_buffered;
       s->ooo_sum += st.ooo_bytes;
       s->ooo_samples++;
     }
+  for (int h = 0; h < 2; h++) {
+    uint64_t m = mptcp_stack_mem_used(r->host[h].stack);
+    if (m > r->mem_peak[h])
+      r->mem_peak[h] = m;
+  }
   if (open || r->n_closed < r->n_flows * 2)
     netsim_schedule(ns, netsim_now(ns) + OOO_TICK, ooo_tick, r);
 }
@@ -528,30 +550,68 @@ static void open_flow_event(netsim *ns, void *arg) {
 /* Results of an attack run's baseline (the same run without the attack). */
 static double g_baseline_goodput;
 static int g_baseline_down;
+static uint64_t g_baseline_mem; /* host B's peak stack memory */
 
 static void atk_rand(uint8_t *dest, size_t len, void *ud) {
   netsim_rng_fill(&((run *)ud)->atk_rng, dest, len);
 }
 
+/* The tap shows every segment to every attacker (each keeps to its own
+ * connection), takes their forgeries in turn, and wakes at the earliest
+ * expiry. Slots of attackers not created yet (off-path, before
+ * --attack-at) are NULL. */
 static int atk_read(void *ep, const mptcp_addr *src, const mptcp_addr *dst, const uint8_t *data,
                     size_t len, size_t virtual_len, uint64_t now) {
   run *r = ep;
-  return r->atk ? mptcp_attacker_observe(r->atk, src, dst, data, len, virtual_len, now) : 0;
+  for (uint32_t i = 0; i < r->n_atk; i++)
+    if (r->atk[i]) {
+      int e = mptcp_attacker_observe(r->atk[i], src, dst, data, len, virtual_len, now);
+      if (e < 0)
+        return e;
+    }
+  return 0;
 }
 
 static int atk_write(void *ep, mptcp_segment *seg, uint8_t *buf, size_t cap, uint64_t now) {
   run *r = ep;
-  return r->atk ? mptcp_attacker_write(r->atk, seg, buf, cap, now) : 0;
+  for (uint32_t j = 0; j < r->n_atk; j++) {
+    uint32_t i = (r->atk_next + j) % r->n_atk;
+    if (!r->atk[i])
+      continue;
+    int e = mptcp_attacker_write(r->atk[i], seg, buf, cap, now);
+    if (e != 0) {
+      r->atk_next = (i + 1) % r->n_atk;
+      return e;
+    }
+  }
+  return 0;
 }
 
 static uint64_t atk_expiry(void *ep) {
   run *r = ep;
-  return r->atk ? mptcp_attacker_get_expiry(r->atk) : MPTCP_TIME_NEVER;
+  uint64_t t = MPTCP_TIME_NEVER;
+  for (uint32_t i = 0; i < r->n_atk; i++)
+    if (r->atk[i]) {
+      uint64_t x = mptcp_attacker_get_expiry(r->atk[i]);
+      if (x < t)
+        t = x;
+    }
+  return t;
 }
 
 static int atk_handle(void *ep, uint64_t now) {
   run *r = ep;
-  return r->atk ? mptcp_attacker_handle_expiry(r->atk, now) : 0;
+  for (uint32_t i = 0; i < r->n_atk; i++)
+    if (r->atk[i]) {
+      int e = mptcp_attacker_handle_expiry(r->atk[i], now);
+      if (e < 0)
+        return e;
+    }
+  return 0;
+}
+
+static int is_data_attack(const char *attack) {
+  return !strcmp(attack, "dsn-inject") || !strcmp(attack, "hole-flood");
 }
 
 static void atk_config(const options *o, mptcp_attack_config *ac) {
@@ -564,6 +624,12 @@ static void atk_config(const options *o, mptcp_attack_config *ac) {
   ac->interval_ns = o->attack_interval_ns;
   ac->guess_step = (uint32_t)o->attack_step;
   ac->use_keys = (uint8_t)o->attack_keys;
+  if (is_data_attack(o->attack)) { /* data toward B, the receiver */
+    ac->victim = MPTCP_VICTIM_SERVER;
+    ac->dsn_lead = o->attack_lead;
+    ac->payload_len = (uint16_t)o->attack_payload;
+    ac->virtual_payload = (uint8_t)o->virt; /* the stacks' own convention */
+  }
 }
 
 /* Off-path: at --attack-at the attacker is told the 4-tuple of the
@@ -583,7 +649,7 @@ static void atk_offpath_start(netsim *ns, void *arg) {
     ac.start_ns = netsim_now(ns);
     ac.victim_addr = l;
     ac.peer_addr = rem;
-    if (mptcp_attacker_new(&r->atk, &ac, NULL, atk_rand, r) < 0)
+    if (mptcp_attacker_new(&r->atk[0], &ac, NULL, atk_rand, r) < 0)
       return;
     r->atk_target_found = 1;
     netsim_touch(ns, NETSIM_TAP);
@@ -597,7 +663,11 @@ static const char *defence_switch(const char *attack) {
     return "rst_seq_check";
   if (!strcmp(attack, "fastclose"))
     return "fastclose_key_check";
-  return NULL; /* remove-addr, mp-prio: RFC 8684 authenticates neither */
+  if (!strcmp(attack, "hole-flood"))
+    return "enforce_conn_window+max_ofo_ranges";
+  /* remove-addr, mp-prio: RFC 8684 authenticates neither; dsn-inject:
+   * nothing authenticates the data */
+  return NULL;
 }
 
 static void time_up(netsim *ns, void *arg) {
@@ -988,16 +1058,28 @@ static int run_main(options *o) {
                             .write = atk_write,
                             .get_expiry = atk_expiry,
                             .handle_expiry = atk_handle};
+    r.n_atk = is_data_attack(o->attack) ? o->connections : 1;
+    r.atk = calloc(r.n_atk, sizeof(*r.atk));
+    if (!r.atk) {
+      fprintf(stderr, "%s: out of memory\n", prog);
+      goto out;
+    }
     netsim_set_tap(r.ns, o->attack_path, &aops, &r, !o->attack_offpath);
     if (o->attack_offpath) {
       netsim_schedule(r.ns, o->attack_at_ns, atk_offpath_start, &r);
     } else {
-      mptcp_attack_config ac;
-      atk_config(o, &ac);
-      e = mptcp_attacker_new(&r.atk, &ac, NULL, atk_rand, &r);
-      if (e < 0) {
-        fprintf(stderr, "%s: mptcp_attacker_new: %s\n", prog, mptcp_strerror(e));
-        goto out;
+      for (uint32_t k = 0; k < r.n_atk; k++) {
+        mptcp_attack_config ac;
+        atk_config(o, &ac);
+        if (is_data_attack(o->attack)) { /* connection k: B serves it on its own port */
+          netsim_path_addr(r.ns, o->attack_path, NETSIM_B, &ac.victim_addr);
+          ac.victim_addr.port = (uint16_t)(LISTEN_PORT + k);
+        }
+        e = mptcp_attacker_new(&r.atk[k], &ac, NULL, atk_rand, &r);
+        if (e < 0) {
+          fprintf(stderr, "%s: mptcp_attacker_new: %s\n", prog, mptcp_strerror(e));
+          goto out;
+        }
       }
       r.atk_target_found = 1;
     }
@@ -1078,6 +1160,7 @@ static int run_main(options *o) {
   if (o->baseline) {
     g_baseline_goodput = goodput;
     g_baseline_down = victim_down;
+    g_baseline_mem = r.mem_peak[NETSIM_B];
   }
 
   printf("{");
@@ -1252,9 +1335,43 @@ static int run_main(options *o) {
   json_u64("unroutable", nst->unroutable, 1);
 
   if (o->attack) {
+    /* the attackers' figures, added up (target_known: all found one) */
     mptcp_attacker_stats ast;
     memset(&ast, 0, sizeof(ast));
-    mptcp_attacker_get_stats(r.atk, &ast);
+    ast.target_known = r.n_atk > 0;
+    for (uint32_t i = 0; i < r.n_atk; i++) {
+      mptcp_attacker_stats one;
+      memset(&one, 0, sizeof(one));
+      if (r.atk[i])
+        mptcp_attacker_get_stats(r.atk[i], &one);
+      ast.target_known = ast.target_known && one.target_known;
+      ast.keys_known = ast.keys_known || one.keys_known;
+      ast.forged += one.forged;
+      ast.observed = one.observed > ast.observed ? one.observed : ast.observed;
+    }
+    /* hole-flood: B's connections against rcvbuf + one MSS per subflow,
+     * and B's memory against the baseline's */
+    uint64_t injected = 0, conn_peak = 0;
+    int over_bound = 0;
+    for (uint32_t k = 0; k < r.n_flows; k++) {
+      side *b = &r.flows[k].s[NETSIM_B];
+      injected += b->injected;
+      if (b->rcv_peak > conn_peak)
+        conn_peak = b->rcv_peak;
+      uint64_t nsf = b->conn ? (uint64_t)mptcp_conn_subflow_count(b->conn) : 1;
+      if (b->rcv_peak > (uint64_t)o->cfg.rcvbuf + nsf * o->cfg.mss)
+        over_bound = 1;
+    }
+    /* what the defences let each connection hold beyond the baseline: its
+     * window of data, and the bounded out-of-order ranges (48 bytes each)
+     * at the subflow and at the data level */
+    uint64_t mem_allowed =
+        g_baseline_mem + (uint64_t)o->connections *
+                             ((uint64_t)o->cfg.rcvbuf + 2ull * MPTCP_OFO_RANGES_DEFAULT * 48);
+    mptcp_stack *sb = r.host[NETSIM_B].stack;
+    uint64_t beyond = mptcp_stack_counter(sb, MPTCP_MIB_DSN_BEYOND_WINDOW);
+    uint64_t dropped = mptcp_stack_counter(sb, MPTCP_MIB_OFO_DROP) +
+                       mptcp_stack_counter(sb, MPTCP_MIB_DSN_OFO_DROP) + (o->defence ? beyond : 0);
     const char *sw = defence_switch(o->attack);
     int removed = victim_down > g_baseline_down ? victim_down - g_baseline_down : 0;
     double loss = g_baseline_goodput > 0 ? 1.0 - goodput / g_baseline_goodput : 0;
@@ -1263,6 +1380,10 @@ static int run_main(options *o) {
       ok = !victim_survived;
     else if (!strcmp(o->attack, "mp-prio"))
       ok = mptcp_stack_counter(r.host[NETSIM_A].stack, MPTCP_MIB_MP_PRIO_RX) > 0 && loss >= 0.1;
+    else if (!strcmp(o->attack, "dsn-inject"))
+      ok = injected > 0;
+    else if (!strcmp(o->attack, "hole-flood"))
+      ok = over_bound || r.mem_peak[NETSIM_B] > mem_allowed;
     else /* rst, mp-tcprst, remove-addr */
       ok = removed > 0 || !victim_survived;
     json_str("attack", o->attack, 1);
@@ -1282,6 +1403,19 @@ static int run_main(options *o) {
     json_dbl("goodput_loss_fraction", loss, "%.6f", 1);
     json_bool("connection_survived", victim_survived, 1);
     json_u64("subflows_removed", (uint64_t)removed, 1);
+    if (!strcmp(o->attack, "dsn-inject")) {
+      json_u64("injected_bytes_delivered", injected, 1);
+      json_u64("overlap_mismatches", mptcp_stack_counter(sb, MPTCP_MIB_DUP_DATA_MISMATCH), 1);
+    }
+    if (!strcmp(o->attack, "hole-flood")) {
+      json_u64("attacked_connections", o->connections, 1);
+      json_u64("peak_conn_rcv_buffer_bytes", conn_peak, 1);
+      json_u64("peak_host_buffer_bytes", r.mem_peak[NETSIM_B], 1);
+      json_u64("baseline_host_buffer_bytes", g_baseline_mem, 1);
+      json_u64("rcvbuf_bytes", o->cfg.rcvbuf, 1);
+      json_u64("segments_beyond_window", beyond, 1);
+      json_u64("segments_dropped", dropped, 1);
+    }
     json_bool("attack_succeeded", ok, 1);
   }
   printf("\"counters\":{");
@@ -1300,11 +1434,15 @@ static int run_main(options *o) {
   if (r.failed_call)
     fprintf(stderr, "%s: %s\n", prog, r.fail_msg);
   status = verified ? 0 : EXIT_FAILED;
-  if (o->attack) /* the attack's effect is the measurement, not a failure */
+  /* the attack's effect is the measurement, not a failure; so is what
+   * its baseline delivered (a connection starved there, say) */
+  if (o->attack || o->baseline)
     status = r.failed_call ? EXIT_FAILED : 0;
 
 out:
-  mptcp_attacker_del(r.atk);
+  for (uint32_t i = 0; i < r.n_atk; i++)
+    mptcp_attacker_del(r.atk[i]);
+  free(r.atk);
   for (int h = 0; h < 2; h++)
     if (r.host[h].stack)
       mptcp_stack_del(r.host[h].stack);

@@ -497,13 +497,83 @@ static void test_dsn_inject(void **state) {
   mptcp_attacker_del(at);
 }
 
+/* On-path with victim_addr: only the victim's subflows from that address
+ * and port are targets (one attacker per connection of a host); a subflow
+ * of another connection seen last is not taken. */
+static void test_onpath_victim_filter(void **state) {
+  (void)state;
+  uint64_t seed = 5;
+  for (int filtered = 0; filtered < 2; filtered++) {
+    mptcp_attack_config c;
+    mptcp_attack_config_default(&c);
+    c.start_ns = 10;
+    if (filtered)
+      c.victim_addr = addr(0, 0, 40000); /* A's connection on port 40000 */
+    mptcp_attacker *at = make(&c, &seed);
+    handshake(at);
+    /* then a segment of A's other connection, from port 40002 */
+    mptcp_addr a2 = addr(0, 0, 40002), b = addr(1, 0, 80);
+    mptcp_tcphdr h;
+    memset(&h, 0, sizeof(h));
+    h.seq = 7000;
+    h.flags = MPTCP_TH_SYN;
+    seen(at, &a2, &b, &h, 0);
+    h.seq = 8000;
+    h.ack = 7001;
+    h.flags = MPTCP_TH_SYN | MPTCP_TH_ACK;
+    seen(at, &b, &a2, &h, 0);
+    h.seq = 7001;
+    h.ack = 8001;
+    h.flags = MPTCP_TH_ACK;
+    seen(at, &a2, &b, &h, 10);
+    memset(&h, 0, sizeof(h));
+    mptcp_segment seg;
+    forged(at, 10, &h, &seg);
+    /* the forgery goes toward the victim (A): filtered, to the
+     * connection named; unfiltered, to the last one seen */
+    assert_int_equal(h.dport, filtered ? 40000 : 40002);
+    assert_int_equal(h.seq, filtered ? 5001 : 8001);
+    mptcp_attacker_del(at);
+  }
+}
+
+/* virtual_payload: the forged payload is announced, not written (the
+ * host's stacks run with virtual payload) */
+static void test_virtual_payload(void **state) {
+  (void)state;
+  uint64_t seed = 9;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.name = "hole-flood";
+  c.start_ns = 10;
+  c.payload_len = 1000;
+  c.virtual_payload = 1;
+  mptcp_attacker *at = make(&c, &seed);
+  handshake(at);
+  see_data_ack(at);
+  uint8_t buf[MPTCP_TCP_HDR_MAX]; /* room for the header only */
+  mptcp_segment seg;
+  assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 10), 1);
+  assert_int_equal(seg.len, seg.hdr_len);
+  assert_int_equal(seg.payload_len, 1000);
+  assert_true(seg.payload_virtual);
+  mptcp_tcphdr h;
+  assert_int_equal(mptcp_tcphdr_decode(&h, buf, seg.len), (int)seg.len);
+  assert_int_equal(h.dss.dll, 1000);
+  mptcp_attacker_stats st;
+  mptcp_attacker_get_stats(at, &st);
+  assert_int_equal(st.forged_bytes, 1000);
+  mptcp_attacker_del(at);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_registry),         cmocka_unit_test(test_bad_config),
       cmocka_unit_test(test_onpath_rst),       cmocka_unit_test(test_options),
       cmocka_unit_test(test_fastclose_keys),   cmocka_unit_test(test_remove_addr_join_id),
       cmocka_unit_test(test_offpath),          cmocka_unit_test(test_dsn_inject),
-      cmocka_unit_test(test_add_addr),
+      cmocka_unit_test(test_add_addr),         cmocka_unit_test(test_onpath_victim_filter),
+      cmocka_unit_test(test_virtual_payload),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

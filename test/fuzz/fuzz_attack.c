@@ -43,7 +43,8 @@ static void deliver_forgeries(mptcp_attacker *at, struct side *s, uint64_t now) 
   while ((rv = mptcp_attacker_write(at, &seg, buf, sizeof(buf), now)) == 1) {
     for (int k = 0; k < 2; k++)
       if (!memcmp(seg.dst.ip, s[k].addr.ip, 4))
-        mptcp_stack_read(s[k].st, &seg.src, &seg.dst, buf, seg.len, 0, now);
+        mptcp_stack_read(s[k].st, &seg.src, &seg.dst, buf, seg.len,
+                         seg.payload_virtual ? seg.payload_len : 0, now);
   }
   if (rv < 0)
     abort(); /* the buffer is large enough for every forgery */
@@ -75,6 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ac.victim_addr = victim;
     ac.peer_addr = peer;
   }
+  if ((c[10] & 2) && ac.on_path) /* on-path, narrowed to the victim's 4-tuple end */
+    ac.victim_addr = victim;
+  ac.virtual_payload = (uint8_t)((c[10] >> 2) & 1); /* the victim takes it as virtual */
   if (c[10] & 1) { /* a spoofed source, an address to announce */
     ac.peer_addr = peer;
     ac.peer_addr.ip[1] = 99;

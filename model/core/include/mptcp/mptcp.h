@@ -1565,9 +1565,14 @@ typedef struct mptcp_attack_config {
   /** Off-path "remove-addr": the address id to name. Default 0. */
   uint8_t addr_id;
   /** Off-path: the victim's address and port, and the peer's address and
-   *  port that forgeries claim as source. On-path only "join-guess" and
-   *  "join-flood" use peer_addr: their source address when its family is
-   *  the victim's (a spoofed one), else the victim's peer's. */
+   *  port that forgeries claim as source. On-path, victim_addr (when its
+   *  family is 4 or 6) narrows the target to the victim's subflows from
+   *  that address and port, e.g. one attacker per connection of a host
+   *  that serves each on its own port: segments to or from other
+   *  addresses and ports are ignored (not counted as observed); family 0
+   *  (the default): any subflow of the victim. On-path only "join-guess" and "join-flood"
+   *  use peer_addr: their source address when its family is the victim's
+   *  (a spoofed one), else the victim's peer's. */
   mptcp_addr victim_addr;
   mptcp_addr peer_addr;
   /** "dsn-inject" (A2, on-path): where each forged mapping starts, in
@@ -1584,6 +1589,12 @@ typedef struct mptcp_attack_config {
    *  pattern (MPTCP_ATTACK_PATTERN). The mapping carries no DSS checksum
    *  (checksums not negotiated). Default 100. */
   uint16_t payload_len;
+  /** 1: forged payloads are virtual, as a host running its stacks with
+   *  mptcp_config.virtual_payload expects: mptcp_attacker_write() writes
+   *  the header only and sets payload_virtual (the TCP checksum then
+   *  covers the header only, and such segments are not checked). The
+   *  pattern cannot be counted at the receiver then. Default 0. */
+  uint8_t virtual_payload;
 } mptcp_attack_config;
 
 /** The byte every payload an attacker forges is filled with. */
