@@ -36,6 +36,8 @@
  *     fastclose: the connection reset;
  *     mp-prio: A accepted MP_PRIO and goodput_loss_fraction >= 0.1;
  *     dsn-inject: injected_bytes_delivered > 0;
+ *     eavesdrop-join: A answered the attacker's third ACK (joins_accepted;
+ *       bytes_to_attacker: what A sent on that subflow);
  *     hole-flood: B's connection held more than rcvbuf plus one MSS per
  *       subflow, or B's memory grew past the baseline's by more than rcvbuf
  *       and 2 x 2048 ranges of 48 bytes (as mptcp-loopback judges it).
@@ -122,6 +124,8 @@ struct Outcome
     uint64_t viaAttacker = 0;     //!< payload bytes the relay carried to B
     uint64_t sinkBytes = 0;       //!< bytes B's application read
     Ptr<MptcpRelay> relay;        //!< add-addr: the relay, while the run lasts
+    // eavesdrop-join (A3)
+    uint64_t joinSynRx = 0;       //!< A's MP_JOIN SYNs received
     // hole-flood (A1)
     uint64_t connBufPeak = 0;     //!< B's connection: received and not read, at most
     uint32_t bSubflows = 0;       //!< B's connection: subflows, at most
@@ -385,6 +389,7 @@ RunOnce(const Options& o, bool withAttack)
         ah.SetAttribute("Attack", StringValue(o.attack));
         ah.SetAttribute("Start", TimeValue(Seconds(o.attackAt)));
         const bool atServer = o.attack == "dsn-inject" || o.attack == "hole-flood" || join;
+        const bool eavesdrop = o.attack == "eavesdrop-join";
         ah.SetAttribute("Victim", StringValue(atServer ? "server" : "client"));
         if (join)
         {
@@ -399,15 +404,20 @@ RunOnce(const Options& o, bool withAttack)
         NetDeviceContainer link = paths.GetBottleneckDevices(o.attackPath);
         Ptr<Node> router = link.Get(0)->GetNode();
         Ptr<MptcpRelay> relay;
+        // the router's address on A's access link: where the attacker
+        // relays (add-addr) or has its own subflow (eavesdrop-join)
+        Ptr<NetDevice> rdev = paths.GetAccessDevices(o.attackPath).Get(1);
+        Ptr<Ipv4> rip = router->GetObject<Ipv4>();
+        const Ipv4Address x =
+            rip->GetAddress(static_cast<uint32_t>(rip->GetInterfaceForDevice(rdev)), 0).GetLocal();
+        if (eavesdrop)
+        {
+            ah.SetAttribute("SpoofedSource", Ipv4AddressValue(x));
+        }
         if (o.attack == "add-addr")
         {
             // the attacker announces its router's address on A's access
             // link and relays what comes to it (A4, man in the middle)
-            Ptr<NetDevice> rdev = paths.GetAccessDevices(o.attackPath).Get(1);
-            Ptr<Ipv4> rip = router->GetObject<Ipv4>();
-            Ipv4Address x =
-                rip->GetAddress(static_cast<uint32_t>(rip->GetInterfaceForDevice(rdev)), 0)
-                    .GetLocal();
             ah.SetAttribute("Announce", Ipv4AddressValue(x));
             ah.SetAttribute("AddrId", UintegerValue(9));
             relay = ah.InstallRelay(router, x, paths.GetBAddress(0));
@@ -438,6 +448,10 @@ RunOnce(const Options& o, bool withAttack)
         else
         {
             attacker = ah.InstallOnPath(link, router);
+            if (eavesdrop)
+            {
+                attacker->ListenOn(router); // A answers its join at x
+            }
             std::string why;
             if (!attacker->Start(why))
             {
@@ -467,6 +481,7 @@ RunOnce(const Options& o, bool withAttack)
     Ptr<MptcpL4Protocol> b = paths.GetB()->GetObject<MptcpL4Protocol>();
     out.mismatches = b->GetCounter(MPTCP_MIB_DUP_DATA_MISMATCH);
     out.mpPrioRx = a->GetCounter(MPTCP_MIB_MP_PRIO_RX);
+    out.joinSynRx = a->GetCounter(MPTCP_MIB_JOIN_SYN_RX);
     out.memPeak = b->GetMemoryPeak();
     out.joinHmacs = b->GetCounter(MPTCP_MIB_JOIN_HMAC);
     out.joinNoToken = b->GetCounter(MPTCP_MIB_JOIN_NO_TOKEN);
@@ -509,7 +524,8 @@ main(int argc, char* argv[])
     std::string results = "true";
     CommandLine cmd(__FILE__);
     cmd.AddValue("attack",
-                 "rst, mp-tcprst, remove-addr, mp-prio, fastclose, dsn-inject, or none",
+                 "an attack (rst, mp-tcprst, remove-addr, mp-prio, fastclose, dsn-inject, "
+                 "hole-flood, join-guess, join-flood, add-addr, eavesdrop-join) or none",
                  o.attack);
     cmd.AddValue("defence", "true|false: the defence the attack meets", defence);
     cmd.AddValue("offPath", "true|false: a blind attacker told the 4-tuple", offPath);
@@ -616,12 +632,20 @@ main(int argc, char* argv[])
     {
         return fail("--attack=join-guess is off-path only: give --offPath=true");
     }
+    if (o.attack == "eavesdrop-join" && o.offPath)
+    {
+        return fail("--attack=eavesdrop-join is on-path only: it needs the keys it sees");
+    }
     {
         in_addr probe{};
         if (inet_pton(AF_INET, o.spoofed.c_str(), &probe) != 1)
         {
             return fail("--spoofed '" + o.spoofed + "' is not an IPv4 address");
         }
+    }
+    if (o.guesses == 0 && o.attack == "eavesdrop-join")
+    {
+        o.guesses = 1u << 24; // its SYN, third ACK and the ACKs of what it receives
     }
     if (o.guesses == 0 && o.attack == "join-flood")
     {
@@ -698,6 +722,10 @@ main(int argc, char* argv[])
     {
         ok = att.viaAttacker > 0; // the victim's data went through the attacker
     }
+    else if (o.attack == "eavesdrop-join")
+    {
+        ok = att.attacker.joined; // A took the attacker's subflow into the connection
+    }
     else if (o.attack == "join-guess")
     {
         ok = att.joinsAccepted > 0;
@@ -749,6 +777,14 @@ main(int argc, char* argv[])
         const uint64_t dropped = att.dropped + (o.defence ? att.beyondWindow : 0);
         kv.push_back({"segments_beyond_window", u(att.beyondWindow), static_cast<double>(att.beyondWindow), ""});
         kv.push_back({"segments_dropped", u(dropped), static_cast<double>(dropped), ""});
+    }
+    if (o.attack == "eavesdrop-join")
+    {
+        const uint64_t tries = att.joinSynRx - std::min(att.joinSynRx, base.joinSynRx);
+        const uint64_t got = att.attacker.bytes_received;
+        kv.push_back({"join_attempts", u(tries), static_cast<double>(tries), ""});
+        kv.push_back({"joins_accepted", u(att.attacker.joined), att.attacker.joined ? 1.0 : 0.0, ""});
+        kv.push_back({"bytes_to_attacker", u(got), static_cast<double>(got), "byte"});
     }
     if (o.attack == "add-addr")
     {

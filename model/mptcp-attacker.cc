@@ -173,6 +173,40 @@ MptcpAttacker::~MptcpAttacker()
     mptcp_attacker_del(m_core);
 }
 
+namespace
+{
+
+/* The attacker's own endpoint: what comes to its address goes to it. */
+class AttackerEndpoint : public MptcpTcpHook
+{
+  public:
+    static TypeId GetTypeId()
+    {
+        static TypeId tid = TypeId("ns3::MptcpAttackerEndpoint")
+                                .SetParent<MptcpTcpHook>()
+                                .SetGroupName("Mptcp")
+                                .AddConstructor<AttackerEndpoint>();
+        return tid;
+    }
+
+    Callback<void, Ptr<Packet>, const Ipv4Header&> m_to;
+
+  protected:
+    enum RxStatus Handle(Ptr<Packet> p, const Ipv4Header& header) override
+    {
+        m_to(p, header);
+        return IpL4Protocol::RX_OK;
+    }
+
+    void DoDispose() override
+    {
+        m_to = Callback<void, Ptr<Packet>, const Ipv4Header&>();
+        MptcpTcpHook::DoDispose();
+    }
+};
+
+} // namespace
+
 void
 MptcpAttacker::DoDispose()
 {
@@ -181,6 +215,11 @@ MptcpAttacker::DoDispose()
     m_core = nullptr;
     m_inject = nullptr;
     m_tapped.clear();
+    if (Ptr<AttackerEndpoint> e = DynamicCast<AttackerEndpoint>(m_endpoint))
+    {
+        e->m_to = Callback<void, Ptr<Packet>, const Ipv4Header&>(); // nothing to call now
+    }
+    m_endpoint = nullptr;
     Object::DoDispose();
 }
 
@@ -343,6 +382,16 @@ MptcpAttacker::Observe(Ptr<const Packet> pkt)
     {
         return;
     }
+    ObserveTcp(p, ih);
+}
+
+void
+MptcpAttacker::ObserveTcp(Ptr<Packet> p, const Ipv4Header& ih)
+{
+    if (!m_core)
+    {
+        return;
+    }
     const uint32_t size = p->GetSize();
     uint32_t got = p->CopyData(m_buf.data(), std::min<uint32_t>(size, MPTCP_TCP_HDR_MAX));
     if (got < 20)
@@ -472,13 +521,104 @@ MptcpAttacker::DeliverAtLinkEnd(Ptr<Packet> p, const Ipv4Header& ih)
     return false;
 }
 
+// ---- MptcpTcpHook ----
+
+NS_OBJECT_ENSURE_REGISTERED(MptcpTcpHook);
+
+TypeId
+MptcpTcpHook::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::MptcpTcpHook").SetParent<IpL4Protocol>().SetGroupName("Mptcp");
+    return tid;
+}
+
+MptcpTcpHook::MptcpTcpHook() = default;
+
+void
+MptcpTcpHook::DoDispose()
+{
+    m_node = nullptr;
+    m_down = IpL4Protocol::DownTargetCallback();
+    m_down6 = IpL4Protocol::DownTargetCallback6();
+    IpL4Protocol::DoDispose();
+}
+
+void
+MptcpTcpHook::Hook(Ptr<Node> node, Ipv4Address addr)
+{
+    Ptr<Ipv4L3Protocol> l3 = node->GetObject<Ipv4L3Protocol>();
+    NS_ABORT_MSG_UNLESS(l3, "MptcpTcpHook: the node has no IPv4");
+    m_node = node;
+    m_addr = addr;
+    l3->Insert(this); // protocol 6 of this node is this hook's now
+}
+
+int
+MptcpTcpHook::GetProtocolNumber() const
+{
+    return 6;
+}
+
+enum IpL4Protocol::RxStatus
+MptcpTcpHook::Receive(Ptr<Packet> p, const Ipv4Header& header, Ptr<Ipv4Interface>)
+{
+    if (header.GetDestination() != m_addr || p->GetSize() < 20)
+    {
+        return IpL4Protocol::RX_ENDPOINT_UNREACH;
+    }
+    return Handle(p, header);
+}
+
+enum IpL4Protocol::RxStatus
+MptcpTcpHook::Receive(Ptr<Packet>, const Ipv6Header&, Ptr<Ipv6Interface>)
+{
+    return IpL4Protocol::RX_ENDPOINT_UNREACH; // IPv4 only
+}
+
+void
+MptcpTcpHook::SetDownTarget(IpL4Protocol::DownTargetCallback cb)
+{
+    m_down = cb;
+}
+
+void
+MptcpTcpHook::SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb)
+{
+    m_down6 = cb;
+}
+
+IpL4Protocol::DownTargetCallback
+MptcpTcpHook::GetDownTarget() const
+{
+    return m_down;
+}
+
+IpL4Protocol::DownTargetCallback6
+MptcpTcpHook::GetDownTarget6() const
+{
+    return m_down6;
+}
+
+
+void
+MptcpAttacker::ListenOn(Ptr<Node> node)
+{
+    NS_ABORT_MSG_IF(m_spoofed == Ipv4Address::GetAny(),
+                    "MptcpAttacker::ListenOn: set SpoofedSource (the attacker's own address)");
+    Ptr<AttackerEndpoint> e = CreateObject<AttackerEndpoint>();
+    e->m_to = MakeCallback(&MptcpAttacker::ObserveTcp, this);
+    e->Hook(node, m_spoofed);
+    m_endpoint = e;
+}
+
 // ---- MptcpRelay ----
 
 TypeId
 MptcpRelay::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::MptcpRelay")
-                            .SetParent<IpL4Protocol>()
+                            .SetParent<MptcpTcpHook>()
                             .SetGroupName("Mptcp")
                             .AddConstructor<MptcpRelay>();
     return tid;
@@ -492,23 +632,10 @@ MptcpRelay::MptcpRelay()
 }
 
 void
-MptcpRelay::DoDispose()
-{
-    m_node = nullptr;
-    m_down = IpL4Protocol::DownTargetCallback();
-    m_down6 = IpL4Protocol::DownTargetCallback6();
-    IpL4Protocol::DoDispose();
-}
-
-void
 MptcpRelay::Install(Ptr<Node> node, Ipv4Address relayAddr, Ipv4Address server)
 {
-    Ptr<Ipv4L3Protocol> l3 = node->GetObject<Ipv4L3Protocol>();
-    NS_ABORT_MSG_UNLESS(l3, "MptcpRelay::Install: the node has no IPv4");
-    m_node = node;
-    m_relay = relayAddr;
     m_server = server;
-    l3->Insert(this); // protocol 6 of this node is the relay's now
+    Hook(node, relayAddr);
 }
 
 uint64_t
@@ -523,17 +650,11 @@ MptcpRelay::GetSegments() const
     return m_segments;
 }
 
-int
-MptcpRelay::GetProtocolNumber() const
-{
-    return 6;
-}
-
 enum IpL4Protocol::RxStatus
-MptcpRelay::Receive(Ptr<Packet> p, const Ipv4Header& header, Ptr<Ipv4Interface>)
+MptcpRelay::Handle(Ptr<Packet> p, const Ipv4Header& header)
 {
     const uint32_t size = p->GetSize();
-    if (header.GetDestination() != m_relay || size < 20 || size > m_buf.size())
+    if (size > m_buf.size())
     {
         return IpL4Protocol::RX_ENDPOINT_UNREACH;
     }
@@ -561,7 +682,7 @@ MptcpRelay::Receive(Ptr<Packet> p, const Ipv4Header& header, Ptr<Ipv4Interface>)
     // checksum changes (its pseudo-header holds the addresses)
     uint8_t src[4];
     uint8_t dst[4];
-    m_relay.Serialize(src);
+    m_addr.Serialize(src);
     to.Serialize(dst);
     m_buf[16] = m_buf[17] = 0;
     uint16_t c = mptcp_tcp_checksum_ipv4(src, dst, m_buf.data(), size);
@@ -569,7 +690,7 @@ MptcpRelay::Receive(Ptr<Packet> p, const Ipv4Header& header, Ptr<Ipv4Interface>)
     m_buf[17] = static_cast<uint8_t>(c);
     Ptr<Packet> out = Create<Packet>(m_buf.data(), size);
     Ipv4Header ih;
-    ih.SetSource(m_relay);
+    ih.SetSource(m_addr);
     ih.SetDestination(to);
     ih.SetProtocol(6);
     ih.SetTtl(64);
@@ -588,36 +709,6 @@ MptcpRelay::Receive(Ptr<Packet> p, const Ipv4Header& header, Ptr<Ipv4Interface>)
     m_segments++;
     l3->SendWithHeader(out, ih, route);
     return IpL4Protocol::RX_OK;
-}
-
-enum IpL4Protocol::RxStatus
-MptcpRelay::Receive(Ptr<Packet>, const Ipv6Header&, Ptr<Ipv6Interface>)
-{
-    return IpL4Protocol::RX_ENDPOINT_UNREACH; // IPv4 only
-}
-
-void
-MptcpRelay::SetDownTarget(IpL4Protocol::DownTargetCallback cb)
-{
-    m_down = cb;
-}
-
-void
-MptcpRelay::SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb)
-{
-    m_down6 = cb;
-}
-
-IpL4Protocol::DownTargetCallback
-MptcpRelay::GetDownTarget() const
-{
-    return m_down;
-}
-
-IpL4Protocol::DownTargetCallback6
-MptcpRelay::GetDownTarget6() const
-{
-    return m_down6;
 }
 
 } // namespace ns3

@@ -38,6 +38,63 @@ namespace ns3
 
 /**
  * \ingroup mptcp
+ * \brief IPv4 protocol 6 of an attacker's node: the TCP segments sent to
+ *        one address of the node go to Handle(), everything else is
+ *        refused (the node's own TCP, a router's, is replaced). The base
+ *        of MptcpRelay and of the attacker's own endpoint
+ *        (MptcpAttacker::ListenOn).
+ */
+class MptcpTcpHook : public IpL4Protocol
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    MptcpTcpHook();
+
+    /**
+     * \brief Become the node's IPv4 protocol 6, for segments to `addr`.
+     * \param node the attacker's node (IPv4)
+     * \param addr the node's address whose segments Handle() takes
+     */
+    void Hook(Ptr<Node> node, Ipv4Address addr);
+
+    int GetProtocolNumber() const override;
+    enum RxStatus Receive(Ptr<Packet> p,
+                          const Ipv4Header& header,
+                          Ptr<Ipv4Interface> incomingInterface) override;
+    enum RxStatus Receive(Ptr<Packet> p,
+                          const Ipv6Header& header,
+                          Ptr<Ipv6Interface> incomingInterface) override;
+    void SetDownTarget(IpL4Protocol::DownTargetCallback cb) override;
+    void SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb) override;
+    IpL4Protocol::DownTargetCallback GetDownTarget() const override;
+    IpL4Protocol::DownTargetCallback6 GetDownTarget6() const override;
+
+  protected:
+    void DoDispose() override;
+
+    /**
+     * \brief A TCP segment (header and payload) sent to the address.
+     * \param p the segment
+     * \param header its IPv4 header
+     * \return RX_OK when taken, RX_ENDPOINT_UNREACH otherwise
+     */
+    virtual enum RxStatus Handle(Ptr<Packet> p, const Ipv4Header& header) = 0;
+
+    Ptr<Node> m_node;    //!< the node
+    Ipv4Address m_addr;  //!< the address served
+
+  private:
+    IpL4Protocol::DownTargetCallback m_down;
+    IpL4Protocol::DownTargetCallback6 m_down6;
+};
+
+/**
+ * \ingroup mptcp
  * \brief An attacker of the threat model (doc/security.md) in an ns-3
  *        network.
  *
@@ -97,6 +154,15 @@ class MptcpAttacker : public Object
                    uint16_t peerPort);
 
     /**
+     * \brief Receive at the attacker's own address: the TCP segments sent
+     *        to SpoofedSource on `node` go to the attacker (as observed
+     *        segments), and no longer to the node's TCP. For
+     *        "eavesdrop-join", whose subflow runs to that address.
+     * \param node the node that has the SpoofedSource address
+     */
+    void ListenOn(Ptr<Node> node);
+
+    /**
      * \brief Build the core's attacker from the attributes and arm it.
      * \param why set to a message naming the bad value on failure
      * \return true when the attacker runs
@@ -133,6 +199,7 @@ class MptcpAttacker : public Object
   private:
     static void RandBytes(uint8_t* dest, size_t len, void* user);
     void Observe(Ptr<const Packet> p);
+    void ObserveTcp(Ptr<Packet> segment, const Ipv4Header& ih);
     void Drain();
     void Expire();
     void Send(const mptcp_segment& seg, const uint8_t* buf);
@@ -165,6 +232,7 @@ class MptcpAttacker : public Object
     std::vector<uint8_t> m_buf;
     std::unordered_set<uint64_t> m_own; //!< uids of our forgeries on the tapped link
     std::vector<Ptr<NetDevice>> m_tapped; //!< the tapped link's two devices
+    Ptr<MptcpTcpHook> m_endpoint;         //!< ListenOn(): the attacker's own address
     TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_forgeTrace;
 };
 
@@ -182,7 +250,7 @@ class MptcpAttacker : public Object
  * node's own TCP: a router's). It counts the payload bytes it relays from
  * the clients to the server.
  */
-class MptcpRelay : public IpL4Protocol
+class MptcpRelay : public MptcpTcpHook
 {
   public:
     /**
@@ -206,30 +274,14 @@ class MptcpRelay : public IpL4Protocol
     /** \return segments relayed, both ways */
     uint64_t GetSegments() const;
 
-    int GetProtocolNumber() const override;
-    enum RxStatus Receive(Ptr<Packet> p,
-                          const Ipv4Header& header,
-                          Ptr<Ipv4Interface> incomingInterface) override;
-    enum RxStatus Receive(Ptr<Packet> p,
-                          const Ipv6Header& header,
-                          Ptr<Ipv6Interface> incomingInterface) override;
-    void SetDownTarget(IpL4Protocol::DownTargetCallback cb) override;
-    void SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb) override;
-    IpL4Protocol::DownTargetCallback GetDownTarget() const override;
-    IpL4Protocol::DownTargetCallback6 GetDownTarget6() const override;
-
   protected:
-    void DoDispose() override;
+    enum RxStatus Handle(Ptr<Packet> p, const Ipv4Header& header) override;
 
   private:
-    Ptr<Node> m_node;
-    Ipv4Address m_relay;
     Ipv4Address m_server;
     std::map<uint16_t, Ipv4Address> m_clients; //!< client port -> client address
     uint64_t m_bytesToServer;
     uint64_t m_segments;
-    IpL4Protocol::DownTargetCallback m_down;
-    IpL4Protocol::DownTargetCallback6 m_down6;
     std::vector<uint8_t> m_buf;
 };
 

@@ -1075,6 +1075,8 @@ static int run_main(options *o) {
           netsim_path_addr(r.ns, o->attack_path, NETSIM_B, &ac.victim_addr);
           ac.victim_addr.port = (uint16_t)(LISTEN_PORT + k);
         }
+        if (!strcmp(o->attack, "eavesdrop-join")) /* its own address, beside A and B */
+          netsim_path_addr(r.ns, o->attack_path, NETSIM_TAP, &ac.peer_addr);
         e = mptcp_attacker_new(&r.atk[k], &ac, NULL, atk_rand, &r);
         if (e < 0) {
           fprintf(stderr, "%s: mptcp_attacker_new: %s\n", prog, mptcp_strerror(e));
@@ -1347,6 +1349,8 @@ static int run_main(options *o) {
       ast.target_known = ast.target_known && one.target_known;
       ast.keys_known = ast.keys_known || one.keys_known;
       ast.forged += one.forged;
+      ast.joined = ast.joined || one.joined;
+      ast.bytes_received += one.bytes_received;
       ast.observed = one.observed > ast.observed ? one.observed : ast.observed;
     }
     /* hole-flood: B's connections against rcvbuf + one MSS per subflow,
@@ -1382,6 +1386,8 @@ static int run_main(options *o) {
       ok = mptcp_stack_counter(r.host[NETSIM_A].stack, MPTCP_MIB_MP_PRIO_RX) > 0 && loss >= 0.1;
     else if (!strcmp(o->attack, "dsn-inject"))
       ok = injected > 0;
+    else if (!strcmp(o->attack, "eavesdrop-join"))
+      ok = ast.joined;
     else if (!strcmp(o->attack, "hole-flood"))
       ok = over_bound || r.mem_peak[NETSIM_B] > mem_allowed;
     else /* rst, mp-tcprst, remove-addr */
@@ -1406,6 +1412,12 @@ static int run_main(options *o) {
     if (!strcmp(o->attack, "dsn-inject")) {
       json_u64("injected_bytes_delivered", injected, 1);
       json_u64("overlap_mismatches", mptcp_stack_counter(sb, MPTCP_MIB_DUP_DATA_MISMATCH), 1);
+    }
+    if (!strcmp(o->attack, "eavesdrop-join")) {
+      json_u64("join_attempts", mptcp_stack_counter(r.host[NETSIM_A].stack,
+                                                    MPTCP_MIB_JOIN_SYN_RX), 1);
+      json_u64("joins_accepted", ast.joined, 1);
+      json_u64("bytes_to_attacker", ast.bytes_received, 1);
     }
     if (!strcmp(o->attack, "hole-flood")) {
       json_u64("attacked_connections", o->connections, 1);

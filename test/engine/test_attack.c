@@ -120,12 +120,13 @@ static size_t forged(mptcp_attacker *at, uint64_t now, mptcp_tcphdr *h, mptcp_se
 static void test_registry(void **state) {
   (void)state;
   const char *want[] = {"rst",        "mp-tcprst",  "remove-addr", "mp-prio",   "fastclose",
-                        "dsn-inject", "join-guess", "join-flood",  "add-addr",  "hole-flood"};
-  for (unsigned i = 0; i < 10; i++) {
+                        "dsn-inject", "join-guess", "join-flood",  "add-addr",  "hole-flood",
+                        "eavesdrop-join"};
+  for (unsigned i = 0; i < 11; i++) {
     assert_string_equal(mptcp_attack_name(i), want[i]);
     assert_int_equal(mptcp_attack_check(want[i]), MPTCP_OK);
   }
-  assert_null(mptcp_attack_name(10));
+  assert_null(mptcp_attack_name(11));
   assert_int_equal(mptcp_attack_check("syn-flood"), MPTCP_ERR_UNKNOWN_ATTACK);
   /* join-guess is off-path only */
   uint64_t seed = 1;
@@ -566,6 +567,86 @@ static void test_virtual_payload(void **state) {
   mptcp_attacker_del(at);
 }
 
+/* eavesdrop-join: with the keys seen, the attacker joins from its own
+ * address (SYN with the victim's token, third ACK with the right HMAC) and
+ * acknowledges what the victim sends on its subflow. */
+static void test_eavesdrop_join(void **state) {
+  (void)state;
+  uint64_t seed = 13;
+  mptcp_attack_config c;
+  mptcp_attack_config_default(&c);
+  c.name = "eavesdrop-join";
+  mptcp_attacker *at = NULL;
+  /* its own address is required, and it is on-path */
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
+  mptcp_addr me = addr(2, 0, 0);
+  c.peer_addr = me;
+  c.on_path = 0;
+  c.victim_addr = addr(0, 0, 40000);
+  assert_int_equal(mptcp_attacker_new(&at, &c, NULL, test_rand, &seed),
+                   MPTCP_ERR_INVALID_ARGUMENT);
+  mptcp_attack_config_default(&c);
+  c.name = "eavesdrop-join";
+  c.peer_addr = me;
+  c.start_ns = 10;
+  c.guesses = 10;
+  c.interval_ns = 1;
+  at = make(&c, &seed);
+  handshake(at);
+  mptcp_tcphdr h;
+  mptcp_segment seg;
+  forged(at, 10, &h, &seg);
+  assert_int_equal(h.flags, MPTCP_TH_SYN);
+  assert_true(h.opts & MPTCP_OPT_MP_JOIN);
+  assert_int_equal(h.join.len, MPTCP_JOIN_LEN_SYN);
+  uint32_t token;
+  mptcp_key_token_idsn(KEY_A, &token, NULL); /* the victim, A (the client) */
+  assert_int_equal(h.join.token, token);
+  assert_memory_equal(seg.src.ip, me.ip, 4);
+  assert_int_equal(seg.dst.ip[1], 0);
+  assert_int_equal(h.dport, 40000);
+  uint32_t nonce_a = h.join.nonce, isn_a = h.seq;
+  mptcp_addr from = seg.dst, to = seg.src;
+  /* nothing more until the victim answers */
+  uint8_t buf[MPTCP_TCP_HDR_MAX];
+  assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 11), 0);
+  mptcp_tcphdr r;
+  memset(&r, 0, sizeof(r));
+  r.seq = 777000;
+  r.ack = isn_a + 1;
+  r.flags = MPTCP_TH_SYN | MPTCP_TH_ACK;
+  r.opts = MPTCP_OPT_MP_JOIN;
+  r.join.len = MPTCP_JOIN_LEN_SYNACK;
+  r.join.nonce = 0x1234567;
+  seen(at, &from, &to, &r, 0);
+  forged(at, 20, &h, &seg);
+  assert_int_equal(h.flags, MPTCP_TH_ACK);
+  assert_int_equal(h.join.len, MPTCP_JOIN_LEN_ACK);
+  assert_int_equal(h.seq, isn_a + 1);
+  assert_int_equal(h.ack, 777001);
+  uint8_t mac[MPTCP_HMAC_SHA256_LEN];
+  /* HMAC-A: the initiator's key (B's, whom it impersonates), then A's */
+  mptcp_join_hmac(KEY_B, KEY_A, nonce_a, 0x1234567, mac);
+  assert_memory_equal(h.join.hmac, mac, MPTCP_JOIN_HMAC_LEN);
+  /* data from the victim on the attacker's subflow, acknowledged */
+  memset(&r, 0, sizeof(r));
+  r.seq = 777001;
+  r.ack = isn_a + 1;
+  r.flags = MPTCP_TH_ACK;
+  seen(at, &from, &to, &r, 100);
+  forged(at, 30, &h, &seg);
+  assert_int_equal(h.flags, MPTCP_TH_ACK);
+  assert_int_equal(h.ack, 777101);
+  assert_int_equal(h.opts & MPTCP_OPT_MP_JOIN, 0);
+  mptcp_attacker_stats st;
+  mptcp_attacker_get_stats(at, &st);
+  assert_true(st.joined);
+  assert_int_equal(st.bytes_received, 100);
+  assert_int_equal(mptcp_attacker_write(at, &seg, buf, sizeof(buf), 40), 0);
+  mptcp_attacker_del(at);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_registry),         cmocka_unit_test(test_bad_config),
@@ -573,7 +654,7 @@ int main(void) {
       cmocka_unit_test(test_fastclose_keys),   cmocka_unit_test(test_remove_addr_join_id),
       cmocka_unit_test(test_offpath),          cmocka_unit_test(test_dsn_inject),
       cmocka_unit_test(test_add_addr),         cmocka_unit_test(test_onpath_victim_filter),
-      cmocka_unit_test(test_virtual_payload),
+      cmocka_unit_test(test_virtual_payload),  cmocka_unit_test(test_eavesdrop_join),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

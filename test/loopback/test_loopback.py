@@ -1541,6 +1541,20 @@ class Test_attack(unittest.TestCase):
                     else:
                         self.assertTrue(out["verified"])
 
+    def test_eavesdrop_join(self):
+        """A3's residual threat: an on-path attacker that saw the MP_CAPABLE
+        keys joins A's connection from its own address (10.2.0.1) with the
+        right HMACs; A takes the subflow and sends it data. No switch: the
+        same with --defence false."""
+        for defence in (True, False):
+            for out in self.assert_outcome("eavesdrop-join", defence, True):
+                self.assertIsNone(out["defence_switch"])
+                self.assertTrue(out["attack_keys_known"])
+                self.assertEqual(out["joins_accepted"], 1)
+                self.assertGreaterEqual(out["join_attempts"], 1)
+                self.assertGreater(out["bytes_to_attacker"], 0)
+                self.assertTrue(out["verified"])  # B got every byte A sent, in the end
+
     def hole_flood(self, connections, lead, defence):
         """A1 over `connections` connections, one attacker each: 500
         forgeries of 100 bytes, a hole of 100 between each two, `lead`
@@ -1620,6 +1634,7 @@ class Test_attack(unittest.TestCase):
                      ["--attack", "dsn-inject", "--virtual"],
                      ["--attack", "rst", "--connections", "2"],
                      ["--attack", "join-flood"],
+                     ["--attack", "eavesdrop-join", "--attack-offpath"],
                      ["--attack", "add-addr"]):
             with self.subTest(args=args):
                 p = subprocess.run([TOOL, *ATTACK_BASE[:6], *args], capture_output=True,

@@ -72,6 +72,7 @@ CASES = [
     ("add-addr on-path, keys", ["--attack=add-addr", "--useKeys=true"], True, True),
     ("hole-flood beyond window", HOLE + ["--dsnLead=200000"], False, True),
     ("hole-flood in window", HOLE + ["--dsnLead=20000"], False, False),
+    ("eavesdrop-join on-path", ["--attack=eavesdrop-join"], True, True),
 ]
 DSN = ["--attack=dsn-inject", "--guesses=50", "--intervalUs=20000"]
 
@@ -85,6 +86,8 @@ def main(argv):
 
     for bad, needle in ((["--attack=bogus"], "unknown --attack"),
                         (["--attack=join-guess"], "off-path only"),
+                        (["--attack=eavesdrop-join", "--offPath=true"], "on-path only"),
+                        (["--attack=eavesdrop-join", "--offPath=true"], "on-path"),
                         (["--attack=join-flood", "--spoofed=10.1"], "--spoofed"),
                         (["--attackPath=5"], "--attackPath"),
                         (["--intervalUs=-1"], "--intervalUs"),
@@ -143,6 +146,10 @@ def main(argv):
                         failures.append(f"{label} RngRun={seed}: held {held} > {bound}")
                     if d["attack_succeeded"] and held <= bound:
                         failures.append(f"{label} RngRun={seed}: succeeded, held {held}")
+                if label.startswith("eavesdrop-join"):
+                    if d["joins_accepted"] != 1 or d["bytes_to_attacker"] <= 0 or \
+                            d["join_attempts"] < 1 or d["defence_switch"] is not None:
+                        failures.append(f"{label} RngRun={seed}: {d}")
                 if label.startswith("join-guess"):
                     if d["joins_accepted"] != 0 or d["joins_no_token"] < 1:
                         failures.append(f"{label} RngRun={seed}: {d}")

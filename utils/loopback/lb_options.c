@@ -142,6 +142,10 @@ static void usage(FILE *f) {
       "                       (the receiver) as if from A, mapped --attack-lead\n"
       "                       bytes from B's DATA_ACK (hole-flood: a hole of one\n"
       "                       payload between each two forgeries)\n"
+      "                       A3 eavesdrop-join (on-path, one connection): with\n"
+      "                       the MP_CAPABLE keys seen, a subflow of the\n"
+      "                       attacker's own (its address 10.2.P.1 on path P)\n"
+      "                       joins A's connection; A sends data on it\n"
       "  --attack-lead N      dsn-inject, hole-flood: bytes from B's DATA_ACK, may\n"
       "                       be negative (behind it), within +-2^30 (default 0)\n"
       "  --attack-payload N   dsn-inject, hole-flood: payload bytes per forgery,\n"
@@ -175,8 +179,10 @@ static void usage(FILE *f) {
       "  payload); hole-flood: a connection of B held more than rcvbuf plus one MSS\n"
       "  per subflow (\"peak_conn_rcv_buffer_bytes\"), or B's memory grew past the\n"
       "  baseline's by more than the defences allow each connection: rcvbuf plus\n"
-      "  2 x 2048 out-of-order ranges of 48 bytes (\"peak_host_buffer_bytes\"). Exit\n"
-      "  status 0 whatever the attack did (1 only if an engine call failed).\n"
+      "  2 x 2048 out-of-order ranges of 48 bytes (\"peak_host_buffer_bytes\");\n"
+      "  eavesdrop-join: A answered the attacker's third ACK (\"joins_accepted\";\n"
+      "  \"bytes_to_attacker\": what A sent on that subflow). Exit status 0\n"
+      "  whatever the attack did (1 only if an engine call failed).\n"
       "\n",
       f);
   fputs(
@@ -831,6 +837,8 @@ int lb_parse_args(int argc, char **argv, options *o) {
                     "counted by content");
     if (!data_attack && (o->attack_lead || o->attack_payload != 100))
       return lb_bad("--attack-lead and --attack-payload apply to dsn-inject and hole-flood");
+    if (!strcmp(o->attack, "eavesdrop-join") && o->attack_offpath)
+      return lb_bad("--attack eavesdrop-join is on-path only (it needs the keys it sees)");
     if (!strcmp(o->attack, "join-guess") || !strcmp(o->attack, "join-flood") ||
         !strcmp(o->attack, "add-addr")) /* A3-A5: an attacker host is missing here */
       return lb_bad("--attack join-guess, join-flood and add-addr are not run by this tool "
@@ -839,7 +847,9 @@ int lb_parse_args(int argc, char **argv, options *o) {
     if (o->attack_keys && strcmp(o->attack, "fastclose"))
       return lb_bad("--attack-keys applies to --attack fastclose only");
     if (!o->attack_guesses) /* off-path: cover 2^32 with guesses --attack-step apart */
-      o->attack_guesses = o->attack_offpath ? ((1ull << 32) + o->attack_step - 1) / o->attack_step : 1;
+      o->attack_guesses = o->attack_offpath ? ((1ull << 32) + o->attack_step - 1) / o->attack_step
+                          : !strcmp(o->attack, "eavesdrop-join") ? 1u << 24 /* its ACKs too */
+                                                                  : 1;
     if (o->attack_guesses > (1u << 24))
       return lb_bad("--attack-guesses: %" PRIu64 " guesses (at most 16777216: raise --attack-step)",
                  o->attack_guesses);

@@ -679,6 +679,12 @@ static int link_fifo_pop(netsim *ns, pkt *p) {
   return heap_push_seq(ns, &e);
 }
 
+/* `a` is the tap's own address (10.2.P.1, P its path). */
+static int is_tap_addr(const netsim *ns, const mptcp_addr *a) {
+  return ns->hosts[NETSIM_TAP].attached && a->family == 4 && a->ip[0] == 10 &&
+         a->ip[1] == NETSIM_TAP && a->ip[2] == ns->tap_path && a->ip[3] == 1;
+}
+
 static int host_fail(netsim *ns, int code);
 
 /* A host sent `p`: steps 1 to 5 of netsim.h, then link_transmit(). */
@@ -708,7 +714,8 @@ static int net_send(netsim *ns, int from, pkt *p) {
     dir = from == NETSIM_A ? NETSIM_A2B : NETSIM_B2A;
     path = ns->cfg.shared ? 0 : ip[2]; /* shared: one bottleneck */
     host *t = &ns->hosts[NETSIM_TAP];
-    if (t->attached && ns->tap_observe && ip[2] == ns->tap_path) {
+    /* (a segment to the tap's own address is read by it on arrival) */
+    if (t->attached && ns->tap_observe && ip[2] == ns->tap_path && !is_tap_addr(ns, &p->dst)) {
       ns->st.tap_seen++;
       int r = t->ops.read(t->ep, &p->src, &p->dst, p->buf, p->len, p->vlen, ns->now);
       if (r < 0) {
@@ -854,7 +861,7 @@ static int on_arrive(netsim *ns, pkt *p) {
     drop(ns, p, NETSIM_OBS_DROP_FAILURE);
     return 0;
   }
-  int hid = l->dst_host;
+  int hid = is_tap_addr(ns, &p->dst) ? NETSIM_TAP : l->dst_host;
   host *h = &ns->hosts[hid];
   l->st.delivered++;
   l->st.delivered_bytes += (uint64_t)20 + p->len + p->vlen;

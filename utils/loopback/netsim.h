@@ -341,6 +341,11 @@ void netsim_set_observer(netsim *ns, netsim_observer_fn fn, void *user);
  *     source address is not checked (the tap may spoof it), and the tap
  *     does not see its own segments;
  *   - get_expiry(), handle_expiry(): its timer, as a host's.
+ * The tap also has an address of its own, netsim_path_addr(ns, path,
+ * NETSIM_TAP): what a host sends there crosses the links like any segment
+ * (from the sender's path, by its source address) and is handed to the
+ * tap's read() on arrival instead of to the other host (and not shown to
+ * it at sending). An attacker host beside the two endpoints uses it.
  * After every event that touched the tap (it read a segment, its timer
  * fired, netsim_touch(ns, NETSIM_TAP)) its write() is drained. One tap per
  * network. Returns 0 or NETSIM_ERR_ARG (bad path, missing function).

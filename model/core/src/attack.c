@@ -23,6 +23,7 @@ extern const struct attack_ops attack_fastclose;
 extern const struct attack_ops attack_dsn_inject;
 extern const struct attack_ops attack_join_guess;
 extern const struct attack_ops attack_join_flood;
+extern const struct attack_ops attack_eavesdrop_join;
 extern const struct attack_ops attack_add_addr;
 extern const struct attack_ops attack_hole_flood;
 
@@ -31,7 +32,7 @@ static const struct attack_ops *const attack_table[] = {
     &attack_rst,      &attack_mp_tcprst, &attack_remove_addr,
     &attack_mp_prio,  &attack_fastclose,
     &attack_dsn_inject, &attack_join_guess, &attack_join_flood,
-    &attack_add_addr, &attack_hole_flood,
+    &attack_add_addr, &attack_hole_flood, &attack_eavesdrop_join,
 };
 #define N_ATTACKS (sizeof(attack_table) / sizeof(attack_table[0]))
 
@@ -199,6 +200,7 @@ int mptcp_attacker_observe(mptcp_attacker *a, const mptcp_addr *src, const mptcp
   else if (mptcp_after32(end, f->nxt) || (th.flags & MPTCP_TH_SYN))
     f->nxt = end;
   f->seq_last = th.seq;
+  f->last_plen = (uint32_t)plen;
   if (th.flags & MPTCP_TH_ACK) {
     f->ack = th.ack;
     f->window = th.window;

@@ -32,6 +32,7 @@ struct atk_flow {
   uint32_t isn;         /* sequence number of src's SYN, if seen */
   uint8_t addr_id;      /* src's address id (MP_JOIN SYN or SYN/ACK; 0 on
                            the initial subflow) */
+  uint32_t last_plen;   /* payload bytes of the last segment seen */
 };
 
 struct mptcp_attacker;
@@ -80,6 +81,17 @@ struct mptcp_attacker {
   uint8_t forge_src_set;
   uint8_t waiting;         /* the attack's write found nothing to forge yet:
                               no expiry before the next observation */
+  struct {                 /* eavesdrop-join: the attacker's own subflow */
+    uint8_t state;         /* 0 nothing sent, 1 SYN sent, 2 SYN/ACK seen
+                              (third ACK due), 3 third ACK sent */
+    uint8_t ack_due;       /* an ACK is owed to the victim */
+    uint16_t port;         /* the attacker's port */
+    uint32_t snd_nxt;      /* the attacker's next sequence number */
+    uint32_t rcv_nxt;      /* the victim's next expected byte */
+    uint32_t nonce;        /* R-A, the attacker's */
+    uint32_t nonce_victim; /* R-B, from the victim's SYN/ACK */
+    uint64_t sent_at;      /* when the SYN or the third ACK was last sent */
+  } ej;
 };
 
 /* The key a forgery over `f` must carry to be believed (the key of the

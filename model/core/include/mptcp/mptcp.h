@@ -1511,6 +1511,17 @@ static inline int mptcp_after64(uint64_t a, uint64_t b) {
  *   "join-flood"   on-path: the connection's real token once the
  *                  MP_CAPABLE keys were seen (none sent before); off-path:
  *                  random tokens.
+ * A3, "eavesdrop-join" (attack_join.c): on-path, with the MP_CAPABLE keys
+ * seen, a subflow of the attacker's own into the connection: a SYN with
+ * MP_JOIN (the victim's token) from `peer_addr` (the attacker's address,
+ * required, where the host delivers what the victim sends back, to
+ * mptcp_attacker_observe()), the third ACK with the right HMAC once the
+ * victim's SYN/ACK is seen, then an ACK for the data the victim sends on
+ * it (stats: joined, bytes_received). The residual threat of RFC 8684:
+ * the keys travel in clear (RFC 7430 section 5), and the join's HMACs do
+ * not cover addresses. The victim is the end the join goes to; `guesses`
+ * bounds the segments sent (SYN, third ACK, ACKs), `interval_ns` spaces
+ * them.
  * On-path, the attacker learns from the victim's own segments the
  * 4-tuple and what the victim expects (their acknowledgement number is its
  * RCV.NXT), from the peer's the window, address id and last
@@ -1572,7 +1583,8 @@ typedef struct mptcp_attack_config {
    *  addresses and ports are ignored (not counted as observed); family 0
    *  (the default): any subflow of the victim. On-path only "join-guess" and "join-flood"
    *  use peer_addr: their source address when its family is the victim's
-   *  (a spoofed one), else the victim's peer's. */
+   *  (a spoofed one), else the victim's peer's; "eavesdrop-join" requires
+   *  it: the attacker's own address (the port is chosen). */
   mptcp_addr victim_addr;
   mptcp_addr peer_addr;
   /** "dsn-inject" (A2, on-path): where each forged mapping starts, in
@@ -1661,6 +1673,12 @@ typedef struct mptcp_attacker_stats {
   uint8_t target_known; /**< on-path: a subflow toward the victim was learnt */
   uint8_t keys_known;  /**< the MPTCP keys were seen in clear */
   uint8_t done;        /**< every forgery has been written */
+  /** "eavesdrop-join": the victim answered the attacker's third ACK (its
+   *  subflow to the attacker is established at both ends). */
+  uint8_t joined;
+  /** "eavesdrop-join": payload bytes the victim sent on the attacker's
+   *  subflow and the attacker acknowledged (in sequence). */
+  uint64_t bytes_received;
 } mptcp_attacker_stats;
 
 /** Fills `st`. */
