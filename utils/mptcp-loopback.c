@@ -171,6 +171,14 @@ typedef struct run {
   uint32_t n_atk;
   uint32_t atk_next;       /* the attacker write() asks first */
   uint64_t mem_peak[2];    /* each host's stack memory, sampled every OOO_TICK */
+  uint32_t half_open_peak; /* join attacks: B's subflows from the attacker's
+                              address half-open at once, at most */
+  uint32_t joins_from_atk; /* ... established at once, at most */
+  struct relayed *relay;   /* add-addr: segments the tap relays, to send */
+  size_t relay_n, relay_cap;
+  mptcp_addr relay_client[64];     /* add-addr: A's addresses and ports seen */
+  unsigned relay_clients;
+  uint64_t bytes_via_atk;  /* add-addr: payload bytes relayed from A to B */
   netsim_rng atk_rng;
   int atk_target_found;    /* off-path: the subflow to attack existed */
 } run;
@@ -506,6 +514,28 @@ static void ooo_tick(netsim *ns, void *arg) {
       s->ooo_sum += st.ooo_bytes;
       s->ooo_samples++;
     }
+  if (r->o->attack) { /* B's subflows from the attacker's own address */
+    mptcp_addr tap;
+    netsim_path_addr(ns, r->o->attack_path, NETSIM_TAP, &tap);
+    uint32_t half = 0, est = 0;
+    for (uint32_t f = 0; f < r->n_flows; f++) {
+      side *b = &r->flows[f].s[NETSIM_B];
+      int n = b->conn && !b->closed ? mptcp_conn_subflow_count(b->conn) : 0;
+      for (int i = 0; i < n; i++) {
+        mptcp_conn_stats st;
+        mptcp_addr l, rem;
+        if (mptcp_conn_get_subflow_stats(b->conn, i, &st, &l, &rem) < 0 ||
+            memcmp(rem.ip, tap.ip, 4) != 0)
+          continue;
+        half += st.state == MPTCP_TCP_SYN_RCVD;
+        est += st.state == MPTCP_TCP_ESTABLISHED;
+      }
+    }
+    if (half > r->half_open_peak)
+      r->half_open_peak = half;
+    if (est > r->joins_from_atk)
+      r->joins_from_atk = est;
+  }
   for (int h = 0; h < 2; h++) {
     uint64_t m = mptcp_stack_mem_used(r->host[h].stack);
     if (m > r->mem_peak[h])
@@ -551,9 +581,73 @@ static void open_flow_event(netsim *ns, void *arg) {
 static double g_baseline_goodput;
 static int g_baseline_down;
 static uint64_t g_baseline_mem; /* host B's peak stack memory */
+static uint64_t g_baseline_hmac; /* host B's join HMACs */
 
 static void atk_rand(uint8_t *dest, size_t len, void *ud) {
   netsim_rng_fill(&((run *)ud)->atk_rng, dest, len);
+}
+
+/* add-addr (A4): the attacker relays the subflows A opens to the address
+ * it announced (its own), as a NAT: from A toward B's address on the same
+ * path, B's answers back to A, the addresses rewritten and the TCP
+ * checksum with them, every other byte (MPTCP options, HMACs, payload)
+ * unchanged. A's address is kept by A's port. */
+struct relayed {
+  mptcp_addr src, dst; /* with ports */
+  size_t len, vlen;    /* bytes (header and real payload), virtual payload */
+  uint8_t buf[MPTCP_TCP_HDR_MAX + 65536];
+};
+
+static int relay_take(run *r, const mptcp_addr *src, const mptcp_addr *dst, const uint8_t *data,
+                      size_t len, size_t virtual_len) {
+  if (len < 20 || len > sizeof(((struct relayed *)0)->buf))
+    return 0;
+  mptcp_addr me, b;
+  netsim_path_addr(r->ns, r->o->attack_path, NETSIM_TAP, &me);
+  netsim_path_addr(r->ns, r->o->attack_path, NETSIM_B, &b);
+  struct relayed out;
+  out.src = me;
+  out.src.port = src->port;
+  if (src->ip[1] == NETSIM_B) { /* B's answer: back to the client of that port */
+    const mptcp_addr *a = NULL;
+    for (unsigned i = 0; i < r->relay_clients && !a; i++)
+      if (r->relay_client[i].port == dst->port)
+        a = &r->relay_client[i];
+    if (!a)
+      return 0; /* nobody it relays for */
+    out.dst = *a;
+  } else { /* from A: toward B */
+    unsigned i = 0;
+    while (i < r->relay_clients && r->relay_client[i].port != src->port)
+      i++;
+    if (i == 64)
+      return 0; /* more subflows than it keeps: not relayed */
+    r->relay_client[i] = *src;
+    if (i == r->relay_clients)
+      r->relay_clients++;
+    out.dst = b;
+    out.dst.port = dst->port;
+    size_t hl = (size_t)(data[12] >> 4) * 4;
+    r->bytes_via_atk += (len > hl ? len - hl : 0) + virtual_len;
+  }
+  if (r->relay_n == r->relay_cap) {
+    size_t cap = r->relay_cap ? r->relay_cap * 2 : 4;
+    struct relayed *q = realloc(r->relay, cap * sizeof(*q));
+    if (!q)
+      return MPTCP_ERR_NOMEM;
+    r->relay = q;
+    r->relay_cap = cap;
+  }
+  struct relayed *q = &r->relay[r->relay_n++];
+  *q = out;
+  q->len = len;
+  q->vlen = virtual_len;
+  memcpy(q->buf, data, len);
+  q->buf[16] = q->buf[17] = 0;
+  uint16_t c = mptcp_tcp_checksum_ipv4(q->src.ip, q->dst.ip, q->buf, len);
+  q->buf[16] = (uint8_t)(c >> 8);
+  q->buf[17] = (uint8_t)c;
+  return 0;
 }
 
 /* The tap shows every segment to every attacker (each keeps to its own
@@ -563,6 +657,14 @@ static void atk_rand(uint8_t *dest, size_t len, void *ud) {
 static int atk_read(void *ep, const mptcp_addr *src, const mptcp_addr *dst, const uint8_t *data,
                     size_t len, size_t virtual_len, uint64_t now) {
   run *r = ep;
+  if (!strcmp(r->o->attack, "add-addr") && dst->ip[1] == NETSIM_TAP) {
+    mptcp_addr s4 = *src, d4 = *dst;
+    if (len >= 4) {
+      s4.port = (uint16_t)(data[0] << 8 | data[1]);
+      d4.port = (uint16_t)(data[2] << 8 | data[3]);
+    }
+    return relay_take(r, &s4, &d4, data, len, virtual_len);
+  }
   for (uint32_t i = 0; i < r->n_atk; i++)
     if (r->atk[i]) {
       int e = mptcp_attacker_observe(r->atk[i], src, dst, data, len, virtual_len, now);
@@ -574,6 +676,22 @@ static int atk_read(void *ep, const mptcp_addr *src, const mptcp_addr *dst, cons
 
 static int atk_write(void *ep, mptcp_segment *seg, uint8_t *buf, size_t cap, uint64_t now) {
   run *r = ep;
+  if (r->relay_n) { /* relayed segments first, in order */
+    struct relayed *q = &r->relay[0];
+    if (q->len > cap)
+      return MPTCP_ERR_NOBUF;
+    memcpy(buf, q->buf, q->len);
+    memset(seg, 0, sizeof(*seg));
+    seg->src = q->src;
+    seg->dst = q->dst;
+    seg->len = q->len;
+    seg->hdr_len = (size_t)(q->buf[12] >> 4) * 4;
+    seg->payload_len = q->len - seg->hdr_len + q->vlen;
+    seg->payload_virtual = q->vlen != 0;
+    memmove(r->relay, r->relay + 1, (r->relay_n - 1) * sizeof(*r->relay));
+    r->relay_n--;
+    return 1;
+  }
   for (uint32_t j = 0; j < r->n_atk; j++) {
     uint32_t i = (r->atk_next + j) % r->n_atk;
     if (!r->atk[i])
@@ -614,6 +732,12 @@ static int is_data_attack(const char *attack) {
   return !strcmp(attack, "dsn-inject") || !strcmp(attack, "hole-flood");
 }
 
+/* A3 join-guess, A5 join-flood: MP_JOIN SYNs toward B from the tap's own
+ * address, whose answers reach nobody who completes them. */
+static int is_join_attack(const char *attack) {
+  return !strcmp(attack, "join-guess") || !strcmp(attack, "join-flood");
+}
+
 static void atk_config(const options *o, mptcp_attack_config *ac) {
   mptcp_attack_config_default(ac);
   ac->name = o->attack;
@@ -630,6 +754,10 @@ static void atk_config(const options *o, mptcp_attack_config *ac) {
     ac->payload_len = (uint16_t)o->attack_payload;
     ac->virtual_payload = (uint8_t)o->virt; /* the stacks' own convention */
   }
+  if (is_join_attack(o->attack))
+    ac->victim = MPTCP_VICTIM_SERVER;
+  if (!strcmp(o->attack, "add-addr")) /* A learns the attacker's address, id 9 */
+    ac->addr_id = 9;
 }
 
 /* Off-path: at --attack-at the attacker is told the 4-tuple of the
@@ -665,6 +793,10 @@ static const char *defence_switch(const char *attack) {
     return "fastclose_key_check";
   if (!strcmp(attack, "hole-flood"))
     return "enforce_conn_window+max_ofo_ranges";
+  if (!strcmp(attack, "join-flood"))
+    return "enforce_limits";
+  if (!strcmp(attack, "add-addr"))
+    return "add_addr_hmac_check";
   /* remove-addr, mp-prio: RFC 8684 authenticates neither; dsn-inject:
    * nothing authenticates the data */
   return NULL;
@@ -1065,7 +1197,23 @@ static int run_main(options *o) {
       goto out;
     }
     netsim_set_tap(r.ns, o->attack_path, &aops, &r, !o->attack_offpath);
-    if (o->attack_offpath) {
+    if (is_join_attack(o->attack)) {
+      /* from the tap's own address; off-path, toward B's listening
+       * address and port (public: no need to wait for a subflow) */
+      mptcp_attack_config ac;
+      atk_config(o, &ac);
+      netsim_path_addr(r.ns, o->attack_path, NETSIM_TAP, &ac.peer_addr);
+      if (o->attack_offpath) {
+        netsim_path_addr(r.ns, o->attack_path, NETSIM_B, &ac.victim_addr);
+        ac.victim_addr.port = LISTEN_PORT;
+      }
+      e = mptcp_attacker_new(&r.atk[0], &ac, NULL, atk_rand, &r);
+      if (e < 0) {
+        fprintf(stderr, "%s: mptcp_attacker_new: %s\n", prog, mptcp_strerror(e));
+        goto out;
+      }
+      r.atk_target_found = 1;
+    } else if (o->attack_offpath) {
       netsim_schedule(r.ns, o->attack_at_ns, atk_offpath_start, &r);
     } else {
       for (uint32_t k = 0; k < r.n_atk; k++) {
@@ -1077,6 +1225,8 @@ static int run_main(options *o) {
         }
         if (!strcmp(o->attack, "eavesdrop-join")) /* its own address, beside A and B */
           netsim_path_addr(r.ns, o->attack_path, NETSIM_TAP, &ac.peer_addr);
+        if (!strcmp(o->attack, "add-addr")) /* announces its own, where it relays */
+          netsim_path_addr(r.ns, o->attack_path, NETSIM_TAP, &ac.announce_addr);
         e = mptcp_attacker_new(&r.atk[k], &ac, NULL, atk_rand, &r);
         if (e < 0) {
           fprintf(stderr, "%s: mptcp_attacker_new: %s\n", prog, mptcp_strerror(e));
@@ -1163,6 +1313,7 @@ static int run_main(options *o) {
     g_baseline_goodput = goodput;
     g_baseline_down = victim_down;
     g_baseline_mem = r.mem_peak[NETSIM_B];
+    g_baseline_hmac = mptcp_stack_counter(r.host[NETSIM_B].stack, MPTCP_MIB_JOIN_HMAC);
   }
 
   printf("{");
@@ -1388,6 +1539,12 @@ static int run_main(options *o) {
       ok = injected > 0;
     else if (!strcmp(o->attack, "eavesdrop-join"))
       ok = ast.joined;
+    else if (!strcmp(o->attack, "add-addr"))
+      ok = r.bytes_via_atk > 0;
+    else if (!strcmp(o->attack, "join-guess"))
+      ok = r.joins_from_atk > 0;
+    else if (!strcmp(o->attack, "join-flood"))
+      ok = r.half_open_peak > o->cfg.max_half_open_joins;
     else if (!strcmp(o->attack, "hole-flood"))
       ok = over_bound || r.mem_peak[NETSIM_B] > mem_allowed;
     else /* rst, mp-tcprst, remove-addr */
@@ -1418,6 +1575,23 @@ static int run_main(options *o) {
                                                     MPTCP_MIB_JOIN_SYN_RX), 1);
       json_u64("joins_accepted", ast.joined, 1);
       json_u64("bytes_to_attacker", ast.bytes_received, 1);
+    }
+    if (!strcmp(o->attack, "add-addr")) {
+      json_u64("bytes_via_attacker", r.bytes_via_atk, 1);
+      json_dbl("fraction_via_attacker",
+               delivered ? (double)r.bytes_via_atk / (double)delivered : 0.0, "%.6f", 1);
+    }
+    if (is_join_attack(o->attack)) {
+      uint64_t hmac = mptcp_stack_counter(sb, MPTCP_MIB_JOIN_HMAC);
+      json_u64("join_attempts", ast.forged, 1);
+      json_u64("joins_accepted", r.joins_from_atk, 1);
+      json_u64("joins_no_token", mptcp_stack_counter(sb, MPTCP_MIB_JOIN_NO_TOKEN), 1);
+      json_u64("joins_rejected", mptcp_stack_counter(sb, MPTCP_MIB_JOIN_LIMIT), 1);
+      json_u64("half_open_peak", r.half_open_peak, 1);
+      json_u64("max_half_open_joins", o->cfg.max_half_open_joins, 1);
+      json_u64("hmac_computations", hmac > g_baseline_hmac ? hmac - g_baseline_hmac : 0, 1);
+      json_u64("peak_server_state_bytes", r.mem_peak[NETSIM_B], 1);
+      json_u64("baseline_server_state_bytes", g_baseline_mem, 1);
     }
     if (!strcmp(o->attack, "hole-flood")) {
       json_u64("attacked_connections", o->connections, 1);
@@ -1455,6 +1629,7 @@ out:
   for (uint32_t i = 0; i < r.n_atk; i++)
     mptcp_attacker_del(r.atk[i]);
   free(r.atk);
+  free(r.relay);
   for (int h = 0; h < 2; h++)
     if (r.host[h].stack)
       mptcp_stack_del(r.host[h].stack);

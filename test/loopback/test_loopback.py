@@ -1555,6 +1555,52 @@ class Test_attack(unittest.TestCase):
                 self.assertGreater(out["bytes_to_attacker"], 0)
                 self.assertTrue(out["verified"])  # B got every byte A sent, in the end
 
+    def test_join_flood(self):
+        """A5: 2000 MP_JOIN SYNs with the real token (keys seen on path 0),
+        1 ms apart, from the attacker's address: with enforce_limits B holds
+        at most max_half_open_joins of them half-open at once and refuses the
+        rest; without it, more. B's memory stays at the baseline's plus a
+        few subflows either way."""
+        for defence in (True, False):
+            for out in self.assert_outcome("join-flood", defence, not defence):
+                self.assertEqual(out["defence_switch"], "enforce_limits")
+                self.assertEqual(out["join_attempts"], 2000)
+                self.assertEqual(out["joins_accepted"], 0)
+                self.assertGreater(out["joins_rejected"], 1900)
+                limit = out["max_half_open_joins"]
+                if defence:
+                    self.assertEqual(out["half_open_peak"], limit)
+                else:
+                    self.assertGreater(out["half_open_peak"], limit)
+                self.assertLess(out["peak_server_state_bytes"] -
+                                out["baseline_server_state_bytes"], 64 * 1024)
+
+    def test_add_addr(self):
+        """A4: a forged ADD_ADDR toward A announcing the attacker's own
+        address, where it relays (a NAT toward B) the subflow A opens to it.
+        With add_addr_hmac_check (its HMAC is random) A ignores it: nothing
+        goes through the attacker; without it, or with the HMAC computed
+        from the keys seen on the path (--attack-keys), A's data does."""
+        for defence, extra, want in ((True, (), False), (False, (), True),
+                                     (True, ("--attack-keys",), True)):
+            for out in self.assert_outcome("add-addr", defence, want, *extra):
+                self.assertEqual(out["defence_switch"], "add_addr_hmac_check")
+                self.assertEqual(out["bytes_via_attacker"] > 0, want)
+                self.assertEqual(out["fraction_via_attacker"] > 0.05, want, out)
+                self.assertTrue(out["verified"])  # the relay changes no byte
+
+    def test_join_guess(self):
+        """A3, blind: 65,538 random tokens toward B's listening port; none
+        is B's (2^-32 per try), every one that arrives is refused as an
+        unknown token. No switch."""
+        for defence in (True, False):
+            for out in self.assert_outcome("join-guess", defence, False, "--attack-offpath"):
+                self.assertIsNone(out["defence_switch"])
+                self.assertEqual(out["join_attempts"], 65538)
+                self.assertEqual(out["joins_accepted"], 0)
+                self.assertEqual(out["half_open_peak"], 0)
+                self.assertGreater(out["joins_no_token"], 0)
+
     def hole_flood(self, connections, lead, defence):
         """A1 over `connections` connections, one attacker each: 500
         forgeries of 100 bytes, a hole of 100 between each two, `lead`
@@ -1633,9 +1679,10 @@ class Test_attack(unittest.TestCase):
                      ["--attack", "hole-flood", "--tcp-flows", "1"],
                      ["--attack", "dsn-inject", "--virtual"],
                      ["--attack", "rst", "--connections", "2"],
-                     ["--attack", "join-flood"],
+                     ["--attack", "join-guess"],
                      ["--attack", "eavesdrop-join", "--attack-offpath"],
-                     ["--attack", "add-addr"]):
+                     ["--attack", "rst", "--attack-payload", "5"],
+                     ["--attack", "mp-prio", "--attack-keys"]):
             with self.subTest(args=args):
                 p = subprocess.run([TOOL, *ATTACK_BASE[:6], *args], capture_output=True,
                                    text=True, timeout=30)

@@ -146,6 +146,16 @@ static void usage(FILE *f) {
       "                       the MP_CAPABLE keys seen, a subflow of the\n"
       "                       attacker's own (its address 10.2.P.1 on path P)\n"
       "                       joins A's connection; A sends data on it\n"
+      "                       A3 join-guess (off-path: random tokens), A5\n"
+      "                       join-flood (on-path: the real token once the keys\n"
+      "                       were seen; default 2000 SYNs 1ms apart): MP_JOIN SYNs\n"
+      "                       toward B from the attacker's address, a fresh port\n"
+      "                       each; nobody completes them\n"
+      "                       A4 add-addr (on-path): a forged ADD_ADDR toward A\n"
+      "                       announcing the attacker's address, where it relays\n"
+      "                       (a NAT toward B) the subflows A opens to it\n",
+      f);
+  fputs(
       "  --attack-lead N      dsn-inject, hole-flood: bytes from B's DATA_ACK, may\n"
       "                       be negative (behind it), within +-2^30 (default 0)\n"
       "  --attack-payload N   dsn-inject, hole-flood: payload bytes per forgery,\n"
@@ -159,13 +169,17 @@ static void usage(FILE *f) {
       "                       --attack-interval (default 10us). On-path (default):\n"
       "                       learns sequence numbers, ports and keys from the\n"
       "                       path's segments and forges one exact segment\n"
-      "  --attack-keys        fastclose: use the keys seen in the MP_CAPABLE\n"
-      "                       handshake (on-path, on path 0) instead of a wrong key\n"
+      "  --attack-keys        fastclose, add-addr: use the keys seen in the\n"
+      "                       MP_CAPABLE handshake (on-path, on path 0) instead of\n"
+      "                       a wrong key or HMAC\n"
       "  --defence true|false false: turn off the defence the attack meets:\n"
       "                       rst_seq_check (rst, mp-tcprst; RFC 5961),\n"
       "                       fastclose_key_check (fastclose), enforce_conn_window\n"
-      "                       and max_ofo_ranges (hole-flood); remove-addr, mp-prio\n"
-      "                       and dsn-inject have none to switch\n"
+      "                       and max_ofo_ranges (hole-flood), enforce_limits\n"
+      "                       (join-flood: max_half_open_joins),\n"
+      "                       add_addr_hmac_check (add-addr); remove-addr,\n"
+      "                       mp-prio, dsn-inject, join-guess and eavesdrop-join\n"
+      "                       have none to switch\n"
       "                       (\"defence_switch\": null)\n"
       "  The run is made twice: first without the attack (its output discarded:\n"
       "  \"baseline_goodput_bps\"), then with it. JSON: \"goodput_loss_fraction\" =\n"
@@ -181,7 +195,11 @@ static void usage(FILE *f) {
       "  baseline's by more than the defences allow each connection: rcvbuf plus\n"
       "  2 x 2048 out-of-order ranges of 48 bytes (\"peak_host_buffer_bytes\");\n"
       "  eavesdrop-join: A answered the attacker's third ACK (\"joins_accepted\";\n"
-      "  \"bytes_to_attacker\": what A sent on that subflow). Exit status 0\n"
+      "  \"bytes_to_attacker\": what A sent on that subflow); join-guess: a join\n"
+      "  from the attacker established at B (\"joins_accepted\"); join-flood: more\n"
+      "  of them half-open at B at once than max_half_open_joins\n"
+      "  (\"half_open_peak\"); add-addr: B received bytes through the attacker\n"
+      "  (\"bytes_via_attacker\", \"fraction_via_attacker\"). Exit status 0\n"
       "  whatever the attack did (1 only if an engine call failed).\n"
       "\n",
       f);
@@ -638,6 +656,7 @@ int lb_parse_args(int argc, char **argv, options *o) {
     } else if (!strcmp(name, "--attack-interval")) {
       if (parse_time(val, &o->attack_interval_ns) < 0)
         return lb_bad("--attack-interval: '%s' is not a non-negative time", val);
+      o->attack_interval_set = 1;
       o->attack_extra_set = 1;
     } else if (!strcmp(name, "--attack-guesses")) {
       if (parse_uint(val, 1, 1u << 24, &v) < 0)
@@ -839,13 +858,15 @@ int lb_parse_args(int argc, char **argv, options *o) {
       return lb_bad("--attack-lead and --attack-payload apply to dsn-inject and hole-flood");
     if (!strcmp(o->attack, "eavesdrop-join") && o->attack_offpath)
       return lb_bad("--attack eavesdrop-join is on-path only (it needs the keys it sees)");
-    if (!strcmp(o->attack, "join-guess") || !strcmp(o->attack, "join-flood") ||
-        !strcmp(o->attack, "add-addr")) /* A3-A5: an attacker host is missing here */
-      return lb_bad("--attack join-guess, join-flood and add-addr are not run by this tool "
-                 "yet: they need an attacker host with an address of its own (ns-3: "
-                 "examples/mptcp-attack; engine tests: test_join_*, test_add_addr)");
-    if (o->attack_keys && strcmp(o->attack, "fastclose"))
-      return lb_bad("--attack-keys applies to --attack fastclose only");
+    if (!strcmp(o->attack, "join-guess") && !o->attack_offpath)
+      return lb_bad("--attack join-guess is off-path only: give --attack-offpath");
+    if (!strcmp(o->attack, "join-flood") && !o->attack_guesses) {
+      o->attack_guesses = 2000; /* a flood: one SYN per millisecond, unless told */
+      if (!o->attack_interval_set)
+        o->attack_interval_ns = MPTCP_MS;
+    }
+    if (o->attack_keys && strcmp(o->attack, "fastclose") && strcmp(o->attack, "add-addr"))
+      return lb_bad("--attack-keys applies to --attack fastclose and add-addr only");
     if (!o->attack_guesses) /* off-path: cover 2^32 with guesses --attack-step apart */
       o->attack_guesses = o->attack_offpath ? ((1ull << 32) + o->attack_step - 1) / o->attack_step
                           : !strcmp(o->attack, "eavesdrop-join") ? 1u << 24 /* its ACKs too */
@@ -862,7 +883,10 @@ int lb_parse_args(int argc, char **argv, options *o) {
       else if (!strcmp(o->attack, "hole-flood")) {
         o->cfg.enforce_conn_window = 0;
         o->cfg.max_ofo_ranges = 0;
-      }
+      } else if (!strcmp(o->attack, "join-flood"))
+        o->cfg.enforce_limits = 0;
+      else if (!strcmp(o->attack, "add-addr"))
+        o->cfg.add_addr_hmac_check = 0;
     }
   }
   if (o->start_spread_ns && o->start_spread_ns >= (o->time_ns ? o->time_ns : o->limit_ns))

@@ -63,6 +63,7 @@ typedef struct options {
   int defence_set;
   uint64_t attack_guesses;  /* 0: the default */
   uint64_t attack_interval_ns;
+  int attack_interval_set;
   uint64_t attack_step;
   int64_t attack_lead;      /* --attack-lead: dsn-inject, hole-flood (bytes) */
   uint64_t attack_payload;  /* --attack-payload: bytes per forgery */
