@@ -1647,9 +1647,12 @@ static void overlap(int check) {
     assert_int_equal(got[i], 'A');
   for (int i = 600; i < 650; i++)
     assert_int_equal(got[i], 'B');
-  /* bytes already read are past comparing: no count, no harm */
+  /* bytes already read are compared too while the ring still holds them
+   * (an injection the application read before the real copy came is
+   * seen): counted, and no harm, the first copy stays */
   inject_data(&h, port[0], cseq[0] + 600, sseq[0], ciss[0], base, b, 100);
-  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DUP_DATA_MISMATCH), check ? 1 : 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DUP_DATA_MISMATCH), check ? 2 : 0);
+  assert_int_equal(mptcp_conn_recv(h.server, got, sizeof(got), h.now), 0);
   assert_true(ctr(&h, 1, MPTCP_MIB_DSN_DUP) >= 1);
   h_free(&h);
 }
@@ -1658,7 +1661,7 @@ static void overlap(int check) {
  * subflow 0 only, learns from what crosses it and forges data at the
  * server's data-level RCV.NXT; the same DSNs come as real data ('R') on
  * subflow 1, before the forgery (behind) or after it (ahead). */
-static void dsn_inject(int ahead) {
+static void dsn_inject(int ahead, int read_first) {
   struct harness h;
   mptcp_config cb = mp_cfg();
   two_subflows(&h, &cb);
@@ -1692,13 +1695,19 @@ static void dsn_inject(int ahead) {
   assert_int_equal(seg.dst.port, 5001);
   assert_int_equal(seg.src.port, port[0]);
   mptcp_stack_read(h.st[1], &seg.src, &seg.dst, fb, seg.len, 0, h.now);
+  uint8_t got[200];
+  long n = 0;
+  if (read_first) /* the application reads the first copy before the second comes */
+    n = mptcp_conn_recv(h.server, got, sizeof(got), h.now);
   if (ahead)
     inject_data(&h, port[1], cseq[1], sseq[1], ciss[1], base, real, 100);
-  /* the copy that came second differs from the first: counted */
+  /* the copy that came second differs from the first: counted, whether
+   * the first was read already or not (it is still in the ring) */
   assert_int_equal(ctr(&h, 1, MPTCP_MIB_DUP_DATA_MISMATCH), 1);
-  uint8_t got[200];
-  long n = mptcp_conn_recv(h.server, got, sizeof(got), h.now);
+  if (!read_first)
+    n = mptcp_conn_recv(h.server, got, sizeof(got), h.now);
   assert_int_equal(n, 100);
+  assert_int_equal(mptcp_conn_recv(h.server, got, sizeof(got), h.now), 0);
   size_t injected = 0;
   for (int i = 0; i < 100; i++)
     injected += got[i] == MPTCP_ATTACK_PATTERN;
@@ -1709,12 +1718,14 @@ static void dsn_inject(int ahead) {
 
 static void test_dsn_inject_ahead(void **state) {
   (void)state;
-  dsn_inject(1);
+  dsn_inject(1, 0);
+  dsn_inject(1, 1);
 }
 
 static void test_dsn_inject_behind(void **state) {
   (void)state;
-  dsn_inject(0);
+  dsn_inject(0, 0);
+  dsn_inject(0, 1);
 }
 
 /* Threats A3 and A5: MP_JOIN SYNs from the core's attacker against the

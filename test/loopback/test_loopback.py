@@ -1535,6 +1535,8 @@ class Test_attack(unittest.TestCase):
                                                "--attack-interval", "1ms"):
                     self.assertIsNone(out["defence_switch"])
                     self.assertEqual(out["injected_bytes_delivered"] > 0, want, out)
+                    # B compares second copies with the first, read or not
+                    self.assertGreater(out["overlap_mismatches"], 0, out)
                     self.assertLessEqual(out["injected_bytes_delivered"], 50 * 100)
                     if want:  # B read the attacker's bytes where A's were expected
                         self.assertEqual(out["failure"]["kind"], "mismatch")

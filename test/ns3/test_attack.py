@@ -159,7 +159,8 @@ def main(argv):
             print(f"dsn-inject lead={lead:6d} RngRun={seed} "
                   f"injected={d['injected_bytes_delivered']} "
                   f"mismatches={d['overlap_mismatches']} loss={d['goodput_loss_fraction']}")
-            if d["attack_succeeded"] != want or (d["injected_bytes_delivered"] > 0) != want:
+            if d["attack_succeeded"] != want or (d["injected_bytes_delivered"] > 0) != want or \
+                    d["overlap_mismatches"] < 1:
                 failures.append(f"dsn-inject lead {lead} RngRun={seed}: {d}")
 
     with tempfile.TemporaryDirectory() as out:

@@ -331,8 +331,12 @@ static int conn_ring_grow(struct mptcp_conn *c, uint8_t **ring, uint32_t *cap, u
 int conn_rcv_reserve(struct mptcp_conn *c, uint64_t end) {
   if (c->cfg.virtual_payload || end <= c->rcv_read)
     return 0;
-  return conn_ring_grow(c, &c->rcv_ring, &c->rcv_cap, c->cfg.rcvbuf, c->rcv_read,
-                        end - c->rcv_read);
+  uint32_t before = c->rcv_cap;
+  int e = conn_ring_grow(c, &c->rcv_ring, &c->rcv_cap, c->cfg.rcvbuf, c->rcv_read,
+                         end - c->rcv_read);
+  if (c->rcv_cap != before && c->rcv_hist_from < c->rcv_read)
+    c->rcv_hist_from = c->rcv_read; /* the new ring got only the unread bytes */
+  return e;
 }
 
 void conn_copy_out(const struct mptcp_conn *c, uint64_t off, uint8_t *dst, uint32_t len) {
@@ -367,6 +371,8 @@ void conn_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t
   uint32_t first = cap - pos < len ? cap - pos : len;
   memcpy(c->rcv_ring + pos, p, first);
   memcpy(c->rcv_ring, p + first, len - first);
+  if (off + len > cap && off + len - cap > c->rcv_hist_from)
+    c->rcv_hist_from = off + len - cap; /* their slots now hold these bytes */
 }
 
 /* Bytes received in order and not yet read. */

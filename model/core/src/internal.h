@@ -323,6 +323,10 @@ struct mptcp_conn {
    * bytes above, all at rcv_ring[off % rcv_cap] */
   uint8_t *rcv_ring;
   uint64_t rcv_read;
+  uint64_t rcv_hist_from;   /* stream bytes from here up to rcv_read, read
+                               already, are still intact in rcv_ring (no later
+                               byte took their slot): overlap_check compares
+                               second copies with them too */
 
   int closed;          /* the closed callback has run */
   int close_reason;

@@ -895,8 +895,10 @@ static int stored_differs(const struct mptcp_conn *c, uint64_t off, const uint8_
  * `len` bytes at data offset `off` arrived (inside the window). Bytes at
  * offsets already received keep their first copy, as in Linux (the
  * out-of-order queue keeps what it has); only the holes are filled. With
- * overlap_check, the bytes that overlap a stored copy still in the buffer
- * (not yet read) are compared with it and a difference is counted once per
+ * overlap_check, the bytes that overlap a stored copy still in the
+ * receive ring (not yet read, or read but not yet overwritten by later
+ * bytes: up to the ring's size behind the newest) are compared with it and
+ * a difference is counted once per
  * segment (MPTCP_MIB_DUP_DATA_MISMATCH): two subflows disagreeing about
  * the data at one DSN is what an attacker injecting on one path looks
  * like (threat A2). The ranges already held are found in O(log n).
@@ -909,8 +911,8 @@ void mptcp_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_
   int differs = 0;
   if (end <= c->rcv_nxt_off)
     mib_inc(s, MPTCP_MIB_DSN_DUP);
-  if (check) { /* overlap with the in-order bytes still in the buffer */
-    uint64_t a = off > c->rcv_read ? off : c->rcv_read;
+  if (check) { /* overlap with the in-order bytes still in the ring, read or not */
+    uint64_t a = off > c->rcv_hist_from ? off : c->rcv_hist_from;
     uint64_t b = end < c->rcv_nxt_off ? end : c->rcv_nxt_off;
     if (a < b)
       differs |= stored_differs(c, a, p + (a - off), b - a);

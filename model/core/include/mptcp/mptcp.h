@@ -850,7 +850,10 @@ typedef struct mptcp_config {
   uint8_t fastclose_key_check;
   /** Compare data at data sequence numbers already received with the
    *  stored copy and count mismatches (MPTCP_MIB_DUP_DATA_MISMATCH,
-   *  threat A2). The first copy is kept either way. Default 1. */
+   *  threat A2): a copy still in the receive ring, unread or read but not
+   *  yet overwritten (within the ring's size behind the newest byte). The
+   *  first copy is kept either way. No comparison with virtual payload.
+   *  Default 1. */
   uint8_t overlap_check;
   /** RFC 5961 section 3.2 for a received RST: only one whose sequence
    *  number is exactly RCV.NXT resets the subflow; one elsewhere in the
