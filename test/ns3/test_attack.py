@@ -68,8 +68,10 @@ CASES = [
     ("remove-addr on-path", ["--attack=remove-addr"], True, True),
     ("join-flood on-path", ["--attack=join-flood"], False, True),
     ("join-guess off-path", ["--attack=join-guess", "--offPath=true"], False, False),
-    ("add-addr on-path", ["--attack=add-addr"], False, True),
-    ("add-addr on-path, keys", ["--attack=add-addr", "--useKeys=true"], True, True),
+    # 10 s: the share through the attacker settles above 0.3 (0.27 at 5 s)
+    ("add-addr on-path", ["--attack=add-addr", "--duration=10"], False, True),
+    ("add-addr on-path, keys", ["--attack=add-addr", "--useKeys=true", "--duration=10"], True,
+     True),
     ("hole-flood beyond window", HOLE + ["--dsnLead=200000"], False, True),
     ("hole-flood in window", HOLE + ["--dsnLead=20000"], False, False),
     ("eavesdrop-join on-path", ["--attack=eavesdrop-join"], True, True),
@@ -102,7 +104,8 @@ def main(argv):
         for label, args, _, _ in CASES:
             for seed in SEEDS:
                 for defence in (True, False):
-                    a = args + [f"--defence={str(defence).lower()}", f"--RngRun={seed}"] + COMMON
+                    # the case's own options last: they override COMMON's
+                    a = COMMON + [f"--defence={str(defence).lower()}", f"--RngRun={seed}"] + args
                     jobs[(label, seed, defence)] = pool.submit(outcome, program, a)
         for seed in SEEDS:
             for lead in (0, -20000):
@@ -137,7 +140,7 @@ def main(argv):
                         failures.append(f"{label} RngRun={seed}: legit join {d}")
                 if label.startswith("add-addr"):
                     frac = d["fraction_via_attacker"]
-                    if d["attack_succeeded"] != (frac > 0.2) or (frac > 0) != (d["bytes_via_attacker"] > 0):
+                    if d["attack_succeeded"] != (frac > 0.3) or (frac > 0) != (d["bytes_via_attacker"] > 0):
                         failures.append(f"{label} RngRun={seed}: {frac} via the attacker")
                 if label.startswith("hole-flood"):
                     bound = d["rcvbuf_bytes"] + 2 * 1448  # rcvbuf + one MSS per subflow
