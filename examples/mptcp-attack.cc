@@ -19,8 +19,11 @@
  *   toward A as if from B); dsn-inject (A2, data toward B as if from A,
  *   its mapping --dsnLead bytes from B's data-level RCV.NXT).
  * --defence=false turns off the defence the attack meets: RstSeqCheck
- * (rst, mp-tcprst; RFC 5961), FastcloseKeyCheck (fastclose); remove-addr,
- * mp-prio and dsn-inject have no switch ("defence_switch": null).
+ * (rst, mp-tcprst; RFC 5961), FastcloseKeyCheck (fastclose),
+ * RemoveAddrProbe (remove-addr), EnforceLimits (join-flood),
+ * AddAddrHmacCheck (add-addr), EnforceConnWindow and MaxOfoRanges
+ * (hole-flood); mp-prio, dsn-inject, join-guess and eavesdrop-join have no
+ * switch ("defence_switch": null).
  *
  * The scenario runs twice in one process, first without the attacker
  * (the baseline, "baseline_goodput_bps") and then with it, same --RngRun.
@@ -278,6 +281,10 @@ DefenceSwitch(const std::string& attack)
     if (attack == "add-addr")
     {
         return "AddAddrHmacCheck";
+    }
+    if (attack == "remove-addr")
+    {
+        return "RemoveAddrProbe";
     }
     if (attack == "hole-flood")
     {

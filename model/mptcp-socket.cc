@@ -396,6 +396,13 @@ MptcpSocket::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&MptcpSocket::m_fastcloseKeyCheck),
                           MakeBooleanChecker())
+            .AddAttribute("RemoveAddrProbe",
+                          "Security switch: before closing the subflows a REMOVE_ADDR names, "
+                          "probe them and keep those the peer still uses (RFC 8684 section "
+                          "3.4.2; false: close at once, as Linux).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_removeAddrProbe),
+                          MakeBooleanChecker())
             .AddAttribute("OverlapCheck",
                           "Compare data received twice at the same DSNs with the stored copy "
                           "and count mismatches (threat A2; the first copy is kept).",
@@ -517,6 +524,7 @@ MptcpSocket::MptcpSocket()
       m_enforceConnWindow(true),
       m_enforceLimits(true),
       m_fastcloseKeyCheck(true),
+      m_removeAddrProbe(true),
       m_overlapCheck(true),
       m_rstSeqCheck(true),
       m_maxOfoRanges(MPTCP_OFO_RANGES_DEFAULT),
@@ -582,6 +590,7 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_enforceConnWindow(sock.m_enforceConnWindow),
       m_enforceLimits(sock.m_enforceLimits),
       m_fastcloseKeyCheck(sock.m_fastcloseKeyCheck),
+      m_removeAddrProbe(sock.m_removeAddrProbe),
       m_overlapCheck(sock.m_overlapCheck),
       m_rstSeqCheck(sock.m_rstSeqCheck),
       m_maxOfoRanges(sock.m_maxOfoRanges),
@@ -663,6 +672,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.enforce_conn_window = m_enforceConnWindow;
     c.enforce_limits = m_enforceLimits;
     c.fastclose_key_check = m_fastcloseKeyCheck;
+    c.remove_addr_probe = m_removeAddrProbe;
     c.overlap_check = m_overlapCheck;
     c.rst_seq_check = m_rstSeqCheck;
     c.max_ofo_ranges = m_maxOfoRanges;

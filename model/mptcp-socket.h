@@ -327,6 +327,7 @@ class MptcpSocket : public TcpSocket
     bool m_enforceConnWindow;  //!< EnforceConnWindow
     bool m_enforceLimits;      //!< EnforceLimits
     bool m_fastcloseKeyCheck;  //!< FastcloseKeyCheck
+    bool m_removeAddrProbe;    //!< RemoveAddrProbe
     bool m_overlapCheck;       //!< OverlapCheck
     bool m_rstSeqCheck;        //!< RstSeqCheck
     uint32_t m_maxOfoRanges;   //!< MaxOfoRanges

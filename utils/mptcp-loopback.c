@@ -795,6 +795,8 @@ static const char *defence_switch(const char *attack) {
     return "enforce_conn_window+max_ofo_ranges";
   if (!strcmp(attack, "join-flood"))
     return "enforce_limits";
+  if (!strcmp(attack, "remove-addr"))
+    return "remove_addr_probe";
   if (!strcmp(attack, "add-addr"))
     return "add_addr_hmac_check";
   /* remove-addr, mp-prio: RFC 8684 authenticates neither; dsn-inject:

@@ -143,7 +143,8 @@ static void test_pm_hooks(void **state) {
   assert_int_equal(s->n[EV_L_ADD], 1);
 
   /* the server withdraws x: its hook, then the client's REMOVE_ADDR hook
-   * for id 1, and the subflow to x closes on both ends */
+   * for id 1, and the subflow to x closes on both ends (the server resets
+   * it; the client, which probes it first, hears of the reset) */
   assert_int_equal(mptcp_stack_remove_address(h.st[1], &x, h.now), MPTCP_OK);
   assert_int_equal(s->n[EV_L_RM], 1);
   assert_int_equal(s->last_id, 1);

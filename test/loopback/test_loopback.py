@@ -1447,9 +1447,10 @@ class Test_attack(unittest.TestCase):
       - fastclose on-path with the keys seen in the MP_CAPABLE handshake
         (RFC 7430 section 5: keys in clear);
       - remove-addr, on-path and off-path: RFC 8684 does not authenticate
-        REMOVE_ADDR, and no switch guards it (the keep-alive probe of RFC
-        8684 section 3.4.2 is not implemented); the last usable subflow
-        survives, so the connection does;
+        REMOVE_ADDR; with remove_addr_probe (RFC 8684 section 3.4.2: a
+        keepalive first, and the subflow kept when the peer still uses it)
+        it fails, without it one subflow is closed (the last usable one
+        survives, so the connection does);
       - mp-prio: RFC 8684 does not authenticate MP_PRIO either; the forged
         backup flag is accepted (MPTcpExtMPPrioRx) and, backup subflows
         carrying data only while no regular one is usable, the subflow
@@ -1507,13 +1508,15 @@ class Test_attack(unittest.TestCase):
                 self.assertEqual(out["counters"]["a.MPTcpExtMPFastcloseBadKey"], 0)
                 self.assertFalse(out["connection_survived"])
 
-    def test_remove_addr_residual(self):
+    def test_remove_addr(self):
         for extra in ([], OFFPATH):
             for defence in (False, True):
-                for out in self.assert_outcome("remove-addr", defence, True, *extra):
-                    self.assertIsNone(out["defence_switch"])
-                    self.assertEqual(out["subflows_removed"], 1)
+                for out in self.assert_outcome("remove-addr", defence, not defence, *extra):
+                    self.assertEqual(out["defence_switch"], "remove_addr_probe")
+                    self.assertEqual(out["subflows_removed"], 0 if defence else 1)
                     self.assertTrue(out["connection_survived"])
+                    if defence:  # probed, and kept: the peer answered
+                        self.assertGreaterEqual(out["counters"]["a.MPTcpExtRmAddrKept"], 1)
 
     def test_mp_prio_diverts_residual(self):
         for defence in (False, True):

@@ -177,9 +177,9 @@ static void usage(FILE *f) {
       "                       fastclose_key_check (fastclose), enforce_conn_window\n"
       "                       and max_ofo_ranges (hole-flood), enforce_limits\n"
       "                       (join-flood: max_half_open_joins),\n"
-      "                       add_addr_hmac_check (add-addr); remove-addr,\n"
-      "                       mp-prio, dsn-inject, join-guess and eavesdrop-join\n"
-      "                       have none to switch\n"
+      "                       add_addr_hmac_check (add-addr), remove_addr_probe\n"
+      "                       (remove-addr); mp-prio, dsn-inject, join-guess and\n"
+      "                       eavesdrop-join have none to switch\n"
       "                       (\"defence_switch\": null)\n"
       "  The run is made twice: first without the attack (its output discarded:\n"
       "  \"baseline_goodput_bps\"), then with it. JSON: \"goodput_loss_fraction\" =\n"
@@ -887,6 +887,8 @@ int lb_parse_args(int argc, char **argv, options *o) {
         o->cfg.enforce_limits = 0;
       else if (!strcmp(o->attack, "add-addr"))
         o->cfg.add_addr_hmac_check = 0;
+      else if (!strcmp(o->attack, "remove-addr"))
+        o->cfg.remove_addr_probe = 0;
     }
   }
   if (o->start_spread_ns && o->start_spread_ns >= (o->time_ns ? o->time_ns : o->limit_ns))

@@ -241,6 +241,10 @@ struct tcp_sf {
                           * ACK of a join went unanswered) */
   uint64_t data_nxt;     /* data offset after the highest byte mapped here */
   uint64_t penal_until;  /* opportunistic penalisation: not again before */
+  uint64_t rm_probe_until; /* REMOVE_ADDR named it: closed then unless a
+                              segment came after the probe (0: none) */
+  uint64_t rm_probe_segs;  /* segs_received when the first probe went out */
+  uint8_t rm_probe_tries;  /* probes sent */
 
   /* statistics */
   uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;

@@ -849,8 +849,7 @@ uint64_t mptcp_conn_expiry(const struct mptcp_conn *c) {
 }
 
 void mptcp_conn_handle_timers(struct mptcp_conn *c, uint64_t now) {
-  if (c->n_ann)
-    pm_handle_timers(c, now);
+  pm_handle_timers(c, now); /* ADD_ADDR retransmissions, REMOVE_ADDR probes */
   if (c->rtx_timer && c->rtx_timer <= now)
     mptcp_rtx_timeout(c, now);
   if (c->close_timer && c->close_timer <= now) {

@@ -338,6 +338,18 @@ static void rcv_rm_addr(struct tcp_sf *sf, const mptcp_opt_remove_addr *o, uint6
         tcp_set_state(x, MPTCP_TCP_CLOSED, now);
         continue;
       }
+      if (c->cfg.remove_addr_probe && x->state == MPTCP_TCP_ESTABLISHED) {
+        /* section 3.4.2: is the path still in use? A keepalive, and the
+         * verdict after one retransmission timeout (pm_handle_timers) */
+        if (!x->rm_probe_until) {
+          x->rm_probe_until = now + tcp_rto_backed(x->rto, 0, c->cfg.max_rto_ns);
+          x->rm_probe_segs = x->segs_received;
+          x->rm_probe_tries = 1;
+          x->probe_pending = 1;
+          mib_inc(s, MPTCP_MIB_RM_ADDR_PROBE);
+        }
+        continue;
+      }
       mptcp_sf_failed(x, now);
       x->rst_pending = 1;
       x->rst_reason = MPTCP_RST_EUNSPEC;
@@ -375,10 +387,51 @@ uint64_t pm_expiry(const struct mptcp_conn *c) {
   for (uint8_t i = 0; i < c->n_ann; i++)
     if (!c->ann[i].echoed && c->ann[i].timer < e)
       e = c->ann[i].timer;
+  for (uint8_t i = 0; i < c->n_sf; i++)
+    if (c->sfs[i]->rm_probe_until && c->sfs[i]->rm_probe_until < e)
+      e = c->sfs[i]->rm_probe_until;
   return e;
 }
 
+/* Probes of a subflow a REMOVE_ADDR named before it is closed, one
+ * retransmission timeout apart (backed off): a lost answer, or a path
+ * briefly congested, does not close a path the peer still uses. */
+#define RM_PROBE_TRIES 3
+
+/* The verdict on the subflows a REMOVE_ADDR named: anything received since
+ * the first probe (an answer, or data) means the path is in use: kept. */
+static void rm_probe_verdicts(struct mptcp_conn *c, uint64_t now) {
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *x = c->sfs[i];
+    if (!x->rm_probe_until || x->rm_probe_until > now)
+      continue;
+    x->rm_probe_until = 0;
+    if (x->state != MPTCP_TCP_ESTABLISHED || x->rst_pending)
+      continue; /* closed meanwhile */
+    if (x->segs_received > x->rm_probe_segs) {
+      mib_inc(c->stack, MPTCP_MIB_RM_ADDR_KEPT);
+      continue;
+    }
+    if (x->rm_probe_tries < RM_PROBE_TRIES) { /* no answer yet: again */
+      x->rm_probe_until =
+          now + tcp_rto_backed(x->rto, x->rm_probe_tries, c->cfg.max_rto_ns);
+      x->rm_probe_tries++;
+      x->probe_pending = 1;
+      stack_mark_output(c->stack, c);
+      continue;
+    }
+    if (mptcp_sf_usable(x) && !mptcp_other_usable(c, x))
+      continue; /* the last usable subflow stays */
+    mptcp_sf_failed(x, now);
+    x->rst_pending = 1;
+    x->rst_reason = MPTCP_RST_EUNSPEC;
+    mib_inc(c->stack, MPTCP_MIB_RM_SUBFLOW);
+    stack_mark_output(c->stack, c);
+  }
+}
+
 void pm_handle_timers(struct mptcp_conn *c, uint64_t now) {
+  rm_probe_verdicts(c, now);
   for (uint8_t i = 0; i < c->n_ann; i++) {
     struct pm_announce *an = &c->ann[i];
     if (an->echoed || an->timer > now)

@@ -96,6 +96,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->enforce_conn_window = 1;
   c->enforce_limits = 1;
   c->fastclose_key_check = 1;
+  c->remove_addr_probe = 1;
   c->overlap_check = 1;
   c->rst_seq_check = 1;
   c->max_ofo_ranges = MPTCP_OFO_RANGES_DEFAULT;
@@ -214,6 +215,8 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_PENALISE] = "MPTcpExtPenalise",
     [MPTCP_MIB_DATA_RTX] = "MPTcpExtRetransSegs",
     [MPTCP_MIB_JOIN_HMAC] = "MPTcpExtJoinHmacComputed",
+    [MPTCP_MIB_RM_ADDR_PROBE] = "MPTcpExtRmAddrProbe",
+    [MPTCP_MIB_RM_ADDR_KEPT] = "MPTcpExtRmAddrKept",
     [MPTCP_MIB_HYSTART_TRAIN] = "TcpExtTCPHystartTrainDetect",
     [MPTCP_MIB_HYSTART_DELAY] = "TcpExtTCPHystartDelayDetect",
     [MPTCP_MIB_JOIN_ACK_TIMEOUT] = "MPTcpExtMPJoinAckTimeout",

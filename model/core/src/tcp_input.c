@@ -245,8 +245,10 @@ static void close_conn(struct tcp_sf *sf, int reason, int cause, int rst, uint64
   if (c->mp && reason != MPTCP_CLOSE_NORMAL)
     c->up->failed(sf, now); /* its unacknowledged data goes elsewhere */
   tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
-  if (c->mp && !conn_subflows_gone(c))
+  if (c->mp && !conn_subflows_gone(c)) {
+    pm_subflow_closed(sf, now); /* the path manager hears of every subflow that ends */
     return;
+  }
   /* both DATA_FINs were acknowledged: the connection closed normally,
    * whatever ended its last subflow (a reset of a stale one, say) */
   if (reason == MPTCP_CLOSE_NORMAL || (c->mp && c->data_fin_acked && c->peer_data_fin))

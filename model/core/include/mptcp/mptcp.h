@@ -848,6 +848,16 @@ typedef struct mptcp_config {
   /** Act on MP_FASTCLOSE only when it carries our key (RFC 8684 section
    *  3.5). 0: any MP_FASTCLOSE resets the connection. Default 1. */
   uint8_t fastclose_key_check;
+  /** RFC 8684 section 3.4.2: before closing the subflows a received
+   *  REMOVE_ADDR names, make sure the path is no longer in use: send a
+   *  keepalive (an ACK one below SND.UNA, which the peer answers) on each,
+   *  up to three, one retransmission timeout apart (backed off), and close
+   *  it only if nothing arrives on it meanwhile (counters
+   *  MPTCP_MIB_RM_ADDR_PROBE, MPTCP_MIB_RM_ADDR_KEPT).
+   *  REMOVE_ADDR carries no authentication, so this is what stops a
+   *  forged one (threat A6) while the peer still uses the path. 0: close
+   *  them at once, as Linux does. Default 1. */
+  uint8_t remove_addr_probe;
   /** Compare data at data sequence numbers already received with the
    *  stored copy and count mismatches (MPTCP_MIB_DUP_DATA_MISMATCH,
    *  threat A2): a copy still in the receive ring, unread or read but not
@@ -1404,6 +1414,9 @@ enum mptcp_mib {
                                      (SYN/ACK written, SYN/ACK or third ACK
                                      checked): their cost to a host under a
                                      join flood (threat A5) */
+  MPTCP_MIB_RM_ADDR_PROBE,      /**< subflows probed before closing them for a
+                                     REMOVE_ADDR (remove_addr_probe) */
+  MPTCP_MIB_RM_ADDR_KEPT,       /**< ... and kept: the peer still used them */
   MPTCP_MIB__COUNT
 };
 
