@@ -376,6 +376,23 @@ class RemoveAddrAndPrio(InteropBase):
         self.assertGreater(to_removed[0]["bytes_received"], 0, msg)
         self.check_counters(ex, ["MPTcpExtAddAddr", "MPTcpExtRmAddr"], ["MPTcpExtRmAddrTx"])
 
+    def test_kernel_sets_backup(self):
+        """The kernel marks its endpoint backup mid-transfer (`ip mptcp
+        endpoint change ... backup`): it sends MP_PRIO on the subflow that
+        uses the address, and the core takes it (its MPPrioRx)."""
+        ns = self.netns(paths=2)
+        ns.ip("mptcp", "endpoint", "add", Netns.kernel_addr(1, 4), "dev", "tun1", "signal",
+              "id", "7")
+        joined = lambda kernel: kernel.get("MPTcpExtMPJoinAckRx", 0) >= 1
+        backup = lambda: (time.sleep(0.2),
+                          ns.ip("mptcp", "endpoint", "change", "id", "7", "backup"))
+        ex = Exchange(ns, "client", 4, core_paths=2, peer_args=self.PACE, timeout=30,
+                      during=(joined, backup))
+        self.check_bytes(ex)
+        msg = ex.describe()
+        self.assertTrue(ex.during_ran, "the core never joined the announced address\n" + msg)
+        self.check_counters(ex, ["MPTcpExtMPPrioRx"], ["MPTcpExtMPPrioTx"])
+
     def test_core_sets_backup(self):
         ex = Exchange(self.netns(paths=2), "client", 4, core_paths=2, peer_args=self.PACE,
                       core_args=["--pm", "fullmesh", "--backup-after", "300000"])
