@@ -283,9 +283,9 @@ class MpJoin(InteropBase):
     # 4 MiB: long enough for every subflow to carry data after its join
     N = 4 << 20
 
-    def core_joins_kernel(self, extra=()):
+    def core_joins_kernel(self, extra=(), fam=4):
         ns = self.netns(paths=2)
-        return Exchange(ns, "client", 4, core_paths=2, nbytes=self.N,
+        return Exchange(ns, "client", fam, core_paths=2, nbytes=self.N,
                         core_args=["--pm", "fullmesh"] + list(extra))
 
     def check_core_joined(self, ex):
@@ -300,6 +300,9 @@ class MpJoin(InteropBase):
     def test_core_fullmesh_joins_kernel(self):
         self.check_core_joined(self.core_joins_kernel())
 
+    def test_core_fullmesh_joins_kernel_ipv6(self):
+        self.check_core_joined(self.core_joins_kernel(fam=6))
+
     def test_wrong_hmac_is_detected(self):
         """The suite fails when the wire is wrong: with one bit of the
         core's MP_JOIN HMAC flipped, the kernel refuses the join (its
@@ -310,9 +313,15 @@ class MpJoin(InteropBase):
             self.check_core_joined(ex)
 
     def test_kernel_subflow_endpoint_joins_core(self):
+        self.kernel_joins_core(4)
+
+    def test_kernel_subflow_endpoint_joins_core_ipv6(self):
+        self.kernel_joins_core(6)
+
+    def kernel_joins_core(self, fam):
         ns = self.netns(paths=2)
-        ns.ip("mptcp", "endpoint", "add", Netns.kernel_addr(1, 4), "dev", "tun1", "subflow")
-        ex = Exchange(ns, "server", 4, core_paths=2, nbytes=self.N)
+        ns.ip("mptcp", "endpoint", "add", Netns.kernel_addr(1, fam), "dev", "tun1", "subflow")
+        ex = Exchange(ns, "server", fam, core_paths=2, nbytes=self.N)
         self.check_bytes(ex, self.N)
         msg = ex.describe()
         # the endpoint's join to the core's address, and (the core
@@ -320,7 +329,7 @@ class MpJoin(InteropBase):
         # when the announcement arrives in time
         subflows = ex.core.get("subflows", [])
         self.assertIn(len(subflows), (2, 3), msg)
-        self.assertEqual(subflows[1]["remote"], Netns.kernel_addr(1, 4), msg)
+        self.assertEqual(subflows[1]["remote"], Netns.kernel_addr(1, fam), msg)
         self.assertGreater(sum(1 for sf in subflows if sf["bytes_sent"] > 0), 1,
                            "no joined subflow carried data\n" + msg)
         self.check_counters(ex, ["MPTcpExtMPJoinSynRx", "MPTcpExtAddAddrTx"],
