@@ -85,6 +85,10 @@ static uint64_t g_backup_after = UINT64_MAX; /* subflow 1 to backup (MP_PRIO)
 static int g_removed, g_backup_sent;
 static uint64_t g_mb_rng = 0x2545f4914f6cdd1dull;
 static uint64_t g_mb_dropped;
+static uint64_t g_delay_ns;          /* every packet held this long, both ways */
+static uint32_t g_reorder_ppm;       /* ... and with this chance once more, so
+                                        that the packets after it overtake it */
+static uint64_t g_mb_delayed, g_mb_reordered;
 static uint64_t g_ip_in, g_ip_bad, g_ip_other, g_ip_out;
 static uint16_t g_ip_id;
 
@@ -167,6 +171,10 @@ static void usage(FILE *f) {
           "  --timeout S      wall-clock limit (default 30)\n"
           "  --loss P         the middlebox drops each packet, both ways, with\n"
           "                   probability P (0 <= P < 0.5; seeded by --seed)\n"
+          "  --delay MS       the middlebox holds every packet MS ms (0..1000), both\n"
+          "                   ways\n"
+          "  --reorder P      ... and each, with probability P (0 <= P < 0.5; seeded),\n"
+          "                   once more, so that the next packets overtake it\n"
           "  --middlebox strip-mptcp  overwrites MPTCP options with NOPs, both ways\n"
           "  --middlebox alter-payload:N  alters the N-th payload byte this host\n"
           "                   sends on its first path (TCP checksum fixed)\n"
@@ -434,6 +442,76 @@ static void corrupt_join_hmac(uint8_t *seg, const mptcp_segment *s) {
   tcp_fix_checksum(seg, s->len, s->src.family, s->src.ip, s->dst.ip);
 }
 
+/* The delay line of --delay and --reorder: packets held until their
+ * release time, both ways (the kernel's toward the core, the core's toward
+ * the kernel). Seeded, as the drops are. */
+#define DELAY_MAX 8192
+typedef struct {
+  uint64_t at;     /* release time */
+  int out;         /* 1: to the kernel (a write), 0: to the core (ip_in) */
+  unsigned path;
+  size_t len;
+  uint8_t *data;
+} held_pkt;
+static held_pkt g_held[DELAY_MAX];
+static unsigned g_n_held;
+
+/* Holds a copy of the packet; 0, or -1 when the line is full (the packet
+ * is then dropped, as a full queue would). */
+static int delay_hold(int out, unsigned path, const uint8_t *pkt, size_t len, uint64_t now) {
+  if (g_n_held == DELAY_MAX) {
+    g_mb_dropped++;
+    return -1;
+  }
+  uint8_t *d = malloc(len);
+  if (!d) {
+    g_mb_dropped++;
+    return -1;
+  }
+  memcpy(d, pkt, len);
+  uint64_t at = now + g_delay_ns;
+  if (g_reorder_ppm && mb_next() % 1000000u < g_reorder_ppm) {
+    at += g_delay_ns; /* held once more: the next ones overtake it */
+    g_mb_reordered++;
+  }
+  g_held[g_n_held++] = (held_pkt){.at = at, .out = out, .path = path, .len = len, .data = d};
+  g_mb_delayed++;
+  return 0;
+}
+
+/* The earliest release time, or UINT64_MAX. */
+static uint64_t delay_next(void) {
+  uint64_t t = UINT64_MAX;
+  for (unsigned i = 0; i < g_n_held; i++)
+    if (g_held[i].at < t)
+      t = g_held[i].at;
+  return t;
+}
+
+static void ip_in(mptcp_stack *st, unsigned path, uint8_t *pkt, size_t n, uint64_t now);
+
+/* Releases what is due, in release order (ties in arrival order). */
+static void delay_release(mptcp_stack *st, uint64_t now) {
+  for (;;) {
+    unsigned best = g_n_held;
+    for (unsigned i = 0; i < g_n_held; i++)
+      if (g_held[i].at <= now && (best == g_n_held || g_held[i].at < g_held[best].at))
+        best = i;
+    if (best == g_n_held)
+      return;
+    held_pkt h = g_held[best];
+    memmove(&g_held[best], &g_held[best + 1], (g_n_held - best - 1) * sizeof(held_pkt));
+    g_n_held--;
+    if (h.out) {
+      if (write(g_paths[h.path].fd, h.data, h.len) == (ssize_t)h.len)
+        g_ip_out++;
+    } else {
+      ip_in(st, h.path, h.data, h.len, now);
+    }
+    free(h.data);
+  }
+}
+
 /* One segment from the stack out of the device of its source address. */
 static void ip_out(uint8_t *pkt, size_t hdr_room, const mptcp_segment *s) {
   tun_path *out = NULL;
@@ -498,6 +576,10 @@ static void ip_out(uint8_t *pkt, size_t hdr_room, const mptcp_segment *s) {
     ip[7] = 64;
     memcpy(ip + 8, s->src.ip, 16);
     memcpy(ip + 24, s->dst.ip, 16);
+  }
+  if (g_delay_ns) {
+    delay_hold(1, (unsigned)(out - g_paths), ip, total, now_ns());
+    return;
   }
   if (write(out->fd, ip, total) == (ssize_t)total)
     g_ip_out++;
@@ -668,6 +750,16 @@ int main(int argc, char **argv) {
       double f = strtod(val, &end);
       bad = errno || *end || !(f >= 0 && f < 0.5);
       g_loss_ppm = bad ? 0 : (uint32_t)(f * 1e6 + 0.5);
+    } else if (!strcmp(o, "--delay")) {
+      uint64_t ms = 0;
+      bad = parse_u64(val, 1000, &ms);
+      g_delay_ns = ms * 1000000ull;
+    } else if (!strcmp(o, "--reorder")) {
+      char *end;
+      errno = 0;
+      double f = strtod(val, &end);
+      bad = errno || *end || !(f >= 0 && f < 0.5);
+      g_reorder_ppm = bad ? 0 : (uint32_t)(f * 1e6 + 0.5);
     } else if (!strcmp(o, "--middlebox")) {
       if (!strcmp(val, "strip-mptcp"))
         g_strip_mptcp = 1;
@@ -825,6 +917,8 @@ int main(int argc, char **argv) {
       pfd[i].revents = 0;
     }
     uint64_t wake = mptcp_stack_get_expiry(st);
+    if (delay_next() < wake)
+      wake = delay_next();
     if (wake > deadline)
       wake = deadline;
     if (done_at && wake > done_at + 300000000ull)
@@ -843,9 +937,13 @@ int main(int argc, char **argv) {
         ssize_t n = read(g_paths[i].fd, pkt, PKT_MAX);
         if (n <= 0)
           break;
-        ip_in(st, i, pkt, (size_t)n, now);
+        if (g_delay_ns)
+          delay_hold(0, i, pkt, (size_t)n, now);
+        else
+          ip_in(st, i, pkt, (size_t)n, now);
       }
     }
+    delay_release(st, now);
   }
 
   app_state *a = &g_app;
@@ -896,8 +994,10 @@ int main(int argc, char **argv) {
       first = 0;
     }
   }
-  printf("},\"middlebox\":{\"dropped\":%" PRIu64 ",\"altered\":%s},\"aborted\":%s,\"removed_addr\":%s,\"backup_sent\":%s,",
-         g_mb_dropped, g_altered ? "true" : "false", a->aborted ? "true" : "false",
+  printf("},\"middlebox\":{\"dropped\":%" PRIu64 ",\"delayed\":%" PRIu64
+         ",\"reordered\":%" PRIu64 ",\"altered\":%s},\"aborted\":%s,\"removed_addr\":%s,\"backup_sent\":%s,",
+         g_mb_dropped, g_mb_delayed, g_mb_reordered, g_altered ? "true" : "false",
+         a->aborted ? "true" : "false",
          g_removed == 1 ? "true" : "false", g_backup_sent == 1 ? "true" : "false");
   printf("\"wall_s\":%.3f,", (double)(now_ns() - start) / 1e9);
   if (failure)
@@ -908,6 +1008,8 @@ int main(int argc, char **argv) {
     printf(",\"mismatch_offset\":%" PRIu64, a->mismatch_at);
   printf("}\n");
 
+  for (unsigned i = 0; i < g_n_held; i++) /* still in the delay line */
+    free(g_held[i].data);
   mptcp_stack_del(st);
   for (unsigned i = 0; i < g_n_paths; i++)
     close(g_paths[i].fd);

@@ -475,6 +475,23 @@ class Fallback(InteropBase):
 
 
 class Lossy(InteropBase):
+    def test_8mib_two_paths_delay_reorder_loss(self):
+        """8 MiB each way over 2 paths through a middlebox that holds every
+        packet 5 ms both ways, holds 2% of them 5 ms more (the next ones
+        overtake them) and drops 0.5% (seeded): byte-exact, both subflows
+        used, the reordering seen by both receivers."""
+        n = 8 << 20
+        ex = Exchange(self.netns(paths=2), "client", 4, nbytes=n, core_paths=2, timeout=90,
+                      core_args=["--pm", "fullmesh", "--delay", "5", "--reorder", "0.02",
+                                 "--loss", "0.005", "--seed", "5"])
+        self.check_bytes(ex, n)
+        msg = ex.describe()
+        mb = ex.core["middlebox"]
+        self.assertGreater(mb["reordered"], 0, msg)
+        self.assertGreater(mb["dropped"], 0, msg)
+        self.assertTrue(all(sf["bytes_sent"] > 0 for sf in ex.core["subflows"][:2]), msg)
+        self.check_counters(ex, ["TcpOfoQueue"], ["TcpExtTCPOFOQueue"])
+
     def test_8mib_two_paths_one_percent_loss(self):
         """8 MiB each way over 2 paths, 1% of packets dropped both ways by
         the core's side (seeded): byte-exact, both subflows used."""
