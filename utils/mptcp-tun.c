@@ -969,9 +969,15 @@ int main(int argc, char **argv) {
     print_addr(&r);
     printf(",\"state\":\"%s\",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64
            ",\"bytes_acked\":%" PRIu64 ",\"cwnd\":%" PRIu64 ",\"snd_wnd\":%" PRIu64
-           ",\"in_flight\":%" PRIu64 ",\"rto_count\":%" PRIu64 "}",
+           ",\"in_flight\":%" PRIu64 ",\"rto_count\":%" PRIu64 ",\"reset_by_peer\":%s",
            mptcp_tcp_state_name(ss.state), ss.bytes_sent, ss.bytes_received, ss.bytes_acked,
-           ss.cwnd, ss.snd_wnd, ss.bytes_in_flight, ss.rto_count);
+           ss.cwnd, ss.snd_wnd, ss.bytes_in_flight, ss.rto_count,
+           ss.sf_rst_rx ? "true" : "false");
+    /* the MP_TCPRST reason the peer's RST carried (RFC 8684 section 3.6) */
+    if (ss.sf_rst_reason >= 0)
+      printf(",\"mp_tcprst_reason\":%d}", ss.sf_rst_reason);
+    else
+      printf(",\"mp_tcprst_reason\":null}");
   }
   printf("]");
   if (a->conn) {

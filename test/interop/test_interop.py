@@ -309,6 +309,15 @@ class MpJoin(InteropBase):
         MPJoinAckHMacFailure counter), and the check above fails."""
         ex = self.core_joins_kernel(["--test-corrupt-join-hmac"])
         self.check_counters(ex, [], ["MPTcpExtMPJoinAckHMacFailure"])
+        # the kernel resets the join with MP_TCPRST; the reason it gives
+        # (RFC 8684 section 3.6) is what doc/interop.md reports
+        joins = ex.core.get("subflows", [])[1:]
+        print("\n  kernel's MP_TCPRST on the bad join: %s" %
+              [(sf["reset_by_peer"], sf["mp_tcprst_reason"]) for sf in joins], file=sys.stderr)
+        # 1: "MPTCP-specific error" (a wrong HMAC is an error in the
+        # processing of an MPTCP option)
+        self.assertTrue(any(sf["reset_by_peer"] and sf["mp_tcprst_reason"] == 1
+                            for sf in joins), ex.describe())
         with self.assertRaises(AssertionError):
             self.check_core_joined(ex)
 

@@ -74,7 +74,7 @@ def make_run_db(path: Path, params: dict[str, str], seed: int, run: int, *,
             eid = id_base + i
             conn.execute("INSERT INTO entity VALUES (?, 1, ?, ?, NULL)", (eid, kind, f"{kind}{i}"))
             conn.execute("INSERT INTO metric VALUES (1, ?, 'goodput_bps', ?, 'bit/s')", (eid, g))
-            conn.execute("INSERT INTO series VALUES (?, 1, ?, 'cwnd')", (eid, eid))
+            conn.execute("INSERT INTO series VALUES (?, 1, ?, 'cwnd', 'byte')", (eid, eid))
             conn.executemany("INSERT INTO sample VALUES (?, ?, ?)",
                              ((eid, t * 1000, float(seed * 1000 + t + i)) for t in range(samples)))
         conn.execute("INSERT INTO metric VALUES (1, NULL, 'events', ?, NULL)", (seed * 10 + run,))
@@ -237,7 +237,7 @@ class MergeResultsTest(unittest.TestCase):
         conn.close()
         r = self.merge(old, foreign)
         self.assertEqual(r.returncode, 1)
-        self.assertIn(f"{old}: schema version 99, this merge expects 1", r.stderr)
+        self.assertIn(f"{old}: schema version 99, this merge expects 2", r.stderr)
         self.assertIn(f"{foreign}: not a results database of this module", r.stderr)
         self.assertEqual(self.query("SELECT COUNT(*) FROM run"), [(0,)])
 

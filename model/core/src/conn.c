@@ -586,6 +586,8 @@ static void fill_stats(const struct mptcp_conn *c, const struct tcp_sf *sf,
   st->snd_buffered = c->snd_end - c->snd_acked;
   st->reset_cause = c->reset_cause;
   st->reset_reason = c->reset_cause ? c->reset_reason : -1;
+  st->sf_rst_rx = 0;
+  st->sf_rst_reason = -1;
 }
 
 void mptcp_conn_get_stats(const mptcp_conn *c, mptcp_conn_stats *st) {
@@ -613,8 +615,11 @@ int mptcp_conn_get_subflow_stats(const mptcp_conn *c, int i, mptcp_conn_stats *s
   if (!c || i < 0 || i >= c->n_sf)
     return MPTCP_ERR_INVALID_ARGUMENT;
   const struct tcp_sf *sf = c->sfs[i];
-  if (st)
+  if (st) {
     fill_stats(c, sf, st);
+    st->sf_rst_rx = sf->rst_rx;
+    st->sf_rst_reason = sf->rst_rx ? sf->rst_rx_reason : -1;
+  }
   if (local)
     *local = sf->local;
   if (remote)

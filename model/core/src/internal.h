@@ -245,6 +245,8 @@ struct tcp_sf {
                               segment came after the probe (0: none) */
   uint64_t rm_probe_segs;  /* segs_received when the first probe went out */
   uint8_t rm_probe_tries;  /* probes sent */
+  uint8_t rst_rx;          /* a RST from the peer closed it */
+  int16_t rst_rx_reason;   /* ... with this MP_TCPRST reason (-1: none) */
 
   /* statistics */
   uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;

@@ -242,6 +242,10 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
  * -1) when that ends the connection abnormally. */
 static void close_conn(struct tcp_sf *sf, int reason, int cause, int rst, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
+  if (cause == MPTCP_RESET_PEER_RST) {
+    sf->rst_rx = 1;
+    sf->rst_rx_reason = (int16_t)rst;
+  }
   if (c->mp && reason != MPTCP_CLOSE_NORMAL)
     c->up->failed(sf, now); /* its unacknowledged data goes elsewhere */
   tcp_set_state(sf, MPTCP_TCP_CLOSED, now);

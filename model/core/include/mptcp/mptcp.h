@@ -1219,6 +1219,11 @@ typedef struct mptcp_conn_stats {
   int reset_cause;        /**< enum mptcp_reset_cause, once closed */
   int reset_reason;       /**< with reset_cause PEER_RST or LOCAL: the
                                MP_TCPRST reason (MPTCP_RST_E*), -1 none */
+  /** mptcp_conn_get_subflow_stats() only: 1 when a RST from the peer
+   *  closed this subflow (0 otherwise, and in the connection's stats). */
+  int sf_rst_rx;
+  /** ... and the MP_TCPRST reason it carried (MPTCP_RST_E*), -1 none. */
+  int sf_rst_reason;
 } mptcp_conn_stats;
 
 /** Fills `st` with the connection's current state. */
