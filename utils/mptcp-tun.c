@@ -214,6 +214,17 @@ static int parse_u64(const char *text, uint64_t max, uint64_t *out) {
   return 0;
 }
 
+/* A middlebox's chance, a fraction in [0, 0.5) (e.g. 0.01), in parts per
+ * million; 0 or 1 (bad: *ppm is then 0). */
+static int parse_chance(const char *text, uint32_t *ppm) {
+  char *end;
+  errno = 0;
+  double f = strtod(text, &end);
+  int bad = errno || end == text || *end || !(f >= 0 && f < 0.5);
+  *ppm = bad ? 0 : (uint32_t)(f * 1e6 + 0.5);
+  return bad;
+}
+
 static int parse_bool(const char *text, uint8_t *out) {
   if (!strcmp(text, "true") || !strcmp(text, "1"))
     *out = 1;
@@ -744,22 +755,13 @@ int main(int argc, char **argv) {
         g_mb_rng = 1;
       g_seeded = 1;
     } else if (!strcmp(o, "--loss")) {
-      /* a fraction, e.g. 0.01 */
-      char *end;
-      errno = 0;
-      double f = strtod(val, &end);
-      bad = errno || *end || !(f >= 0 && f < 0.5);
-      g_loss_ppm = bad ? 0 : (uint32_t)(f * 1e6 + 0.5);
+      bad = parse_chance(val, &g_loss_ppm);
     } else if (!strcmp(o, "--delay")) {
       uint64_t ms = 0;
       bad = parse_u64(val, 1000, &ms);
       g_delay_ns = ms * 1000000ull;
     } else if (!strcmp(o, "--reorder")) {
-      char *end;
-      errno = 0;
-      double f = strtod(val, &end);
-      bad = errno || *end || !(f >= 0 && f < 0.5);
-      g_reorder_ppm = bad ? 0 : (uint32_t)(f * 1e6 + 0.5);
+      bad = parse_chance(val, &g_reorder_ppm);
     } else if (!strcmp(o, "--middlebox")) {
       if (!strcmp(val, "strip-mptcp"))
         g_strip_mptcp = 1;
