@@ -307,6 +307,13 @@ MptcpSocket::GetTypeId()
                           UintegerValue(4),
                           MakeUintegerAccessor(&MptcpSocket::m_maxHalfOpen),
                           MakeUintegerChecker<uint32_t>(1, 255))
+            .AddAttribute("ListenBacklog",
+                          "A listening socket's node holds at most this many connections "
+                          "half-open (SYN received, handshake not complete) for its "
+                          "listeners; a SYN beyond it is dropped (0: no bound).",
+                          UintegerValue(4096),
+                          MakeUintegerAccessor(&MptcpSocket::m_listenBacklog),
+                          MakeUintegerChecker<uint32_t>())
             .AddAttribute("DssChecksum",
                           "Ask for DSS checksums (RFC 8684 section 3.3.1).",
                           BooleanValue(false),
@@ -512,6 +519,7 @@ MptcpSocket::MptcpSocket()
       m_subflows(2),
       m_maxSubflows(8),
       m_maxHalfOpen(4),
+      m_listenBacklog(4096),
       m_dssChecksum(false),
       m_sack(true),
       m_timestamps(true),
@@ -574,6 +582,7 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_subflows(sock.m_subflows),
       m_maxSubflows(sock.m_maxSubflows),
       m_maxHalfOpen(sock.m_maxHalfOpen),
+      m_listenBacklog(sock.m_listenBacklog),
       m_dssChecksum(sock.m_dssChecksum),
       m_sack(sock.m_sack),
       m_timestamps(sock.m_timestamps),
@@ -664,6 +673,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.scheduler = Intern(m_scheduler);
     c.max_subflows = static_cast<uint8_t>(m_maxSubflows);
     c.max_half_open_joins = static_cast<uint8_t>(m_maxHalfOpen);
+    c.listen_backlog = m_listenBacklog;
     c.virtual_payload = m_l4 && m_l4->IsVirtualPayload();
     c.opportunistic = m_opportunistic;
     c.cubic_tcp_friendliness = m_cubicFriendliness;

@@ -1970,10 +1970,13 @@ struct bighost {
 /* A listener whose connections have `buf`-byte buffers each way (plain
  * TCP, no checksums). cap_set: mptcp_stack_set_mem_cap(cap), else the
  * stack's default. */
+static uint32_t g_backlog = 4096; /* the listener's listen_backlog */
+
 static void bighost_new(struct bighost *b, uint32_t buf, int cap_set, uint64_t cap) {
   memset(b, 0, sizeof(*b));
   mptcp_config cfg;
   mptcp_config_default(&cfg);
+  cfg.listen_backlog = g_backlog;
   cfg.mptcp = 0;
   cfg.sndbuf = cfg.rcvbuf = buf;
   cfg.tcp_checksum = 0;
@@ -2099,6 +2102,60 @@ static void test_syn_charge_lazy_buffers(void **state) {
   bighost_del(&b);
 }
 
+/* listen_backlog bounds a SYN flood's half-open connections: beyond it a
+ * SYN gets no answer (TcpListenOverflow); a handshake that completes, or a
+ * half-open connection that times out, makes room again. 0: no bound. */
+static void test_listen_backlog(void **state) {
+  (void)state;
+  struct bighost b;
+  g_backlog = 8;
+  bighost_new(&b, 1 << 16, 0, 0);
+  g_backlog = 4096;
+  assert_int_equal(open_conns(&b, 20, 1 << 16, NULL), 8);
+  assert_int_equal(mptcp_stack_counter(b.st, MPTCP_MIB_LISTEN_OVERFLOW), 12);
+  assert_int_equal(bighost_seg(&b, 30000, MPTCP_TH_SYN, 5, 0, 0, NULL), 0); /* still full */
+  bighost_del(&b);
+
+  /* the handshake of a queued connection frees its place */
+  g_backlog = 2;
+  bighost_new(&b, 1 << 16, 0, 0);
+  g_backlog = 4096;
+  uint32_t s0 = 0, s1 = 0;
+  assert_int_equal(bighost_seg(&b, 20000, MPTCP_TH_SYN, 1000, 0, 0, &s0),
+                   MPTCP_TH_SYN | MPTCP_TH_ACK);
+  assert_int_equal(bighost_seg(&b, 20001, MPTCP_TH_SYN, 2000, 0, 0, &s1),
+                   MPTCP_TH_SYN | MPTCP_TH_ACK);
+  assert_int_equal(bighost_seg(&b, 20002, MPTCP_TH_SYN, 3000, 0, 0, NULL), 0);
+  bighost_seg(&b, 20000, MPTCP_TH_ACK, 1001, s0 + 1, 0, NULL); /* established */
+  assert_int_equal(bighost_seg(&b, 20002, MPTCP_TH_SYN, 3000, 0, 0, NULL),
+                   MPTCP_TH_SYN | MPTCP_TH_ACK);
+  /* a half-open one that gives up (SYN/ACK retries unanswered) makes room
+   * too */
+  assert_int_equal(bighost_seg(&b, 20003, MPTCP_TH_SYN, 4000, 0, 0, NULL), 0);
+  uint8_t out[MPTCP_TCP_HDR_MAX + 64];
+  mptcp_segment sg;
+  uint64_t t = 0;
+  for (int i = 0; i < 100; i++) {
+    t = mptcp_stack_get_expiry(b.st);
+    if (t == MPTCP_TIME_NEVER || t > 600 * MPTCP_S)
+      break;
+    mptcp_stack_handle_expiry(b.st, t);
+    while (mptcp_stack_write(b.st, &sg, out, sizeof(out), t) == 1)
+      ;
+  }
+  assert_int_equal(bighost_seg(&b, 20003, MPTCP_TH_SYN, 4000, 0, 0, NULL),
+                   MPTCP_TH_SYN | MPTCP_TH_ACK);
+  bighost_del(&b);
+
+  /* 0: no bound */
+  g_backlog = 0;
+  bighost_new(&b, 1 << 16, 0, 0);
+  g_backlog = 4096;
+  assert_int_equal(open_conns(&b, 20, 1 << 16, NULL), 20);
+  assert_int_equal(mptcp_stack_counter(b.st, MPTCP_MIB_LISTEN_OVERFLOW), 0);
+  bighost_del(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_join_unknown_token),
@@ -2143,6 +2200,7 @@ int main(void) {
       cmocka_unit_test(test_ofo_ranges_bounded_mptcp),
       cmocka_unit_test(test_default_mem_cap),
       cmocka_unit_test(test_syn_charge_lazy_buffers),
+      cmocka_unit_test(test_listen_backlog),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

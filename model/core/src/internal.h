@@ -246,6 +246,8 @@ struct tcp_sf {
   uint64_t rm_probe_segs;  /* segs_received when the first probe went out */
   uint8_t rm_probe_tries;  /* probes sent */
   uint8_t rst_rx;          /* a RST from the peer closed it */
+  uint8_t in_syn_queue;    /* a listener's half-open child, counted in
+                              stack->syn_queue */
   int16_t rst_rx_reason;   /* ... with this MP_TCPRST reason (-1: none) */
 
   /* statistics */
@@ -423,6 +425,7 @@ struct mptcp_stack {
 
   struct listener *listeners;
   uint32_t n_listeners, cap_listeners;
+  uint32_t syn_queue;      /* listeners' half-open children (listen_backlog) */
 
   struct mptcp_conn *all; /* every connection */
   uint32_t n_conns;
@@ -531,6 +534,8 @@ uint64_t conn_rcv_space(const struct mptcp_conn *c);
 void tcp_sf_init(struct tcp_sf *sf, struct mptcp_conn *c,
                  const mptcp_addr *local, const mptcp_addr *remote);
 void tcp_sf_release(struct tcp_sf *sf);
+/* A listener's half-open child leaves the SYN queue (listen_backlog). */
+void syn_queue_leave(struct tcp_sf *sf);
 void tcp_connect(struct tcp_sf *sf, uint64_t now);
 void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload,
                uint32_t plen, uint64_t now);

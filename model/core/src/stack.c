@@ -92,6 +92,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->scheduler = "minrtt";
   c->max_subflows = 8;
   c->max_half_open_joins = 4;
+  c->listen_backlog = 4096;
   c->add_addr_hmac_check = 1;
   c->enforce_conn_window = 1;
   c->enforce_limits = 1;

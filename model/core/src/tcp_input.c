@@ -35,6 +35,7 @@ void tcp_sf_init(struct tcp_sf *sf, struct mptcp_conn *c, const mptcp_addr *loca
 }
 
 void tcp_sf_release(struct tcp_sf *sf) {
+  syn_queue_leave(sf); /* freed half-open */
   txq_free(sf);
   rangeset_release(&sf->rcv_ranges, sf->conn->stack);
 }
@@ -49,6 +50,17 @@ static void join_half_open_done(struct tcp_sf *sf, int state) {
   if (sf->is_join && sf->state == MPTCP_TCP_SYN_RCVD && state != MPTCP_TCP_SYN_RCVD &&
       sf->conn->half_open)
     sf->conn->half_open--;
+  /* likewise a listener's child, against listen_backlog */
+  if (sf->in_syn_queue && state != MPTCP_TCP_SYN_RCVD)
+    syn_queue_leave(sf);
+}
+
+void syn_queue_leave(struct tcp_sf *sf) {
+  if (!sf->in_syn_queue)
+    return;
+  sf->in_syn_queue = 0;
+  if (sf->conn->stack->syn_queue)
+    sf->conn->stack->syn_queue--;
 }
 
 void tcp_set_state(struct tcp_sf *sf, int state, uint64_t now) {
@@ -212,6 +224,10 @@ void tcp_accept_syn(struct tcp_sf *sf, const mptcp_tcphdr *th) {
 void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
                       const mptcp_addr *src, const mptcp_addr *dst,
                       const mptcp_tcphdr *th, uint64_t now) {
+  if (cfg->listen_backlog && s->syn_queue >= cfg->listen_backlog) {
+    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW); /* dropped: the client retries */
+    return;
+  }
   struct mptcp_conn *c = conn_new(s, cfg, dst, src);
   if (!c) {
     mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
@@ -227,6 +243,8 @@ void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
    * connection: the stack frees it if it closes before (RST, timeout). */
   c->freed_by_app = 1;
   tcp_accept_syn(&c->sf, th);
+  c->sf.in_syn_queue = 1;
+  s->syn_queue++;
   c->up->rcv_syn(&c->sf, th);
   stack_mark_output(s, c);
   stack_update_timer(s, c);

@@ -830,6 +830,13 @@ typedef struct mptcp_config {
   /** Most MP_JOIN handshakes in progress per connection (threat A5).
    *  Default 4. */
   uint8_t max_half_open_joins;
+  /** A listener's: most connections the stack holds half-open (SYN
+   *  received, handshake not complete) for its listeners together; a SYN
+   *  beyond it is dropped unanswered (MPTCP_MIB_LISTEN_OVERFLOW), as
+   *  Linux's SYN queue bounds a SYN flood (tcp_max_syn_backlog). Each
+   *  half-open connection costs its state, not buffers (they are lazy).
+   *  0: no bound. Default 4096 (Linux's somaxconn). */
+  uint32_t listen_backlog;
 
   /* ---- secure defaults (shared/reference/threats.md) ----
    * Each switch is 1 by default; 0 removes one defence so that an attack
