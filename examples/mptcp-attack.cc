@@ -45,11 +45,15 @@
  *       subflow, or B's memory grew past the baseline's by more than rcvbuf
  *       and 2 x 2048 ranges of 48 bytes (as mptcp-loopback judges it).
  * With --results=true (default) the same values go to <outputDir>/results.db
- * (scenario "mptcp-attack", entities "attacker" and "victim").
+ * (scenario "mptcp-attack", entities "attacker" and "victim"), through
+ * MptcpRunRecorder: the run is "running" while it goes, and a finished run
+ * with the same parameters and RngRun is refused (exit 2) unless
+ * --overwrite=true.
  *
  *   ./mptcp-attack --attack=rst --defence=false [--offPath=true] [--RngRun=1]
  *
- * Exit status: 0 whatever the attack did; 2 for a bad option.
+ * Exit status: 0 whatever the attack did; 2 for a bad option or a run
+ * already recorded; 1 when results.db cannot be written.
  */
 
 #include "ns3/applications-module.h"
@@ -529,6 +533,7 @@ main(int argc, char* argv[])
     std::string offPath = "false";
     std::string useKeys = "false";
     std::string results = "true";
+    std::string overwrite = "false";
     CommandLine cmd(__FILE__);
     cmd.AddValue("attack",
                  "an attack (rst, mp-tcprst, remove-addr, mp-prio, fastclose, dsn-inject, "
@@ -553,6 +558,10 @@ main(int argc, char* argv[])
                  "join-guess, join-flood: source address of the MP_JOIN SYNs",
                  o.spoofed);
     cmd.AddValue("results", "true|false: record the run in <outputDir>/results.db", results);
+    cmd.AddValue("overwrite",
+                 "true|false: replace a finished run with the same parameters and RngRun in "
+                 "results.db (otherwise refused)",
+                 overwrite);
     cmd.AddValue("outputDir", "where results.db goes", o.outputDir);
     cmd.AddValue("campaign", "campaign name in results.db", o.campaign);
     cmd.Parse(argc, argv);
@@ -590,6 +599,11 @@ main(int argc, char* argv[])
     if (!boolean(results, o.results))
     {
         return fail("--results must be true or false, not '" + results + "'");
+    }
+    bool replace = false;
+    if (!boolean(overwrite, replace))
+    {
+        return fail("--overwrite must be true or false, not '" + overwrite + "'");
     }
     const bool none = o.attack == "none";
     if (!none && mptcp_attack_check(o.attack.c_str()) != MPTCP_OK)
@@ -688,6 +702,52 @@ main(int argc, char* argv[])
     else if (sw && !o.defence)
     {
         Config::SetDefault(std::string("ns3::MptcpSocket::") + sw, BooleanValue(false));
+    }
+
+    // The run is recorded as "running" before the simulations (a killed
+    // run stays visible as such), under its parameters and RngRun; a
+    // finished run of the same key is refused unless --overwrite=true.
+    MptcpRunRecorder rec;
+    if (o.results)
+    {
+        MptcpRunRecorder::Setup setup;
+        setup.outputDir = o.outputDir;
+        setup.campaign = o.campaign;
+        setup.scenario = kProg;
+        setup.params = params;
+        const auto s = [](bool v) { return std::string(v ? "true" : "false"); };
+        setup.params.emplace_back("attack", o.attack);
+        setup.params.emplace_back("defence", s(o.defence));
+        setup.params.emplace_back("offPath", s(o.offPath));
+        setup.params.emplace_back("attackPath", std::to_string(o.attackPath));
+        setup.params.emplace_back("attackAt", Num(o.attackAt));
+        setup.params.emplace_back("duration", Num(o.duration));
+        setup.params.emplace_back("rate", o.rate);
+        setup.params.emplace_back("delayMs", Num(o.delayMs));
+        setup.params.emplace_back("guesses", std::to_string(o.guesses));
+        setup.params.emplace_back("intervalUs", Num(o.intervalUs));
+        setup.params.emplace_back("guessStep", std::to_string(o.guessStep));
+        setup.params.emplace_back("useKeys", s(o.useKeys));
+        setup.params.emplace_back("dsnLead", std::to_string(o.dsnLead));
+        setup.params.emplace_back("payloadLen", std::to_string(o.payloadLen));
+        setup.params.emplace_back("spoofed", o.spoofed);
+        for (int i = 0; i < argc; i++)
+        {
+            setup.cmdline += (i ? " " : "") + std::string(argv[i]);
+        }
+        setup.overwrite = replace;
+        setup.entities = {{"attacker", "attacker"}, {"victim", "connection"}};
+        std::string err;
+        bool refused = false;
+        if (!rec.Begin(setup, &err, &refused))
+        {
+            std::fprintf(stderr, "%s: %s\n", kProg, err.c_str());
+            return refused ? 2 : 1;
+        }
+        if (!rec.GetNote().empty())
+        {
+            std::fprintf(stderr, "%s: %s\n", kProg, rec.GetNote().c_str());
+        }
     }
 
     // the baseline: the same network and seed, no attacker
@@ -823,61 +883,22 @@ main(int argc, char* argv[])
 
     if (o.results)
     {
-        const std::string path = o.outputDir + "/results.db";
-        MptcpResults db;
-        std::string err;
-        params.emplace_back("attack", o.attack);
-        params.emplace_back("defence", b(o.defence));
-        params.emplace_back("offPath", b(o.offPath));
-        params.emplace_back("attackPath", u(o.attackPath));
-        params.emplace_back("attackAt", Num(o.attackAt));
-        params.emplace_back("duration", Num(o.duration));
-        params.emplace_back("rate", o.rate);
-        params.emplace_back("delayMs", Num(o.delayMs));
-        params.emplace_back("guesses", u(o.guesses));
-        params.emplace_back("intervalUs", Num(o.intervalUs));
-        params.emplace_back("guessStep", u(o.guessStep));
-        params.emplace_back("useKeys", b(o.useKeys));
-        params.emplace_back("dsnLead", std::to_string(o.dsnLead));
-        params.emplace_back("payloadLen", u(o.payloadLen));
-        params.emplace_back("spoofed", o.spoofed);
-        std::string cmdline;
-        for (int i = 0; i < argc; i++)
+        for (const Kv& k : kv)
         {
-            cmdline += (i ? " " : "") + std::string(argv[i]);
-        }
-        bool stored = db.OpenAppend(path, &err);
-        if (stored)
-        {
-            db.SetReplaceRun(true);
-            stored = db.BeginRun(o.campaign,
-                                 kProg,
-                                 params,
-                                 RngSeedManager::GetSeed(),
-                                 RngSeedManager::GetRun(),
-                                 cmdline) > 0;
-        }
-        if (stored)
-        {
-            int64_t attackerId = db.AddEntity("attacker", "attacker", "");
-            int64_t victimId = db.AddEntity("connection", "victim", "");
-            for (const Kv& k : kv)
+            if (std::isnan(k.value))
             {
-                if (std::isnan(k.value))
-                {
-                    continue;
-                }
-                bool ofAttacker = k.key == "forged" || k.key == "observed" ||
-                                  k.key == "unrouted" || k.key == "attack_succeeded" ||
-                                  k.key == "target_found" || k.key == "join_attempts";
-                db.AddMetric(ofAttacker ? attackerId : victimId, k.key, k.value, k.unit);
+                continue;
             }
-            stored = db.EndRun("ok", 0, -1, &err);
+            bool ofAttacker = k.key == "forged" || k.key == "observed" ||
+                              k.key == "unrouted" || k.key == "attack_succeeded" ||
+                              k.key == "target_found" || k.key == "join_attempts";
+            rec.AddMetric(ofAttacker ? "attacker" : "victim", k.key, k.value, k.unit);
         }
-        if (!stored)
+        std::string err;
+        if (!rec.Finish(&err))
         {
-            std::fprintf(stderr, "%s: %s: %s\n", kProg, path.c_str(),
-                         err.empty() ? db.GetError().c_str() : err.c_str());
+            std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, o.outputDir.c_str(),
+                         err.c_str());
             return 1;
         }
     }

@@ -67,24 +67,18 @@ MptcpScenarioRecorder::Params(const MptcpScenarioParams& p)
 }
 
 bool
-MptcpScenarioRecorder::Begin(const MptcpScenarioParams& p,
-                             const std::string& cmdline,
-                             bool overwrite,
-                             std::string* error,
-                             bool* refused)
+MptcpRunRecorder::Begin(const Setup& s, std::string* error, bool* refused)
 {
     *refused = false;
-    const std::string path = p.outputDir + "/results.db";
+    const std::string path = s.outputDir + "/results.db";
     if (!m_db.OpenAppend(path, error))
     {
         return false;
     }
-    std::vector<MptcpResults::Param> params = Params(p);
-    m_queue = MptcpScenarioQueuePackets(p);
     const uint32_t seed = RngSeedManager::GetSeed();
     const uint64_t run = RngSeedManager::GetRun();
-    std::string old = m_db.FindRun(p.campaign, kScenario, params, seed, run);
-    if (old == "ok" && !overwrite)
+    std::string old = m_db.FindRun(s.campaign, s.scenario, s.params, seed, run);
+    if (old == "ok" && !s.overwrite)
     {
         *refused = true;
         *error = path + " already holds a finished run with these parameters, RngSeed " +
@@ -103,7 +97,7 @@ MptcpScenarioRecorder::Begin(const MptcpScenarioParams& p,
     m_db.SetCommitInterval(1.0);
     // What differs between two executions of the same run, unless the
     // caller wants the file comparable byte for byte.
-    m_wallClock = !p.deterministicOutput;
+    m_wallClock = !s.deterministic;
     m_wallStart = std::chrono::steady_clock::now();
     if (m_wallClock)
     {
@@ -122,39 +116,41 @@ MptcpScenarioRecorder::Begin(const MptcpScenarioParams& p,
         }
         m_db.SetRunInfo(info);
     }
-    if (m_db.BeginRun(p.campaign, kScenario, params, seed, run, cmdline) < 0)
+    if (m_db.BeginRun(s.campaign, s.scenario, s.params, seed, run, s.cmdline) < 0)
     {
         *error = m_db.GetError();
         m_db.Close();
         return false;
     }
-    // The flows known before the run; subflows come with their samples.
-    EntityOf("mptcp");
-    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    // The entities known before the run; others come with their samples.
+    for (const auto& e : s.entities)
     {
-        EntityOf("tcp " + std::to_string(k));
+        m_kind[e.first] = e.second;
+        EntityOf(e.first);
     }
     return m_db.Commit();
 }
 
 const std::string&
-MptcpScenarioRecorder::GetNote() const
+MptcpRunRecorder::GetNote() const
 {
     return m_note;
 }
 
 int64_t
-MptcpScenarioRecorder::EntityOf(const std::string& label)
+MptcpRunRecorder::EntityOf(const std::string& label)
 {
     auto it = m_entity.find(label);
     if (it != m_entity.end())
     {
         return it->second;
     }
-    std::string kind = label == "mptcp" ? "connection"
-                       : label.compare(0, 4, "tcp ") == 0 ? "tcp_flow"
+    auto k = m_kind.find(label);
+    std::string kind = k != m_kind.end()                       ? k->second
+                       : label == "mptcp"                      ? "connection"
+                       : label.compare(0, 4, "tcp ") == 0      ? "tcp_flow"
                        : label.compare(0, 8, "ip flow ") == 0 ? "ip_flow"
-                                                          : "subflow";
+                                                               : "subflow";
     int64_t id = m_db.AddEntity(kind, label, "");
     m_entity[label] = id;
     return id;
@@ -180,7 +176,7 @@ SeriesUnit(const std::string& name)
 }
 
 MptcpScenarioSampleSink
-MptcpScenarioRecorder::Sink()
+MptcpRunRecorder::Sink()
 {
     return [this](const std::string& entity, const std::string& name, int64_t tNs, double v) {
         std::string key = entity + "/" + name;
@@ -194,30 +190,27 @@ MptcpScenarioRecorder::Sink()
     };
 }
 
-bool
-MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
+void
+MptcpRunRecorder::AddMetric(const std::string& entity,
+                            const std::string& name,
+                            double value,
+                            const std::string& unit)
 {
-    if (r.queuePackets != m_queue)
+    m_db.AddMetric(entity.empty() ? -1 : EntityOf(entity), name, value, unit);
+}
+
+void
+MptcpRunRecorder::AddFlows(const std::vector<MptcpScenarioFlow>& flows,
+                           const std::vector<MptcpScenarioIpFlow>& ipFlows)
+{
+    for (const MptcpScenarioFlow& f : flows)
     {
-        *error = "the run used a queue of " + std::to_string(r.queuePackets) +
-                 " packets, its parameters say " + std::to_string(m_queue);
-        m_db.EndRun("failed: " + *error, 1, -1, nullptr);
-        return false;
-    }
-    m_db.AddMetric(-1, "mptcp_tcp_ratio", r.mptcpTcpRatio, "");
-    m_db.AddMetric(-1, "jain", r.jain, "");
-    m_db.AddMetric(-1, "fallback", r.fallback ? 1 : 0, "");
-    m_db.AddMetric(-1, "delivered_packets", static_cast<double>(r.deliveredPackets), "packets");
-    for (size_t i = 0; i < r.flows.size(); i++)
-    {
-        const MptcpScenarioFlow& f = r.flows[i];
-        int64_t e = EntityOf(f.kind == "mptcp" ? "mptcp" : "tcp " + std::to_string(i - 1));
+        int64_t e = EntityOf(f.entity);
         m_db.AddMetric(e, "goodput_bps", f.goodputBps, "bit/s");
         m_db.AddMetric(e, "bytes_received", static_cast<double>(f.bytesReceived), "byte");
-        for (size_t j = 0; j < f.subflows.size(); j++)
+        for (const MptcpScenarioSubflow& s : f.subflows)
         {
-            const MptcpScenarioSubflow& s = f.subflows[j];
-            int64_t se = EntityOf("subflow " + std::to_string(j));
+            int64_t se = EntityOf(s.entity);
             m_db.SetFiveTuple(se, s.local + " > " + s.remote + " tcp");
             m_db.AddMetric(se, "goodput_bps", s.goodputBps, "bit/s");
             m_db.AddMetric(se, "bytes_acked", static_cast<double>(s.bytesAcked), "byte");
@@ -230,7 +223,7 @@ MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
             m_db.AddMetric(se, "device", s.device, "index");
         }
     }
-    for (const MptcpScenarioIpFlow& f : r.ipFlows)
+    for (const MptcpScenarioIpFlow& f : ipFlows)
     {
         int64_t e = EntityOf("ip flow " + std::to_string(f.id));
         m_db.SetFiveTuple(e, f.fiveTuple);
@@ -242,6 +235,11 @@ MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
         m_db.AddMetric(e, "delay_mean_ms", f.delayMeanMs, "ms");
         m_db.AddMetric(e, "jitter_mean_ms", f.jitterMeanMs, "ms");
     }
+}
+
+bool
+MptcpRunRecorder::Finish(std::string* error)
+{
     const double wall =
         m_wallClock
             ? std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count()
@@ -249,6 +247,68 @@ MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
     bool ok = m_db.EndRun("ok", 0, wall, error);
     m_db.Close();
     return ok;
+}
+
+void
+MptcpRunRecorder::Fail(const std::string& why)
+{
+    m_db.EndRun("failed: " + why, 1, -1, nullptr);
+    m_db.Close();
+}
+
+bool
+MptcpScenarioRecorder::Begin(const MptcpScenarioParams& p,
+                             const std::string& cmdline,
+                             bool overwrite,
+                             std::string* error,
+                             bool* refused)
+{
+    MptcpRunRecorder::Setup s;
+    s.outputDir = p.outputDir;
+    s.campaign = p.campaign;
+    s.scenario = kScenario;
+    s.params = Params(p);
+    s.cmdline = cmdline;
+    s.overwrite = overwrite;
+    s.deterministic = p.deterministicOutput;
+    // The flows known before the run; subflows come with their samples.
+    s.entities.emplace_back("mptcp", "connection");
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        s.entities.emplace_back("tcp " + std::to_string(k), "tcp_flow");
+    }
+    m_queue = MptcpScenarioQueuePackets(p);
+    return m_rec.Begin(s, error, refused);
+}
+
+const std::string&
+MptcpScenarioRecorder::GetNote() const
+{
+    return m_rec.GetNote();
+}
+
+MptcpScenarioSampleSink
+MptcpScenarioRecorder::Sink()
+{
+    return m_rec.Sink();
+}
+
+bool
+MptcpScenarioRecorder::Finish(const MptcpScenarioResult& r, std::string* error)
+{
+    if (r.queuePackets != m_queue)
+    {
+        *error = "the run used a queue of " + std::to_string(r.queuePackets) +
+                 " packets, its parameters say " + std::to_string(m_queue);
+        m_rec.Fail(*error);
+        return false;
+    }
+    m_rec.AddMetric("", "mptcp_tcp_ratio", r.mptcpTcpRatio, "");
+    m_rec.AddMetric("", "jain", r.jain, "");
+    m_rec.AddMetric("", "fallback", r.fallback ? 1 : 0, "");
+    m_rec.AddMetric("", "delivered_packets", static_cast<double>(r.deliveredPackets), "packets");
+    m_rec.AddFlows(r.flows, r.ipFlows);
+    return m_rec.Finish(error);
 }
 
 namespace

@@ -17,17 +17,127 @@ namespace ns3
 
 /**
  * \ingroup mptcp
- * \brief Records shared-bottleneck runs in p.outputDir/results.db as they
- *        go (see MptcpResults).
+ * \brief Records one run of any scenario in OUTPUTDIR/results.db as it
+ *        goes (see MptcpResults and doc/results.md).
  *
- * results.db keeps every run written into the folder, keyed by the
- * parameters (the scenario's options and p.config),
- * RngSeed and RngRun. Begin() refuses a run whose key is there with status
- * "ok" unless overwrite is set; a run of that key that never finished (its
- * process was killed) or failed is replaced. The run row is committed in
- * status "running" before the simulation starts, and samples are committed
- * at least every second of wall time, so that a killed run is visible as
- * such with what it had measured.
+ * results.db keeps every run written into the folder, keyed by campaign,
+ * scenario, parameters, RngSeed and RngRun. Begin() refuses a run whose key
+ * is there with status "ok" unless overwrite is set; a run of that key that
+ * never finished (its process was killed) or failed is replaced. The run
+ * row is committed in status "running" before the simulation starts, and
+ * samples are committed at least every second of wall time, so that a
+ * killed run is visible as such with what it had measured.
+ *
+ * \code
+ *   MptcpRunRecorder rec;
+ *   MptcpRunRecorder::Setup s;
+ *   s.outputDir = dir; s.campaign = "my-study"; s.scenario = "my-scenario";
+ *   s.params = {{"users", "10"}};                  // the scenario's options
+ *   for (const auto& kv : MptcpResults::ConfigParams()) // after CommandLine::Parse
+ *       s.params.push_back(kv);
+ *   s.entities = {{"mptcp 0", "connection"}, {"tcp 0", "tcp_flow"}};
+ *   if (!rec.Begin(s, &err, &refused)) ...
+ *   experiment.SetSampleSink(rec.Sink());
+ *   experiment.Run();
+ *   rec.AddFlows(experiment.GetFlows(), experiment.GetIpFlows());
+ *   rec.AddMetric("", "loss_rate", 0.01, "");
+ *   if (!rec.Finish(&err)) ...
+ * \endcode
+ */
+class MptcpRunRecorder
+{
+  public:
+    /** What identifies and describes the run. */
+    struct Setup
+    {
+        std::string outputDir = ".";       //!< results.db goes there
+        std::string campaign;              //!< the campaign it belongs to
+        std::string scenario;              //!< the scenario's name
+        std::vector<MptcpResults::Param> params; //!< every parameter, config included
+        std::string cmdline;               //!< stored with the run
+        bool overwrite = false;            //!< replace a finished run with the same key
+        bool deterministic = false;        //!< leave out host, start time, wall time
+        /** Entities known before the run, (label, kind): kind is one of
+         *  connection, subflow, tcp_flow, ip_flow, host, attacker. Others
+         *  are added on first use, their kind guessed from the label
+         *  ("mptcp" connection, "tcp N" tcp_flow, "ip flow N" ip_flow,
+         *  anything else subflow). */
+        std::vector<std::pair<std::string, std::string>> entities;
+    };
+
+    /**
+     * \brief Open (or create) s.outputDir/results.db and record the run in
+     *        status "running".
+     * \param s the run
+     * \param error receives the reason on failure
+     * \param refused set to true when the failure is a finished run with
+     *        the same key (without overwrite): a usage error, not an I/O one
+     * \return true when the run is recorded as "running"
+     */
+    bool Begin(const Setup& s, std::string* error, bool* refused);
+
+    /** \return what Begin() replaced, for the user (empty when nothing) */
+    const std::string& GetNote() const;
+
+    /** \return a sink for MptcpExperiment::SetSampleSink: it writes each sample */
+    MptcpScenarioSampleSink Sink();
+
+    /**
+     * \brief Add a metric.
+     * \param entity its entity's label ("" for the run as a whole)
+     * \param name metric name
+     * \param value its value (NaN is stored as NULL)
+     * \param unit its unit ("" for none)
+     */
+    void AddMetric(const std::string& entity,
+                   const std::string& name,
+                   double value,
+                   const std::string& unit);
+
+    /**
+     * \brief Add the flows' and subflows' metrics (goodput, bytes, and per
+     *        subflow retransmissions, srtt, interface, device, five-tuple)
+     *        and FlowMonitor's flows, as MptcpExperiment measured them.
+     * \param flows the flows
+     * \param ipFlows FlowMonitor's flows (may be empty)
+     */
+    void AddFlows(const std::vector<MptcpScenarioFlow>& flows,
+                  const std::vector<MptcpScenarioIpFlow>& ipFlows);
+
+    /**
+     * \brief Mark the run "ok" and close the file.
+     * \param error receives the reason on failure
+     * \return true when the run is committed
+     */
+    bool Finish(std::string* error);
+
+    /**
+     * \brief Mark the run failed, with the reason, and close the file.
+     * \param why the reason
+     */
+    void Fail(const std::string& why);
+
+  private:
+    /**
+     * \brief The entity of a label, added on first use.
+     * \param label e.g. "subflow 0"
+     * \return its id
+     */
+    int64_t EntityOf(const std::string& label);
+
+    MptcpResults m_db;                        //!< results.db
+    std::map<std::string, int64_t> m_entity;  //!< label -> entity id
+    std::map<std::string, int64_t> m_series;  //!< label/name -> series id
+    std::map<std::string, std::string> m_kind; //!< declared label -> kind
+    std::string m_note;                       //!< see GetNote()
+    bool m_wallClock = false;                 //!< record run.wall_s (not deterministic)
+    std::chrono::steady_clock::time_point m_wallStart; //!< when Begin() ran
+};
+
+/**
+ * \ingroup mptcp
+ * \brief Records shared-bottleneck runs in p.outputDir/results.db as they
+ *        go: MptcpRunRecorder with the flagship's parameters and metrics.
  *
  * \code
  *   MptcpScenarioRecorder rec;
@@ -42,13 +152,13 @@ class MptcpScenarioRecorder
   public:
     /**
      * \brief Open (or create) p.outputDir/results.db and record the run in
-     *        status "running".
+     *        status "running" (MptcpRunRecorder::Begin).
      * \param p parameters (p.config included)
      * \param cmdline the command line stored with the run
      * \param overwrite replace a finished run with the same key
      * \param error receives the reason on failure
      * \param refused set to true when the failure is a finished run with
-     *        the same key (without overwrite): a usage error, not an I/O one
+     *        the same key (without overwrite)
      * \return true when the run is recorded as "running"
      */
     bool Begin(const MptcpScenarioParams& p,
@@ -80,20 +190,8 @@ class MptcpScenarioRecorder
     static std::vector<MptcpResults::Param> Params(const MptcpScenarioParams& p);
 
   private:
-    /**
-     * \brief The entity of a series label, added on first use.
-     * \param label "subflow i" or "tcp k"
-     * \return its id
-     */
-    int64_t EntityOf(const std::string& label);
-
-    MptcpResults m_db;                        //!< results.db
-    std::map<std::string, int64_t> m_entity;  //!< label -> entity id
-    std::map<std::string, int64_t> m_series;  //!< label/name -> series id
-    std::string m_note;                       //!< see GetNote()
-    uint32_t m_queue = 0;                     //!< queue stored in the parameters
-    bool m_wallClock = false;                 //!< record run.wall_s (not deterministic)
-    std::chrono::steady_clock::time_point m_wallStart; //!< when Begin() ran
+    MptcpRunRecorder m_rec; //!< the generic recorder
+    uint32_t m_queue = 0;   //!< queue stored in the parameters
 };
 
 /**

@@ -3,7 +3,7 @@
  */
 #include "mptcp-scenario.h"
 
-#include "mptcp-progress.h"
+#include "mptcp-experiment.h"
 
 // Single headers, not the *-module.h aggregates: ns-3 refuses those inside
 // a module's own sources (NS3_MODULE_COMPILATION).
@@ -73,42 +73,6 @@ OneOf(const std::string& v, std::initializer_list<const char*> set)
 }
 
 std::string
-AddrPort(Ipv4Address a, uint16_t port)
-{
-    std::ostringstream os;
-    os << a << ":" << port;
-    return os.str();
-}
-
-/** Numbers in JSON: finite, fixed precision, the same text on every run. */
-std::string
-Num(double v)
-{
-    if (!std::isfinite(v))
-    {
-        return "null";
-    }
-    char b[64];
-    std::snprintf(b, sizeof(b), "%.6f", v);
-    return b;
-}
-
-std::string
-Quote(const std::string& s)
-{
-    std::string o = "\"";
-    for (char c : s)
-    {
-        if (c == '"' || c == '\\')
-        {
-            o += '\\';
-        }
-        o += c;
-    }
-    return o + "\"";
-}
-
-std::string
 CoreCcName(const std::string& ns3Cc)
 {
     if (ns3Cc == "ns3::TcpNewReno" || ns3Cc == "ns3::TcpLinuxReno")
@@ -121,165 +85,6 @@ CoreCcName(const std::string& ns3Cc)
     }
     return ns3Cc;
 }
-
-/** State kept while the simulation runs. */
-struct Run
-{
-    const MptcpScenarioParams& p;
-    MptcpScenarioResult r;
-    ApplicationContainer mptcpSenders;          // one (mptcp) or n (ns3tcp)
-    std::vector<Ptr<PacketSink>> mptcpSinks;    // one or n
-    std::vector<Ptr<PacketSink>> tcpSinks;      // K
-    std::vector<uint64_t> sinkAtWarmup;         // mptcp sinks then tcp sinks
-    std::vector<uint64_t> subflowAckedAtWarmup; // per subflow / ns-3 flow
-    std::vector<uint64_t> lastAcked;            // for goodput series
-    std::vector<uint64_t> lastSink;             // for goodput series of tcp flows
-    uint64_t lastHostRx = 0;                    // for the multipath host's goodput series
-    std::map<std::tuple<uint32_t, uint16_t, uint32_t, uint16_t>, uint64_t> ipBytes; // at D
-    std::map<std::string, size_t> seriesIndex;
-    MptcpScenarioSampleSink onSample;          // may be empty
-
-    explicit Run(const MptcpScenarioParams& params)
-        : p(params)
-    {
-    }
-
-    Ptr<MptcpSocket> MptcpSocketOf() const
-    {
-        if (p.transport != "mptcp" || mptcpSenders.GetN() == 0)
-        {
-            return nullptr;
-        }
-        return DynamicCast<MptcpSocket>(
-            DynamicCast<BulkSendApplication>(mptcpSenders.Get(0))->GetSocket());
-    }
-
-    /** Payload acknowledged per subflow (mptcp) or received per flow (ns3tcp). */
-    std::vector<uint64_t> PerSubflow() const
-    {
-        std::vector<uint64_t> v;
-        if (p.transport == "mptcp")
-        {
-            Ptr<MptcpSocket> s = MptcpSocketOf();
-            if (s)
-            {
-                for (uint32_t i = 0; i < s->GetSubflowCount(); i++)
-                {
-                    mptcp_conn_stats st;
-                    s->GetSubflowStats(i, st, nullptr, nullptr);
-                    v.push_back(st.bytes_acked);
-                }
-            }
-        }
-        else
-        {
-            for (const auto& k : mptcpSinks)
-            {
-                v.push_back(k->GetTotalRx());
-            }
-        }
-        return v;
-    }
-
-    void Add(const std::string& entity, const std::string& name, double value)
-    {
-        std::string key = entity + "/" + name;
-        auto it = seriesIndex.find(key);
-        if (it == seriesIndex.end())
-        {
-            MptcpScenarioSeries s;
-            s.entity = entity;
-            s.name = name;
-            r.series.push_back(s);
-            it = seriesIndex.emplace(key, r.series.size() - 1).first;
-        }
-        r.series[it->second].samples.emplace_back(Simulator::Now().GetNanoSeconds(), value);
-        if (onSample)
-        {
-            onSample(entity, name, Simulator::Now().GetNanoSeconds(), value);
-        }
-    }
-
-    void Sample()
-    {
-        const double dt = p.sampleInterval.GetSeconds();
-        std::vector<uint64_t> acked = PerSubflow();
-        lastAcked.resize(acked.size(), 0);
-        Ptr<MptcpSocket> s = MptcpSocketOf();
-        for (size_t i = 0; i < acked.size(); i++)
-        {
-            std::string e = "subflow " + std::to_string(i);
-            Add(e, "goodput", 8.0 * static_cast<double>(acked[i] - lastAcked[i]) / dt);
-            lastAcked[i] = acked[i];
-            if (s)
-            {
-                mptcp_conn_stats st;
-                s->GetSubflowStats(static_cast<uint32_t>(i), st, nullptr, nullptr);
-                Add(e, "cwnd", static_cast<double>(st.cwnd));
-                Add(e, "srtt", static_cast<double>(st.srtt_ns) / 1e6);
-            }
-        }
-        // The multipath host's whole goodput: what its receiver(s) got.
-        uint64_t hostRx = 0;
-        for (const auto& k : mptcpSinks)
-        {
-            hostRx += k->GetTotalRx();
-        }
-        Add("mptcp", "goodput", 8.0 * static_cast<double>(hostRx - lastHostRx) / dt);
-        lastHostRx = hostRx;
-        lastSink.resize(tcpSinks.size(), 0);
-        for (size_t k = 0; k < tcpSinks.size(); k++)
-        {
-            uint64_t rx = tcpSinks[k]->GetTotalRx();
-            Add("tcp " + std::to_string(k), "goodput",
-                8.0 * static_cast<double>(rx - lastSink[k]) / dt);
-            lastSink[k] = rx;
-        }
-        if (Simulator::Now() + p.sampleInterval <= p.duration)
-        {
-            Simulator::Schedule(p.sampleInterval, &Run::Sample, this);
-        }
-    }
-
-    void Warmup()
-    {
-        sinkAtWarmup.clear();
-        for (const auto& k : mptcpSinks)
-        {
-            sinkAtWarmup.push_back(k->GetTotalRx());
-        }
-        for (const auto& k : tcpSinks)
-        {
-            sinkAtWarmup.push_back(k->GetTotalRx());
-        }
-        subflowAckedAtWarmup = PerSubflow();
-    }
-
-    void Deliver(const Ipv4Header& h, Ptr<const Packet> pkt, uint32_t)
-    {
-        if (h.GetProtocol() != 6)
-        {
-            return;
-        }
-        const uint32_t size = pkt->GetSize();
-        if (size > 60) // more than any TCP header: a data segment
-        {
-            r.deliveredPackets++;
-        }
-        if (p.flowMonitor)
-        {
-            uint8_t b[4];
-            if (pkt->CopyData(b, 4) == 4)
-            {
-                auto key = std::make_tuple(h.GetSource().Get(),
-                                           static_cast<uint16_t>((b[0] << 8) | b[1]),
-                                           h.GetDestination().Get(),
-                                           static_cast<uint16_t>((b[2] << 8) | b[3]));
-                ipBytes[key] += size + h.GetSerializedSize();
-            }
-        }
-    }
-};
 
 } // namespace
 
@@ -339,9 +144,10 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
         why = "--peer must be mptcp or ns3tcp (got \"" + p.peer + "\")";
         return false;
     }
-    if (!OneOf(p.queueDisc, {"droptail", "red", "fqcodel"}))
+    if (!OneOf(p.queueDisc, {"droptail", "red", "fqcodel", "fqcodel-host"}))
     {
-        why = "--queueDisc must be droptail, red or fqcodel (got \"" + p.queueDisc + "\")";
+        why = "--queueDisc must be droptail, red, fqcodel (a queue per flow) or fqcodel-host "
+              "(a queue per host) (got \"" + p.queueDisc + "\")";
         return false;
     }
     if (MptcpRateBps(p.bottleneckRate) <= 0)
@@ -497,8 +303,10 @@ MptcpScenarioQueuePackets(const MptcpScenarioParams& p)
 MptcpScenarioResult
 MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& onSample)
 {
-    Run run(p);
-    run.onSample = onSample;
+    MptcpScenarioResult r;
+    MptcpExperiment x(p.duration, p.warmup, p.sampleInterval);
+    x.SetSampleSink(onSample);
+    x.SetProgress(p.progress);
     const bool mpHost = p.transport == "mptcp";
     const bool mpPeer = p.peer == "mptcp";
     const bool coreComp = p.competitor == "core";
@@ -531,7 +339,7 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
     dumbbell.SetSingleHomedHosts(p.tcpFlows);
     dumbbell.SetBottleneck(spec);
     dumbbell.Build();
-    run.r.queuePackets = dumbbell.GetQueuePackets();
+    r.queuePackets = dumbbell.GetQueuePackets();
     NodeContainer mpNode(dumbbell.GetMultipathHost());
     NodeContainer tcpNodes = dumbbell.GetSingleHomedHosts();
     NodeContainer dst(dumbbell.GetDestination());
@@ -573,25 +381,30 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
 
     // Receivers on D.
     const uint32_t mpFlows = mpHost ? 1 : p.subflows;
+    std::vector<Ptr<PacketSink>> mptcpSinks;
+    std::vector<InetSocketAddress> mptcpRemotes;
     for (uint32_t i = 0; i < mpFlows; i++)
     {
         PacketSinkHelper sh(mpHost && mpPeer ? mpTid : nsTid,
                             InetSocketAddress(Ipv4Address::GetAny(), MPTCP_PORT + i));
         ApplicationContainer a = sh.Install(dst.Get(0));
         a.Start(Seconds(0));
-        run.mptcpSinks.push_back(DynamicCast<PacketSink>(a.Get(0)));
+        mptcpSinks.push_back(DynamicCast<PacketSink>(a.Get(0)));
+        mptcpRemotes.emplace_back(dstAddr, MPTCP_PORT + i);
     }
+    const uint32_t mpFlow = x.AddFlow("mptcp", "mptcp", mptcpSinks);
     for (uint32_t k = 0; k < p.tcpFlows; k++)
     {
         PacketSinkHelper sh(coreComp && (mpPeer || coreComp) ? mpTid : nsTid,
                             InetSocketAddress(Ipv4Address::GetAny(), TCP_PORT + k));
         ApplicationContainer a = sh.Install(dst.Get(0));
         a.Start(Seconds(0));
-        run.tcpSinks.push_back(DynamicCast<PacketSink>(a.Get(0)));
+        x.AddFlow("tcp", "tcp " + std::to_string(k), {DynamicCast<PacketSink>(a.Get(0))});
     }
 
     // Senders, each starting at a random time in [0.1 s, 1.1 s): identical
     // start times lock drop-tail queues into phase patterns.
+    ApplicationContainer mptcpSenders;
     for (uint32_t i = 0; i < mpFlows; i++)
     {
         BulkSendHelper b(mpHost ? mpTid : nsTid, InetSocketAddress(dstAddr, MPTCP_PORT + i));
@@ -599,7 +412,16 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
         b.SetAttribute("SendSize", UintegerValue(16384));
         ApplicationContainer a = b.Install(mpNode.Get(0));
         a.Start(Seconds(0.1 + start->GetValue(0, 1)));
-        run.mptcpSenders.Add(a);
+        mptcpSenders.Add(a);
+    }
+    if (mpHost)
+    {
+        x.SetSubflowsOf(mpFlow, mptcpSenders.Get(0), "subflow ");
+    }
+    else
+    {
+        // --transport=ns3tcp: one ns-3 TCP connection per "subflow".
+        x.SetSubflowsAreSinks(mpFlow, mptcpSenders, mptcpRemotes, "subflow ");
     }
     for (uint32_t k = 0; k < p.tcpFlows; k++)
     {
@@ -610,16 +432,10 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
         a.Start(Seconds(0.1 + start->GetValue(0, 1)));
     }
 
-    Config::ConnectWithoutContextFailSafe(
-        "/NodeList/" + std::to_string(dst.Get(0)->GetId()) +
-            "/$ns3::Ipv4L3Protocol/LocalDeliver",
-        MakeCallback(&Run::Deliver, &run));
-
-    FlowMonitorHelper fmh;
-    Ptr<FlowMonitor> monitor;
+    x.CountDeliveries(dst.Get(0));
     if (p.flowMonitor)
     {
-        monitor = fmh.InstallAll();
+        x.EnableFlowMonitor(p.flowMonitorXml ? p.outputDir + "/flowmon.xml" : "");
     }
     if (p.pcap)
     {
@@ -635,160 +451,34 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
                         true);
     }
 
-    Simulator::Schedule(p.warmup, &Run::Warmup, &run);
-    Simulator::Schedule(p.sampleInterval, &Run::Sample, &run);
-    std::unique_ptr<MptcpProgress> progress;
-    if (p.progress)
-    {
-        progress = std::make_unique<MptcpProgress>(p.duration,
-                                                   std::cerr,
-                                                   MptcpProgress::StderrIsTerminal());
-        progress->Start();
-    }
-    Simulator::Stop(p.duration);
-    Simulator::Run();
-    progress.reset();
+    x.Run();
 
     // Results.
-    MptcpScenarioResult& r = run.r;
-    const double span = (p.duration - p.warmup).GetSeconds();
-    MptcpScenarioFlow mf;
-    mf.kind = "mptcp";
-    for (uint32_t i = 0; i < mpFlows; i++)
+    for (const std::string& w : x.GetWarnings())
     {
-        uint64_t rx = run.mptcpSinks[i]->GetTotalRx();
-        mf.bytesReceived += rx;
-        mf.goodputBps += 8.0 * static_cast<double>(rx - run.sinkAtWarmup[i]) / span;
+        std::cerr << "mptcp-shared-bottleneck: warning: " << w << "\n";
     }
-    std::vector<uint64_t> acked = run.PerSubflow();
-    Ptr<MptcpSocket> ms = run.MptcpSocketOf();
-    for (size_t i = 0; i < acked.size(); i++)
-    {
-        MptcpScenarioSubflow sf;
-        uint64_t before = i < run.subflowAckedAtWarmup.size() ? run.subflowAckedAtWarmup[i] : 0;
-        sf.bytesAcked = acked[i];
-        sf.goodputBps = 8.0 * static_cast<double>(acked[i] - before) / span;
-        if (ms)
-        {
-            mptcp_conn_stats st;
-            InetSocketAddress l(Ipv4Address::GetAny(), 0);
-            InetSocketAddress rem(Ipv4Address::GetAny(), 0);
-            ms->GetSubflowStats(static_cast<uint32_t>(i), st, &l, &rem);
-            sf.local = AddrPort(l.GetIpv4(), l.GetPort());
-            sf.remote = AddrPort(rem.GetIpv4(), rem.GetPort());
-            sf.retransmissions = st.retransmissions;
-            sf.srttMs = static_cast<double>(st.srtt_ns) / 1e6;
-            sf.cwnd = st.cwnd;
-            auto key = std::make_tuple(l.GetIpv4().Get(), l.GetPort(), rem.GetIpv4().Get(),
-                                       rem.GetPort());
-            auto it = run.ipBytes.find(key);
-            sf.l4RxBytes = it == run.ipBytes.end() ? 0 : it->second;
-            MptcpSocket::SubflowInfo info;
-            if (ms->GetSubflowStats(static_cast<uint32_t>(i), info))
-            {
-                sf.interface = info.interface;
-                sf.device = info.device ? static_cast<int32_t>(info.device->GetIfIndex()) : -1;
-            }
-        }
-        else
-        {
-            // ns-3's TCP (--transport=ns3tcp): the socket names its local
-            // address, so that FlowMonitor's and D's counts can be matched.
-            const uint16_t port = static_cast<uint16_t>(MPTCP_PORT + i);
-            sf.remote = AddrPort(dstAddr, port);
-            Ptr<Socket> so =
-                i < run.mptcpSenders.GetN()
-                    ? DynamicCast<BulkSendApplication>(run.mptcpSenders.Get(i))->GetSocket()
-                    : nullptr;
-            Address a;
-            if (so && so->GetSockName(a) == 0 && InetSocketAddress::IsMatchingType(a))
-            {
-                InetSocketAddress l = InetSocketAddress::ConvertFrom(a);
-                sf.local = AddrPort(l.GetIpv4(), l.GetPort());
-                auto it = run.ipBytes.find(
-                    std::make_tuple(l.GetIpv4().Get(), l.GetPort(), dstAddr.Get(), port));
-                sf.l4RxBytes = it == run.ipBytes.end() ? 0 : it->second;
-            }
-        }
-        mf.subflows.push_back(sf);
-    }
-    if (ms)
-    {
-        // Subflows meant to be disjoint (several local addresses) that
-        // left by one interface: the routes defeat the path manager.
-        for (const std::string& w : MptcpStackHelper::CheckDisjointSubflows(ms))
-        {
-            std::cerr << "mptcp-shared-bottleneck: warning: " << w << "\n";
-        }
-        r.fallback = ms->FellBack();
-        ms->GetKeys(r.localKey, r.remoteKey);
-    }
-    r.flows.push_back(mf);
+    r.flows = x.GetFlows();
+    r.series = x.GetSeries();
+    r.deliveredPackets = x.GetDeliveredPackets();
+    r.flowMonitorFlows = x.GetFlowMonitorFlows();
+    r.ipFlows = x.GetIpFlows();
+    const MptcpScenarioFlow& mf = r.flows[mpFlow];
+    r.fallback = mf.fallback;
+    r.localKey = mf.localKey;
+    r.remoteKey = mf.remoteKey;
     std::vector<double> all{mf.goodputBps};
     double tcpSum = 0;
-    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    for (size_t k = 1; k < r.flows.size(); k++)
     {
-        MptcpScenarioFlow f;
-        f.kind = "tcp";
-        f.bytesReceived = run.tcpSinks[k]->GetTotalRx();
-        f.goodputBps =
-            8.0 * static_cast<double>(f.bytesReceived - run.sinkAtWarmup[mpFlows + k]) / span;
-        tcpSum += f.goodputBps;
-        all.push_back(f.goodputBps);
-        r.flows.push_back(f);
+        tcpSum += r.flows[k].goodputBps;
+        all.push_back(r.flows[k].goodputBps);
     }
     // No competitor, or competitors that carried nothing: no ratio (JSON
     // null, SQL NULL), as the goodput_ratio view says.
     r.mptcpTcpRatio = p.tcpFlows && tcpSum > 0 ? mf.goodputBps / (tcpSum / p.tcpFlows)
                                                : std::nan("");
     r.jain = MptcpJain(all);
-
-    if (monitor)
-    {
-        monitor->CheckForLostPackets();
-        Ptr<Ipv4FlowClassifier> cls = DynamicCast<Ipv4FlowClassifier>(fmh.GetClassifier());
-        const auto& stats = monitor->GetFlowStats();
-        r.flowMonitorFlows = stats.size();
-        for (const auto& fs : stats)
-        {
-            Ipv4FlowClassifier::FiveTuple t = cls->FindFlow(fs.first);
-            const FlowMonitor::FlowStats& f = fs.second;
-            MptcpScenarioIpFlow ip;
-            ip.id = fs.first;
-            ip.fiveTuple = AddrPort(t.sourceAddress, t.sourcePort) + " > " +
-                           AddrPort(t.destinationAddress, t.destinationPort) + " " +
-                           (t.protocol == 6    ? std::string("tcp")
-                            : t.protocol == 17 ? std::string("udp")
-                                               : "proto " + std::to_string(t.protocol));
-            ip.txPackets = f.txPackets;
-            ip.rxPackets = f.rxPackets;
-            ip.txBytes = f.txBytes;
-            ip.rxBytes = f.rxBytes;
-            ip.lostPackets = f.lostPackets;
-            ip.delayMeanMs = f.rxPackets ? f.delaySum.GetDouble() / 1e6 / f.rxPackets
-                                         : std::nan("");
-            ip.jitterMeanMs = f.rxPackets > 1
-                                  ? f.jitterSum.GetDouble() / 1e6 / (f.rxPackets - 1)
-                                  : std::nan("");
-            r.ipFlows.push_back(ip);
-        }
-        if (p.flowMonitorXml)
-        {
-            monitor->SerializeToXmlFile(p.outputDir + "/flowmon.xml", true, true);
-        }
-        for (auto& sf : r.flows[0].subflows)
-        {
-            for (const auto& fs : stats)
-            {
-                Ipv4FlowClassifier::FiveTuple t = cls->FindFlow(fs.first);
-                if (t.protocol == 6 && AddrPort(t.sourceAddress, t.sourcePort) == sf.local &&
-                    AddrPort(t.destinationAddress, t.destinationPort) == sf.remote)
-                {
-                    sf.flowMonitorRxBytes = fs.second.rxBytes;
-                }
-            }
-        }
-    }
     Simulator::Destroy();
     return r;
 }
@@ -799,62 +489,33 @@ MptcpScenarioJson(const MptcpScenarioParams& p, const MptcpScenarioResult& r)
     std::ostringstream o;
     char key[64];
     o << "{\"scenario\":\"mptcp-shared-bottleneck\"";
-    o << ",\"params\":{\"subflows\":" << p.subflows << ",\"pm\":" << Quote(p.pm)
-      << ",\"interfaces\":" << p.interfaces << ",\"cc\":" << Quote(p.cc)
-      << ",\"scheduler\":" << Quote(p.scheduler) << ",\"tcpFlows\":" << p.tcpFlows
-      << ",\"competitor\":" << Quote(p.competitor)
-      << ",\"competitorCc\":" << Quote(p.competitorCc) << ",\"transport\":" << Quote(p.transport)
-      << ",\"peer\":" << Quote(p.peer) << ",\"bottleneckRate\":" << Quote(p.bottleneckRate)
+    o << ",\"params\":{\"subflows\":" << p.subflows << ",\"pm\":" << MptcpJsonString(p.pm)
+      << ",\"interfaces\":" << p.interfaces << ",\"cc\":" << MptcpJsonString(p.cc)
+      << ",\"scheduler\":" << MptcpJsonString(p.scheduler) << ",\"tcpFlows\":" << p.tcpFlows
+      << ",\"competitor\":" << MptcpJsonString(p.competitor)
+      << ",\"competitorCc\":" << MptcpJsonString(p.competitorCc) << ",\"transport\":" << MptcpJsonString(p.transport)
+      << ",\"peer\":" << MptcpJsonString(p.peer) << ",\"bottleneckRate\":" << MptcpJsonString(p.bottleneckRate)
       << ",\"bottleneckRate_bps\":"
       << static_cast<uint64_t>(std::max(0.0, MptcpRateBps(p.bottleneckRate)))
-      << ",\"bottleneckDelay_ms\":" << Num(p.bottleneckDelay.GetSeconds() * 1e3)
-      << ",\"queue\":" << r.queuePackets << ",\"queueDisc\":" << Quote(p.queueDisc)
-      << ",\"duration_s\":" << Num(p.duration.GetSeconds())
-      << ",\"warmup_s\":" << Num(p.warmup.GetSeconds())
+      << ",\"bottleneckDelay_ms\":" << MptcpJsonNumber(p.bottleneckDelay.GetSeconds() * 1e3)
+      << ",\"queue\":" << r.queuePackets << ",\"queueDisc\":" << MptcpJsonString(p.queueDisc)
+      << ",\"duration_s\":" << MptcpJsonNumber(p.duration.GetSeconds())
+      << ",\"warmup_s\":" << MptcpJsonNumber(p.warmup.GetSeconds())
       << ",\"delAckCount\":" << p.delAckCount << ",\"segmentSize\":" << p.segmentSize;
     o << ",\"config\":{";
     for (size_t i = 0; i < p.config.size(); i++)
     {
-        o << (i ? "," : "") << Quote(p.config[i].first) << ":" << Quote(p.config[i].second);
+        o << (i ? "," : "") << MptcpJsonString(p.config[i].first) << ":" << MptcpJsonString(p.config[i].second);
     }
     o << "}}";
-    o << ",\"mptcp_tcp_ratio\":" << Num(r.mptcpTcpRatio) << ",\"jain\":" << Num(r.jain)
+    o << ",\"mptcp_tcp_ratio\":" << MptcpJsonNumber(r.mptcpTcpRatio) << ",\"jain\":" << MptcpJsonNumber(r.jain)
       << ",\"fallback\":" << (r.fallback ? "true" : "false")
       << ",\"delivered_packets\":" << r.deliveredPackets;
     std::snprintf(key, sizeof(key), "\"%016llx\"", static_cast<unsigned long long>(r.localKey));
     o << ",\"mptcp_key_local\":" << key;
     std::snprintf(key, sizeof(key), "\"%016llx\"", static_cast<unsigned long long>(r.remoteKey));
     o << ",\"mptcp_key_remote\":" << key;
-    o << ",\"flows\":[";
-    for (size_t i = 0; i < r.flows.size(); i++)
-    {
-        const MptcpScenarioFlow& f = r.flows[i];
-        o << (i ? "," : "") << "{\"kind\":" << Quote(f.kind)
-          << ",\"goodput_bps\":" << Num(f.goodputBps) << ",\"bytes_received\":" << f.bytesReceived;
-        if (f.kind == "mptcp")
-        {
-            o << ",\"subflows\":[";
-            for (size_t j = 0; j < f.subflows.size(); j++)
-            {
-                const MptcpScenarioSubflow& s = f.subflows[j];
-                o << (j ? "," : "") << "{\"local\":" << Quote(s.local)
-                  << ",\"remote\":" << Quote(s.remote) << ",\"goodput_bps\":" << Num(s.goodputBps)
-                  << ",\"bytes_acked\":" << s.bytesAcked
-                  << ",\"retransmissions\":" << s.retransmissions
-                  << ",\"srtt_ms\":" << Num(s.srttMs) << ",\"cwnd\":" << s.cwnd
-                  << ",\"interface\":" << s.interface << ",\"device\":" << s.device;
-                if (p.flowMonitor)
-                {
-                    o << ",\"flowmonitor_rx_bytes\":" << s.flowMonitorRxBytes
-                      << ",\"ip_rx_bytes\":" << s.l4RxBytes;
-                }
-                o << "}";
-            }
-            o << "]";
-        }
-        o << "}";
-    }
-    o << "]";
+    o << ",\"flows\":" << MptcpExperiment::FlowsJson(r.flows, p.flowMonitor);
     if (p.flowMonitor)
     {
         o << ",\"flowmonitor_flows\":" << r.flowMonitorFlows;

@@ -42,7 +42,7 @@ struct MptcpScenarioParams
     std::string bottleneckRate = "10Mbps"; //!< bottleneck rate, ns-3's units (MptcpRateBps)
     Time bottleneckDelay = MilliSeconds(18); //!< bottleneck one-way delay, 0..10 s
     uint32_t queue = 0;            //!< bottleneck queue in packets (0: one BDP)
-    std::string queueDisc = "droptail"; //!< droptail | red | fqcodel
+    std::string queueDisc = "droptail"; //!< droptail | red | fqcodel | fqcodel-host
     Time duration = Seconds(60);   //!< simulated time
     Time warmup = Seconds(5);      //!< goodput is measured after this
     Time sampleInterval = MilliSeconds(100); //!< time-series period
@@ -71,6 +71,7 @@ struct MptcpScenarioParams
 /** One subflow (or one ns-3 flow of the multipath host with ns3tcp). */
 struct MptcpScenarioSubflow
 {
+    std::string entity;     //!< its label in the series and results.db ("subflow 0")
     std::string local;      //!< address:port
     std::string remote;     //!< address:port
     double goodputBps = 0;  //!< payload acknowledged per second after the warm-up
@@ -88,9 +89,13 @@ struct MptcpScenarioSubflow
 struct MptcpScenarioFlow
 {
     std::string kind;       //!< "mptcp" or "tcp"
+    std::string entity;     //!< its label in the series and results.db ("mptcp", "tcp 0")
     double goodputBps = 0;  //!< bytes received by the application per second after warm-up
     uint64_t bytesReceived = 0; //!< bytes received in the whole run
     std::vector<MptcpScenarioSubflow> subflows; //!< for kind "mptcp"
+    bool fallback = false;  //!< an MPTCP flow that runs plain TCP
+    uint64_t localKey = 0;  //!< MPTCP key of the sender (0: none)
+    uint64_t remoteKey = 0; //!< MPTCP key of the receiver (0: none)
 };
 
 /** A time series: (t in ns, value). */

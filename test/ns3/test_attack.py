@@ -31,7 +31,8 @@ Over RngRun 1..3 (doc/security.md, "ns-3 attack scenario"):
     (attack_succeeded); inside the window B stays within that bound either
     way.
 Also: the same run twice gives the same JSON byte for byte; bad options
-exit 2 with a message; the run is recorded in results.db.
+exit 2 with a message; the run is recorded in results.db, a repeat of it
+is refused (exit 2) and replaced with --overwrite=true.
 """
 import concurrent.futures
 import json
@@ -94,6 +95,7 @@ def main(argv):
                         (["--attackPath=5"], "--attackPath"),
                         (["--intervalUs=-1"], "--intervalUs"),
                         (["--defence=maybe"], "--defence"),
+                        (["--overwrite=maybe"], "--overwrite"),
                         (["--rate=fast"], "--rate")):
         p = run(program, *bad, "--results=false")
         if p.returncode != 2 or needle not in p.stderr:
@@ -182,6 +184,24 @@ def main(argv):
                 want = float(d[key])  # booleans are stored as 1.0 / 0.0
                 if got is None or abs(got - want) > 1e-6 * max(1.0, abs(want)):
                     failures.append(f"results.db {key}: {got}, JSON {d[key]}")
+            status = db.execute("SELECT status FROM run").fetchall()
+            db.close()
+            if status != [("ok",)]:
+                failures.append(f"recorded run: status {status}")
+            # The same run again is refused (exit 2, nothing lost) unless
+            # --overwrite=true, which replaces it.
+            again = run(program, "--attack=fastclose", "--defence=false", "--duration=3",
+                        f"--outputDir={out}")
+            if again.returncode != 2 or "--overwrite=true" not in again.stderr:
+                failures.append(f"repeated run: exit {again.returncode}: {again.stderr}")
+            again = run(program, "--attack=fastclose", "--defence=false", "--duration=3",
+                        "--overwrite=true", f"--outputDir={out}")
+            db = sqlite3.connect(os.path.join(out, "results.db"))
+            runs = db.execute("SELECT count(*), min(status) FROM run").fetchone()
+            db.close()
+            if again.returncode != 0 or runs != (1, "ok"):
+                failures.append(f"overwritten run: exit {again.returncode}, runs {runs}: "
+                                f"{again.stderr}")
 
     for f in failures:
         print("FAIL:", f, file=sys.stderr)
