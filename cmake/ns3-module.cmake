@@ -24,6 +24,8 @@ set(MPTCP_NS3_SOURCES
     model/mptcp-attacker.cc
     helper/mptcp-helper.cc
     helper/mptcp-scenario.cc
+    helper/mptcp-experiment.cc
+    helper/mptcp-host-filter.cc
     helper/mptcp-output.cc
     helper/mptcp-results.cc
     helper/mptcp-plot.cc
@@ -40,6 +42,8 @@ set(MPTCP_NS3_HEADERS
     model/mptcp-attacker.h
     helper/mptcp-helper.h
     helper/mptcp-scenario.h
+    helper/mptcp-experiment.h
+    helper/mptcp-host-filter.h
     helper/mptcp-output.h
     helper/mptcp-results.h
     helper/mptcp-plot.h
@@ -55,6 +59,7 @@ set(MPTCP_NS3_TEST_SOURCES
     test/ns3/mptcp-topology-test-suite.cc
     test/ns3/mptcp-rate-test-suite.cc
     test/ns3/mptcp-tcpsocket-test-suite.cc
+    test/ns3/mptcp-experiment-test-suite.cc
 )
 # The name passed to TestSuite() in each file of MPTCP_NS3_TEST_SOURCES;
 # each becomes the ctest test ns3.<name> in standalone builds.
@@ -65,6 +70,7 @@ set(MPTCP_NS3_TEST_SUITES
     mptcp-topology
     mptcp-rate
     mptcp-tcpsocket
+    mptcp-experiment
 )
 # ns-3 modules the module links (without the "lib" prefix ns-3 targets have).
 set(MPTCP_NS3_DEPENDENCIES core network internet applications point-to-point
@@ -339,5 +345,21 @@ if(MPTCP_TESTS)
              COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_attack.py
                      $<TARGET_FILE:mptcp-attack>)
     set_tests_properties(ns3.attack PROPERTIES LABELS ns3 TIMEOUT 600)
+  endif()
+  # The traffic-shaping scenario: a greedy host under each queue discipline.
+  if(TARGET mptcp-shaping)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.shaping
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_shaping.py
+                     $<TARGET_FILE:mptcp-shaping>)
+    set_tests_properties(ns3.shaping PROPERTIES LABELS ns3 TIMEOUT 600)
+  endif()
+  # Responsiveness: TCP flows join one path and leave; settling times.
+  if(TARGET mptcp-responsiveness)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.responsiveness
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_responsiveness.py
+                     $<TARGET_FILE:mptcp-responsiveness>)
+    set_tests_properties(ns3.responsiveness PROPERTIES LABELS ns3 TIMEOUT 600)
   endif()
 endif()

@@ -388,7 +388,10 @@ main(int argc, char* argv[])
                  "Bottleneck one-way delay in ms, 0..10000 (RTT = 2*(delay+2))", delay);
     add("queue", "Bottleneck queue in packets, 0..1000000 (0: one bandwidth-delay "
                  "product)", queue);
-    add("queueDisc", "Bottleneck queue discipline: droptail, red, fqcodel", p.queueDisc);
+    add("queueDisc",
+        "Bottleneck queue discipline: droptail, red, fqcodel (a queue per flow), "
+        "fqcodel-host (a queue per source host)",
+        p.queueDisc);
     add("duration", "Simulated seconds, up to 1000000", duration);
     add("warmup", "Seconds before goodput is measured (less than --duration)", warmup);
     add("segmentSize", "MSS of every flow (bytes), 64..65000", segmentSize);

@@ -94,7 +94,12 @@ InstallBottleneck(const MptcpBottleneckSpec& spec, uint32_t queuePackets, Ptr<No
     }
     else
     {
-        tch.SetRootQueueDisc("ns3::FqCoDelQueueDisc", "MaxSize", size);
+        const uint16_t handle = tch.SetRootQueueDisc("ns3::FqCoDelQueueDisc", "MaxSize", size);
+        if (spec.queueDisc == "fqcodel-host")
+        {
+            // one flow queue per source host, not per five-tuple
+            tch.AddPacketFilter(handle, "ns3::MptcpHostPacketFilter");
+        }
     }
     tch.Install(devices);
     return devices;
@@ -137,9 +142,11 @@ MptcpBottleneckSpec::Check(std::string& why) const
               std::to_string(delay.GetNanoSeconds()) + " ns)";
         return false;
     }
-    if (queueDisc != "droptail" && queueDisc != "red" && queueDisc != "fqcodel")
+    if (queueDisc != "droptail" && queueDisc != "red" && queueDisc != "fqcodel" &&
+        queueDisc != "fqcodel-host")
     {
-        why = "bottleneck queue disc must be droptail, red or fqcodel (got \"" + queueDisc + "\")";
+        why = "bottleneck queue disc must be droptail, red, fqcodel or fqcodel-host (got \"" +
+              queueDisc + "\")";
         return false;
     }
     if (segmentSize < 64 || segmentSize > 65000)

@@ -34,8 +34,10 @@ double MptcpRateBps(const std::string& s);
  *        discipline's (installed on both ends).
  *
  * The queue discipline is "droptail" (ns3::FifoQueueDisc), "red"
- * (ns3::RedQueueDisc, MinTh queue/4, MaxTh 3 queue/4) or "fqcodel"
- * (ns3::FqCoDelQueueDisc), each limited to `queue` packets. A queue of 0
+ * (ns3::RedQueueDisc, MinTh queue/4, MaxTh 3 queue/4), "fqcodel"
+ * (ns3::FqCoDelQueueDisc: a queue per five-tuple) or "fqcodel-host"
+ * (FqCoDel with MptcpHostPacketFilter: a queue per source host), each
+ * limited to `queue` packets. A queue of 0
  * means one bandwidth-delay product: rate x RTT / (segmentSize + 52) packets
  * (52 bytes of IPv4, TCP and timestamp headers), at least 2, where RTT is
  * twice the one-way delay of the path (this link plus the helper's access
@@ -46,7 +48,7 @@ struct MptcpBottleneckSpec
     std::string rate = "10Mbps";        //!< rate, an ns-3 DataRate string ("10Mbps")
     Time delay = MilliSeconds(10);      //!< one-way propagation delay
     uint32_t queue = 0;                 //!< queue in packets; 0: one BDP
-    std::string queueDisc = "droptail"; //!< droptail | red | fqcodel
+    std::string queueDisc = "droptail"; //!< droptail | red | fqcodel | fqcodel-host
     uint32_t segmentSize = 1448;        //!< segment size used for the BDP
 
     /**

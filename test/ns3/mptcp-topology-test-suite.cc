@@ -140,7 +140,7 @@ class BadSpecTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(s.Check(why), true, "zero delay is allowed");
         s = good;
         s.queueDisc = "codel";
-        Refused(s, "queue disc must be droptail, red or fqcodel (got \"codel\")");
+        Refused(s, "queue disc must be droptail, red, fqcodel or fqcodel-host (got \"codel\")");
         s.queueDisc = "DropTail";
         Refused(s, "(got \"DropTail\")");
         s = good;

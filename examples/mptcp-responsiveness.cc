@@ -1,0 +1,560 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Responsiveness of the coupled congestion controls (the test of BALIA's
+ * authors: Peng, Walid, Hwang, Low, "Multipath TCP: Analysis, Design, and
+ * Implementation", IEEE/ACM ToN 24(1), 2016, and
+ * draft-walid-mptcp-congestion-control): how fast an MPTCP connection
+ * moves its traffic off a path when single-path flows arrive there, and
+ * back when they leave.
+ *
+ * Hosts A and B are joined by two disjoint paths (MptcpDisjointPathsHelper:
+ * --rate and --delayMs each, one-BDP drop-tail queues). A sends to B over
+ * MPTCP, fullmesh (A's path-k address carries path k's traffic). From
+ * --joinAt (each within the second after it, at a time drawn from --RngRun)
+ * to --leaveAt seconds, --tcpFlows ns-3 TCP flows (TcpLinuxReno) from A to
+ * B's path-1 address share path 1. For each congestion control
+ * of --ccs, same --RngRun, it reports the MPTCP connection's goodput on
+ * each path, averaged over the last --settleWindow seconds before each
+ * event (steady states: "before", "during", "after"), and the settling
+ * time after each event: how long after it the 1 s trailing mean of the
+ * path-1 goodput enters, for good, a band around the level it settles at
+ * (the mean of the phase's last --settleWindow seconds) of +-band times
+ * the step (the change from the previous level): the settling time of a
+ * step response in control theory, with a 20% band by default. The run ends --leaveAt + (--leaveAt -
+ * --joinAt) seconds in.
+ *
+ * Each congestion control is a run in <outputDir>/results.db (scenario
+ * "mptcp-responsiveness", parameter cc), recorded through MptcpRunRecorder
+ * and measured by MptcpExperiment, with the series of every subflow and
+ * flow. With --plot=true, mptcp-responsiveness.{plt,dat,png,svg} show the
+ * path-1 goodput of each congestion control over time. The last stdout
+ * line is JSON.
+ *
+ *   ./mptcp-responsiveness [--ccs=lia,olia,balia,wvegas] [--tcpFlows=5]
+ *                          [--joinAt=40] [--leaveAt=80] [--RngRun=1]
+ *
+ * Exit status: 0 when every run finished; 2 for a bad option or a run
+ * already recorded; 1 when an output cannot be written.
+ */
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/mptcp-module.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+const char kProg[] = "mptcp-responsiveness";
+
+int
+Fail(const std::string& why)
+{
+    std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
+    return 2;
+}
+
+bool
+ParseCount(const std::string& text, uint32_t lo, uint32_t hi, uint32_t& out)
+{
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+    {
+        return false;
+    }
+    const unsigned long v = std::strtoul(text.c_str(), nullptr, 10);
+    if (v < lo || v > hi)
+    {
+        return false;
+    }
+    out = static_cast<uint32_t>(v);
+    return true;
+}
+
+bool
+ParseReal(const std::string& text, double lo, double hi, double& out)
+{
+    if (text.empty() || text.find_first_of(" \t\n") != std::string::npos)
+    {
+        return false;
+    }
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    if (errno || *end || !std::isfinite(v) || v < lo || v > hi)
+    {
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+bool
+ParseBool(const std::string& v, bool& out)
+{
+    if (v == "true" || v == "1" || v == "false" || v == "0")
+    {
+        out = v == "true" || v == "1";
+        return true;
+    }
+    return false;
+}
+
+/** The options, checked. */
+struct Options
+{
+    uint32_t tcpFlows = 5;
+    std::string rate = "10Mbps";
+    double delayMs = 20;
+    double joinAt = 40;
+    double leaveAt = 80;
+    double settleWindow = 10;
+    double band = 0.2;
+    double interval = 0.1;
+};
+
+/** What one congestion control gave. */
+struct Row
+{
+    std::string cc;                 //!< congestion control
+    double path[2][3] = {};         //!< goodput per path: before, during, after
+    double tcpDuring = 0;           //!< mean goodput of a TCP flow while they run
+    double settleJoin = 0;          //!< settling time after the join (s; NaN: never)
+    double settleLeave = 0;         //!< settling time after the leave
+    uint32_t subflows = 0;          //!< subflows of the connection
+    std::vector<double> t;          //!< sample times (s)
+    std::vector<double> path1Mean;  //!< 1 s trailing mean of path 1 (bit/s)
+};
+
+/** Mean of y over samples with t in (from, to]. */
+double
+MeanOver(const std::vector<double>& t, const std::vector<double>& y, double from, double to)
+{
+    double s = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < t.size(); i++)
+    {
+        if (t[i] > from + 1e-9 && t[i] <= to + 1e-9)
+        {
+            s += y[i];
+            n++;
+        }
+    }
+    return n ? s / n : std::nan("");
+}
+
+/**
+ * Settling time of a step response: after `event`, the first time from
+ * which the trailing mean stays within `band` times the step
+ * (|level - previous|) of `level` until `end`; NaN when it never does, or
+ * when there is no step.
+ */
+double
+Settling(const std::vector<double>& t,
+         const std::vector<double>& mean,
+         double event,
+         double end,
+         double previous,
+         double level,
+         double band)
+{
+    const double step = std::fabs(level - previous);
+    double last = event;
+    bool any = false;
+    for (size_t i = 0; i < t.size(); i++)
+    {
+        if (t[i] <= event + 1e-9 || t[i] > end + 1e-9)
+        {
+            continue;
+        }
+        any = true;
+        if (std::fabs(mean[i] - level) > band * step)
+        {
+            last = t[i];
+        }
+    }
+    if (!any || !(step > 0) || last >= end - 1e-9)
+    {
+        return std::nan("");
+    }
+    return last - event;
+}
+
+/** One run with congestion control `cc`. */
+Row
+RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
+{
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1 << 21));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(1 << 21));
+    Config::SetDefault("ns3::TcpL4Protocol::SocketType", StringValue("ns3::TcpLinuxReno"));
+    MptcpBottleneckSpec spec;
+    spec.rate = o.rate;
+    spec.delay = MicroSeconds(static_cast<int64_t>(std::llround(o.delayMs * 1000)));
+    MptcpDisjointPathsHelper paths;
+    paths.SetPaths(2);
+    paths.SetBottleneck(0, spec);
+    paths.SetBottleneck(1, spec);
+    paths.Build();
+    MptcpStackHelper mptcp;
+    mptcp.SetSocketAttribute("PathManager", StringValue("fullmesh"));
+    mptcp.SetSocketAttribute("CongestionControl", StringValue(cc));
+    NodeContainer hosts(paths.GetA(), paths.GetB());
+    mptcp.Install(hosts);
+    const int64_t stream = 100 + mptcp.AssignStreams(hosts, 100);
+    // Start times drawn from --RngRun: the MPTCP connection in [0.1, 1.1)
+    // s, each TCP flow within 1 s after --joinAt (never in lockstep).
+    Ptr<UniformRandomVariable> start = CreateObject<UniformRandomVariable>();
+    start->SetStream(stream);
+
+    const double end = o.leaveAt + (o.leaveAt - o.joinAt);
+    MptcpExperiment x(Seconds(end), Seconds(0), MicroSeconds(std::llround(o.interval * 1e6)));
+    PacketSinkHelper mpSink("ns3::MptcpSocketFactory",
+                            InetSocketAddress(Ipv4Address::GetAny(), 40000));
+    ApplicationContainer sink = mpSink.Install(paths.GetB());
+    BulkSendHelper mpBulk("ns3::MptcpSocketFactory",
+                          InetSocketAddress(paths.GetBAddress(0), 40000));
+    mpBulk.SetAttribute("MaxBytes", UintegerValue(0));
+    ApplicationContainer sender = mpBulk.Install(paths.GetA());
+    sender.Start(Seconds(0.1 + start->GetValue(0, 1)));
+    const uint32_t mf = x.AddFlow("mptcp", "mptcp", {DynamicCast<PacketSink>(sink.Get(0))});
+    x.SetSubflowsOf(mf, sender.Get(0), "subflow ");
+    for (uint32_t k = 0; k < o.tcpFlows; k++)
+    {
+        const uint16_t port = static_cast<uint16_t>(41000 + k);
+        PacketSinkHelper sh("ns3::TcpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), port));
+        ApplicationContainer s = sh.Install(paths.GetB());
+        BulkSendHelper bh("ns3::TcpSocketFactory", InetSocketAddress(paths.GetBAddress(1), port));
+        bh.SetAttribute("MaxBytes", UintegerValue(0));
+        ApplicationContainer a = bh.Install(paths.GetA());
+        a.Start(Seconds(o.joinAt + start->GetValue(0, 1)));
+        a.Stop(Seconds(o.leaveAt));
+        x.AddFlow("tcp", "tcp " + std::to_string(k), {DynamicCast<PacketSink>(s.Get(0))});
+    }
+    x.CountDeliveries(paths.GetB());
+    if (rec)
+    {
+        x.SetSampleSink(rec->Sink());
+    }
+    x.Run();
+
+    Row row;
+    row.cc = cc;
+    const std::vector<MptcpScenarioFlow>& flows = x.GetFlows();
+    row.subflows = static_cast<uint32_t>(flows[mf].subflows.size());
+    // Per path: the subflows leaving by A's path-k address (fullmesh: a
+    // subflow from A's path-k address crosses bottleneck k).
+    std::vector<int> pathOf;
+    for (const MptcpScenarioSubflow& s : flows[mf].subflows)
+    {
+        std::ostringstream a1;
+        a1 << paths.GetAAddress(1) << ":";
+        pathOf.push_back(s.local.compare(0, a1.str().size(), a1.str()) == 0 ? 1 : 0);
+    }
+    // The times: the flow's own series, sampled from the first interval
+    // on (a subflow's starts when the subflow exists).
+    std::vector<double> t;
+    for (const MptcpScenarioSeries& s : x.GetSeries())
+    {
+        if (s.entity == "mptcp" && s.name == "goodput")
+        {
+            for (const auto& kv : s.samples)
+            {
+                t.push_back(static_cast<double>(kv.first) / 1e9);
+            }
+        }
+    }
+    std::vector<double> byPath[2] = {std::vector<double>(t.size(), 0),
+                                     std::vector<double>(t.size(), 0)};
+    std::vector<double> tcpSum(t.size(), 0);
+    for (const MptcpScenarioSeries& s : x.GetSeries())
+    {
+        if (s.name != "goodput")
+        {
+            continue;
+        }
+        int path = -1;
+        bool tcp = s.entity.compare(0, 4, "tcp ") == 0;
+        if (s.entity.compare(0, 8, "subflow ") == 0)
+        {
+            const size_t i = std::strtoul(s.entity.c_str() + 8, nullptr, 10);
+            path = i < pathOf.size() ? pathOf[i] : -1;
+        }
+        if (path < 0 && !tcp)
+        {
+            continue;
+        }
+        // A subflow opened later has fewer samples: they are the last ones.
+        const size_t off = t.size() - std::min(t.size(), s.samples.size());
+        for (size_t i = 0; i + off < t.size() && i < s.samples.size(); i++)
+        {
+            (tcp ? tcpSum : byPath[path])[i + off] += s.samples[i].second;
+        }
+    }
+    // The 1 s trailing mean of path 1.
+    const size_t w = static_cast<size_t>(std::llround(1.0 / o.interval));
+    double acc = 0;
+    for (size_t i = 0; i < t.size(); i++)
+    {
+        acc += byPath[1][i] - (i >= w ? byPath[1][i - w] : 0);
+        row.path1Mean.push_back(acc / std::min(i + 1, w));
+    }
+    row.t = t;
+    const double events[3] = {o.joinAt, o.leaveAt, end};
+    for (int p = 0; p < 2; p++)
+    {
+        for (int e = 0; e < 3; e++)
+        {
+            row.path[p][e] = MeanOver(t, byPath[p], events[e] - o.settleWindow, events[e]);
+        }
+    }
+    row.tcpDuring = o.tcpFlows ? MeanOver(t, tcpSum, o.leaveAt - o.settleWindow, o.leaveAt) /
+                                     o.tcpFlows
+                               : std::nan("");
+    row.settleJoin =
+        Settling(t, row.path1Mean, o.joinAt, o.leaveAt, row.path[1][0], row.path[1][1], o.band);
+    row.settleLeave =
+        Settling(t, row.path1Mean, o.leaveAt, end, row.path[1][1], row.path[1][2], o.band);
+    if (rec)
+    {
+        const char* phase[3] = {"before", "during", "after"};
+        for (int p = 0; p < 2; p++)
+        {
+            for (int e = 0; e < 3; e++)
+            {
+                rec->AddMetric("mptcp",
+                               "path" + std::to_string(p) + "_goodput_" + phase[e] + "_bps",
+                               row.path[p][e],
+                               "bit/s");
+            }
+        }
+        rec->AddMetric("", "tcp_goodput_during_bps", row.tcpDuring, "bit/s");
+        rec->AddMetric("", "settling_join_s", row.settleJoin, "s");
+        rec->AddMetric("", "settling_leave_s", row.settleLeave, "s");
+        rec->AddFlows(flows, x.GetIpFlows());
+    }
+    Simulator::Destroy();
+    return row;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    std::string ccs = "lia,olia,balia,wvegas";
+    std::string tcpFlows = "5";
+    std::string rate = "10Mbps";
+    std::string delayMs = "20";
+    std::string joinAt = "40";
+    std::string leaveAt = "80";
+    std::string settleWindow = "10";
+    std::string band = "0.2";
+    std::string results = "true";
+    std::string plot = "true";
+    std::string overwrite = "false";
+    std::string outputDir = ".";
+    std::string campaign = kProg;
+    CommandLine cmd(__FILE__);
+    cmd.Usage("Responsiveness of MPTCP congestion controls: single-path TCP flows join one "
+              "of two paths and leave; how fast the MPTCP connection moves off the path and "
+              "back (settling time), per congestion control.");
+    cmd.AddValue("ccs", "comma list of congestion controls to compare", ccs);
+    cmd.AddValue("tcpFlows", "TCP flows that join path 1 (0..64)", tcpFlows);
+    cmd.AddValue("rate", "rate of each path's bottleneck, ns-3's units", rate);
+    cmd.AddValue("delayMs", "one-way delay of each path's bottleneck in ms (0..1000)", delayMs);
+    cmd.AddValue("joinAt", "when the TCP flows start (s)", joinAt);
+    cmd.AddValue("leaveAt", "when they stop (s); the run ends as long after", leaveAt);
+    cmd.AddValue("settleWindow",
+                 "seconds before each event over which the steady level is averaged",
+                 settleWindow);
+    cmd.AddValue("band", "settling band, a fraction of the step between the levels (0..1)", band);
+    cmd.AddValue("results", "true|false: record each run in <outputDir>/results.db", results);
+    cmd.AddValue("plot", "true|false: write mptcp-responsiveness.{plt,dat,png,svg}", plot);
+    cmd.AddValue("overwrite",
+                 "true|false: replace finished runs with the same parameters and RngRun",
+                 overwrite);
+    cmd.AddValue("outputDir", "where results.db and the plot go", outputDir);
+    cmd.AddValue("campaign", "campaign name in results.db", campaign);
+    cmd.Parse(argc, argv);
+    const std::vector<MptcpResults::Param> config = MptcpResults::ConfigParams();
+    for (int i = 1; i < argc; i++)
+    {
+        if (std::string(argv[i]).compare(0, 2, "--") != 0)
+        {
+            return Fail(std::string("unexpected argument '") + argv[i] + "' (try --PrintHelp)");
+        }
+    }
+    Options o;
+    bool rec = false;
+    bool plt = false;
+    bool replace = false;
+    if (!ParseCount(tcpFlows, 0, 64, o.tcpFlows))
+    {
+        return Fail("--tcpFlows must be 0..64, not '" + tcpFlows + "'");
+    }
+    if (!(MptcpRateBps(rate) > 0))
+    {
+        return Fail("--rate '" + rate + "' is not a data rate (e.g. 10Mbps)");
+    }
+    o.rate = rate;
+    if (!ParseReal(delayMs, 0, 1000, o.delayMs))
+    {
+        return Fail("--delayMs must be 0..1000, not '" + delayMs + "'");
+    }
+    if (!ParseReal(settleWindow, 1, 3600, o.settleWindow) || !ParseReal(band, 0.01, 1, o.band))
+    {
+        return Fail("--settleWindow must be 1..3600 s and --band 0.01..1");
+    }
+    if (!ParseReal(joinAt, 0, 36000, o.joinAt) || !ParseReal(leaveAt, 0, 36000, o.leaveAt) ||
+        o.joinAt < o.settleWindow || o.leaveAt - o.joinAt < o.settleWindow)
+    {
+        return Fail("--joinAt and --leaveAt must leave at least --settleWindow (" + settleWindow +
+                    " s) before the join and between the join and the leave");
+    }
+    if (!ParseBool(results, rec) || !ParseBool(plot, plt) || !ParseBool(overwrite, replace))
+    {
+        return Fail("--results, --plot and --overwrite are true or false");
+    }
+    std::vector<std::string> names;
+    {
+        std::stringstream ss(ccs);
+        std::string c;
+        while (std::getline(ss, c, ','))
+        {
+            if (mptcp_algo_check(MPTCP_ALGO_CC, c.c_str()) != MPTCP_OK)
+            {
+                return Fail("--ccs: unknown congestion control '" + c + "' (" +
+                            MptcpSocket::AlgorithmNames(MPTCP_ALGO_CC) + ")");
+            }
+            for (const std::string& seen : names)
+            {
+                if (seen == c)
+                {
+                    return Fail("--ccs names '" + c + "' twice");
+                }
+            }
+            names.push_back(c);
+        }
+        if (names.empty() || ccs.back() == ',')
+        {
+            return Fail("--ccs must be a comma list of congestion controls");
+        }
+    }
+    std::string why;
+    if ((rec || plt) && !MptcpCheckOutputDir(outputDir, why))
+    {
+        return Fail(why);
+    }
+    std::string cmdline;
+    for (int i = 0; i < argc; i++)
+    {
+        cmdline += (i ? " " : "") + std::string(argv[i]);
+    }
+
+    std::vector<Row> rows;
+    for (const std::string& cc : names)
+    {
+        MptcpRunRecorder recorder;
+        if (rec)
+        {
+            MptcpRunRecorder::Setup s;
+            s.outputDir = outputDir;
+            s.campaign = campaign;
+            s.scenario = kProg;
+            s.params = {{"cc", cc},
+                        {"tcpFlows", std::to_string(o.tcpFlows)},
+                        {"rate", o.rate},
+                        {"delayMs", MptcpJsonNumber(o.delayMs)},
+                        {"joinAt", MptcpJsonNumber(o.joinAt)},
+                        {"leaveAt", MptcpJsonNumber(o.leaveAt)},
+                        {"settleWindow", MptcpJsonNumber(o.settleWindow)},
+                        {"band", MptcpJsonNumber(o.band)}};
+            s.params.insert(s.params.end(), config.begin(), config.end());
+            s.cmdline = cmdline;
+            s.overwrite = replace;
+            s.entities.emplace_back("mptcp", "connection");
+            for (uint32_t k = 0; k < o.tcpFlows; k++)
+            {
+                s.entities.emplace_back("tcp " + std::to_string(k), "tcp_flow");
+            }
+            std::string err;
+            bool refused = false;
+            if (!recorder.Begin(s, &err, &refused))
+            {
+                std::fprintf(stderr, "%s: %s\n", kProg, err.c_str());
+                return refused ? 2 : 1;
+            }
+        }
+        rows.push_back(RunOnce(o, cc, rec ? &recorder : nullptr));
+        std::string err;
+        if (rec && !recorder.Finish(&err))
+        {
+            std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, outputDir.c_str(), err.c_str());
+            return 1;
+        }
+    }
+
+    if (plt)
+    {
+        MptcpPlot fig("MPTCP over two " + o.rate + " paths; " + std::to_string(o.tcpFlows) +
+                      " TCP flows on path 1 from " + joinAt + " s to " + leaveAt + " s");
+        size_t a = fig.AddPanel("MPTCP goodput on path 1 (1 s trailing mean)",
+                                "time (s)",
+                                "goodput (Mbit/s)");
+        std::string err;
+        bool ok = fig.SetYMin(a, 0);
+        for (const Row& r : rows)
+        {
+            std::vector<double> mbps;
+            for (double v : r.path1Mean)
+            {
+                mbps.push_back(v / 1e6);
+            }
+            ok = ok && fig.AddSeries(a, r.cc, r.t, mbps, &err);
+        }
+        if (!ok || !fig.Write(outputDir, kProg, &err))
+        {
+            std::fprintf(stderr, "%s: plot: %s\n", kProg, err.c_str());
+            return 1;
+        }
+    }
+
+    std::ostringstream js;
+    js << "{\"scenario\":\"" << kProg << "\",\"params\":{\"tcpFlows\":" << o.tcpFlows
+       << ",\"rate\":" << MptcpJsonString(o.rate) << ",\"delayMs\":" << MptcpJsonNumber(o.delayMs)
+       << ",\"joinAt_s\":" << MptcpJsonNumber(o.joinAt)
+       << ",\"leaveAt_s\":" << MptcpJsonNumber(o.leaveAt)
+       << ",\"settleWindow_s\":" << MptcpJsonNumber(o.settleWindow)
+       << ",\"band\":" << MptcpJsonNumber(o.band) << "},\"ccs\":[";
+    const char* phase[3] = {"before", "during", "after"};
+    for (size_t i = 0; i < rows.size(); i++)
+    {
+        const Row& r = rows[i];
+        js << (i ? "," : "") << "{\"cc\":" << MptcpJsonString(r.cc) << ",\"subflows\":" << r.subflows;
+        for (int p = 0; p < 2; p++)
+        {
+            for (int e = 0; e < 3; e++)
+            {
+                js << ",\"path" << p << "_goodput_" << phase[e]
+                   << "_bps\":" << MptcpJsonNumber(r.path[p][e]);
+            }
+        }
+        js << ",\"tcp_goodput_during_bps\":" << MptcpJsonNumber(r.tcpDuring)
+           << ",\"settling_join_s\":" << MptcpJsonNumber(r.settleJoin)
+           << ",\"settling_leave_s\":" << MptcpJsonNumber(r.settleLeave) << "}";
+    }
+    js << "]}";
+    std::cout << js.str() << std::endl;
+    return std::cout ? 0 : 1;
+}

@@ -1,0 +1,410 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Does MPTCP need traffic shaping to be fair? (doc/security.md, threats
+ * F2/F3: a host that opens many subflows at a shared bottleneck.)
+ *
+ * A greedy multipath host with --subflows subflows (ndiffports, uncoupled
+ * Reno by default: --cc) and --tcpHosts well-behaved hosts, each with one
+ * ns-3 TCP flow (TcpLinuxReno), share one bottleneck: the flagship's
+ * dumbbell (helper/mptcp-scenario.h). The same run is repeated, same
+ * --RngRun, for each queue discipline of --queueDiscs:
+ *   droptail      a FIFO (ns3::FifoQueueDisc)
+ *   red           ns3::RedQueueDisc (MinTh queue/4, MaxTh 3 queue/4)
+ *   fqcodel       ns3::FqCoDelQueueDisc, a queue per five-tuple: per-flow
+ *                 fairness, which counts each subflow as a flow
+ *   fqcodel-host  FqCoDel with ns3::MptcpHostPacketFilter, a queue per
+ *                 source host: per-host fairness
+ * and reports, after the warm-up, the multipath host's share of what the
+ * bottleneck delivered against the fair share 1 / (tcpHosts + 1):
+ *   host_share, fair_share, share_ratio (host_share / fair_share: 1 is
+ *   fair, about the number of subflows when each subflow takes a flow's
+ *   share), jain_hosts (Jain's index over the hosts' goodputs),
+ *   utilisation (all goodput over the bottleneck rate), and each host's
+ *   goodput.
+ *
+ * With --results=true (default) each discipline is a run in
+ * <outputDir>/results.db (scenario "mptcp-shaping", parameter queueDisc),
+ * with the flagship's per-flow metrics and series and the ones above; a
+ * finished run with the same parameters and --RngRun is refused unless
+ * --overwrite=true. With --plot=true (default) mptcp-shaping.{plt,dat,png,
+ * svg} show share_ratio and jain_hosts per discipline. The last stdout line
+ * is JSON.
+ *
+ *   ./mptcp-shaping [--subflows=4] [--cc=reno] [--tcpHosts=4]
+ *                   [--queueDiscs=droptail,red,fqcodel,fqcodel-host]
+ *                   [--duration=60] [--RngRun=1]
+ *
+ * Exit status: 0 when every run finished; 2 for a bad option or a run
+ * already recorded; 1 when an output cannot be written.
+ */
+#include "ns3/core-module.h"
+#include "ns3/mptcp-module.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+const char kProg[] = "mptcp-shaping";
+
+/** An unsigned decimal in [lo, hi], the whole text. */
+bool
+ParseCount(const std::string& text, uint32_t lo, uint32_t hi, uint32_t& out)
+{
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+    {
+        return false;
+    }
+    const unsigned long v = std::strtoul(text.c_str(), nullptr, 10);
+    if (v < lo || v > hi)
+    {
+        return false;
+    }
+    out = static_cast<uint32_t>(v);
+    return true;
+}
+
+/** A finite decimal in [lo, hi], the whole text. */
+bool
+ParseReal(const std::string& text, double lo, double hi, double& out)
+{
+    if (text.empty() || text.find_first_of(" \t\n") != std::string::npos)
+    {
+        return false;
+    }
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    if (errno || *end || !std::isfinite(v) || v < lo || v > hi)
+    {
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+bool
+ParseBool(const std::string& v, bool& out)
+{
+    if (v == "true" || v == "1")
+    {
+        out = true;
+        return true;
+    }
+    if (v == "false" || v == "0")
+    {
+        out = false;
+        return true;
+    }
+    return false;
+}
+
+/** What one discipline gave. */
+struct Row
+{
+    std::string queueDisc;        //!< the discipline
+    double hostShare = 0;         //!< the multipath host's share
+    double shareRatio = 0;        //!< hostShare / fair share
+    double jainHosts = 0;         //!< Jain over the hosts
+    double utilisation = 0;       //!< total goodput / rate
+    double mptcpBps = 0;          //!< the multipath host's goodput
+    std::vector<double> tcpBps;   //!< each TCP host's goodput
+    uint32_t subflows = 0;        //!< subflows the connection had
+};
+
+int
+Fail(const std::string& why)
+{
+    std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
+    return 2;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    std::string subflows = "4";
+    std::string cc = "reno";
+    std::string tcpHosts = "4";
+    std::string queueDiscs = "droptail,red,fqcodel,fqcodel-host";
+    std::string rate = "10Mbps";
+    std::string delayMs = "18";
+    std::string duration = "60";
+    std::string warmup = "10";
+    std::string results = "true";
+    std::string plot = "true";
+    std::string overwrite = "false";
+    std::string progress = "false";
+    std::string outputDir = ".";
+    std::string campaign = kProg;
+
+    CommandLine cmd(__FILE__);
+    cmd.Usage("Does MPTCP need traffic shaping? A multipath host with many uncoupled "
+              "subflows and single-path TCP hosts at one bottleneck, under each queue "
+              "discipline: the host's share against the fair share.");
+    cmd.AddValue("subflows", "subflows of the multipath host (1..8)", subflows);
+    cmd.AddValue("cc",
+                 "its congestion control: uncoupled reno or cubic (greedy), or a coupled "
+                 "one (lia, olia, balia, wvegas) to compare",
+                 cc);
+    cmd.AddValue("tcpHosts", "single-path TCP hosts, one ns-3 TCP flow each (1..64)", tcpHosts);
+    cmd.AddValue("queueDiscs",
+                 "comma list of bottleneck disciplines: droptail, red, fqcodel (a queue per "
+                 "flow), fqcodel-host (a queue per source host)",
+                 queueDiscs);
+    cmd.AddValue("bottleneckRate", "bottleneck rate, ns-3's units (10Mbps)", rate);
+    cmd.AddValue("bottleneckDelay", "bottleneck one-way delay in ms (0..10000)", delayMs);
+    cmd.AddValue("duration", "simulated seconds per discipline (longer than the warm-up)", duration);
+    cmd.AddValue("warmup", "seconds before goodput is measured", warmup);
+    cmd.AddValue("results", "true|false: record each run in <outputDir>/results.db", results);
+    cmd.AddValue("plot", "true|false: write mptcp-shaping.{plt,dat,png,svg}", plot);
+    cmd.AddValue("overwrite",
+                 "true|false: replace finished runs with the same parameters and RngRun",
+                 overwrite);
+    cmd.AddValue("progress", "true|false: progress on stderr", progress);
+    cmd.AddValue("outputDir", "where results.db and the plot go", outputDir);
+    cmd.AddValue("campaign", "campaign name in results.db", campaign);
+    cmd.Parse(argc, argv);
+    const std::vector<MptcpResults::Param> config = MptcpResults::ConfigParams();
+    for (int i = 1; i < argc; i++)
+    {
+        if (std::string(argv[i]).compare(0, 2, "--") != 0)
+        {
+            return Fail(std::string("unexpected argument '") + argv[i] + "' (try --PrintHelp)");
+        }
+    }
+
+    MptcpScenarioParams p;
+    bool rec = false;
+    bool plt = false;
+    bool replace = false;
+    bool prog = false;
+    double delay = 0;
+    double dur = 0;
+    double warm = 0;
+    if (!ParseCount(subflows, 1, 8, p.subflows))
+    {
+        return Fail("--subflows must be 1..8, not '" + subflows + "'");
+    }
+    if (!ParseCount(tcpHosts, 1, 64, p.tcpFlows))
+    {
+        return Fail("--tcpHosts must be 1..64, not '" + tcpHosts + "'");
+    }
+    if (!ParseReal(delayMs, 0, 10000, delay))
+    {
+        return Fail("--bottleneckDelay must be 0..10000 ms, not '" + delayMs + "'");
+    }
+    if (!ParseReal(duration, 1, 36000, dur) || !ParseReal(warmup, 0, 36000, warm) || warm >= dur)
+    {
+        return Fail("--duration must be 1..36000 s and longer than --warmup (0 or more)");
+    }
+    if (!ParseBool(results, rec) || !ParseBool(plot, plt) || !ParseBool(overwrite, replace) ||
+        !ParseBool(progress, prog))
+    {
+        return Fail("--results, --plot, --overwrite and --progress are true or false");
+    }
+    std::vector<std::string> discs;
+    {
+        std::stringstream ss(queueDiscs);
+        std::string d;
+        while (std::getline(ss, d, ','))
+        {
+            for (const std::string& seen : discs)
+            {
+                if (seen == d)
+                {
+                    return Fail("--queueDiscs names '" + d + "' twice");
+                }
+            }
+            discs.push_back(d);
+        }
+        if (discs.empty() || queueDiscs.back() == ',')
+        {
+            return Fail("--queueDiscs must be a comma list of droptail, red, fqcodel, "
+                        "fqcodel-host");
+        }
+    }
+    p.pm = "ndiffports";
+    p.cc = cc;
+    p.bottleneckRate = rate;
+    p.bottleneckDelay = MicroSeconds(static_cast<int64_t>(std::llround(delay * 1000)));
+    p.duration = MicroSeconds(static_cast<int64_t>(std::llround(dur * 1e6)));
+    p.warmup = MicroSeconds(static_cast<int64_t>(std::llround(warm * 1e6)));
+    p.competitor = "ns3";
+    p.competitorCc = "ns3::TcpLinuxReno";
+    p.outputDir = outputDir;
+    p.progress = prog;
+    p.campaign = campaign;
+    p.config = config;
+    for (const std::string& d : discs)
+    {
+        MptcpScenarioParams q = p;
+        q.queueDisc = d;
+        std::string why;
+        if (!MptcpScenarioCheck(q, why))
+        {
+            return Fail(why);
+        }
+    }
+    std::string why;
+    if ((rec || plt) && !MptcpCheckOutputDir(outputDir, why))
+    {
+        return Fail(why);
+    }
+    std::string cmdline;
+    for (int i = 0; i < argc; i++)
+    {
+        cmdline += (i ? " " : "") + std::string(argv[i]);
+    }
+
+    const double rateBps = MptcpRateBps(rate);
+    const double fair = 1.0 / (p.tcpFlows + 1);
+    std::vector<Row> rows;
+    for (const std::string& d : discs)
+    {
+        MptcpScenarioParams q = p;
+        q.queueDisc = d;
+        MptcpRunRecorder recorder;
+        if (rec)
+        {
+            MptcpRunRecorder::Setup s;
+            s.outputDir = outputDir;
+            s.campaign = campaign;
+            s.scenario = kProg;
+            s.params = MptcpScenarioRecorder::Params(q);
+            s.cmdline = cmdline;
+            s.overwrite = replace;
+            s.entities.emplace_back("mptcp", "connection");
+            for (uint32_t k = 0; k < q.tcpFlows; k++)
+            {
+                s.entities.emplace_back("tcp " + std::to_string(k), "tcp_flow");
+            }
+            std::string err;
+            bool refused = false;
+            if (!recorder.Begin(s, &err, &refused))
+            {
+                std::fprintf(stderr, "%s: %s\n", kProg, err.c_str());
+                return refused ? 2 : 1;
+            }
+            if (!recorder.GetNote().empty())
+            {
+                std::fprintf(stderr, "%s: %s\n", kProg, recorder.GetNote().c_str());
+            }
+        }
+        MptcpScenarioResult r =
+            MptcpScenarioRun(q, rec ? recorder.Sink() : MptcpScenarioSampleSink());
+        Row row;
+        row.queueDisc = d;
+        double total = 0;
+        for (const MptcpScenarioFlow& f : r.flows)
+        {
+            total += f.goodputBps;
+            if (f.kind == "tcp")
+            {
+                row.tcpBps.push_back(f.goodputBps);
+            }
+        }
+        row.mptcpBps = r.flows[0].goodputBps;
+        row.subflows = static_cast<uint32_t>(r.flows[0].subflows.size());
+        row.hostShare = total > 0 ? row.mptcpBps / total : std::nan("");
+        row.shareRatio = row.hostShare / fair;
+        row.jainHosts = MptcpJainIndex([&] {
+            std::vector<double> v{row.mptcpBps};
+            v.insert(v.end(), row.tcpBps.begin(), row.tcpBps.end());
+            return v;
+        }());
+        row.utilisation = total / rateBps;
+        rows.push_back(row);
+        if (rec)
+        {
+            recorder.AddMetric("", "host_share", row.hostShare, "");
+            recorder.AddMetric("", "fair_share", fair, "");
+            recorder.AddMetric("", "share_ratio", row.shareRatio, "");
+            recorder.AddMetric("", "jain_hosts", row.jainHosts, "");
+            recorder.AddMetric("", "utilisation", row.utilisation, "");
+            recorder.AddFlows(r.flows, r.ipFlows);
+            std::string err;
+            if (!recorder.Finish(&err))
+            {
+                std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, outputDir.c_str(),
+                             err.c_str());
+                return 1;
+            }
+        }
+    }
+
+    if (plt)
+    {
+        std::string legend;
+        std::vector<double> x;
+        std::vector<double> ratio;
+        std::vector<double> jain;
+        std::vector<double> one;
+        for (size_t i = 0; i < rows.size(); i++)
+        {
+            legend += (i ? ", " : "") + std::to_string(i + 1) + " " + rows[i].queueDisc;
+            x.push_back(static_cast<double>(i + 1));
+            ratio.push_back(rows[i].shareRatio);
+            jain.push_back(rows[i].jainHosts);
+            one.push_back(1);
+        }
+        MptcpPlot fig("a host with " + std::to_string(p.subflows) + " " + cc +
+                      " subflows and " + std::to_string(p.tcpFlows) + " TCP hosts through " +
+                      rate);
+        size_t a = fig.AddPanel("the multipath host's share / fair share (1 / " +
+                                    std::to_string(p.tcpFlows + 1) + ")",
+                                "queue discipline (" + legend + ")",
+                                "share / fair share");
+        size_t b = fig.AddPanel("Jain's index over the hosts", "queue discipline", "index");
+        MptcpPlot::LineStyle ref;
+        ref.color = "#7f7f7f";
+        ref.dashed = true;
+        std::string err;
+        bool ok = fig.AddSeries(a, "multipath host", x, ratio, &err) &&
+                  fig.AddSeries(a, "fair", x, one, ref, &err) &&
+                  fig.AddSeries(b, "hosts", x, jain, &err) && fig.SetYMin(a, 0) &&
+                  fig.SetYRange(b, 0, 1.05) && fig.Write(outputDir, kProg, &err);
+        if (!ok)
+        {
+            std::fprintf(stderr, "%s: plot: %s\n", kProg, err.c_str());
+            return 1;
+        }
+    }
+
+    std::ostringstream js;
+    js << "{\"scenario\":\"" << kProg << "\",\"params\":{\"subflows\":" << p.subflows
+       << ",\"cc\":" << MptcpJsonString(cc) << ",\"tcpHosts\":" << p.tcpFlows
+       << ",\"bottleneckRate\":" << MptcpJsonString(rate)
+       << ",\"bottleneckDelay_ms\":" << MptcpJsonNumber(delay)
+       << ",\"duration_s\":" << MptcpJsonNumber(dur) << ",\"warmup_s\":" << MptcpJsonNumber(warm)
+       << "},\"fair_share\":" << MptcpJsonNumber(fair) << ",\"queue_discs\":[";
+    for (size_t i = 0; i < rows.size(); i++)
+    {
+        const Row& w = rows[i];
+        js << (i ? "," : "") << "{\"queueDisc\":" << MptcpJsonString(w.queueDisc)
+           << ",\"subflows\":" << w.subflows << ",\"host_share\":" << MptcpJsonNumber(w.hostShare)
+           << ",\"share_ratio\":" << MptcpJsonNumber(w.shareRatio)
+           << ",\"jain_hosts\":" << MptcpJsonNumber(w.jainHosts)
+           << ",\"utilisation\":" << MptcpJsonNumber(w.utilisation)
+           << ",\"mptcp_goodput_bps\":" << MptcpJsonNumber(w.mptcpBps) << ",\"tcp_goodput_bps\":[";
+        for (size_t k = 0; k < w.tcpBps.size(); k++)
+        {
+            js << (k ? "," : "") << MptcpJsonNumber(w.tcpBps[k]);
+        }
+        js << "]}";
+    }
+    js << "]}";
+    std::cout << js.str() << std::endl;
+    return std::cout ? 0 : 1;
+}
