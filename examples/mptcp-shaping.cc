@@ -346,14 +346,14 @@ main(int argc, char* argv[])
 
     if (plt)
     {
-        std::string legend;
+        std::vector<std::pair<double, std::string>> tics;
         std::vector<double> x;
         std::vector<double> ratio;
         std::vector<double> jain;
         std::vector<double> one;
         for (size_t i = 0; i < rows.size(); i++)
         {
-            legend += (i ? ", " : "") + std::to_string(i + 1) + " " + rows[i].queueDisc;
+            tics.emplace_back(static_cast<double>(i + 1), rows[i].queueDisc);
             x.push_back(static_cast<double>(i + 1));
             ratio.push_back(rows[i].shareRatio);
             jain.push_back(rows[i].jainHosts);
@@ -364,7 +364,7 @@ main(int argc, char* argv[])
                       rate);
         size_t a = fig.AddPanel("the multipath host's share / fair share (1 / " +
                                     std::to_string(p.tcpFlows + 1) + ")",
-                                "queue discipline (" + legend + ")",
+                                "queue discipline",
                                 "share / fair share");
         size_t b = fig.AddPanel("Jain's index over the hosts", "queue discipline", "index");
         MptcpPlot::LineStyle ref;
@@ -374,7 +374,8 @@ main(int argc, char* argv[])
         bool ok = fig.AddSeries(a, "multipath host", x, ratio, &err) &&
                   fig.AddSeries(a, "fair", x, one, ref, &err) &&
                   fig.AddSeries(b, "hosts", x, jain, &err) && fig.SetYMin(a, 0) &&
-                  fig.SetYRange(b, 0, 1.05) && fig.Write(outputDir, kProg, &err);
+                  fig.SetYRange(b, 0, 1.05) && fig.SetXTics(a, tics) && fig.SetXTics(b, tics) &&
+                  fig.AlignPanels(0.1, 0.75) && fig.Write(outputDir, kProg, &err);
         if (!ok)
         {
             std::fprintf(stderr, "%s: plot: %s\n", kProg, err.c_str());

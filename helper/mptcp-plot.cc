@@ -179,6 +179,24 @@ MptcpPlot::SetYMin(size_t panel, double min)
 }
 
 bool
+MptcpPlot::SetXTics(size_t panel, const std::vector<std::pair<double, std::string>>& tics)
+{
+    if (panel >= m_panels.size())
+    {
+        return false;
+    }
+    for (const auto& t : tics)
+    {
+        if (!std::isfinite(t.first))
+        {
+            return false;
+        }
+    }
+    m_panels[panel].xTics = tics;
+    return true;
+}
+
+bool
 MptcpPlot::AddSeries(size_t panel,
                      const std::string& title,
                      const std::vector<double>& x,
@@ -415,6 +433,7 @@ MptcpPlot::ScriptText(const std::string& base) const
         << "    # Vertical margins, so that no point sits on the top or bottom border.\n"
         << "    set offsets 0, 0, graph 0.05, graph 0.05\n";
     index = 0;
+    bool customTics = false;
     for (size_t p = 0; p < m_panels.size(); p++)
     {
         const Panel& panel = m_panels[p];
@@ -423,6 +442,25 @@ MptcpPlot::ScriptText(const std::string& base) const
             << "    set title " << Quote(panel.title) << "\n"
             << "    set xlabel " << Quote(panel.xLabel) << "\n"
             << "    set ylabel " << Quote(panel.yLabel) << "\n";
+        if (panel.xTics.empty())
+        {
+            if (customTics) // back to gnuplot's tics after a panel with its own
+            {
+                out << "    set xtics autofreq\n";
+                customTics = false;
+            }
+        }
+        else
+        {
+            customTics = true;
+            out << "    set xtics (";
+            for (size_t i = 0; i < panel.xTics.size(); i++)
+            {
+                out << (i ? ", " : "") << Quote(panel.xTics[i].second) << " "
+                    << FormatNumber(panel.xTics[i].first);
+            }
+            out << ")\n";
+        }
         if (m_alignLeft > 0)
         {
             out << "    set lmargin at screen " << FormatNumber(m_alignLeft) << "\n"

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -94,6 +95,16 @@ class MptcpPlot
      * \return false when the panel does not exist or min is not finite
      */
     bool SetYMin(size_t panel, double min);
+
+    /**
+     * \brief Label the x axis of a panel at given positions only (e.g. one
+     *        tic per category: {{1, "droptail"}, {2, "red"}}), instead of
+     *        gnuplot's automatic tics.
+     * \param panel the panel index from AddPanel()
+     * \param tics (position, label) pairs
+     * \return false when the panel does not exist or a position is not finite
+     */
+    bool SetXTics(size_t panel, const std::vector<std::pair<double, std::string>>& tics);
 
     /**
      * \brief Add a line series to a panel.
@@ -227,6 +238,7 @@ class MptcpPlot
         bool yMinSet;        //!< whether SetYMin() was called
         double yMin;         //!< lower y bound
         double yMax;         //!< upper y bound
+        std::vector<std::pair<double, std::string>> xTics; //!< SetXTics() (empty: automatic)
         std::vector<Series> series; //!< the series, in drawing order
     };
 

@@ -22,7 +22,11 @@
 #     the kernel cannot (doc/interop.md);
 #  7. attacks in ns-3 (examples/mptcp-attack, doc/security.md): each of a
 #     blind RST flood, a forged MP_FASTCLOSE and an MP_JOIN flood with its
-#     defence on and off, recorded in attacks.db, and the comparison.
+#     defence on and off, recorded in attacks.db, and the comparison;
+#  8. traffic shaping (examples/mptcp-shaping, doc/security.md F2/F3): a
+#     host with 4 subflows (uncoupled Reno, then LIA) and 4 TCP hosts under
+#     drop-tail, RED, FQ-CoDel per flow and per host: its share against
+#     the fair share, in shaping/results.db, and the plot.
 #   MPTCP_SKIP_INSTALL=1  skip the package installation
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -226,5 +230,21 @@ print("%-34s %-8s %-10s %-14.3f %-10s" % (name, d["defence"], d["attack_succeede
   done
 done
 echo "results: $out/attacks/results.db"
+
+echo "== 8. Does MPTCP need traffic shaping? A host with 4 subflows and 4 TCP hosts (doc/security.md F2/F3) =="
+shp=$root/build/examples/mptcp-shaping
+rm -f "$out/shaping/results.db"
+printf '%-6s %-14s %-12s %-10s\n' cc queueDisc share/fair jain_hosts
+for cc in reno lia; do
+  "$shp" --cc=$cc --duration=30 --warmup=10 --outputDir="$out/shaping" \
+    --plot=$([ $cc = reno ] && echo true || echo false) |
+    tail -n 1 | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+for r in d["queue_discs"]:
+    print("%-6s %-14s %-12.2f %-10.3f" % (d["params"]["cc"], r["queueDisc"], r["share_ratio"],
+                                        r["jain_hosts"]))'
+done
+echo "results: $out/shaping/results.db, plot $out/shaping/mptcp-shaping.png"
 
 echo "== results in $out =="

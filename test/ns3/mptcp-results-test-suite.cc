@@ -953,6 +953,28 @@ class MptcpPlotTest : public MptcpResultsTempDirTestCase
         NS_TEST_EXPECT_MSG_NE(ReadFile(dir + "/floor.plt").find("set yrange [0:*]\n"),
                               std::string::npos,
                               "floor script");
+        NS_TEST_EXPECT_MSG_EQ(ReadFile(dir + "/floor.plt").find("xtics"),
+                              std::string::npos,
+                              "gnuplot's own x tics by default");
+
+        // Category tics on one panel; the next panel goes back to gnuplot's.
+        MptcpPlot cat("categories");
+        size_t c0 = cat.AddPanel("share", "queue discipline", "share");
+        size_t c1 = cat.AddPanel("cwnd", "time (s)", "cwnd");
+        NS_TEST_EXPECT_MSG_EQ(cat.AddSeries(c0, "host", {1, 2}, {2.2, 1.0}, &err), true, err);
+        NS_TEST_EXPECT_MSG_EQ(cat.AddSeries(c1, "sf0", {0, 1}, {1, 2}, &err), true, err);
+        NS_TEST_EXPECT_MSG_EQ(cat.SetXTics(c0, {{1, "droptail"}, {2, "it's"}}), true, "tics");
+        NS_TEST_EXPECT_MSG_EQ(cat.SetXTics(9, {{1, "x"}}), false, "tics of a missing panel");
+        NS_TEST_EXPECT_MSG_EQ(cat.SetXTics(c1, {{std::nan(""), "x"}}), false, "tic not finite");
+        cat.SetGnuplot("mptcp-no-such-gnuplot");
+        cat.SetQuiet(true);
+        NS_TEST_EXPECT_MSG_EQ(cat.Write(dir, "cat", &err), true, err);
+        const std::string catScript = ReadFile(dir + "/cat.plt");
+        const size_t tics = catScript.find("set xtics ('droptail' 1, 'it''s' 2)\n");
+        const size_t back = catScript.find("set xtics autofreq\n");
+        NS_TEST_EXPECT_MSG_NE(tics, std::string::npos, "category tics:\n" << catScript);
+        NS_TEST_EXPECT_MSG_EQ((back != std::string::npos && back > tics), true,
+                              "automatic tics again on the next panel:\n" << catScript);
         for (const char* line : {
                  "data = 'fig.dat'\n",
                  "set terminal pngcairo size 800,600 noenhanced\n",
