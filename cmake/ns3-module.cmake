@@ -26,6 +26,7 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-scenario.cc
     helper/mptcp-experiment.cc
     helper/mptcp-host-filter.cc
+    helper/mptcp-options.cc
     helper/mptcp-output.cc
     helper/mptcp-results.cc
     helper/mptcp-plot.cc
@@ -44,6 +45,7 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-scenario.h
     helper/mptcp-experiment.h
     helper/mptcp-host-filter.h
+    helper/mptcp-options.h
     helper/mptcp-output.h
     helper/mptcp-results.h
     helper/mptcp-plot.h

@@ -42,7 +42,6 @@
 #include "ns3/internet-module.h"
 #include "ns3/mptcp-module.h"
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -63,51 +62,6 @@ Fail(const std::string& why)
 {
     std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
     return 2;
-}
-
-bool
-ParseCount(const std::string& text, uint32_t lo, uint32_t hi, uint32_t& out)
-{
-    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-    {
-        return false;
-    }
-    const unsigned long v = std::strtoul(text.c_str(), nullptr, 10);
-    if (v < lo || v > hi)
-    {
-        return false;
-    }
-    out = static_cast<uint32_t>(v);
-    return true;
-}
-
-bool
-ParseReal(const std::string& text, double lo, double hi, double& out)
-{
-    if (text.empty() || text.find_first_of(" \t\n") != std::string::npos)
-    {
-        return false;
-    }
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(text.c_str(), &end);
-    if (errno || *end || !std::isfinite(v) || v < lo || v > hi)
-    {
-        return false;
-    }
-    out = v;
-    return true;
-}
-
-bool
-ParseBool(const std::string& v, bool& out)
-{
-    if (v == "true" || v == "1" || v == "false" || v == "0")
-    {
-        out = v == "true" || v == "1";
-        return true;
-    }
-    return false;
 }
 
 /** The options, checked. */
@@ -388,79 +342,49 @@ main(int argc, char* argv[])
     cmd.AddValue("campaign", "campaign name in results.db", campaign);
     cmd.Parse(argc, argv);
     const std::vector<MptcpResults::Param> config = MptcpResults::ConfigParams();
-    for (int i = 1; i < argc; i++)
-    {
-        if (std::string(argv[i]).compare(0, 2, "--") != 0)
-        {
-            return Fail(std::string("unexpected argument '") + argv[i] + "' (try --PrintHelp)");
-        }
-    }
     Options o;
     bool rec = false;
     bool plt = false;
     bool replace = false;
-    if (!ParseCount(tcpFlows, 0, 64, o.tcpFlows))
+    std::vector<std::string> names;
+    std::string why;
+    if (!MptcpNoPositionalArguments(argc, argv, why) ||
+        !MptcpParseUint("tcpFlows", tcpFlows, 0, 64, o.tcpFlows, why) ||
+        !MptcpParseReal("delayMs", delayMs, 0, 1000, "ms", o.delayMs, why) ||
+        !MptcpParseReal("settleWindow", settleWindow, 1, 3600, "s", o.settleWindow, why) ||
+        !MptcpParseReal("band", band, 0.01, 1, "fractions of the step", o.band, why) ||
+        !MptcpParseReal("joinAt", joinAt, 0, 36000, "s", o.joinAt, why) ||
+        !MptcpParseReal("leaveAt", leaveAt, 0, 36000, "s", o.leaveAt, why) ||
+        !MptcpParseBool("results", results, rec, why) || !MptcpParseBool("plot", plot, plt, why) ||
+        !MptcpParseBool("overwrite", overwrite, replace, why) ||
+        !MptcpParseList("ccs", ccs, names, why))
     {
-        return Fail("--tcpFlows must be 0..64, not '" + tcpFlows + "'");
+        return Fail(why);
     }
     if (!(MptcpRateBps(rate) > 0))
     {
-        return Fail("--rate '" + rate + "' is not a data rate (e.g. 10Mbps)");
+        return Fail("--rate must be a data rate with ns-3's units, e.g. 10Mbps (got \"" + rate +
+                    "\")");
     }
     o.rate = rate;
-    if (!ParseReal(delayMs, 0, 1000, o.delayMs))
-    {
-        return Fail("--delayMs must be 0..1000, not '" + delayMs + "'");
-    }
-    if (!ParseReal(settleWindow, 1, 3600, o.settleWindow) || !ParseReal(band, 0.01, 1, o.band))
-    {
-        return Fail("--settleWindow must be 1..3600 s and --band 0.01..1");
-    }
-    if (!ParseReal(joinAt, 0, 36000, o.joinAt) || !ParseReal(leaveAt, 0, 36000, o.leaveAt) ||
-        o.joinAt < o.settleWindow || o.leaveAt - o.joinAt < o.settleWindow)
+    if (o.joinAt < o.settleWindow || o.leaveAt - o.joinAt < o.settleWindow)
     {
         return Fail("--joinAt and --leaveAt must leave at least --settleWindow (" + settleWindow +
                     " s) before the join and between the join and the leave");
     }
-    if (!ParseBool(results, rec) || !ParseBool(plot, plt) || !ParseBool(overwrite, replace))
+    for (const std::string& c : names)
     {
-        return Fail("--results, --plot and --overwrite are true or false");
-    }
-    std::vector<std::string> names;
-    {
-        std::stringstream ss(ccs);
-        std::string c;
-        while (std::getline(ss, c, ','))
+        if (mptcp_algo_check(MPTCP_ALGO_CC, c.c_str()) != MPTCP_OK)
         {
-            if (mptcp_algo_check(MPTCP_ALGO_CC, c.c_str()) != MPTCP_OK)
-            {
-                return Fail("--ccs: unknown congestion control '" + c + "' (" +
-                            MptcpSocket::AlgorithmNames(MPTCP_ALGO_CC) + ")");
-            }
-            for (const std::string& seen : names)
-            {
-                if (seen == c)
-                {
-                    return Fail("--ccs names '" + c + "' twice");
-                }
-            }
-            names.push_back(c);
-        }
-        if (names.empty() || ccs.back() == ',')
-        {
-            return Fail("--ccs must be a comma list of congestion controls");
+            return Fail("--ccs: unknown congestion control \"" + c + "\" (" +
+                        MptcpSocket::AlgorithmNames(MPTCP_ALGO_CC) + ")");
         }
     }
-    std::string why;
     if ((rec || plt) && !MptcpCheckOutputDir(outputDir, why))
     {
         return Fail(why);
     }
-    std::string cmdline;
-    for (int i = 0; i < argc; i++)
-    {
-        cmdline += (i ? " " : "") + std::string(argv[i]);
-    }
+    const std::string cmdline = MptcpCommandLineText(argc, argv);
 
     std::vector<Row> rows;
     for (const std::string& cc : names)

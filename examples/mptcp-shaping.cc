@@ -41,7 +41,6 @@
 #include "ns3/core-module.h"
 #include "ns3/mptcp-module.h"
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -56,58 +55,6 @@ namespace
 {
 
 const char kProg[] = "mptcp-shaping";
-
-/** An unsigned decimal in [lo, hi], the whole text. */
-bool
-ParseCount(const std::string& text, uint32_t lo, uint32_t hi, uint32_t& out)
-{
-    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-    {
-        return false;
-    }
-    const unsigned long v = std::strtoul(text.c_str(), nullptr, 10);
-    if (v < lo || v > hi)
-    {
-        return false;
-    }
-    out = static_cast<uint32_t>(v);
-    return true;
-}
-
-/** A finite decimal in [lo, hi], the whole text. */
-bool
-ParseReal(const std::string& text, double lo, double hi, double& out)
-{
-    if (text.empty() || text.find_first_of(" \t\n") != std::string::npos)
-    {
-        return false;
-    }
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(text.c_str(), &end);
-    if (errno || *end || !std::isfinite(v) || v < lo || v > hi)
-    {
-        return false;
-    }
-    out = v;
-    return true;
-}
-
-bool
-ParseBool(const std::string& v, bool& out)
-{
-    if (v == "true" || v == "1")
-    {
-        out = true;
-        return true;
-    }
-    if (v == "false" || v == "0")
-    {
-        out = false;
-        return true;
-    }
-    return false;
-}
 
 /** What one discipline gave. */
 struct Row
@@ -177,13 +124,6 @@ main(int argc, char* argv[])
     cmd.AddValue("campaign", "campaign name in results.db", campaign);
     cmd.Parse(argc, argv);
     const std::vector<MptcpResults::Param> config = MptcpResults::ConfigParams();
-    for (int i = 1; i < argc; i++)
-    {
-        if (std::string(argv[i]).compare(0, 2, "--") != 0)
-        {
-            return Fail(std::string("unexpected argument '") + argv[i] + "' (try --PrintHelp)");
-        }
-    }
 
     MptcpScenarioParams p;
     bool rec = false;
@@ -193,47 +133,24 @@ main(int argc, char* argv[])
     double delay = 0;
     double dur = 0;
     double warm = 0;
-    if (!ParseCount(subflows, 1, 8, p.subflows))
-    {
-        return Fail("--subflows must be 1..8, not '" + subflows + "'");
-    }
-    if (!ParseCount(tcpHosts, 1, 64, p.tcpFlows))
-    {
-        return Fail("--tcpHosts must be 1..64, not '" + tcpHosts + "'");
-    }
-    if (!ParseReal(delayMs, 0, 10000, delay))
-    {
-        return Fail("--bottleneckDelay must be 0..10000 ms, not '" + delayMs + "'");
-    }
-    if (!ParseReal(duration, 1, 36000, dur) || !ParseReal(warmup, 0, 36000, warm) || warm >= dur)
-    {
-        return Fail("--duration must be 1..36000 s and longer than --warmup (0 or more)");
-    }
-    if (!ParseBool(results, rec) || !ParseBool(plot, plt) || !ParseBool(overwrite, replace) ||
-        !ParseBool(progress, prog))
-    {
-        return Fail("--results, --plot, --overwrite and --progress are true or false");
-    }
     std::vector<std::string> discs;
+    std::string why;
+    if (!MptcpNoPositionalArguments(argc, argv, why) ||
+        !MptcpParseUint("subflows", subflows, 1, 8, p.subflows, why) ||
+        !MptcpParseUint("tcpHosts", tcpHosts, 1, 64, p.tcpFlows, why) ||
+        !MptcpParseReal("bottleneckDelay", delayMs, 0, 10000, "ms", delay, why) ||
+        !MptcpParseReal("duration", duration, 1, 36000, "s", dur, why) ||
+        !MptcpParseReal("warmup", warmup, 0, 36000, "s", warm, why) ||
+        !MptcpParseBool("results", results, rec, why) || !MptcpParseBool("plot", plot, plt, why) ||
+        !MptcpParseBool("overwrite", overwrite, replace, why) ||
+        !MptcpParseBool("progress", progress, prog, why) ||
+        !MptcpParseList("queueDiscs", queueDiscs, discs, why))
     {
-        std::stringstream ss(queueDiscs);
-        std::string d;
-        while (std::getline(ss, d, ','))
-        {
-            for (const std::string& seen : discs)
-            {
-                if (seen == d)
-                {
-                    return Fail("--queueDiscs names '" + d + "' twice");
-                }
-            }
-            discs.push_back(d);
-        }
-        if (discs.empty() || queueDiscs.back() == ',')
-        {
-            return Fail("--queueDiscs must be a comma list of droptail, red, fqcodel, "
-                        "fqcodel-host");
-        }
+        return Fail(why);
+    }
+    if (warm >= dur)
+    {
+        return Fail("--duration must be longer than --warmup");
     }
     p.pm = "ndiffports";
     p.cc = cc;
@@ -251,22 +168,16 @@ main(int argc, char* argv[])
     {
         MptcpScenarioParams q = p;
         q.queueDisc = d;
-        std::string why;
         if (!MptcpScenarioCheck(q, why))
         {
             return Fail(why);
         }
     }
-    std::string why;
     if ((rec || plt) && !MptcpCheckOutputDir(outputDir, why))
     {
         return Fail(why);
     }
-    std::string cmdline;
-    for (int i = 0; i < argc; i++)
-    {
-        cmdline += (i ? " " : "") + std::string(argv[i]);
-    }
+    const std::string cmdline = MptcpCommandLineText(argc, argv);
 
     const double rateBps = MptcpRateBps(rate);
     const double fair = 1.0 / (p.tcpFlows + 1);

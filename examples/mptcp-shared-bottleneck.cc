@@ -13,6 +13,7 @@
  * and writes a plot of per-subflow cwnd and goodput under --outputDir.
  */
 #include "ns3/core-module.h"
+#include "ns3/mptcp-options.h"
 #include "ns3/mptcp-output.h"
 #include "ns3/mptcp-scenario.h"
 #include "ns3/mptcp-socket.h"
@@ -78,50 +79,6 @@ namespace
 {
 
 const char* const PROG = "mptcp-shared-bottleneck";
-
-/** An unsigned decimal integer in [lo, hi] (no sign, no spaces). */
-bool
-ParseUint(const std::string& name, const std::string& text, uint32_t lo, uint32_t hi,
-          uint32_t& out, std::string& why)
-{
-    uint64_t v = 0;
-    bool ok = !text.empty() && text.size() <= 10;
-    for (char c : text)
-    {
-        ok = ok && c >= '0' && c <= '9';
-        v = ok ? v * 10 + static_cast<uint64_t>(c - '0') : v;
-    }
-    if (!ok || v < lo || v > hi)
-    {
-        why = "--" + name + " must be an integer " + std::to_string(lo) + ".." +
-              std::to_string(hi) + " (got \"" + text + "\")";
-        return false;
-    }
-    out = static_cast<uint32_t>(v);
-    return true;
-}
-
-/** A finite decimal number in [lo, hi] (digits, '.', an exponent; no sign). */
-bool
-ParseReal(const std::string& name, const std::string& text, double lo, double hi,
-          const char* unit, double& out, std::string& why)
-{
-    char* end = nullptr;
-    const bool shape = !text.empty() && text.find_first_not_of("0123456789.eE+-") ==
-                                            std::string::npos &&
-                       text[0] != '-' && text[0] != '+';
-    const double v = shape ? std::strtod(text.c_str(), &end) : 0;
-    if (!shape || end != text.c_str() + text.size() || !std::isfinite(v) || v < lo || v > hi)
-    {
-        std::ostringstream os;
-        os << "--" << name << " must be a number of " << unit << " in [" << lo << ", " << hi
-           << "] (got \"" << text << "\")";
-        why = os.str();
-        return false;
-    }
-    out = v;
-    return true;
-}
 
 /** Whether the command line changed the default of an attribute. */
 bool
@@ -467,15 +424,15 @@ main(int argc, char* argv[])
     double delayMs = 0;
     double durationS = 0;
     double warmupS = 0;
-    if ((!subflows.empty() && !ParseUint("subflows", subflows, 1, 8, nSubflows, why)) ||
-        (!interfaces.empty() && !ParseUint("interfaces", interfaces, 1, 8, nInterfaces, why)) ||
-        !ParseUint("tcpFlows", tcpFlows, 0, 64, p.tcpFlows, why) ||
-        !ParseUint("queue", queue, 0, 1000000, p.queue, why) ||
-        !ParseUint("segmentSize", segmentSize, 64, 65000, p.segmentSize, why) ||
-        !ParseUint("delAckCount", delAckCount, 1, 64, p.delAckCount, why) ||
-        !ParseReal("bottleneckDelay", delay, 0, 10000, "ms", delayMs, why) ||
-        !ParseReal("duration", duration, 0, 1e6, "seconds", durationS, why) ||
-        !ParseReal("warmup", warmup, 0, 1e6, "seconds", warmupS, why))
+    if ((!subflows.empty() && !MptcpParseUint("subflows", subflows, 1, 8, nSubflows, why)) ||
+        (!interfaces.empty() && !MptcpParseUint("interfaces", interfaces, 1, 8, nInterfaces, why)) ||
+        !MptcpParseUint("tcpFlows", tcpFlows, 0, 64, p.tcpFlows, why) ||
+        !MptcpParseUint("queue", queue, 0, 1000000, p.queue, why) ||
+        !MptcpParseUint("segmentSize", segmentSize, 64, 65000, p.segmentSize, why) ||
+        !MptcpParseUint("delAckCount", delAckCount, 1, 64, p.delAckCount, why) ||
+        !MptcpParseReal("bottleneckDelay", delay, 0, 10000, "ms", delayMs, why) ||
+        !MptcpParseReal("duration", duration, 0, 1e6, "seconds", durationS, why) ||
+        !MptcpParseReal("warmup", warmup, 0, 1e6, "seconds", warmupS, why))
     {
         return fail(why);
     }
