@@ -191,7 +191,8 @@ MptcpSocket::SampleTraces()
     const bool sub = !m_cwndTrace.IsEmpty() || !m_cwndTotalTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
                      !m_srttTrace.IsEmpty() || !m_inflightTrace.IsEmpty() ||
                      !m_stateTrace.IsEmpty() || !m_ssthreshTotalTrace.IsEmpty() ||
-                     !m_rttMinTrace.IsEmpty();
+                     !m_rttMinTrace.IsEmpty() || !m_caStateTrace.IsEmpty() ||
+                     !m_congStateTrace.IsEmpty();
     const bool conn = !m_dataSentTrace.IsEmpty() || !m_dataAckedTrace.IsEmpty() ||
                       !m_rcvBufTrace.IsEmpty() || !m_oooTrace.IsEmpty();
     if (sub)
@@ -204,12 +205,18 @@ MptcpSocket::SampleTraces()
         uint64_t cwndTotal = 0;
         uint64_t ssthreshTotal = 0;
         uint64_t rttMin = 0;
+        uint32_t established = 0;
+        uint32_t inRecovery = 0;
+        uint32_t inLoss = 0;
         for (int i = 0; i < n; i++)
         {
             mptcp_conn_stats st;
             mptcp_conn_get_subflow_stats(m_conn, i, &st, nullptr, nullptr);
             if (st.state == MPTCP_TCP_ESTABLISHED)
             {
+                established++;
+                inRecovery += st.ca_state == MPTCP_CA_RECOVERY;
+                inLoss += st.ca_state == MPTCP_CA_LOSS;
                 cwndTotal += st.cwnd;
                 ssthreshTotal += st.ssthresh;
                 if (st.srtt_ns && (!rttMin || st.srtt_ns < rttMin))
@@ -241,7 +248,25 @@ MptcpSocket::SampleTraces()
                              static_cast<uint64_t>(old.state),
                              static_cast<uint64_t>(st.state));
             }
+            if (st.ca_state != old.ca_state)
+            {
+                m_caStateTrace(id,
+                               static_cast<uint64_t>(old.ca_state),
+                               static_cast<uint64_t>(st.ca_state));
+            }
             old = st;
+        }
+        // The connection's congestion state: in loss when every
+        // established subflow is (none can send new data), in recovery
+        // when one repairs a loss, open otherwise.
+        const TcpSocketState::TcpCongState_t cong =
+            established && inLoss == established ? TcpSocketState::CA_LOSS
+            : inRecovery || inLoss               ? TcpSocketState::CA_RECOVERY
+                                                 : TcpSocketState::CA_OPEN;
+        if (cong != m_tracedCongState)
+        {
+            m_congStateTrace(m_tracedCongState, cong);
+            m_tracedCongState = cong;
         }
         uint32_t total = static_cast<uint32_t>(std::min<uint64_t>(cwndTotal, UINT32_MAX));
         if (total != m_tracedCwndTotal)

@@ -447,6 +447,18 @@ MptcpSocket::GetTypeId()
                             "while none is established), as TcpSocketBase's RTT.",
                             MakeTraceSourceAccessor(&MptcpSocket::m_rttMinTrace),
                             "ns3::TracedValueCallback::Time")
+            .AddTraceSource("CongState",
+                            "The connection's congestion state, as TcpSocketBase's "
+                            "CongState: CA_LOSS when every established subflow is in loss "
+                            "(after a retransmission timeout), CA_RECOVERY when one is in "
+                            "loss or fast recovery, CA_OPEN otherwise.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_congStateTrace),
+                            "ns3::TcpSocketState::TcpCongStatesTracedValueCallback")
+            .AddTraceSource("SubflowCongState",
+                            "Congestion state of a subflow (enum mptcp_ca_state: 0 open, "
+                            "1 fast recovery, 2 loss).",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_caStateTrace),
+                            "ns3::MptcpSocket::SubflowTracedCallback")
             .AddTraceSource("SubflowCwnd",
                             "Congestion window of a subflow (bytes).",
                             MakeTraceSourceAccessor(&MptcpSocket::m_cwndTrace),

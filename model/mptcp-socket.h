@@ -13,6 +13,7 @@
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
+#include "ns3/tcp-socket-state.h"
 #include "ns3/tcp-socket.h"
 #include "ns3/traced-callback.h"
 
@@ -352,6 +353,11 @@ class MptcpSocket : public TcpSocket
     TracedCallback<uint32_t, uint64_t, uint64_t> m_srttTrace;     //!< SubflowRtt (ns)
     TracedCallback<uint32_t, uint64_t, uint64_t> m_inflightTrace; //!< SubflowBytesInFlight
     TracedCallback<uint32_t, uint64_t, uint64_t> m_stateTrace;    //!< SubflowState
+    TracedCallback<uint32_t, uint64_t, uint64_t> m_caStateTrace;  //!< SubflowCongState
+    /** CongState: the connection's congestion state */
+    TracedCallback<TcpSocketState::TcpCongState_t, TcpSocketState::TcpCongState_t>
+        m_congStateTrace;
+    TcpSocketState::TcpCongState_t m_tracedCongState = TcpSocketState::CA_OPEN; //!< last fired
     TracedCallback<uint64_t, uint64_t> m_dataSentTrace;   //!< DataSent (connection bytes queued and sent)
     TracedCallback<uint64_t, uint64_t> m_dataAckedTrace;  //!< DataAcked
     TracedCallback<uint64_t, uint64_t> m_rcvBufTrace;     //!< RcvBuffered

@@ -239,7 +239,8 @@ class SocketListTestCase : public TestCase
 {
   public:
     SocketListTestCase()
-        : TestCase("Config paths of SocketList: CongestionWindow, SlowStartThreshold, RTT")
+        : TestCase("Config paths of SocketList: CongestionWindow, SlowStartThreshold, RTT, "
+                   "CongState, SubflowCongState")
     {
     }
 
@@ -252,7 +253,29 @@ class SocketListTestCase : public TestCase
         uint32_t ssLast = 0;
         uint32_t rttCalls = 0;
         Time rttLast;
+        std::vector<std::pair<int, int>> cong;    //!< CongState (old, new)
+        std::vector<std::pair<int, int>> sfCong;  //!< SubflowCongState of subflow 0
     };
+
+    static void CongChanged(std::vector<std::pair<int, int>>* v,
+                            std::string,
+                            TcpSocketState::TcpCongState_t oldValue,
+                            TcpSocketState::TcpCongState_t newValue)
+    {
+        v->emplace_back(oldValue, newValue);
+    }
+
+    static void SubflowCongChanged(std::vector<std::pair<int, int>>* v,
+                                   std::string,
+                                   uint32_t subflow,
+                                   uint64_t oldValue,
+                                   uint64_t newValue)
+    {
+        if (subflow == 0)
+        {
+            v->emplace_back(static_cast<int>(oldValue), static_cast<int>(newValue));
+        }
+    }
 
     static void Hook(Seen* seen)
     {
@@ -263,6 +286,9 @@ class SocketListTestCase : public TestCase
                         MakeBoundCallback(&SsthreshChanged, &seen->ssCalls, &seen->ssLast));
         Config::Connect(base + "RTT",
                         MakeBoundCallback(&RttChanged, &seen->rttCalls, &seen->rttLast));
+        Config::Connect(base + "CongState", MakeBoundCallback(&CongChanged, &seen->cong));
+        Config::Connect(base + "SubflowCongState",
+                        MakeBoundCallback(&SubflowCongChanged, &seen->sfCong));
     }
 
     void DoRun() override
@@ -273,6 +299,9 @@ class SocketListTestCase : public TestCase
         PointToPointHelper link;
         link.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
         link.SetChannelAttribute("Delay", StringValue("10ms"));
+        // a queue of 10 packets beside a 17-packet pipe: the window
+        // overflows it, and the losses are repaired in fast recovery
+        link.SetQueue("ns3::DropTailQueue", "MaxSize", StringValue("10p"));
         NetDeviceContainer d = link.Install(nodes);
         InternetStackHelper internet;
         internet.Install(nodes);
@@ -296,12 +325,41 @@ class SocketListTestCase : public TestCase
         NS_TEST_ASSERT_MSG_GT(seen.cwndPeak,
                               10 * 1448,
                               "the window grew past the initial one (largest value)");
-        // 2 MB through a 10 Mbit/s link with a one-BDP-less queue: losses
-        // set a finite threshold; the RTT is at least the 20 ms of the path
+        // 2 MB through a 10 Mbit/s link with a 10-packet queue: losses set
+        // a finite threshold; the RTT is at least the 20 ms of the path
         NS_TEST_ASSERT_MSG_GT(seen.ssCalls, 0, "SlowStartThreshold fired through SocketList");
         NS_TEST_ASSERT_MSG_GT(seen.rttCalls, 0, "RTT fired through SocketList");
         NS_TEST_ASSERT_MSG_GT_OR_EQ(seen.rttLast, MilliSeconds(20), "RTT at least the path's");
         NS_TEST_ASSERT_MSG_LT(seen.rttLast, Seconds(1), "RTT in range");
+        // The losses that set the threshold are repaired in fast recovery:
+        // the connection's CongState (one subflow: the subflow's) leaves
+        // CA_OPEN for CA_RECOVERY and comes back, each change starting
+        // from the state the previous one reached.
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(seen.cong.size(), 2, "CongState fired through SocketList");
+        if (seen.cong.empty())
+        {
+            return;
+        }
+        NS_TEST_ASSERT_MSG_EQ(seen.cong.front().first, TcpSocketState::CA_OPEN, "from CA_OPEN");
+        bool recovery = false;
+        for (size_t i = 0; i < seen.cong.size(); i++)
+        {
+            recovery = recovery || seen.cong[i].second == TcpSocketState::CA_RECOVERY;
+            NS_TEST_ASSERT_MSG_NE(seen.cong[i].first, seen.cong[i].second, "a change");
+            if (i > 0)
+            {
+                NS_TEST_ASSERT_MSG_EQ(seen.cong[i].first, seen.cong[i - 1].second, "continuous");
+            }
+        }
+        NS_TEST_ASSERT_MSG_EQ(recovery, true, "fast recovery seen");
+        NS_TEST_ASSERT_MSG_EQ(seen.sfCong.size(), seen.cong.size(), "one subflow: the same changes");
+        for (size_t i = 0; i < seen.sfCong.size() && i < seen.cong.size(); i++)
+        {
+            const int map[] = {TcpSocketState::CA_OPEN,
+                               TcpSocketState::CA_RECOVERY,
+                               TcpSocketState::CA_LOSS};
+            NS_TEST_ASSERT_MSG_EQ(map[seen.sfCong[i].second], seen.cong[i].second, "same states");
+        }
         Simulator::Destroy();
         Config::Reset();
     }

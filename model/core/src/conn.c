@@ -588,7 +588,13 @@ static void fill_stats(const struct mptcp_conn *c, const struct tcp_sf *sf,
   st->reset_reason = c->reset_cause ? c->reset_reason : -1;
   st->sf_rst_rx = 0;
   st->sf_rst_reason = -1;
+  st->ca_state = sf->ca_state;
 }
+
+_Static_assert((int)TCP_CA_OPEN == (int)MPTCP_CA_OPEN &&
+                   (int)TCP_CA_RECOVERY == (int)MPTCP_CA_RECOVERY &&
+                   (int)TCP_CA_LOSS == (int)MPTCP_CA_LOSS,
+               "the public congestion states are the engine's");
 
 void mptcp_conn_get_stats(const mptcp_conn *c, mptcp_conn_stats *st) {
   if (!c || !st)

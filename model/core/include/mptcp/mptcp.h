@@ -1198,6 +1198,15 @@ enum mptcp_tcp_state {
 /** Name of a TCP state ("ESTABLISHED"). */
 const char *mptcp_tcp_state_name(int state);
 
+/** Congestion state of a subflow (Linux's tcp_ca_state, reduced to the
+ *  states the engine has). */
+enum mptcp_ca_state {
+  MPTCP_CA_OPEN = 0,     /**< no loss being repaired */
+  MPTCP_CA_RECOVERY = 1, /**< fast recovery (RFC 6675 with PRR) */
+  MPTCP_CA_LOSS = 2      /**< after a retransmission timeout, until the
+                              data outstanding then is acknowledged */
+};
+
 /** A snapshot of a connection's transport state, for traces and tests. */
 typedef struct mptcp_conn_stats {
   int state;              /**< enum mptcp_tcp_state */
@@ -1231,6 +1240,9 @@ typedef struct mptcp_conn_stats {
   int sf_rst_rx;
   /** ... and the MP_TCPRST reason it carried (MPTCP_RST_E*), -1 none. */
   int sf_rst_reason;
+  /** enum mptcp_ca_state of the subflow (mptcp_conn_get_stats: of the
+   *  initial subflow). */
+  int ca_state;
 } mptcp_conn_stats;
 
 /** Fills `st` with the connection's current state. */
