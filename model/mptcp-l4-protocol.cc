@@ -671,6 +671,14 @@ MptcpL4Protocol::SendSegment(const mptcp_segment& seg, const uint8_t* buf)
     Ptr<Packet> p = seg.payload_virtual
                         ? Create<Packet>(static_cast<uint32_t>(seg.payload_len))
                         : Create<Packet>(buf + seg.hdr_len, static_cast<uint32_t>(seg.payload_len));
+    if (seg.conn_user_data)
+    {
+        MptcpSocket* owner = static_cast<MptcpSocket*>(seg.conn_user_data);
+        if (owner->TracesSegments())
+        {
+            owner->NotifySegment(true, p, buf, static_cast<uint32_t>(seg.hdr_len));
+        }
+    }
     MptcpTcpHeader h;
     h.SetRawBytes(buf, static_cast<uint32_t>(seg.hdr_len));
     p->AddHeader(h);
@@ -809,6 +817,22 @@ MptcpL4Protocol::Deliver(Ptr<Packet> p, uint32_t head, const mptcp_addr& src, co
     {
         len = hdrLen;
         virt = head - hdrLen;
+    }
+    if (hdrLen <= len && hdrLen >= 20)
+    {
+        // Rx of the connection's socket, when something listens to it
+        mptcp_addr local = dst;
+        mptcp_addr remote = src;
+        remote.port = static_cast<uint16_t>((buf[0] << 8) | buf[1]);
+        local.port = static_cast<uint16_t>((buf[2] << 8) | buf[3]);
+        void* ud = mptcp_stack_conn_user_data(m_stack, &local, &remote);
+        MptcpSocket* owner = static_cast<MptcpSocket*>(ud);
+        mptcp_tcphdr th;
+        if (owner && owner->TracesSegments() &&
+            mptcp_tcphdr_decode(&th, buf, hdrLen) == static_cast<int>(hdrLen))
+        {
+            owner->NotifySegment(false, p->CreateFragment(hdrLen, size - hdrLen), buf, hdrLen);
+        }
     }
     Enter();
     mptcp_stack_read(m_stack, &src, &dst, buf, len, virt, Now());

@@ -181,6 +181,33 @@ MptcpSocket::GetSubflowStats(uint32_t i,
     return true;
 }
 
+bool
+MptcpSocket::TracesSegments() const
+{
+    return !m_segTxTrace.IsEmpty() || !m_segRxTrace.IsEmpty();
+}
+
+void
+MptcpSocket::NotifySegment(bool sent,
+                           Ptr<const Packet> payload,
+                           const uint8_t* header,
+                           uint32_t headerLen)
+{
+    // ns-3's TcpHeader reads the wire bytes as its own TCP would (options
+    // it does not know, MPTCP's among them, as TcpOptionUnknown).
+    Ptr<Packet> h = Create<Packet>(header, headerLen);
+    TcpHeader th;
+    h->RemoveHeader(th);
+    if (sent)
+    {
+        m_segTxTrace(payload, th, this);
+    }
+    else
+    {
+        m_segRxTrace(payload, th, this);
+    }
+}
+
 void
 MptcpSocket::SampleTraces()
 {

@@ -454,6 +454,17 @@ MptcpSocket::GetTypeId()
                             "loss or fast recovery, CA_OPEN otherwise.",
                             MakeTraceSourceAccessor(&MptcpSocket::m_congStateTrace),
                             "ns3::TcpSocketState::TcpCongStatesTracedValueCallback")
+            .AddTraceSource("Tx",
+                            "A segment sent on any subflow: the payload, the TCP header "
+                            "(MPTCP options as TcpOptionUnknown, kind 30), this socket; as "
+                            "TcpSocketBase's Tx.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_segTxTrace),
+                            "ns3::MptcpSocket::TxRxTracedCallback")
+            .AddTraceSource("Rx",
+                            "A segment received on any subflow, before the core reads it: "
+                            "the payload, the TCP header, this socket; as TcpSocketBase's Rx.",
+                            MakeTraceSourceAccessor(&MptcpSocket::m_segRxTrace),
+                            "ns3::MptcpSocket::TxRxTracedCallback")
             .AddTraceSource("SubflowCongState",
                             "Congestion state of a subflow (enum mptcp_ca_state: 0 open, "
                             "1 fast recovery, 2 loss).",

@@ -13,6 +13,7 @@
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
+#include "ns3/tcp-header.h"
 #include "ns3/tcp-socket-state.h"
 #include "ns3/tcp-socket.h"
 #include "ns3/traced-callback.h"
@@ -237,6 +238,25 @@ class MptcpSocket : public TcpSocket
      */
     void SampleTraces();
 
+    /** \return whether the Tx or Rx trace source has a sink (the L4 then
+     *          hands each segment of this connection to NotifySegment) */
+    bool TracesSegments() const;
+
+    /**
+     * \brief Fire Tx or Rx with a segment of this connection (any subflow).
+     * \param sent true: a segment sent (Tx); false: one received (Rx)
+     * \param payload the payload, without the TCP header
+     * \param header the TCP header's wire bytes (options included)
+     * \param headerLen their length
+     */
+    void NotifySegment(bool sent, Ptr<const Packet> payload, const uint8_t* header, uint32_t headerLen);
+
+    /** TracedCallback signature of Tx and Rx, as TcpSocketBase's but with
+     *  this socket. */
+    typedef void (*TxRxTracedCallback)(Ptr<const Packet> packet,
+                                       const TcpHeader& header,
+                                       Ptr<const MptcpSocket> socket);
+
     /** TracedCallback signature of per-subflow values. */
     typedef void (*SubflowTracedCallback)(uint32_t subflow, uint64_t oldValue, uint64_t newValue);
     /** TracedCallback signature of counters and connection values. */
@@ -354,6 +374,10 @@ class MptcpSocket : public TcpSocket
     TracedCallback<uint32_t, uint64_t, uint64_t> m_inflightTrace; //!< SubflowBytesInFlight
     TracedCallback<uint32_t, uint64_t, uint64_t> m_stateTrace;    //!< SubflowState
     TracedCallback<uint32_t, uint64_t, uint64_t> m_caStateTrace;  //!< SubflowCongState
+    TracedCallback<Ptr<const Packet>, const TcpHeader&, Ptr<const MptcpSocket>>
+        m_segTxTrace; //!< Tx: segments sent, every subflow
+    TracedCallback<Ptr<const Packet>, const TcpHeader&, Ptr<const MptcpSocket>>
+        m_segRxTrace; //!< Rx: segments received, every subflow
     /** CongState: the connection's congestion state */
     TracedCallback<TcpSocketState::TcpCongState_t, TcpSocketState::TcpCongState_t>
         m_congStateTrace;

@@ -240,7 +240,7 @@ class SocketListTestCase : public TestCase
   public:
     SocketListTestCase()
         : TestCase("Config paths of SocketList: CongestionWindow, SlowStartThreshold, RTT, "
-                   "CongState, SubflowCongState")
+                   "CongState, SubflowCongState, Tx, Rx")
     {
     }
 
@@ -255,7 +255,31 @@ class SocketListTestCase : public TestCase
         Time rttLast;
         std::vector<std::pair<int, int>> cong;    //!< CongState (old, new)
         std::vector<std::pair<int, int>> sfCong;  //!< SubflowCongState of subflow 0
+        uint64_t txPayload = 0;                   //!< Tx: payload bytes
+        uint32_t txMptcp = 0;                     //!< Tx: headers with an MPTCP option
+        uint32_t rx = 0;                          //!< Rx: segments
+        uint32_t rxAck = 0;                       //!< Rx: segments with ACK
     };
+
+    static void Tx(Seen* seen,
+                   std::string,
+                   Ptr<const Packet> p,
+                   const TcpHeader& h,
+                   Ptr<const MptcpSocket> socket)
+    {
+        seen->txPayload += p->GetSize();
+        seen->txMptcp += h.HasOption(30) && socket != nullptr;
+    }
+
+    static void Rx(Seen* seen,
+                   std::string,
+                   Ptr<const Packet>,
+                   const TcpHeader& h,
+                   Ptr<const MptcpSocket>)
+    {
+        seen->rx++;
+        seen->rxAck += (h.GetFlags() & TcpHeader::ACK) != 0;
+    }
 
     static void CongChanged(std::vector<std::pair<int, int>>* v,
                             std::string,
@@ -289,6 +313,8 @@ class SocketListTestCase : public TestCase
         Config::Connect(base + "CongState", MakeBoundCallback(&CongChanged, &seen->cong));
         Config::Connect(base + "SubflowCongState",
                         MakeBoundCallback(&SubflowCongChanged, &seen->sfCong));
+        Config::Connect(base + "Tx", MakeBoundCallback(&Tx, seen));
+        Config::Connect(base + "Rx", MakeBoundCallback(&Rx, seen));
     }
 
     void DoRun() override
@@ -352,6 +378,12 @@ class SocketListTestCase : public TestCase
             }
         }
         NS_TEST_ASSERT_MSG_EQ(recovery, true, "fast recovery seen");
+        // Tx and Rx: every segment of both ends' connections from 0.7 s on,
+        // their headers read by ns-3's TcpHeader (MPTCP's DSS as option 30)
+        NS_TEST_ASSERT_MSG_GT(seen.txPayload, 1500000, "Tx: the bulk of the 2 MB (and ACKs)");
+        NS_TEST_ASSERT_MSG_GT(seen.txMptcp, 1000, "Tx: headers carry MPTCP options");
+        NS_TEST_ASSERT_MSG_GT(seen.rx, 1000, "Rx fired");
+        NS_TEST_ASSERT_MSG_EQ(seen.rxAck, seen.rx, "Rx: every segment after the SYN has ACK");
         NS_TEST_ASSERT_MSG_EQ(seen.sfCong.size(), seen.cong.size(), "one subflow: the same changes");
         for (size_t i = 0; i < seen.sfCong.size() && i < seen.cong.size(); i++)
         {

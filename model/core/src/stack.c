@@ -342,6 +342,14 @@ static struct tcp_sf *table_lookup(const struct mptcp_stack *s, const mptcp_addr
   }
 }
 
+void *mptcp_stack_conn_user_data(const mptcp_stack *s, const mptcp_addr *local,
+                                 const mptcp_addr *remote) {
+  if (!s || !local || !remote)
+    return NULL;
+  const struct tcp_sf *sf = table_lookup(s, local, remote);
+  return sf ? sf->conn->user_data : NULL;
+}
+
 static void table_place(struct mptcp_stack *s, struct tcp_sf *sf) {
   uint32_t mask = s->table_cap - 1;
   uint32_t i = tuple_hash(&sf->local, &sf->remote) & mask;
@@ -931,6 +939,7 @@ int mptcp_stack_write(mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
                       size_t cap, uint64_t now) {
   if (!s || !seg || !buf)
     return MPTCP_ERR_INVALID_ARGUMENT;
+  seg->conn_user_data = NULL;
   if (s->rst_n)
     return write_rst(s, seg, buf, cap);
   while (s->out_head) {
@@ -938,6 +947,7 @@ int mptcp_stack_write(mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
     int rv = conn_write(c, seg, buf, cap, now);
     if (rv != 0) {
       if (rv > 0) {
+        seg->conn_user_data = c->user_data;
         mib_inc(s, MPTCP_MIB_SEG_OUT);
         if (s->out_head != s->out_tail) { /* round robin between conns */
           out_pop(s);

@@ -1071,6 +1071,16 @@ int mptcp_stack_owns(const mptcp_stack *stack, const mptcp_addr *src,
                      const mptcp_addr *dst, const uint8_t *data, size_t len);
 
 /**
+ * The user data (mptcp_conn_set_user_data) of the connection one of whose
+ * subflows has this 4-tuple (`local`, `remote`: addresses with ports, as
+ * seen from this stack), or NULL when none has it. For a host that reports
+ * a received segment to the connection's owner before handing it to
+ * mptcp_stack_read. Never changes the stack.
+ */
+void *mptcp_stack_conn_user_data(const mptcp_stack *stack, const mptcp_addr *local,
+                                 const mptcp_addr *remote);
+
+/**
  * A segment arrived at `now`: `data` holds `len` bytes (a TCP header, then
  * payload); `virtual_len` more payload bytes follow virtually (0 for real
  * payload). `src` and `dst` are the IP source and destination (ports are
@@ -1096,6 +1106,10 @@ typedef struct mptcp_segment {
   size_t payload_len;
   /** Nonzero when the payload is virtual (not in the buffer). */
   uint8_t payload_virtual;
+  /** The user data of the connection that sent it
+   *  (mptcp_conn_set_user_data); NULL for a reset the stack sends on its
+   *  own (to a segment no connection owns). */
+  void *conn_user_data;
 } mptcp_segment;
 
 /**
