@@ -18,15 +18,12 @@ bad options exit 2 with a message naming them.
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 
+from scenario_checks import bad_option_failures, run
+
 COMMON = ["--duration=30", "--warmup=10"]
-
-
-def run(program, *args):
-    return subprocess.run([program, *args], capture_output=True, text=True, timeout=600)
 
 
 def last_json(p):
@@ -40,21 +37,21 @@ def main(argv):
     program = argv[1]
     failures = []
 
-    for bad, needle in ((["--subflows=0"], "--subflows"),
-                        (["--subflows=x"], "--subflows"),
-                        (["--tcpHosts=65"], "--tcpHosts"),
-                        (["--queueDiscs=codel"], "--queueDisc"),
-                        (["--queueDiscs=droptail,droptail"], "twice"),
-                        (["--queueDiscs=droptail,"], "--queueDiscs"),
-                        (["--cc=foo"], "--cc"),
-                        (["--duration=5", "--warmup=10"], "--duration"),
-                        (["--bottleneckRate=fast"], "--bottleneckRate"),
-                        (["--bottleneckDelay=-1"], "--bottleneckDelay"),
-                        (["--overwrite=maybe"], "true or false"),
-                        (["stray"], "unexpected argument")):
-        p = run(program, *bad, "--results=false", "--plot=false")
-        if p.returncode != 2 or needle not in p.stderr:
-            failures.append(f"{bad}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+    bad_options = (
+        (["--subflows=0"], "--subflows"),
+        (["--subflows=x"], "--subflows"),
+        (["--tcpHosts=65"], "--tcpHosts"),
+        (["--queueDiscs=codel"], "--queueDisc"),
+        (["--queueDiscs=droptail,droptail"], "twice"),
+        (["--queueDiscs=droptail,"], "--queueDiscs"),
+        (["--cc=foo"], "--cc"),
+        (["--duration=5", "--warmup=10"], "--duration"),
+        (["--bottleneckRate=fast"], "--bottleneckRate"),
+        (["--bottleneckDelay=-1"], "--bottleneckDelay"),
+        (["--overwrite=maybe"], "true or false"),
+        (["stray"], "unexpected argument"),
+    )
+    failures += bad_option_failures(program, bad_options, "--results=false", "--plot=false")
 
     with tempfile.TemporaryDirectory() as out:
         results = {}
