@@ -21,6 +21,7 @@ set(MPTCP_NS3_SOURCES
     model/mptcp-socket.cc
     model/mptcp-socket-stats.cc
     model/mptcp-socket-factory.cc
+    model/mptcp-subflow.cc
     model/mptcp-attacker.cc
     helper/mptcp-helper.cc
     helper/mptcp-scenario.cc
@@ -40,6 +41,7 @@ set(MPTCP_NS3_HEADERS
     model/mptcp-l4-protocol.h
     model/mptcp-socket.h
     model/mptcp-socket-factory.h
+    model/mptcp-subflow.h
     model/mptcp-attacker.h
     helper/mptcp-helper.h
     helper/mptcp-scenario.h

@@ -215,7 +215,18 @@ MptcpSocket::SampleTraces()
     {
         return;
     }
-    const bool sub = !m_cwndTrace.IsEmpty() || !m_cwndTotalTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
+    // SubflowList: an object per subflow, from its creation on
+    const int count = mptcp_conn_subflow_count(m_conn);
+    while (m_subflowObjects.size() < static_cast<size_t>(count))
+    {
+        m_subflowObjects.push_back(CreateObject<MptcpSubflow>());
+    }
+    bool objects = false;
+    for (const Ptr<MptcpSubflow>& o : m_subflowObjects)
+    {
+        objects = objects || o->IsTraced();
+    }
+    const bool sub = objects || !m_cwndTrace.IsEmpty() || !m_cwndTotalTrace.IsEmpty() || !m_ssthreshTrace.IsEmpty() ||
                      !m_srttTrace.IsEmpty() || !m_inflightTrace.IsEmpty() ||
                      !m_stateTrace.IsEmpty() || !m_ssthreshTotalTrace.IsEmpty() ||
                      !m_rttMinTrace.IsEmpty() || !m_caStateTrace.IsEmpty() ||
@@ -250,6 +261,10 @@ MptcpSocket::SampleTraces()
                 {
                     rttMin = st.srtt_ns;
                 }
+            }
+            if (objects)
+            {
+                m_subflowObjects[static_cast<size_t>(i)]->Update(st);
             }
             mptcp_conn_stats& old = m_traced[static_cast<size_t>(i)];
             uint32_t id = static_cast<uint32_t>(i);

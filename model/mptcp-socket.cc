@@ -3,6 +3,8 @@
  */
 #include "mptcp-socket.h"
 
+#include "ns3/object-vector.h"
+
 #include "mptcp-l4-protocol.h"
 #include "mptcp-socket-addr.h"
 
@@ -423,6 +425,13 @@ MptcpSocket::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&MptcpSocket::m_rstSeqCheck),
                           MakeBooleanChecker())
+            .AddAttribute("SubflowList",
+                          "The connection's subflows (ns3::MptcpSubflow), in the core's "
+                          "order: Config paths reach each one's CongestionWindow, "
+                          "SlowStartThreshold, RTT, CongState and BytesInFlight.",
+                          ObjectVectorValue(),
+                          MakeObjectVectorAccessor(&MptcpSocket::m_subflowObjects),
+                          MakeObjectVectorChecker<MptcpSubflow>())
             .AddAttribute("MaxOfoRanges",
                           "Most out-of-order ranges a subflow, and the connection at the data "
                           "level, keep (threat A1); a segment that would open one more is "
@@ -648,6 +657,7 @@ MptcpSocket::DoDispose()
     }
     m_l4 = nullptr;
     m_node = nullptr;
+    m_subflowObjects.clear();
     TcpSocket::DoDispose();
 }
 

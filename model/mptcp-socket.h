@@ -9,6 +9,7 @@
 #include "ns3/address.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/mptcp-l4-protocol.h"
+#include "ns3/mptcp-subflow.h"
 #include "ns3/net-device.h"
 #include "ns3/node.h"
 #include "ns3/nstime.h"
@@ -361,6 +362,7 @@ class MptcpSocket : public TcpSocket
     std::vector<int32_t> m_finalInterfaces; //!< per subflow: last outgoing interface
 
     // Trace sources
+    std::vector<Ptr<MptcpSubflow>> m_subflowObjects; //!< SubflowList: one per subflow
     std::vector<mptcp_conn_stats> m_traced; //!< last values reported
     TracedCallback<uint32_t, uint32_t> m_cwndTotalTrace;          //!< CongestionWindow (sum)
     uint32_t m_tracedCwndTotal = 0;                               //!< last CongestionWindow fired

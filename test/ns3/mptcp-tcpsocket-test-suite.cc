@@ -397,6 +397,135 @@ class SocketListTestCase : public TestCase
     }
 };
 
+class SubflowListTestCase : public TestCase
+{
+  public:
+    SubflowListTestCase()
+        : TestCase("Config paths of SubflowList: each subflow's CongestionWindow, "
+                   "SlowStartThreshold, RTT, CongState, BytesInFlight")
+    {
+    }
+
+  private:
+    /** What the sources of one subflow fired. */
+    struct Seen
+    {
+        uint32_t cwndCalls = 0;      //!< CongestionWindow calls
+        uint32_t cwndLast = 0;       //!< its last value
+        uint32_t ssCalls = 0;        //!< SlowStartThreshold calls
+        uint32_t rttCalls = 0;       //!< RTT calls
+        Time rttLast;                //!< its last value
+        uint32_t recoveries = 0;     //!< CongState changes into CA_RECOVERY
+        uint32_t inflightCalls = 0;  //!< BytesInFlight calls
+    };
+
+    static void Cwnd(Seen* s, std::string, uint32_t, uint32_t v)
+    {
+        s->cwndCalls++;
+        s->cwndLast = v;
+    }
+
+    static void Ss(Seen* s, std::string, uint32_t, uint32_t)
+    {
+        s->ssCalls++;
+    }
+
+    static void Rtt(Seen* s, std::string, Time, Time v)
+    {
+        s->rttCalls++;
+        s->rttLast = v;
+    }
+
+    static void Cong(Seen* s,
+                     std::string,
+                     TcpSocketState::TcpCongState_t,
+                     TcpSocketState::TcpCongState_t v)
+    {
+        s->recoveries += v == TcpSocketState::CA_RECOVERY;
+    }
+
+    static void Inflight(Seen* s, std::string, uint32_t, uint32_t)
+    {
+        s->inflightCalls++;
+    }
+
+    static void Hook(Seen* seen, Ptr<Socket> socket, uint32_t* objects)
+    {
+        ObjectVectorValue list;
+        socket->GetAttribute("SubflowList", list);
+        *objects = static_cast<uint32_t>(list.GetN());
+        for (uint32_t i = 0; i < 2; i++)
+        {
+            const std::string base = "/NodeList/0/$ns3::MptcpL4Protocol/SocketList/*/SubflowList/" +
+                                     std::to_string(i) + "/";
+            Config::Connect(base + "CongestionWindow", MakeBoundCallback(&Cwnd, &seen[i]));
+            Config::Connect(base + "SlowStartThreshold", MakeBoundCallback(&Ss, &seen[i]));
+            Config::Connect(base + "RTT", MakeBoundCallback(&Rtt, &seen[i]));
+            Config::Connect(base + "CongState", MakeBoundCallback(&Cong, &seen[i]));
+            Config::Connect(base + "BytesInFlight", MakeBoundCallback(&Inflight, &seen[i]));
+        }
+    }
+
+    void DoRun() override
+    {
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+        NodeContainer nodes;
+        nodes.Create(2);
+        PointToPointHelper link;
+        link.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
+        link.SetChannelAttribute("Delay", StringValue("10ms"));
+        link.SetQueue("ns3::DropTailQueue", "MaxSize", StringValue("10p"));
+        NetDeviceContainer d = link.Install(nodes);
+        InternetStackHelper internet;
+        internet.Install(nodes);
+        Ipv4AddressHelper ip;
+        ip.SetBase("10.1.1.0", "255.255.255.0");
+        Ipv4InterfaceContainer ifs = ip.Assign(d);
+        MptcpStackHelper mptcp;
+        mptcp.SetSocketAttribute("PathManager", StringValue("ndiffports"));
+        mptcp.SetSocketAttribute("Subflows", UintegerValue(2));
+        mptcp.Install(nodes);
+        PacketSinkHelper sinkHelper("ns3::MptcpSocketFactory",
+                                    InetSocketAddress(Ipv4Address::GetAny(), 9));
+        sinkHelper.Install(nodes.Get(1));
+        BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(ifs.GetAddress(1), 9));
+        bulk.SetAttribute("MaxBytes", UintegerValue(0));
+        Ptr<BulkSendApplication> app =
+            DynamicCast<BulkSendApplication>(bulk.Install(nodes.Get(0)).Get(0));
+        app->SetStartTime(Seconds(0.5));
+        Seen seen[2];
+        uint32_t objects = 0;
+        // once both subflows are open (a Config path reaches the objects
+        // that exist when it is connected)
+        Simulator::Schedule(Seconds(1), [&seen, app, &objects]() {
+            Hook(seen, app->GetSocket(), &objects);
+        });
+        Simulator::Stop(Seconds(4));
+        Simulator::Run();
+        Ptr<MptcpSocket> s = DynamicCast<MptcpSocket>(app->GetSocket());
+        NS_TEST_ASSERT_MSG_NE(s, nullptr, "the MPTCP socket");
+        NS_TEST_ASSERT_MSG_EQ(s->GetSubflowCount(), 2, "two subflows");
+        NS_TEST_ASSERT_MSG_EQ(objects, 2, "SubflowList holds one object per subflow");
+        for (uint32_t i = 0; i < 2; i++)
+        {
+            mptcp_conn_stats st;
+            s->GetSubflowStats(i, st, nullptr, nullptr);
+            NS_TEST_ASSERT_MSG_GT(seen[i].cwndCalls, 3, "CongestionWindow of subflow " << i);
+            // the last value fired is the subflow's window (sampled after
+            // the last event before the end)
+            NS_TEST_ASSERT_MSG_EQ(seen[i].cwndLast, st.cwnd, "its value, subflow " << i);
+            NS_TEST_ASSERT_MSG_GT(seen[i].ssCalls, 0, "SlowStartThreshold of subflow " << i);
+            NS_TEST_ASSERT_MSG_GT(seen[i].rttCalls, 0, "RTT of subflow " << i);
+            NS_TEST_ASSERT_MSG_EQ(seen[i].rttLast, NanoSeconds(st.srtt_ns), "RTT value " << i);
+            NS_TEST_ASSERT_MSG_GT(seen[i].inflightCalls, 0, "BytesInFlight of subflow " << i);
+        }
+        // the two subflows share the 10-packet queue: losses on both
+        NS_TEST_ASSERT_MSG_GT(seen[0].recoveries + seen[1].recoveries, 0, "CongState");
+        Simulator::Destroy();
+        Config::Reset();
+    }
+};
+
 class MptcpTcpSocketTestSuite : public TestSuite
 {
   public:
@@ -407,6 +536,7 @@ class MptcpTcpSocketTestSuite : public TestSuite
         AddTestCase(new NagleTestCase(false));
         AddTestCase(new UnsupportedAttributeTestCase());
         AddTestCase(new SocketListTestCase());
+        AddTestCase(new SubflowListTestCase());
     }
 };
 
