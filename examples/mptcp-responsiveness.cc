@@ -314,11 +314,6 @@ main(int argc, char* argv[])
     std::string leaveAt = "80";
     std::string settleWindow = "10";
     std::string band = "0.2";
-    std::string results = "true";
-    std::string plot = "true";
-    std::string overwrite = "false";
-    std::string outputDir = ".";
-    std::string campaign = kProg;
     CommandLine cmd(__FILE__);
     cmd.Usage("Responsiveness of MPTCP congestion controls: single-path TCP flows join one "
               "of two paths and leave; how fast the MPTCP connection moves off the path and "
@@ -333,19 +328,11 @@ main(int argc, char* argv[])
                  "seconds before each event over which the steady level is averaged",
                  settleWindow);
     cmd.AddValue("band", "settling band, a fraction of the step between the levels (0..1)", band);
-    cmd.AddValue("results", "true|false: record each run in <outputDir>/results.db", results);
-    cmd.AddValue("plot", "true|false: write mptcp-responsiveness.{plt,dat,png,svg}", plot);
-    cmd.AddValue("overwrite",
-                 "true|false: replace finished runs with the same parameters and RngRun",
-                 overwrite);
-    cmd.AddValue("outputDir", "where results.db and the plot go", outputDir);
-    cmd.AddValue("campaign", "campaign name in results.db", campaign);
+    MptcpOutputOptions out(kProg);
+    out.AddTo(cmd);
     cmd.Parse(argc, argv);
     const std::vector<MptcpResults::Param> config = MptcpResults::ConfigParams();
     Options o;
-    bool rec = false;
-    bool plt = false;
-    bool replace = false;
     std::vector<std::string> names;
     std::string why;
     if (!MptcpNoPositionalArguments(argc, argv, why) ||
@@ -355,8 +342,6 @@ main(int argc, char* argv[])
         !MptcpParseReal("band", band, 0.01, 1, "fractions of the step", o.band, why) ||
         !MptcpParseReal("joinAt", joinAt, 0, 36000, "s", o.joinAt, why) ||
         !MptcpParseReal("leaveAt", leaveAt, 0, 36000, "s", o.leaveAt, why) ||
-        !MptcpParseBool("results", results, rec, why) || !MptcpParseBool("plot", plot, plt, why) ||
-        !MptcpParseBool("overwrite", overwrite, replace, why) ||
         !MptcpParseList("ccs", ccs, names, why))
     {
         return Fail(why);
@@ -380,7 +365,7 @@ main(int argc, char* argv[])
                         MptcpSocket::AlgorithmNames(MPTCP_ALGO_CC) + ")");
         }
     }
-    if ((rec || plt) && !MptcpCheckOutputDir(outputDir, why))
+    if (!out.Check(why))
     {
         return Fail(why);
     }
@@ -390,11 +375,11 @@ main(int argc, char* argv[])
     for (const std::string& cc : names)
     {
         MptcpRunRecorder recorder;
-        if (rec)
+        if (out.record)
         {
             MptcpRunRecorder::Setup s;
-            s.outputDir = outputDir;
-            s.campaign = campaign;
+            s.outputDir = out.outputDir;
+            s.campaign = out.campaign;
             s.scenario = kProg;
             s.params = {{"cc", cc},
                         {"tcpFlows", std::to_string(o.tcpFlows)},
@@ -406,7 +391,7 @@ main(int argc, char* argv[])
                         {"band", MptcpJsonNumber(o.band)}};
             s.params.insert(s.params.end(), config.begin(), config.end());
             s.cmdline = cmdline;
-            s.overwrite = replace;
+            s.overwrite = out.replace;
             s.entities.emplace_back("mptcp", "connection");
             for (uint32_t k = 0; k < o.tcpFlows; k++)
             {
@@ -420,16 +405,16 @@ main(int argc, char* argv[])
                 return refused ? 2 : 1;
             }
         }
-        rows.push_back(RunOnce(o, cc, rec ? &recorder : nullptr));
+        rows.push_back(RunOnce(o, cc, out.record ? &recorder : nullptr));
         std::string err;
-        if (rec && !recorder.Finish(&err))
+        if (out.record && !recorder.Finish(&err))
         {
-            std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, outputDir.c_str(), err.c_str());
+            std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, out.outputDir.c_str(), err.c_str());
             return 1;
         }
     }
 
-    if (plt)
+    if (out.draw)
     {
         MptcpPlot fig("MPTCP over two " + o.rate + " paths; " + std::to_string(o.tcpFlows) +
                       " TCP flows on path 1 from " + joinAt + " s to " + leaveAt + " s");
@@ -447,7 +432,7 @@ main(int argc, char* argv[])
             }
             ok = ok && fig.AddSeries(a, r.cc, r.t, mbps, &err);
         }
-        if (!ok || !fig.Write(outputDir, kProg, &err))
+        if (!ok || !fig.Write(out.outputDir, kProg, &err))
         {
             std::fprintf(stderr, "%s: plot: %s\n", kProg, err.c_str());
             return 1;

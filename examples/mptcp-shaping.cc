@@ -89,12 +89,7 @@ main(int argc, char* argv[])
     std::string delayMs = "18";
     std::string duration = "60";
     std::string warmup = "10";
-    std::string results = "true";
-    std::string plot = "true";
-    std::string overwrite = "false";
     std::string progress = "false";
-    std::string outputDir = ".";
-    std::string campaign = kProg;
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Does MPTCP need traffic shaping? A multipath host with many uncoupled "
@@ -114,21 +109,13 @@ main(int argc, char* argv[])
     cmd.AddValue("bottleneckDelay", "bottleneck one-way delay in ms (0..10000)", delayMs);
     cmd.AddValue("duration", "simulated seconds per discipline (longer than the warm-up)", duration);
     cmd.AddValue("warmup", "seconds before goodput is measured", warmup);
-    cmd.AddValue("results", "true|false: record each run in <outputDir>/results.db", results);
-    cmd.AddValue("plot", "true|false: write mptcp-shaping.{plt,dat,png,svg}", plot);
-    cmd.AddValue("overwrite",
-                 "true|false: replace finished runs with the same parameters and RngRun",
-                 overwrite);
     cmd.AddValue("progress", "true|false: progress on stderr", progress);
-    cmd.AddValue("outputDir", "where results.db and the plot go", outputDir);
-    cmd.AddValue("campaign", "campaign name in results.db", campaign);
+    MptcpOutputOptions out(kProg);
+    out.AddTo(cmd);
     cmd.Parse(argc, argv);
     const std::vector<MptcpResults::Param> config = MptcpResults::ConfigParams();
 
     MptcpScenarioParams p;
-    bool rec = false;
-    bool plt = false;
-    bool replace = false;
     bool prog = false;
     double delay = 0;
     double dur = 0;
@@ -141,8 +128,6 @@ main(int argc, char* argv[])
         !MptcpParseReal("bottleneckDelay", delayMs, 0, 10000, "ms", delay, why) ||
         !MptcpParseReal("duration", duration, 1, 36000, "s", dur, why) ||
         !MptcpParseReal("warmup", warmup, 0, 36000, "s", warm, why) ||
-        !MptcpParseBool("results", results, rec, why) || !MptcpParseBool("plot", plot, plt, why) ||
-        !MptcpParseBool("overwrite", overwrite, replace, why) ||
         !MptcpParseBool("progress", progress, prog, why) ||
         !MptcpParseList("queueDiscs", queueDiscs, discs, why))
     {
@@ -160,9 +145,9 @@ main(int argc, char* argv[])
     p.warmup = MicroSeconds(static_cast<int64_t>(std::llround(warm * 1e6)));
     p.competitor = "ns3";
     p.competitorCc = "ns3::TcpLinuxReno";
-    p.outputDir = outputDir;
+    p.outputDir = out.outputDir;
     p.progress = prog;
-    p.campaign = campaign;
+    p.campaign = out.campaign;
     p.config = config;
     for (const std::string& d : discs)
     {
@@ -173,7 +158,7 @@ main(int argc, char* argv[])
             return Fail(why);
         }
     }
-    if ((rec || plt) && !MptcpCheckOutputDir(outputDir, why))
+    if (!out.Check(why))
     {
         return Fail(why);
     }
@@ -187,15 +172,15 @@ main(int argc, char* argv[])
         MptcpScenarioParams q = p;
         q.queueDisc = d;
         MptcpRunRecorder recorder;
-        if (rec)
+        if (out.record)
         {
             MptcpRunRecorder::Setup s;
-            s.outputDir = outputDir;
-            s.campaign = campaign;
+            s.outputDir = out.outputDir;
+            s.campaign = out.campaign;
             s.scenario = kProg;
             s.params = MptcpScenarioRecorder::Params(q);
             s.cmdline = cmdline;
-            s.overwrite = replace;
+            s.overwrite = out.replace;
             s.entities.emplace_back("mptcp", "connection");
             for (uint32_t k = 0; k < q.tcpFlows; k++)
             {
@@ -214,7 +199,7 @@ main(int argc, char* argv[])
             }
         }
         MptcpScenarioResult r =
-            MptcpScenarioRun(q, rec ? recorder.Sink() : MptcpScenarioSampleSink());
+            MptcpScenarioRun(q, out.record ? recorder.Sink() : MptcpScenarioSampleSink());
         Row row;
         row.queueDisc = d;
         double total = 0;
@@ -237,7 +222,7 @@ main(int argc, char* argv[])
         }());
         row.utilisation = total / rateBps;
         rows.push_back(row);
-        if (rec)
+        if (out.record)
         {
             recorder.AddMetric("", "host_share", row.hostShare, "");
             recorder.AddMetric("", "fair_share", fair, "");
@@ -248,14 +233,14 @@ main(int argc, char* argv[])
             std::string err;
             if (!recorder.Finish(&err))
             {
-                std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, outputDir.c_str(),
+                std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, out.outputDir.c_str(),
                              err.c_str());
                 return 1;
             }
         }
     }
 
-    if (plt)
+    if (out.draw)
     {
         std::vector<std::pair<double, std::string>> tics;
         std::vector<double> x;
@@ -286,7 +271,7 @@ main(int argc, char* argv[])
                   fig.AddSeries(a, "fair", x, one, ref, &err) &&
                   fig.AddSeries(b, "hosts", x, jain, &err) && fig.SetYMin(a, 0) &&
                   fig.SetYRange(b, 0, 1.05) && fig.SetXTics(a, tics) && fig.SetXTics(b, tics) &&
-                  fig.AlignPanels(0.1, 0.75) && fig.Write(outputDir, kProg, &err);
+                  fig.AlignPanels(0.1, 0.75) && fig.Write(out.outputDir, kProg, &err);
         if (!ok)
         {
             std::fprintf(stderr, "%s: plot: %s\n", kProg, err.c_str());

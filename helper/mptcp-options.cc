@@ -3,6 +3,8 @@
  */
 #include "mptcp-options.h"
 
+#include "mptcp-output.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -133,6 +135,42 @@ MptcpCommandLineText(int argc, char* argv[])
         s += (i ? " " : "") + std::string(argv[i]);
     }
     return s;
+}
+
+MptcpOutputOptions::MptcpOutputOptions(const std::string& name)
+    : program(name),
+      campaign(name)
+{
+}
+
+void
+MptcpOutputOptions::AddTo(CommandLine& cmd)
+{
+    cmd.AddValue("results", "true|false: record each run in <outputDir>/results.db", results);
+    cmd.AddValue("plot", "true|false: write " + program + ".{plt,dat,png,svg}", plot);
+    cmd.AddValue("overwrite",
+                 "true|false: replace finished runs with the same parameters and RngRun "
+                 "(otherwise refused)",
+                 overwrite);
+    cmd.AddValue("outputDir", "where results.db and the plot go", outputDir);
+    cmd.AddValue("campaign", "campaign name in results.db", campaign);
+}
+
+bool
+MptcpOutputOptions::Check(std::string& why)
+{
+    if (!MptcpParseBool("results", results, record, why) ||
+        !MptcpParseBool("plot", plot, draw, why) ||
+        !MptcpParseBool("overwrite", overwrite, replace, why))
+    {
+        return false;
+    }
+    if (campaign.empty())
+    {
+        why = "--campaign must not be empty";
+        return false;
+    }
+    return !(record || draw) || MptcpCheckOutputDir(outputDir, why);
 }
 
 } // namespace ns3

@@ -4,6 +4,8 @@
 #ifndef MPTCP_OPTIONS_H
 #define MPTCP_OPTIONS_H
 
+#include "ns3/command-line.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -103,6 +105,48 @@ bool MptcpNoPositionalArguments(int argc, char* argv[], std::string& why);
  * \return the text
  */
 std::string MptcpCommandLineText(int argc, char* argv[]);
+
+/**
+ * \ingroup mptcp
+ * \brief The output options every scenario program has: --results,
+ *        --plot, --overwrite, --outputDir, --campaign.
+ *
+ * \code
+ *   MptcpOutputOptions out("my-scenario");
+ *   out.AddTo(cmd);
+ *   cmd.Parse(argc, argv);
+ *   if (!out.Check(why)) ... // exit 2
+ *   if (out.record) ... // MptcpRunRecorder::Setup: out.outputDir, out.campaign, out.replace
+ * \endcode
+ */
+struct MptcpOutputOptions
+{
+    /** \param program the program's name: the plot's file name and the
+     *         default campaign */
+    explicit MptcpOutputOptions(const std::string& program);
+
+    /** \brief Register the five options. \param cmd the command line */
+    void AddTo(CommandLine& cmd);
+
+    /**
+     * \brief Check the values given (after CommandLine::Parse): the
+     *        booleans, and that files can be written in --outputDir when
+     *        something is to be written (MptcpCheckOutputDir).
+     * \param why the message when refused
+     * \return true when they can be used
+     */
+    bool Check(std::string& why);
+
+    std::string program;           //!< the program's name
+    std::string results = "true";  //!< --results as given
+    std::string plot = "true";     //!< --plot as given
+    std::string overwrite = "false"; //!< --overwrite as given
+    std::string outputDir = ".";   //!< --outputDir
+    std::string campaign;          //!< --campaign (default: the program's name)
+    bool record = true;            //!< --results, checked
+    bool draw = true;              //!< --plot, checked
+    bool replace = false;          //!< --overwrite, checked
+};
 
 } // namespace ns3
 
