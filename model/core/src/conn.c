@@ -19,6 +19,7 @@ struct mptcp_conn *conn_new(struct mptcp_stack *s, const mptcp_config *cfg,
   c->stack = s;
   c->cfg = *cfg;
   c->up = cfg->mptcp ? &sf_upper_mptcp : &sf_upper_tcp;
+  c->owner = &conn_sf_owner;
   c->heap_idx = UINT32_MAX;
   c->expiry = MPTCP_TIME_NEVER;
   c->dfin_timer = MPTCP_TIME_NEVER;
@@ -664,3 +665,67 @@ const char *mptcp_tcp_state_name(int state) {
     return "UNKNOWN";
   return names[state];
 }
+
+/* ---- the connection's side of its subflows (struct sf_owner_ops) ---- */
+
+/* A subflow ended on a received RST or after its FIN exchange. In plain
+ * TCP that closes the connection; with MPTCP only the last subflow's end
+ * does (RFC 8684 section 3.3.3), and a reset of one subflow leaves the
+ * others carrying the data. */
+static void owner_sf_closed(struct tcp_sf *sf, int reason, int cause, int rst, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  if (c->mp && !conn_subflows_gone(c)) {
+    pm_subflow_closed(sf, now); /* the path manager hears of every subflow that ends */
+    return;
+  }
+  /* both DATA_FINs were acknowledged: the connection closed normally,
+   * whatever ended its last subflow (a reset of a stale one, say) */
+  if (reason == MPTCP_CLOSE_NORMAL || (c->mp && c->data_fin_acked && c->peer_data_fin))
+    conn_set_closed(c, MPTCP_CLOSE_NORMAL);
+  else
+    conn_set_reset(c, reason, cause, rst);
+}
+
+static void owner_sf_time_wait(struct tcp_sf *sf, uint64_t now) {
+  if (sf->conn->mp)
+    conn_subflow_closed(sf->conn, sf, now);
+  else
+    conn_set_closed(sf->conn, MPTCP_CLOSE_NORMAL);
+}
+
+static void owner_sf_rst_sent(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  if (c->mp && !(c->data_fin_acked && c->peer_data_fin) && conn_subflows_gone(c))
+    /* our reset ended the last subflow before the data was done: the
+     * connection is reset, not closed */
+    conn_set_reset(c, MPTCP_CLOSE_RESET, sf->rst_timeout ? MPTCP_RESET_TIMEOUT : MPTCP_RESET_LOCAL,
+                   sf->rst_reason);
+  else if (c->mp)
+    conn_subflow_closed(c, sf, now);
+}
+
+static void owner_sf_timed_out(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  conn_set_reset(c, MPTCP_CLOSE_TIMEOUT, MPTCP_RESET_TIMEOUT, -1);
+  for (uint8_t i = 0; c->mp && i < c->n_sf; i++) {
+    /* no subflow left to carry the data: the others go too */
+    struct tcp_sf *o = c->sfs[i];
+    if (o->state == MPTCP_TCP_SYN_SENT)
+      tcp_set_state(o, MPTCP_TCP_CLOSED, now);
+    else if (o->state != MPTCP_TCP_CLOSED && o->state != MPTCP_TCP_TIME_WAIT)
+      o->rst_pending = 1;
+  }
+}
+
+const struct sf_owner_ops conn_sf_owner = {
+    .rcv_space = conn_rcv_space,
+    .rcv_reserve = conn_rcv_reserve,
+    .data_in = conn_data_in,
+    .copy_out = conn_copy_out,
+    .data_acked = conn_data_acked,
+    .sf_closed = owner_sf_closed,
+    .sf_time_wait = owner_sf_time_wait,
+    .sf_rst_sent = owner_sf_rst_sent,
+    .sf_timed_out = owner_sf_timed_out,
+    .signal_pending = pm_signal_pending,
+};

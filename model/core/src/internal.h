@@ -25,7 +25,7 @@ struct mptcp_stack;
 struct mptcp_conn;
 struct tcp_sf;
 
-/* ---- memory (mem.c) ---- */
+/* ---- memory (host.c) ---- */
 void *stack_alloc(struct mptcp_stack *s, size_t size);
 void *stack_calloc(struct mptcp_stack *s, size_t size);
 void stack_free(struct mptcp_stack *s, void *p, size_t size);
@@ -267,6 +267,7 @@ struct mptcp_conn {
   void *user_data;
   mptcp_config cfg;
   const struct sf_upper_ops *up; /* the subflows' upper layer (sf_upper.h) */
+  const struct sf_owner_ops *owner; /* what the subflows ask of it (sf_upper.h) */
   struct tcp_sf sf; /* the initial subflow (the only one in plain TCP) */
   struct tcp_sf *sfs[MPTCP_MAX_SF]; /* sfs[0] == &sf */
   uint8_t n_sf;
@@ -474,9 +475,19 @@ static inline void mib_add(struct mptcp_stack *s, int id, uint64_t v) {
   s->mib[id] += v;
 }
 
-/* stack.c */
+/* Same family, port and address. */
+static inline int addr_eq(const mptcp_addr *a, const mptcp_addr *b) {
+  if (a->family != b->family || a->port != b->port)
+    return 0;
+  return memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
+}
+
+/* host.c: the host's services under every layer (memory above) */
 void stack_mark_output(struct mptcp_stack *s, struct mptcp_conn *c);
-void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c);
+/* the connection at the head of the output FIFO leaves it */
+void stack_out_pop(struct mptcp_stack *s);
+struct tcp_sf *stack_table_lookup(const struct mptcp_stack *s, const mptcp_addr *l,
+                                  const mptcp_addr *r);
 int stack_table_insert(struct mptcp_stack *s, struct tcp_sf *sf);
 void stack_table_remove(struct mptcp_stack *s, struct tcp_sf *sf);
 int stack_token_insert(struct mptcp_stack *s, struct mptcp_conn *c);
@@ -493,6 +504,9 @@ void stack_queue_rst(struct mptcp_stack *s, const mptcp_addr *src,
 void stack_queue_mp_rst(struct mptcp_stack *s, const mptcp_addr *src,
                         const mptcp_addr *dst, uint32_t seq, uint32_t ack,
                         int with_ack, uint8_t flags, uint8_t reason);
+
+/* stack.c */
+void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c);
 
 /* conn.c */
 int conn_add_subflow(struct mptcp_conn *c, struct tcp_sf **psf,
@@ -540,9 +554,6 @@ void tcp_connect(struct tcp_sf *sf, uint64_t now);
 void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload,
                uint32_t plen, uint64_t now);
 void tcp_accept_syn(struct tcp_sf *sf, const mptcp_tcphdr *th);
-void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
-                      const mptcp_addr *src, const mptcp_addr *dst,
-                      const mptcp_tcphdr *th, uint64_t now);
 /* What tcp_write may send: urgent control (RST, SYN, retransmissions),
  * new data, then the rest (FIN, probe, ACK). */
 enum { TCP_WR_URGENT = 1, TCP_WR_NEW = 2, TCP_WR_REST = 4, TCP_WR_ALL = 7 };

@@ -11,7 +11,8 @@
  * (mptcp_proto.c: MP_CAPABLE, MP_JOIN, DSS, Data ACK, reinjection). The
  * connection picks one when it is created (`conn_new`, from cfg.mptcp);
  * a fallback to plain TCP keeps the MPTCP table, whose hooks then see
- * c->mp == 0.
+ * c->mp == 0. The connection's own services to its subflows (stream
+ * buffers, the end of a subflow) are the second table below.
  */
 #ifndef MPTCP_SF_UPPER_H
 #define MPTCP_SF_UPPER_H
@@ -68,5 +69,46 @@ struct sf_upper_ops {
 
 extern const struct sf_upper_ops sf_upper_tcp;
 extern const struct sf_upper_ops sf_upper_mptcp;
+
+/*
+ * What a subflow asks of the connection that owns it, whatever the upper
+ * layer: the connection's stream buffers, and the connection's part when
+ * a subflow ends. One table, `conn_sf_owner` (conn.c), reached through
+ * c->owner. With it and sf_upper_ops the subflow files call no function
+ * of the connection's files (conn.c, stack.c, the MPTCP layer): the
+ * subflow layer sits below the connection layer, and calls up only
+ * through these two tables (doc/architecture.md, "How the core's files
+ * depend"; test core.layering).
+ */
+struct sf_owner_ops {
+  /* the data offset one past the connection's receive window */
+  uint64_t (*rcv_space)(const struct mptcp_conn *c);
+  /* make the receive buffer hold offsets below `end`: 0, or < 0 when the
+   * memory cap refuses (the segment is dropped unacknowledged) */
+  int (*rcv_reserve)(struct mptcp_conn *c, uint64_t end);
+  /* plain TCP: `len` bytes at stream offset `off` (window-checked and
+   * reserved); MPTCP data arrives through sf_upper_ops.data_in */
+  void (*data_in)(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len);
+  /* the send buffer's bytes at offset `off` into a segment */
+  void (*copy_out)(const struct mptcp_conn *c, uint64_t off, uint8_t *dst, uint32_t len);
+  /* plain TCP: the peer acknowledged the stream below offset `upto` + 1 */
+  void (*data_acked)(struct mptcp_conn *c, uint64_t upto);
+  /* the subflow reached CLOSED on a received RST or after its FIN
+   * exchange (`reason` MPTCP_CLOSE_*, `cause` enum mptcp_reset_cause,
+   * `rst` the MP_TCPRST reason or -1) */
+  void (*sf_closed)(struct tcp_sf *sf, int reason, int cause, int rst, uint64_t now);
+  /* the subflow entered TIME-WAIT */
+  void (*sf_time_wait)(struct tcp_sf *sf, uint64_t now);
+  /* the subflow sent its RST and is CLOSED */
+  void (*sf_rst_sent)(struct tcp_sf *sf, uint64_t now);
+  /* the subflow ran out of retransmissions with no other subflow to take
+   * its data: the connection is reset, its other subflows go too */
+  void (*sf_timed_out)(struct tcp_sf *sf, uint64_t now);
+  /* an address signal (ADD_ADDR, REMOVE_ADDR) waits for a segment of this
+   * subflow */
+  int (*signal_pending)(const struct tcp_sf *sf);
+};
+
+extern const struct sf_owner_ops conn_sf_owner;
 
 #endif /* MPTCP_SF_UPPER_H */

@@ -81,10 +81,7 @@ void tcp_enter_time_wait(struct tcp_sf *sf, uint64_t now) {
   sf->timers[SF_TIMER_RTX] = MPTCP_TIME_NEVER;
   sf->timers[SF_TIMER_DELACK] = MPTCP_TIME_NEVER;
   tcp_arm_timer(sf, SF_TIMER_TW, now + sf->conn->cfg.time_wait_ns);
-  if (sf->conn->mp)
-    conn_subflow_closed(sf->conn, sf, now);
-  else
-    conn_set_closed(sf->conn, MPTCP_CLOSE_NORMAL);
+  sf->conn->owner->sf_time_wait(sf, now);
 }
 
 void tcp_rearm_rto(struct tcp_sf *sf, uint64_t now) {
@@ -221,36 +218,6 @@ void tcp_accept_syn(struct tcp_sf *sf, const mptcp_tcphdr *th) {
   sf->rcv_adv = sf->rcv_nxt;
 }
 
-void tcp_listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
-                      const mptcp_addr *src, const mptcp_addr *dst,
-                      const mptcp_tcphdr *th, uint64_t now) {
-  if (cfg->listen_backlog && s->syn_queue >= cfg->listen_backlog) {
-    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW); /* dropped: the client retries */
-    return;
-  }
-  struct mptcp_conn *c = conn_new(s, cfg, dst, src);
-  if (!c) {
-    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
-    return;
-  }
-  if (stack_table_insert(s, &c->sf) < 0) {
-    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
-    conn_destroy(c);
-    return;
-  }
-  c->listener_child = 1;
-  /* Until the handshake completes the application does not know this
-   * connection: the stack frees it if it closes before (RST, timeout). */
-  c->freed_by_app = 1;
-  tcp_accept_syn(&c->sf, th);
-  c->sf.in_syn_queue = 1;
-  s->syn_queue++;
-  c->up->rcv_syn(&c->sf, th);
-  stack_mark_output(s, c);
-  stack_update_timer(s, c);
-  (void)now;
-}
-
 /* ---- the ACK path ---- */
 
 /* A subflow closes. In plain TCP that closes the connection; with MPTCP
@@ -267,16 +234,7 @@ static void close_conn(struct tcp_sf *sf, int reason, int cause, int rst, uint64
   if (c->mp && reason != MPTCP_CLOSE_NORMAL)
     c->up->failed(sf, now); /* its unacknowledged data goes elsewhere */
   tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
-  if (c->mp && !conn_subflows_gone(c)) {
-    pm_subflow_closed(sf, now); /* the path manager hears of every subflow that ends */
-    return;
-  }
-  /* both DATA_FINs were acknowledged: the connection closed normally,
-   * whatever ended its last subflow (a reset of a stale one, say) */
-  if (reason == MPTCP_CLOSE_NORMAL || (c->mp && c->data_fin_acked && c->peer_data_fin))
-    conn_set_closed(c, MPTCP_CLOSE_NORMAL);
-  else
-    conn_set_reset(c, reason, cause, rst);
+  c->owner->sf_closed(sf, reason, cause, rst, now);
 }
 
 /* The MP_TCPRST reason of a received RST, or -1 without one. */
@@ -338,7 +296,7 @@ static void tcp_ack(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t ack,
       sampled = 1;
     }
     if (!c->mp) /* with MPTCP only the Data ACK frees the send buffer */
-      conn_data_acked(c, sf->fin_sent && ack > sf->fin_seq ? sf->fin_seq - 1 : ack - 1);
+      c->owner->data_acked(c, sf->fin_sent && ack > sf->fin_seq ? sf->fin_seq - 1 : ack - 1);
     if (!sf->sack_ok && sf->sacked_bytes) {
       /* NewReno: an ACK that advances consumes the duplicate ACKs that
        * stood for segments above the hole (Linux tcp_remove_reno_sacks). */
@@ -515,7 +473,7 @@ static int ofo_full(const struct rangeset *rs, const struct mptcp_conn *c, uint6
  * memory cap refuses, the segment is dropped unacknowledged and counted
  * (returns 1). */
 static int rcv_no_room(struct tcp_sf *sf, uint64_t end) {
-  if (conn_rcv_reserve(sf->conn, end) == 0)
+  if (sf->conn->owner->rcv_reserve(sf->conn, end) == 0)
     return 0;
   mib_inc(sf->conn->stack, MPTCP_MIB_MEM_DROP);
   sf->ack_now = 1;
@@ -539,7 +497,7 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
         start = sf->rcv_nxt;
       }
       if (!c->mp) {
-        uint64_t right = conn_rcv_space(c) + 1;
+        uint64_t right = c->owner->rcv_space(c) + 1;
         if (end > right) {
           mib_add(s, MPTCP_MIB_BEYOND_WINDOW, end - right);
           end = right;
@@ -569,7 +527,7 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
       sf->ack_now = 1;
       return;
     }
-    if (off + n > conn_rcv_space(c)) {
+    if (off + n > c->owner->rcv_space(c)) {
       mib_inc(s, MPTCP_MIB_DSN_BEYOND_WINDOW);
       if (c->cfg.enforce_conn_window) {
         sf->ack_now = 1;
@@ -588,7 +546,7 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
   } else if (plen && start < end && payload) {
     if (rcv_no_room(sf, end - 1))
       return;
-    conn_data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
+    c->owner->data_in(c, start - 1, payload + (start - rel), (uint32_t)(end - start));
   }
   if (plen && start < end) {
     if (start == sf->rcv_nxt) {
@@ -964,15 +922,7 @@ void tcp_handle_timers(struct tcp_sf *sf, uint64_t now) {
       return;
     }
     mib_inc(s, MPTCP_MIB_TIMEOUT_CLOSE);
-    conn_set_reset(c, MPTCP_CLOSE_TIMEOUT, MPTCP_RESET_TIMEOUT, -1);
-    for (uint8_t i = 0; c->mp && i < c->n_sf; i++) {
-      /* no subflow left to carry the data: the others go too */
-      struct tcp_sf *o = c->sfs[i];
-      if (o->state == MPTCP_TCP_SYN_SENT)
-        tcp_set_state(o, MPTCP_TCP_CLOSED, now);
-      else if (o->state != MPTCP_TCP_CLOSED && o->state != MPTCP_TCP_TIME_WAIT)
-        o->rst_pending = 1;
-    }
+    c->owner->sf_timed_out(sf, now);
     return;
   }
   mib_inc(s, MPTCP_MIB_RTO);

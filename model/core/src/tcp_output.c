@@ -17,7 +17,7 @@ static uint32_t ts_now(const struct tcp_sf *sf, uint64_t now) {
  * 3.3.5; in plain TCP the same thing). */
 uint64_t tcp_rcv_window(const struct tcp_sf *sf) {
   const struct mptcp_conn *c = sf->conn;
-  uint64_t edge = conn_rcv_space(c);
+  uint64_t edge = c->owner->rcv_space(c);
   return edge > c->rcv_nxt_off ? edge - c->rcv_nxt_off : 0;
 }
 
@@ -35,7 +35,7 @@ static uint64_t advertise_window(struct tcp_sf *sf) {
      * that received nothing lately would offer its old window from the
      * newer Data ACK, past the connection's buffer (Linux keeps the edge
      * per connection too: rcv_wnd_sent). */
-    uint64_t edge = conn_rcv_space(c);
+    uint64_t edge = c->owner->rcv_space(c);
     if (edge > c->rcv_adv_off && (edge - c->rcv_adv_off >= step || c->rcv_adv_off <= c->rcv_nxt_off))
       c->rcv_adv_off = edge;
     if (c->rcv_adv_off < c->rcv_nxt_off)
@@ -148,7 +148,7 @@ static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       if ((size_t)MPTCP_TCP_HDR_MAX + len > cap)
         return MPTCP_ERR_NOBUF;
       /* the DSS checksum needs the payload first: copy it in place */
-      conn_copy_out(sf->conn, dsn, buf + MPTCP_TCP_HDR_MAX, len);
+      sf->conn->owner->copy_out(sf->conn, dsn, buf + MPTCP_TCP_HDR_MAX, len);
       pl = buf + MPTCP_TCP_HDR_MAX;
     }
     sf->conn->up->write_options(sf, h, r, len, pl);
@@ -173,7 +173,7 @@ static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
     if (sf->mp && sf->conn->csum) /* payload already copied after 60 bytes */
       memmove(buf + hl, buf + MPTCP_TCP_HDR_MAX, len);
     else
-      conn_copy_out(sf->conn, dsn, buf + hl, len);
+      sf->conn->owner->copy_out(sf->conn, dsn, buf + hl, len);
   }
   /* With a virtual payload there are no bytes to sum: such segments carry
    * no checksum and the receiver does not verify them; segments without
@@ -321,13 +321,7 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
       sf->rst_pending = 0;
       int rv = send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_RST | MPTCP_TH_ACK, now);
       tcp_set_state(sf, MPTCP_TCP_CLOSED, now);
-      if (c->mp && !(c->data_fin_acked && c->peer_data_fin) && conn_subflows_gone(c))
-        /* our reset ended the last subflow before the data was done: the
-         * connection is reset, not closed */
-        conn_set_reset(c, MPTCP_CLOSE_RESET, sf->rst_timeout ? MPTCP_RESET_TIMEOUT : MPTCP_RESET_LOCAL,
-                       sf->rst_reason);
-      else if (c->mp)
-        conn_subflow_closed(c, sf, now);
+      c->owner->sf_rst_sent(sf, now);
       return rv;
     }
   }
@@ -357,7 +351,7 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
     return send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_ACK, now);
   /* Likewise the path-manager signals (ADD_ADDR, REMOVE_ADDR, MP_PRIO,
    * MP_FAIL): they ride on a pure ACK, as in Linux, not next to a mapping */
-  if (sf->mp && can_send_data && (what & TCP_WR_URGENT) && pm_signal_pending(sf))
+  if (sf->mp && can_send_data && (what & TCP_WR_URGENT) && c->owner->signal_pending(sf))
     return send_control(sf, seg, buf, cap, sf->snd_nxt, MPTCP_TH_ACK, now);
 
   /* 1. Retransmissions (RFC 6675 NextSeg rule 1), under cwnd. */
