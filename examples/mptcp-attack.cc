@@ -18,12 +18,12 @@
  *   rst, mp-tcprst, remove-addr, mp-prio, fastclose (A6, forged signals,
  *   toward A as if from B); dsn-inject (A2, data toward B as if from A,
  *   its mapping --dsnLead bytes from B's data-level RCV.NXT).
- * --defence=false turns off the defence the attack meets: RstSeqCheck
- * (rst, mp-tcprst; RFC 5961), FastcloseKeyCheck (fastclose),
- * RemoveAddrProbe (remove-addr), EnforceLimits (join-flood),
- * AddAddrHmacCheck (add-addr), EnforceConnWindow and MaxOfoRanges
- * (hole-flood); mp-prio, dsn-inject, join-guess and eavesdrop-join have no
- * switch ("defence_switch": null).
+ * --defence=false turns off every defence the attack meets: RstSeqCheck
+ * (rst, mp-tcprst; RFC 5961), OptionAckCheck (mp-prio, and with
+ * FastcloseKeyCheck fastclose, with RemoveAddrProbe remove-addr, with
+ * AddAddrHmacCheck add-addr), EnforceLimits (join-flood),
+ * EnforceConnWindow and MaxOfoRanges (hole-flood); dsn-inject, join-guess
+ * and eavesdrop-join have no switch ("defence_switch": null).
  *
  * The scenario runs twice in one process, first without the attacker
  * (the baseline, "baseline_goodput_bps") and then with it, same --RngRun.
@@ -69,6 +69,7 @@
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -276,7 +277,7 @@ DefenceSwitch(const std::string& attack)
     }
     if (attack == "fastclose")
     {
-        return "FastcloseKeyCheck";
+        return "FastcloseKeyCheck+OptionAckCheck";
     }
     if (attack == "join-flood")
     {
@@ -284,11 +285,15 @@ DefenceSwitch(const std::string& attack)
     }
     if (attack == "add-addr")
     {
-        return "AddAddrHmacCheck";
+        return "AddAddrHmacCheck+OptionAckCheck";
     }
     if (attack == "remove-addr")
     {
-        return "RemoveAddrProbe";
+        return "RemoveAddrProbe+OptionAckCheck";
+    }
+    if (attack == "mp-prio")
+    {
+        return "OptionAckCheck";
     }
     if (attack == "hole-flood")
     {
@@ -694,14 +699,25 @@ main(int argc, char* argv[])
 
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
     const char* sw = none ? nullptr : DefenceSwitch(o.attack);
-    if (sw && !o.defence && o.attack == "hole-flood")
+    if (sw && !o.defence)
     {
-        Config::SetDefault("ns3::MptcpSocket::EnforceConnWindow", BooleanValue(false));
-        Config::SetDefault("ns3::MptcpSocket::MaxOfoRanges", UintegerValue(0));
-    }
-    else if (sw && !o.defence)
-    {
-        Config::SetDefault(std::string("ns3::MptcpSocket::") + sw, BooleanValue(false));
+        // every switch named, '+' between them: a bound set to 0 (none),
+        // a check to false
+        std::string names(sw);
+        for (size_t at = 0; at <= names.size();)
+        {
+            size_t end = std::min(names.find('+', at), names.size());
+            const std::string name = "ns3::MptcpSocket::" + names.substr(at, end - at);
+            if (name == "ns3::MptcpSocket::MaxOfoRanges")
+            {
+                Config::SetDefault(name, UintegerValue(0));
+            }
+            else
+            {
+                Config::SetDefault(name, BooleanValue(false));
+            }
+            at = end + 1;
+        }
     }
 
     // The run is recorded as "running" before the simulations (a killed

@@ -425,6 +425,14 @@ MptcpSocket::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&MptcpSocket::m_rstSeqCheck),
                           MakeBooleanChecker())
+            .AddAttribute("OptionAckCheck",
+                          "Security switch (threat A6): act on a segment's MPTCP options "
+                          "(MP_PRIO, REMOVE_ADDR, ADD_ADDR, MP_FASTCLOSE, DSS) only when its "
+                          "ACK field is acceptable (RFC 5961 section 5.2), as Linux does. "
+                          "false: options are acted on before the ACK field is checked.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_optAckCheck),
+                          MakeBooleanChecker())
             .AddAttribute("SubflowList",
                           "The connection's subflows (ns3::MptcpSubflow), in the core's "
                           "order: Config paths reach each one's CongestionWindow, "
@@ -567,6 +575,7 @@ MptcpSocket::MptcpSocket()
       m_removeAddrProbe(true),
       m_overlapCheck(true),
       m_rstSeqCheck(true),
+      m_optAckCheck(true),
       m_maxOfoRanges(MPTCP_OFO_RANGES_DEFAULT),
       m_finalStats{},
       m_tracedConn{},
@@ -634,6 +643,7 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_removeAddrProbe(sock.m_removeAddrProbe),
       m_overlapCheck(sock.m_overlapCheck),
       m_rstSeqCheck(sock.m_rstSeqCheck),
+      m_optAckCheck(sock.m_optAckCheck),
       m_maxOfoRanges(sock.m_maxOfoRanges),
       m_finalStats{},
       m_tracedConn{},
@@ -718,6 +728,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.remove_addr_probe = m_removeAddrProbe;
     c.overlap_check = m_overlapCheck;
     c.rst_seq_check = m_rstSeqCheck;
+    c.opt_ack_check = m_optAckCheck;
     c.max_ofo_ranges = m_maxOfoRanges;
 }
 

@@ -353,6 +353,7 @@ class MptcpSocket : public TcpSocket
     bool m_removeAddrProbe;    //!< RemoveAddrProbe
     bool m_overlapCheck;       //!< OverlapCheck
     bool m_rstSeqCheck;        //!< RstSeqCheck
+    bool m_optAckCheck;        //!< OptionAckCheck
     uint32_t m_maxOfoRanges;   //!< MaxOfoRanges
 
     // Statistics kept after the connection is freed

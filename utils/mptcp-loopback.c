@@ -790,17 +790,18 @@ static const char *defence_switch(const char *attack) {
   if (!strcmp(attack, "rst") || !strcmp(attack, "mp-tcprst"))
     return "rst_seq_check";
   if (!strcmp(attack, "fastclose"))
-    return "fastclose_key_check";
+    return "fastclose_key_check+opt_ack_check";
   if (!strcmp(attack, "hole-flood"))
     return "enforce_conn_window+max_ofo_ranges";
   if (!strcmp(attack, "join-flood"))
     return "enforce_limits";
   if (!strcmp(attack, "remove-addr"))
-    return "remove_addr_probe";
+    return "remove_addr_probe+opt_ack_check";
   if (!strcmp(attack, "add-addr"))
-    return "add_addr_hmac_check";
-  /* remove-addr, mp-prio: RFC 8684 authenticates neither; dsn-inject:
-   * nothing authenticates the data */
+    return "add_addr_hmac_check+opt_ack_check";
+  if (!strcmp(attack, "mp-prio"))
+    return "opt_ack_check"; /* RFC 8684 does not authenticate MP_PRIO */
+  /* dsn-inject: nothing authenticates the data */
   return NULL;
 }
 

@@ -1187,6 +1187,60 @@ static void test_add_addr_bad_hmac_check_off(void **state) {
   add_addr_bad_hmac(0);
 }
 
+/* ---- signals on a segment whose ACK is not acceptable (threat A6) ---- */
+
+/* A forged MP_PRIO (backup) from the server's side of the initial subflow,
+ * in sequence, with acknowledgement number `ack`. */
+static void inject_mp_prio(struct harness *h, const struct keys *k, uint32_t ack) {
+  mptcp_tcphdr th;
+  memset(&th, 0, sizeof(th));
+  th.sport = 5001;
+  th.dport = 40000;
+  th.seq = k->server_seq;
+  th.ack = ack;
+  th.flags = MPTCP_TH_ACK;
+  th.window = 1000;
+  th.opts = MPTCP_OPT_MP_PRIO;
+  th.prio.backup = 1;
+  h_inject(h, 0, &th, NULL, 0);
+}
+
+/* opt_ack_check (RFC 5961 section 5.2 before the options, as Linux): an
+ * MP_PRIO in sequence but with an ACK of data never sent, or one far
+ * behind, is dropped unread with the check on; with it off the client
+ * acts on it (and still drops the segment after). An acceptable ACK is
+ * acted on either way: MP_PRIO is not authenticated. */
+static void mp_prio_bad_ack(int check) {
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  cfg.opt_ack_check = (uint8_t)check;
+  struct keys k;
+  mp_connect(&h, &cfg, &cfg, &k);
+  uint32_t snd_nxt = k.client_seq; /* nothing sent yet */
+  inject_mp_prio(&h, &k, snd_nxt + 0x20000000u); /* never sent */
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_ACK_TOO_NEW), 1);
+  inject_mp_prio(&h, &k, snd_nxt - 0x20000000u); /* far behind */
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_ACK_TOO_OLD), 1);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_MP_PRIO_RX), check ? 0 : 2);
+  inject_mp_prio(&h, &k, snd_nxt);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_MP_PRIO_RX), check ? 1 : 3);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  /* the backup flag took: the connection still carries data (its only
+   * subflow, backup or not) */
+  assert_int_equal(exchange(&h, 20000, h.now + 5 * MPTCP_S), 40000);
+  h_free(&h);
+}
+
+static void test_mp_prio_bad_ack(void **state) {
+  (void)state;
+  mp_prio_bad_ack(1);
+}
+
+static void test_mp_prio_bad_ack_check_off(void **state) {
+  (void)state;
+  mp_prio_bad_ack(0);
+}
+
 /* ---- MP_FASTCLOSE (RFC 8684 section 3.5) ---- */
 
 static void inject_fastclose(struct harness *h, const struct keys *k, uint64_t key) {
@@ -2176,6 +2230,8 @@ int main(void) {
       cmocka_unit_test(test_rto_data_reinjected_when_join_completes),
       cmocka_unit_test(test_data_level_loss_retransmitted),
       cmocka_unit_test(test_add_addr_join_prio_remove),
+      cmocka_unit_test(test_mp_prio_bad_ack),
+      cmocka_unit_test(test_mp_prio_bad_ack_check_off),
       cmocka_unit_test(test_add_addr_bad_hmac),
       cmocka_unit_test(test_add_addr_bad_hmac_check_off),
       cmocka_unit_test(test_fastclose_wrong_key),

@@ -9,9 +9,13 @@ Over RngRun 1..3 (doc/security.md, "ns-3 attack scenario"):
     numbers): succeed with RstSeqCheck off, fail with it on;
   - fastclose, on-path with a wrong key and off-path: succeed with
     FastcloseKeyCheck off, fail with it on;
-  - mp-prio and remove-addr, on-path: succeed whatever --defence says
-    (RFC 8684 does not authenticate either option: the residual threats
-    the document states);
+  - mp-prio, on-path: succeeds whatever --defence says (RFC 8684 does
+    not authenticate the option: a residual threat the document states);
+    off-path (blind guesses with one random acknowledgement number):
+    succeeds with OptionAckCheck off, fails with it on (RFC 5961 section
+    5.2 before the options, as Linux);
+  - remove-addr, on-path: succeeds with RemoveAddrProbe off, fails with
+    it on;
   - dsn-inject, 50 forgeries: delivered to B's application when forged at
     B's data-level RCV.NXT, none when 20000 bytes behind it;
   - join-flood, on-path (the real token from the keys seen): with
@@ -63,6 +67,7 @@ CASES = [
     ("fastclose on-path", ["--attack=fastclose"], False, True),
     ("fastclose off-path", ["--attack=fastclose", "--offPath=true"], False, True),
     ("mp-prio on-path", ["--attack=mp-prio"], True, True),
+    ("mp-prio off-path", ["--attack=mp-prio", "--offPath=true"], False, True),
     ("remove-addr on-path", ["--attack=remove-addr"], False, True),
     ("join-flood on-path", ["--attack=join-flood"], False, True),
     ("join-guess off-path", ["--attack=join-guess", "--offPath=true"], False, False),

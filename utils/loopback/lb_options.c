@@ -172,14 +172,15 @@ static void usage(FILE *f) {
       "  --attack-keys        fastclose, add-addr: use the keys seen in the\n"
       "                       MP_CAPABLE handshake (on-path, on path 0) instead of\n"
       "                       a wrong key or HMAC\n"
-      "  --defence true|false false: turn off the defence the attack meets:\n"
+      "  --defence true|false false: turn off every defence the attack meets:\n"
       "                       rst_seq_check (rst, mp-tcprst; RFC 5961),\n"
-      "                       fastclose_key_check (fastclose), enforce_conn_window\n"
-      "                       and max_ofo_ranges (hole-flood), enforce_limits\n"
-      "                       (join-flood: max_half_open_joins),\n"
+      "                       opt_ack_check (mp-prio; RFC 5961 section 5.2), and\n"
+      "                       with it fastclose_key_check (fastclose),\n"
       "                       add_addr_hmac_check (add-addr), remove_addr_probe\n"
-      "                       (remove-addr); mp-prio, dsn-inject, join-guess and\n"
-      "                       eavesdrop-join have none to switch\n"
+      "                       (remove-addr); enforce_conn_window and\n"
+      "                       max_ofo_ranges (hole-flood), enforce_limits\n"
+      "                       (join-flood: max_half_open_joins); dsn-inject,\n"
+      "                       join-guess and eavesdrop-join have none to switch\n"
       "                       (\"defence_switch\": null)\n"
       "  The run is made twice: first without the attack (its output discarded:\n"
       "  \"baseline_goodput_bps\"), then with it. JSON: \"goodput_loss_fraction\" =\n"
@@ -879,16 +880,18 @@ int lb_parse_args(int argc, char **argv, options *o) {
       if (!strcmp(o->attack, "rst") || !strcmp(o->attack, "mp-tcprst"))
         o->cfg.rst_seq_check = 0;
       else if (!strcmp(o->attack, "fastclose"))
-        o->cfg.fastclose_key_check = 0;
+        o->cfg.fastclose_key_check = o->cfg.opt_ack_check = 0;
       else if (!strcmp(o->attack, "hole-flood")) {
         o->cfg.enforce_conn_window = 0;
         o->cfg.max_ofo_ranges = 0;
       } else if (!strcmp(o->attack, "join-flood"))
         o->cfg.enforce_limits = 0;
       else if (!strcmp(o->attack, "add-addr"))
-        o->cfg.add_addr_hmac_check = 0;
+        o->cfg.add_addr_hmac_check = o->cfg.opt_ack_check = 0;
       else if (!strcmp(o->attack, "remove-addr"))
-        o->cfg.remove_addr_probe = 0;
+        o->cfg.remove_addr_probe = o->cfg.opt_ack_check = 0;
+      else if (!strcmp(o->attack, "mp-prio"))
+        o->cfg.opt_ack_check = 0;
     }
   }
   if (o->start_spread_ns && o->start_spread_ns >= (o->time_ns ? o->time_ns : o->limit_ns))

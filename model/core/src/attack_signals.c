@@ -8,8 +8,11 @@
  *   - RST, MP_TCPRST: RFC 5961 section 3.2 (mptcp_config.rst_seq_check):
  *     only a RST at exactly RCV.NXT is believed. An on-path attacker
  *     knows RCV.NXT, so this stops blind attackers only;
- *   - REMOVE_ADDR, MP_PRIO: nothing but the acceptability of the segment
- *     that carries them (in the window): RFC 8684 authenticates neither;
+ *   - REMOVE_ADDR, MP_PRIO: RFC 8684 authenticates neither; the segment
+ *     that carries them must be in the window and, with
+ *     mptcp_config.opt_ack_check, have an acceptable ACK field (RFC 5961
+ *     section 5.2, judged before the options): a blind attacker must
+ *     guess both numbers. REMOVE_ADDR also meets remove_addr_probe;
  *   - MP_FASTCLOSE: the victim's key (mptcp_config.fastclose_key_check),
  *     which an eavesdropper of the MP_CAPABLE handshake knows;
  *   - ADD_ADDR (threat A4): its HMAC (mptcp_config.add_addr_hmac_check),

@@ -54,6 +54,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->remove_addr_probe = 1;
   c->overlap_check = 1;
   c->rst_seq_check = 1;
+  c->opt_ack_check = 1;
   c->max_ofo_ranges = MPTCP_OFO_RANGES_DEFAULT;
   c->add_addr_timeout_ns = 120 * MPTCP_S;
   c->add_addr_retries = 3;

@@ -597,6 +597,32 @@ static void tcp_data(struct tcp_sf *sf, uint64_t rel, const uint8_t *payload,
 
 /* ---- segment arrival ---- */
 
+/* ACK field (RFC 5961 section 5.2): acceptable when
+ * SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT. 0 and *ack (the
+ * acknowledged subflow sequence number), or the counter of the refusal:
+ * MPTCP_MIB_ACK_TOO_NEW or _TOO_OLD. The distance is taken signed, so an
+ * ACK below the ISN is "too old", not a wrapped huge value. */
+static int ack_field(const struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t *ack) {
+  int64_t ack_d = (int32_t)(th->ack - (sf->iss + (uint32_t)sf->snd_una));
+  if (ack_d > 0 && sf->snd_una + (uint64_t)ack_d > sf->snd_nxt)
+    return MPTCP_MIB_ACK_TOO_NEW;
+  if (ack_d < 0 && ((uint64_t)-ack_d > sf->max_snd_wnd || (uint64_t)-ack_d > sf->snd_una))
+    return MPTCP_MIB_ACK_TOO_OLD;
+  *ack = sf->snd_una + (uint64_t)ack_d;
+  return 0;
+}
+
+/* A segment whose ACK field ack_field() refused is dropped: an ACK goes
+ * back (for one too old, a rate-limited challenge ACK). */
+static void ack_refused(struct tcp_sf *sf, int why, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  mib_inc(c->stack, why);
+  if (why == MPTCP_MIB_ACK_TOO_NEW || stack_challenge_ack_allowed(c->stack, now)) {
+    sf->ack_now = 1;
+    stack_mark_output(c->stack, c);
+  }
+}
+
 void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload,
                uint32_t plen, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
@@ -741,6 +767,8 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
   if (!(th->flags & MPTCP_TH_ACK))
     return;
 
+  uint64_t ack;
+  int bad_ack;
   if (sf->state == MPTCP_TCP_SYN_RCVD) {
     if (th->ack != sf->iss + 1) {
       stack_queue_rst(s, &sf->local, &sf->remote, th->ack, 0, 0);
@@ -782,6 +810,12 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
         s->cb.accepted(c, s->user_data);
     }
     stack_mark_output(s, c);
+  } else if (c->mp && c->cfg.opt_ack_check && (bad_ack = ack_field(sf, th, &ack)) != 0) {
+    /* the ACK is not acceptable: its MPTCP options (MP_PRIO, REMOVE_ADDR,
+     * ADD_ADDR, MP_FASTCLOSE, DSS) are never looked at, as Linux parses
+     * them only after tcp_ack() accepted the segment (threat A6) */
+    ack_refused(sf, bad_ack, now);
+    return;
   } else if (c->mp && c->up->rcv_options(sf, th, rel, payload, plen, now) < 0) {
     return;
   } else if (!c->mp && (c->tx_infinite || c->rx_infinite) &&
@@ -789,26 +823,12 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     return; /* sent before the fallback, and altered on the way */
   }
 
-  /* ACK field (RFC 5961 section 5.2): acceptable when
-   * SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT; otherwise send an ACK and
-   * drop the segment. The distance is taken signed, so an ACK below the
-   * ISN is "too old", not a wrapped huge value. */
-  int64_t ack_d = (int32_t)(th->ack - (sf->iss + (uint32_t)sf->snd_una));
-  if (ack_d > 0 && sf->snd_una + (uint64_t)ack_d > sf->snd_nxt) {
-    mib_inc(s, MPTCP_MIB_ACK_TOO_NEW);
-    sf->ack_now = 1;
-    stack_mark_output(s, c);
+  /* ACK field (RFC 5961 section 5.2; checked again after the options,
+   * which may have changed the subflow) */
+  if ((bad_ack = ack_field(sf, th, &ack)) != 0) {
+    ack_refused(sf, bad_ack, now);
     return;
   }
-  if (ack_d < 0 && ((uint64_t)-ack_d > sf->max_snd_wnd || (uint64_t)-ack_d > sf->snd_una)) {
-    mib_inc(s, MPTCP_MIB_ACK_TOO_OLD);
-    if (stack_challenge_ack_allowed(s, now)) {
-      sf->ack_now = 1;
-      stack_mark_output(s, c);
-    }
-    return;
-  }
-  uint64_t ack = sf->snd_una + (uint64_t)ack_d;
   tcp_ack(sf, th, ack, rel, plen, now);
   if (sf->state == MPTCP_TCP_CLOSED || ok < 0)
     return;

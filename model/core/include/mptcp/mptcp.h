@@ -878,6 +878,16 @@ typedef struct mptcp_config {
    *  window is accepted, as RFC 793 did (threat A6: a blind attacker then
    *  needs one guess per window, not one per sequence number). Default 1. */
   uint8_t rst_seq_check;
+  /** Look at the MPTCP options of a segment (MP_PRIO, REMOVE_ADDR,
+   *  ADD_ADDR, MP_FASTCLOSE, DSS) only when its ACK field is acceptable
+   *  (RFC 5961 section 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT),
+   *  as Linux parses them only after tcp_ack() accepted the segment; a
+   *  segment with another ACK is dropped with its options unread (counter
+   *  MPTCP_MIB_ACK_TOO_NEW or _TOO_OLD). A blind attacker must then guess
+   *  the acknowledgement number as well as the sequence number of an
+   *  unauthenticated signal (threat A6: MP_PRIO, REMOVE_ADDR). 0: the
+   *  options are acted on before the ACK field is checked. Default 1. */
+  uint8_t opt_ack_check;
   /** Most out-of-order ranges (holes' upper edges: disjoint received
    *  ranges above the next expected byte) a subflow keeps, and, with
    *  MPTCP, the connection keeps at the data level (threat A1). Each range
