@@ -316,6 +316,13 @@ MptcpSocket::GetTypeId()
                           UintegerValue(4096),
                           MakeUintegerAccessor(&MptcpSocket::m_listenBacklog),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("JoinRetry",
+                          "A join the peer refused as transient (MP_TCPRST with the T flag, "
+                          "RFC 8684 section 3.6) is opened again after this delay, doubled "
+                          "at each refusal, up to 4 times (0: never, as Linux).",
+                          TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&MptcpSocket::m_joinRetry),
+                          MakeTimeChecker(Seconds(0), Seconds(3600)))
             .AddAttribute("DssChecksum",
                           "Ask for DSS checksums (RFC 8684 section 3.3.1).",
                           BooleanValue(false),
@@ -560,6 +567,7 @@ MptcpSocket::MptcpSocket()
       m_maxSubflows(8),
       m_maxHalfOpen(4),
       m_listenBacklog(4096),
+      m_joinRetry(Seconds(0)),
       m_dssChecksum(false),
       m_sack(true),
       m_timestamps(true),
@@ -624,6 +632,7 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_maxSubflows(sock.m_maxSubflows),
       m_maxHalfOpen(sock.m_maxHalfOpen),
       m_listenBacklog(sock.m_listenBacklog),
+      m_joinRetry(sock.m_joinRetry),
       m_dssChecksum(sock.m_dssChecksum),
       m_sack(sock.m_sack),
       m_timestamps(sock.m_timestamps),
@@ -717,6 +726,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.max_subflows = static_cast<uint8_t>(m_maxSubflows);
     c.max_half_open_joins = static_cast<uint8_t>(m_maxHalfOpen);
     c.listen_backlog = m_listenBacklog;
+    c.join_retry_ns = Ns(m_joinRetry);
     c.virtual_payload = m_l4 && m_l4->IsVirtualPayload();
     c.opportunistic = m_opportunistic;
     c.cubic_tcp_friendliness = m_cubicFriendliness;

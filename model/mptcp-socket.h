@@ -334,6 +334,7 @@ class MptcpSocket : public TcpSocket
     uint32_t m_maxSubflows;    //!< MaxSubflows
     uint32_t m_maxHalfOpen;    //!< MaxHalfOpenJoins
     uint32_t m_listenBacklog;  //!< ListenBacklog
+    Time m_joinRetry;          //!< JoinRetry
     bool m_dssChecksum;        //!< DssChecksum
     bool m_sack;               //!< Sack
     bool m_timestamps;         //!< Timestamp

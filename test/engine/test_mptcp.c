@@ -381,6 +381,76 @@ static void test_join_half_open_limit(void **state) {
   h_free(&h);
 }
 
+/* RFC 8684 section 3.6 (join_retry_ns): the client's join is refused as
+ * transient (the server's one half-open slot is taken by a forged join
+ * that nobody completes); with join_retry_ns it is opened again after
+ * 0.5 s, 1 s, 2 s, and the try after the forged one timed out (1 s + 2 s
+ * of SYN/ACKs into the void) is accepted; without it the subflow is never
+ * opened again. */
+/* Drops what the server sends to the forged join's port: its SYN/ACKs go
+ * into the void, as a spoofed source's would. */
+static int drop_to_port_filter(struct harness *h, struct h_pkt *p, int from) {
+  mptcp_tcphdr th;
+  return from == 1 && mptcp_tcphdr_decode(&th, p->data, p->len) >= 0 &&
+         th.dport == *(uint16_t *)h->filter_ud;
+}
+
+static void join_retry(uint64_t retry_ns) {
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.pm = "fullmesh";
+  ca.join_retry_ns = retry_ns;
+  cb.max_half_open_joins = 1;
+  cb.syn_retries = 1;
+  struct keys k;
+  mp_connect(&h, &ca, &cb, &k);
+  /* fully established (a DSS from the server): the path manager works */
+  assert_int_equal(exchange(&h, 1000, h.now + 2 * MPTCP_S), 2000);
+  uint16_t forged_port = 42000;
+  h.filter = drop_to_port_filter;
+  h.filter_ud = &forged_port;
+  inject_join_syn(&h, forged_port, k.server_token, 100);
+  uint64_t t0 = h.now;
+  mptcp_addr x = h.addr[0];
+  x.port = 0;
+  x.ip[3] = 9; /* the client's second address */
+  assert_int_equal(mptcp_stack_add_address(h.st[0], &x), MPTCP_OK);
+  h_run(&h, h.now + 100 * MS);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), 1);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_RETRY), 0);
+  uint64_t joined = 0;
+  while (h.now < t0 + 10 * MPTCP_S && !joined) {
+    h_run(&h, h.now + 10 * MS);
+    for (int i = 1; i < mptcp_conn_subflow_count(h.client); i++)
+      if (sf_state(h.client, i) == MPTCP_TCP_ESTABLISHED)
+        joined = h.now - t0;
+  }
+  if (!retry_ns) {
+    assert_int_equal(joined, 0);
+    assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_RETRY), 0);
+    assert_int_equal(mptcp_conn_subflow_count(h.client), 2); /* the refused one */
+  } else {
+    /* refused at 0, retried at 0.5 s and 1.5 s (the slot still held),
+     * then at 3.5 s: accepted */
+    assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_RETRY), 3);
+    assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), 3);
+    assert_true(joined >= 3500 * MS && joined < 3700 * MS);
+    assert_int_equal(exchange(&h, 50000, h.now + 5 * MPTCP_S), 100000);
+  }
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  h_free(&h);
+}
+
+static void test_join_retry_transient(void **state) {
+  (void)state;
+  join_retry(500 * MS);
+}
+
+static void test_join_retry_off(void **state) {
+  (void)state;
+  join_retry(0);
+}
+
 /* ---- connection-level window ---- */
 
 static void test_dsn_beyond_window(void **state) {
@@ -2231,6 +2301,8 @@ int main(void) {
       cmocka_unit_test(test_data_level_loss_retransmitted),
       cmocka_unit_test(test_add_addr_join_prio_remove),
       cmocka_unit_test(test_mp_prio_bad_ack),
+      cmocka_unit_test(test_join_retry_transient),
+      cmocka_unit_test(test_join_retry_off),
       cmocka_unit_test(test_mp_prio_bad_ack_check_off),
       cmocka_unit_test(test_add_addr_bad_hmac),
       cmocka_unit_test(test_add_addr_bad_hmac_check_off),

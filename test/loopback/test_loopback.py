@@ -300,6 +300,8 @@ class Test_badargs(unittest.TestCase):
         ["--rcvbuf", "10GiB"],
         ["--min-rto", "0"],
         ["--min-rto", "1000s"],
+        ["--join-retry", "2h"],
+        ["--join-retry", "7200s"],
         ["--delack", "later"],
         ["--delack-count", "0"],
         ["--time", "0"],

@@ -118,6 +118,9 @@ static void usage(FILE *f) {
       "                       client opens a subflow from each of its addresses to\n"
       "                       each announced one (within 8 subflows)\n"
       "  --subflows N         subflows for ndiffports (default 2)\n"
+      "  --join-retry T       open a join the peer refused as transient (MP_TCPRST\n"
+      "                       T flag) again after T, doubled at each refusal, up\n"
+      "                       to 4 times (RFC 8684 section 3.6; default 0: never)\n"
       "  --opportunistic      opportunistic retransmission and penalisation of slow\n"
       "                       subflows when the receive window stops new data\n"
       "  --dss-checksum       negotiate DSS checksums\n"
@@ -508,7 +511,7 @@ static const char *const value_flags[] = {
     "--connections", "--tcp-flows", "--topology", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
     "--rcvbuf",    "--init-cwnd", "--min-rto",    "--delack",  "--delack-count",
     "--pcap",      "--trace",     "--trace-interval", "--pm", "--subflows",
-    "--server-addrs", "--scheduler", "--fail-path", "--alter-payload", "--start-spread",
+    "--server-addrs", "--scheduler", "--fail-path", "--join-retry", "--alter-payload", "--start-spread",
     "--attack", "--attack-path", "--attack-at", "--defence", "--attack-guesses",
     "--attack-interval", "--attack-step", "--attack-lead", "--attack-payload"};
 static const char *const bool_flags[] = {"--virtual", "--no-sack", "--no-timestamps",
@@ -777,6 +780,10 @@ int lb_parse_args(int argc, char **argv, options *o) {
       if (parse_uint(val, 1, 100000, &v) < 0)
         return lb_bad("--init-cwnd: '%s' is not a segment count (1..100000)", val);
       o->cfg.init_cwnd = (uint32_t)v;
+    } else if (!strcmp(name, "--join-retry")) {
+      if (parse_time(val, &v) < 0 || v > 3600 * MPTCP_S)
+        return lb_bad("--join-retry: '%s' is not a time up to 1 hour (e.g. 500ms)", val);
+      o->cfg.join_retry_ns = v;
     } else if (!strcmp(name, "--min-rto")) {
       if (parse_time(val, &v) < 0 || v == 0)
         return lb_bad("--min-rto: '%s' is not a positive time (e.g. 200ms, 1s)", val);

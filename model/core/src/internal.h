@@ -249,6 +249,8 @@ struct tcp_sf {
   uint8_t in_syn_queue;    /* a listener's half-open child, counted in
                               stack->syn_queue */
   int16_t rst_rx_reason;   /* ... with this MP_TCPRST reason (-1: none) */
+  uint8_t rst_rx_transient; /* ... refusing our SYN, with MP_TCPRST's T flag */
+  uint8_t join_tries;      /* a join opened again (join_retry_ns): how often */
 
   /* statistics */
   uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;
@@ -370,6 +372,13 @@ struct mptcp_conn {
     uint8_t id;
   } echo[MPTCP_PM_MAX_ADDR], rem[MPTCP_PM_MAX_ADDR];
   uint8_t n_echo, n_rem;
+  /* joins the peer refused as transient, to open again (join_retry_ns) */
+  struct pm_join_retry {
+    mptcp_addr local, remote;
+    uint8_t id_local, id_remote, backup, tries;
+    uint64_t due;
+  } jr[MPTCP_MAX_SF];
+  uint8_t n_jr;
   uint8_t rm_ids[MPTCP_PM_MAX_ADDR];
   uint8_t n_rm;
   uint8_t pm_announced;  /* the announcements were queued */

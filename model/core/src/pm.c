@@ -55,7 +55,52 @@ void pm_subflow_established(struct tcp_sf *sf, uint64_t now) {
     sf->conn->pm->subflow_established(sf, now);
 }
 
+/* RFC 8684 section 3.6: a join the peer refused with MP_TCPRST's T flag
+ * ("transient": lack of resources, say) MAY be tried again over the same
+ * path, at a time that takes the failure into account. With join_retry_ns
+ * the same address pair is opened again after that delay, doubled at each
+ * refusal, up to MPTCP_JOIN_RETRIES times, whatever the path manager (the
+ * pair it chose stands). Linux's in-kernel path manager never does
+ * (join_retry_ns 0). */
+static void join_retry_arm(struct tcp_sf *sf, uint64_t now) {
+  struct mptcp_conn *c = sf->conn;
+  if (!c->cfg.join_retry_ns || !sf->is_join || sf->join_ok || !sf->rst_rx_transient ||
+      sf->join_tries >= MPTCP_JOIN_RETRIES || c->closed || c->n_jr >= MPTCP_MAX_SF)
+    return;
+  struct pm_join_retry *r = &c->jr[c->n_jr++];
+  r->local = sf->local;
+  r->local.port = 0; /* a new port: the old 4-tuple may linger at the peer */
+  r->remote = sf->remote;
+  r->id_local = sf->addr_id_local;
+  r->id_remote = sf->addr_id_remote;
+  r->backup = sf->backup;
+  r->tries = sf->join_tries;
+  r->due = now + (c->cfg.join_retry_ns << sf->join_tries);
+}
+
+static void join_retry_due(struct mptcp_conn *c, uint64_t now) {
+  for (uint8_t i = 0; i < c->n_jr;) {
+    struct pm_join_retry r = c->jr[i];
+    if (r.due > now) {
+      i++;
+      continue;
+    }
+    c->jr[i] = c->jr[--c->n_jr];
+    if (c->closed || pm_pair_used(c, &r.local, &r.remote))
+      continue;
+    struct tcp_sf *sf = mptcp_open_subflow(c, &r.local, &r.remote, now);
+    if (!sf)
+      continue; /* max_subflows reached: given up */
+    sf->addr_id_local = r.id_local;
+    sf->addr_id_remote = r.id_remote;
+    sf->backup = r.backup;
+    sf->join_tries = (uint8_t)(r.tries + 1);
+    mib_inc(c->stack, MPTCP_MIB_JOIN_RETRY);
+  }
+}
+
 void pm_subflow_closed(struct tcp_sf *sf, uint64_t now) {
+  join_retry_arm(sf, now);
   if (sf->conn->pm && sf->conn->pm->subflow_closed)
     sf->conn->pm->subflow_closed(sf, now);
 }
@@ -390,6 +435,9 @@ uint64_t pm_expiry(const struct mptcp_conn *c) {
   for (uint8_t i = 0; i < c->n_sf; i++)
     if (c->sfs[i]->rm_probe_until && c->sfs[i]->rm_probe_until < e)
       e = c->sfs[i]->rm_probe_until;
+  for (uint8_t i = 0; i < c->n_jr; i++)
+    if (c->jr[i].due < e)
+      e = c->jr[i].due;
   return e;
 }
 
@@ -432,6 +480,7 @@ static void rm_probe_verdicts(struct mptcp_conn *c, uint64_t now) {
 
 void pm_handle_timers(struct mptcp_conn *c, uint64_t now) {
   rm_probe_verdicts(c, now);
+  join_retry_due(c, now);
   for (uint8_t i = 0; i < c->n_ann; i++) {
     struct pm_announce *an = &c->ann[i];
     if (an->echoed || an->timer > now)

@@ -90,7 +90,8 @@ int mptcp_config_check(const mptcp_config *c) {
       c->subflows > c->max_subflows || c->opportunistic > 1 ||
       c->cubic_tcp_friendliness > 1 || c->cubic_hystart > 1)
     return MPTCP_ERR_CONFIG;
-  if (c->add_addr_timeout_ns == 0 || c->close_timeout_ns == 0)
+  if (c->add_addr_timeout_ns == 0 || c->close_timeout_ns == 0 ||
+      c->join_retry_ns > 3600 * MPTCP_S)
     return MPTCP_ERR_CONFIG;
   return MPTCP_OK;
 }
@@ -173,6 +174,7 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_JOIN_HMAC] = "MPTcpExtJoinHmacComputed",
     [MPTCP_MIB_RM_ADDR_PROBE] = "MPTcpExtRmAddrProbe",
     [MPTCP_MIB_RM_ADDR_KEPT] = "MPTcpExtRmAddrKept",
+    [MPTCP_MIB_JOIN_RETRY] = "MPTcpExtJoinRetry",
     [MPTCP_MIB_HYSTART_TRAIN] = "TcpExtTCPHystartTrainDetect",
     [MPTCP_MIB_HYSTART_DELAY] = "TcpExtTCPHystartDelayDetect",
     [MPTCP_MIB_JOIN_ACK_TIMEOUT] = "MPTcpExtMPJoinAckTimeout",

@@ -643,6 +643,8 @@ void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload
     if (th->flags & MPTCP_TH_RST) {
       if (ack_ok) {
         mib_inc(s, MPTCP_MIB_RST_ACCEPTED);
+        sf->rst_rx_transient = (th->opts & MPTCP_OPT_MP_TCPRST) &&
+                               (th->tcprst.flags & MPTCP_RST_FLAG_T);
         close_conn(sf, MPTCP_CLOSE_REFUSED, MPTCP_RESET_PEER_RST, rst_reason_of(th), now);
       }
       return;

@@ -726,6 +726,11 @@ enum mptcp_reset_cause {
  */
 #define MPTCP_OFO_RANGES_DEFAULT 2048u
 
+/** Most times a refused join is opened again (mptcp_config.join_retry_ns):
+ *  with the delay doubled each time, the last try comes 15 delays after
+ *  the first refusal. */
+#define MPTCP_JOIN_RETRIES 4u
+
 /** Per-connection configuration. mptcp_config_default() fills it. */
 typedef struct mptcp_config {
   /** Maximum segment size we announce and use (bytes). Default 1448. */
@@ -911,6 +916,14 @@ typedef struct mptcp_config {
   /** ADD_ADDR retransmissions before giving up (Linux's
    *  ADD_ADDR_RETRANS_MAX). Default 3. */
   uint8_t add_addr_retries;
+  /** RFC 8684 section 3.6: a join the peer refused with MP_TCPRST and its
+   *  T flag (a transient error, such as reason 0x02 "lack of resources"
+   *  from a host whose half-open joins are full) MAY be tried again over
+   *  the same path. With a nonzero value the path manager opens the same
+   *  address pair again after this delay, doubled at each refusal, up to
+   *  MPTCP_JOIN_RETRIES times (counter MPTCP_MIB_JOIN_RETRY). 0: never,
+   *  as Linux's in-kernel path manager. Default 0. */
+  uint64_t join_retry_ns;
   /** Once both DATA_FINs are acknowledged, subflows still open after this
    *  long are reset (Linux's net.mptcp.close_timeout): a subflow on a dead
    *  path does not retransmit its FIN for minutes. Default 60 s. */
@@ -1465,6 +1478,8 @@ enum mptcp_mib {
   MPTCP_MIB_RM_ADDR_PROBE,      /**< subflows probed before closing them for a
                                      REMOVE_ADDR (remove_addr_probe) */
   MPTCP_MIB_RM_ADDR_KEPT,       /**< ... and kept: the peer still used them */
+  MPTCP_MIB_JOIN_RETRY,         /**< joins opened again after the peer refused
+                                     them as transient (join_retry_ns) */
   MPTCP_MIB__COUNT
 };
 
