@@ -358,6 +358,16 @@ if(MPTCP_TESTS)
                      $<TARGET_FILE:mptcp-shaping>)
     set_tests_properties(ns3.shaping PROPERTIES LABELS ns3 TIMEOUT 600)
   endif()
+  # The campaign tool over the flagship: SIGKILL and resume, a failing
+  # point, the summary (mptcp-summary, GSL) and the plot with error bars.
+  if(TARGET mptcp-shared-bottleneck AND TARGET mptcp-summary)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.campaign
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_campaign.py
+                     $<TARGET_FILE:mptcp-shared-bottleneck> $<TARGET_FILE:mptcp-summary>)
+    set_tests_properties(ns3.campaign PROPERTIES LABELS ns3 TIMEOUT 1200
+                         ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
+  endif()
   # Responsiveness: TCP flows join one path and leave; settling times.
   if(TARGET mptcp-responsiveness)
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)

@@ -7,9 +7,11 @@
 #  1. the flagship mptcp-shared-bottleneck: one MPTCP host (2 subflows, LIA)
 #     and one ns-3 TCP through a 10 Mbit/s, 40 ms RTT bottleneck;
 #     results.db and the per-subflow cwnd/goodput plot;
-#  2. a sweep of that scenario (congestion control x subflows x seeds),
-#     one results file per run merged into campaign.db, and the MPTCP/TCP
-#     goodput ratio against the number of subflows, one line per algorithm;
+#  2. a campaign of that scenario (congestion control x subflows x seeds,
+#     scripts/mptcp-campaign): every run merged into campaign.db, its
+#     status, the summary statistics and the MPTCP/TCP goodput ratio
+#     against the number of subflows with 95% confidence bars, one line
+#     per algorithm;
 # then, in the core's deterministic loopback network:
 #  3. single-path TCP versus MPTCP with two subflows over two disjoint
 #     10 Mbit/s paths (20 and 60 ms RTT), 8 MiB verified byte for byte;
@@ -58,63 +60,40 @@ PY
 echo "results: $out/flagship/results.db, plot $out/flagship/mptcp-shared-bottleneck.png"
 
 echo "== 2. Sweep (ns-3): MPTCP/TCP ratio against subflows, per congestion control =="
+# a campaign (scripts/mptcp-campaign, doc/results.md "Campaigns"): 4 x 4
+# points x 3 seeds, one results file per run merged into campaign.db as it
+# ends; started afresh so that the figures are this build's (running the
+# tool again on the same spec resumes instead)
 sweep=$out/sweep
 rm -rf "$sweep" && mkdir -p "$sweep"
-jobs=()
-for cc in reno lia olia balia; do
-  for n in 1 2 3 4; do
-    for seed in 1 2 3; do
-      jobs+=("$cc $n $seed")
-    done
-  done
-done
-# one results.db per run (no plot per run), merged below
-printf '%s\n' "${jobs[@]}" | xargs -P "$(nproc)" -L 1 sh -c \
-  '"$0" --cc="$1" --subflows="$2" --RngRun="$3" --tcpFlows=1 --duration=60 \
-     --progress=false --plot=false --results=true --outputDir="'"$sweep"'/$1-$2-$3" > /dev/null \
-     2> "'"$sweep"'/$1-$2-$3.log"' "$ex"
-rm -f "$out/campaign.db"
-python3 scripts/merge_results.py -q "$out/campaign.db" "$sweep"/*/results.db
-python3 - "$out" <<'PY'
-import sqlite3, statistics, sys
-out = sys.argv[1]
-con = sqlite3.connect(f"{out}/campaign.db")
-rows = con.execute("""
-    SELECT cc.value, CAST(n.value AS INTEGER), m.value
-    FROM run r
-    JOIN param cc ON cc.point_id = r.point_id AND cc.name = 'cc'
-    JOIN param n ON n.point_id = r.point_id AND n.name = 'subflows'
-    JOIN metric m ON m.run_id = r.id AND m.name = 'mptcp_tcp_ratio'
-    WHERE r.status = 'ok'""").fetchall()
-ccs = ["reno", "lia", "olia", "balia"]
-with open(f"{out}/ratio-vs-subflows.dat", "w") as f:
-    for cc in ccs:
-        f.write(f"# {cc}\n")
-        for n in range(1, 5):
-            v = [r for c, k, r in rows if c == cc and k == n]
-            m, s = statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0.0
-            f.write(f"{n} {m:.4f} {s:.4f}\n")
-            print(f"{cc:6s} {n} subflows: ratio {m:.2f} +- {s:.2f} over {len(v)} seeds")
-        f.write("\n\n")
-PY
-cat > "$out/ratio-vs-subflows.plt" <<'PLT'
-# MPTCP/TCP goodput ratio at a shared bottleneck against the number of
-# subflows (ns-3, 10 Mbit/s, 40 ms RTT, one ns-3 TCP competitor), mean and
-# standard deviation over seeds. Re-run with: gnuplot ratio-vs-subflows.plt
-set terminal pngcairo size 800,500
-set output "ratio-vs-subflows.png"
-set xlabel "subflows"
-set ylabel "MPTCP / TCP goodput"
-set xrange [0.5:4.5]
-set yrange [0:*]
-set xtics 1
-set grid
-set key top left
-plot for [i=0:3] "ratio-vs-subflows.dat" index i using 1:2:3 with yerrorlines lw 2 \
-     title word("uncoupled-reno lia olia balia", i + 1)
-PLT
-(cd "$out" && gnuplot ratio-vs-subflows.plt)
-echo "campaign: $out/campaign.db, plot $out/ratio-vs-subflows.png"
+cat > "$sweep/ratio-vs-subflows.toml" <<TOML
+[campaign]
+name = "ratio-vs-subflows"
+program = "$ex"
+dir = "$sweep"
+seeds = 3
+timeout = 1800
+
+[fixed]
+tcpFlows = 1
+duration = 60
+plot = false
+progress = false
+
+[grid]
+cc = ["reno", "lia", "olia", "balia"]
+subflows = { from = 1, to = 4 }
+TOML
+campaign=(python3 scripts/mptcp-campaign)
+"${campaign[@]}" run "$sweep/ratio-vs-subflows.toml" --jobs "$(nproc)"
+"${campaign[@]}" status "$sweep"
+"${campaign[@]}" summary "$sweep" | grep ' mptcp_tcp_ratio:'
+# the ratio the scenario reports (mptcp_tcp_ratio), mean and Student-t 95%
+# interval over the seeds (mptcp-summary, GSL)
+"${campaign[@]}" plot "$sweep" --x subflows --y mptcp_tcp_ratio --group cc \
+  --name ratio-vs-subflows
+"${campaign[@]}" export "$sweep" --out "$sweep/runs.csv"
+echo "campaign: $sweep/campaign.db, plot $sweep/plots/ratio-vs-subflows.png, runs $sweep/runs.csv"
 
 lb=$root/build/utils/mptcp-loopback
 net=(--paths 2 --rate 10Mbps --delay 10ms,30ms --bytes 8MiB --seed 1 --trace-interval 50ms)

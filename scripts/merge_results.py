@@ -254,8 +254,11 @@ def copy_run(conn: sqlite3.Connection, src_run: sqlite3.Row) -> bool:
 
 
 def merge_file(conn: sqlite3.Connection, path: str, version: int,
-               campaign_path: str) -> FileResult:
-    """Merge every finished run of one file, in one transaction."""
+               campaign_path: str, before_commit=None) -> FileResult:
+    """Merge every finished run of one file, in one transaction.
+    before_commit(conn, result), if given, runs inside that transaction
+    with the file still attached as "src" (the campaign tool records the
+    run's bookkeeping there, so that both happen or neither)."""
     if not os.path.exists(path):
         raise MergeError(f"{path}: no such file")
     if not os.path.isfile(path):
@@ -300,6 +303,8 @@ def merge_file(conn: sqlite3.Connection, path: str, version: int,
                     result.added += 1
                 else:
                     result.present += 1
+            if before_commit:
+                before_commit(conn, result)
             conn.execute("COMMIT")
         except BaseException:
             try:
