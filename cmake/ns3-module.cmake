@@ -367,6 +367,13 @@ if(MPTCP_TESTS)
                      $<TARGET_FILE:mptcp-shared-bottleneck> $<TARGET_FILE:mptcp-summary>)
     set_tests_properties(ns3.campaign PROPERTIES LABELS ns3 TIMEOUT 1200
                          ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
+    # The Slurm engine on a one-node cluster the test starts (munge,
+    # slurmctld, slurmd): the same campaign.db as the local engine.
+    add_test(NAME ns3.campaign_slurm
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_campaign_slurm.py
+                     $<TARGET_FILE:mptcp-shared-bottleneck>)
+    set_tests_properties(ns3.campaign_slurm PROPERTIES LABELS ns3 TIMEOUT 900
+                         ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1;MPTCP_SUMMARY=$<TARGET_FILE:mptcp-summary>")
   endif()
   # Responsiveness: TCP flows join one path and leave; settling times.
   if(TARGET mptcp-responsiveness)

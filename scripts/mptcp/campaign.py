@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """mptcp-campaign: sweeps described once, run without repeats or losses.
 
-    mptcp-campaign run SPEC.toml [--jobs N] [--engine local] [--retry-failed] [--dry-run]
+    mptcp-campaign run SPEC.toml [--jobs N] [--retry-failed] [--dry-run]
+                       [--engine local|slurm] [--batch B] [--wait]
     mptcp-campaign status SPEC.toml|DIR
     mptcp-campaign export SPEC.toml|DIR [--out FILE.csv]
     mptcp-campaign summary SPEC.toml|DIR
@@ -18,7 +19,8 @@ recorded "ok" or neither. A run recorded "ok" is never run again; a run
 that failed or timed out is recorded with its exit status and the tail of
 its stderr, and the campaign goes on (--retry-failed runs them again). The
 tool may be killed at any moment (SIGKILL included): its runs die with it
-(PR_SET_PDEATHSIG), and `run` again resumes with what is missing.
+(PR_SET_PDEATHSIG), and `run` again resumes with what is missing. The
+Slurm engine (campaign_slurm.py) runs the same runs as job arrays.
 
 Standard library only; the statistics come from the C tool mptcp-summary
 (GSL), the plots from gnuplot.
@@ -30,7 +32,6 @@ import argparse
 import csv
 import ctypes
 import fcntl
-import io
 import json
 import math
 import os
@@ -44,6 +45,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import campaign_slurm as slurm
 from .campaign_spec import Job, Spec, SpecError, load, spec_digest
 
 SCRIPTS = Path(__file__).resolve().parent.parent
@@ -302,11 +304,7 @@ def run_local(spec: Spec, conn, db_path: str, todo: list[Job], jobs: int,
                 code = p.poll()
                 wall = time.monotonic() - t0
                 if code is None and wall > spec.timeout:
-                    try:
-                        os.killpg(p.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    p.wait()
+                    slurm.kill_group(p)
                     code = "timeout"
                 if code is None:
                     continue
@@ -331,21 +329,124 @@ def run_local(spec: Spec, conn, db_path: str, todo: list[Job], jobs: int,
                 time.sleep(0.02)
     finally:
         for p, (job, _, _, out, err) in running.items():
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            p.wait()
+            slurm.kill_group(p)
             out.close()
             err.close()
+
+
+def record_outcome(conn, db_path: str, job: Job, rundir: str, outcome: dict | None,
+                   timeout: float) -> str:
+    """A run a Slurm task ended (its outcome file), recorded as the local
+    engine records its runs; then the engine columns."""
+    if outcome is None:
+        record_failure(conn, job, "failed", None, "no outcome: its Slurm array task died before "
+                       "the run ended (see slurm/*.out in the campaign folder)", 0.0)
+        return "failed"
+    code, wall = outcome.get("code"), float(outcome.get("wall_s", 0.0))
+    if code == "timeout":
+        tail = stderr_tail(os.path.join(rundir, "stderr.txt"))
+        record_failure(conn, job, "timeout", None, f"killed after {timeout:g} s (timeout)" +
+                       (f"; stderr: {tail}" if tail else ""), wall)
+        status = "timeout"
+    else:
+        status = finish(conn, db_path, job, rundir, int(code), wall)
+    txn(conn, lambda c: c.execute(
+        "UPDATE campaign_job SET engine = 'slurm', engine_job_id = ?, host = ?, started_at = ? "
+        "WHERE params_hash = ? AND rng_run = ?",
+        (outcome.get("job_id"), outcome.get("host"), outcome.get("started_at"), job.key,
+         job.rng_run)))
+    return status
+
+
+def run_slurm(spec: Spec, conn, db_path: str, jobs: list[Job], args) -> int:
+    try:
+        previous = [j for j in (meta(conn, "slurm_jobs") or "").split(",") if j]
+        still = slurm.active(previous)
+        if still:
+            raise CampaignError(f"this campaign's Slurm jobs {', '.join(sorted(still))} are still "
+                                f"queued or running: wait (status {spec.dir}) or scancel them")
+        by_key = {(j.key, j.rng_run): j for j in jobs}
+        # runs a lost merge job never recorded: their outcome files
+        for r in conn.execute("SELECT params_hash, rng_run FROM campaign_job WHERE status = "
+                              "'running' AND engine = 'slurm'").fetchall():
+            j = by_key.get((r[0], r[1]))
+            if not j:
+                continue
+            rundir = os.path.join(spec.dir, "runs", j.name)
+            out = slurm.read_outcome(rundir)
+            if out is not None:
+                record_outcome(conn, db_path, j, rundir, out, spec.timeout)
+        want = {"pending", "running"} | ({"failed", "timeout"} if args.retry_failed else set())
+        status = {(r[0], r[1]): r[2] for r in
+                  conn.execute("SELECT params_hash, rng_run, status FROM campaign_job")}
+        todo = [j for j in jobs if status[(j.key, j.rng_run)] in want]
+        print(f"{PROG}: {spec.name}: {len(jobs)} runs: {len(todo)} to submit to Slurm "
+              f"({args.batch} per array task)", file=sys.stderr)
+        if todo:
+            manifest, arrays, merge, assigned = slurm.submit(
+                spec, todo, args.batch, os.path.join(spec.dir, "slurm"), command)
+
+            def mark(c):
+                c.executemany(
+                    "UPDATE campaign_job SET status = 'running', attempts = attempts + 1, "
+                    "engine = 'slurm', engine_job_id = ?, host = NULL, started_at = NULL "
+                    "WHERE params_hash = ? AND rng_run = ?",
+                    [(jid, j.key, j.rng_run) for j, jid in assigned])
+                c.execute("INSERT OR REPLACE INTO campaign_meta (key, value) VALUES "
+                          "('slurm_jobs', ?)", (",".join(arrays + [merge]),))
+            txn(conn, mark)
+            print(f"{PROG}: submitted job array(s) {', '.join(arrays)} and merge job {merge} "
+                  f"(manifest {manifest})")
+            if args.wait:
+                ids = arrays + [merge]
+                t0 = time.monotonic()
+                while slurm.active(ids):
+                    time.sleep(1)
+                print(f"{PROG}: Slurm jobs done in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+        ok, bad = conn.execute(
+            "SELECT SUM(status = 'ok'), SUM(status IN ('failed', 'timeout')) FROM campaign_job"
+            ).fetchone()
+    except slurm.SlurmError as e:
+        raise CampaignError(str(e)) from e
+    finally:
+        conn.close()
+    if not todo or args.wait:
+        print(f"{PROG}: {spec.name}: {ok or 0} ok and {bad or 0} failed in {db_path}")
+        return 1 if bad else 0
+    return 0
+
+
+def cmd_slurm_task(args) -> int:
+    return slurm.run_task(args.manifest, args.offset)
+
+
+def cmd_slurm_merge(args) -> int:
+    with open(args.manifest, encoding="utf-8") as f:
+        data = json.load(f)
+    db_path = os.path.join(args.dir, DB_NAME)
+    conn = open_db(db_path, create=False)
+    n = {"ok": 0, "failed": 0, "timeout": 0}
+    try:
+        for task in data["tasks"]:
+            for run in task:
+                job = Job(run["params"], run["rng_run"])
+                st = record_outcome(conn, db_path, job, run["rundir"],
+                                    slurm.read_outcome(run["rundir"]), float(data["timeout"]))
+                n[st] += 1
+    finally:
+        conn.close()
+    print(f"{PROG}: merged {n['ok']} ok, {n['failed']} failed, {n['timeout']} timed out into "
+          f"{db_path}")
+    return 0
 
 
 def cmd_run(args) -> int:
     if args.jobs < 1:
         raise CampaignError(f"--jobs must be at least 1, not {args.jobs}")
-    if args.engine != "local":
-        raise CampaignError(f"--engine {args.engine}: not available yet (only 'local'); "
-                            "the Slurm engine is future work (doc/results.md)")
+    if args.engine not in ("local", "slurm"):
+        raise CampaignError(f"--engine {args.engine}: 'local' or 'slurm'")
+    if args.batch < 1:
+        raise CampaignError(f"--batch must be at least 1, not {args.batch}")
     spec = load(args.spec)
     jobs = spec.jobs()
     if args.dry_run:
@@ -377,6 +478,8 @@ def cmd_run(args) -> int:
                 "status) VALUES (?, ?, ?, 'pending')",
                 [(j.key, j.rng_run, j.params_json) for j in jobs])
         txn(conn, plan)
+        if args.engine == "slurm":
+            return run_slurm(spec, conn, db_path, jobs, args)
         want = {"pending", "running"} | ({"failed", "timeout"} if args.retry_failed else set())
         status = {(r["params_hash"], r["rng_run"]): r["status"] for r in
                   conn.execute("SELECT params_hash, rng_run, status FROM campaign_job")}
@@ -424,6 +527,14 @@ def cmd_status(args) -> int:
             mean = sum(ok_walls) / len(ok_walls)
             print(f"  mean wall time per run {mean:.2f} s; ETA {clock(mean * left / jobs)} "
                   f"at {jobs} at once" + (f"; first run started {first}" if first else ""))
+        ids = [j for j in (meta(conn, "slurm_jobs") or "").split(",") if j]
+        if ids:
+            try:
+                st = slurm.active(ids)
+                print(f"  Slurm jobs {', '.join(ids)}: " + (", ".join(
+                    f"{k} {v}" for k, v in sorted(st.items())) if st else "none left in squeue"))
+            except slurm.SlurmError as e:
+                print(f"  Slurm jobs {', '.join(ids)}: squeue unavailable ({e})")
         for r in conn.execute("SELECT params_json, rng_run, status, exit_code, error FROM "
                               "campaign_job WHERE status IN ('failed', 'timeout') "
                               "ORDER BY params_hash, rng_run LIMIT 10"):
@@ -665,7 +776,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("spec", help="the campaign spec (TOML)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="runs at once (default: the number of CPUs)")
-    p.add_argument("--engine", default="local", help="local (default)")
+    p.add_argument("--engine", default="local",
+                   help="local (default: --jobs at once here) or slurm (job arrays)")
+    p.add_argument("--batch", type=int, default=1,
+                   help="slurm: runs per array task (default 1)")
+    p.add_argument("--wait", action="store_true",
+                   help="slurm: wait until the merge job is done")
     p.add_argument("--retry-failed", action="store_true",
                    help="run the failed and timed-out runs again")
     p.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
@@ -691,6 +807,14 @@ def main(argv: list[str] | None = None) -> int:
                            help="keep only the points with this parameter value (repeatable)")
             p.add_argument("--name", help="file name of the plot (default from x, y, group)")
         p.set_defaults(fn=fn)
+    p = sub.add_parser("slurm-task")  # inside a Slurm array task (campaign_slurm.py)
+    p.add_argument("manifest")
+    p.add_argument("offset", type=int)
+    p.set_defaults(fn=cmd_slurm_task)
+    p = sub.add_parser("slurm-merge")  # the dependent merge job
+    p.add_argument("dir")
+    p.add_argument("manifest")
+    p.set_defaults(fn=cmd_slurm_merge)
     args = ap.parse_args(argv)
     try:
         return args.fn(args)
