@@ -13,8 +13,8 @@
     point, the mean of each metric equal to the mean of the exported runs;
   - `plot --x subflows --group cc` draws the ratio against subflows with
     95% confidence bars from campaign.db alone: the data file is checked
-    line by line against the summary table, the .plt names one curve per
-    congestion control with error bars, the PNG is 900 x 600.
+    line by line against the summary table, the .plt exactly (one curve
+    per congestion control with error bars), the PNG is 900 x 600.
 
 Usage: test_campaign.py PROGRAM MPTCP_SUMMARY
 """
@@ -227,13 +227,22 @@ def main(argv):
         got = open(base + ".dat").read().splitlines()
         if got != want:
             failures.append("plot data differs from the summary:\n" + "\n".join(got[:8]))
-        plt = open(base + ".plt").read()
-        for w in ("set terminal pngcairo size 900,600", "set terminal svg",
-                  "index 0 using 1:2:3:4 with yerrorlines", "title 'cc=lia'", "title 'cc=olia'",
-                  "index 2 using 1:2:3:4 with yerrorlines", "title 'cc=reno'",
-                  "95% confidence interval over seeds"):
-            if w not in plt:
-                failures.append(f"plot script lacks {w!r}")
+        n = "goodput_ratio-vs-subflows-by-cc"
+        curves = ", \\\n     ".join(
+            f"'{n}.dat' index {i} using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'cc={cc}'"
+            for i, cc in enumerate(["lia", "olia", "reno"]))
+        want_plt = (
+            f"# gnuplot {n}.plt (from {n}.dat): writes {n}.png and {n}.svg\n"
+            f"set terminal pngcairo size 900,600\nset output '{n}.png'\n"
+            "set title 'goodput_ratio against subflows (95% confidence interval over seeds)' "
+            "noenhanced\nset xlabel 'subflows' noenhanced\nset ylabel 'goodput_ratio' noenhanced\n"
+            "set key outside right top noenhanced\nset grid\n"
+            "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\nset xtics 1\n"
+            f"plot {curves}\n"
+            f"set terminal svg size 900,600 dynamic\nset output '{n}.svg'\nreplot\n")
+        got_plt = open(base + ".plt").read()
+        if got_plt != want_plt:
+            failures.append("plot script differs:\n" + got_plt + "\nwant:\n" + want_plt)
         if png_size(base + ".png") != (900, 600):
             failures.append(f"PNG size {png_size(base + '.png')}, want (900, 600)")
         if os.path.getsize(base + ".svg") < 1000:
