@@ -21,7 +21,7 @@
  * --defence=false turns off every defence the attack meets: RstSeqCheck
  * (rst, mp-tcprst; RFC 5961), OptionAckCheck (mp-prio, and with
  * FastcloseKeyCheck fastclose, with RemoveAddrProbe remove-addr, with
- * AddAddrHmacCheck add-addr), EnforceLimits (join-flood),
+ * AddAddrHmacCheck add-addr), EnforceLimits and SynCookies (join-flood),
  * EnforceConnWindow and MaxOfoRanges (hole-flood); dsn-inject, join-guess
  * and eavesdrop-join have no switch ("defence_switch": null).
  *
@@ -281,7 +281,7 @@ DefenceSwitch(const std::string& attack)
     }
     if (attack == "join-flood")
     {
-        return "EnforceLimits";
+        return "EnforceLimits+SynCookies";
     }
     if (attack == "add-addr")
     {

@@ -425,6 +425,14 @@ MptcpSocket::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&MptcpSocket::m_overlapCheck),
                           MakeBooleanChecker())
+            .AddAttribute("OverlapReset",
+                          "With OverlapCheck: a mismatch between two copies of the data at "
+                          "the same DSNs resets the connection (threat A2; MP_TCPRST reason "
+                          "0x01 on every subflow). Trades availability for integrity: off by "
+                          "default, as Linux keeps the first copy and says nothing.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&MptcpSocket::m_overlapReset),
+                          MakeBooleanChecker())
             .AddAttribute("RstSeqCheck",
                           "Security switch (threat A6): RFC 5961 section 3.2 for a received RST; "
                           "one elsewhere in the window than RCV.NXT draws a challenge ACK. "
@@ -439,6 +447,15 @@ MptcpSocket::GetTypeId()
                           "false: options are acted on before the ACK field is checked.",
                           BooleanValue(true),
                           MakeBooleanAccessor(&MptcpSocket::m_optAckCheck),
+                          MakeBooleanChecker())
+            .AddAttribute("SynCookies",
+                          "Security switch (threat A5): answer a SYN that finds ListenBacklog "
+                          "full, or a join beyond MaxHalfOpenJoins, with a SYN cookie and no "
+                          "state; the third ACK makes the connection or subflow (RFC 4987 "
+                          "section 3.6, as Linux's tcp_syncookies=1). false: such a SYN is "
+                          "dropped, such a join refused.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&MptcpSocket::m_synCookies),
                           MakeBooleanChecker())
             .AddAttribute("SubflowList",
                           "The connection's subflows (ns3::MptcpSubflow), in the core's "
@@ -582,8 +599,10 @@ MptcpSocket::MptcpSocket()
       m_fastcloseKeyCheck(true),
       m_removeAddrProbe(true),
       m_overlapCheck(true),
+      m_overlapReset(false),
       m_rstSeqCheck(true),
       m_optAckCheck(true),
+      m_synCookies(true),
       m_maxOfoRanges(MPTCP_OFO_RANGES_DEFAULT),
       m_finalStats{},
       m_tracedConn{},
@@ -651,8 +670,10 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_fastcloseKeyCheck(sock.m_fastcloseKeyCheck),
       m_removeAddrProbe(sock.m_removeAddrProbe),
       m_overlapCheck(sock.m_overlapCheck),
+      m_overlapReset(sock.m_overlapReset),
       m_rstSeqCheck(sock.m_rstSeqCheck),
       m_optAckCheck(sock.m_optAckCheck),
+      m_synCookies(sock.m_synCookies),
       m_maxOfoRanges(sock.m_maxOfoRanges),
       m_finalStats{},
       m_tracedConn{},
@@ -737,8 +758,10 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.fastclose_key_check = m_fastcloseKeyCheck;
     c.remove_addr_probe = m_removeAddrProbe;
     c.overlap_check = m_overlapCheck;
+    c.overlap_reset = m_overlapReset;
     c.rst_seq_check = m_rstSeqCheck;
     c.opt_ack_check = m_optAckCheck;
+    c.syn_cookies = m_synCookies;
     c.max_ofo_ranges = m_maxOfoRanges;
 }
 

@@ -353,8 +353,10 @@ class MptcpSocket : public TcpSocket
     bool m_fastcloseKeyCheck;  //!< FastcloseKeyCheck
     bool m_removeAddrProbe;    //!< RemoveAddrProbe
     bool m_overlapCheck;       //!< OverlapCheck
+    bool m_overlapReset;       //!< OverlapReset
     bool m_rstSeqCheck;        //!< RstSeqCheck
     bool m_optAckCheck;        //!< OptionAckCheck
+    bool m_synCookies;         //!< SynCookies
     uint32_t m_maxOfoRanges;   //!< MaxOfoRanges
 
     // Statistics kept after the connection is freed

@@ -794,7 +794,7 @@ static const char *defence_switch(const char *attack) {
   if (!strcmp(attack, "hole-flood"))
     return "enforce_conn_window+max_ofo_ranges";
   if (!strcmp(attack, "join-flood"))
-    return "enforce_limits";
+    return "enforce_limits+syn_cookies";
   if (!strcmp(attack, "remove-addr"))
     return "remove_addr_probe+opt_ack_check";
   if (!strcmp(attack, "add-addr"))

@@ -340,6 +340,7 @@ static void test_join_half_open_limit(void **state) {
   struct harness h;
   mptcp_config cfg = mp_cfg();
   cfg.syn_retries = 1; /* half-open joins give up after 1 s + 2 s */
+  cfg.syn_cookies = 0; /* refused, not answered with a cookie */
   struct keys k;
   mp_connect(&h, &cfg, &cfg, &k);
   h_pull_all(&h, 1);
@@ -395,13 +396,14 @@ static int drop_to_port_filter(struct harness *h, struct h_pkt *p, int from) {
          th.dport == *(uint16_t *)h->filter_ud;
 }
 
-static void join_retry(uint64_t retry_ns) {
+static void join_retry(uint64_t retry_ns, int cookies) {
   struct harness h;
   mptcp_config ca = mp_cfg(), cb = mp_cfg();
   ca.pm = "fullmesh";
   ca.join_retry_ns = retry_ns;
   cb.max_half_open_joins = 1;
   cb.syn_retries = 1;
+  cb.syn_cookies = (uint8_t)cookies;
   struct keys k;
   mp_connect(&h, &ca, &cb, &k);
   /* fully established (a DSS from the server): the path manager works */
@@ -416,7 +418,7 @@ static void join_retry(uint64_t retry_ns) {
   x.ip[3] = 9; /* the client's second address */
   assert_int_equal(mptcp_stack_add_address(h.st[0], &x), MPTCP_OK);
   h_run(&h, h.now + 100 * MS);
-  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_LIMIT), cookies ? 0 : 1);
   assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_RETRY), 0);
   uint64_t joined = 0;
   while (h.now < t0 + 10 * MPTCP_S && !joined) {
@@ -425,7 +427,17 @@ static void join_retry(uint64_t retry_ns) {
       if (sf_state(h.client, i) == MPTCP_TCP_ESTABLISHED)
         joined = h.now - t0;
   }
-  if (!retry_ns) {
+  if (cookies) {
+    /* the slot is held, but the join is answered with a SYN cookie and
+     * completes at its third ACK: within the 100 ms run above */
+    assert_true(joined > 0 && joined <= 110 * MS);
+    assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_SENT), 1);
+    assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_RECV), 1);
+    assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_FAILED), 0);
+    assert_int_equal(ctr(&h, 1, MPTCP_MIB_JOIN_OK), 1);
+    assert_int_equal(mptcp_conn_subflow_count(h.server), 3); /* with the forged one */
+    assert_int_equal(exchange(&h, 50000, h.now + 5 * MPTCP_S), 100000);
+  } else if (!retry_ns) {
     assert_int_equal(joined, 0);
     assert_int_equal(ctr(&h, 0, MPTCP_MIB_JOIN_RETRY), 0);
     assert_int_equal(mptcp_conn_subflow_count(h.client), 2); /* the refused one */
@@ -443,12 +455,18 @@ static void join_retry(uint64_t retry_ns) {
 
 static void test_join_retry_transient(void **state) {
   (void)state;
-  join_retry(500 * MS);
+  join_retry(500 * MS, 0);
 }
 
 static void test_join_retry_off(void **state) {
   (void)state;
-  join_retry(0);
+  join_retry(0, 0);
+}
+
+/* syn_cookies: the join beyond max_half_open_joins completes statelessly */
+static void test_join_syn_cookie(void **state) {
+  (void)state;
+  join_retry(0, 1);
 }
 
 /* ---- connection-level window ---- */
@@ -1785,6 +1803,53 @@ static void overlap(int check) {
  * subflow 0 only, learns from what crosses it and forges data at the
  * server's data-level RCV.NXT; the same DSNs come as real data ('R') on
  * subflow 1, before the forgery (behind) or after it (ahead). */
+/* overlap_reset: the same bytes twice are no mismatch and reset nothing;
+ * different ones reset the connection, every subflow with MP_TCPRST
+ * "MPTCP-specific error", and the bytes of the segment that disagreed are
+ * not delivered. */
+static void test_overlap_reset(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cb = mp_cfg();
+  cb.overlap_reset = 1;
+  two_subflows(&h, &cb);
+  struct keys k;
+  find_keys(&h, &k);
+  uint16_t port[2];
+  uint32_t cseq[2], sseq[2], ciss[2];
+  for (int i = 0; i < 2; i++) {
+    mptcp_addr l;
+    mptcp_conn_get_subflow_stats(h.client, i, NULL, &l, NULL);
+    port[i] = l.port;
+    next_seqs(&h, port[i], &cseq[i], &sseq[i], &ciss[i]);
+  }
+  uint64_t base = k.client_idsn + 1 + 1000;
+  uint8_t a[100], b[100];
+  memset(a, 'A', sizeof(a));
+  memset(b, 'B', sizeof(b));
+  h_pull_all(&h, 1);
+  inject_data(&h, port[0], cseq[0], sseq[0], ciss[0], base + 500, a, 100);
+  inject_data(&h, port[1], cseq[1], sseq[1], ciss[1], base + 500, a, 100);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DUP_DATA_MISMATCH), 0);
+  assert_int_equal(h.closed[1], 0);
+  inject_data(&h, port[1], cseq[1] + 100, sseq[1], ciss[1], base + 550, b, 100);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DUP_DATA_MISMATCH), 1);
+  assert_int_equal(h.closed[1], 1);
+  mptcp_conn_stats st;
+  mptcp_conn_get_stats(h.server, &st);
+  assert_int_equal(st.reset_cause, MPTCP_RESET_LOCAL);
+  assert_int_equal(st.reset_reason, MPTCP_RST_EMPTCP);
+  size_t from = h.nlog;
+  h_pull_all(&h, 1);
+  int rsts = 0;
+  for (size_t i = from; i < h.nlog; i++)
+    if ((h.log[i].flags & MPTCP_TH_RST) && (h.log[i].opts & MPTCP_OPT_MP_TCPRST) &&
+        h.log[i].tcprst.reason == MPTCP_RST_EMPTCP)
+      rsts++;
+  assert_int_equal(rsts, 2); /* both subflows */
+  h_free(&h);
+}
+
 static void dsn_inject(int ahead, int read_first) {
   struct harness h;
   mptcp_config cb = mp_cfg();
@@ -1863,6 +1928,7 @@ static void join_attack(const char *name, int enforce) {
   struct harness h;
   mptcp_config cb = mp_cfg();
   cb.enforce_limits = (uint8_t)enforce;
+  cb.syn_cookies = 0; /* refusals counted (test_join_syn_cookie: with) */
   two_subflows(&h, &cb);
   assert_int_equal(mptcp_conn_subflow_count(h.server), 2);
   mptcp_addr l;
@@ -2101,6 +2167,7 @@ static void bighost_new(struct bighost *b, uint32_t buf, int cap_set, uint64_t c
   mptcp_config cfg;
   mptcp_config_default(&cfg);
   cfg.listen_backlog = g_backlog;
+  cfg.syn_cookies = 0; /* test_syn_cookie_listen: with */
   cfg.mptcp = 0;
   cfg.sndbuf = cfg.rcvbuf = buf;
   cfg.tcp_checksum = 0;
@@ -2280,6 +2347,89 @@ static void test_listen_backlog(void **state) {
   bighost_del(&b);
 }
 
+/* SYN cookies (syn_cookies) at a listener: with the listen backlog full
+ * (one forged half-open connection, its SYN/ACKs lost), the client's SYN is
+ * answered with a cookie and no state, and its third ACK, which carries
+ * both MPTCP keys, makes the connection: MPTCP, data both ways. With
+ * timestamps the SYN/ACK offers window scaling and SACK (carried back in
+ * the timestamp echo); without, neither (as Linux). A third ACK with a
+ * wrong cookie is counted and reset. */
+static void syn_cookie_listen(int timestamps) {
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  ca.timestamps = cb.timestamps = (uint8_t)timestamps;
+  cb.listen_backlog = 1;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  uint16_t forged = 42000;
+  h.filter = drop_to_port_filter;
+  h.filter_ud = &forged;
+  mptcp_tcphdr th;
+  memset(&th, 0, sizeof(th));
+  th.sport = forged;
+  th.dport = 5001;
+  th.seq = 777;
+  th.flags = MPTCP_TH_SYN;
+  th.window = 65535;
+  th.opts = MPTCP_OPT_MSS;
+  th.mss = 1448;
+  h_inject(&h, 1, &th, NULL, 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_SENT), 0);
+  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
+  h_run(&h, h.now + 200 * MS);
+  assert_int_equal(h.connected, 1);
+  assert_int_equal(h.accepted, 1);
+  assert_true(mptcp_conn_is_mptcp(h.client) && mptcp_conn_is_mptcp(h.server));
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_SENT), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_RECV), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_FAILED), 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_LISTEN_OVERFLOW), 1);
+  int synacks = 0;
+  for (size_t i = 0; i < h.nlog; i++) {
+    const mptcp_tcphdr *o = &h.log[i];
+    if (h.log_from[i] != 1 || o->flags != (MPTCP_TH_SYN | MPTCP_TH_ACK) || o->dport == forged)
+      continue;
+    synacks++;
+    assert_true(o->opts & MPTCP_OPT_MP_CAPABLE);
+    assert_int_equal(!!(o->opts & MPTCP_OPT_WSCALE), timestamps);
+    assert_int_equal(!!(o->opts & MPTCP_OPT_SACK_PERM), timestamps);
+    assert_int_equal(o->mss, cb.mss);
+  }
+  assert_int_equal(synacks, 1);
+  assert_int_equal(exchange(&h, 300000, h.now + 20 * MPTCP_S), 600000);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
+  /* the client's 1 MiB window reaches the server scaled, or capped at
+   * 64 KiB without window scaling */
+  mptcp_conn_stats st;
+  mptcp_conn_get_subflow_stats(h.server, 0, &st, NULL, NULL);
+  assert_int_equal(st.snd_wnd > 65535, timestamps);
+  /* a third ACK whose cookie we did not make */
+  memset(&th, 0, sizeof(th));
+  th.sport = 42001;
+  th.dport = 5001;
+  th.seq = 1001;
+  th.ack = 12345;
+  th.flags = MPTCP_TH_ACK;
+  th.window = 65535;
+  h_inject(&h, 1, &th, NULL, 0);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_FAILED), 1);
+  size_t idx = 0;
+  assert_int_equal(h_pull(&h, 1, &idx), 1);
+  assert_true(h.log[idx].flags & MPTCP_TH_RST);
+  assert_int_equal(h.log[idx].dport, 42001);
+  assert_int_equal(h.log[idx].seq, 12345);
+  h_free(&h);
+}
+
+static void test_syn_cookie_listen(void **state) {
+  (void)state;
+  syn_cookie_listen(1);
+}
+
+static void test_syn_cookie_listen_no_timestamps(void **state) {
+  (void)state;
+  syn_cookie_listen(0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_join_unknown_token),
@@ -2314,6 +2464,7 @@ int main(void) {
       cmocka_unit_test(test_join_half_open_limit_off),
       cmocka_unit_test(test_overlap_first_copy_wins),
       cmocka_unit_test(test_overlap_check_off),
+      cmocka_unit_test(test_overlap_reset),
       cmocka_unit_test(test_dsn_inject_ahead),
       cmocka_unit_test(test_dsn_inject_behind),
       cmocka_unit_test(test_join_flood_limited),
@@ -2329,6 +2480,9 @@ int main(void) {
       cmocka_unit_test(test_default_mem_cap),
       cmocka_unit_test(test_syn_charge_lazy_buffers),
       cmocka_unit_test(test_listen_backlog),
+      cmocka_unit_test(test_syn_cookie_listen),
+      cmocka_unit_test(test_syn_cookie_listen_no_timestamps),
+      cmocka_unit_test(test_join_syn_cookie),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,7 +79,9 @@ static void check_mem(struct side *s) {
 }
 
 /* Opens the pair; `opts` bits: 1 CUBIC (else Reno), 2 no SACK, 4 no
- * timestamps. Returns the time after the handshake and 3000 bytes. */
+ * timestamps, 8 a listen backlog and a half-open join limit of 1 (so that
+ * further SYNs and joins get SYN cookies), 16 overlap_reset. Returns the time after the
+ * handshake and 3000 bytes. */
 static uint64_t pair_open(struct side *s, uint8_t opts) {
   memset(s, 0, 2 * sizeof(*s));
   g_sides = s;
@@ -91,6 +93,9 @@ static uint64_t pair_open(struct side *s, uint8_t opts) {
   cfg.cc = (opts & 1) ? "cubic" : "reno";
   cfg.sack = !(opts & 2);
   cfg.timestamps = !(opts & 4);
+  if (opts & 8)
+    cfg.listen_backlog = cfg.max_half_open_joins = 1;
+  cfg.overlap_reset = (opts & 16) != 0;
   mptcp_callbacks cb = {on_accept, NULL, NULL, NULL, NULL};
   for (int i = 0; i < 2; i++) {
     s[i].addr.family = 4;

@@ -1590,20 +1590,27 @@ class Test_attack(unittest.TestCase):
     def test_join_flood(self):
         """A5: 2000 MP_JOIN SYNs with the real token (keys seen on path 0),
         1 ms apart, from the attacker's address: with enforce_limits B holds
-        at most max_half_open_joins of them half-open at once and refuses the
-        rest; without it, more. B's memory stays at the baseline's plus a
-        few subflows either way."""
+        at most max_half_open_joins of them half-open at once and answers
+        the rest with SYN cookies (no state; each costs B one HMAC for the
+        SYN/ACK); without it (and without cookies), more half-open, the rest
+        refused. B's memory stays at the baseline's plus a few subflows and
+        the fixed join-cookie table either way."""
         for defence in (True, False):
             for out in self.assert_outcome("join-flood", defence, not defence):
-                self.assertEqual(out["defence_switch"], "enforce_limits")
+                self.assertEqual(out["defence_switch"], "enforce_limits+syn_cookies")
                 self.assertEqual(out["join_attempts"], 2000)
                 self.assertEqual(out["joins_accepted"], 0)
-                self.assertGreater(out["joins_rejected"], 1900)
+                cookies = out["counters"]["b.TcpSyncookiesSent"]
                 limit = out["max_half_open_joins"]
                 if defence:
                     self.assertEqual(out["half_open_peak"], limit)
+                    self.assertGreater(cookies, 1900)
+                    self.assertGreater(out["hmac_computations"], 1900)
+                    self.assertEqual(out["counters"]["b.TcpSyncookiesRecv"], 0)
                 else:
                     self.assertGreater(out["half_open_peak"], limit)
+                    self.assertGreater(out["joins_rejected"], 1900)
+                    self.assertEqual(cookies, 0)
                 self.assertLess(out["peak_server_state_bytes"] -
                                 out["baseline_server_state_bytes"], 64 * 1024)
 

@@ -181,8 +181,9 @@ static void usage(FILE *f) {
       "                       with it fastclose_key_check (fastclose),\n"
       "                       add_addr_hmac_check (add-addr), remove_addr_probe\n"
       "                       (remove-addr); enforce_conn_window and\n"
-      "                       max_ofo_ranges (hole-flood), enforce_limits\n"
-      "                       (join-flood: max_half_open_joins); dsn-inject,\n"
+      "                       max_ofo_ranges (hole-flood), enforce_limits and\n"
+      "                       syn_cookies (join-flood: max_half_open_joins, and\n"
+      "                       SYN cookies beyond it); dsn-inject,\n"
       "                       join-guess and eavesdrop-join have none to switch\n"
       "                       (\"defence_switch\": null)\n"
       "  The run is made twice: first without the attack (its output discarded:\n"
@@ -892,7 +893,7 @@ int lb_parse_args(int argc, char **argv, options *o) {
         o->cfg.enforce_conn_window = 0;
         o->cfg.max_ofo_ranges = 0;
       } else if (!strcmp(o->attack, "join-flood"))
-        o->cfg.enforce_limits = 0;
+        o->cfg.enforce_limits = o->cfg.syn_cookies = 0;
       else if (!strcmp(o->attack, "add-addr"))
         o->cfg.add_addr_hmac_check = o->cfg.opt_ack_check = 0;
       else if (!strcmp(o->attack, "remove-addr"))

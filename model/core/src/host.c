@@ -304,6 +304,19 @@ void stack_queue_mp_rst(struct mptcp_stack *s, const mptcp_addr *src,
   r->rst_reason = reason;
 }
 
+int stack_queue_raw(struct mptcp_stack *s, const mptcp_addr *src, const mptcp_addr *dst,
+                    const uint8_t *hdr, size_t len) {
+  if (s->raw_n == STACK_RAW_QUEUE || len > MPTCP_TCP_HDR_MAX)
+    return -1; /* bounded, as the RSTs */
+  struct raw_out *o = &s->raws[(s->raw_head + s->raw_n) % STACK_RAW_QUEUE];
+  o->src = *src;
+  o->dst = *dst;
+  o->len = (uint8_t)len;
+  memcpy(o->hdr, hdr, len);
+  s->raw_n++;
+  return 0;
+}
+
 int stack_challenge_ack_allowed(struct mptcp_stack *s, uint64_t now) {
   /* RFC 5961 section 7: limit challenge ACKs; 1000 per second per host,
    * Linux's historical default. */

@@ -425,6 +425,18 @@ struct rst_out {
 
 #define STACK_RST_QUEUE 64
 
+/* a segment built without a connection (a SYN cookie's SYN/ACK), already
+ * encoded but for its checksum */
+struct raw_out {
+  mptcp_addr src, dst;
+  uint8_t len;
+  uint8_t hdr[MPTCP_TCP_HDR_MAX];
+};
+
+#define STACK_RAW_QUEUE 64
+
+struct join_cookie;
+
 struct mptcp_stack {
   mptcp_config cfg;
   mptcp_mem mem;
@@ -462,6 +474,13 @@ struct mptcp_stack {
   /* stateless RSTs to send */
   struct rst_out rsts[STACK_RST_QUEUE];
   uint32_t rst_head, rst_n;
+
+  /* stateless SYN/ACKs to send (syncookie.c) */
+  struct raw_out raws[STACK_RAW_QUEUE];
+  uint32_t raw_head, raw_n;
+  uint8_t cookie_secret[32];
+  uint8_t cookie_secret_ok;          /* drawn at the first cookie */
+  struct join_cookie *join_cookies;  /* the join table, at the first join cookie */
 
   /* challenge-ACK limit (RFC 5961 section 7): per 1 s window */
   uint64_t chack_window_start;
@@ -514,8 +533,48 @@ void stack_queue_mp_rst(struct mptcp_stack *s, const mptcp_addr *src,
                         const mptcp_addr *dst, uint32_t seq, uint32_t ack,
                         int with_ack, uint8_t flags, uint8_t reason);
 
+/* a segment already encoded (at most MPTCP_TCP_HDR_MAX bytes); 0, or -1
+ * when the bounded queue is full */
+int stack_queue_raw(struct mptcp_stack *s, const mptcp_addr *src, const mptcp_addr *dst,
+                    const uint8_t *hdr, size_t len);
+
 /* stack.c */
 void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c);
+
+/* syncookie.c: SYN cookies (mptcp_config.syn_cookies) */
+/* a listener's SYN finding listen_backlog full: a stateless SYN/ACK */
+void syncookie_listen_synack(struct mptcp_stack *s, const mptcp_config *cfg,
+                             const mptcp_addr *l, const mptcp_addr *r,
+                             const mptcp_tcphdr *syn, uint64_t now);
+/* a join finding max_half_open_joins reached: a stateless SYN/ACK, its
+ * nonces in the join table; -1 without memory for the table */
+int syncookie_join_synack(struct mptcp_conn *c, const mptcp_addr *l, const mptcp_addr *r,
+                          const mptcp_tcphdr *syn, uint8_t addr_id_local, uint64_t now);
+/* may this segment for no subflow be the third ACK of a cookie? */
+int syncookie_may_own(const struct mptcp_stack *s, const mptcp_addr *l, const mptcp_addr *r,
+                      const mptcp_tcphdr *th);
+/* A third ACK for a listener: 0 and the SYN it stands for in *syn (with
+ * MP_CAPABLE if the ACK carries the keys; our key in *key_local, else 0),
+ * or -1 (not a valid cookie: counted). */
+int syncookie_listen_ack(struct mptcp_stack *s, const mptcp_config *cfg,
+                         const mptcp_addr *l, const mptcp_addr *r, const mptcp_tcphdr *ack,
+                         uint64_t now, mptcp_tcphdr *syn, uint64_t *key_local);
+struct syncookie_join {
+  struct mptcp_conn *conn;
+  uint32_t nonce_local;
+  uint8_t addr_id_local;
+};
+/* A join's third ACK: 0, the SYN in *syn and the join's state in *out, or
+ * -1 (no entry, or not a valid cookie: counted) */
+int syncookie_join_ack(struct mptcp_stack *s, const mptcp_addr *l, const mptcp_addr *r,
+                       const mptcp_tcphdr *ack, uint64_t now, mptcp_tcphdr *syn,
+                       struct syncookie_join *out);
+/* a subflow made from a cookie: as if its SYN/ACK had been sent */
+void syncookie_restore(struct tcp_sf *sf, const mptcp_tcphdr *ack);
+void syncookie_free(struct mptcp_stack *s);
+/* mptcp_proto.c: a cookie connection takes the key that came back; -1 if
+ * its token is already in use on this host */
+int mptcp_cookie_key(struct mptcp_conn *c, uint64_t key);
 
 /* conn.c */
 int conn_add_subflow(struct mptcp_conn *c, struct tcp_sf **psf,
@@ -563,6 +622,8 @@ void tcp_connect(struct tcp_sf *sf, uint64_t now);
 void tcp_input(struct tcp_sf *sf, const mptcp_tcphdr *th, const uint8_t *payload,
                uint32_t plen, uint64_t now);
 void tcp_accept_syn(struct tcp_sf *sf, const mptcp_tcphdr *th);
+/* the window scale a receive buffer of rcvbuf bytes needs (RFC 7323) */
+uint8_t tcp_wscale_for(uint32_t rcvbuf);
 /* What tcp_write may send: urgent control (RST, SYN, retransmissions),
  * new data, then the rest (FIN, probe, ACK). */
 enum { TCP_WR_URGENT = 1, TCP_WR_NEW = 2, TCP_WR_REST = 4, TCP_WR_ALL = 7 };
@@ -671,6 +732,13 @@ void mptcp_join_syn_options(struct tcp_sf *sf, mptcp_tcphdr *h, int synack);
 void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
                              const mptcp_addr *dst, const mptcp_tcphdr *th,
                              uint64_t now);
+/* A join's subflow made at the third ACK of its SYN cookie (src: the
+ * peer), in SYN-RCVD as if its SYN/ACK had gone out; NULL if refused
+ * (max_subflows, a connection closing: a reset is queued). */
+struct syncookie_join;
+struct tcp_sf *mptcp_join_from_cookie(struct mptcp_conn *c, const mptcp_addr *src,
+                                      const mptcp_addr *dst, const mptcp_tcphdr *syn,
+                                      const struct syncookie_join *j, const mptcp_tcphdr *ack);
 int mptcp_join_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th);
 int mptcp_join_rcv_ack(struct tcp_sf *sf, const mptcp_tcphdr *th);
 /* subflow failure and reinjection (mptcp_proto.c) */

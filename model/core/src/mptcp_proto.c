@@ -30,6 +30,15 @@ static int new_key(struct mptcp_conn *c) {
   return -1;
 }
 
+int mptcp_cookie_key(struct mptcp_conn *c, uint64_t key) {
+  /* a SYN cookie's connection: the key we sent in the SYN/ACK came back in
+   * the third ACK, and replaces the one drawn for it */
+  stack_token_remove(c->stack, c);
+  c->key_local = key;
+  mptcp_key_token_idsn(key, &c->token_local, &c->idsn_local);
+  return stack_token_insert(c->stack, c) == MPTCP_OK ? 0 : -1;
+}
+
 static void learn_remote_key(struct mptcp_conn *c, uint64_t key) {
   c->key_remote = key;
   mptcp_key_token_idsn(key, &c->token_remote, &c->idsn_remote);
@@ -902,6 +911,28 @@ static int stored_differs(const struct mptcp_conn *c, uint64_t off, const uint8_
  * the data at one DSN is what an attacker injecting on one path looks
  * like (threat A2). The ranges already held are found in O(log n).
  */
+/* overlap_reset: two copies of the data disagree; the connection ends
+ * (every subflow reset with MP_TCPRST "MPTCP-specific error") */
+static void overlap_mismatch(struct mptcp_conn *c, uint64_t now) {
+  struct mptcp_stack *s = c->stack;
+  mib_inc(s, MPTCP_MIB_DUP_DATA_MISMATCH);
+  if (!c->cfg.overlap_reset || c->closed)
+    return;
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *x = c->sfs[i];
+    if (x->state == MPTCP_TCP_CLOSED)
+      continue;
+    if (x->state == MPTCP_TCP_SYN_SENT || x->state == MPTCP_TCP_TIME_WAIT) {
+      tcp_set_state(x, MPTCP_TCP_CLOSED, now);
+    } else {
+      x->rst_pending = 1;
+      x->rst_reason = MPTCP_RST_EMPTCP;
+    }
+  }
+  stack_mark_output(s, c);
+  conn_set_reset(c, MPTCP_CLOSE_RESET, MPTCP_RESET_LOCAL, MPTCP_RST_EMPTCP);
+}
+
 void mptcp_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len,
                    uint64_t now) {
   struct mptcp_stack *s = c->stack;
@@ -918,7 +949,7 @@ void mptcp_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_
   }
   if (end <= c->rcv_nxt_off) {
     if (differs)
-      mib_inc(s, MPTCP_MIB_DUP_DATA_MISMATCH);
+      overlap_mismatch(c, now);
     return;
   }
   uint64_t pos = off > c->rcv_nxt_off ? off : c->rcv_nxt_off;
@@ -942,8 +973,11 @@ void mptcp_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_
       differs |= stored_differs(c, ov_a, p + (ov_a - off), ov_b - ov_a);
     pos = r->end;
   }
-  if (differs)
-    mib_inc(s, MPTCP_MIB_DUP_DATA_MISMATCH);
+  if (differs) {
+    overlap_mismatch(c, now);
+    if (c->cfg.overlap_reset)
+      return; /* reset: nothing more is delivered */
+  }
   mptcp_data_rcvd(c, first, (uint32_t)(end - first), now);
 }
 

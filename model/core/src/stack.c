@@ -55,6 +55,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->overlap_check = 1;
   c->rst_seq_check = 1;
   c->opt_ack_check = 1;
+  c->syn_cookies = 1;
   c->max_ofo_ranges = MPTCP_OFO_RANGES_DEFAULT;
   c->add_addr_timeout_ns = 120 * MPTCP_S;
   c->add_addr_retries = 3;
@@ -87,7 +88,7 @@ int mptcp_config_check(const mptcp_config *c) {
   if (!c->scheduler || !sched_find(c->scheduler))
     return MPTCP_ERR_UNKNOWN_SCHED;
   if (c->max_subflows < 1 || c->max_subflows > MPTCP_MAX_SF || c->subflows < 1 ||
-      c->subflows > c->max_subflows || c->opportunistic > 1 ||
+      c->subflows > c->max_subflows || c->opportunistic > 1 || c->overlap_reset > 1 ||
       c->cubic_tcp_friendliness > 1 || c->cubic_hystart > 1)
     return MPTCP_ERR_CONFIG;
   if (c->add_addr_timeout_ns == 0 || c->close_timeout_ns == 0 ||
@@ -175,6 +176,9 @@ static const char *const mib_names[MPTCP_MIB__COUNT] = {
     [MPTCP_MIB_RM_ADDR_PROBE] = "MPTcpExtRmAddrProbe",
     [MPTCP_MIB_RM_ADDR_KEPT] = "MPTcpExtRmAddrKept",
     [MPTCP_MIB_JOIN_RETRY] = "MPTcpExtJoinRetry",
+    [MPTCP_MIB_SYNCOOKIES_SENT] = "TcpSyncookiesSent",
+    [MPTCP_MIB_SYNCOOKIES_RECV] = "TcpSyncookiesRecv",
+    [MPTCP_MIB_SYNCOOKIES_FAILED] = "TcpSyncookiesFailed",
     [MPTCP_MIB_HYSTART_TRAIN] = "TcpExtTCPHystartTrainDetect",
     [MPTCP_MIB_HYSTART_DELAY] = "TcpExtTCPHystartDelayDetect",
     [MPTCP_MIB_JOIN_ACK_TIMEOUT] = "MPTcpExtMPJoinAckTimeout",
@@ -239,6 +243,7 @@ void mptcp_stack_del(mptcp_stack *s) {
   stack_free(s, s->tokens, s->tokens_cap * sizeof(struct mptcp_conn *));
   stack_free(s, s->addrs, s->cap_addrs * sizeof(mptcp_addr));
   stack_free(s, s->heap, s->heap_cap * sizeof(struct mptcp_conn *));
+  syncookie_free(s);
   s->mem.free_fn(s, sizeof(*s), s->mem.user_data);
 }
 
@@ -509,13 +514,19 @@ int mptcp_stack_owns(const mptcp_stack *s, const mptcp_addr *src,
   if (stack_table_lookup(s, &l, &r))
     return 1;
   uint8_t flags = data[13] & (MPTCP_TH_SYN | MPTCP_TH_ACK | MPTCP_TH_RST);
-  if (flags != MPTCP_TH_SYN)
+  if (flags != MPTCP_TH_SYN && !(flags == MPTCP_TH_ACK && s->cookie_secret_ok))
     return 0;
+  mptcp_tcphdr th;
+  if (flags == MPTCP_TH_ACK) {
+    /* the third ACK of a SYN cookie we sent: a listener's, or a join's */
+    if (mptcp_tcphdr_decode(&th, data, len) < 0 || !syncookie_may_own(s, &l, &r, &th))
+      return 0;
+    return (th.opts & MPTCP_OPT_MP_JOIN) || listening(s, &l);
+  }
   if (listening(s, &l))
     return 1;
   /* A SYN with MP_JOIN is matched by its token (RFC 8684 section 3.2),
    * never by a plain TCP listener: it is ours whatever the port. */
-  mptcp_tcphdr th;
   if (mptcp_tcphdr_decode(&th, data, len) < 0)
     return 0;
   return (th.opts & MPTCP_OPT_MP_JOIN) != 0;
@@ -557,26 +568,41 @@ static int write_rst(struct mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
   return 1;
 }
 
+/* A segment built without a connection (a SYN cookie's SYN/ACK). */
+static int write_raw(struct mptcp_stack *s, mptcp_segment *seg, uint8_t *buf, size_t cap) {
+  struct raw_out *o = &s->raws[s->raw_head];
+  if (cap < o->len)
+    return MPTCP_ERR_NOBUF;
+  memcpy(buf, o->hdr, o->len);
+  if (s->cfg.tcp_checksum && o->src.family == 4) {
+    put_be16(buf + 16, mptcp_tcp_checksum_ipv4(o->src.ip, o->dst.ip, buf, o->len));
+  } else if (s->cfg.tcp_checksum && o->src.family == 6) {
+    put_be16(buf + 16, mptcp_tcp_checksum_ipv6(o->src.ip, o->dst.ip, buf, o->len));
+  }
+  seg->src = o->src;
+  seg->dst = o->dst;
+  seg->len = seg->hdr_len = o->len;
+  seg->payload_len = 0;
+  seg->payload_virtual = 0;
+  s->raw_head = (s->raw_head + 1) % STACK_RAW_QUEUE;
+  s->raw_n--;
+  mib_inc(s, MPTCP_MIB_SEG_OUT);
+  return 1;
+}
+
 /* ---- segments in and out ---- */
 
-/* A SYN to a listener: a child connection in SYN-RCVD (tcp_accept_syn),
- * bounded by the listen backlog. */
-static void listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
-                         const mptcp_addr *src, const mptcp_addr *dst,
-                         const mptcp_tcphdr *th, uint64_t now) {
-  if (cfg->listen_backlog && s->syn_queue >= cfg->listen_backlog) {
-    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW); /* dropped: the client retries */
-    return;
-  }
+/* A listener's child connection in SYN-RCVD for this SYN (tcp_accept_syn),
+ * counted in the SYN queue; NULL when the host has no memory or room. */
+static struct mptcp_conn *listen_child(struct mptcp_stack *s, const mptcp_config *cfg,
+                                       const mptcp_addr *src, const mptcp_addr *dst,
+                                       const mptcp_tcphdr *th) {
   struct mptcp_conn *c = conn_new(s, cfg, dst, src);
-  if (!c) {
-    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
-    return;
-  }
+  if (!c)
+    return NULL;
   if (stack_table_insert(s, &c->sf) < 0) {
-    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
     conn_destroy(c);
-    return;
+    return NULL;
   }
   c->listener_child = 1;
   /* Until the handshake completes the application does not know this
@@ -586,11 +612,60 @@ static void listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
   c->sf.in_syn_queue = 1;
   s->syn_queue++;
   c->up->rcv_syn(&c->sf, th);
-  stack_mark_output(s, c);
-  stack_update_timer(s, c);
-  (void)now;
+  return c;
 }
 
+/* A SYN to a listener: a child connection, bounded by the listen backlog;
+ * beyond it a SYN cookie, or nothing. */
+static void listen_input(struct mptcp_stack *s, const mptcp_config *cfg,
+                         const mptcp_addr *src, const mptcp_addr *dst,
+                         const mptcp_tcphdr *th, uint64_t now) {
+  if (cfg->listen_backlog && s->syn_queue >= cfg->listen_backlog) {
+    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
+    if (cfg->syn_cookies)
+      syncookie_listen_synack(s, cfg, dst, src, th, now);
+    return; /* else dropped: the client retries */
+  }
+  struct mptcp_conn *c = listen_child(s, cfg, src, dst, th);
+  if (!c) {
+    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
+    return;
+  }
+  stack_mark_output(s, c);
+  stack_update_timer(s, c);
+}
+
+/* The third ACK of a SYN cookie: the connection or subflow it stands for,
+ * in SYN-RCVD as if its SYN/ACK had been sent, or NULL. */
+static struct tcp_sf *cookie_input(struct mptcp_stack *s, const mptcp_addr *l,
+                                   const mptcp_addr *r, const mptcp_tcphdr *th, uint64_t now) {
+  mptcp_tcphdr syn;
+  if (th->opts & MPTCP_OPT_MP_JOIN) {
+    struct syncookie_join j;
+    if (syncookie_join_ack(s, l, r, th, now, &syn, &j) < 0)
+      return NULL;
+    return mptcp_join_from_cookie(j.conn, r, l, &syn, &j, th);
+  }
+  const struct listener *ln = listening(s, l);
+  uint64_t key;
+  if (!ln || !ln->cfg.syn_cookies ||
+      syncookie_listen_ack(s, &ln->cfg, l, r, th, now, &syn, &key) < 0)
+    return NULL;
+  struct mptcp_conn *c = listen_child(s, &ln->cfg, r, l, &syn);
+  if (!c) {
+    mib_inc(s, MPTCP_MIB_LISTEN_OVERFLOW);
+    return NULL;
+  }
+  if (c->mp && mptcp_cookie_key(c, key) < 0) {
+    /* the key that came back names a connection this host already has
+     * (RFC 8684 section 3.1: a token is unique): refused */
+    mib_inc(s, MPTCP_MIB_SYNCOOKIES_FAILED);
+    conn_destroy(c);
+    return NULL;
+  }
+  syncookie_restore(&c->sf, th);
+  return &c->sf;
+}
 
 static int verify_checksum(const mptcp_addr *src, const mptcp_addr *dst,
                            const uint8_t *data, size_t len) {
@@ -626,6 +701,8 @@ int mptcp_stack_read(mptcp_stack *s, const mptcp_addr *src,
   const uint8_t *payload = virtual_len ? NULL : data + hl;
 
   struct tcp_sf *sf = stack_table_lookup(s, &l, &r);
+  if (!sf && syncookie_may_own(s, &l, &r, &th))
+    sf = cookie_input(s, &l, &r, &th, now);
   if (sf) {
     struct mptcp_conn *c = sf->conn;
     tcp_input(sf, &th, payload, (uint32_t)plen, now);
@@ -669,6 +746,8 @@ int mptcp_stack_write(mptcp_stack *s, mptcp_segment *seg, uint8_t *buf,
   seg->conn_user_data = NULL;
   if (s->rst_n)
     return write_rst(s, seg, buf, cap);
+  if (s->raw_n)
+    return write_raw(s, seg, buf, cap);
   while (s->out_head) {
     struct mptcp_conn *c = s->out_head;
     int rv = conn_write(c, seg, buf, cap, now);

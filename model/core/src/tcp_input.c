@@ -9,7 +9,7 @@
 
 /* ---- set-up, state, timers ---- */
 
-static uint8_t wscale_for(uint32_t rcvbuf) {
+uint8_t tcp_wscale_for(uint32_t rcvbuf) {
   uint8_t s = 0;
   while (s < 14 && (rcvbuf >> s) > 65535)
     s++;
@@ -24,7 +24,7 @@ void tcp_sf_init(struct tcp_sf *sf, struct mptcp_conn *c, const mptcp_addr *loca
   sf->remote = *remote;
   sf->state = MPTCP_TCP_CLOSED;
   sf->mss = c->cfg.mss;
-  sf->rcv_wscale = c->cfg.window_scaling ? wscale_for(c->cfg.rcvbuf) : 0;
+  sf->rcv_wscale = c->cfg.window_scaling ? tcp_wscale_for(c->cfg.rcvbuf) : 0;
   sf->rto = c->cfg.initial_rto_ns;
   sf->cc = cc_select(&c->cfg, c->cfg.mptcp);
   sf->ssthresh = UINT64_MAX / 4;

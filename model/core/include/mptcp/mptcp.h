@@ -877,6 +877,18 @@ typedef struct mptcp_config {
    *  first copy is kept either way. No comparison with virtual payload.
    *  Default 1. */
   uint8_t overlap_check;
+  /** With overlap_check: a mismatch resets the connection (an RST with
+   *  MP_TCPRST reason 0x01 on every subflow; reset cause
+   *  MPTCP_RESET_LOCAL), since two subflows disagree about the data and
+   *  the receiver cannot tell which copy is true (threat A2: the
+   *  detector that "compares overlapping copies and resets"). It limits
+   *  what an injection ahead of the real data delivers to what arrived
+   *  before the real copy, and turns any injection, even one behind the
+   *  real data that first-copy-wins makes harmless, into the end of the
+   *  connection: a trade of availability for integrity, so off by
+   *  default (Linux keeps the first copy and says nothing). 0 or 1.
+   *  Default 0. */
+  uint8_t overlap_reset;
   /** RFC 5961 section 3.2 for a received RST: only one whose sequence
    *  number is exactly RCV.NXT resets the subflow; one elsewhere in the
    *  window draws a (rate-limited) challenge ACK. 0: any RST within the
@@ -893,6 +905,23 @@ typedef struct mptcp_config {
    *  unauthenticated signal (threat A6: MP_PRIO, REMOVE_ADDR). 0: the
    *  options are acted on before the ACK field is checked. Default 1. */
   uint8_t opt_ack_check;
+  /** SYN cookies (RFC 4987 section 3.6), as Linux's default
+   *  (tcp_syncookies 1: only when the queue is full). A SYN that finds
+   *  listen_backlog full, or a join beyond max_half_open_joins, is answered
+   *  with a SYN/ACK and no state: the cookie (our initial sequence number)
+   *  is a keyed hash of the 4-tuple, the peer's ISN, a 64 s time slot and
+   *  the peer's MSS rounded down to one of 8 common values; with
+   *  timestamps, the low 6 bits of our TSval carry the peer's window scale
+   *  and SACK permission (without timestamps a cookie connection has
+   *  neither, as in Linux). The third ACK makes the connection: MPTCP v1's
+   *  carries both keys (RFC 8684 section 3.1); a join's nonces and address
+   *  ids wait in a table of 1024 entries (Linux's net/mptcp/syncookies.c),
+   *  and its HMAC and max_subflows are checked at the third ACK. A legitimate
+   *  client then connects, and a legitimate join completes, through a SYN
+   *  flood (threat A5). Counters MPTCP_MIB_SYNCOOKIES_*. 0: such a SYN is
+   *  dropped (listen_backlog) or refused with MP_TCPRST (max_half_open_joins).
+   *  Default 1. */
+  uint8_t syn_cookies;
   /** Most out-of-order ranges (holes' upper edges: disjoint received
    *  ranges above the next expected byte) a subflow keeps, and, with
    *  MPTCP, the connection keeps at the data level (threat A1). Each range
@@ -1480,6 +1509,12 @@ enum mptcp_mib {
   MPTCP_MIB_RM_ADDR_KEPT,       /**< ... and kept: the peer still used them */
   MPTCP_MIB_JOIN_RETRY,         /**< joins opened again after the peer refused
                                      them as transient (join_retry_ns) */
+  MPTCP_MIB_SYNCOOKIES_SENT,    /**< SYN/ACKs sent with a SYN cookie and no
+                                     state (syn_cookies) */
+  MPTCP_MIB_SYNCOOKIES_RECV,    /**< third ACKs with a valid cookie: a
+                                     connection or subflow made from it */
+  MPTCP_MIB_SYNCOOKIES_FAILED,  /**< third ACKs with an invalid or expired
+                                     cookie, or no join entry */
   MPTCP_MIB__COUNT
 };
 
