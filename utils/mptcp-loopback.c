@@ -1090,8 +1090,13 @@ static int run_main(options *o) {
     fprintf(stderr, "%s: cannot create the network\n", prog);
     goto out;
   }
-  for (uint32_t i = 0; i < o->paths; i++)
-    netsim_set_link(r.ns, i, NETSIM_BOTH, &paths[i].link);
+  for (uint32_t i = 0; i < o->paths; i++) {
+    /* the policer (--police) sits on the A-to-B link only */
+    netsim_link_config back = paths[i].link;
+    back.police_bps = 0;
+    netsim_set_link(r.ns, i, NETSIM_A2B, &paths[i].link);
+    netsim_set_link(r.ns, i, NETSIM_B2A, &back);
+  }
   for (size_t i = 0; i < o->n_fails; i++)
     netsim_add_failure(r.ns, o->fails[i].path, NETSIM_BOTH, o->fails[i].t1, o->fails[i].t2);
   if (pcap)
@@ -1484,6 +1489,11 @@ static int run_main(options *o) {
       json_u64("corrupt_drops", ls->corrupt_drops, 1);
       json_u64("duplicates", ls->duplicates, 1);
       json_u64("reorders", ls->reorders, 1);
+      if (d == NETSIM_A2B && paths[i].link.police_bps) {
+        json_u64("police_bps", paths[i].link.police_bps, 1);
+        json_str("police_by", paths[i].link.police_by_source ? "source" : "flow", 1);
+        json_u64("police_drops", ls->police_drops, 1);
+      }
       json_u64("max_queue", ls->max_queue, 0);
       printf("}");
     }

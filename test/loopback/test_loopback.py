@@ -1614,6 +1614,38 @@ class Test_attack(unittest.TestCase):
                 self.assertLess(out["peak_server_state_bytes"] -
                                 out["baseline_server_state_bytes"], 64 * 1024)
 
+    def test_join_flood_policer(self):
+        """A5, second variant: one host opens many subflows through a
+        rate-limiting middlebox (--police 5 Mbit/s on a 100 Mbit/s path,
+        RFC 2697 single-rate policing). Keyed per flow, the policer gives
+        each subflow its own allowance: 8 subflows from one address get
+        more than three times the limit (succeeded). Keyed per source
+        address, the same host gets the limit (the defence holds), unless
+        it has several addresses: 4 addresses through the same policer get
+        more than twice the limit. A single TCP flow gets the limit."""
+        base = ["--mode", "mptcp", "--rate", "100Mbps", "--time", "5", "--police", "5Mbps"]
+        limit = 5e6
+        for seed in ATTACK_SEEDS:
+            for by, extra, lo, hi in (
+                    ("flow", ["--paths", "1", "--pm", "ndiffports", "--subflows", "8"], 3.0, 8.0),
+                    ("source", ["--paths", "1", "--pm", "ndiffports", "--subflows", "8"], 0.5, 1.1),
+                    ("source", ["--paths", "4", "--topology", "shared", "--pm", "fullmesh"],
+                     2.0, 4.0),
+                    ("flow", ["--paths", "1", "--pm", "ndiffports", "--subflows", "1"], 0.5, 1.1)):
+                with self.subTest(seed=seed, by=by, extra=extra):
+                    rc, out, _, err = run_tool(*base, "--police-by", by, "--seed", str(seed),
+                                               *extra)
+                    self.assertEqual(rc, 0, err)
+                    ratio = out["goodput_bps"] / limit
+                    print(f"police by {by} {' '.join(extra)} seed {seed}: "
+                          f"{ratio:.2f} x the limit")
+                    self.assertTrue(lo < ratio < hi, ratio)
+                    self.assertTrue(out["verified"])
+                    link = out["links"][0]
+                    self.assertEqual(link["police_by"], by)
+                    self.assertGreater(link["police_drops"], 0)
+                    self.assertNotIn("police_drops", out["links"][1])  # B to A: none
+
     def test_add_addr(self):
         """A4: a forged ADD_ADDR toward A announcing the attacker's own
         address, where it relays (a NAT toward B) the subflow A opens to it.
@@ -1721,7 +1753,11 @@ class Test_attack(unittest.TestCase):
                      ["--attack", "join-guess"],
                      ["--attack", "eavesdrop-join", "--attack-offpath"],
                      ["--attack", "rst", "--attack-payload", "5"],
-                     ["--attack", "mp-prio", "--attack-keys"]):
+                     ["--attack", "mp-prio", "--attack-keys"],
+                     ["--police", "fast"],
+                     ["--police", "0"],
+                     ["--police-by", "host"],
+                     ["--police", "1Mbps,2Mbps,3Mbps"]):
             with self.subTest(args=args):
                 p = subprocess.run([TOOL, *ATTACK_BASE[:6], *args], capture_output=True,
                                    text=True, timeout=30)

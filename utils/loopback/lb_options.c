@@ -52,6 +52,12 @@ static void usage(FILE *f) {
       "                       rounded up, at least 10)\n"
       "  --jitter T           extra random delay per packet in [0, T], never\n"
       "                       reordering: breaks drop-tail phase effects (default 0)\n"
+      "  --police R           a policer on the A-to-B link: each flow (or source\n"
+      "                       address, --police-by) may send R, in bursts of\n"
+      "                       15000 bytes; beyond, packets are dropped (RFC 2697,\n"
+      "                       single rate; default none)\n"
+      "  --police-by K        flow (each 4-tuple: a subflow is a flow) or source\n"
+      "                       (each source address) (default flow)\n"
       "  --loss P             random loss probability: 0..1 or 0%%..100%% (default 0)\n"
       "  --reorder P          probability of an extra delay of up to 2 x delay\n"
       "  --duplicate P        duplication probability\n"
@@ -409,6 +415,12 @@ static int item_jitter(const char *s, void *out, size_t i) {
     return lb_bad("--jitter: '%s' is not a time (e.g. 1ms, 200us)", s), -1;
   return 0;
 }
+static int item_police(const char *s, void *out, size_t i) {
+  (void)out;
+  if (parse_rate(s, &g_paths[i].link.police_bps) < 0)
+    return lb_bad("--police: '%s' is not a rate of 1 bit/s to 10 Tbit/s (e.g. 2Mbps)", s), -1;
+  return 0;
+}
 static int item_queue(const char *s, void *out, size_t i) {
   (void)out;
   uint64_t v;
@@ -507,6 +519,7 @@ static int parse_alter(const char *s, int *path, uint64_t *every, uint64_t *at) 
 /* Flags taking a value. */
 static const char *const value_flags[] = {
     "--paths",     "--rate",      "--delay",      "--queue",   "--loss",    "--jitter",
+    "--police",    "--police-by",
     "--reorder",   "--duplicate", "--corrupt",    "--fail",    "--seed",
     "--mode",      "--bytes",     "--time",       "--direction",
     "--connections", "--tcp-flows", "--topology", "--duration-limit", "--cc",  "--mss",     "--sndbuf",
@@ -611,6 +624,15 @@ int lb_parse_args(int argc, char **argv, options *o) {
       o->delay = val;
     } else if (!strcmp(name, "--jitter")) {
       o->jitter = val;
+    } else if (!strcmp(name, "--police")) {
+      o->police = val;
+    } else if (!strcmp(name, "--police-by")) {
+      if (!strcmp(val, "flow"))
+        o->police_by_source = 0;
+      else if (!strcmp(val, "source"))
+        o->police_by_source = 1;
+      else
+        return lb_bad("--police-by: '%s' is not flow or source", val);
     } else if (!strcmp(name, "--queue")) {
       o->queue = val;
     } else if (!strcmp(name, "--loss")) {
@@ -944,6 +966,7 @@ int lb_path_links(const options *o, path_cfg *paths) {
   if ((o->rate && parse_list("--rate", o->rate, o->paths, item_rate, NULL) < 0) ||
       (o->delay && parse_list("--delay", o->delay, o->paths, item_delay, NULL) < 0) ||
       (o->jitter && parse_list("--jitter", o->jitter, o->paths, item_jitter, NULL) < 0) ||
+      (o->police && parse_list("--police", o->police, o->paths, item_police, NULL) < 0) ||
       (o->queue && parse_list("--queue", o->queue, o->paths, item_queue, NULL) < 0) ||
       (o->loss && parse_list("--loss", o->loss, o->paths, item_loss, NULL) < 0) ||
       (o->reorder && parse_list("--reorder", o->reorder, o->paths, item_reorder, NULL) < 0) ||
@@ -953,6 +976,7 @@ int lb_path_links(const options *o, path_cfg *paths) {
     return EXIT_USAGE;
   for (uint32_t i = 0; i < o->paths; i++) {
     netsim_link_config *l = &paths[i].link;
+    l->police_by_source = (uint8_t)o->police_by_source;
     if (l->queue_pkts == UINT32_MAX) {
       double bdp = (double)l->rate_bps * 2.0 * (double)l->delay_ns / 1e9 / (8.0 * 1500.0);
       double q = ceil(bdp);

@@ -28,6 +28,8 @@ typedef struct options {
   uint32_t paths;
   uint32_t server_addrs; /* --server-addrs; 0: the default */
   const char *rate, *delay, *jitter, *queue, *loss, *reorder, *duplicate, *corrupt;
+  const char *police;      /* --police: per path, the A-to-B policer's rate */
+  int police_by_source;    /* --police-by source */
   uint64_t seed;
   uint64_t bytes;
   int bytes_set;

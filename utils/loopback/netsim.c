@@ -150,6 +150,14 @@ typedef struct lnk {
   int dst_host;
   netsim_rng rng;
   netsim_link_stats st;
+  /* policer buckets (police_bps): key, tokens in bit-ns (bits x 1e9, so
+   * that refills at any rate stay exact), last refill */
+  struct police_bucket {
+    uint64_t key;
+    uint64_t tokens;
+    uint64_t at;
+    uint8_t used;
+  } police[NETSIM_POLICE_KEYS];
 } lnk;
 
 typedef struct host {
@@ -592,8 +600,68 @@ static void corrupt(lnk *l, pkt *p) {
 }
 
 /* Steps 6 to 8 of netsim.h: corruption, the queue, reordering. */
+/* The policer's key of a packet: its 4-tuple, or its source address. */
+static uint64_t police_key(const lnk *l, const pkt *p) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a, 64 bits */
+  const uint8_t *a = p->src.ip;
+  for (int i = 0; i < 16; i++)
+    h = (h ^ a[i]) * 1099511628211ull;
+  if (!l->cfg.police_by_source) {
+    for (int i = 0; i < 16; i++)
+      h = (h ^ p->dst.ip[i]) * 1099511628211ull;
+    uint16_t ports[2] = {p->len >= 4 ? (uint16_t)(p->buf[0] << 8 | p->buf[1]) : 0,
+                         p->len >= 4 ? (uint16_t)(p->buf[2] << 8 | p->buf[3]) : 0};
+    for (int i = 0; i < 2; i++)
+      h = ((h ^ (ports[i] >> 8)) * 1099511628211ull ^ (ports[i] & 0xff)) * 1099511628211ull;
+  }
+  return h;
+}
+
+/* RFC 2697 single-rate policing, drop when out of profile: 1 to pass. */
+static int police_pass(lnk *l, const pkt *p, uint64_t now) {
+  uint64_t key = police_key(l, p);
+  struct police_bucket *b = NULL;
+  for (uint32_t i = 0, j = (uint32_t)(key % NETSIM_POLICE_KEYS); i < NETSIM_POLICE_KEYS;
+       i++, j = (j + 1) % NETSIM_POLICE_KEYS) {
+    if (!l->police[j].used) {
+      b = &l->police[j];
+      b->used = 1;
+      b->key = key;
+      b->at = now;
+      b->tokens = UINT64_MAX; /* full, clamped below */
+      break;
+    }
+    if (l->police[j].key == key) {
+      b = &l->police[j];
+      break;
+    }
+  }
+  if (!b)
+    b = &l->police[NETSIM_POLICE_KEYS - 1]; /* more keys than buckets: shared */
+  uint64_t depth = (uint64_t)(l->cfg.police_burst ? l->cfg.police_burst : 15000) * 8 *
+                   1000000000ull;
+  uint64_t elapsed = now - b->at;
+  b->at = now;
+  if (b->tokens >= depth || elapsed >= depth / l->cfg.police_bps + 1) {
+    b->tokens = depth; /* full (the product below stays within 64 bits) */
+  } else {
+    uint64_t add = elapsed * l->cfg.police_bps;
+    b->tokens = add >= depth - b->tokens ? depth : b->tokens + add;
+  }
+  uint64_t need = ((uint64_t)20 + p->len + p->vlen) * 8 * 1000000000ull;
+  if (b->tokens < need)
+    return 0;
+  b->tokens -= need;
+  return 1;
+}
+
 static int link_transmit(netsim *ns, lnk *l, pkt *p) {
   uint64_t now = ns->now;
+  if (l->cfg.police_bps && !police_pass(l, p, now)) {
+    l->st.police_drops++;
+    drop(ns, p, NETSIM_OBS_DROP_QUEUE);
+    return 0;
+  }
   if (chance(l, l->thr_corrupt)) {
     l->st.corruptions++;
     corrupt(l, p);

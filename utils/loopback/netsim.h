@@ -150,7 +150,20 @@ typedef struct netsim_link_config {
    *  Jacobson, "On traffic phase effects in packet-switched gateways",
    *  1992) without reordering. Default 0. */
   uint64_t jitter_ns;
+  /** A policer at the link's entrance (RFC 2697's single-rate token
+   *  bucket, one colour: out-of-profile packets are dropped): each key
+   *  may send police_bps, in bursts of police_burst bytes; 0: none.
+   *  Default 0. */
+  uint64_t police_bps;
+  /** Bucket depth in bytes; 0: 10 packets of 1500 bytes. */
+  uint32_t police_burst;
+  /** What a bucket is kept per: 0 each flow (the 4-tuple: a subflow is a
+   *  flow of its own), 1 each source address (a host with one address). At
+   *  most NETSIM_POLICE_KEYS buckets; keys beyond share the last one. */
+  uint8_t police_by_source;
 } netsim_link_config;
+
+#define NETSIM_POLICE_KEYS 64
 
 /** Fills `c` with the defaults above. */
 void netsim_link_config_default(netsim_link_config *c);
@@ -278,6 +291,7 @@ typedef struct netsim_link_stats {
   uint64_t duplicates;    /**< copies made */
   uint64_t reorders;      /**< packets given an extra delay */
   uint32_t max_queue;     /**< most packets ever waiting in the queue */
+  uint64_t police_drops;  /**< dropped by the policer (police_bps) */
 } netsim_link_stats;
 
 /** The counters of one direction of a path (NULL for a bad argument). */
