@@ -78,6 +78,9 @@ static uint64_t g_alter_at = UINT64_MAX; /* outgoing: alter the payload byte at
                                             subflow, once */
 static int g_altered;
 static uint64_t g_abort_after = UINT64_MAX; /* abort once this much is read */
+static int g_close_after_peer;                /* --close-after-peer */
+static uint64_t g_close_after_peer_ns;        /* ... this long after it */
+static uint64_t g_peer_fin_at;                /* when the peer's DATA_FIN came */
 static uint64_t g_remove_after = UINT64_MAX; /* withdraw the last --path's address
                                                once this much is read */
 static uint64_t g_backup_after = UINT64_MAX; /* subflow 1 to backup (MP_PRIO)
@@ -182,6 +185,11 @@ static void usage(FILE *f) {
           "                   (REMOVE_ADDR) once N bytes were read\n"
           "  --backup-after N marks subflow 1 as a backup (MP_PRIO) once N bytes\n"
           "                   were read\n"
+          "  --max-subflows N most subflows per connection, 1..8 (default 8): joins\n"
+          "                   beyond are refused with MP_TCPRST reason 3\n"
+          "  --close-after-peer MS  sends its DATA_FIN MS milliseconds after the\n"
+          "                   peer's came (the peer closes first); default: once\n"
+          "                   all is sent\n"
           "  --abort-after N  aborts (MP_FASTCLOSE) once N bytes were read; the run\n"
           "                   then succeeds if the abort went out\n"
           "  --test-corrupt-join-hmac  flips one bit of every MP_JOIN HMAC this\n"
@@ -620,7 +628,8 @@ static void app_pump(uint64_t now) {
       break;
     a->sent += (uint64_t)n;
   }
-  if (a->sent == a->to_send && !a->shut) {
+  if (a->sent == a->to_send && !a->shut &&
+      (!g_close_after_peer || (a->peer_fin && now >= g_peer_fin_at + g_close_after_peer_ns))) {
     if (mptcp_conn_shutdown(a->conn, now) == MPTCP_OK)
       a->shut = 1;
   }
@@ -658,8 +667,10 @@ static void app_drain(uint64_t now) {
     g_abort_after = UINT64_MAX;
     a->aborted = 1;
   }
-  if (mptcp_conn_peer_closed(a->conn))
+  if (mptcp_conn_peer_closed(a->conn) && !a->peer_fin) {
     a->peer_fin = 1;
+    g_peer_fin_at = now;
+  }
 }
 
 static void cb_accepted(mptcp_conn *c, void *ud) {
@@ -711,6 +722,7 @@ int main(int argc, char **argv) {
       g_corrupt_join_hmac = 1;
       continue;
     }
+
     if (strncmp(o, "--", 2) || i + 1 >= argc) {
       fprintf(stderr, PROG ": unknown option or missing value: '%s'\n", o);
       usage(stderr);
@@ -773,12 +785,22 @@ int main(int argc, char **argv) {
       bad = parse_u64(val, 1ull << 40, &g_remove_after);
     } else if (!strcmp(o, "--backup-after")) {
       bad = parse_u64(val, 1ull << 40, &g_backup_after);
+    } else if (!strcmp(o, "--close-after-peer")) {
+      uint64_t ms = 0;
+      bad = parse_u64(val, 60000, &ms);
+      g_close_after_peer = 1;
+      g_close_after_peer_ns = ms * 1000000ull;
     } else if (!strcmp(o, "--abort-after")) {
       bad = parse_u64(val, 1ull << 40, &g_abort_after);
     } else if (!strcmp(o, "--mptcp")) {
       bad = parse_bool(val, &cfg.mptcp);
     } else if (!strcmp(o, "--checksum")) {
       bad = parse_bool(val, &cfg.dss_checksum);
+    } else if (!strcmp(o, "--max-subflows")) {
+      bad = parse_u64(val, 8, &v) || v == 0;
+      cfg.max_subflows = (uint8_t)v;
+      if (cfg.subflows > cfg.max_subflows) /* (ndiffports' count, unless given) */
+        cfg.subflows = cfg.max_subflows;
     } else if (!strcmp(o, "--subflows")) {
       bad = parse_u64(val, 8, &v) || v == 0;
       cfg.subflows = (uint8_t)v;
@@ -925,6 +947,9 @@ int main(int argc, char **argv) {
       wake = deadline;
     if (done_at && wake > done_at + 300000000ull)
       wake = done_at + 300000000ull;
+    if (g_close_after_peer && a->peer_fin && !a->shut &&
+        wake > g_peer_fin_at + g_close_after_peer_ns)
+      wake = g_peer_fin_at + g_close_after_peer_ns; /* --close-after-peer */
     int timeout_ms = wake <= now ? 0 : (int)((wake - now + 999999) / 1000000);
     int pr = poll(pfd, g_n_paths, timeout_ms);
     if (pr < 0 && errno != EINTR) {

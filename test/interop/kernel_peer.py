@@ -7,6 +7,7 @@ the exchange verified."""
 import argparse
 import json
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -24,7 +25,28 @@ def pattern(offset, length):
     return block[start:start + length]
 
 
-def exchange(sock, nbytes, result, pace_bps=0):
+def msk_state(sock):
+    """The kernel's own view of this connection: the state of its MPTCP
+    socket as `ss -Mn` lists it (ESTAB, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT,
+    LAST-ACK, ...), or None when the kernel lists none (closed)."""
+    try:
+        local = sock.getsockname()
+        peer = sock.getpeername()
+    except OSError:
+        return None
+    out = subprocess.run(["ss", "-Mn"], capture_output=True, text=True).stdout
+    lport, pport = ":%d" % local[1], ":%d" % peer[1]
+    for line in out.splitlines()[1:]:
+        # State Recv-Q Send-Q Local Peer (MPTCP sockets only: no Netid)
+        f = line.split()
+        if len(f) >= 5 and f[3].endswith(lport) and f[4].endswith(pport):
+            return f[0]
+    return None
+
+
+def exchange(sock, nbytes, result, pace_bps=0, close_order="together"):
+    peer_fin = threading.Event()
+
     def sender():
         off = 0
         t0 = time.monotonic()
@@ -37,7 +59,24 @@ def exchange(sock, nbytes, result, pace_bps=0):
                     ahead = off * 8 / pace_bps - (time.monotonic() - t0)
                     if ahead > 0:
                         time.sleep(ahead)
+            if close_order == "kernel-last":
+                # the peer's DATA_FIN first: the kernel holds it (CLOSE-WAIT)
+                peer_fin.wait()
+                result["state_at_peer_fin"] = msk_state(sock)
             sock.shutdown(socket.SHUT_WR)
+            if close_order == "kernel-first":
+                # our DATA_FIN acknowledged at the data level while the peer
+                # still sends: FIN-WAIT-2 (polled, as the DATA_ACK may lag)
+                seen = []
+                end = time.monotonic() + 5
+                while time.monotonic() < end and not peer_fin.is_set():
+                    st = msk_state(sock)
+                    if st and (not seen or seen[-1] != st):
+                        seen.append(st)
+                    if st == "FIN-WAIT-2":
+                        break
+                    time.sleep(0.01)
+                result["states_after_own_fin"] = seen
         except OSError as e:
             result["send_error"] = str(e)
         result["bytes_sent"] = off
@@ -51,6 +90,7 @@ def exchange(sock, nbytes, result, pace_bps=0):
             data = sock.recv(65536)
             if not data:
                 result["peer_fin"] = True
+                peer_fin.set()
                 break
             if mismatch is None and data != pattern(rcvd, len(data)):
                 want = pattern(rcvd, len(data))
@@ -58,7 +98,12 @@ def exchange(sock, nbytes, result, pace_bps=0):
             rcvd += len(data)
     except OSError as e:
         result["recv_error"] = str(e)
+    peer_fin.set()  # (on an error too: the sender does not wait for ever)
     t.join()
+    if close_order != "together":
+        # both DATA_FINs exchanged (and ours acknowledged, for a moment)
+        time.sleep(0.2)
+        result["state_after_both_fins"] = msk_state(sock)
     result["bytes_received"] = rcvd
     result["mismatch_offset"] = mismatch
 
@@ -75,6 +120,11 @@ def main():
     p.add_argument("--timeout", type=float, default=30)
     p.add_argument("--pace", type=float, default=0,
                    help="send at most this many bit/s (0: as fast as possible)")
+    p.add_argument("--close-order", choices=["together", "kernel-first", "kernel-last"],
+                   default="together",
+                   help="kernel-last: shut down only after the peer's DATA_FIN; "
+                        "kernel-first: record the states after our own DATA_FIN "
+                        "(the peer must wait for it)")
     p.add_argument("--linger", type=float, default=0.5,
                    help="seconds to keep the socket after the exchange (joins, ADD_ADDR)")
     a = p.parse_args()
@@ -98,7 +148,7 @@ def main():
         sock.settimeout(a.timeout)
         sock.connect((a.addr, a.port))
     sock.settimeout(a.timeout)
-    exchange(sock, a.bytes, result, a.pace)
+    exchange(sock, a.bytes, result, a.pace, a.close_order)
     time.sleep(a.linger)
     try:
         info = sock.getsockopt(SOL_MPTCP, MPTCP_INFO, 256)

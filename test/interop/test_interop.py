@@ -28,6 +28,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 PEER = HERE / "kernel_peer.py"
 SKIP = 77
 TUN_TOOL = None
+EVENTS = pathlib.Path(__file__).resolve().parent / "mptcp_events.py"
 NS_PREFIX = "mptcp-it-%d-" % os.getpid()
 _ns_seq = 0
 CURRENT_CASE = None
@@ -125,7 +126,7 @@ class Exchange:
     """One connection between the core and the kernel in `ns`."""
 
     def __init__(self, ns, core_role, fam=4, nbytes=1 << 20, core_args=(), peer_args=(),
-                 core_paths=1, timeout=20, during=None):
+                 core_paths=1, timeout=20, during=None, events=False):
         """during: (condition, function): function runs once condition(kernel
         counters since the start) holds, polled every 20 ms; an event, not a
         delay, so that a slow machine or a retransmitted SYN cannot make it
@@ -151,6 +152,15 @@ class Exchange:
             core += ["--listen", str(port)]
             peer += ["--role", "client", "--addr", caddr, "--bind", kaddr]
             first, second = core, peer
+        self.events = []
+        mon = None
+        if events:  # the kernel's path-manager events (mptcp_events.py)
+            mon = subprocess.Popen(ns.exec_cmd([sys.executable, str(EVENTS)]),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            line = mon.stderr.readline()
+            if "ready" not in line:
+                mon.kill()
+                raise AssertionError("event listener did not start: %r" % line)
         before = ns.nstat()
         p1 = subprocess.Popen(ns.exec_cmd(first), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
@@ -177,6 +187,11 @@ class Exchange:
             if p1.poll() is None:
                 p1.kill()
                 p1.communicate()
+        if mon:
+            time.sleep(0.3)  # the last events (subflows closing)
+            mon.terminate()
+            mout, _ = mon.communicate(timeout=10)
+            self.events = [json.loads(x) for x in mout.splitlines() if x.startswith("{")]
         outs = {id(first): (p1.returncode, out1, err1), id(second): (p2.returncode, out2, err2)}
         self.core_rc, core_out, self.core_err = outs[id(core)]
         self.peer_rc, peer_out, self.peer_err = outs[id(peer)]
@@ -368,13 +383,31 @@ class RemoveAddrAndPrio(InteropBase):
     PACE = ["--pace", "8e6"]
 
     def test_core_removes_address(self):
+        """The core withdraws its second address: REMOVE_ADDR, and the
+        subflow on it reset with MP_TCPRST reason 0 ("unspecified error",
+        RFC 8684 section 3.6). The kernel counts the MP_TCPRST (MPRstRx)
+        and reports the removal as a REMOVED event (read from generic
+        netlink, mptcp_events.py); any SUB_CLOSED event it gives for that
+        subflow must carry reason 0. (Kernel 6.18 gives none here: it
+        closes the subflow itself on the REMOVE_ADDR; doc/interop.md.)"""
         ex = Exchange(self.netns(paths=2), "client", 4, core_paths=2, peer_args=self.PACE,
-                      core_args=["--pm", "fullmesh", "--remove-addr-after", "300000"])
+                      core_args=["--pm", "fullmesh", "--remove-addr-after", "300000"],
+                      events=True)
         self.check_bytes(ex)
-        msg = ex.describe()
+        msg = ex.describe() + "\nkernel events=%s" % ex.events
         self.assertTrue(ex.core["removed_addr"], msg)
         self.assertEqual(ex.core["subflows"][1]["state"], "CLOSED", msg)
-        self.check_counters(ex, ["MPTcpExtRmAddrTx", "MPTcpExtRmSubflow"], ["MPTcpExtRmAddr"])
+        self.check_counters(ex, ["MPTcpExtRmAddrTx", "MPTcpExtRmSubflow", "MPTcpExtMPRstTx"],
+                            ["MPTcpExtRmAddr", "MPTcpExtMPRstRx"])
+        removed = Netns.core_addr(1, 4)
+        closed = [e for e in ex.events if e.get("event") == "sub_closed" and
+                  e.get("daddr4") == removed]
+        print("kernel's events for %s: %s" % (removed, [
+            e for e in ex.events if e.get("daddr4") == removed or e.get("event") == "removed"]),
+            file=sys.stderr)
+        self.assertTrue(any(e.get("event") == "removed" for e in ex.events), msg)
+        for e in closed:
+            self.assertEqual((e.get("reset_reason", 0), e.get("reset_flags", 0)), (0, 0), msg)
 
     def test_kernel_removes_address(self):
         ns = self.netns(paths=2)
@@ -456,6 +489,43 @@ class Checksum(InteropBase):
 
 
 class Close(InteropBase):
+    """DATA_FIN in each order (RFC 8684 section 3.3.3), seen from the
+    kernel's side: the state of its MPTCP socket in `ss -Mn` when the
+    core's DATA_FIN came first (CLOSE-WAIT), or when its own was
+    acknowledged first (FIN-WAIT-2), and no MPTCP socket left once both
+    were exchanged."""
+
+    def data_fin_order(self, core_role, kernel_first):
+        # kernel first: the core closes 300 ms after the kernel's DATA_FIN,
+        # which it acknowledges at once (the kernel then waits in FIN-WAIT-2)
+        core_args = ["--close-after-peer", "300"] if kernel_first else []
+        peer_args = ["--close-order", "kernel-first" if kernel_first else "kernel-last"]
+        ex = Exchange(self.netns(), core_role, 4, core_args=core_args, peer_args=peer_args)
+        self.check_bytes(ex)
+        msg = ex.describe()
+        print("%s, %s first: kernel states %s" % (
+            core_role, "kernel" if kernel_first else "core",
+            {k: v for k, v in ex.peer.items() if k.startswith("state")}), file=sys.stderr)
+        self.check_counters(ex, ["MPTcpExtDataFinRx"], [])
+        if kernel_first:
+            self.assertEqual((ex.peer.get("states_after_own_fin") or [None])[-1], "FIN-WAIT-2",
+                             msg)
+        else:
+            self.assertEqual(ex.peer.get("state_at_peer_fin"), "CLOSE-WAIT", msg)
+        self.assertIsNone(ex.peer.get("state_after_both_fins"), msg)
+
+    def test_data_fin_core_first(self):
+        self.data_fin_order("client", False)
+
+    def test_data_fin_kernel_first(self):
+        self.data_fin_order("client", True)
+
+    def test_data_fin_core_first_core_server(self):
+        self.data_fin_order("server", False)
+
+    def test_data_fin_kernel_first_core_server(self):
+        self.data_fin_order("server", True)
+
     def test_core_abort_sends_fastclose(self):
         ex = Exchange(self.netns(), "client", 4, core_args=["--abort-after", "200000"])
         msg = ex.describe()
