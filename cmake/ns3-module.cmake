@@ -176,10 +176,55 @@ elseif(ns3_VERSION VERSION_LESS 3.37)
 endif()
 message(STATUS "mptcp: building against ns-3 ${ns3_VERSION} (${ns3_DIR})")
 
+# ns-3's headers need C++20 from ns-3.42 on (std::remove_cvref_t, ...).
+set(MPTCP_CXX_STANDARD 17)
+if(ns3_VERSION AND ns3_VERSION VERSION_GREATER_EQUAL 3.42)
+  set(MPTCP_CXX_STANDARD 20)
+endif()
+
+# ns-3's Python wheel (`pip install ns3`, in .venv/ from
+# scripts/install-deps.sh; scripts/build.sh --ns3 wheel) ships CMake files
+# that still name directories and libraries of the machine it was built
+# on (/usr/include/glib-2.0, /usr/lib64/libgsl.so, /opt/python/...): keep
+# the wheel's own include directory and drop the absolute paths that do
+# not exist here, which CMake would otherwise refuse.
+if(MPTCP_NS3_WHEEL)
+  get_directory_property(_mptcp_imported IMPORTED_TARGETS)
+  foreach(t ${_mptcp_imported})
+    if(NOT t MATCHES "^ns3::")
+      continue()
+    endif()
+    set_target_properties(${t} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES
+                          "${MPTCP_NS3_WHEEL}/include")
+    get_target_property(_links ${t} INTERFACE_LINK_LIBRARIES)
+    if(_links)
+      set(_kept)
+      foreach(l ${_links})
+        if(l MATCHES "^/" AND NOT EXISTS "${l}")
+          continue()
+        endif()
+        list(APPEND _kept "${l}")
+      endforeach()
+      set_target_properties(${t} PROPERTIES INTERFACE_LINK_LIBRARIES "${_kept}")
+    endif()
+  endforeach()
+  message(STATUS "mptcp: ns-3 from the Python wheel in ${MPTCP_NS3_WHEEL}")
+endif()
+
 # Give every installed ns-3 module the variable name ns-3's own tree uses
 # (libcore -> ns3::libcore), so examples/CMakeLists.txt is the same file in
 # both modes.
 set(_mptcp_ns3_libs)
+# (ns-3 3.37 installs ns3::libcore; later releases, the wheel among them,
+# ns3::core: an alias with the older name is made for those.)
+foreach(dep ${MPTCP_NS3_DEPENDENCIES} applications point-to-point csma traffic-control
+            flow-monitor stats bridge mobility)
+  if(NOT TARGET ns3::lib${dep} AND TARGET ns3::${dep})
+    add_library(mptcp_ns3_${dep} INTERFACE IMPORTED)
+    set_target_properties(mptcp_ns3_${dep} PROPERTIES INTERFACE_LINK_LIBRARIES ns3::${dep})
+    add_library(ns3::lib${dep} ALIAS mptcp_ns3_${dep})
+  endif()
+endforeach()
 foreach(dep ${MPTCP_NS3_DEPENDENCIES})
   if(NOT TARGET ns3::lib${dep})
     message(FATAL_ERROR "The installed ns-3 has no ${dep} module (ns3::lib${dep})")
@@ -220,7 +265,7 @@ list(TRANSFORM MPTCP_NS3_HEADERS PREPEND ${MPTCP_NS3_ROOT}/
 
 add_library(ns3-mptcp SHARED ${_mptcp_ns3_sources} ${_mptcp_ns3_headers})
 set_target_properties(ns3-mptcp PROPERTIES
-  CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+  CXX_STANDARD ${MPTCP_CXX_STANDARD} CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
 target_compile_options(ns3-mptcp PRIVATE ${MPTCP_NS3_WARNINGS})
 target_compile_definitions(ns3-mptcp PRIVATE ${MPTCP_NS3_DEFINES})
 target_include_directories(ns3-mptcp
@@ -240,7 +285,7 @@ function(build_lib_example)
                         ${ARGN})
   add_executable(${EX_NAME} ${EX_SOURCE_FILES} ${EX_HEADER_FILES})
   set_target_properties(${EX_NAME} PROPERTIES
-    CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+    CXX_STANDARD ${MPTCP_CXX_STANDARD} CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
   target_compile_options(${EX_NAME} PRIVATE ${MPTCP_NS3_WARNINGS})
   target_compile_definitions(${EX_NAME} PRIVATE ${MPTCP_NS3_DEFINES})
   target_link_libraries(${EX_NAME} PRIVATE ns3-mptcp ${EX_LIBRARIES_TO_LINK})
@@ -266,7 +311,7 @@ if(MPTCP_TESTS)
                  ${MPTCP_NS3_ROOT}/test/ns3/mptcp-test-runner.cc
                  ${_mptcp_ns3_test_sources})
   set_target_properties(mptcp-ns3-test-runner PROPERTIES
-    CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+    CXX_STANDARD ${MPTCP_CXX_STANDARD} CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
   target_compile_options(mptcp-ns3-test-runner PRIVATE ${MPTCP_NS3_WARNINGS})
   target_compile_definitions(mptcp-ns3-test-runner PRIVATE ${MPTCP_NS3_DEFINES}
                              NS_TEST_SOURCEDIR="test/ns3")
@@ -288,7 +333,7 @@ if(MPTCP_TESTS)
   # PROGRAM doc/mptcp.rst --update).
   add_executable(mptcp-attribute-table ${MPTCP_NS3_ROOT}/test/ns3/mptcp-attribute-table.cc)
   set_target_properties(mptcp-attribute-table PROPERTIES
-    CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+    CXX_STANDARD ${MPTCP_CXX_STANDARD} CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
   target_compile_options(mptcp-attribute-table PRIVATE ${MPTCP_NS3_WARNINGS})
   target_compile_definitions(mptcp-attribute-table PRIVATE ${MPTCP_NS3_DEFINES})
   target_link_libraries(mptcp-attribute-table PRIVATE ns3-mptcp)

@@ -3,7 +3,9 @@
 #
 # Runs every test of the module, as CI does:
 #  1. installs the Debian dependencies (scripts/install-deps.sh);
-#  2. builds in build/ and runs the whole ctest suite;
+#  2. builds in build/ and runs the whole ctest suite; then builds against
+#     ns-3 3.44 from ns-3's Python wheel in build-wheel/ and checks the
+#     module's suites, determinism and the Python flagship there;
 #  3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer in
 #     build-asan/ and runs the suite there too, except the tests labelled
 #     "long" (statistics over many seeds of the flagship scenario; the
@@ -24,6 +26,21 @@ echo "== build (release) =="
 bash scripts/build.sh "$root/build"
 echo "== tests (release) =="
 ctest --test-dir "$root/build" --output-on-failure -j"$jobs"
+
+# The same module against ns-3 3.44, from ns-3's Python wheel in .venv/
+# (scripts/install-deps.sh): its suites, the flagship's determinism, and
+# the flagship from ns-3's Python API (test/ns3/check_wheel.py).
+if [ -x "$root/.venv/bin/python" ]; then
+  echo "== build against ns-3 3.44 (Python wheel) =="
+  bash scripts/build.sh --ns3 wheel "$root/build-wheel"
+  echo "== ns-3 3.44: suites, determinism, Python flagship =="
+  python3 test/ns3/check_wheel.py "$root/build-wheel"
+elif [ "${MPTCP_NO_VENV:-0}" = 1 ]; then
+  echo "== MPTCP_NO_VENV=1: no build against ns-3 3.44 (Python wheel) =="
+else
+  echo "test.sh: .venv/ is missing (scripts/install-deps.sh makes it; MPTCP_NO_VENV=1 to go without)" >&2
+  exit 1
+fi
 
 if [ "${MPTCP_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build (ASan + UBSan) =="
