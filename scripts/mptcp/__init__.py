@@ -1,10 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Python access to the MPTCP C core.
+"""Python access to the MPTCP C core and the module.
 
-``mptcp.core`` wraps libmptcp-core.so with ctypes (standard library only):
-keys, tokens and IDSNs, MP_JOIN and ADD_ADDR HMACs, DSS and TCP checksums,
-and the TCP/MPTCP header codec. The library is loaded on first use; see
-``mptcp.core`` for how it is located (``MPTCP_CORE_LIB`` first).
+- ``mptcp.core`` wraps libmptcp-core.so with ctypes (standard library
+  only): keys, tokens and IDSNs, MP_JOIN and ADD_ADDR HMACs, DSS and TCP
+  checksums, and the TCP/MPTCP header codec. The library is loaded on
+  first use; see ``mptcp.core`` for how it is located (``MPTCP_CORE_LIB``
+  first).
+- ``mptcp.data`` (standard library): rows of results.db or campaign.db as
+  dicts, and runs of the loopback network as their JSON.
+- ``mptcp.sansio`` (cppyy): the core's stacks driven from a Python host
+  loop.
+- ``mptcp.ns3api`` (ns-3's Python wheel): the ns-3 module beside
+  ``from ns import ns``.
 """
 
 from .core import (
