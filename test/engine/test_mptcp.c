@@ -1731,6 +1731,23 @@ static void inject_data(struct harness *h, uint16_t port, uint32_t seq, uint32_t
   h_inject(h, 1, &th, pl, n);
 }
 
+
+/* two_subflows() with `cb` as the server's configuration, then the keys,
+ * the client's port of each subflow and the sequence numbers to forge
+ * from (next_seqs). */
+static void two_subflow_seqs(struct harness *h, const mptcp_config *cb, struct keys *k,
+                             uint16_t port[2], uint32_t cseq[2], uint32_t sseq[2],
+                             uint32_t ciss[2]) {
+  two_subflows(h, cb);
+  find_keys(h, k);
+  for (int i = 0; i < 2; i++) {
+    mptcp_addr l;
+    mptcp_conn_get_subflow_stats(h->client, i, NULL, &l, NULL);
+    port[i] = l.port;
+    next_seqs(h, port[i], &cseq[i], &sseq[i], &ciss[i]);
+  }
+}
+
 /* Shows an on-path attacker everything the harness logged on the client's
  * subflow with local port `port`, as a tap on that subflow's path sees it. */
 static void show_subflow(struct harness *h, mptcp_attacker *at, uint16_t port) {
@@ -1753,17 +1770,10 @@ static void overlap(int check) {
   struct harness h;
   mptcp_config cb = mp_cfg();
   cb.overlap_check = (uint8_t)check;
-  two_subflows(&h, &cb);
   struct keys k;
-  find_keys(&h, &k);
   uint16_t port[2];
   uint32_t cseq[2], sseq[2], ciss[2];
-  for (int i = 0; i < 2; i++) {
-    mptcp_addr l;
-    mptcp_conn_get_subflow_stats(h.client, i, NULL, &l, NULL);
-    port[i] = l.port;
-    next_seqs(&h, port[i], &cseq[i], &sseq[i], &ciss[i]);
-  }
+  two_subflow_seqs(&h, &cb, &k, port, cseq, sseq, ciss);
   /* the client's stream stands at offset 1000; the forger sends bytes
    * at offsets [1500, 1600) on subflow 0, then different bytes at
    * [1550, 1650) on subflow 1 */
@@ -1812,17 +1822,10 @@ static void test_overlap_reset(void **state) {
   struct harness h;
   mptcp_config cb = mp_cfg();
   cb.overlap_reset = 1;
-  two_subflows(&h, &cb);
   struct keys k;
-  find_keys(&h, &k);
   uint16_t port[2];
   uint32_t cseq[2], sseq[2], ciss[2];
-  for (int i = 0; i < 2; i++) {
-    mptcp_addr l;
-    mptcp_conn_get_subflow_stats(h.client, i, NULL, &l, NULL);
-    port[i] = l.port;
-    next_seqs(&h, port[i], &cseq[i], &sseq[i], &ciss[i]);
-  }
+  two_subflow_seqs(&h, &cb, &k, port, cseq, sseq, ciss);
   uint64_t base = k.client_idsn + 1 + 1000;
   uint8_t a[100], b[100];
   memset(a, 'A', sizeof(a));
@@ -1853,17 +1856,10 @@ static void test_overlap_reset(void **state) {
 static void dsn_inject(int ahead, int read_first) {
   struct harness h;
   mptcp_config cb = mp_cfg();
-  two_subflows(&h, &cb);
   struct keys k;
-  find_keys(&h, &k);
   uint16_t port[2];
   uint32_t cseq[2], sseq[2], ciss[2];
-  for (int i = 0; i < 2; i++) {
-    mptcp_addr l;
-    mptcp_conn_get_subflow_stats(h.client, i, NULL, &l, NULL);
-    port[i] = l.port;
-    next_seqs(&h, port[i], &cseq[i], &sseq[i], &ciss[i]);
-  }
+  two_subflow_seqs(&h, &cb, &k, port, cseq, sseq, ciss);
   mptcp_attack_config ac;
   mptcp_attack_config_default(&ac);
   ac.name = "dsn-inject";

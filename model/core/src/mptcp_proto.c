@@ -477,6 +477,25 @@ static void mp_fail_rcvd(struct tcp_sf *sf, const mptcp_tcphdr *th) {
   stack_mark_output(c->stack, c);
 }
 
+/* This end resets the connection on a protocol event: an RST with
+ * MP_TCPRST `reason` on every subflow that is open, those not yet (or no
+ * longer) synchronized closed at once; reset cause MPTCP_RESET_LOCAL. */
+static void reset_all(struct mptcp_conn *c, uint8_t reason, uint64_t now) {
+  for (uint8_t i = 0; i < c->n_sf; i++) {
+    struct tcp_sf *x = c->sfs[i];
+    if (x->state == MPTCP_TCP_CLOSED)
+      continue;
+    if (x->state == MPTCP_TCP_SYN_SENT || x->state == MPTCP_TCP_TIME_WAIT) {
+      tcp_set_state(x, MPTCP_TCP_CLOSED, now);
+    } else {
+      x->rst_pending = 1;
+      x->rst_reason = reason;
+    }
+  }
+  stack_mark_output(c->stack, c);
+  conn_set_reset(c, MPTCP_CLOSE_RESET, MPTCP_RESET_LOCAL, reason);
+}
+
 /*
  * An infinite mapping (data-level length 0, RFC 8684 sections 3.3.1 and
  * 3.7): the peer fell back to TCP; its data follows as this subflow's
@@ -490,19 +509,7 @@ static int infinite_rcvd(struct tcp_sf *sf, uint64_t now) {
   struct mptcp_stack *s = c->stack;
   mib_inc(s, MPTCP_MIB_INFINITE_MAP_RX);
   if (sf != &c->sf || !infinite_ok(c)) {
-    for (uint8_t i = 0; i < c->n_sf; i++) {
-      struct tcp_sf *x = c->sfs[i];
-      if (x->state == MPTCP_TCP_CLOSED)
-        continue;
-      if (x->state == MPTCP_TCP_SYN_SENT || x->state == MPTCP_TCP_TIME_WAIT) {
-        tcp_set_state(x, MPTCP_TCP_CLOSED, now);
-      } else {
-        x->rst_pending = 1;
-        x->rst_reason = MPTCP_RST_EMIDDLEBOX;
-      }
-    }
-    stack_mark_output(s, c);
-    conn_set_reset(c, MPTCP_CLOSE_RESET, MPTCP_RESET_LOCAL, MPTCP_RST_EMIDDLEBOX);
+    reset_all(c, MPTCP_RST_EMIDDLEBOX, now);
     return -1;
   }
   c->rx_infinite = 1;
@@ -916,21 +923,8 @@ static int stored_differs(const struct mptcp_conn *c, uint64_t off, const uint8_
 static void overlap_mismatch(struct mptcp_conn *c, uint64_t now) {
   struct mptcp_stack *s = c->stack;
   mib_inc(s, MPTCP_MIB_DUP_DATA_MISMATCH);
-  if (!c->cfg.overlap_reset || c->closed)
-    return;
-  for (uint8_t i = 0; i < c->n_sf; i++) {
-    struct tcp_sf *x = c->sfs[i];
-    if (x->state == MPTCP_TCP_CLOSED)
-      continue;
-    if (x->state == MPTCP_TCP_SYN_SENT || x->state == MPTCP_TCP_TIME_WAIT) {
-      tcp_set_state(x, MPTCP_TCP_CLOSED, now);
-    } else {
-      x->rst_pending = 1;
-      x->rst_reason = MPTCP_RST_EMPTCP;
-    }
-  }
-  stack_mark_output(s, c);
-  conn_set_reset(c, MPTCP_CLOSE_RESET, MPTCP_RESET_LOCAL, MPTCP_RST_EMPTCP);
+  if (c->cfg.overlap_reset && !c->closed)
+    reset_all(c, MPTCP_RST_EMPTCP, now);
 }
 
 void mptcp_data_in(struct mptcp_conn *c, uint64_t off, const uint8_t *p, uint32_t len,
