@@ -2416,6 +2416,83 @@ static void syn_cookie_listen(int timestamps) {
   h_free(&h);
 }
 
+/* A third ACK with a valid cookie that cannot complete the handshake (a
+ * DSS before the MP_CAPABLE keys: wait for the retransmission) leaves the
+ * child in SYN-RCVD; its SYN/ACK timer runs, so it gives up and is freed
+ * when nothing more comes. */
+static void test_syn_cookie_child_times_out(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config ca = mp_cfg(), cb = mp_cfg();
+  cb.listen_backlog = 1;
+  cb.syn_retries = 2;
+  h_init2(&h, &ca, &cb, 5 * MS);
+  uint64_t base = mptcp_stack_mem_used(h.st[1]);
+  mptcp_tcphdr th;
+  for (uint16_t port = 42000; port <= 42001; port++) {
+    memset(&th, 0, sizeof(th));
+    th.sport = port;
+    th.dport = 5001;
+    th.seq = 1000;
+    th.flags = MPTCP_TH_SYN;
+    th.window = 65535;
+    th.opts = MPTCP_OPT_MSS | MPTCP_OPT_MP_CAPABLE;
+    th.mss = 1448;
+    th.mpc.len = MPTCP_MPC_LEN_SYN;
+    th.mpc.version = 1;
+    th.mpc.flags = MPTCP_MPC_FLAG_H | MPTCP_MPC_FLAG_A; /* DSS checksums */
+    h_inject(&h, 1, &th, NULL, 0);
+  }
+  size_t idx = 0, n = h.nlog;
+  h_pull_all(&h, 1);
+  uint32_t cookie = 0;
+  uint64_t key_b = 0;
+  for (idx = n; idx < h.nlog; idx++)
+    if (h.log[idx].dport == 42001) {
+      cookie = h.log[idx].seq;
+      key_b = h.log[idx].mpc.sender_key;
+    }
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_SENT), 1);
+  /* the first data with both keys (v1), its DSS checksum wrong: the
+   * segment is dropped and the handshake waits for its retransmission */
+  uint8_t data[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  memset(&th, 0, sizeof(th));
+  th.sport = 42001;
+  th.dport = 5001;
+  th.seq = 1001;
+  th.ack = cookie + 1;
+  th.flags = MPTCP_TH_ACK;
+  th.window = 65535;
+  th.opts = MPTCP_OPT_MP_CAPABLE;
+  th.mpc.len = MPTCP_MPC_LEN_DATA_CSUM;
+  th.mpc.version = 1;
+  th.mpc.flags = MPTCP_MPC_FLAG_H | MPTCP_MPC_FLAG_A;
+  th.mpc.sender_key = 0x1122334455667788ull;
+  th.mpc.receiver_key = key_b;
+  th.mpc.data_len = sizeof(data);
+  th.mpc.csum = 0x1234;
+  h_inject(&h, 1, &th, data, sizeof(data));
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_DSS_CSUM_BAD), 1);
+  assert_int_equal(ctr(&h, 1, MPTCP_MIB_SYNCOOKIES_RECV), 1);
+  uint64_t with_child = mptcp_stack_mem_used(h.st[1]);
+  assert_true(with_child > base);
+  n = h.nlog;
+  for (int i = 0; i < 400; i++) { /* nobody answers: both children give up */
+    h_advance(&h, h.now + MPTCP_S);
+    h_pull_all(&h, 0);
+    h_pull_all(&h, 1);
+  }
+  int synacks = 0;
+  for (idx = n; idx < h.nlog; idx++)
+    if (h.log_from[idx] == 1 && h.log[idx].dport == 42001 &&
+        h.log[idx].flags == (MPTCP_TH_SYN | MPTCP_TH_ACK))
+      synacks++;
+  assert_int_equal(synacks, 2); /* syn_retries 2, then it gives up */
+  assert_true(mptcp_stack_mem_used(h.st[1]) < with_child);
+  assert_int_equal(h.accepted, 0);
+  h_free(&h);
+}
+
 static void test_syn_cookie_listen(void **state) {
   (void)state;
   syn_cookie_listen(1);
@@ -2478,6 +2555,7 @@ int main(void) {
       cmocka_unit_test(test_listen_backlog),
       cmocka_unit_test(test_syn_cookie_listen),
       cmocka_unit_test(test_syn_cookie_listen_no_timestamps),
+      cmocka_unit_test(test_syn_cookie_child_times_out),
       cmocka_unit_test(test_join_syn_cookie),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -570,7 +570,7 @@ int syncookie_join_ack(struct mptcp_stack *s, const mptcp_addr *l, const mptcp_a
                        const mptcp_tcphdr *ack, uint64_t now, mptcp_tcphdr *syn,
                        struct syncookie_join *out);
 /* a subflow made from a cookie: as if its SYN/ACK had been sent */
-void syncookie_restore(struct tcp_sf *sf, const mptcp_tcphdr *ack);
+void syncookie_restore(struct tcp_sf *sf, const mptcp_tcphdr *ack, uint64_t now);
 void syncookie_free(struct mptcp_stack *s);
 /* mptcp_proto.c: a cookie connection takes the key that came back; -1 if
  * its token is already in use on this host */
@@ -738,7 +738,8 @@ void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
 struct syncookie_join;
 struct tcp_sf *mptcp_join_from_cookie(struct mptcp_conn *c, const mptcp_addr *src,
                                       const mptcp_addr *dst, const mptcp_tcphdr *syn,
-                                      const struct syncookie_join *j, const mptcp_tcphdr *ack);
+                                      const struct syncookie_join *j, const mptcp_tcphdr *ack,
+                                      uint64_t now);
 int mptcp_join_rcv_synack(struct tcp_sf *sf, const mptcp_tcphdr *th);
 int mptcp_join_rcv_ack(struct tcp_sf *sf, const mptcp_tcphdr *th);
 /* subflow failure and reinjection (mptcp_proto.c) */

@@ -129,7 +129,8 @@ void mptcp_join_listen_input(struct mptcp_stack *s, const mptcp_addr *src,
 
 struct tcp_sf *mptcp_join_from_cookie(struct mptcp_conn *c, const mptcp_addr *src,
                                       const mptcp_addr *dst, const mptcp_tcphdr *syn,
-                                      const struct syncookie_join *j, const mptcp_tcphdr *ack) {
+                                      const struct syncookie_join *j, const mptcp_tcphdr *ack,
+                                      uint64_t now) {
   struct mptcp_stack *s = c->stack;
   if (!c->mp || !c->key_remote || c->closed || c->subflows_closing) {
     stack_queue_mp_rst(s, dst, src, ack->ack, 0, 0, 0, MPTCP_RST_EMPTCP);
@@ -146,7 +147,7 @@ struct tcp_sf *mptcp_join_from_cookie(struct mptcp_conn *c, const mptcp_addr *sr
   struct tcp_sf *sf = join_subflow(c, dst, src, syn, j);
   if (!sf)
     return NULL;
-  syncookie_restore(sf, ack);
+  syncookie_restore(sf, ack, now);
   return sf; /* the third ACK, HMAC-A included, goes through tcp_input */
 }
 

@@ -644,7 +644,7 @@ static struct tcp_sf *cookie_input(struct mptcp_stack *s, const mptcp_addr *l,
     struct syncookie_join j;
     if (syncookie_join_ack(s, l, r, th, now, &syn, &j) < 0)
       return NULL;
-    return mptcp_join_from_cookie(j.conn, r, l, &syn, &j, th);
+    return mptcp_join_from_cookie(j.conn, r, l, &syn, &j, th, now);
   }
   const struct listener *ln = listening(s, l);
   uint64_t key;
@@ -663,7 +663,7 @@ static struct tcp_sf *cookie_input(struct mptcp_stack *s, const mptcp_addr *l,
     conn_destroy(c);
     return NULL;
   }
-  syncookie_restore(&c->sf, th);
+  syncookie_restore(&c->sf, th, now);
   return &c->sf;
 }
 

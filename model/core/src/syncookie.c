@@ -322,15 +322,25 @@ int syncookie_join_ack(struct mptcp_stack *s, const mptcp_addr *l, const mptcp_a
   return 0;
 }
 
-void syncookie_restore(struct tcp_sf *sf, const mptcp_tcphdr *ack) {
+void syncookie_restore(struct tcp_sf *sf, const mptcp_tcphdr *ack, uint64_t now) {
   struct mptcp_stack *s = sf->conn->stack;
   sf->iss = ack->ack - 1;
   sf->ts_offset = cookie_ts_offset(s, &sf->local, &sf->remote);
-  /* the SYN/ACK went out (statelessly): no RTT sample from it, and no
-   * retransmission of it */
+  /* the SYN/ACK went out (statelessly): no RTT sample from its send time
+   * (the timestamp echo may give one) */
   sf->syn_pending = 0;
   sf->syn_rtx = 1;
   sf->snd_nxt = 1;
+  /* the window the SYN/ACK offered (synack_base), which data in the third
+   * ACK is judged against */
+  uint32_t rcvbuf = sf->conn->cfg.rcvbuf;
+  sf->rcv_adv = sf->rcv_nxt + (rcvbuf > 65535 ? 65535 : rcvbuf);
+  /* A third ACK that does not complete the handshake (MP_CAPABLE data
+   * whose keys or checksum must wait for a retransmission) leaves the
+   * subflow in SYN-RCVD: its SYN/ACK timer runs as for any other, so that
+   * it times out if nothing more comes. */
+  tcp_arm_timer(sf, SF_TIMER_RTX,
+                now + tcp_rto_backed(sf->rto, sf->rto_backoff, sf->conn->cfg.max_rto_ns));
 }
 
 void syncookie_free(struct mptcp_stack *s) {
