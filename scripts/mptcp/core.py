@@ -1,5 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""ctypes bindings for the MPTCP C core (libmptcp-core.so).
+"""The MPTCP C core (libmptcp-core.so) from Python: keys, tokens, HMACs,
+checksums and the TCP/MPTCP header codec.
+
+One API, two backends, chosen at the first call:
+
+- ``cppyy`` (the default when cppyy imports; ``scripts/install-deps.sh``
+  puts it in ``.venv/``): cppyy reads ``mptcp/mptcp.h`` and calls the
+  library directly, the way ns-3's own Python bindings work;
+- ``ctypes`` (standard library only): the structures below mirror
+  ``mptcp.h`` field for field, so that Python needs nothing installed.
+
+``MPTCP_BACKEND=cppyy|ctypes|auto`` (default ``auto``: cppyy if it
+imports, else ctypes) or :func:`use_backend` chooses; :func:`backend`
+says which one is in use. ``MPTCP_BACKEND=cppyy`` without cppyy raises
+:class:`mptcp.sansio.CppyyMissing` naming what to install. Both backends
+return the same Python values (ints, bytes, dicts), and the binding tests
+run against each.
 
 The library is found, in order, at:
 
@@ -17,8 +33,9 @@ build (``mptcp-core-shared``).
 Functions that fail in C raise :class:`MptcpError` carrying the core's
 error code, its symbolic name and its description.
 
-The structures below mirror ``mptcp/mptcp.h`` field for field, in order, so
-that ctypes computes the same natural-alignment layout as the C compiler.
+The ctypes structures below mirror ``mptcp/mptcp.h`` field for field, in
+order, so that ctypes computes the same natural-alignment layout as the C
+compiler.
 """
 
 from __future__ import annotations
@@ -48,6 +65,8 @@ __all__ = [
     "strerror",
     "strerror_name",
     "version",
+    "backend",
+    "use_backend",
 ]
 
 # --------------------------------------------------------------------------
@@ -406,6 +425,8 @@ def _declare(lib: ctypes.CDLL) -> None:
 
 
 def _load() -> ctypes.CDLL:
+    """The library through ctypes (the cppyy backend loads it this way
+    too, then makes its symbols global)."""
     global _lib, _lib_path
     if _lib is None:
         path = _find_library()
@@ -439,13 +460,116 @@ def version() -> str:
 
 
 # --------------------------------------------------------------------------
-# Helpers
+# Backends: the handful of C calls the API below is made of
 # --------------------------------------------------------------------------
 
 
 def _buf(data: bytes) -> Any:
     """A ctypes uint8 array holding `data` (length >= 1 so never NULL)."""
     return (_u8 * max(len(data), 1)).from_buffer_copy(data or b"\0")
+
+
+class _CtypesBackend:
+    """The standard-library backend: ctypes over the mirrored structures."""
+
+    name = "ctypes"
+
+    def __init__(self) -> None:
+        self.lib = _load()
+
+    def strerror(self, code: int) -> str:
+        return self.lib.mptcp_strerror(code).decode()
+
+    def strerror_name(self, code: int) -> str:
+        return self.lib.mptcp_strerror_name(code).decode()
+
+    def key_token_idsn(self, key: int) -> tuple[int, int]:
+        token, idsn = _u32(), _u64()
+        self.lib.mptcp_key_token_idsn(key, ctypes.byref(token),
+                                      ctypes.byref(idsn))
+        return token.value, idsn.value
+
+    def join_hmac(self, own_key: int, peer_key: int, own_nonce: int,
+                  peer_nonce: int) -> bytes:
+        out = (_u8 * HMAC_SHA256_LEN)()
+        self.lib.mptcp_join_hmac(own_key, peer_key, own_nonce, peer_nonce,
+                                 out)
+        return bytes(out)
+
+    def hmac_left64(self, mac: bytes) -> int:
+        return int(self.lib.mptcp_hmac_left64(_buf(mac)))
+
+    def add_addr_hmac(self, sender_key: int, receiver_key: int, addr_id: int,
+                      family: int, packed: bytes, port: int) -> int:
+        return int(self.lib.mptcp_add_addr_hmac(
+            sender_key, receiver_key, addr_id, family, _buf(packed), port))
+
+    def dss_csum(self, dsn: int, ssn: int, dll: int, payload: bytes) -> int:
+        return int(self.lib.mptcp_dss_csum(dsn, ssn, dll, _buf(payload),
+                                           len(payload)))
+
+    def tcp_checksum(self, family: int, src: bytes, dst: bytes,
+                     segment: bytes) -> int:
+        fn = (self.lib.mptcp_tcp_checksum_ipv4 if family == 4
+              else self.lib.mptcp_tcp_checksum_ipv6)
+        return int(fn(_buf(src), _buf(dst), _buf(segment), len(segment)))
+
+    def new_header(self) -> TcpHeader:
+        return TcpHeader()
+
+    def is_header(self, obj: Any) -> bool:
+        return isinstance(obj, TcpHeader)
+
+    def decode(self, h: TcpHeader, data: bytes) -> int:
+        return int(self.lib.mptcp_tcphdr_decode(ctypes.byref(h), _buf(data),
+                                                len(data)))
+
+    def encode(self, h: TcpHeader) -> tuple[int, bytes]:
+        buf = (_u8 * TCP_HDR_MAX)()
+        rc = int(self.lib.mptcp_tcphdr_encode(buf, TCP_HDR_MAX,
+                                              ctypes.byref(h)))
+        return rc, bytes(buf[:max(rc, 0)])
+
+
+_BACKENDS = ("auto", "cppyy", "ctypes")
+_backend_obj: Any = None
+
+
+def use_backend(name: str) -> str:
+    """Selects the backend: ``"cppyy"``, ``"ctypes"`` or ``"auto"`` (cppyy
+    if it imports, else ctypes). Returns the name of the one in use.
+    Raises ValueError for another name, and mptcp.sansio.CppyyMissing for
+    ``"cppyy"`` without cppyy."""
+    global _backend_obj
+    if name not in _BACKENDS:
+        raise ValueError(f"unknown backend {name!r}: choose one of "
+                         f"{', '.join(_BACKENDS)}")
+    from . import _cppyy  # noqa: PLC0415 (imports nothing optional)
+    if name == "cppyy" or (name == "auto" and _cppyy.available()):
+        _backend_obj = _cppyy.Backend()
+    else:
+        _backend_obj = _CtypesBackend()
+    return _backend_obj.name
+
+
+def _backend() -> Any:
+    if _backend_obj is None:
+        name = os.environ.get("MPTCP_BACKEND", "auto") or "auto"
+        if name not in _BACKENDS:
+            raise ValueError(f"MPTCP_BACKEND={name!r}: choose one of "
+                             f"{', '.join(_BACKENDS)}")
+        use_backend(name)
+    return _backend_obj
+
+
+def backend() -> str:
+    """Name of the backend in use (choosing it if no call has yet)."""
+    return _backend().name
+
+
+# --------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------
 
 
 def _check_uint(value: int, bits: int, what: str) -> int:
@@ -460,14 +584,24 @@ def _raise(code: int) -> None:
     raise MptcpError(code, strerror_name(code), strerror(code))
 
 
+def _array_bytes(arr: Any, n: int) -> bytes:
+    """The first `n` elements of a C uint8 array field, either backend's."""
+    return bytes(int(arr[i]) for i in range(n))
+
+
+def _array_fill(arr: Any, data: bytes) -> None:
+    for i, b in enumerate(data):
+        arr[i] = b
+
+
 def strerror(code: int) -> str:
     """Human-readable description of an error code (mptcp_strerror)."""
-    return _load().mptcp_strerror(int(code)).decode()
+    return _backend().strerror(int(code))
 
 
 def strerror_name(code: int) -> str:
     """Symbolic name of an error code (mptcp_strerror_name)."""
-    return _load().mptcp_strerror_name(int(code)).decode()
+    return _backend().strerror_name(int(code))
 
 
 # --------------------------------------------------------------------------
@@ -478,10 +612,7 @@ def strerror_name(code: int) -> str:
 def key_token_idsn(key: int) -> tuple[int, int]:
     """(token, IDSN) of a 64-bit MPTCP key (RFC 8684 section 3.1)."""
     _check_uint(key, 64, "key")
-    token = _u32()
-    idsn = _u64()
-    _load().mptcp_key_token_idsn(key, ctypes.byref(token), ctypes.byref(idsn))
-    return token.value, idsn.value
+    return _backend().key_token_idsn(key)
 
 
 def join_hmac(own_key: int, peer_key: int, own_nonce: int,
@@ -495,9 +626,7 @@ def join_hmac(own_key: int, peer_key: int, own_nonce: int,
     _check_uint(peer_key, 64, "peer_key")
     _check_uint(own_nonce, 32, "own_nonce")
     _check_uint(peer_nonce, 32, "peer_nonce")
-    out = (_u8 * HMAC_SHA256_LEN)()
-    _load().mptcp_join_hmac(own_key, peer_key, own_nonce, peer_nonce, out)
-    return bytes(out)
+    return _backend().join_hmac(own_key, peer_key, own_nonce, peer_nonce)
 
 
 def hmac_left64(hmac: bytes) -> int:
@@ -505,7 +634,7 @@ def hmac_left64(hmac: bytes) -> int:
     if len(hmac) != HMAC_SHA256_LEN:
         raise ValueError(f"an HMAC-SHA256 is {HMAC_SHA256_LEN} bytes, "
                          f"got {len(hmac)}")
-    return int(_load().mptcp_hmac_left64(_buf(bytes(hmac))))
+    return _backend().hmac_left64(bytes(hmac))
 
 
 def add_addr_hmac(sender_key: int, receiver_key: int, addr_id: int,
@@ -521,9 +650,9 @@ def add_addr_hmac(sender_key: int, receiver_key: int, addr_id: int,
     ip = ipaddress.ip_address(address)
     if port is not None:
         _check_uint(port, 16, "port")
-    return int(_load().mptcp_add_addr_hmac(
-        sender_key, receiver_key, addr_id, ip.version, _buf(ip.packed),
-        0 if port is None else port))
+    return _backend().add_addr_hmac(sender_key, receiver_key, addr_id,
+                                    ip.version, ip.packed,
+                                    0 if port is None else port)
 
 
 def dss_csum(dsn: int, ssn: int, dll: int, payload: bytes) -> int:
@@ -531,25 +660,19 @@ def dss_csum(dsn: int, ssn: int, dll: int, payload: bytes) -> int:
     _check_uint(dsn, 64, "dsn")
     _check_uint(ssn, 32, "ssn")
     _check_uint(dll, 16, "dll")
-    payload = bytes(payload)
-    return int(_load().mptcp_dss_csum(dsn, ssn, dll, _buf(payload),
-                                      len(payload)))
+    return _backend().dss_csum(dsn, ssn, dll, bytes(payload))
 
 
 def tcp_checksum_ipv4(src: str, dst: str, segment: bytes) -> int:
     """TCP checksum of `segment` (checksum field zero) over IPv4."""
     s, d = ipaddress.IPv4Address(src), ipaddress.IPv4Address(dst)
-    segment = bytes(segment)
-    return int(_load().mptcp_tcp_checksum_ipv4(
-        _buf(s.packed), _buf(d.packed), _buf(segment), len(segment)))
+    return _backend().tcp_checksum(4, s.packed, d.packed, bytes(segment))
 
 
 def tcp_checksum_ipv6(src: str, dst: str, segment: bytes) -> int:
     """TCP checksum of `segment` (checksum field zero) over IPv6."""
     s, d = ipaddress.IPv6Address(src), ipaddress.IPv6Address(dst)
-    segment = bytes(segment)
-    return int(_load().mptcp_tcp_checksum_ipv6(
-        _buf(s.packed), _buf(d.packed), _buf(segment), len(segment)))
+    return _backend().tcp_checksum(6, s.packed, d.packed, bytes(segment))
 
 
 # --------------------------------------------------------------------------
@@ -560,7 +683,7 @@ _FIXED = ("sport", "dport", "seq", "ack", "flags", "reserved", "window",
           "csum", "urg_ptr")
 
 
-def _mpc_to_dict(m: OptMpCapable) -> dict[str, int]:
+def _mpc_to_dict(m: Any) -> dict[str, int]:
     d = {"len": m.len, "version": m.version, "flags": m.flags}
     if m.len >= MPC_LEN_SYNACK:
         d["sender_key"] = m.sender_key
@@ -573,7 +696,7 @@ def _mpc_to_dict(m: OptMpCapable) -> dict[str, int]:
     return d
 
 
-def _join_to_dict(j: OptMpJoin) -> dict[str, Any]:
+def _join_to_dict(j: Any) -> dict[str, Any]:
     d: dict[str, Any] = {"len": j.len}
     if j.len == JOIN_LEN_SYN:
         d.update(backup=j.backup, addr_id=j.addr_id, token=j.token,
@@ -582,11 +705,11 @@ def _join_to_dict(j: OptMpJoin) -> dict[str, Any]:
         d.update(backup=j.backup, addr_id=j.addr_id, thmac=j.thmac,
                  nonce=j.nonce)
     else:
-        d["hmac"] = bytes(j.hmac)
+        d["hmac"] = _array_bytes(j.hmac, JOIN_HMAC_LEN)
     return d
 
 
-def _dss_to_dict(s: OptDss) -> dict[str, int]:
+def _dss_to_dict(s: Any) -> dict[str, int]:
     d = {"flags": s.flags}
     if s.flags & DSS_ACK:
         d["data_ack"] = s.data_ack
@@ -597,8 +720,8 @@ def _dss_to_dict(s: OptDss) -> dict[str, int]:
     return d
 
 
-def _add_addr_to_dict(a: OptAddAddr) -> dict[str, Any]:
-    raw = bytes(a.addr)
+def _add_addr_to_dict(a: Any) -> dict[str, Any]:
+    raw = _array_bytes(a.addr, 16)
     addr = (ipaddress.IPv6Address(raw) if a.family == 6
             else ipaddress.IPv4Address(raw[:4]))
     d: dict[str, Any] = {"echo": a.echo, "addr_id": a.addr_id,
@@ -609,8 +732,9 @@ def _add_addr_to_dict(a: OptAddAddr) -> dict[str, Any]:
     return d
 
 
-def header_to_dict(h: TcpHeader) -> dict[str, Any]:
-    """A decoded TcpHeader as a dict (only the options present appear).
+def header_to_dict(h: Any) -> dict[str, Any]:
+    """A decoded header structure as a dict (only the options present
+    appear).
 
     Keys: the fixed fields (sport, dport, seq, ack, hdr_len, flags,
     reserved, window, csum, urg_ptr), opts (the MPTCP_OPT_* bits),
@@ -645,7 +769,8 @@ def header_to_dict(h: TcpHeader) -> dict[str, Any]:
     if o & OPT_ADD_ADDR:
         d["add_addr"] = _add_addr_to_dict(h.add_addr)
     if o & OPT_REMOVE_ADDR:
-        d["remove_addr"] = list(h.rm_addr.ids[:min(h.rm_addr.n, MAX_RM_IDS)])
+        d["remove_addr"] = list(_array_bytes(h.rm_addr.ids,
+                                             min(h.rm_addr.n, MAX_RM_IDS)))
     if o & OPT_MP_PRIO:
         d["mp_prio"] = {"backup": h.prio.backup}
     if o & OPT_MP_FAIL:
@@ -657,7 +782,7 @@ def header_to_dict(h: TcpHeader) -> dict[str, Any]:
     return d
 
 
-def _set_fields(target: ctypes.Structure, values: Mapping[str, Any],
+def _set_fields(target: Any, values: Mapping[str, Any],
                 allowed: tuple[str, ...], what: str) -> None:
     for key, value in values.items():
         if key not in allowed:
@@ -665,14 +790,15 @@ def _set_fields(target: ctypes.Structure, values: Mapping[str, Any],
         setattr(target, key, value)
 
 
-def dict_to_header(d: Mapping[str, Any]) -> TcpHeader:
-    """Builds a TcpHeader from a dict in the form header_to_dict() returns.
+def dict_to_header(d: Mapping[str, Any]) -> Any:
+    """Builds the backend's header structure from a dict in the form
+    header_to_dict() returns.
 
     The option bits are derived from the option keys present; the keys
     hdr_len, opts and n_unknown are accepted and ignored (the encoder
     computes the first; the other two describe a decoded header).
     """
-    h = TcpHeader()
+    h = _backend().new_header()
     opts = 0
     for key, value in d.items():
         if key in _FIXED:
@@ -715,7 +841,7 @@ def dict_to_header(d: Mapping[str, Any]) -> TcpHeader:
                 if len(mac) != JOIN_HMAC_LEN:
                     raise ValueError(f"mp_join hmac must be {JOIN_HMAC_LEN} "
                                      f"bytes, got {len(mac)}")
-                ctypes.memmove(h.join.hmac, mac, JOIN_HMAC_LEN)
+                _array_fill(h.join.hmac, mac)
         elif key == "dss":
             opts |= OPT_DSS
             _set_fields(h.dss, value, tuple(n for n, _ in OptDss._fields_),
@@ -732,7 +858,7 @@ def dict_to_header(d: Mapping[str, Any]) -> TcpHeader:
             _set_fields(h.add_addr, a, ("echo", "addr_id", "thmac"),
                         "add_addr")
             h.add_addr.family = ip.version
-            ctypes.memmove(h.add_addr.addr, ip.packed, len(ip.packed))
+            _array_fill(h.add_addr.addr, ip.packed)
             h.add_addr.has_port = 0 if port is None else 1
             h.add_addr.port = 0 if port is None else port
         elif key == "remove_addr":
@@ -771,24 +897,34 @@ def decode_tcp_header(data: bytes) -> dict[str, Any]:
     return header_to_dict(decode_tcp_header_struct(data))
 
 
-def decode_tcp_header_struct(data: bytes) -> TcpHeader:
-    """Like decode_tcp_header() but returns the raw TcpHeader structure
-    (zeroed before decoding, so absent options read as zero)."""
+def decode_tcp_header_struct(data: bytes) -> Any:
+    """Like decode_tcp_header() but returns the backend's mptcp_tcphdr
+    (a TcpHeader with ctypes, cppyy's own with cppyy), zeroed before
+    decoding, so absent options read as zero."""
     data = bytes(data)
-    h = TcpHeader()
-    rc = _load().mptcp_tcphdr_decode(ctypes.byref(h), _buf(data), len(data))
+    be = _backend()
+    h = be.new_header()
+    rc = be.decode(h, data)
     if rc < 0:
         _raise(rc)
     return h
 
 
-def encode_tcp_header(header: Union[Mapping[str, Any], TcpHeader]) -> bytes:
+def encode_tcp_header(header: Union[Mapping[str, Any], Any]) -> bytes:
     """Encodes a TCP header (mptcp_tcphdr_encode) from a dict in the form
-    decode_tcp_header() returns, or from a TcpHeader. The checksum field is
-    written as given. Raises MptcpError (e.g. MPTCP_ERR_OPT_SPACE)."""
-    h = header if isinstance(header, TcpHeader) else dict_to_header(header)
-    buf = (_u8 * TCP_HDR_MAX)()
-    rc = _load().mptcp_tcphdr_encode(buf, TCP_HDR_MAX, ctypes.byref(h))
+    decode_tcp_header() returns, or from the structure
+    decode_tcp_header_struct() returns. The checksum field is written as
+    given. Raises MptcpError (e.g. MPTCP_ERR_OPT_SPACE)."""
+    be = _backend()
+    if isinstance(header, Mapping):
+        h = dict_to_header(header)
+    elif be.is_header(header):
+        h = header
+    else:
+        raise TypeError(f"encode_tcp_header takes a dict or the {be.name} "
+                        f"backend's header structure, not "
+                        f"{type(header).__name__}")
+    rc, wire = be.encode(h)
     if rc < 0:
         _raise(rc)
-    return bytes(buf[:rc])
+    return wire

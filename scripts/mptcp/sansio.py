@@ -24,46 +24,28 @@ keys, nonces and initial sequence numbers).
 
 from __future__ import annotations
 
-import ctypes
 import heapq
 import ipaddress
-import os
 import random
-from pathlib import Path
 from typing import Callable, Optional
 
-from . import core
+from . import _cppyy, core
+from ._cppyy import CppyyMissing
 
 __all__ = ["CppyyMissing", "load", "addr", "Stack", "Conn", "Wire"]
 
-_REPO = Path(__file__).resolve().parents[2]
 _gbl = None
 
 
-class CppyyMissing(ImportError):
-    """cppyy is not installed in this Python."""
-
-
 def load():
-    """cppyy's global namespace with the core's header and library loaded."""
+    """cppyy's global namespace with the core's header and library loaded
+    (shared with mptcp.core's cppyy backend), and this module's helpers."""
     global _gbl
     if _gbl is not None:
         return _gbl
-    try:
-        import cppyy  # noqa: PLC0415 (optional dependency)
-    except ImportError as e:
-        raise CppyyMissing(
-            "mptcp.sansio needs cppyy (pinned in scripts/install-deps.sh, which "
-            "installs it into .venv/): run `bash scripts/install-deps.sh` and use "
-            ".venv/bin/python, or `pip install cppyy==3.5.0`. The codec and crypto "
-            "functions of mptcp.core work without it.") from e
-    cppyy.add_include_path(str(_REPO / "model" / "core" / "include"))
-    cppyy.include("mptcp/mptcp.h")
-    lib = core.library_path()
-    # mptcp.core loaded it with ctypes, privately (RTLD_LOCAL): make its
-    # symbols global, where cppyy's interpreter looks them up
-    ctypes.CDLL(lib, mode=os.RTLD_GLOBAL)
-    cppyy.load_library(lib)
+    g = _cppyy.gbl()
+    import cppyy  # noqa: PLC0415 (imported by _cppyy.gbl() already)
+
     # out-parameters (T **) returned as values, and a pointer's address
     cppyy.cppdef("""
 #include <set>
@@ -100,7 +82,7 @@ inline bool config_set_string(mptcp_config *c, const std::string &name, const st
 }
 }
 """)
-    _gbl = cppyy.gbl
+    _gbl = g
     return _gbl
 
 

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Tests of the ctypes bindings (scripts/mptcp) against independent
+"""Tests of the core's Python bindings (scripts/mptcp) against independent
 computations with Python's standard library (hashlib, hmac, struct).
 
-Run by ctest as py.bindings, with PYTHONPATH=<repo>/scripts and
-MPTCP_CORE_LIB pointing at the freshly built libmptcp-core.so; when
-MPTCP_STRUCT_LAYOUT names the struct_layout program, the ctypes structures
-are also compared with the C compiler's layout.
+The same tests run against each backend of mptcp.core: ctest runs them as
+py.bindings (MPTCP_BACKEND=ctypes, the system Python) and as
+py.bindings.cppyy (MPTCP_BACKEND=cppyy, .venv/bin/python), with
+PYTHONPATH=<repo>/scripts and MPTCP_CORE_LIB pointing at the freshly built
+libmptcp-core.so; when MPTCP_STRUCT_LAYOUT names the struct_layout program,
+the ctypes structures are also compared with the C compiler's layout.
 """
 
 from __future__ import annotations
@@ -476,6 +478,48 @@ class TestErrors(unittest.TestCase):
             capture_output=True, text=True, env=env, timeout=60)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("mptcp-core-shared", proc.stdout)
+
+
+class TestBackend(unittest.TestCase):
+    def test_backend_is_the_one_asked_for(self) -> None:
+        asked = os.environ.get("MPTCP_BACKEND", "auto")
+        got = core.backend()
+        if asked == "auto":
+            self.assertIn(got, ("cppyy", "ctypes"))
+        else:
+            self.assertEqual(got, asked)
+
+    def test_unknown_backend(self) -> None:
+        with self.assertRaises(ValueError):
+            core.use_backend("swig")
+        env = dict(os.environ, MPTCP_BACKEND="swig")
+        proc = subprocess.run(
+            [sys.executable, "-c", "import mptcp\nmptcp.key_token_idsn(1)"],
+            capture_output=True, text=True, env=env, timeout=120)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("MPTCP_BACKEND='swig'", proc.stderr)
+
+    def test_cppyy_missing_is_clear(self) -> None:
+        from mptcp import _cppyy
+        if _cppyy.available():
+            self.skipTest("this Python has cppyy")
+        env = dict(os.environ, MPTCP_BACKEND="cppyy")
+        proc = subprocess.run(
+            [sys.executable, "-c",
+             "import mptcp\nfrom mptcp.sansio import CppyyMissing\n"
+             "try:\n    mptcp.key_token_idsn(1)\n"
+             "except CppyyMissing as e:\n    print(e)\n"],
+            capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("install-deps.sh", proc.stdout)
+        self.assertIn("MPTCP_BACKEND=ctypes", proc.stdout)
+
+    def test_structure_of_the_other_backend_is_refused(self) -> None:
+        with self.assertRaises(TypeError):
+            mptcp.encode_tcp_header(object())  # type: ignore[arg-type]
+        if core.backend() == "cppyy":
+            with self.assertRaises(TypeError):
+                mptcp.encode_tcp_header(core.TcpHeader())
 
 
 class TestLayout(unittest.TestCase):
