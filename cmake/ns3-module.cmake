@@ -34,6 +34,8 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-stats.cc
     helper/mptcp-progress.cc
     helper/mptcp-topology.cc
+    helper/mptcp-network.cc
+    helper/mptcp-khalili.cc
     helper/mptcp-attacker-helper.cc
 )
 set(MPTCP_NS3_HEADERS
@@ -54,6 +56,8 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-stats.h
     helper/mptcp-progress.h
     helper/mptcp-topology.h
+    helper/mptcp-network.h
+    helper/mptcp-khalili.h
     helper/mptcp-attacker-helper.h
 )
 set(MPTCP_NS3_TEST_SOURCES
@@ -427,5 +431,15 @@ if(MPTCP_TESTS)
              COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_responsiveness.py
                      $<TARGET_FILE:mptcp-responsiveness>)
     set_tests_properties(ns3.responsiveness PROPERTIES LABELS ns3 TIMEOUT 600)
+  endif()
+  # Khalili et al.'s scenarios A, B, C (short): capacity, RED, the paper's
+  # qualitative outcome, determinism, results.db, bad options.
+  if(TARGET mptcp-khalili-c)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.khalili
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_khalili.py
+                     $<TARGET_FILE:mptcp-khalili-a> $<TARGET_FILE:mptcp-khalili-b>
+                     $<TARGET_FILE:mptcp-khalili-c>)
+    set_tests_properties(ns3.khalili PROPERTIES LABELS ns3 TIMEOUT 900)
   endif()
 endif()

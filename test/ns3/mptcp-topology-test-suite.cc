@@ -8,6 +8,13 @@
  * different capacity, an MPTCP connection (fullmesh, LIA) uses both
  * bottlenecks and beats single-path TCP over the better one.
  *
+ * The general network builder (helper/mptcp-network.h): bad networks
+ * (disconnected, unknown node, bad RED) are refused by name; RED's
+ * profile; on an access network with a multipath user homed on two APs
+ * and a single-path user on one, addresses follow the plan, RED gets every
+ * parameter, and the multipath user's two subflows each cross their own
+ * AP.
+ *
  * NS_LOG="MptcpTopologyTestSuite=info" prints the measured goodputs.
  */
 #include "ns3/applications-module.h"
@@ -16,6 +23,7 @@
 #include "ns3/mptcp-helper.h"
 #include "ns3/mptcp-l4-protocol.h"
 #include "ns3/mptcp-socket.h"
+#include "ns3/mptcp-network.h"
 #include "ns3/mptcp-topology.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
@@ -539,6 +547,169 @@ class DisjointPathsTestCase : public TestCase
     }
 };
 
+/**
+ * \ingroup mptcp-tests
+ * \brief MptcpNetworkHelper: checks, RED's profile, and a two-AP network.
+ */
+class NetworkTestCase : public TestCase
+{
+  public:
+    NetworkTestCase()
+        : TestCase("network builder: bad networks refused, RED profile, a user homed on two "
+                   "APs sends through both")
+    {
+    }
+
+  private:
+    static MptcpLinkSpec Red(const char* rate)
+    {
+        MptcpLinkSpec s;
+        s.rate = rate;
+        s.delay = MilliSeconds(20);
+        s.queue.disc = "red";
+        s.queue.packets = 200;
+        s.queue.minTh = 25;
+        s.queue.maxTh = 50;
+        s.queue.maxP = 0.1;
+        s.queue.gentle = true;
+        s.queue.qW = 0.01;
+        return s;
+    }
+
+    void Refusals()
+    {
+        std::string why;
+        MptcpNetworkHelper empty;
+        NS_TEST_EXPECT_MSG_EQ(empty.Check(why), false, "no node");
+        MptcpNetworkHelper split;
+        uint32_t a = split.AddNode("a");
+        uint32_t b = split.AddNode("b");
+        split.AddNode("island");
+        split.AddLink(a, b, MptcpLinkSpec());
+        NS_TEST_EXPECT_MSG_EQ(split.Check(why), false, "disconnected");
+        NS_TEST_EXPECT_MSG_EQ(Has(why, "disconnected") && Has(why, "island"), true, why);
+        MptcpNetworkHelper unknown;
+        unknown.AddNode("a");
+        unknown.AddLink(0, 7, MptcpLinkSpec());
+        NS_TEST_EXPECT_MSG_EQ(unknown.Check(why), false, "unknown node");
+        NS_TEST_EXPECT_MSG_EQ(Has(why, "node 7"), true, why);
+        MptcpNetworkHelper dup;
+        dup.AddNode("x");
+        dup.AddNode("x");
+        dup.AddLink(0, 1, MptcpLinkSpec());
+        NS_TEST_EXPECT_MSG_EQ(dup.Check(why) || !Has(why, "\"x\""), false, why);
+        MptcpNetworkHelper self;
+        self.AddNode("s");
+        self.AddLink(0, 0, MptcpLinkSpec());
+        NS_TEST_EXPECT_MSG_EQ(self.Check(why) || !Has(why, "itself"), false, why);
+        MptcpLinkSpec bad = Red("10Mbps");
+        bad.queue.maxTh = 500;
+        NS_TEST_EXPECT_MSG_EQ(bad.Check(why) || !Has(why, "maxTh"), false, why);
+        bad = Red("10Mbps");
+        bad.queue.maxP = 0;
+        NS_TEST_EXPECT_MSG_EQ(bad.Check(why) || !Has(why, "maxP"), false, why);
+        bad = Red("0bps");
+        NS_TEST_EXPECT_MSG_EQ(bad.Check(why) || !Has(why, "rate"), false, why);
+        bad = Red("10Mbps");
+        bad.queue.disc = "codel";
+        NS_TEST_EXPECT_MSG_EQ(bad.Check(why) || !Has(why, "codel"), false, why);
+    }
+
+    void Profile()
+    {
+        MptcpQueueSpec q = Red("10Mbps").queue;
+        NS_TEST_EXPECT_MSG_EQ_TOL(q.RedProbability(10), 0.0, 1e-12, "below minTh");
+        NS_TEST_EXPECT_MSG_EQ_TOL(q.RedProbability(37.5), 0.05, 1e-12, "halfway to maxTh");
+        NS_TEST_EXPECT_MSG_EQ_TOL(q.RedProbability(75), 0.55, 1e-12, "gentle, halfway to 2 maxTh");
+        NS_TEST_EXPECT_MSG_EQ_TOL(q.RedProbability(100), 1.0, 1e-12, "at 2 maxTh");
+        q.gentle = false;
+        NS_TEST_EXPECT_MSG_EQ_TOL(q.RedProbability(51), 1.0, 1e-12, "not gentle: 1 above maxTh");
+        q.disc = "droptail";
+        NS_TEST_EXPECT_MSG_EQ_TOL(q.RedProbability(99), 0.0, 1e-12, "not RED");
+    }
+
+    void DoRun() override
+    {
+        Refusals();
+        Profile();
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(1);
+        // server -- core; core -- ap1 (RED, 4 Mbit/s), core -- ap2 (drop-tail,
+        // 4 Mbit/s); the multipath user on ap1 and ap2, a TCP user on ap2.
+        MptcpNetworkHelper net;
+        const uint32_t server = net.AddNode("server");
+        const uint32_t core = net.AddNode("core");
+        const uint32_t ap1 = net.AddNode("ap1");
+        const uint32_t ap2 = net.AddNode("ap2");
+        const uint32_t mp = net.AddNode("mp");
+        const uint32_t tcp = net.AddNode("tcp");
+        MptcpLinkSpec fast;
+        fast.rate = "1Gbps";
+        fast.queue.packets = 1000;
+        MptcpLinkSpec thin = Red("4Mbps");
+        MptcpLinkSpec tail = thin;
+        tail.queue.disc = "droptail";
+        tail.queue.packets = 50;
+        const uint32_t lServer = net.AddLink(server, core, fast);
+        const uint32_t lAp1 = net.AddLink(ap1, core, thin);
+        const uint32_t lAp2 = net.AddLink(ap2, core, tail);
+        const uint32_t lMp1 = net.AddLink(mp, ap1, fast);
+        const uint32_t lMp2 = net.AddLink(mp, ap2, fast);
+        net.AddLink(tcp, ap2, fast);
+        std::string why;
+        NS_TEST_ASSERT_MSG_EQ(net.Check(why), true, why);
+        net.Build();
+        NS_TEST_EXPECT_MSG_EQ(net.GetAddress(lServer, 1), Ipv4Address("10.1.0.2"), "link 0");
+        NS_TEST_EXPECT_MSG_EQ(net.GetAddress(lMp2, 0), Ipv4Address("10.1.4.1"), "link 4");
+        NS_TEST_EXPECT_MSG_EQ(net.FindNode("ap2"), static_cast<int32_t>(ap2), "by name");
+        NS_TEST_EXPECT_MSG_EQ(net.FindNode("nobody"), -1, "no such name");
+        Ptr<QueueDisc> red = net.GetQueueDisc(lAp1, 0);
+        NS_TEST_ASSERT_MSG_EQ(red->GetInstanceTypeId().GetName(), "ns3::RedQueueDisc", "RED");
+        DoubleValue v;
+        red->GetAttribute("MaxTh", v);
+        NS_TEST_EXPECT_MSG_EQ_TOL(v.Get(), 50.0, 1e-12, "MaxTh");
+        red->GetAttribute("LInterm", v);
+        NS_TEST_EXPECT_MSG_EQ_TOL(v.Get(), 10.0, 1e-12, "LInterm = 1 / maxP");
+        red->GetAttribute("QW", v);
+        NS_TEST_EXPECT_MSG_EQ_TOL(v.Get(), 0.01, 1e-12, "QW");
+        const Ipv4Address dst = net.GetAddress(lServer, 0);
+        net.PinHostRoutes(mp, dst);
+
+        MptcpStackHelper mptcp;
+        mptcp.SetSocketAttribute("PathManager", StringValue("fullmesh"));
+        NodeContainer hosts(net.GetNode(mp), net.GetNode(server));
+        mptcp.Install(hosts);
+        mptcp.AssignStreams(hosts, 10);
+        PacketSinkHelper sink("ns3::MptcpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), 9));
+        ApplicationContainer sinks = sink.Install(net.GetNode(server));
+        PacketSinkHelper tsink("ns3::TcpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), 10));
+        sinks.Add(tsink.Install(net.GetNode(server)));
+        BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(dst, 9));
+        bulk.SetAttribute("MaxBytes", UintegerValue(0));
+        ApplicationContainer apps = bulk.Install(net.GetNode(mp));
+        BulkSendHelper tbulk("ns3::TcpSocketFactory", InetSocketAddress(dst, 10));
+        tbulk.SetAttribute("MaxBytes", UintegerValue(0));
+        apps.Add(tbulk.Install(net.GetNode(tcp)));
+        apps.Start(Seconds(0.1));
+        Simulator::Stop(Seconds(10));
+        Simulator::Run();
+        const uint64_t through1 = net.GetQueueDisc(lAp1, 0)->GetStats().nTotalReceivedPackets;
+        const uint64_t through2 = net.GetQueueDisc(lAp2, 0)->GetStats().nTotalReceivedPackets;
+        const uint64_t mpRx = DynamicCast<PacketSink>(sinks.Get(0))->GetTotalRx();
+        const uint64_t tcpRx = DynamicCast<PacketSink>(sinks.Get(1))->GetTotalRx();
+        NS_LOG_INFO("ap1 " << through1 << " packets, ap2 " << through2 << "; mptcp " << mpRx
+                           << " B, tcp " << tcpRx << " B; " << net.GetAddress(lMp1, 0));
+        // The multipath user's ap1 subflow is alone on ap1: ap1 carries
+        // most of 4 Mbit/s x 10 s (about 3,300 packets); ap2 carries the
+        // TCP user and the second subflow.
+        NS_TEST_EXPECT_MSG_GT(through1, 2000u, "the subflow over ap1");
+        NS_TEST_EXPECT_MSG_GT(through2, 2000u, "ap2");
+        NS_TEST_EXPECT_MSG_GT(mpRx, 3000000u, "the MPTCP user");
+        NS_TEST_EXPECT_MSG_GT(tcpRx, 1000000u, "the TCP user");
+        Simulator::Destroy();
+    }
+};
+
 class MptcpTopologyTestSuite : public TestSuite
 {
   public:
@@ -548,6 +719,7 @@ class MptcpTopologyTestSuite : public TestSuite
         AddTestCase(new BadSpecTestCase());
         AddTestCase(new DumbbellTestCase());
         AddTestCase(new DisjointPathsTestCase());
+        AddTestCase(new NetworkTestCase());
     }
 };
 
