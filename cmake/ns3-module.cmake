@@ -442,4 +442,12 @@ if(MPTCP_TESTS)
                      $<TARGET_FILE:mptcp-khalili-c>)
     set_tests_properties(ns3.khalili PROPERTIES LABELS ns3 TIMEOUT 900)
   endif()
+  # WiFi plus 3G: schedulers, opportunistic retransmission, buffer size.
+  if(TARGET mptcp-wifi-3g)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.wifi3g
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_wifi3g.py
+                     $<TARGET_FILE:mptcp-wifi-3g>)
+    set_tests_properties(ns3.wifi3g PROPERTIES LABELS ns3 TIMEOUT 600)
+  endif()
 endif()

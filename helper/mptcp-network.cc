@@ -14,6 +14,7 @@
 #include "ns3/mptcp-helper.h"
 #include "ns3/mptcp-topology.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/pointer.h"
 #include "ns3/queue-size.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/traffic-control-layer.h"
@@ -112,6 +113,11 @@ MptcpLinkSpec::Check(std::string& why) const
     {
         why = "link delay must not be negative (got " + std::to_string(delay.GetNanoSeconds()) +
               " ns)";
+        return false;
+    }
+    if (!(loss >= 0 && loss <= 1))
+    {
+        why = "link loss must be a probability in [0, 1]";
         return false;
     }
     return queue.Check(why);
@@ -295,6 +301,17 @@ MptcpNetworkHelper::Build()
         m_addresses.push_back(ifs.GetAddress(0));
         m_addresses.push_back(ifs.GetAddress(1));
         m_devices.push_back(d);
+        if (l.spec.loss > 0)
+        {
+            for (uint32_t side = 0; side < 2; side++)
+            {
+                Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+                em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+                em->SetRate(l.spec.loss);
+                d.Get(side)->SetAttribute("ReceiveErrorModel", PointerValue(em));
+                m_errorModels.push_back(em);
+            }
+        }
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
     m_built = true;
@@ -407,10 +424,17 @@ MptcpNetworkHelper::PinHostRoutes(uint32_t node, Ipv4Address destination) const
     }
 }
 
-} // namespace ns3
-
-namespace ns3
+int64_t
+MptcpNetworkHelper::AssignStreams(int64_t stream)
 {
+    AssertBuilt();
+    for (size_t i = 0; i < m_errorModels.size(); i++)
+    {
+        DynamicCast<RateErrorModel>(m_errorModels[i])->AssignStreams(stream + i);
+    }
+    return static_cast<int64_t>(m_errorModels.size());
+}
+
 
 void
 MptcpNetworkHelper::PinPath(const std::vector<uint32_t>& nodes, Ipv4Address destination) const

@@ -8,6 +8,7 @@
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
+#include "ns3/error-model.h"
 #include "ns3/queue-disc.h"
 
 #include <string>
@@ -70,6 +71,10 @@ struct MptcpLinkSpec
     std::string rate = "1Gbps";    //!< ns-3 DataRate string
     Time delay = MilliSeconds(1);  //!< one-way propagation delay
     MptcpQueueSpec queue;          //!< queue discipline, both ends
+    /** Random loss: each packet arriving at either end is dropped with
+     *  this probability (ns3::RateErrorModel per packet, its stream from
+     *  AssignStreams), 0..1. */
+    double loss = 0;
 
     /**
      * \brief Check the values.
@@ -219,6 +224,13 @@ class MptcpNetworkHelper
      */
     void PinPath(const std::vector<uint32_t>& nodes, Ipv4Address destination) const;
 
+    /**
+     * \brief Fix the random streams of the links' loss models.
+     * \param stream first stream number
+     * \return the number of streams used
+     */
+    int64_t AssignStreams(int64_t stream);
+
   private:
     /** Aborts unless Build() has run. */
     void AssertBuilt() const;
@@ -238,6 +250,7 @@ class MptcpNetworkHelper
     std::vector<NetDeviceContainer> m_devices;    //!< per link
     std::vector<Ipv4Address> m_addresses;         //!< per link, 2 each
     std::vector<Ptr<QueueDisc>> m_queueDiscs;     //!< per link, 2 each
+    std::vector<Ptr<ErrorModel>> m_errorModels;   //!< the lossy links' models
 };
 
 } // namespace ns3

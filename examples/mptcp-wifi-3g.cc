@@ -1,0 +1,491 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * WiFi plus 3G: heterogeneous paths and a small receive buffer (Raiciu
+ * et al., "How Hard Can It Be? Designing and Implementing a Deployable
+ * Multipath TCP", NSDI 2012, section 5: receive-buffer-limited MPTCP
+ * over a fast lossy WiFi path and a slow 3G path, where head-of-line
+ * blocking at the receiver stalls the connection unless the sender
+ * retransmits opportunistically and penalises the slow subflow).
+ *
+ * A mobile client sends to a server over two access links (the
+ * parameters of the NSDI experiment as reproduced by Stanford CS244):
+ *   WiFi  --wifiRate 8 Mbit/s, --wifiDelayMs 10 ms, --wifiLoss 2%, queue --wifiQueue 10
+ *   3G    --cellRate 2 Mbit/s, --cellDelayMs 75 ms, --cellLoss 1%, queue --cellQueue 64
+ * each to its own access router, then a 1 Gbit/s core to the server.
+ * Losses hit packets in both directions. The client's send buffer is
+ * --sndBuf (200 KB); the server's receive buffer is each value of
+ * --rcvBufs (30 KB by default): the buffer the connection-level window
+ * is made of, and what a segment waiting behind a 3G hole fills.
+ *
+ * One run per combination of --schedulers (minrtt, roundrobin, redundant, blest,
+ * ecf), --opportunistic (opportunistic retransmission and penalisation
+ * off and on) and --rcvBufs, plus, with --baselines=true, single-path TCP
+ * (our engine, MPTCP off, Reno... the CongestionControl of the runs:
+ * --cc) over WiFi only and over 3G only. Each reports, after the
+ * warm-up: goodput, the goodput of each path, retransmitted segments,
+ * opportunistic retransmissions and penalisations (the client's
+ * counters), and the server's mean receive-buffer stall rate: the share
+ * of 100 ms samples in which the application received nothing.
+ *
+ * Each run is recorded in <outputDir>/results.db (scenario
+ * "mptcp-wifi-3g", parameters scheduler, opportunistic, rcvBuf); with
+ * --plot=true, mptcp-wifi-3g.{plt,dat,png,svg} show goodput per
+ * scheduler, one line per receive buffer and opportunistic setting. The
+ * last stdout line is JSON.
+ *
+ *   ./mptcp-wifi-3g [--schedulers=minrtt,blest] [--opportunistic=false,true]
+ *                   [--rcvBufs=30000,200000] [--duration=60] [--RngRun=1]
+ *
+ * Exit status: 0 when every run finished; 2 for a bad option or a run
+ * already recorded; 1 when an output cannot be written.
+ */
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/mptcp-module.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+const char kProg[] = "mptcp-wifi-3g";
+
+int
+Fail(const std::string& why)
+{
+    std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
+    return 2;
+}
+
+/** One access path's settings. */
+struct Access
+{
+    std::string rate;      //!< rate
+    double delayMs = 0;    //!< one-way delay
+    double loss = 0;       //!< loss probability per packet
+    uint32_t queue = 0;    //!< drop-tail queue (packets)
+};
+
+/** The options, checked. */
+struct Options
+{
+    Access wifi{"8Mbps", 10, 0.02, 10};
+    Access cell{"2Mbps", 75, 0.01, 64};
+    std::string cc = "lia";
+    uint32_t sndBuf = 200000;
+    double duration = 60;
+    double warmup = 5;
+};
+
+/** One run: a configuration and what it measured. */
+struct Row
+{
+    std::string scheduler;          //!< scheduler, or tcp-wifi / tcp-3g
+    bool opportunistic = false;     //!< opportunistic retransmission on
+    uint32_t rcvBuf = 0;            //!< server receive buffer
+    double goodputBps = 0;          //!< application goodput
+    double pathBps[2] = {0, 0};     //!< per path (WiFi, 3G)
+    uint64_t retransmissions = 0;   //!< segments retransmitted (all subflows)
+    uint64_t oppRetrans = 0;        //!< opportunistic retransmissions
+    uint64_t penalised = 0;         //!< penalisations
+    double stallShare = 0;          //!< share of 100 ms samples with no delivery
+};
+
+MptcpLinkSpec
+AccessSpec(const Access& a)
+{
+    MptcpLinkSpec s;
+    s.rate = a.rate;
+    s.delay = MicroSeconds(std::llround(a.delayMs * 1000));
+    s.loss = a.loss;
+    s.queue.disc = "droptail";
+    s.queue.packets = a.queue;
+    return s;
+}
+
+/** One run; `path` -1 for MPTCP over both, 0 WiFi only, 1 3G only. */
+Row
+RunOnce(const Options& o, Row row, int path, MptcpRunRecorder* rec)
+{
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(o.sndBuf));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(row.rcvBuf));
+    MptcpNetworkHelper net;
+    const uint32_t client = net.AddNode("client");
+    const uint32_t server = net.AddNode("server");
+    const uint32_t wifiAp = net.AddNode("wifi-ap");
+    const uint32_t cellAp = net.AddNode("3g-ap");
+    const uint32_t core = net.AddNode("core");
+    MptcpLinkSpec fast;
+    fast.rate = "1Gbps";
+    fast.queue.packets = 1000;
+    const uint32_t lWifi = net.AddLink(client, wifiAp, AccessSpec(o.wifi));
+    const uint32_t lCell = net.AddLink(client, cellAp, AccessSpec(o.cell));
+    net.AddLink(wifiAp, core, fast);
+    net.AddLink(cellAp, core, fast);
+    const uint32_t lServer = net.AddLink(core, server, fast);
+    net.Build();
+    const Ipv4Address serverAddr = net.GetAddress(lServer, 1);
+    const Ipv4Address clientAddr[2] = {net.GetAddress(lWifi, 0), net.GetAddress(lCell, 0)};
+    net.PinHostRoutes(client, serverAddr);
+    net.PinPath({server, core, wifiAp, client}, clientAddr[0]);
+    net.PinPath({server, core, cellAp, client}, clientAddr[1]);
+
+    MptcpStackHelper mptcp;
+    mptcp.SetSocketAttribute("CongestionControl", StringValue(o.cc));
+    if (path < 0)
+    {
+        mptcp.SetSocketAttribute("PathManager", StringValue("fullmesh"));
+        mptcp.SetSocketAttribute("Scheduler", StringValue(row.scheduler));
+        mptcp.SetSocketAttribute("OpportunisticRetransmission", BooleanValue(row.opportunistic));
+    }
+    else
+    {
+        mptcp.SetSocketAttribute("Mptcp", BooleanValue(false));
+        mptcp.SetSocketAttribute("TcpCongestionControl", StringValue("reno"));
+    }
+    NodeContainer hosts(net.GetNode(client), net.GetNode(server));
+    mptcp.Install(hosts);
+    int64_t stream = 100 + mptcp.AssignStreams(hosts, 100);
+    stream += net.AssignStreams(stream);
+    Ptr<UniformRandomVariable> start = CreateObject<UniformRandomVariable>();
+    start->SetStream(stream++);
+
+    MptcpExperiment x(Seconds(o.duration), Seconds(o.warmup), MilliSeconds(100));
+    PacketSinkHelper sink("ns3::MptcpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), 5001));
+    ApplicationContainer s = sink.Install(net.GetNode(server));
+    BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(serverAddr, 5001));
+    bulk.SetAttribute("MaxBytes", UintegerValue(0));
+    bulk.SetAttribute("SendSize", UintegerValue(16384));
+    if (path >= 0)
+    {
+        // single-path TCP bound to the path's address
+        bulk.SetAttribute("Local", AddressValue(InetSocketAddress(clientAddr[path], 0)));
+    }
+    ApplicationContainer a = bulk.Install(net.GetNode(client));
+    a.Start(Seconds(0.1 + start->GetValue(0, 0.5)));
+    const uint32_t f = x.AddFlow("mptcp", "mptcp", {DynamicCast<PacketSink>(s.Get(0))});
+    x.SetSubflowsOf(f, a.Get(0), "subflow ");
+    if (rec)
+    {
+        x.SetSampleSink(rec->Sink());
+    }
+    x.Run();
+
+    const MptcpScenarioFlow& flow = x.GetFlows()[f];
+    row.goodputBps = flow.goodputBps;
+    for (const MptcpScenarioSubflow& sf : flow.subflows)
+    {
+        for (int k = 0; k < 2; k++)
+        {
+            std::ostringstream prefix;
+            prefix << clientAddr[k] << ":";
+            if (sf.local.compare(0, prefix.str().size(), prefix.str()) == 0)
+            {
+                row.pathBps[k] += sf.goodputBps;
+            }
+        }
+        row.retransmissions += sf.retransmissions;
+    }
+    // Stalls: 100 ms samples after the warm-up in which nothing arrived.
+    uint32_t samples = 0;
+    uint32_t empty = 0;
+    for (const MptcpScenarioSeries& ser : x.GetSeries())
+    {
+        if (ser.entity != "mptcp" || ser.name != "goodput")
+        {
+            continue;
+        }
+        for (const auto& kv : ser.samples)
+        {
+            if (kv.first > static_cast<int64_t>(o.warmup * 1e9))
+            {
+                samples++;
+                empty += kv.second <= 0 ? 1 : 0;
+            }
+        }
+    }
+    row.stallShare = samples ? static_cast<double>(empty) / samples : 0;
+    Ptr<MptcpL4Protocol> l4 = net.GetNode(client)->GetObject<MptcpL4Protocol>();
+    row.oppRetrans = l4->GetCounter(MPTCP_MIB_OPP_RETRANS);
+    row.penalised = l4->GetCounter(MPTCP_MIB_PENALISE);
+    if (rec)
+    {
+        rec->AddMetric("mptcp", "wifi_goodput_bps", row.pathBps[0], "bit/s");
+        rec->AddMetric("mptcp", "cell_goodput_bps", row.pathBps[1], "bit/s");
+        rec->AddMetric("mptcp", "retransmissions", static_cast<double>(row.retransmissions), "");
+        rec->AddMetric("mptcp", "opportunistic_retransmissions", static_cast<double>(row.oppRetrans), "");
+        rec->AddMetric("mptcp", "penalisations", static_cast<double>(row.penalised), "");
+        rec->AddMetric("mptcp", "stall_share", row.stallShare, "");
+        rec->AddFlows(x.GetFlows(), x.GetIpFlows());
+    }
+    Simulator::Destroy();
+    return row;
+}
+
+bool
+ParseAccess(const std::string& name,
+            const std::string& rate,
+            const std::string& delay,
+            const std::string& loss,
+            const std::string& queue,
+            Access& a,
+            std::string& why)
+{
+    if (!(MptcpRateBps(rate) > 0))
+    {
+        why = "--" + name + "Rate must be a data rate with ns-3's units, e.g. 8Mbps (got \"" +
+              rate + "\")";
+        return false;
+    }
+    a.rate = rate;
+    return MptcpParseReal(name + "DelayMs", delay, 0, 10000, "ms", a.delayMs, why) &&
+           MptcpParseReal(name + "Loss", loss, 0, 0.5, "", a.loss, why) &&
+           MptcpParseUint(name + "Queue", queue, 1, 100000, a.queue, why);
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    std::string schedulers = "minrtt,roundrobin,redundant,blest,ecf";
+    std::string opportunistic = "false,true";
+    std::string rcvBufs = "30000";
+    std::string baselines = "true";
+    std::string wifiRate = "8Mbps", wifiDelay = "10", wifiLoss = "0.02", wifiQueue = "10";
+    std::string cellRate = "2Mbps", cellDelay = "75", cellLoss = "0.01", cellQueue = "64";
+    std::string sndBuf = "200000";
+    std::string duration = "60";
+    std::string warmup = "5";
+    Options o;
+    CommandLine cmd(__FILE__);
+    cmd.Usage("WiFi plus 3G (Raiciu et al., NSDI 2012, section 5): MPTCP over a fast lossy "
+              "path and a slow one with a small receive buffer; goodput per scheduler, with "
+              "and without opportunistic retransmission and penalisation, per buffer size.");
+    cmd.AddValue("schedulers", "comma list of schedulers to compare", schedulers);
+    cmd.AddValue("opportunistic", "comma list of true/false: opportunistic retransmission",
+                 opportunistic);
+    cmd.AddValue("rcvBufs", "comma list of server receive buffers (bytes)", rcvBufs);
+    cmd.AddValue("baselines", "also run single-path TCP over WiFi and over 3G", baselines);
+    cmd.AddValue("cc", "congestion control", o.cc);
+    cmd.AddValue("wifiRate", "WiFi rate", wifiRate);
+    cmd.AddValue("wifiDelayMs", "WiFi one-way delay (ms)", wifiDelay);
+    cmd.AddValue("wifiLoss", "WiFi loss probability per packet (0..0.5)", wifiLoss);
+    cmd.AddValue("wifiQueue", "WiFi drop-tail queue (packets)", wifiQueue);
+    cmd.AddValue("cellRate", "3G rate", cellRate);
+    cmd.AddValue("cellDelayMs", "3G one-way delay (ms)", cellDelay);
+    cmd.AddValue("cellLoss", "3G loss probability per packet (0..0.5)", cellLoss);
+    cmd.AddValue("cellQueue", "3G drop-tail queue (packets)", cellQueue);
+    cmd.AddValue("sndBuf", "client send buffer (bytes)", sndBuf);
+    cmd.AddValue("duration", "simulated seconds per run", duration);
+    cmd.AddValue("warmup", "seconds before the measurement starts", warmup);
+    MptcpOutputOptions out(kProg);
+    out.AddTo(cmd);
+    cmd.Parse(argc, argv);
+    const std::vector<MptcpResults::Param> config = MptcpResults::ConfigParams();
+    std::vector<std::string> scheds, opps, bufs;
+    std::string why;
+    bool withBaselines = true;
+    if (!MptcpNoPositionalArguments(argc, argv, why) ||
+        !ParseAccess("wifi", wifiRate, wifiDelay, wifiLoss, wifiQueue, o.wifi, why) ||
+        !ParseAccess("cell", cellRate, cellDelay, cellLoss, cellQueue, o.cell, why) ||
+        !MptcpParseUint("sndBuf", sndBuf, 1448, 1u << 30, o.sndBuf, why) ||
+        !MptcpParseReal("duration", duration, 1, 100000, "s", o.duration, why) ||
+        !MptcpParseReal("warmup", warmup, 0, 100000, "s", o.warmup, why) ||
+        !MptcpParseBool("baselines", baselines, withBaselines, why) ||
+        !MptcpParseList("schedulers", schedulers, scheds, why) ||
+        !MptcpParseList("opportunistic", opportunistic, opps, why) ||
+        !MptcpParseList("rcvBufs", rcvBufs, bufs, why))
+    {
+        return Fail(why);
+    }
+    if (o.warmup >= o.duration)
+    {
+        return Fail("--warmup must be below --duration");
+    }
+    if (mptcp_algo_check(MPTCP_ALGO_CC, o.cc.c_str()) != MPTCP_OK)
+    {
+        return Fail("--cc: unknown congestion control \"" + o.cc + "\" (" +
+                    MptcpSocket::AlgorithmNames(MPTCP_ALGO_CC) + ")");
+    }
+    for (const std::string& s : scheds)
+    {
+        if (mptcp_algo_check(MPTCP_ALGO_SCHED, s.c_str()) != MPTCP_OK)
+        {
+            return Fail("--schedulers: unknown scheduler \"" + s + "\" (" +
+                        MptcpSocket::AlgorithmNames(MPTCP_ALGO_SCHED) + ")");
+        }
+    }
+    std::vector<bool> oppValues;
+    for (const std::string& v : opps)
+    {
+        bool b = false;
+        if (!MptcpParseBool("opportunistic", v, b, why))
+        {
+            return Fail(why);
+        }
+        oppValues.push_back(b);
+    }
+    std::vector<uint32_t> bufValues;
+    for (const std::string& v : bufs)
+    {
+        uint32_t b = 0;
+        if (!MptcpParseUint("rcvBufs", v, 1448, 1u << 30, b, why))
+        {
+            return Fail(why);
+        }
+        bufValues.push_back(b);
+    }
+    if (!out.Check(why))
+    {
+        return Fail(why);
+    }
+    const std::string cmdline = MptcpCommandLineText(argc, argv);
+
+    // The runs: every combination, then the baselines (one per buffer).
+    std::vector<std::pair<Row, int>> plan;
+    for (uint32_t buf : bufValues)
+    {
+        for (const std::string& s : scheds)
+        {
+            for (bool opp : oppValues)
+            {
+                Row r;
+                r.scheduler = s;
+                r.opportunistic = opp;
+                r.rcvBuf = buf;
+                plan.emplace_back(r, -1);
+            }
+        }
+        for (int path = 0; withBaselines && path < 2; path++)
+        {
+            Row r;
+            r.scheduler = path == 0 ? "tcp-wifi" : "tcp-3g";
+            r.rcvBuf = buf;
+            plan.emplace_back(r, path);
+        }
+    }
+    std::vector<Row> rows;
+    for (const auto& [planned, path] : plan)
+    {
+        MptcpRunRecorder recorder;
+        if (out.record)
+        {
+            MptcpRunRecorder::Setup s;
+            s.outputDir = out.outputDir;
+            s.campaign = out.campaign;
+            s.scenario = kProg;
+            s.params = {{"scheduler", planned.scheduler},
+                        {"opportunistic", planned.opportunistic ? "true" : "false"},
+                        {"rcvBuf", std::to_string(planned.rcvBuf)},
+                        {"cc", o.cc},
+                        {"sndBuf", std::to_string(o.sndBuf)},
+                        {"wifi", o.wifi.rate + "/" + MptcpJsonNumber(o.wifi.delayMs) + "ms/" +
+                                     MptcpJsonNumber(o.wifi.loss) + "/" +
+                                     std::to_string(o.wifi.queue) + "p"},
+                        {"cell", o.cell.rate + "/" + MptcpJsonNumber(o.cell.delayMs) + "ms/" +
+                                     MptcpJsonNumber(o.cell.loss) + "/" +
+                                     std::to_string(o.cell.queue) + "p"},
+                        {"duration", MptcpJsonNumber(o.duration)},
+                        {"warmup", MptcpJsonNumber(o.warmup)}};
+            s.params.insert(s.params.end(), config.begin(), config.end());
+            s.cmdline = cmdline;
+            s.overwrite = out.replace;
+            s.entities.emplace_back("mptcp", "connection");
+            std::string err;
+            bool refused = false;
+            if (!recorder.Begin(s, &err, &refused))
+            {
+                std::fprintf(stderr, "%s: %s\n", kProg, err.c_str());
+                return refused ? 2 : 1;
+            }
+        }
+        rows.push_back(RunOnce(o, planned, path, out.record ? &recorder : nullptr));
+        std::string err;
+        if (out.record && !recorder.Finish(&err))
+        {
+            std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, out.outputDir.c_str(), err.c_str());
+            return 1;
+        }
+    }
+
+    if (out.draw)
+    {
+        MptcpPlot fig("WiFi (" + o.wifi.rate + ") plus 3G (" + o.cell.rate +
+                      "): goodput per scheduler");
+        const size_t g = fig.AddPanel("goodput", "scheduler", "Mbit/s");
+        std::vector<std::pair<double, std::string>> tics;
+        for (size_t i = 0; i < scheds.size(); i++)
+        {
+            tics.emplace_back(static_cast<double>(i + 1), scheds[i]);
+        }
+        std::string err;
+        bool ok = fig.SetXTics(g, tics) && fig.SetYMin(g, 0);
+        for (uint32_t buf : bufValues)
+        {
+            for (bool opp : oppValues)
+            {
+                std::vector<double> xs, ys;
+                for (size_t i = 0; i < scheds.size(); i++)
+                {
+                    for (const Row& r : rows)
+                    {
+                        if (r.scheduler == scheds[i] && r.opportunistic == opp && r.rcvBuf == buf)
+                        {
+                            xs.push_back(static_cast<double>(i + 1));
+                            ys.push_back(r.goodputBps / 1e6);
+                        }
+                    }
+                }
+                ok = ok && fig.AddSeries(g,
+                                         "buffer " + std::to_string(buf) + " B" +
+                                             (opp ? ", opportunistic" : ""),
+                                         xs,
+                                         ys,
+                                         &err);
+            }
+        }
+        if (!ok || !fig.Write(out.outputDir, kProg, &err))
+        {
+            std::fprintf(stderr, "%s: plot: %s\n", kProg, err.c_str());
+            return 1;
+        }
+    }
+
+    std::ostringstream js;
+    js << "{\"scenario\":\"" << kProg << "\",\"params\":{\"cc\":" << MptcpJsonString(o.cc)
+       << ",\"sndBuf\":" << o.sndBuf << ",\"wifi\":{\"rate\":" << MptcpJsonString(o.wifi.rate)
+       << ",\"delay_ms\":" << MptcpJsonNumber(o.wifi.delayMs)
+       << ",\"loss\":" << MptcpJsonNumber(o.wifi.loss) << ",\"queue\":" << o.wifi.queue
+       << "},\"cell\":{\"rate\":" << MptcpJsonString(o.cell.rate)
+       << ",\"delay_ms\":" << MptcpJsonNumber(o.cell.delayMs)
+       << ",\"loss\":" << MptcpJsonNumber(o.cell.loss) << ",\"queue\":" << o.cell.queue
+       << "},\"duration_s\":" << MptcpJsonNumber(o.duration)
+       << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup) << "},\"runs\":[";
+    for (size_t i = 0; i < rows.size(); i++)
+    {
+        const Row& r = rows[i];
+        js << (i ? "," : "") << "{\"scheduler\":" << MptcpJsonString(r.scheduler)
+           << ",\"opportunistic\":" << (r.opportunistic ? "true" : "false")
+           << ",\"rcvBuf\":" << r.rcvBuf << ",\"goodput_mbps\":" << MptcpJsonNumber(r.goodputBps / 1e6)
+           << ",\"wifi_mbps\":" << MptcpJsonNumber(r.pathBps[0] / 1e6)
+           << ",\"cell_mbps\":" << MptcpJsonNumber(r.pathBps[1] / 1e6)
+           << ",\"retransmissions\":" << r.retransmissions
+           << ",\"opportunistic_retransmissions\":" << r.oppRetrans
+           << ",\"penalisations\":" << r.penalised
+           << ",\"stall_share\":" << MptcpJsonNumber(r.stallShare) << "}";
+    }
+    js << "]}";
+    std::cout << js.str() << std::endl;
+    return std::cout ? 0 : 1;
+}
