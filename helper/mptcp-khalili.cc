@@ -476,6 +476,7 @@ MptcpKhaliliRun(const MptcpKhaliliParams& p, MptcpRunRecorder* rec)
     mptcp.SetSocketAttribute("PathManager", StringValue("fullmesh"));
     mptcp.SetSocketAttribute("CongestionControl", StringValue(p.cc));
     mptcp.SetSocketAttribute("TcpCongestionControl", StringValue("reno"));
+    mptcp.SetSocketAttribute("CoupledMinSsthresh", UintegerValue(p.coupledMinSsthresh));
     NodeContainer servers;
     for (uint32_t s : b.servers)
     {
@@ -729,6 +730,7 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
     std::string redQw = "0.002";
     std::string duration = "300";
     std::string warmup = "150";
+    std::string minSsthresh = "2";
     CommandLine cmd(__FILE__);
     const char* what[3] = {
         "Scenario A (MPTCP can penalize regular TCP users): type1 users with a private link "
@@ -775,6 +777,10 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
     cmd.AddValue("redMax", "RED max threshold in MSS for 10 Mbit/s (scaled)", redMax);
     cmd.AddValue("redMaxP", "RED drop probability at the max threshold", redMaxP);
     cmd.AddValue("redQw", "RED queue weight", redQw);
+    cmd.AddValue("coupledMinSsthresh",
+                 "least ssthresh (segments) of OLIA and BALIA with several subflows: 2 "
+                 "(Linux) or 1 (their drafts)",
+                 minSsthresh);
     cmd.AddValue("duration", "simulated seconds", duration);
     cmd.AddValue("warmup", "seconds before the measurement starts", warmup);
     MptcpOutputOptions out(prog);
@@ -799,6 +805,7 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
         !MptcpParseReal("redMax", redMax, 0, 10000, "MSS", p.redMaxMss, why) ||
         !MptcpParseReal("redMaxP", redMaxP, 0, 1, "", p.redMaxP, why) ||
         !MptcpParseReal("redQw", redQw, 0, 1, "", p.redQw, why) ||
+        !MptcpParseUint("coupledMinSsthresh", minSsthresh, 1, 2, p.coupledMinSsthresh, why) ||
         !MptcpParseReal("duration", duration, 1, 100000, "s", dur, why) ||
         !MptcpParseReal("warmup", warmup, 0, 100000, "s", warm, why) ||
         !MptcpParseList("ccs", ccs, names, why))
@@ -846,6 +853,7 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
                         {"redMax", MptcpJsonNumber(p.redMaxMss)},
                         {"redMaxP", MptcpJsonNumber(p.redMaxP)},
                         {"redQw", MptcpJsonNumber(p.redQw)},
+                        {"coupledMinSsthresh", std::to_string(p.coupledMinSsthresh)},
                         {"duration", MptcpJsonNumber(dur)},
                         {"warmup", MptcpJsonNumber(warm)}};
             if (scenario == "b")
@@ -943,7 +951,8 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
        << ",\"red_min_mss\":" << MptcpJsonNumber(p.redMinMss)
        << ",\"red_max_mss\":" << MptcpJsonNumber(p.redMaxMss)
        << ",\"red_max_p\":" << MptcpJsonNumber(p.redMaxP)
-       << ",\"red_qw\":" << MptcpJsonNumber(p.redQw) << ",\"duration_s\":" << MptcpJsonNumber(dur)
+       << ",\"red_qw\":" << MptcpJsonNumber(p.redQw)
+       << ",\"coupled_min_ssthresh\":" << p.coupledMinSsthresh << ",\"duration_s\":" << MptcpJsonNumber(dur)
        << ",\"warmup_s\":" << MptcpJsonNumber(warm) << "},\"runs\":[";
     for (size_t i = 0; i < results.size(); i++)
     {

@@ -73,6 +73,7 @@ struct MptcpKhaliliParams
     bool multipath = true;         //!< A: type1, B: Red, C: multipath users use their second path
     double rttMs = 110;            //!< propagation RTT of every path (ms)
     std::string cc = "lia";        //!< congestion control of the multipath users
+    uint32_t coupledMinSsthresh = 2; //!< MptcpSocket CoupledMinSsthresh (1: the OLIA draft's)
     std::string tcp = "core";      //!< single-path users: core (our TCP, Reno) | ns3 (TcpLinuxReno)
     double redMinMss = 25;         //!< RED min threshold at 10 Mbit/s (MSS)
     double redMaxMss = 50;         //!< RED max threshold at 10 Mbit/s (MSS)

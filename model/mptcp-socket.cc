@@ -376,6 +376,13 @@ MptcpSocket::GetTypeId()
                           BooleanValue(false),
                           MakeBooleanAccessor(&MptcpSocket::m_opportunistic),
                           MakeBooleanChecker())
+            .AddAttribute("CoupledMinSsthresh",
+                          "Least ssthresh (segments) OLIA and BALIA set on a loss with two or "
+                          "more subflows: 2 (RFC 5681; Linux's mptcp_olia.c) or 1 (the OLIA "
+                          "and BALIA drafts: 1 MSS when several paths are established).",
+                          UintegerValue(2),
+                          MakeUintegerAccessor(&MptcpSocket::m_coupledMinSsthresh),
+                          MakeUintegerChecker<uint32_t>(1, 2))
             .AddAttribute("CubicTcpFriendliness",
                           "CUBIC's Reno-friendly region (RFC 9438 section 4.3; Linux's "
                           "tcp_friendliness). false: the cubic function alone, as ns-3 3.37's "
@@ -591,6 +598,7 @@ MptcpSocket::MptcpSocket()
       m_windowScaling(true),
       m_dupThresh(3),
       m_opportunistic(false),
+      m_coupledMinSsthresh(2),
       m_cubicFriendliness(true),
       m_cubicHyStart(true),
       m_addAddrHmacCheck(true),
@@ -662,6 +670,7 @@ MptcpSocket::MptcpSocket(const MptcpSocket& sock)
       m_timeWait(sock.m_timeWait),
       m_dupThresh(sock.m_dupThresh),
       m_opportunistic(sock.m_opportunistic),
+      m_coupledMinSsthresh(sock.m_coupledMinSsthresh),
       m_cubicFriendliness(sock.m_cubicFriendliness),
       m_cubicHyStart(sock.m_cubicHyStart),
       m_addAddrHmacCheck(sock.m_addAddrHmacCheck),
@@ -750,6 +759,7 @@ MptcpSocket::BuildConfig(mptcp_config& c) const
     c.join_retry_ns = Ns(m_joinRetry);
     c.virtual_payload = m_l4 && m_l4->IsVirtualPayload();
     c.opportunistic = m_opportunistic;
+    c.coupled_min_ssthresh = static_cast<uint8_t>(m_coupledMinSsthresh);
     c.cubic_tcp_friendliness = m_cubicFriendliness;
     c.cubic_hystart = m_cubicHyStart;
     c.add_addr_hmac_check = m_addAddrHmacCheck;

@@ -345,6 +345,7 @@ class MptcpSocket : public TcpSocket
     Time m_timeWait;           //!< TimeWait
     uint32_t m_dupThresh;      //!< ReTxThreshold
     bool m_opportunistic;      //!< OpportunisticRetransmission
+    uint32_t m_coupledMinSsthresh; //!< CoupledMinSsthresh
     bool m_cubicFriendliness;  //!< CubicTcpFriendliness
     bool m_cubicHyStart;       //!< CubicHyStart
     bool m_addAddrHmacCheck;   //!< AddAddrHmacCheck

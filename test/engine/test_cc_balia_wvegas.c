@@ -177,6 +177,9 @@ static void test_balia_decrease(void **state) {
   r0 = sf_setup(c, 0, "balia", 4 * MSS, SS_INF, 100);
   sf_setup(c, 1, "balia", 20 * MSS, SS_INF, 50);
   assert_int_equal(r0->cc->ssthresh(r0), 2 * MSS);
+  /* the BALIA draft's floor, coupled_min_ssthresh 1: 1 MSS */
+  c->cfg.coupled_min_ssthresh = 1;
+  assert_int_equal(r0->cc->ssthresh(r0), 1 * MSS);
   fake_free(c);
 }
 

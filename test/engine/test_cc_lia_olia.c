@@ -649,6 +649,32 @@ static void test_olia_m_whole_packets(void **state) {
   freeconn(c);
 }
 
+/*
+ * The decrease's floor: FlightSize 1 MSS on a connection of two subflows
+ * gives ssthresh 2 MSS by default (Reno's floor, Linux's) and 1 MSS with
+ * coupled_min_ssthresh 1 (the OLIA draft); a large FlightSize is halved
+ * either way; one subflow keeps 2 MSS.
+ */
+static void test_olia_min_ssthresh(void **state) {
+  (void)state;
+  const struct sfdef d[2] = {{1000, 4000, 100}, {1000, 8000, 100}};
+  struct mptcp_conn *c = mkconn("olia", 2, d);
+  struct tcp_sf *r0 = c->sfs[0];
+  r0->out_bytes = 1000;
+  assert_int_equal(r0->cc->ssthresh(r0), 2000);
+  c->cfg.coupled_min_ssthresh = 1;
+  assert_int_equal(r0->cc->ssthresh(r0), 1000);
+  r0->out_bytes = 9000;
+  assert_int_equal(r0->cc->ssthresh(r0), 4500);
+  freeconn(c);
+  const struct sfdef one[1] = {{1000, 4000, 100}};
+  c = mkconn("olia", 1, one);
+  c->cfg.coupled_min_ssthresh = 1;
+  c->sfs[0]->out_bytes = 1000;
+  assert_int_equal(c->sfs[0]->cc->ssthresh(c->sfs[0]), 2000);
+  freeconn(c);
+}
+
 static void test_olia_one_subflow_is_reno(void **state) {
   (void)state;
   /* One subflow: S = w, M = B = {r}, eps = 0, dw = w/w^2 = 1/w exactly
@@ -677,6 +703,7 @@ int main(void) {
       cmocka_unit_test(test_olia_credit_kept_when_w_grows),
       cmocka_unit_test(test_olia_m_whole_packets),
       cmocka_unit_test(test_olia_one_subflow_is_reno),
+      cmocka_unit_test(test_olia_min_ssthresh),
       cmocka_unit_test(test_credit_rescaled),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

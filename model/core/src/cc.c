@@ -47,6 +47,11 @@ unsigned cc_coupled_paths(const struct tcp_sf *sf, struct cc_path *out) {
   return n;
 }
 
+uint64_t cc_min_ssthresh(const struct tcp_sf *sf, unsigned paths) {
+  unsigned segs = sf->conn && sf->conn->cfg.coupled_min_ssthresh == 1 && paths >= 2 ? 1 : 2;
+  return (uint64_t)segs * sf->mss;
+}
+
 /* Opportunistic penalisation (Raiciu et al., NSDI 2012, section 4.2): the
  * window halved (at least one MSS), ssthresh the new window (at least two
  * MSS); then the algorithm hears of it, as of any window change made

@@ -68,7 +68,8 @@
  *    shared/reference/mptcp-facts.md); here FlightSize is cut as by this
  *    engine's Reno, floor 2 MSS (RFC 5681 equation 4's lower bound: a
  *    one-segment ssthresh would leave the subflow to a delayed ACK after
- *    every segment). The floor only binds when F < 8 MSS.
+ *    every segment). The floor only binds when F < 8 MSS. With
+ *    coupled_min_ssthresh 1 it is 1 MSS, the draft's.
  *  - Linux sums snd_cwnd of every subflow; the ssthresh rule above is
  *    RFC 6356's.
  *  - Linux increases only when tcp_is_cwnd_limited; this engine's Reno
@@ -132,7 +133,7 @@ static uint64_t balia_ssthresh(struct tcp_sf *sf) {
   double f = (double)sf->out_bytes;
   double cut = f / 2.0 * a;
   uint64_t ss = cut >= f ? 0 : (uint64_t)(f - cut);
-  uint64_t lo = 2u * (uint64_t)sf->mss;
+  uint64_t lo = cc_min_ssthresh(sf, rt.n);
   return ss > lo ? ss : lo;
 }
 

@@ -66,7 +66,10 @@
  * subflow its cwnd. A connection without MPTCP (mp == 0) is Reno.
  *
  * Decrease on loss: Reno's ssthresh (cc_reno.c: max(FlightSize / 2,
- * 2 MSS)); Linux uses tcp_reno_ssthresh (cwnd / 2).
+ * 2 MSS)); Linux uses tcp_reno_ssthresh (cwnd / 2). The OLIA draft
+ * (draft-khalili-mptcp-congestion-control-05 section 3) sets ssthresh to
+ * 1 MSS when several paths are established: mptcp_config
+ * coupled_min_ssthresh 1 (default 2, Linux's).
  *
  * Checked against the paper and mptcp_olia.c: the increase term, M, B,
  * eps (|R| = subflows summed; Linux: established subflows, the same here),
@@ -101,7 +104,6 @@
 
 #include "internal.h"
 
-extern const struct tcp_cc_ops tcp_cc_reno;
 extern const struct tcp_cc_ops tcp_cc_olia;
 
 #define OLIA_W_MAX ((double)(UINT64_C(1) << 62))
@@ -200,7 +202,14 @@ static void olia_init(struct tcp_sf *sf) {
   sf->cwnd_cnt = 0;
 }
 
-static uint64_t olia_ssthresh(struct tcp_sf *sf) { return tcp_cc_reno.ssthresh(sf); }
+/* Reno's decrease; its floor 2 MSS, or 1 MSS on a connection of several
+ * subflows with coupled_min_ssthresh 1 (the OLIA draft, section 3). */
+static uint64_t olia_ssthresh(struct tcp_sf *sf) {
+  struct cc_path cp[MPTCP_MAX_SF + 1];
+  uint64_t lo = cc_min_ssthresh(sf, cc_coupled_paths(sf, cp));
+  uint64_t half = sf->out_bytes / 2;
+  return half > lo ? half : lo;
+}
 
 static void olia_set_state(struct tcp_sf *sf, int st, uint64_t now) {
   (void)now;

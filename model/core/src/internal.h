@@ -97,6 +97,10 @@ struct cc_path {
   int self;
 };
 unsigned cc_coupled_paths(const struct tcp_sf *sf, struct cc_path *out);
+/* The least ssthresh (bytes) of a coupled algorithm's decrease on a
+ * connection summing `paths` subflows: 2 MSS, or 1 MSS with two or more
+ * when mptcp_config.coupled_min_ssthresh is 1. */
+uint64_t cc_min_ssthresh(const struct tcp_sf *sf, unsigned paths);
 /* Opportunistic penalisation of sf: cwnd halved, ssthresh the new cwnd,
  * then the algorithm's cwnd_reduced hook. */
 void cc_penalise(struct tcp_sf *sf, uint64_t now);

@@ -61,6 +61,7 @@ void mptcp_config_default(mptcp_config *c) {
   c->add_addr_retries = 3;
   c->close_timeout_ns = 60 * MPTCP_S;
   c->opportunistic = 0;
+  c->coupled_min_ssthresh = 2;
   c->cubic_tcp_friendliness = 1;
   c->cubic_hystart = 1;
 }
@@ -89,7 +90,8 @@ int mptcp_config_check(const mptcp_config *c) {
     return MPTCP_ERR_UNKNOWN_SCHED;
   if (c->max_subflows < 1 || c->max_subflows > MPTCP_MAX_SF || c->subflows < 1 ||
       c->subflows > c->max_subflows || c->opportunistic > 1 || c->overlap_reset > 1 ||
-      c->cubic_tcp_friendliness > 1 || c->cubic_hystart > 1)
+      c->cubic_tcp_friendliness > 1 || c->cubic_hystart > 1 || c->coupled_min_ssthresh < 1 ||
+      c->coupled_min_ssthresh > 2)
     return MPTCP_ERR_CONFIG;
   if (c->add_addr_timeout_ns == 0 || c->close_timeout_ns == 0 ||
       c->join_retry_ns > 3600 * MPTCP_S)

@@ -967,6 +967,15 @@ typedef struct mptcp_config {
    *  MPTCP_MIB_OPP_RETRANS and MPTCP_MIB_PENALISE. 0 or 1. Default 0. */
   uint8_t opportunistic;
 
+  /** The least ssthresh (segments) OLIA and BALIA set on a loss while the
+   *  connection has two or more subflows: 2 (default; RFC 5681 equation 4,
+   *  and Linux's mptcp_olia.c, which keeps tcp_reno_ssthresh) or 1 (the
+   *  algorithms' specifications: draft-khalili-mptcp-congestion-control-05
+   *  section 3 and draft-walid-mptcp-congestion-control-04 set ssthresh to
+   *  1 MSS when several paths are established, so that a path they avoid
+   *  carries 1 MSS per RTT). 1 or 2. */
+  uint8_t coupled_min_ssthresh;
+
   /* ---- CUBIC (cc "cubic"; Linux's tcp_cubic module parameters) ---- */
   /** The Reno-friendly region (RFC 9438 section 4.3; Linux's
    *  tcp_friendliness): the window grows at least as fast as an estimate
