@@ -138,6 +138,7 @@ if(MPTCP_IN_NS3_TREE)
     SOURCE_FILES ${MPTCP_NS3_SOURCES}
     HEADER_FILES ${MPTCP_NS3_HEADERS}
     LIBRARIES_TO_LINK ${_mptcp_ns3_libs} $<BUILD_INTERFACE:mptcp-core>
+                      $<BUILD_INTERFACE:mptcp-theory-lib>
                       $<BUILD_INTERFACE:SQLite::SQLite3>
     TEST_SOURCES ${MPTCP_NS3_TEST_SOURCES}
   )
@@ -148,7 +149,8 @@ if(MPTCP_IN_NS3_TREE)
   # because mptcp-tcp-header.h includes "mptcp/mptcp.h".
   if(TARGET ${libmptcp-obj})
     target_include_directories(${libmptcp-obj} PRIVATE ${MPTCP_CORE_INCLUDE}
-                               ${MPTCP_NS3_GENERATED_DIR} ${SQLite3_INCLUDE_DIRS})
+                               ${MPTCP_NS3_GENERATED_DIR} ${SQLite3_INCLUDE_DIRS}
+                               ${MPTCP_NS3_ROOT}/utils/theory)
   endif()
   target_include_directories(
     ${libmptcp} PUBLIC $<BUILD_INTERFACE:${MPTCP_CORE_INCLUDE}>
@@ -277,8 +279,9 @@ target_include_directories(ns3-mptcp
          $<INSTALL_INTERFACE:include>
   PRIVATE ${MPTCP_NS3_ROOT}/model ${MPTCP_NS3_ROOT}/helper
           ${MPTCP_NS3_GENERATED_DIR})
+# The fluid models (utils/theory, GSL) give the scenarios' predictions.
 target_link_libraries(ns3-mptcp PUBLIC ${_mptcp_ns3_libs}
-                      PRIVATE mptcp-core SQLite::SQLite3)
+                      PRIVATE mptcp-core mptcp-theory-lib SQLite::SQLite3)
 add_library(ns3::libmptcp ALIAS ns3-mptcp)
 set(libmptcp ns3-mptcp)
 include(${MPTCP_NS3_ROOT}/cmake/mptcp-install.cmake)

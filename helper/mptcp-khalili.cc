@@ -25,10 +25,16 @@
 
 #include "mptcp/mptcp.h"
 
+extern "C"
+{
+#include "theory.h"
+}
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <cstring>
 #include <sstream>
 
 namespace ns3
@@ -363,6 +369,125 @@ MptcpKhaliliDescribe(const MptcpKhaliliParams& p, MptcpKhaliliScenario& s, std::
     return true;
 }
 
+std::string
+MptcpKhaliliTheory(const MptcpKhaliliParams& p, double wmin, MptcpKhaliliResult& r)
+{
+    MptcpKhaliliScenario sc;
+    std::string why;
+    if (!MptcpKhaliliDescribe(p, sc, why))
+    {
+        return why;
+    }
+    r.classes.resize(sc.classes.size());
+    r.bottlenecks.resize(sc.bottlenecks.size());
+    const double nan = std::nan("");
+    for (auto& c : r.classes)
+    {
+        (wmin > 0 ? c.theoryFloorBps : c.theoryBps) = nan;
+    }
+    if (wmin <= 0)
+    {
+        for (auto& b : r.bottlenecks)
+        {
+            b.theoryLoss = nan;
+            b.theoryQueue = nan;
+        }
+    }
+    enum theory_alg alg;
+    if (p.cc == "lia")
+    {
+        alg = THEORY_LIA;
+    }
+    else if (p.cc == "olia")
+    {
+        alg = THEORY_OLIA;
+    }
+    else if (p.cc == "balia")
+    {
+        alg = THEORY_BALIA;
+    }
+    else if (p.cc == "reno")
+    {
+        alg = THEORY_RENO;
+    }
+    else
+    {
+        return "no fluid model of " + p.cc;
+    }
+    theory_gsl_handler_off();
+    theory_net* net = theory_new();
+    if (!net)
+    {
+        return "out of memory";
+    }
+    const double wire = 8.0 * (p.segmentSize + kHeaderBytes);
+    int rc = 0;
+    std::vector<int> link;
+    for (const MptcpKhaliliBottleneck& b : sc.bottlenecks)
+    {
+        const MptcpLinkSpec spec = Bottleneck(p, b.rateBps / 1e6, 1);
+        struct theory_red red;
+        red.min_th = spec.queue.minTh;
+        red.max_th = spec.queue.maxTh;
+        red.max_p = spec.queue.maxP;
+        red.gentle = spec.queue.gentle ? 1 : 0;
+        const int id = theory_add_link_red(net, b.rateBps / wire, &red);
+        rc = id < 0 ? id : rc;
+        link.push_back(id);
+    }
+    for (const MptcpKhaliliClass& c : sc.classes)
+    {
+        struct theory_user_spec u;
+        theory_user_spec_init(&u, c.multipath ? alg : THEORY_TCP);
+        u.resp.kind = THEORY_RESP_MATHIS;
+        u.resp.b = 1;
+        u.count = c.users;
+        u.wmin = c.multipath && (alg == THEORY_OLIA || alg == THEORY_BALIA) ? wmin : 0;
+        const int user = theory_add_user(net, &u);
+        rc = user < 0 ? user : rc;
+        for (size_t k = 0; rc == 0 && k < (c.multipath ? c.paths.size() : 1); k++)
+        {
+            std::vector<int> links;
+            for (uint32_t bn : c.paths[k])
+            {
+                links.push_back(link[bn]);
+            }
+            const int id = theory_add_path(net, user, p.rttMs / 1e3, links.data(), links.size());
+            rc = id < 0 ? id : rc;
+        }
+    }
+    struct theory_report rep;
+    std::memset(&rep, 0, sizeof(rep));
+    if (rc == 0)
+    {
+        rc = theory_solve(net, &rep);
+    }
+    if (rc != 0)
+    {
+        why = std::string(theory_strerror(rc)) + (rep.detail[0] ? std::string(": ") + rep.detail : "");
+        theory_report_free(&rep);
+        theory_free(net);
+        return why;
+    }
+    const double payload = 8.0 * p.segmentSize;
+    for (size_t c = 0; c < sc.classes.size(); c++)
+    {
+        (wmin > 0 ? r.classes[c].theoryFloorBps : r.classes[c].theoryBps) =
+            rep.users[c].rate_pps * payload;
+    }
+    if (wmin <= 0)
+    {
+        for (size_t b = 0; b < sc.bottlenecks.size(); b++)
+        {
+            r.bottlenecks[b].theoryLoss = rep.links[link[b]].loss;
+            r.bottlenecks[b].theoryQueue = rep.links[link[b]].queue_pkts;
+        }
+    }
+    theory_report_free(&rep);
+    theory_free(net);
+    return "";
+}
+
 bool
 MptcpKhaliliCheck(const MptcpKhaliliParams& p, std::string& why)
 {
@@ -676,7 +801,9 @@ RunJson(const std::string& cc, const MptcpKhaliliResult& r)
            << ",\"multipath\":" << (k.multipath ? "true" : "false")
            << ",\"mean_mbps\":" << Mbps(k.meanBps) << ",\"min_mbps\":" << Mbps(k.minBps)
            << ",\"max_mbps\":" << Mbps(k.maxBps) << ",\"jain\":" << MptcpJsonNumber(k.jain)
-           << ",\"srtt_ms\":" << MptcpJsonNumber(k.srttMs) << ",\"via_mbps\":{";
+           << ",\"srtt_ms\":" << MptcpJsonNumber(k.srttMs)
+           << ",\"theory_mean_mbps\":" << Mbps(k.theoryBps)
+           << ",\"theory_floor_mean_mbps\":" << Mbps(k.theoryFloorBps) << ",\"via_mbps\":{";
         for (size_t b = 0; b < r.bottlenecks.size(); b++)
         {
             js << (b ? "," : "") << MptcpJsonString(r.bottlenecks[b].name) << ":"
@@ -691,7 +818,10 @@ RunJson(const std::string& cc, const MptcpKhaliliResult& r)
         js << (b ? "," : "") << "{\"name\":" << MptcpJsonString(n.name)
            << ",\"rate_mbps\":" << Mbps(n.rateBps) << ",\"loss\":" << MptcpJsonNumber(n.loss)
            << ",\"goodput_mbps\":" << Mbps(n.goodputBps)
-           << ",\"mean_queue_pkts\":" << MptcpJsonNumber(std::round(n.meanQueue * 10) / 10) << "}";
+           << ",\"mean_queue_pkts\":" << MptcpJsonNumber(std::round(n.meanQueue * 10) / 10)
+           << ",\"theory_loss\":" << MptcpJsonNumber(n.theoryLoss)
+           << ",\"theory_queue_pkts\":" << MptcpJsonNumber(std::round(n.theoryQueue * 10) / 10)
+           << "}";
     }
     js << "],\"delivered_packets\":" << r.deliveredPackets << "}";
     return js.str();
@@ -879,6 +1009,27 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
             }
         }
         results.push_back(MptcpKhaliliRun(q, out.record ? &recorder : nullptr));
+        // The fluid model beside the measurement: without and with the
+        // coupled algorithms' window floor (CoupledMinSsthresh segments).
+        MptcpKhaliliResult& res = results.back();
+        const std::string note = MptcpKhaliliTheory(q, 0, res);
+        MptcpKhaliliTheory(q, q.coupledMinSsthresh, res);
+        if (!note.empty())
+        {
+            std::fprintf(stderr, "%s: %s: no fluid-model prediction (%s)\n", prog.c_str(),
+                         cc.c_str(), note.c_str());
+        }
+        if (out.record)
+        {
+            for (const MptcpKhaliliResult::Class& c : res.classes)
+            {
+                recorder.AddMetric("", c.name + "_theory_goodput_bps", c.theoryBps, "bit/s");
+            }
+            for (const MptcpKhaliliResult::Bottleneck& b : res.bottlenecks)
+            {
+                recorder.AddMetric("", b.name + "_theory_loss", b.theoryLoss, "");
+            }
+        }
         std::string err;
         if (out.record && !recorder.Finish(&err))
         {

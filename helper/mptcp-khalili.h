@@ -100,6 +100,8 @@ struct MptcpKhaliliResult
         double maxBps = 0;           //!< highest user
         double jain = 0;             //!< Jain's index within the class
         double srttMs = 0;           //!< mean smoothed RTT of its subflows at the end (NaN: none)
+        double theoryBps = 0;        //!< mptcp-theory's goodput per user (NaN: no model)
+        double theoryFloorBps = 0;   //!< the same with OLIA's/BALIA's window floor (NaN: none)
         std::vector<double> perBottleneckBps; //!< class total through each bottleneck
     };
 
@@ -111,6 +113,8 @@ struct MptcpKhaliliResult
         double loss = 0;         //!< dropped / arrived at its queue after the warm-up
         double goodputBps = 0;   //!< payload delivered through it after the warm-up
         double meanQueue = 0;    //!< mean queue length (packets), sampled every 10 ms
+        double theoryLoss = 0;   //!< mptcp-theory's loss rate (NaN: no model)
+        double theoryQueue = 0;  //!< mptcp-theory's average queue (packets; NaN: no model)
     };
 
     std::vector<Class> classes;        //!< per class
@@ -127,6 +131,26 @@ struct MptcpKhaliliResult
  * \return false for an unknown scenario or values out of range
  */
 bool MptcpKhaliliDescribe(const MptcpKhaliliParams& p, MptcpKhaliliScenario& s, std::string& why);
+
+/**
+ * \brief The fluid model's prediction of scenario p (utils/theory,
+ *        mptcp-theory): every bottleneck a RED link with the run's scaled
+ *        profile, capacities in packets on the wire, every class a user
+ *        type (TCP for single-path users; the congestion control for the
+ *        multipath ones), Mathis's response with one packet per ACK (the
+ *        engine counts bytes acknowledged, so delayed ACKs do not slow
+ *        the increase), propagation RTT p.rttMs. Fills each class's
+ *        theoryBps (payload bit/s per user) and each bottleneck's
+ *        theoryLoss and theoryQueue; with `wmin` > 0 fills theoryFloorBps
+ *        instead, with that window floor (packets) on coupled users.
+ *        Leaves NaN where there is no model (wVegas, CUBIC) or no
+ *        equilibrium.
+ * \param p parameters
+ * \param wmin window floor per path (packets; 0: none)
+ * \param r the result to fill (classes and bottlenecks sized as the scenario's)
+ * \return an empty string, or why there is no prediction
+ */
+std::string MptcpKhaliliTheory(const MptcpKhaliliParams& p, double wmin, MptcpKhaliliResult& r);
 
 /**
  * \brief Check every parameter (ranges, names of congestion controls).

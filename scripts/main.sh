@@ -28,7 +28,12 @@
 #  8. traffic shaping (examples/mptcp-shaping, doc/security.md F2/F3): a
 #     host with 4 subflows (uncoupled Reno, then LIA) and 4 TCP hosts under
 #     drop-tail, RED, FQ-CoDel per flow and per host: its share against
-#     the fair share, in shaping/results.db, and the plot.
+#     the fair share, in shaping/results.db, and the plot;
+#  9. Khalili et al.'s scenario C (examples/mptcp-khalili-c, CoNEXT 2012;
+#     doc/validation.md), shortened to 120 s: multipath users on two APs
+#     and single-path users on one, LIA and OLIA, the mean goodput per user
+#     class and the loss per AP beside the fluid model's prediction
+#     (mptcp-theory) and the paper's testbed figures.
 #   MPTCP_SKIP_INSTALL=1  skip the package installation
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -225,5 +230,24 @@ for r in d["queue_discs"]:
                                         r["jain_hosts"]))'
 done
 echo "results: $out/shaping/results.db, plot $out/shaping/mptcp-shaping.png"
+
+echo "== 9. Khalili et al.'s scenario C (CoNEXT 2012): 10 multipath users on AP1 and AP2, 10 TCP users on AP2 =="
+kc=$root/build/examples/mptcp-khalili-c
+rm -f "$out/khalili-c/results.db"
+"$kc" --ccs=lia,olia --duration=120 --warmup=60 --outputDir="$out/khalili-c" | tail -n 1 |
+  python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+paper = {"lia": (1.3, 0.68), "olia": (1.11, 0.88)}  # draft-khalili-mptcp-performance-issues-06, tables 3 and 6
+print("%-5s %-12s %9s %9s %9s   %s" % ("cc", "class", "measured", "theory", "paper", "loss per AP"))
+for r in d["runs"]:
+    loss = ", ".join("%s %.4f (theory %s)" % (b["name"], b["loss"],
+                     "-" if b.get("theory_loss") is None else "%.4f" % b["theory_loss"])
+                     for b in r["bottlenecks"])
+    for i, c in enumerate(r["classes"]):
+        t = c.get("theory_mean_mbps")
+        print("%-5s %-12s %9.3f %9s %9.2f   %s" % (r["cc"], c["name"], c["mean_mbps"],
+              "-" if t is None else "%.3f" % t, paper[r["cc"]][i], loss if i == 0 else ""))'
+echo "results: $out/khalili-c/results.db, plot $out/khalili-c/mptcp-khalili-c.png"
 
 echo "== results in $out =="

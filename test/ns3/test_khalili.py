@@ -8,7 +8,9 @@ Short runs (60 s, measured over the last 30 s), smaller populations:
     Mbit/s each): both APs run near capacity and never above it, RED drops
     on both (loss in (0, 0.1)), the path RTT is about 150 ms with the
     queue, and with LIA the multipath users send through AP2 and get more
-    than the single-path users (the paper's problem P2);
+    than the single-path users (the paper's problem P2); the fluid model's
+    prediction (mptcp-theory) is printed, within 20% of LIA's measured
+    means, and for OLIA the window floor lowers the single-path share;
   - A (5 type1, 5 type2): without the upgrade (--multipath=false) type1
     and type2 users get about the same; upgraded with LIA, type2 users get
     less than they did (problem P1);
@@ -97,6 +99,17 @@ def main(argv):
                 failures.append(f"C {r['cc']}: srtt {mp['srtt_ms']} ms")
         lia = d["runs"][0]
         mp, sp = cls(lia, "multipath"), cls(lia, "single-path")
+        # the fluid model beside the measurement (mptcp-theory: RED, Mathis)
+        for c in (mp, sp):
+            t = c["theory_mean_mbps"]
+            print(f"C lia {c['name']}: measured {c['mean_mbps']}, theory {t}")
+            if t is None or abs(c["mean_mbps"] - t) > 0.2 * t:
+                failures.append(f"C lia {c['name']}: theory {t}, measured {c['mean_mbps']}")
+        olia = cls(d["runs"][1], "single-path")
+        if not (olia["theory_floor_mean_mbps"] is not None
+                and olia["theory_floor_mean_mbps"] < olia["theory_mean_mbps"]):
+            failures.append(f"C olia: the window floor should lower the single-path "
+                            f"users' share in theory: {olia}")
         if not (mp["via_mbps"]["ap2"] > 0.3 and mp["mean_mbps"] > sp["mean_mbps"]):
             failures.append(f"C lia: no harm to single-path users: {lia}")
         line = json.dumps(d, sort_keys=True)

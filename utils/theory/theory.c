@@ -11,6 +11,8 @@
 
 #include "theory_int.h"
 
+#include <gsl/gsl_errno.h>
+
 const char *theory_strerror(int err) {
   switch (err) {
   case THEORY_OK: return "no error";
@@ -220,3 +222,5 @@ void theory_report_free(struct theory_report *report) {
   report->users = NULL;
   report->paths = NULL;
 }
+
+void theory_gsl_handler_off(void) { gsl_set_error_handler_off(); }

@@ -155,6 +155,11 @@ enum {
   THEORY_E_ACTIVESET = -14 /* the set of bottlenecks did not settle */
 };
 
+/** Turns GSL's default error handler (abort) off, process-wide, so that
+ * the solver's failures come back as THEORY_E_* codes: for programs that
+ * must never abort inside GSL (mptcp-theory, the scenario programs). */
+void theory_gsl_handler_off(void);
+
 /** Text of an error code (a static string; "unknown error" otherwise). */
 const char *theory_strerror(int err);
 
