@@ -33,7 +33,8 @@
 #     doc/validation.md), shortened to 120 s: multipath users on two APs
 #     and single-path users on one, LIA and OLIA, the mean goodput per user
 #     class and the loss per AP beside the fluid model's prediction
-#     (mptcp-theory) and the paper's testbed figures.
+#     (mptcp-theory; "theory+floor": OLIA's with its 2-segment window floor,
+#     doc/validation.md) and the paper's testbed figures.
 #   MPTCP_SKIP_INSTALL=1  skip the package installation
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -239,15 +240,17 @@ rm -f "$out/khalili-c/results.db"
 import json, sys
 d = json.loads(sys.stdin.read())
 paper = {"lia": (1.3, 0.68), "olia": (1.11, 0.88)}  # draft-khalili-mptcp-performance-issues-06, tables 3 and 6
-print("%-5s %-12s %9s %9s %9s   %s" % ("cc", "class", "measured", "theory", "paper", "loss per AP"))
+print("%-5s %-12s %9s %9s %13s %7s   %s" % ("cc", "class", "measured", "theory", "theory+floor", "paper",
+                                         "loss per AP"))
 for r in d["runs"]:
     loss = ", ".join("%s %.4f (theory %s)" % (b["name"], b["loss"],
                      "-" if b.get("theory_loss") is None else "%.4f" % b["theory_loss"])
                      for b in r["bottlenecks"])
     for i, c in enumerate(r["classes"]):
-        t = c.get("theory_mean_mbps")
-        print("%-5s %-12s %9.3f %9s %9.2f   %s" % (r["cc"], c["name"], c["mean_mbps"],
-              "-" if t is None else "%.3f" % t, paper[r["cc"]][i], loss if i == 0 else ""))'
+        t, f = c.get("theory_mean_mbps"), c.get("theory_floor_mean_mbps")
+        print("%-5s %-12s %9.3f %9s %13s %7.2f   %s" % (r["cc"], c["name"], c["mean_mbps"],
+              "-" if t is None else "%.3f" % t, "-" if f is None else "%.3f" % f,
+              paper[r["cc"]][i], loss if i == 0 else ""))'
 echo "results: $out/khalili-c/results.db, plot $out/khalili-c/mptcp-khalili-c.png"
 
 echo "== results in $out =="
