@@ -35,6 +35,7 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-progress.cc
     helper/mptcp-topology.cc
     helper/mptcp-network.cc
+    helper/mptcp-ecmp-routing.cc
     helper/mptcp-khalili.cc
     helper/mptcp-attacker-helper.cc
 )
@@ -57,6 +58,7 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-progress.h
     helper/mptcp-topology.h
     helper/mptcp-network.h
+    helper/mptcp-ecmp-routing.h
     helper/mptcp-khalili.h
     helper/mptcp-attacker-helper.h
 )
@@ -443,7 +445,19 @@ if(MPTCP_TESTS)
              COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_khalili.py
                      $<TARGET_FILE:mptcp-khalili-a> $<TARGET_FILE:mptcp-khalili-b>
                      $<TARGET_FILE:mptcp-khalili-c>)
-    set_tests_properties(ns3.khalili PROPERTIES LABELS ns3 TIMEOUT 900)
+    # whole scenarios of 20 to 50 users: "long", out of the sanitizer pass
+    # (the network helper they use is in ns3.mptcp-topology there)
+    set_tests_properties(ns3.khalili PROPERTIES LABELS "ns3;long" TIMEOUT 900)
+  endif()
+  # A FatTree with flow-hash ECMP: MPTCP against TCP on a permutation.
+  if(TARGET mptcp-fattree)
+    find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+    add_test(NAME ns3.fattree
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_fattree.py
+                     $<TARGET_FILE:mptcp-fattree>)
+    # 16 hosts at 100 Mbit/s: "long", out of the sanitizer pass (flow-hash
+    # ECMP is in ns3.mptcp-topology there)
+    set_tests_properties(ns3.fattree PROPERTIES LABELS "ns3;long" TIMEOUT 900 COST 500)
   endif()
   # WiFi plus 3G: schedulers, opportunistic retransmission, buffer size.
   if(TARGET mptcp-wifi-3g)

@@ -11,6 +11,8 @@
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
+#include "ns3/ipv4-list-routing.h"
+#include "ns3/mptcp-ecmp-routing.h"
 #include "ns3/mptcp-helper.h"
 #include "ns3/mptcp-topology.h"
 #include "ns3/point-to-point-helper.h"
@@ -20,7 +22,10 @@
 #include "ns3/traffic-control-layer.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 namespace ns3
@@ -421,6 +426,77 @@ MptcpNetworkHelper::PinHostRoutes(uint32_t node, Ipv4Address destination) const
                                    m_addresses[2 * k + (1 - side)],
                                    destination,
                                    Ipv4Mask("255.255.255.255"));
+    }
+}
+
+void
+MptcpNetworkHelper::InstallFlowEcmpRouting() const
+{
+    AssertBuilt();
+    const uint32_t n = static_cast<uint32_t>(m_names.size());
+    // adjacency: (neighbour, link)
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> adj(n);
+    for (uint32_t k = 0; k < m_links.size(); k++)
+    {
+        adj[m_links[k].a].emplace_back(m_links[k].b, k);
+        adj[m_links[k].b].emplace_back(m_links[k].a, k);
+    }
+    // hop counts between every two nodes (breadth first from each)
+    std::vector<std::vector<uint32_t>> d(n, std::vector<uint32_t>(n, UINT32_MAX));
+    for (uint32_t s = 0; s < n; s++)
+    {
+        std::vector<uint32_t> queue{s};
+        d[s][s] = 0;
+        for (size_t i = 0; i < queue.size(); i++)
+        {
+            for (const auto& [v, k] : adj[queue[i]])
+            {
+                (void)k;
+                if (d[s][v] == UINT32_MAX)
+                {
+                    d[s][v] = d[s][queue[i]] + 1;
+                    queue.push_back(v);
+                }
+            }
+        }
+    }
+    auto ifOf = [this](uint32_t node, uint32_t link) {
+        const uint32_t side = m_links[link].a == node ? 0 : 1;
+        Ptr<Ipv4> ipv4 = m_nodes.Get(node)->GetObject<Ipv4>();
+        return static_cast<uint32_t>(ipv4->GetInterfaceForDevice(m_devices[link].Get(side)));
+    };
+    for (uint32_t u = 0; u < n; u++)
+    {
+        Ptr<MptcpFlowEcmpRouting> ecmp = CreateObject<MptcpFlowEcmpRouting>();
+        ecmp->SetSalt(u);
+        for (uint32_t k = 0; k < m_links.size(); k++)
+        {
+            const Link& l = m_links[k];
+            const Ipv4Address net = m_addresses[2 * k].CombineMask(Ipv4Mask("255.255.255.0"));
+            if (l.a == u || l.b == u)
+            {
+                ecmp->AddRoute(net, Ipv4Mask("255.255.255.0"), ifOf(u, k), Ipv4Address::GetZero());
+                continue;
+            }
+            const uint32_t du = std::min(d[u][l.a], d[u][l.b]);
+            for (const auto& [v, j] : adj[u])
+            {
+                if (std::min(d[v][l.a], d[v][l.b]) + 1 == du)
+                {
+                    const uint32_t vside = m_links[j].a == v ? 0 : 1;
+                    ecmp->AddRoute(net,
+                                   Ipv4Mask("255.255.255.0"),
+                                   ifOf(u, j),
+                                   m_addresses[2 * j + vside]);
+                }
+            }
+        }
+        Ptr<Ipv4> ipv4 = m_nodes.Get(u)->GetObject<Ipv4>();
+        Ptr<Ipv4ListRouting> list = DynamicCast<Ipv4ListRouting>(ipv4->GetRoutingProtocol());
+        NS_ABORT_MSG_UNLESS(list, "MptcpNetworkHelper::InstallFlowEcmpRouting: node \""
+                                      << m_names[u] << "\" has no Ipv4ListRouting");
+        ecmp->SetIpv4(ipv4);
+        list->AddRoutingProtocol(ecmp, 20);
     }
 }
 

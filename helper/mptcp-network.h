@@ -225,6 +225,16 @@ class MptcpNetworkHelper
     void PinPath(const std::vector<uint32_t>& nodes, Ipv4Address destination) const;
 
     /**
+     * \brief Route by flow-hash ECMP: on every node, an
+     *        MptcpFlowEcmpRouting whose group for each link's network holds
+     *        every neighbour on a shortest path (by hop count) to that link,
+     *        installed above static and global routing. A flow keeps one
+     *        path; flows, and the subflows of an MPTCP connection, spread
+     *        over the equal-cost ones (a FatTree's). Call after Build().
+     */
+    void InstallFlowEcmpRouting() const;
+
+    /**
      * \brief Fix the random streams of the links' loss models.
      * \param stream first stream number
      * \return the number of streams used

@@ -23,6 +23,7 @@
 #include "ns3/mptcp-helper.h"
 #include "ns3/mptcp-l4-protocol.h"
 #include "ns3/mptcp-socket.h"
+#include "ns3/mptcp-ecmp-routing.h"
 #include "ns3/mptcp-network.h"
 #include "ns3/mptcp-topology.h"
 #include "ns3/network-module.h"
@@ -710,6 +711,81 @@ class NetworkTestCase : public TestCase
     }
 };
 
+/**
+ * \ingroup mptcp-tests
+ * \brief Flow-hash ECMP on a diamond of switches: h -- s, s -- b1 -- t,
+ *        s -- b2 -- t, t -- d. s's group for d's network holds b1 and b2;
+ *        eight TCP flows from h to d spread over both; the hash of one
+ *        five-tuple is the same every time.
+ */
+class EcmpTestCase : public TestCase
+{
+  public:
+    EcmpTestCase()
+        : TestCase("flow-hash ECMP: both equal-cost paths in the group, flows spread over both")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(1);
+        MptcpNetworkHelper net;
+        const uint32_t h = net.AddNode("h");
+        const uint32_t sw = net.AddNode("s");
+        const uint32_t b1 = net.AddNode("b1");
+        const uint32_t b2 = net.AddNode("b2");
+        const uint32_t t = net.AddNode("t");
+        const uint32_t d = net.AddNode("d");
+        MptcpLinkSpec l;
+        l.rate = "10Mbps";
+        net.AddLink(h, sw, l);
+        const uint32_t sb1 = net.AddLink(sw, b1, l);
+        const uint32_t sb2 = net.AddLink(sw, b2, l);
+        net.AddLink(b1, t, l);
+        net.AddLink(b2, t, l);
+        const uint32_t td = net.AddLink(t, d, l);
+        net.Build();
+        net.InstallFlowEcmpRouting();
+        const Ipv4Address dst = net.GetAddress(td, 1);
+        Ptr<Ipv4ListRouting> list =
+            DynamicCast<Ipv4ListRouting>(net.GetNode(sw)->GetObject<Ipv4>()->GetRoutingProtocol());
+        int16_t priority = 0;
+        Ptr<MptcpFlowEcmpRouting> ecmp =
+            DynamicCast<MptcpFlowEcmpRouting>(list->GetRoutingProtocol(0, priority));
+        NS_TEST_ASSERT_MSG_NE(ecmp, nullptr, "ECMP first in s's list");
+        NS_TEST_EXPECT_MSG_EQ(priority, 20, "above static routing");
+        NS_TEST_ASSERT_MSG_NE(ecmp->GetGroup(dst), nullptr, "a route to d");
+        NS_TEST_EXPECT_MSG_EQ(ecmp->GetGroup(dst)->size(), 2u, "two equal-cost next hops");
+        NS_TEST_EXPECT_MSG_EQ(ecmp->Hash(Ipv4Address("10.0.0.1"), dst, 6, 49152, 80),
+                              ecmp->Hash(Ipv4Address("10.0.0.1"), dst, 6, 49152, 80),
+                              "one hash per five-tuple");
+        MptcpStackHelper mptcp;
+        mptcp.SetSocketAttribute("Mptcp", BooleanValue(false));
+        NodeContainer ends(net.GetNode(h), net.GetNode(d));
+        mptcp.Install(ends);
+        mptcp.AssignStreams(ends, 10);
+        for (uint16_t i = 0; i < 8; i++)
+        {
+            PacketSinkHelper sink("ns3::MptcpSocketFactory",
+                                  InetSocketAddress(Ipv4Address::GetAny(), 9000 + i));
+            sink.Install(net.GetNode(d));
+            BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(dst, 9000 + i));
+            bulk.SetAttribute("MaxBytes", UintegerValue(200000));
+            bulk.Install(net.GetNode(h)).Start(Seconds(0.1));
+        }
+        Simulator::Stop(Seconds(5));
+        Simulator::Run();
+        const uint64_t via1 = net.GetQueueDisc(sb1, 0)->GetStats().nTotalReceivedPackets;
+        const uint64_t via2 = net.GetQueueDisc(sb2, 0)->GetStats().nTotalReceivedPackets;
+        NS_LOG_INFO("ECMP: " << via1 << " packets via b1, " << via2 << " via b2");
+        NS_TEST_EXPECT_MSG_GT(via1, 100u, "flows via b1");
+        NS_TEST_EXPECT_MSG_GT(via2, 100u, "flows via b2");
+        Simulator::Destroy();
+    }
+};
+
 class MptcpTopologyTestSuite : public TestSuite
 {
   public:
@@ -720,6 +796,7 @@ class MptcpTopologyTestSuite : public TestSuite
         AddTestCase(new DumbbellTestCase());
         AddTestCase(new DisjointPathsTestCase());
         AddTestCase(new NetworkTestCase());
+        AddTestCase(new EcmpTestCase());
     }
 };
 

@@ -1,0 +1,427 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A k-ary FatTree with flow-hash ECMP and a permutation traffic matrix:
+ * the datacenter experiment of Raiciu, Barré, Pluntke, Greenhalgh,
+ * Wischik, Handley, "Improving Datacenter Performance and Robustness with
+ * Multipath TCP", SIGCOMM 2011 (FatTree: Al-Fares, Loukissas, Vahdat,
+ * SIGCOMM 2008). With single-path TCP, flows that hash onto the same link
+ * share it while other links idle; MPTCP with several subflows (each its
+ * own ports, so its own ECMP path) moves traffic off the collisions.
+ *
+ * Topology (MptcpNetworkHelper): (k/2)^2 core switches; k pods of k/2
+ * aggregation and k/2 edge switches, every edge switch joined to every
+ * aggregation switch of its pod; aggregation switch i of each pod joined
+ * to core switches i k/2 .. i k/2 + k/2 - 1; k/2 hosts per edge switch:
+ * k^3/4 hosts. Every link --rate (100 Mbit/s) and --delayUs (20 us), a
+ * drop-tail queue of --queue packets. Routing: MptcpFlowEcmpRouting (a
+ * hash of the five-tuple picks among every shortest path), installed by
+ * MptcpNetworkHelper::InstallFlowEcmpRouting. Traffic: a random
+ * permutation drawn from --RngRun (no host sends to itself), every host a
+ * long flow to its partner.
+ *
+ * One run per entry of --subflows (MPTCP, ndiffports, --cc) and, with
+ * --tcp=true, single-path TCP (our engine, MPTCP off, Reno). Each reports,
+ * after the warm-up, the aggregate goodput as a fraction of the optimum
+ * (every host at its link rate, which a FatTree's full bisection allows
+ * for a permutation: hosts x rate x 1448/1500 of payload) and the
+ * distribution of per-flow goodput (min, 10th percentile, median, 90th,
+ * max, Jain's index, and every flow's, sorted). Each run is recorded in
+ * <outputDir>/results.db (scenario "mptcp-fattree", parameter config);
+ * --plot=true draws mptcp-fattree.{plt,dat,png,svg}: each run's flows
+ * ranked by goodput, as a fraction of the link rate (the SIGCOMM 2011
+ * figure). The last stdout line is JSON.
+ *
+ *   ./mptcp-fattree [--k=4] [--subflows=1,2,4,8] [--tcp=true] [--cc=lia]
+ *                   [--duration=10] [--warmup=2] [--RngRun=1]
+ *
+ * Exit status: 0 when every run finished; 2 for a bad option or a run
+ * already recorded; 1 when an output cannot be written.
+ */
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/mptcp-module.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+const char kProg[] = "mptcp-fattree";
+
+int
+Fail(const std::string& why)
+{
+    std::fprintf(stderr, "%s: %s\n", kProg, why.c_str());
+    return 2;
+}
+
+/** The options, checked. */
+struct Options
+{
+    uint32_t k = 4;
+    std::string rate = "100Mbps";
+    double delayUs = 20;
+    uint32_t queue = 100;
+    std::string cc = "lia";
+    double duration = 10;
+    double warmup = 2;
+};
+
+/** One run's figures. */
+struct Row
+{
+    std::string config;              //!< "tcp" or "mptcp-N"
+    uint32_t subflows = 1;           //!< subflows per connection (tcp: 1)
+    double fraction = 0;             //!< aggregate goodput / optimum
+    double meanBps = 0;              //!< mean per-flow goodput
+    double jain = 0;                 //!< Jain over the flows
+    std::vector<double> sortedBps;   //!< per-flow goodput, ascending
+};
+
+/** The q-quantile (0..1) of ascending values, by linear interpolation. */
+double
+Quantile(const std::vector<double>& v, double q)
+{
+    if (v.empty())
+    {
+        return std::nan("");
+    }
+    const double pos = q * (v.size() - 1);
+    const size_t i = static_cast<size_t>(std::floor(pos));
+    const size_t j = std::min(i + 1, v.size() - 1);
+    return v[i] + (v[j] - v[i]) * (pos - i);
+}
+
+Row
+RunOnce(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec)
+{
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1 << 21));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(1 << 21));
+    const uint32_t h = o.k / 2;
+    MptcpLinkSpec link;
+    link.rate = o.rate;
+    link.delay = NanoSeconds(std::llround(o.delayUs * 1000));
+    link.queue.disc = "droptail";
+    link.queue.packets = o.queue;
+    MptcpNetworkHelper net;
+    std::vector<uint32_t> core;
+    std::vector<uint32_t> hosts;
+    for (uint32_t c = 0; c < h * h; c++)
+    {
+        core.push_back(net.AddNode("core-" + std::to_string(c)));
+    }
+    for (uint32_t p = 0; p < o.k; p++)
+    {
+        std::vector<uint32_t> agg;
+        for (uint32_t i = 0; i < h; i++)
+        {
+            const std::string tag = std::to_string(p) + "-" + std::to_string(i);
+            agg.push_back(net.AddNode("agg-" + tag));
+            for (uint32_t c = 0; c < h; c++)
+            {
+                net.AddLink(core[i * h + c], agg[i], link);
+            }
+        }
+        for (uint32_t e = 0; e < h; e++)
+        {
+            const std::string tag = std::to_string(p) + "-" + std::to_string(e);
+            const uint32_t edge = net.AddNode("edge-" + tag);
+            for (uint32_t i = 0; i < h; i++)
+            {
+                net.AddLink(agg[i], edge, link);
+            }
+            for (uint32_t j = 0; j < h; j++)
+            {
+                const uint32_t host = net.AddNode("host-" + tag + "-" + std::to_string(j));
+                net.AddLink(edge, host, link);
+                hosts.push_back(host);
+            }
+        }
+    }
+    net.Build();
+    net.InstallFlowEcmpRouting();
+    // each host's address: its end of its edge link (the host is side 1)
+    std::vector<Ipv4Address> address;
+    for (uint32_t host : hosts)
+    {
+        Ptr<Ipv4> ipv4 = net.GetNode(host)->GetObject<Ipv4>();
+        address.push_back(ipv4->GetAddress(1, 0).GetLocal());
+    }
+
+    NodeContainer hostNodes;
+    for (uint32_t host : hosts)
+    {
+        hostNodes.Add(net.GetNode(host));
+    }
+    MptcpStackHelper mptcp;
+    if (tcp)
+    {
+        mptcp.SetSocketAttribute("Mptcp", BooleanValue(false));
+        mptcp.SetSocketAttribute("CongestionControl", StringValue("reno"));
+    }
+    else
+    {
+        mptcp.SetSocketAttribute("PathManager", StringValue("ndiffports"));
+        mptcp.SetSocketAttribute("Subflows", UintegerValue(subflows));
+        mptcp.SetSocketAttribute("CongestionControl", StringValue(o.cc));
+    }
+    mptcp.Install(hostNodes);
+    int64_t stream = 100 + mptcp.AssignStreams(hostNodes, 100);
+    Ptr<UniformRandomVariable> rng = CreateObject<UniformRandomVariable>();
+    rng->SetStream(stream++);
+    // A random permutation without fixed points (Sattolo's algorithm: one
+    // cycle through every host), the same for every run of one --RngRun.
+    const uint32_t n = static_cast<uint32_t>(hosts.size());
+    std::vector<uint32_t> perm(n);
+    for (uint32_t i = 0; i < n; i++)
+    {
+        perm[i] = i;
+    }
+    for (uint32_t i = n - 1; i > 0; i--)
+    {
+        const uint32_t j = rng->GetInteger(0, i - 1);
+        std::swap(perm[i], perm[j]);
+    }
+
+    MptcpExperiment x(Seconds(o.duration), Seconds(o.warmup), MilliSeconds(500));
+    for (uint32_t i = 0; i < n; i++)
+    {
+        const uint16_t port = static_cast<uint16_t>(5000 + i);
+        const uint32_t dst = perm[i];
+        PacketSinkHelper sink("ns3::MptcpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), port));
+        ApplicationContainer s = sink.Install(hostNodes.Get(dst));
+        BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(address[dst], port));
+        bulk.SetAttribute("MaxBytes", UintegerValue(0));
+        bulk.SetAttribute("SendSize", UintegerValue(16384));
+        ApplicationContainer a = bulk.Install(hostNodes.Get(i));
+        a.Start(Seconds(0.01 + rng->GetValue(0, 0.1)));
+        const std::string entity = (tcp ? "tcp " : "mptcp ") + std::to_string(i);
+        const uint32_t f = x.AddFlow(tcp ? "tcp" : "mptcp", entity, {DynamicCast<PacketSink>(s.Get(0))});
+        x.SetSubflowsOf(f, a.Get(0), entity + " subflow ");
+    }
+    if (rec)
+    {
+        x.SetSampleSink(rec->Sink());
+    }
+    x.Run();
+
+    Row row;
+    row.config = tcp ? "tcp" : "mptcp-" + std::to_string(subflows);
+    row.subflows = tcp ? 1 : subflows;
+    double sum = 0;
+    for (const MptcpScenarioFlow& f : x.GetFlows())
+    {
+        row.sortedBps.push_back(f.goodputBps);
+        sum += f.goodputBps;
+    }
+    std::sort(row.sortedBps.begin(), row.sortedBps.end());
+    row.meanBps = n ? sum / n : 0;
+    row.jain = MptcpJain(row.sortedBps);
+    const double optimum = n * MptcpRateBps(o.rate) * 1448.0 / 1500.0;
+    row.fraction = optimum > 0 ? sum / optimum : 0;
+    if (rec)
+    {
+        rec->AddMetric("", "aggregate_fraction", row.fraction, "");
+        rec->AddMetric("", "flow_goodput_mean_bps", row.meanBps, "bit/s");
+        rec->AddMetric("", "flow_goodput_min_bps", row.sortedBps.front(), "bit/s");
+        rec->AddMetric("", "flow_goodput_p10_bps", Quantile(row.sortedBps, 0.1), "bit/s");
+        rec->AddMetric("", "flow_goodput_median_bps", Quantile(row.sortedBps, 0.5), "bit/s");
+        rec->AddMetric("", "flow_goodput_p90_bps", Quantile(row.sortedBps, 0.9), "bit/s");
+        rec->AddMetric("", "flow_goodput_max_bps", row.sortedBps.back(), "bit/s");
+        rec->AddMetric("", "jain_flows", row.jain, "");
+        rec->AddFlows(x.GetFlows(), x.GetIpFlows());
+    }
+    Simulator::Destroy();
+    return row;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    std::string k = "4";
+    std::string subflows = "1,2,4,8";
+    std::string tcp = "true";
+    std::string delayUs = "20";
+    std::string queue = "100";
+    std::string duration = "10";
+    std::string warmup = "2";
+    Options o;
+    CommandLine cmd(__FILE__);
+    cmd.Usage("A k-ary FatTree with flow-hash ECMP and a permutation traffic matrix (Raiciu "
+              "et al., SIGCOMM 2011): aggregate goodput against the optimum and the per-flow "
+              "distribution, for MPTCP with each number of subflows and single-path TCP.");
+    cmd.AddValue("k", "FatTree arity (even, 4..16): k^3/4 hosts", k);
+    cmd.AddValue("subflows", "comma list of MPTCP subflow counts (1..8), one run each", subflows);
+    cmd.AddValue("tcp", "also run single-path TCP", tcp);
+    cmd.AddValue("cc", "congestion control of MPTCP", o.cc);
+    cmd.AddValue("rate", "rate of every link", o.rate);
+    cmd.AddValue("delayUs", "one-way delay of every link in microseconds (0..100000)", delayUs);
+    cmd.AddValue("queue", "drop-tail queue of every link in packets", queue);
+    cmd.AddValue("duration", "simulated seconds per run", duration);
+    cmd.AddValue("warmup", "seconds before the measurement starts", warmup);
+    MptcpOutputOptions out(kProg);
+    out.AddTo(cmd);
+    cmd.Parse(argc, argv);
+    const std::vector<MptcpResults::Param> config = MptcpResults::ConfigParams();
+    std::vector<std::string> counts;
+    bool withTcp = true;
+    std::string why;
+    if (!MptcpNoPositionalArguments(argc, argv, why) ||
+        !MptcpParseUint("k", k, 4, 16, o.k, why) ||
+        !MptcpParseReal("delayUs", delayUs, 0, 100000, "us", o.delayUs, why) ||
+        !MptcpParseUint("queue", queue, 1, 100000, o.queue, why) ||
+        !MptcpParseReal("duration", duration, 0.1, 100000, "s", o.duration, why) ||
+        !MptcpParseReal("warmup", warmup, 0, 100000, "s", o.warmup, why) ||
+        !MptcpParseBool("tcp", tcp, withTcp, why) ||
+        !MptcpParseList("subflows", subflows, counts, why))
+    {
+        return Fail(why);
+    }
+    if (o.k % 2)
+    {
+        return Fail("--k must be even (got " + k + ")");
+    }
+    if (!(MptcpRateBps(o.rate) > 0))
+    {
+        return Fail("--rate must be a data rate with ns-3's units, e.g. 100Mbps (got \"" + o.rate +
+                    "\")");
+    }
+    if (o.warmup >= o.duration)
+    {
+        return Fail("--warmup must be below --duration");
+    }
+    if (mptcp_algo_check(MPTCP_ALGO_CC, o.cc.c_str()) != MPTCP_OK)
+    {
+        return Fail("--cc: unknown congestion control \"" + o.cc + "\" (" +
+                    MptcpSocket::AlgorithmNames(MPTCP_ALGO_CC) + ")");
+    }
+    std::vector<uint32_t> subflowCounts;
+    for (const std::string& c : counts)
+    {
+        uint32_t v = 0;
+        if (!MptcpParseUint("subflows", c, 1, 8, v, why))
+        {
+            return Fail(why);
+        }
+        subflowCounts.push_back(v);
+    }
+    if (!out.Check(why))
+    {
+        return Fail(why);
+    }
+    const std::string cmdline = MptcpCommandLineText(argc, argv);
+
+    std::vector<std::pair<bool, uint32_t>> plan;
+    if (withTcp)
+    {
+        plan.emplace_back(true, 1);
+    }
+    for (uint32_t s : subflowCounts)
+    {
+        plan.emplace_back(false, s);
+    }
+    std::vector<Row> rows;
+    for (const auto& [isTcp, s] : plan)
+    {
+        MptcpRunRecorder recorder;
+        if (out.record)
+        {
+            MptcpRunRecorder::Setup st;
+            st.outputDir = out.outputDir;
+            st.campaign = out.campaign;
+            st.scenario = kProg;
+            st.params = {{"config", isTcp ? "tcp" : "mptcp-" + std::to_string(s)},
+                         {"k", std::to_string(o.k)},
+                         {"cc", isTcp ? "reno" : o.cc},
+                         {"rate", o.rate},
+                         {"delayUs", MptcpJsonNumber(o.delayUs)},
+                         {"queue", std::to_string(o.queue)},
+                         {"duration", MptcpJsonNumber(o.duration)},
+                         {"warmup", MptcpJsonNumber(o.warmup)}};
+            st.params.insert(st.params.end(), config.begin(), config.end());
+            st.cmdline = cmdline;
+            st.overwrite = out.replace;
+            std::string err;
+            bool refused = false;
+            if (!recorder.Begin(st, &err, &refused))
+            {
+                std::fprintf(stderr, "%s: %s\n", kProg, err.c_str());
+                return refused ? 2 : 1;
+            }
+        }
+        rows.push_back(RunOnce(o, isTcp, s, out.record ? &recorder : nullptr));
+        std::string err;
+        if (out.record && !recorder.Finish(&err))
+        {
+            std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, out.outputDir.c_str(), err.c_str());
+            return 1;
+        }
+    }
+
+    const double rate = MptcpRateBps(o.rate);
+    if (out.draw)
+    {
+        MptcpPlot fig("FatTree k=" + k + ", " + o.rate + " links, permutation traffic");
+        const size_t g = fig.AddPanel("per-flow goodput, flows ranked", "flow rank",
+                                      "goodput / link rate");
+        std::string err;
+        bool ok = fig.SetYRange(g, 0, 1.05);
+        for (const Row& r : rows)
+        {
+            std::vector<double> xs, ys;
+            for (size_t i = 0; i < r.sortedBps.size(); i++)
+            {
+                xs.push_back(static_cast<double>(i + 1));
+                ys.push_back(r.sortedBps[i] / rate);
+            }
+            ok = ok && fig.AddSeries(g, r.config, xs, ys, &err);
+        }
+        if (!ok || !fig.Write(out.outputDir, kProg, &err))
+        {
+            std::fprintf(stderr, "%s: plot: %s\n", kProg, err.c_str());
+            return 1;
+        }
+    }
+
+    std::ostringstream js;
+    js << "{\"scenario\":\"" << kProg << "\",\"params\":{\"k\":" << o.k
+       << ",\"hosts\":" << o.k * o.k * o.k / 4 << ",\"rate\":" << MptcpJsonString(o.rate)
+       << ",\"delay_us\":" << MptcpJsonNumber(o.delayUs) << ",\"queue\":" << o.queue
+       << ",\"cc\":" << MptcpJsonString(o.cc) << ",\"duration_s\":" << MptcpJsonNumber(o.duration)
+       << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup) << "},\"runs\":[";
+    for (size_t i = 0; i < rows.size(); i++)
+    {
+        const Row& r = rows[i];
+        js << (i ? "," : "") << "{\"config\":" << MptcpJsonString(r.config)
+           << ",\"subflows\":" << r.subflows
+           << ",\"aggregate_fraction\":" << MptcpJsonNumber(r.fraction)
+           << ",\"mean_mbps\":" << MptcpJsonNumber(r.meanBps / 1e6)
+           << ",\"min_mbps\":" << MptcpJsonNumber(r.sortedBps.front() / 1e6)
+           << ",\"p10_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0.1) / 1e6)
+           << ",\"median_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0.5) / 1e6)
+           << ",\"p90_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0.9) / 1e6)
+           << ",\"max_mbps\":" << MptcpJsonNumber(r.sortedBps.back() / 1e6)
+           << ",\"jain\":" << MptcpJsonNumber(r.jain) << ",\"flows_mbps\":[";
+        for (size_t j = 0; j < r.sortedBps.size(); j++)
+        {
+            js << (j ? "," : "") << MptcpJsonNumber(std::round(r.sortedBps[j] / 1e3) / 1e3);
+        }
+        js << "]}";
+    }
+    js << "]}";
+    std::cout << js.str() << std::endl;
+    return std::cout ? 0 : 1;
+}
