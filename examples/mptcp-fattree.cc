@@ -336,38 +336,22 @@ main(int argc, char* argv[])
     std::vector<Row> rows;
     for (const auto& [isTcp, s] : plan)
     {
-        MptcpRunRecorder recorder;
-        if (out.record)
+        std::vector<MptcpResults::Param> params = {
+            {"config", isTcp ? "tcp" : "mptcp-" + std::to_string(s)},
+            {"k", std::to_string(o.k)},
+            {"cc", isTcp ? "reno" : o.cc},
+            {"rate", o.rate},
+            {"delayUs", MptcpJsonNumber(o.delayUs)},
+            {"queue", std::to_string(o.queue)},
+            {"duration", MptcpJsonNumber(o.duration)},
+            {"warmup", MptcpJsonNumber(o.warmup)}};
+        params.insert(params.end(), config.begin(), config.end());
+        const int rc = MptcpRecordRun(out, kProg, params, cmdline, [&](MptcpRunRecorder* rec) {
+            rows.push_back(RunOnce(o, isTcp, s, rec));
+        });
+        if (rc != 0)
         {
-            MptcpRunRecorder::Setup st;
-            st.outputDir = out.outputDir;
-            st.campaign = out.campaign;
-            st.scenario = kProg;
-            st.params = {{"config", isTcp ? "tcp" : "mptcp-" + std::to_string(s)},
-                         {"k", std::to_string(o.k)},
-                         {"cc", isTcp ? "reno" : o.cc},
-                         {"rate", o.rate},
-                         {"delayUs", MptcpJsonNumber(o.delayUs)},
-                         {"queue", std::to_string(o.queue)},
-                         {"duration", MptcpJsonNumber(o.duration)},
-                         {"warmup", MptcpJsonNumber(o.warmup)}};
-            st.params.insert(st.params.end(), config.begin(), config.end());
-            st.cmdline = cmdline;
-            st.overwrite = out.replace;
-            std::string err;
-            bool refused = false;
-            if (!recorder.Begin(st, &err, &refused))
-            {
-                std::fprintf(stderr, "%s: %s\n", kProg, err.c_str());
-                return refused ? 2 : 1;
-            }
-        }
-        rows.push_back(RunOnce(o, isTcp, s, out.record ? &recorder : nullptr));
-        std::string err;
-        if (out.record && !recorder.Finish(&err))
-        {
-            std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, out.outputDir.c_str(), err.c_str());
-            return 1;
+            return rc;
         }
     }
 

@@ -378,44 +378,31 @@ main(int argc, char* argv[])
     std::vector<Row> rows;
     for (const auto& [planned, path] : plan)
     {
-        MptcpRunRecorder recorder;
-        if (out.record)
+        std::vector<MptcpResults::Param> params = {
+            {"scheduler", planned.scheduler},
+            {"opportunistic", planned.opportunistic ? "true" : "false"},
+            {"rcvBuf", std::to_string(planned.rcvBuf)},
+            {"cc", o.cc},
+            {"sndBuf", std::to_string(o.sndBuf)},
+            {"wifi", o.wifi.rate + "/" + MptcpJsonNumber(o.wifi.delayMs) + "ms/" +
+                         MptcpJsonNumber(o.wifi.loss) + "/" + std::to_string(o.wifi.queue) + "p"},
+            {"cell", o.cell.rate + "/" + MptcpJsonNumber(o.cell.delayMs) + "ms/" +
+                         MptcpJsonNumber(o.cell.loss) + "/" + std::to_string(o.cell.queue) + "p"},
+            {"duration", MptcpJsonNumber(o.duration)},
+            {"warmup", MptcpJsonNumber(o.warmup)}};
+        params.insert(params.end(), config.begin(), config.end());
+        const int rc = MptcpRecordRun(
+            out,
+            kProg,
+            params,
+            cmdline,
+            [&, planned = planned, path = path](MptcpRunRecorder* rec) {
+                rows.push_back(RunOnce(o, planned, path, rec));
+            },
+            {{"mptcp", "connection"}});
+        if (rc != 0)
         {
-            MptcpRunRecorder::Setup s;
-            s.outputDir = out.outputDir;
-            s.campaign = out.campaign;
-            s.scenario = kProg;
-            s.params = {{"scheduler", planned.scheduler},
-                        {"opportunistic", planned.opportunistic ? "true" : "false"},
-                        {"rcvBuf", std::to_string(planned.rcvBuf)},
-                        {"cc", o.cc},
-                        {"sndBuf", std::to_string(o.sndBuf)},
-                        {"wifi", o.wifi.rate + "/" + MptcpJsonNumber(o.wifi.delayMs) + "ms/" +
-                                     MptcpJsonNumber(o.wifi.loss) + "/" +
-                                     std::to_string(o.wifi.queue) + "p"},
-                        {"cell", o.cell.rate + "/" + MptcpJsonNumber(o.cell.delayMs) + "ms/" +
-                                     MptcpJsonNumber(o.cell.loss) + "/" +
-                                     std::to_string(o.cell.queue) + "p"},
-                        {"duration", MptcpJsonNumber(o.duration)},
-                        {"warmup", MptcpJsonNumber(o.warmup)}};
-            s.params.insert(s.params.end(), config.begin(), config.end());
-            s.cmdline = cmdline;
-            s.overwrite = out.replace;
-            s.entities.emplace_back("mptcp", "connection");
-            std::string err;
-            bool refused = false;
-            if (!recorder.Begin(s, &err, &refused))
-            {
-                std::fprintf(stderr, "%s: %s\n", kProg, err.c_str());
-                return refused ? 2 : 1;
-            }
-        }
-        rows.push_back(RunOnce(o, planned, path, out.record ? &recorder : nullptr));
-        std::string err;
-        if (out.record && !recorder.Finish(&err))
-        {
-            std::fprintf(stderr, "%s: %s/results.db: %s\n", kProg, out.outputDir.c_str(), err.c_str());
-            return 1;
+            return rc;
         }
     }
 

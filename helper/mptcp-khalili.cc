@@ -966,79 +966,62 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
     {
         MptcpKhaliliParams q = p;
         q.cc = cc;
-        MptcpRunRecorder recorder;
-        if (out.record)
+        std::vector<MptcpResults::Param> params = {{"cc", cc},
+                                                   {"n1", std::to_string(p.n1)},
+                                                   {"n2", std::to_string(p.n2)},
+                                                   {"multipath", p.multipath ? "true" : "false"},
+                                                   {"rttMs", MptcpJsonNumber(p.rttMs)},
+                                                   {"tcp", p.tcp},
+                                                   {"redMin", MptcpJsonNumber(p.redMinMss)},
+                                                   {"redMax", MptcpJsonNumber(p.redMaxMss)},
+                                                   {"redMaxP", MptcpJsonNumber(p.redMaxP)},
+                                                   {"redQw", MptcpJsonNumber(p.redQw)},
+                                                   {"coupledMinSsthresh",
+                                                    std::to_string(p.coupledMinSsthresh)},
+                                                   {"duration", MptcpJsonNumber(dur)},
+                                                   {"warmup", MptcpJsonNumber(warm)}};
+        if (scenario == "b")
         {
-            MptcpRunRecorder::Setup s;
-            s.outputDir = out.outputDir;
-            s.campaign = out.campaign;
-            s.scenario = prog;
-            s.params = {{"cc", cc},
-                        {"n1", std::to_string(p.n1)},
-                        {"n2", std::to_string(p.n2)},
-                        {"multipath", p.multipath ? "true" : "false"},
-                        {"rttMs", MptcpJsonNumber(p.rttMs)},
-                        {"tcp", p.tcp},
-                        {"redMin", MptcpJsonNumber(p.redMinMss)},
-                        {"redMax", MptcpJsonNumber(p.redMaxMss)},
-                        {"redMaxP", MptcpJsonNumber(p.redMaxP)},
-                        {"redQw", MptcpJsonNumber(p.redQw)},
-                        {"coupledMinSsthresh", std::to_string(p.coupledMinSsthresh)},
-                        {"duration", MptcpJsonNumber(dur)},
-                        {"warmup", MptcpJsonNumber(warm)}};
-            if (scenario == "b")
-            {
-                s.params.push_back({"cx", MptcpJsonNumber(p.cxMbps)});
-                s.params.push_back({"ct", MptcpJsonNumber(p.ctMbps)});
-                s.params.push_back({"cyz", MptcpJsonNumber(p.cyzMbps)});
-            }
-            else
-            {
-                s.params.push_back({"c1", MptcpJsonNumber(p.c1Mbps)});
-                s.params.push_back({"c2", MptcpJsonNumber(p.c2Mbps)});
-            }
-            s.params.insert(s.params.end(), config.begin(), config.end());
-            s.cmdline = cmdline;
-            s.overwrite = out.replace;
-            std::string err;
-            bool refused = false;
-            if (!recorder.Begin(s, &err, &refused))
-            {
-                std::fprintf(stderr, "%s: %s\n", prog.c_str(), err.c_str());
-                return refused ? 2 : 1;
-            }
+            params.push_back({"cx", MptcpJsonNumber(p.cxMbps)});
+            params.push_back({"ct", MptcpJsonNumber(p.ctMbps)});
+            params.push_back({"cyz", MptcpJsonNumber(p.cyzMbps)});
         }
-        results.push_back(MptcpKhaliliRun(q, out.record ? &recorder : nullptr));
-        // The fluid model beside the measurement: without and with the
-        // coupled algorithms' window floor (CoupledMinSsthresh segments).
-        MptcpKhaliliResult& res = results.back();
-        const std::string note = MptcpKhaliliTheory(q, 0, res);
-        MptcpKhaliliTheory(q, q.coupledMinSsthresh, res);
-        if (!note.empty())
+        else
         {
-            std::fprintf(stderr, "%s: %s: no fluid-model prediction (%s)\n", prog.c_str(),
-                         cc.c_str(), note.c_str());
+            params.push_back({"c1", MptcpJsonNumber(p.c1Mbps)});
+            params.push_back({"c2", MptcpJsonNumber(p.c2Mbps)});
         }
-        if (out.record)
-        {
-            for (const MptcpKhaliliResult::Class& c : res.classes)
+        params.insert(params.end(), config.begin(), config.end());
+        const int rc = MptcpRecordRun(out, prog, params, cmdline, [&](MptcpRunRecorder* rec) {
+            results.push_back(MptcpKhaliliRun(q, rec));
+            // The fluid model beside the measurement: without and with the
+            // coupled algorithms' window floor (CoupledMinSsthresh segments).
+            MptcpKhaliliResult& res = results.back();
+            const std::string note = MptcpKhaliliTheory(q, 0, res);
+            MptcpKhaliliTheory(q, q.coupledMinSsthresh, res);
+            if (!note.empty())
             {
-                recorder.AddMetric("", c.name + "_theory_goodput_bps", c.theoryBps, "bit/s");
+                std::fprintf(stderr,
+                             "%s: %s: no fluid-model prediction (%s)\n",
+                             prog.c_str(),
+                             cc.c_str(),
+                             note.c_str());
             }
-            for (const MptcpKhaliliResult::Bottleneck& b : res.bottlenecks)
+            if (rec)
             {
-                recorder.AddMetric("", b.name + "_theory_loss", b.theoryLoss, "");
+                for (const MptcpKhaliliResult::Class& c : res.classes)
+                {
+                    rec->AddMetric("", c.name + "_theory_goodput_bps", c.theoryBps, "bit/s");
+                }
+                for (const MptcpKhaliliResult::Bottleneck& b : res.bottlenecks)
+                {
+                    rec->AddMetric("", b.name + "_theory_loss", b.theoryLoss, "");
+                }
             }
-        }
-        std::string err;
-        if (out.record && !recorder.Finish(&err))
+        });
+        if (rc != 0)
         {
-            std::fprintf(stderr,
-                         "%s: %s/results.db: %s\n",
-                         prog.c_str(),
-                         out.outputDir.c_str(),
-                         err.c_str());
-            return 1;
+            return rc;
         }
     }
 

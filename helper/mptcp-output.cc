@@ -3,6 +3,8 @@
  */
 #include "mptcp-output.h"
 
+#include <iostream>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -499,5 +501,43 @@ MptcpCheckOutputDir(const std::string& dir, std::string& why)
     return true;
 }
 
+
+int
+MptcpRecordRun(const MptcpOutputOptions& out,
+               const std::string& scenario,
+               const std::vector<MptcpResults::Param>& params,
+               const std::string& cmdline,
+               const std::function<void(MptcpRunRecorder*)>& run,
+               const std::vector<std::pair<std::string, std::string>>& entities)
+{
+    if (!out.record)
+    {
+        run(nullptr);
+        return 0;
+    }
+    MptcpRunRecorder recorder;
+    MptcpRunRecorder::Setup s;
+    s.outputDir = out.outputDir;
+    s.campaign = out.campaign;
+    s.scenario = scenario;
+    s.params = params;
+    s.cmdline = cmdline;
+    s.overwrite = out.replace;
+    s.entities = entities;
+    std::string err;
+    bool refused = false;
+    if (!recorder.Begin(s, &err, &refused))
+    {
+        std::cerr << out.program << ": " << err << std::endl;
+        return refused ? 2 : 1;
+    }
+    run(&recorder);
+    if (!recorder.Finish(&err))
+    {
+        std::cerr << out.program << ": " << out.outputDir << "/results.db: " << err << std::endl;
+        return 1;
+    }
+    return 0;
+}
 
 } // namespace ns3

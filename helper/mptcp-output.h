@@ -4,10 +4,12 @@
 #ifndef MPTCP_OUTPUT_H
 #define MPTCP_OUTPUT_H
 
+#include "ns3/mptcp-options.h"
 #include "ns3/mptcp-results.h"
 #include "ns3/mptcp-scenario.h"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -215,6 +217,29 @@ bool MptcpWritePlot(const MptcpScenarioParams& p, const MptcpScenarioResult& r, 
  * \return true when files can be written there
  */
 bool MptcpCheckOutputDir(const std::string& dir, std::string& why);
+
+/**
+ * \ingroup mptcp
+ * \brief One run of a scenario program, recorded when `out.record`: a
+ *        MptcpRunRecorder is begun for (out, scenario, params, cmdline), the
+ *        run is called with it (with null when not recording), then the
+ *        recorder is finished. A message is printed on stderr, prefixed
+ *        with `out.program`, for a run that cannot be recorded.
+ * \param out the program's output options (checked)
+ * \param scenario the scenario's name in results.db
+ * \param params every parameter of the run, configuration included
+ * \param cmdline the command line (MptcpCommandLineText)
+ * \param run the run
+ * \param entities entities known before the run (MptcpRunRecorder::Setup)
+ * \return 0; 2 for a finished run with the same parameters and RngRun
+ *         (without --overwrite); 1 when results.db cannot be written
+ */
+int MptcpRecordRun(const MptcpOutputOptions& out,
+                   const std::string& scenario,
+                   const std::vector<MptcpResults::Param>& params,
+                   const std::string& cmdline,
+                   const std::function<void(MptcpRunRecorder*)>& run,
+                   const std::vector<std::pair<std::string, std::string>>& entities = {});
 
 } // namespace ns3
 
