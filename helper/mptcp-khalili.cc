@@ -861,7 +861,7 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
     std::string duration = "300";
     std::string warmup = "150";
     std::string minSsthresh = "2";
-    CommandLine cmd(__FILE__);
+    CommandLine cmd(prog + ".cc"); // the program's name in its help
     const char* what[3] = {
         "Scenario A (MPTCP can penalize regular TCP users): type1 users with a private link "
         "behind a server bottleneck of n1*c1 open a second subflow through an AP of n2*c2 "

@@ -16,7 +16,7 @@ Short runs (60 s, measured over the last 30 s), smaller populations:
     less than they did (problem P1);
   - B (5 Blue, 5 Red, the paper's CX = 27 and CT = 36 scaled by 1/3): X
     and T carry near their capacity.
-Also: the same run twice gives the same JSON byte for byte; results.db has
+Also: the same run twice gives the same JSON (each of A, B, C); results.db has
 a run per congestion control with the JSON's class means; the same run
 again is refused (exit 2); the plot is written; bad options exit 2 with a
 message naming them.
@@ -81,8 +81,17 @@ def main(argv):
         (["stray"], "unexpected argument"),
     )
     failures += bad_option_failures(prog_c, bad, "--results=false", "--plot=false")
-    failures += bad_option_failures(prog_b, ((["--cx=0"], "--cx"),), "--results=false",
-                                    "--plot=false")
+    failures += bad_option_failures(prog_b, ((["--cx=0"], "--cx"), (["--ct=x"], "--ct")),
+                                    "--results=false", "--plot=false")
+    failures += bad_option_failures(prog_a, ((["--c2=0"], "--c2"), (["--n1=201"], "--n1")),
+                                    "--results=false", "--plot=false")
+    # an option of another scenario: ns-3's CommandLine refuses it by name
+    for prog, opt in ((prog_b, "--c1=1"), (prog_a, "--cx=27")):
+        p = run(prog, opt, "--results=false", "--plot=false")
+        name = os.path.basename(prog)
+        if p.returncode == 0 or f"Invalid command-line argument: {opt}" not in p.stderr \
+                or f"{name} [Program Options]" not in p.stderr:
+            failures.append(f"{name} {opt}: exit {p.returncode}, {p.stderr[:200]!r}")
 
     # C
     with tempfile.TemporaryDirectory() as out:
@@ -139,6 +148,8 @@ def main(argv):
     a_args = ["--n1=5", "--n2=5", "--ccs=lia", "--results=false", "--plot=false"]
     before = runs(prog_a, *a_args, "--multipath=false")["runs"][0]
     after = runs(prog_a, *a_args)["runs"][0]
+    if runs(prog_a, *a_args)["runs"][0] != after:
+        failures.append("A: the same run twice gave different JSON")
     t1b, t2b = cls(before, "type1")["mean_mbps"], cls(before, "type2")["mean_mbps"]
     t2a = cls(after, "type2")["mean_mbps"]
     print(f"A lia: type1/type2 {t1b}/{t2b} single-path, type2 {t2a} after the upgrade")
@@ -147,8 +158,11 @@ def main(argv):
         failures.append(f"A: before {before}, after {after}")
 
     # B
-    b = runs(prog_b, "--n1=5", "--n2=5", "--cx=9", "--ct=12", "--cyz=33", "--ccs=lia",
-             "--results=false", "--plot=false")["runs"][0]
+    b_args = ["--n1=5", "--n2=5", "--cx=9", "--ct=12", "--cyz=33", "--ccs=lia",
+              "--results=false", "--plot=false"]
+    b = runs(prog_b, *b_args)["runs"][0]
+    if runs(prog_b, *b_args)["runs"][0] != b:
+        failures.append("B: the same run twice gave different JSON")
     print("B lia: blue " + str(cls(b, "blue")["mean_mbps"]) + ", red "
           + str(cls(b, "red")["mean_mbps"]))
     failures += capacity_failures("B", b, ("x", "t"))
