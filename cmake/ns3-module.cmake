@@ -37,6 +37,7 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-network.cc
     helper/mptcp-ecmp-routing.cc
     helper/mptcp-khalili.cc
+    helper/mptcp-fluid.cc
     helper/mptcp-attacker-helper.cc
 )
 set(MPTCP_NS3_HEADERS
@@ -60,6 +61,7 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-network.h
     helper/mptcp-ecmp-routing.h
     helper/mptcp-khalili.h
+    helper/mptcp-fluid.h
     helper/mptcp-attacker-helper.h
 )
 set(MPTCP_NS3_TEST_SOURCES

@@ -30,7 +30,16 @@
  * <outputDir>/results.db (scenario "mptcp-fattree", parameter config);
  * --plot=true draws mptcp-fattree.{plt,dat,png,svg}: each run's flows
  * ranked by goodput, as a fraction of the link rate (the SIGCOMM 2011
- * figure). The last stdout line is JSON.
+ * figure). Beside the aggregate, the fluid model's (theory_fraction;
+ * helper/mptcp-fluid.h) for the paths the run's subflows took: each
+ * subflow traced hop by hop through MptcpFlowEcmpRouting::Lookup, every
+ * directed link it crosses a drop-tail link of --rate and --queue, each
+ * host's flow a user of --cc (single-path TCP for the tcp run) with one
+ * path per subflow, its base RTT the links' propagation delays and one
+ * data packet's and one ACK's transmission time per hop. It predicts the
+ * cost of hash collisions where the flows settle; the run adds what the
+ * model leaves out (slow start, synchronised losses, timeouts). The last
+ * stdout line is JSON.
  *
  *   ./mptcp-fattree [--k=4] [--subflows=1,2,4,8] [--tcp=true] [--cc=lia]
  *                   [--duration=10] [--warmup=2] [--RngRun=1]
@@ -46,6 +55,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -86,7 +97,123 @@ struct Row
     double meanBps = 0;              //!< mean per-flow goodput
     double jain = 0;                 //!< Jain over the flows
     std::vector<double> sortedBps;   //!< per-flow goodput, ascending
+    double theoryFraction = 0;       //!< fluid model's aggregate / optimum (NaN: none)
+    std::string theoryNote;          //!< why there is none ("" when there is)
 };
+
+/** "a.b.c.d:port" into its parts; false when it is not one. */
+bool
+SplitEndpoint(const std::string& s, Ipv4Address& a, uint16_t& port)
+{
+    const size_t colon = s.rfind(':');
+    if (colon == std::string::npos)
+    {
+        return false;
+    }
+    a = Ipv4Address(s.substr(0, colon).c_str());
+    port = static_cast<uint16_t>(std::strtoul(s.c_str() + colon + 1, nullptr, 10));
+    return true;
+}
+
+/** The node's MptcpFlowEcmpRouting, or null. */
+Ptr<MptcpFlowEcmpRouting>
+EcmpOf(Ptr<Node> node)
+{
+    Ptr<Ipv4ListRouting> list =
+        DynamicCast<Ipv4ListRouting>(node->GetObject<Ipv4>()->GetRoutingProtocol());
+    for (uint32_t i = 0; list && i < list->GetNRoutingProtocols(); i++)
+    {
+        int16_t prio = 0;
+        Ptr<MptcpFlowEcmpRouting> e =
+            DynamicCast<MptcpFlowEcmpRouting>(list->GetRoutingProtocol(i, prio));
+        if (e)
+        {
+            return e;
+        }
+    }
+    return nullptr;
+}
+
+/**
+ * The fluid model's aggregate over the optimum for the paths the flows'
+ * subflows took (see the file's comment); NaN and `why` when there is none.
+ */
+double
+PredictFraction(const Options& o,
+                bool tcp,
+                const std::vector<MptcpScenarioFlow>& flows,
+                const std::map<uint32_t, Ptr<Node>>& hostOf,
+                double optimumBps,
+                std::string& why)
+{
+    const double nan = std::nan("");
+    const double bps = MptcpRateBps(o.rate);
+    const double hopRtt = 2 * o.delayUs * 1e-6 + 8.0 * (1500 + 52) / bps;
+    MptcpFluidModel model(1448);
+    std::map<Ptr<NetDevice>, int> linkOf; // a directed link by its sending device
+    std::vector<int> users;
+    for (const MptcpScenarioFlow& f : flows)
+    {
+        const int user = model.AddUser(tcp ? "tcp" : o.cc);
+        if (user < 0)
+        {
+            why = model.Why();
+            return nan;
+        }
+        users.push_back(user);
+        for (const MptcpScenarioSubflow& sf : f.subflows)
+        {
+            Ipv4Address src;
+            Ipv4Address dst;
+            uint16_t sport = 0;
+            uint16_t dport = 0;
+            if (!SplitEndpoint(sf.local, src, sport) || !SplitEndpoint(sf.remote, dst, dport) ||
+                hostOf.count(src.Get()) == 0)
+            {
+                why = "cannot trace subflow " + sf.local + " -> " + sf.remote;
+                return nan;
+            }
+            Ptr<Node> node = hostOf.at(src.Get());
+            std::vector<int> links;
+            for (int hops = 0; node->GetObject<Ipv4>()->GetInterfaceForAddress(dst) < 0; hops++)
+            {
+                Ptr<MptcpFlowEcmpRouting> ecmp = EcmpOf(node);
+                Ptr<Ipv4Route> r = ecmp ? ecmp->Lookup(src, dst, sport, dport) : nullptr;
+                Ptr<NetDevice> dev = r ? r->GetOutputDevice() : nullptr;
+                Ptr<Channel> ch = dev ? dev->GetChannel() : nullptr;
+                if (!ch || ch->GetNDevices() != 2 || hops > 64)
+                {
+                    why = "no route for subflow " + sf.local + " -> " + sf.remote;
+                    return nan;
+                }
+                auto it = linkOf.find(dev);
+                if (it == linkOf.end())
+                {
+                    it = linkOf.emplace(dev, model.AddDropTail(bps, o.queue)).first;
+                }
+                links.push_back(it->second);
+                Ptr<NetDevice> peer = ch->GetDevice(0) == dev ? ch->GetDevice(1) : ch->GetDevice(0);
+                node = peer->GetNode();
+            }
+            if (model.AddPath(user, hopRtt * links.size(), links) < 0)
+            {
+                why = model.Why();
+                return nan;
+            }
+        }
+    }
+    if (!model.Solve())
+    {
+        why = model.Why();
+        return nan;
+    }
+    double sum = 0;
+    for (int u : users)
+    {
+        sum += model.UserBps(u);
+    }
+    return optimumBps > 0 ? sum / optimumBps : nan;
+}
 
 /** The q-quantile (0..1) of ascending values, by linear interpolation. */
 double
@@ -218,6 +345,11 @@ RunOnce(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec)
 
     Row row;
     row.config = tcp ? "tcp" : "mptcp-" + std::to_string(subflows);
+    std::map<uint32_t, Ptr<Node>> hostOf;
+    for (uint32_t i = 0; i < n; i++)
+    {
+        hostOf[address[i].Get()] = hostNodes.Get(i);
+    }
     row.subflows = tcp ? 1 : subflows;
     double sum = 0;
     for (const MptcpScenarioFlow& f : x.GetFlows())
@@ -230,9 +362,14 @@ RunOnce(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec)
     row.jain = MptcpJain(row.sortedBps);
     const double optimum = n * MptcpRateBps(o.rate) * 1448.0 / 1500.0;
     row.fraction = optimum > 0 ? sum / optimum : 0;
+    row.theoryFraction = PredictFraction(o, tcp, x.GetFlows(), hostOf, optimum, row.theoryNote);
     if (rec)
     {
         rec->AddMetric("", "aggregate_fraction", row.fraction, "");
+        if (std::isfinite(row.theoryFraction))
+        {
+            rec->AddMetric("", "theory_aggregate_fraction", row.theoryFraction, "");
+        }
         rec->AddMetric("", "flow_goodput_mean_bps", row.meanBps, "bit/s");
         rec->AddMetric("", "flow_goodput_min_bps", row.sortedBps.front(), "bit/s");
         rec->AddMetric("", "flow_goodput_p10_bps", Quantile(row.sortedBps, 0.1), "bit/s");
@@ -392,7 +529,12 @@ main(int argc, char* argv[])
         js << (i ? "," : "") << "{\"config\":" << MptcpJsonString(r.config)
            << ",\"subflows\":" << r.subflows
            << ",\"aggregate_fraction\":" << MptcpJsonNumber(r.fraction)
-           << ",\"mean_mbps\":" << MptcpJsonNumber(r.meanBps / 1e6)
+           << ",\"theory_fraction\":" << MptcpJsonNumber(r.theoryFraction);
+        if (!r.theoryNote.empty())
+        {
+            js << ",\"theory_note\":" << MptcpJsonString(r.theoryNote);
+        }
+        js << ",\"mean_mbps\":" << MptcpJsonNumber(r.meanBps / 1e6)
            << ",\"min_mbps\":" << MptcpJsonNumber(r.sortedBps.front() / 1e6)
            << ",\"p10_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0.1) / 1e6)
            << ",\"median_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0.5) / 1e6)

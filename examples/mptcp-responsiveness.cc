@@ -88,7 +88,76 @@ struct Row
     uint32_t subflows = 0;          //!< subflows of the connection
     std::vector<double> t;          //!< sample times (s)
     std::vector<double> path1Mean;  //!< 1 s trailing mean of path 1 (bit/s)
+    double theory[2][2] = {};       //!< fluid model: per path, before and during
+    double theoryTcp = 0;           //!< fluid model: one TCP flow during
+    std::string theoryNote;         //!< why there is no prediction (or "")
 };
+
+/** Access links of MptcpDisjointPathsHelper: 1 ms each way. */
+constexpr double kAccessDelayS = 1e-3;
+
+/**
+ * The fluid model's rates (bit/s): the connection alone (phase 0) and
+ * with the TCP flows on path 1 (phase 1). `subflows[k]` of the
+ * connection's subflows cross path k, each a path of the model with a
+ * window floor of 2 segments (the core's, as Linux's: ssthresh and cwnd
+ * never below 2 after a loss), which holds a subflow on a congested path
+ * at 2 segments per RTT where the coupled algorithms' equilibria alone
+ * would leave it nothing. \return "" or why there are none
+ */
+std::string
+Theory(const Options& o,
+       const std::string& cc,
+       const uint32_t queue[2],
+       const uint32_t subflows[2],
+       Row& row)
+{
+    const double nan = std::nan("");
+    for (auto& path : row.theory)
+    {
+        path[0] = path[1] = nan;
+    }
+    row.theoryTcp = nan;
+    const double bps = MptcpRateBps(o.rate);
+    const double rtt = 2 * (o.delayMs / 1e3 + kAccessDelayS);
+    for (int phase = 0; phase < 2; phase++)
+    {
+        MptcpFluidModel m(1448);
+        const int link[2] = {m.AddDropTail(bps, queue[0]), m.AddDropTail(bps, queue[1])};
+        const int u = m.AddUser(cc, 1, 2);
+        std::vector<int> pathsOf[2];
+        for (int k = 0; k < 2 && u >= 0; k++)
+        {
+            for (uint32_t i = 0; i < subflows[k]; i++)
+            {
+                pathsOf[k].push_back(m.AddPath(u, rtt, {link[k]}));
+            }
+        }
+        int tcp = -1;
+        if (phase == 1 && o.tcpFlows > 0)
+        {
+            tcp = m.AddUser("tcp", o.tcpFlows);
+            m.AddPath(tcp, rtt, {link[1]});
+        }
+        if (u < 0 || !m.Solve())
+        {
+            return m.Why();
+        }
+        for (int k = 0; k < 2; k++)
+        {
+            row.theory[k][phase] = 0;
+            for (int id : pathsOf[k])
+            {
+                row.theory[k][phase] += m.PathBps(id);
+            }
+        }
+        if (tcp >= 0)
+        {
+            row.theoryTcp = m.UserBps(tcp);
+        }
+    }
+    return "";
+}
 
 /** Mean of y over samples with t in (from, to]. */
 double
@@ -215,6 +284,13 @@ RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
         a1 << paths.GetAAddress(1) << ":";
         pathOf.push_back(s.local.compare(0, a1.str().size(), a1.str()) == 0 ? 1 : 0);
     }
+    const uint32_t queue[2] = {paths.GetQueuePackets(0), paths.GetQueuePackets(1)};
+    uint32_t perPath[2] = {0, 0};
+    for (int k : pathOf)
+    {
+        perPath[k]++;
+    }
+    row.theoryNote = Theory(o, cc, queue, perPath, row);
     // The times: the flow's own series, sampled from the first interval
     // on (a subflow's starts when the subflow exists).
     std::vector<double> t;
@@ -293,6 +369,20 @@ RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
             }
         }
         rec->AddMetric("", "tcp_goodput_during_bps", row.tcpDuring, "bit/s");
+        for (int p = 0; p < 2 && row.theoryNote.empty(); p++)
+        {
+            for (int e = 0; e < 2; e++)
+            {
+                rec->AddMetric("mptcp",
+                               "theory_path" + std::to_string(p) + "_bps_" + phase[e],
+                               row.theory[p][e],
+                               "bit/s");
+            }
+        }
+        if (row.theoryNote.empty() && std::isfinite(row.theoryTcp))
+        {
+            rec->AddMetric("", "theory_tcp_during_bps", row.theoryTcp, "bit/s");
+        }
         rec->AddMetric("", "settling_join_s", row.settleJoin, "s");
         rec->AddMetric("", "settling_leave_s", row.settleLeave, "s");
         rec->AddFlows(flows, x.GetIpFlows());
@@ -458,6 +548,19 @@ main(int argc, char* argv[])
                 js << ",\"path" << p << "_goodput_" << phase[e]
                    << "_bps\":" << MptcpJsonNumber(r.path[p][e]);
             }
+        }
+        for (int p = 0; p < 2; p++)
+        {
+            for (int e = 0; e < 2; e++)
+            {
+                js << ",\"theory_path" << p << "_bps_" << phase[e]
+                   << "\":" << MptcpJsonNumber(r.theory[p][e]);
+            }
+        }
+        js << ",\"theory_tcp_during_bps\":" << MptcpJsonNumber(r.theoryTcp);
+        if (!r.theoryNote.empty())
+        {
+            js << ",\"theory_note\":" << MptcpJsonString(r.theoryNote);
         }
         js << ",\"tcp_goodput_during_bps\":" << MptcpJsonNumber(r.tcpDuring)
            << ",\"settling_join_s\":" << MptcpJsonNumber(r.settleJoin)

@@ -22,6 +22,14 @@
  *   share), jain_hosts (Jain's index over the hosts' goodputs),
  *   utilisation (all goodput over the bottleneck rate), and each host's
  *   goodput.
+ * Beside each, the prediction (theory_host_share, theory_share_ratio,
+ * theory_basis): for droptail and red the fluid model (helper/
+ * mptcp-fluid.h: the greedy host's congestion control over its subflows
+ * and one TCP per host, all at the dumbbell's propagation RTT, on a
+ * drop-tail link with the run's buffer or RED's drop profile); for the
+ * fair queues the allocation of the scheduler itself when every queue is
+ * backlogged (max-min: a flow's share, or a host's). cubic and wvegas
+ * have no fluid model: the prediction is null and theory_basis says so.
  *
  * With --results=true (default) each discipline is a run in
  * <outputDir>/results.db (scenario "mptcp-shaping", parameter queueDisc),
@@ -41,6 +49,7 @@
 #include "ns3/core-module.h"
 #include "ns3/mptcp-module.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -67,7 +76,69 @@ struct Row
     double mptcpBps = 0;          //!< the multipath host's goodput
     std::vector<double> tcpBps;   //!< each TCP host's goodput
     uint32_t subflows = 0;        //!< subflows the connection had
+    double theoryShare = 0;       //!< predicted host share (NaN: none)
+    std::string theoryBasis;      //!< what the prediction rests on
 };
+
+/** Access links of the dumbbell: 1 ms each way (MptcpDumbbellHelper). */
+constexpr double kAccessDelayS = 1e-3;
+
+/**
+ * The multipath host's predicted share (NaN when there is none; `basis`
+ * says what it rests on, or why there is none).
+ */
+double
+TheoryShare(const MptcpScenarioParams& q, double rateBps, double delayS, uint32_t queuePackets,
+            std::string& basis)
+{
+    const double n = q.subflows;
+    const double m = q.tcpFlows;
+    if (q.queueDisc == "fqcodel")
+    {
+        basis = "per-flow fair queueing, every flow backlogged: subflows / flows";
+        return n / (n + m);
+    }
+    if (q.queueDisc == "fqcodel-host")
+    {
+        basis = "per-host fair queueing, every host backlogged: 1 / hosts";
+        return 1 / (m + 1);
+    }
+    MptcpFluidModel model(q.segmentSize);
+    int link;
+    if (q.queueDisc == "red")
+    {
+        // MptcpBottleneckSpec's thresholds; RedQueueDisc's LInterm 50
+        // (max_p 1/50) and gentle mode, its defaults
+        link = model.AddRed(rateBps,
+                            std::max(1.0, queuePackets / 4.0),
+                            std::max(2.0, 3.0 * queuePackets / 4.0),
+                            1.0 / 50,
+                            true);
+    }
+    else
+    {
+        link = model.AddDropTail(rateBps, queuePackets);
+    }
+    const double rtt = 2 * (delayS + 2 * kAccessDelayS);
+    const int host = model.AddUser(q.cc);
+    const int tcp = model.AddUser("tcp", q.tcpFlows);
+    for (uint32_t k = 0; k < q.subflows && host >= 0 && link >= 0; k++)
+    {
+        model.AddPath(host, rtt, {link});
+    }
+    if (tcp >= 0 && link >= 0)
+    {
+        model.AddPath(tcp, rtt, {link});
+    }
+    if (host < 0 || tcp < 0 || !model.Solve())
+    {
+        basis = model.Why();
+        return std::nan("");
+    }
+    basis = "fluid model (helper/mptcp-fluid.h)";
+    const double h = model.UserBps(host);
+    return h / (h + m * model.UserBps(tcp));
+}
 
 int
 Fail(const std::string& why)
@@ -221,6 +292,7 @@ main(int argc, char* argv[])
             return v;
         }());
         row.utilisation = total / rateBps;
+        row.theoryShare = TheoryShare(q, rateBps, delay / 1e3, r.queuePackets, row.theoryBasis);
         rows.push_back(row);
         if (out.record)
         {
@@ -229,6 +301,10 @@ main(int argc, char* argv[])
             recorder.AddMetric("", "share_ratio", row.shareRatio, "");
             recorder.AddMetric("", "jain_hosts", row.jainHosts, "");
             recorder.AddMetric("", "utilisation", row.utilisation, "");
+            if (std::isfinite(row.theoryShare))
+            {
+                recorder.AddMetric("", "theory_host_share", row.theoryShare, "");
+            }
             recorder.AddFlows(r.flows, r.ipFlows);
             std::string err;
             if (!recorder.Finish(&err))
@@ -294,6 +370,9 @@ main(int argc, char* argv[])
            << ",\"share_ratio\":" << MptcpJsonNumber(w.shareRatio)
            << ",\"jain_hosts\":" << MptcpJsonNumber(w.jainHosts)
            << ",\"utilisation\":" << MptcpJsonNumber(w.utilisation)
+           << ",\"theory_host_share\":" << MptcpJsonNumber(w.theoryShare)
+           << ",\"theory_share_ratio\":" << MptcpJsonNumber(w.theoryShare / fair)
+           << ",\"theory_basis\":" << MptcpJsonString(w.theoryBasis)
            << ",\"mptcp_goodput_bps\":" << MptcpJsonNumber(w.mptcpBps) << ",\"tcp_goodput_bps\":[";
         for (size_t k = 0; k < w.tcpBps.size(); k++)
         {

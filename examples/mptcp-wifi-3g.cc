@@ -28,6 +28,18 @@
  * counters), and the server's mean receive-buffer stall rate: the share
  * of 100 ms samples in which the application received nothing.
  *
+ * Beside the measurements, the fluid model's prediction (helper/
+ * mptcp-fluid.h) with an unlimited receive buffer, which the model does
+ * not have: each access link a drop-tail link of its rate and queue
+ * behind its random loss (on the data; lost ACKs are not modelled), the
+ * paths' propagation RTTs (the access delay plus two 1 ms core links,
+ * each way); theory_mbps per run (the connection's --cc over both
+ * paths, or one TCP over its path), and in "theory" the per-path rates
+ * and the receive buffer the paper says such a connection needs,
+ * 2 x (sum of the path rates) x (largest RTT) (NSDI 2012, on receive
+ * buffers), to compare with --rcvBufs: below it, the buffer, not the paths,
+ * bounds the goodput, and the prediction is only an upper bound.
+ *
  * Each run is recorded in <outputDir>/results.db (scenario
  * "mptcp-wifi-3g", parameters scheduler, opportunistic, rcvBuf); with
  * --plot=true, mptcp-wifi-3g.{plt,dat,png,svg} show goodput per
@@ -45,6 +57,7 @@
 #include "ns3/internet-module.h"
 #include "ns3/mptcp-module.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -98,7 +111,60 @@ struct Row
     uint64_t oppRetrans = 0;        //!< opportunistic retransmissions
     uint64_t penalised = 0;         //!< penalisations
     double stallShare = 0;          //!< share of 100 ms samples with no delivery
+    double theoryBps = 0;           //!< fluid model, unlimited buffer (NaN: none)
 };
+
+/** The fluid model's prediction, unlimited receive buffer (bit/s). */
+struct Theory
+{
+    double mptcp = 0;        //!< the connection
+    double path[2] = {0, 0}; //!< its WiFi and 3G rates
+    double tcp[2] = {0, 0};  //!< one TCP over WiFi, over 3G
+    double rcvBufNeeded = 0; //!< bytes: 2 x sum of rates x largest RTT
+    std::string note;        //!< why there is none ("" when there is)
+};
+
+/** One path's links in the fluid model: its loss, then its queue. */
+std::vector<int>
+FluidPath(MptcpFluidModel& m, const Access& a)
+{
+    const double bps = MptcpRateBps(a.rate);
+    return {m.AddExogenous(bps, a.loss), m.AddDropTail(bps, a.queue)};
+}
+
+Theory
+Predict(const Options& o)
+{
+    Theory t;
+    const double nan = std::nan("");
+    t.mptcp = t.path[0] = t.path[1] = t.tcp[0] = t.tcp[1] = t.rcvBufNeeded = nan;
+    const Access* acc[2] = {&o.wifi, &o.cell};
+    double rtt[2];
+    for (int k = 0; k < 2; k++)
+    {
+        rtt[k] = 2 * (acc[k]->delayMs / 1e3 + 2e-3);
+        MptcpFluidModel m(1448);
+        const int u = m.AddUser("tcp");
+        if (u >= 0 && m.AddPath(u, rtt[k], FluidPath(m, *acc[k])) >= 0 && m.Solve())
+        {
+            t.tcp[k] = m.UserBps(u);
+        }
+    }
+    MptcpFluidModel m(1448);
+    const int u = m.AddUser(o.cc);
+    const int p0 = u >= 0 ? m.AddPath(u, rtt[0], FluidPath(m, o.wifi)) : -1;
+    const int p1 = u >= 0 ? m.AddPath(u, rtt[1], FluidPath(m, o.cell)) : -1;
+    if (u < 0 || p0 < 0 || p1 < 0 || !m.Solve())
+    {
+        t.note = m.Why();
+        return t;
+    }
+    t.mptcp = m.UserBps(u);
+    t.path[0] = m.PathBps(p0);
+    t.path[1] = m.PathBps(p1);
+    t.rcvBufNeeded = 2 * (t.mptcp / 8) * std::max(m.PathRttS(p0), m.PathRttS(p1));
+    return t;
+}
 
 MptcpLinkSpec
 AccessSpec(const Access& a)
@@ -375,6 +441,7 @@ main(int argc, char* argv[])
             plan.emplace_back(r, path);
         }
     }
+    const Theory theory = Predict(o);
     std::vector<Row> rows;
     for (const auto& [planned, path] : plan)
     {
@@ -398,6 +465,11 @@ main(int argc, char* argv[])
             cmdline,
             [&, planned = planned, path = path](MptcpRunRecorder* rec) {
                 rows.push_back(RunOnce(o, planned, path, rec));
+                rows.back().theoryBps = path < 0 ? theory.mptcp : theory.tcp[path];
+                if (rec && std::isfinite(rows.back().theoryBps))
+                {
+                    rec->AddMetric("", "theory_goodput_bps", rows.back().theoryBps, "bit/s");
+                }
             },
             {{"mptcp", "connection"}});
         if (rc != 0)
@@ -458,7 +530,18 @@ main(int argc, char* argv[])
        << ",\"delay_ms\":" << MptcpJsonNumber(o.cell.delayMs)
        << ",\"loss\":" << MptcpJsonNumber(o.cell.loss) << ",\"queue\":" << o.cell.queue
        << "},\"duration_s\":" << MptcpJsonNumber(o.duration)
-       << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup) << "},\"runs\":[";
+       << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup) << "},\"theory\":{\"mptcp_mbps\":"
+       << MptcpJsonNumber(theory.mptcp / 1e6)
+       << ",\"wifi_mbps\":" << MptcpJsonNumber(theory.path[0] / 1e6)
+       << ",\"cell_mbps\":" << MptcpJsonNumber(theory.path[1] / 1e6)
+       << ",\"tcp_wifi_mbps\":" << MptcpJsonNumber(theory.tcp[0] / 1e6)
+       << ",\"tcp_3g_mbps\":" << MptcpJsonNumber(theory.tcp[1] / 1e6)
+       << ",\"rcvbuf_needed_bytes\":" << MptcpJsonNumber(std::round(theory.rcvBufNeeded));
+    if (!theory.note.empty())
+    {
+        js << ",\"note\":" << MptcpJsonString(theory.note);
+    }
+    js << "},\"runs\":[";
     for (size_t i = 0; i < rows.size(); i++)
     {
         const Row& r = rows[i];
@@ -470,7 +553,8 @@ main(int argc, char* argv[])
            << ",\"retransmissions\":" << r.retransmissions
            << ",\"opportunistic_retransmissions\":" << r.oppRetrans
            << ",\"penalisations\":" << r.penalised
-           << ",\"stall_share\":" << MptcpJsonNumber(r.stallShare) << "}";
+           << ",\"stall_share\":" << MptcpJsonNumber(r.stallShare)
+           << ",\"theory_mbps\":" << MptcpJsonNumber(r.theoryBps / 1e6) << "}";
     }
     js << "]}";
     std::cout << js.str() << std::endl;

@@ -156,6 +156,16 @@ MptcpFlowEcmpRouting::Choose(const Ipv4Header& header, uint16_t sport, uint16_t 
 }
 
 Ptr<Ipv4Route>
+MptcpFlowEcmpRouting::Lookup(Ipv4Address src, Ipv4Address dst, uint16_t sport, uint16_t dport) const
+{
+    Ipv4Header header;
+    header.SetSource(src);
+    header.SetDestination(dst);
+    header.SetProtocol(6);
+    return Choose(header, sport, dport);
+}
+
+Ptr<Ipv4Route>
 MptcpFlowEcmpRouting::RouteOutput(Ptr<Packet> p,
                                   const Ipv4Header& header,
                                   Ptr<NetDevice> oif,

@@ -89,6 +89,14 @@ class MptcpFlowEcmpRouting : public Ipv4RoutingProtocol
     uint32_t Hash(Ipv4Address src, Ipv4Address dst, uint8_t proto, uint16_t sport, uint16_t dport)
         const;
 
+    /**
+     * \brief The route a TCP segment of this five-tuple takes from this
+     *        node: for programs that trace a flow's path (the FatTree's
+     *        fluid prediction).
+     * \return the route, or null when there is none
+     */
+    Ptr<Ipv4Route> Lookup(Ipv4Address src, Ipv4Address dst, uint16_t sport, uint16_t dport) const;
+
     Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p,
                                const Ipv4Header& header,
                                Ptr<NetDevice> oif,

@@ -15,7 +15,11 @@
  *
  * The application sends --bytes of a byte pattern (offset i carries
  * i mod 251), half-closes, and checks that what it receives is the same
- * pattern, --expect bytes of it. The last line of stdout is JSON: bytes,
+ * pattern, --expect bytes of it. Every data segment the stack writes is
+ * checked too, before the middlebox: its payload against the pattern at
+ * the stream offset its DSS mapping names (sent_checked, sent_bad and the
+ * first bad offset), so that bytes the peer finds wrong can be told apart
+ * from bytes the core sent wrong. The last line of stdout is JSON: bytes,
  * verified, MPTCP or not, the subflows, the non-zero counters of the
  * stack, and `failure` (null, or why the run failed). Exit status: 0 when
  * the exchange completed and verified, 1 otherwise, 2 for bad arguments.
@@ -80,6 +84,12 @@ static int g_altered;
 static uint64_t g_abort_after = UINT64_MAX; /* abort once this much is read */
 static int g_close_after_peer;                /* --close-after-peer */
 static uint64_t g_close_after_peer_ns;        /* ... this long after it */
+/* --stall N:MS: once the peer acknowledged N bytes (Data ACK, or the
+ * TCP ACK after a fallback), the process does nothing for MS ms, as a host
+ * descheduled on a loaded machine: on its return its timers have run out
+ * before it reads the ACKs queued meanwhile. */
+static uint64_t g_stall_at = UINT64_MAX, g_stall_ns;
+static int g_stalled;
 static uint64_t g_peer_fin_at;                /* when the peer's DATA_FIN came */
 static uint64_t g_remove_after = UINT64_MAX; /* withdraw the last --path's address
                                                once this much is read */
@@ -192,6 +202,8 @@ static void usage(FILE *f) {
           "                   all is sent\n"
           "  --abort-after N  aborts (MP_FASTCLOSE) once N bytes were read; the run\n"
           "                   then succeeds if the abort went out\n"
+          "  --stall N:MS     once the peer acknowledged N bytes, does nothing for\n"
+          "                   MS ms (0..10000), as a descheduled host: timers run out\n"
           "  --test-corrupt-join-hmac  flips one bit of every MP_JOIN HMAC this\n"
           "                   host sends (to show that a wrong wire format fails)\n"
           "The last line of stdout is JSON; exit 0 when the exchange verified.\n");
@@ -531,6 +543,49 @@ static void delay_release(mptcp_stack *st, uint64_t now) {
   }
 }
 
+/* What the core itself put on the wire, checked against the pattern
+ * before any middlebox: each data segment's DSS mapping names the stream
+ * offset of its payload (DSN - IDSN - 1), whose bytes the pattern gives.
+ * A mismatch here is the core's; one only the peer sees happened after. */
+static uint64_t g_sent_checked, g_sent_bad, g_sent_bad_off = UINT64_MAX;
+static uint32_t g_sent_bad_ssn;
+
+static void check_sent(const uint8_t *seg, const mptcp_segment *s) {
+  uint64_t lkey;
+  mptcp_tcphdr h;
+  if (!s->payload_len || s->payload_virtual || !g_app.conn ||
+      mptcp_conn_get_keys(g_app.conn, &lkey, NULL) != MPTCP_OK ||
+      mptcp_tcphdr_decode(&h, seg, s->len) < 0 || !(h.opts & MPTCP_OPT_DSS) ||
+      !(h.dss.flags & MPTCP_DSS_MAP) || !(h.dss.flags & MPTCP_DSS_DSN8) || !h.dss.dll)
+    return;
+  uint32_t token;
+  uint64_t idsn;
+  mptcp_key_token_idsn(lkey, &token, &idsn);
+  uint64_t off = h.dss.dsn - idsn - 1;
+  /* Bytes below the Data ACK may be stale in the send buffer (a subflow
+   * resending a segment whose data the peer already has at the data
+   * level, which it discards): only the bytes from the Data ACK on count. */
+  mptcp_conn_stats st;
+  uint64_t acked = 0;
+  mptcp_conn_get_stats(g_app.conn, &st);
+  if (st.snd_buffered <= g_app.sent)
+    acked = g_app.sent - st.snd_buffered;
+  g_sent_checked++;
+  uint32_t v = (uint32_t)(off % PATTERN_MOD);
+  const uint8_t *pl = seg + s->hdr_len;
+  for (size_t i = 0; i < s->payload_len; i++) {
+    if (off + i >= acked && pl[i] != (uint8_t)v) {
+      if (g_sent_bad++ == 0) {
+        g_sent_bad_off = off + i;
+        g_sent_bad_ssn = h.dss.ssn;
+      }
+      return;
+    }
+    if (++v == PATTERN_MOD)
+      v = 0;
+  }
+}
+
 /* One segment from the stack out of the device of its source address. */
 static void ip_out(uint8_t *pkt, size_t hdr_room, const mptcp_segment *s) {
   tun_path *out = NULL;
@@ -546,6 +601,7 @@ static void ip_out(uint8_t *pkt, size_t hdr_room, const mptcp_segment *s) {
   if (!out)
     out = &g_paths[0];
   uint8_t *seg = pkt + hdr_room;
+  check_sent(seg, s);
   if (g_corrupt_join_hmac)
     corrupt_join_hmac(seg, s);
   if (mb_drop())
@@ -693,6 +749,13 @@ static void cb_closed(mptcp_conn *c, int reason, void *ud) {
   g_app.close_reason = reason;
 }
 
+/* Has the peer acknowledged --stall's N bytes? */
+static int stall_due(void) {
+  mptcp_conn_stats st;
+  mptcp_conn_get_stats(g_app.conn, &st);
+  return st.snd_buffered <= g_app.sent && g_app.sent - st.snd_buffered >= g_stall_at;
+}
+
 static void on_signal(int sig) {
   (void)sig;
   g_stop = 1;
@@ -790,6 +853,18 @@ int main(int argc, char **argv) {
       bad = parse_u64(val, 60000, &ms);
       g_close_after_peer = 1;
       g_close_after_peer_ns = ms * 1000000ull;
+    } else if (!strcmp(o, "--stall")) {
+      const char *colon = strchr(val, ':');
+      uint64_t ms = 0;
+      char head[32];
+      size_t hl = colon ? (size_t)(colon - val) : 0;
+      bad = !colon || hl == 0 || hl >= sizeof(head);
+      if (!bad) {
+        memcpy(head, val, hl);
+        head[hl] = 0;
+        bad = parse_u64(head, 1ull << 40, &g_stall_at) || parse_u64(colon + 1, 10000, &ms);
+        g_stall_ns = ms * 1000000ull;
+      }
     } else if (!strcmp(o, "--abort-after")) {
       bad = parse_u64(val, 1ull << 40, &g_abort_after);
     } else if (!strcmp(o, "--mptcp")) {
@@ -893,6 +968,13 @@ int main(int argc, char **argv) {
   uint64_t done_at = 0;
   for (;;) {
     uint64_t now = now_ns();
+    if (!g_stalled && g_stall_at != UINT64_MAX && g_app.conn && stall_due()) {
+      g_stalled = 1;
+      struct timespec ts = {(time_t)(g_stall_ns / 1000000000ull),
+                            (long)(g_stall_ns % 1000000000ull)};
+      nanosleep(&ts, NULL);
+      now = now_ns();
+    }
     if (g_stop) {
       failure = "interrupted";
       break;
@@ -984,6 +1066,10 @@ int main(int argc, char **argv) {
   printf("\"mptcp\":%s,", a->conn && mptcp_conn_is_mptcp(a->conn) ? "true" : "false");
   printf("\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64 ",", a->sent, a->rcvd);
   printf("\"verified\":%s,", verified ? "true" : "false");
+  printf("\"sent_checked\":%" PRIu64 ",\"sent_bad\":%" PRIu64 ",", g_sent_checked, g_sent_bad);
+  if (g_sent_bad)
+    printf("\"sent_bad_first\":{\"offset\":%" PRIu64 ",\"ssn\":%" PRIu32 "},", g_sent_bad_off,
+           g_sent_bad_ssn);
   int nsf = a->conn ? mptcp_conn_subflow_count(a->conn) : 0;
   printf("\"subflows\":[");
   for (int i = 0; i < nsf; i++) {

@@ -1083,6 +1083,28 @@ static int lose_at_data_level_filter(struct harness *h, struct h_pkt *p, int fro
   return 1;
 }
 
+/* Two subflows, the first data segment of the second lost above its
+ * subflow (lose_at_data_level_filter), 300 kB each way, repaired by the
+ * data-level timer; *t0 and the return value: the time and the log's
+ * length before the exchange. */
+static size_t data_level_loss_exchange(struct harness *h, uint64_t *t0) {
+  static struct lose_up l;
+  mptcp_config cb = mp_cfg();
+  two_subflows(h, &cb);
+  mptcp_addr local;
+  assert_int_equal(mptcp_conn_get_subflow_stats(h->client, 1, NULL, &local, NULL), MPTCP_OK);
+  l.port = local.port;
+  l.done = 0;
+  h->filter = lose_at_data_level_filter;
+  h->filter_ud = &l;
+  size_t start = h->nlog;
+  *t0 = h->now;
+  assert_int_equal(exchange(h, 300000, h->now + 20 * MPTCP_S), 600000);
+  assert_true(l.done);
+  assert_true(ctr(h, 0, MPTCP_MIB_DATA_RTX) >= 1);
+  return start;
+}
+
 /* Data acknowledged on a subflow but lost above it: no subflow holds it,
  * the Data ACK stands still and the transfer stalls unless the sender
  * retransmits at the connection level, as Linux does (its msk
@@ -1091,19 +1113,66 @@ static int lose_at_data_level_filter(struct harness *h, struct h_pkt *p, int fro
 static void test_data_level_loss_retransmitted(void **state) {
   (void)state;
   struct harness h;
-  mptcp_config cb = mp_cfg();
-  two_subflows(&h, &cb);
-  mptcp_addr local;
-  assert_int_equal(mptcp_conn_get_subflow_stats(h.client, 1, NULL, &local, NULL), MPTCP_OK);
-  struct lose_up l = {local.port, 0};
-  h.filter = lose_at_data_level_filter;
-  h.filter_ud = &l;
-  uint64_t t0 = h.now;
-  assert_int_equal(exchange(&h, 300000, h.now + 20 * MPTCP_S), 600000);
-  assert_true(l.done);
-  assert_true(ctr(&h, 0, MPTCP_MIB_DATA_RTX) >= 1);
+  uint64_t t0;
+  data_level_loss_exchange(&h, &t0);
   assert_true(h.now - t0 < 3 * MPTCP_S); /* repaired after a timeout or two */
   assert_int_equal(h.closed[0] + h.closed[1], 0);
+  mptcp_conn_free(h.client);
+  mptcp_conn_free(h.server);
+  h_free(&h);
+}
+
+/* Data mapped again keeps the boundaries of its first mapping: each copy
+ * lies within one original segment. A copy across an original segment's
+ * end makes the receiver split a partly duplicate segment at its Data
+ * ACK, which Linux 6.18 got wrong (doc/interop.md); the data-level
+ * timeout's 64 KB chunk used to end inside a segment. */
+static void test_data_level_copies_keep_mapping_boundaries(void **state) {
+  (void)state;
+  struct harness h;
+  uint64_t t0;
+  size_t start = data_level_loss_exchange(&h, &t0);
+  /* the client's mappings in the order sent: a mapping whose first byte
+   * was mapped before is a copy; it must end at or before the end of the
+   * first mapping of that byte, and where it ends before, the next copy
+   * must go on from there: the copies of a range end where an original
+   * segment ends, so that the original, arriving after them, is not
+   * partly new */
+  size_t copies = 0;
+  static uint64_t cpa[4096], cpb[4096], cpe[4096];
+  for (size_t i = start; i < h.nlog; i++) {
+    const mptcp_tcphdr *t = &h.log[i];
+    if (h.log_from[i] != 0 || !(t->opts & MPTCP_OPT_DSS) || !(t->dss.flags & MPTCP_DSS_MAP) ||
+        !t->dss.dll || !h.log_plen[i])
+      continue;
+    uint64_t a = t->dss.dsn, b = a + t->dss.dll;
+    for (size_t j = start; j < i; j++) {
+      const mptcp_tcphdr *o = &h.log[j];
+      if (h.log_from[j] != 0 || !(o->opts & MPTCP_OPT_DSS) || !(o->dss.flags & MPTCP_DSS_MAP) ||
+          !o->dss.dll || !h.log_plen[j])
+        continue;
+      uint64_t s0 = o->dss.dsn, e0 = s0 + o->dss.dll;
+      if (s0 <= a && a < e0) {
+        assert_true(copies < 4096);
+        cpa[copies] = a;
+        cpb[copies] = b;
+        cpe[copies] = e0;
+        copies++;
+        break;
+      }
+    }
+  }
+  for (size_t i = 0; i < copies; i++) {
+    int continued = 0;
+    for (size_t j = i + 1; j < copies && !continued; j++)
+      continued = cpa[j] == cpb[i];
+    if (cpb[i] > cpe[i] || (cpb[i] < cpe[i] && !continued))
+      print_error("copy [%llu, %llu) of a segment ending at %llu\n", (unsigned long long)cpa[i],
+                  (unsigned long long)cpb[i], (unsigned long long)cpe[i]);
+    assert_true(cpb[i] <= cpe[i]);
+    assert_true(cpb[i] == cpe[i] || continued);
+  }
+  assert_true(copies > 0);
   mptcp_conn_free(h.client);
   mptcp_conn_free(h.server);
   h_free(&h);
@@ -1584,6 +1653,17 @@ static void test_reset_cause_fastclose(void **state) {
   h_free(&h);
 }
 
+/* Connects with `filter` between the hosts from the first SYN on. */
+static void connect_through(struct harness *h, const mptcp_config *cfg, h_filter filter,
+                            void *ud) {
+  h_init2(h, cfg, cfg, 5 * MS);
+  h->filter = filter;
+  h->filter_ud = ud;
+  assert_int_equal(h_connect(h, NULL), MPTCP_OK);
+  h_run(h, h->now + 20 * MS);
+  assert_int_equal(h->connected, 1);
+}
+
 /* Drops the client's pure MP_CAPABLE ACK and flips a byte of its first
  * data segment (MP_CAPABLE with data and checksum), fixing the TCP
  * checksum. */
@@ -1611,13 +1691,8 @@ static void test_mpc_first_data_altered(void **state) {
   struct harness h;
   mptcp_config cfg = mp_cfg();
   cfg.dss_checksum = 1;
-  h_init2(&h, &cfg, &cfg, 5 * MS);
   int altered = 0;
-  h.filter = mpc_data_filter;
-  h.filter_ud = &altered;
-  assert_int_equal(h_connect(&h, NULL), MPTCP_OK);
-  h_run(&h, h.now + 20 * MS);
-  assert_int_equal(h.connected, 1);
+  connect_through(&h, &cfg, mpc_data_filter, &altered);
   uint8_t buf[1000];
   for (size_t i = 0; i < sizeof(buf); i++)
     buf[i] = (uint8_t)(i % 251);
@@ -1631,6 +1706,66 @@ static void test_mpc_first_data_altered(void **state) {
   assert_int_equal(mptcp_conn_recv(h.server, got, sizeof(got), h.now), (long)sizeof(buf));
   assert_memory_equal(got, buf, sizeof(buf));
   assert_true(mptcp_conn_is_mptcp(h.client) && mptcp_conn_is_mptcp(h.server));
+  h_free(&h);
+}
+
+/* A middlebox that lets MPTCP options through on SYNs only: on every
+ * other segment, both ways, each MPTCP option becomes NOPs (the TCP
+ * checksum fixed). Counts the segments it changed in filter_ud. */
+static int strip_after_syn_filter(struct harness *h, struct h_pkt *p, int from) {
+  (void)from;
+  int *n = h->filter_ud;
+  if (p->len < 20 || (p->data[13] & 0x02)) /* SYN */
+    return 0;
+  size_t hl = (size_t)(p->data[12] >> 4) * 4;
+  int changed = 0;
+  for (size_t i = 20; i < hl && i < p->len;) {
+    uint8_t kind = p->data[i];
+    if (kind == 0)
+      break;
+    if (kind == 1) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= hl || p->data[i + 1] < 2)
+      break;
+    size_t len = p->data[i + 1];
+    if (kind == 30) {
+      memset(p->data + i, 1, len);
+      changed = 1;
+    }
+    i += len;
+  }
+  if (changed) {
+    alter_byte(p, 0, 0); /* the checksum again */
+    ++*n;
+  }
+  return 0;
+}
+
+/* RFC 8684 section 3.7: the peer falls back to TCP after the handshake
+ * (here a middlebox removes the options after the SYNs, so the listener
+ * gets a third ACK without MP_CAPABLE; Linux also falls back when the
+ * first data it receives is a later segment than the one that carries
+ * MP_CAPABLE, MPCapableFallbackACK) and acknowledges with plain TCP
+ * headers. The initiator must fall back on the first such segment: kept
+ * as MPTCP, it dropped the peer's data (no mapping) and its data-level
+ * timer mapped its own data again on the same subflow, which the TCP
+ * peer took as new bytes. Both streams arrive intact. */
+static void test_peer_falls_back_after_handshake(void **state) {
+  (void)state;
+  struct harness h;
+  mptcp_config cfg = mp_cfg();
+  int stripped = 0;
+  connect_through(&h, &cfg, strip_after_syn_filter, &stripped);
+  assert_int_equal(exchange(&h, 200000, h.now + 20 * MPTCP_S), 400000);
+  assert_true(stripped > 0);
+  assert_false(mptcp_conn_is_mptcp(h.server));
+  assert_false(mptcp_conn_is_mptcp(h.client));
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_FALLBACK), 1);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_REINJECT), 0);
+  assert_int_equal(ctr(&h, 0, MPTCP_MIB_DATA_RTX), 0);
+  assert_int_equal(h.closed[0] + h.closed[1], 0);
   h_free(&h);
 }
 
@@ -2515,6 +2650,7 @@ int main(void) {
       cmocka_unit_test(test_mpc_third_ack_wrong_key),
       cmocka_unit_test(test_dss_checksum_mismatch),
       cmocka_unit_test(test_dss_checksum_infinite_fallback),
+      cmocka_unit_test(test_peer_falls_back_after_handshake),
       cmocka_unit_test(test_data_fin_client_first),
       cmocka_unit_test(test_data_fin_server_first),
       cmocka_unit_test(test_dead_subflow_reinjected),
@@ -2522,6 +2658,7 @@ int main(void) {
       cmocka_unit_test(test_rto_reinjects_at_first_timeout),
       cmocka_unit_test(test_rto_data_reinjected_when_join_completes),
       cmocka_unit_test(test_data_level_loss_retransmitted),
+      cmocka_unit_test(test_data_level_copies_keep_mapping_boundaries),
       cmocka_unit_test(test_add_addr_join_prio_remove),
       cmocka_unit_test(test_mp_prio_bad_ack),
       cmocka_unit_test(test_join_retry_transient),

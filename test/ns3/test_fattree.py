@@ -70,6 +70,18 @@ def main(argv):
             if not (mp["aggregate_fraction"] > tcp["aggregate_fraction"]
                     and mp["min_mbps"] > tcp["min_mbps"]):
                 failures.append(f"MPTCP does not beat TCP: {mp} {tcp}")
+            # the fluid model over the paths the subflows took: TCP's
+            # collisions cost it a share, four subflows most of it back;
+            # each measurement (a 1.5 s window) within 30% of it
+            for r in (tcp, mp):
+                t = r.get("theory_fraction")
+                print(f"{r['config']:8}: theory {t}")
+                if t is None or not 0.3 < t <= 1.0001 or \
+                        abs(r["aggregate_fraction"] / t - 1) > 0.3:
+                    failures.append(f"{r['config']}: theory {t}, measured "
+                                    f"{r['aggregate_fraction']}: {r.get('theory_note')}")
+            if not (tcp.get("theory_fraction") or 1) < (mp.get("theory_fraction") or 0):
+                failures.append("theory: four subflows do not beat TCP")
             again = run(program, *ARGS, "--results=false", "--plot=false")
             if again.stdout.strip().splitlines()[-1:] != [line]:
                 failures.append("the same run twice: different JSON")

@@ -70,6 +70,23 @@ def main(argv):
                       and r["settling_join_s"] is not None and r["settling_join_s"] < 10)
                 if not ok:
                     failures.append(f"{r['cc']}: {r}")
+                # the fluid model beside it: the link's rate alone on each
+                # path, path 1 given up to the 5 TCP flows while they run
+                # (LIA and BALIA keep a little there); the measured steady
+                # levels within 25% of it, TCP's within 25% too
+                t = {k: r.get(f"theory_path{k[0]}_bps_{k[1]}")
+                     for k in ((0, "before"), (1, "before"), (1, "during"))}
+                tcp = r.get("theory_tcp_during_bps")
+                if None in t.values() or tcp is None:
+                    failures.append(f"{r['cc']}: no prediction: {r}")
+                    continue
+                print(f"  theory: path 1 {t[(1, 'before')] / 1e6:.2f} -> "
+                      f"{t[(1, 'during')] / 1e6:.2f} Mbit/s, TCP {tcp / 1e6:.2f}")
+                if not (t[(1, "during")] < t[(1, "before")] / 4
+                        and abs(before / t[(1, "before")] - 1) < 0.25
+                        and abs(r["path0_goodput_before_bps"] / t[(0, "before")] - 1) < 0.25
+                        and abs(r["tcp_goodput_during_bps"] / tcp - 1) < 0.25):
+                    failures.append(f"{r['cc']}: measurement far from the prediction: {r}")
             again = run(program, *COMMON, "--results=false", "--plot=false")
             if again.stdout.strip().splitlines()[-1:] != [line]:
                 failures.append("the same run twice: different JSON")

@@ -76,6 +76,17 @@ def main(argv):
             for name, r in rows.items():
                 if r["utilisation"] < 0.85 or r["subflows"] != 4:
                     failures.append(f"RngRun={seed} {name}: {r}")
+                # the prediction beside the measurement: 4 uncoupled
+                # subflows and 4 TCP hosts take 4/8 of a FIFO or a
+                # per-flow fair queue (2.5 fair shares), one host's share
+                # of a per-host fair queue; measured within 30% of it
+                want = 1.0 if name == "fqcodel-host" else 2.5
+                t = r.get("theory_share_ratio")
+                if t is None or abs(t - want) > 0.02 * want:
+                    failures.append(f"RngRun={seed} {name}: theory_share_ratio {t}, not {want}")
+                elif abs(r["share_ratio"] / t - 1) > 0.3:
+                    failures.append(f"RngRun={seed} {name}: share_ratio {r['share_ratio']} "
+                                    f"not within 30% of the prediction {t}")
             print(f"RngRun={seed}: " + ", ".join(
                 f"{n} {r['share_ratio']:.3f} (Jain {r['jain_hosts']:.3f})"
                 for n, r in sorted(rows.items())))
@@ -121,6 +132,14 @@ def main(argv):
         print(f"lia droptail: {r['share_ratio']:.3f}")
         if not 0.7 <= r["share_ratio"] <= 1.3:
             failures.append(f"lia droptail: share_ratio {r['share_ratio']}")
+        # LIA over 4 subflows of one bottleneck: one TCP's share (RFC 6356)
+        if r.get("theory_share_ratio") is None or abs(r["theory_share_ratio"] - 1) > 0.02:
+            failures.append(f"lia droptail: theory_share_ratio {r.get('theory_share_ratio')}")
+    p = run(program, *COMMON, "--cc=cubic", "--queueDiscs=droptail", "--duration=12",
+            "--results=false", "--plot=false")
+    r = last_json(p)["queue_discs"][0] if p.returncode == 0 else {}
+    if r.get("theory_share_ratio", 0) is not None or "no fluid model" not in r.get("theory_basis", ""):
+        failures.append(f"cubic: no prediction expected, got {r}")
 
     for f in failures:
         print("FAIL:", f, file=sys.stderr)

@@ -73,6 +73,21 @@ def main(argv):
                 failures.append(f"opportunistic retransmission does not help: {opp}")
             if not wifi["goodput_mbps"] > 2 * cell["goodput_mbps"]:
                 failures.append(f"baselines: {wifi} {cell}")
+            # the fluid model (unlimited buffer): each baseline within 30%
+            # of one TCP's prediction on its path; the large buffer's
+            # connection within 30% of the connection's; the small buffer
+            # below what the paper says it needs, and below the prediction
+            theory = json.loads(line)["theory"]
+            print(f"theory: {theory}")
+            for r in (wifi, cell, big):
+                t = r.get("theory_mbps")
+                if t is None or abs(r["goodput_mbps"] / t - 1) > 0.3:
+                    failures.append(f"{r['scheduler']} buf={r['rcvBuf']}: "
+                                    f"{r['goodput_mbps']} against the prediction {t}")
+            need = theory.get("rcvbuf_needed_bytes")
+            if need is None or not 30000 < need < 400000 or \
+                    small["goodput_mbps"] > small["theory_mbps"]:
+                failures.append(f"buffer prediction: {theory}, small buffer {small}")
             again = run(program, *ARGS, "--results=false", "--plot=false")
             if again.stdout.strip().splitlines()[-1:] != [line]:
                 failures.append("the same run twice: different JSON")

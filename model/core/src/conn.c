@@ -97,6 +97,8 @@ void conn_destroy(struct mptcp_conn *c) {
   s->n_conns--;
   stack_free(s, c->snd_ring, c->snd_cap);
   stack_free(s, c->rcv_ring, c->rcv_cap);
+  if (c->map_end)
+    stack_free(s, c->map_end, c->map_cap * sizeof(*c->map_end));
   stack_free(s, c, sizeof(*c));
 }
 

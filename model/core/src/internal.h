@@ -317,6 +317,12 @@ struct mptcp_conn {
   } reinj[MPTCP_REINJ_MAX];
   uint8_t n_reinj;
   uint8_t rto_reinj_wait; /* some subflow may have rto_reinj_wait set */
+  /* where each mapping of new data not yet acknowledged at the data level
+   * ends, in order: a ring of map_n from map_head, map_cap a power of 2
+   * (grown on use, NULL until then); copies keep these boundaries
+   * (mptcp_proto.c, mapping_end) */
+  uint64_t *map_end;
+  uint32_t map_head, map_n, map_cap;
   /* connection-level retransmission timer (mptcp_proto.c): 0 when not
    * armed; snd_acked when it was armed; timeouts in a row */
   uint64_t rtx_timer;

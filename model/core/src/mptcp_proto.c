@@ -622,6 +622,28 @@ int mptcp_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t rel,
     }
     add_mapping(sf, 1, 0, th->mpc.data_len);
   }
+  if (sf == &c->sf && !c->listener_child && !c->mp_fully_established &&
+      !(th->flags & (MPTCP_TH_SYN | MPTCP_TH_RST)) && !(th->opts & MPTCP_OPT_ANY_MPTCP)) {
+    /* Initiator, before the peer's first DSS: a segment with no MPTCP
+     * option at all means the peer fell back to TCP. A listener that got
+     * neither our third ACK (MP_CAPABLE with the keys) nor the first data
+     * (MP_CAPABLE with its length) before a later segment (a DSS mapping)
+     * takes the connection as plain TCP (RFC 8684 section 3.1; Linux
+     * counts it as MPCapableFallbackACK) and acknowledges with regular
+     * TCP headers, which allows the fallback here too (section 3.7;
+     * Linux's check_fully_established falls back on it). Data went once
+     * and in order on this one subflow (the path manager and the
+     * data-level timer wait for the first DSS), so its data offsets are
+     * its sequence numbers - 1, as the peer now reads them. */
+    if (!infinite_ok(c)) {
+      sf->rst_pending = 1; /* Linux: no fallback possible, reset */
+      sf->rst_reason = MPTCP_RST_EMPTCP;
+      stack_mark_output(s, c);
+      return -1;
+    }
+    infinite_fallback(c, 0);
+    return 0;
+  }
   if (sf->is_join && sf->join_ack_pending && !(th->flags & MPTCP_TH_SYN)) {
     /* initiator: the fourth ACK answers our third: data may flow */
     sf->join_ack_pending = 0;
@@ -801,6 +823,7 @@ void mptcp_check_close(struct mptcp_conn *c, uint64_t now) {
 #define MPTCP_RTX_CHUNK (64u * 1024)
 
 static void mptcp_reinject_add(struct mptcp_conn *c, uint64_t start, uint64_t end);
+static uint64_t mapping_end(struct mptcp_conn *c, uint64_t off);
 
 /* The connection's timeout: the largest of its usable subflows' RTOs. */
 static uint64_t conn_rto(const struct mptcp_conn *c) {
@@ -813,7 +836,11 @@ static uint64_t conn_rto(const struct mptcp_conn *c) {
 
 /* From conn_write: arms the timer when mapped data awaits its Data ACK. */
 void mptcp_rtx_arm(struct mptcp_conn *c, uint64_t now) {
-  if (c->rtx_timer || c->closed || c->snd_acked >= c->snd_nxt_off)
+  /* Not before the peer's first DSS: until then it may still fall back to
+   * TCP (mptcp_rcv_options), and data mapped twice on the one subflow
+   * would reach a TCP peer twice; the subflow's own retransmissions cover
+   * its losses meanwhile. */
+  if (c->rtx_timer || c->closed || c->snd_acked >= c->snd_nxt_off || !c->mp_fully_established)
     return;
   c->rtx_backoff = 0;
   c->rtx_acked = c->snd_acked;
@@ -839,6 +866,11 @@ static void mptcp_rtx_timeout(struct mptcp_conn *c, uint64_t now) {
       uint64_t end = c->snd_nxt_off - c->snd_acked > MPTCP_RTX_CHUNK
                          ? c->snd_acked + MPTCP_RTX_CHUNK
                          : c->snd_nxt_off;
+      /* up to the end of the mapping the chunk's last byte is in
+       * (mapping_end: no copy ends inside an original segment) */
+      uint64_t mend = mapping_end(c, end - 1);
+      if (mend != UINT64_MAX && mend > end)
+        end = mend;
       mib_inc(c->stack, MPTCP_MIB_DATA_RTX);
       mptcp_reinject_add(c, c->snd_acked, end);
       stack_mark_output(c->stack, c);
@@ -1197,7 +1229,68 @@ void mptcp_reinject_waiting(struct mptcp_conn *c) {
   }
 }
 
-/* The next range to map again, if any: 1 and its offset and length. */
+/*
+ * Where the mapping that carried data offset `off` ends (UINT64_MAX when
+ * not known). Data mapped again keeps the boundaries of its first
+ * mapping: each copy covers part of one original segment, never two, and
+ * the copies of a range end where an original segment ends. So the
+ * receiver finds every segment, copy or original, either wholly new or
+ * wholly a duplicate, never one it must split at its Data ACK (only the
+ * first copy of a range, which starts at the Data ACK, may start inside
+ * one). Linux's sender likewise sends data again a whole fragment at a
+ * time (__mptcp_retrans: from the head of its retransmission queue to the
+ * fragment's end), and its receiver drops a partly duplicate segment whole
+ * (__mptcp_move_skb) or, in kernels that split it, may get it wrong:
+ * copies that crossed the originals' boundaries, after a data-level
+ * timeout, preceded a wrong byte at Linux 6.18's application where they
+ * ended (doc/interop.md).
+ *
+ * The boundaries are the ends of the mappings of new data (the map_end
+ * ring, from the Data ACK to snd_nxt_off: 8 bytes per segment in flight;
+ * the subflows' records no longer hold what a subflow had acknowledged);
+ * a copy ends where an original ends, so no new boundary appears.
+ */
+static void map_trim(struct mptcp_conn *c) {
+  while (c->map_n && c->map_end[c->map_head] <= c->snd_acked) {
+    c->map_head = (c->map_head + 1) & (c->map_cap - 1);
+    c->map_n--;
+  }
+}
+
+static void mptcp_data_mapped(struct mptcp_conn *c, uint64_t end) {
+  map_trim(c);
+  if (c->map_n == c->map_cap) {
+    uint32_t ncap = c->map_cap ? c->map_cap * 2 : 64;
+    uint64_t *n = stack_alloc(c->stack, ncap * sizeof(*n));
+    if (!n)
+      return; /* this boundary stays unknown: a copy may run across it */
+    for (uint32_t i = 0; i < c->map_n; i++)
+      n[i] = c->map_end[(c->map_head + i) & (c->map_cap - 1)];
+    if (c->map_end)
+      stack_free(c->stack, c->map_end, c->map_cap * sizeof(*n));
+    c->map_end = n;
+    c->map_cap = ncap;
+    c->map_head = 0;
+  }
+  c->map_end[(c->map_head + c->map_n) & (c->map_cap - 1)] = end;
+  c->map_n++;
+}
+
+static uint64_t mapping_end(struct mptcp_conn *c, uint64_t off) {
+  map_trim(c);
+  uint32_t lo = 0, hi = c->map_n; /* the first end above off */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (c->map_end[(c->map_head + mid) & (c->map_cap - 1)] <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < c->map_n ? c->map_end[(c->map_head + lo) & (c->map_cap - 1)] : UINT64_MAX;
+}
+
+/* The next range to map again, if any: 1 and its offset and length, the
+ * length ending where the first mapping of its first byte ended. */
 int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len) {
   if (!c->n_reinj)
     return 0;
@@ -1206,6 +1299,9 @@ int mptcp_reinject_peek(struct mptcp_conn *c, uint64_t *off, uint64_t *len) {
     return 0;
   *off = c->reinj[0].start;
   *len = c->reinj[0].end - c->reinj[0].start;
+  uint64_t end = mapping_end(c, *off);
+  if (end - *off < *len)
+    *len = end - *off;
   return 1;
 }
 
@@ -1254,4 +1350,5 @@ const struct sf_upper_ops sf_upper_mptcp = {
     .rto = mptcp_sf_rto,
     .next_data = mptcp_reinject_peek,
     .data_sent = mptcp_reinject_consume,
+    .data_mapped = mptcp_data_mapped,
 };

@@ -65,6 +65,8 @@ struct sf_upper_ops {
    * [*off, *off + *len) if there is some; then consume what was sent */
   int (*next_data)(struct mptcp_conn *c, uint64_t *off, uint64_t *len);
   void (*data_sent)(struct mptcp_conn *c, uint64_t off, uint64_t len);
+  /* new data was mapped up to offset `end` (a segment's worth) */
+  void (*data_mapped)(struct mptcp_conn *c, uint64_t end);
 };
 
 extern const struct sf_upper_ops sf_upper_tcp;

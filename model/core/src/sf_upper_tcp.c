@@ -85,6 +85,8 @@ static void tcp_up_data_sent(struct mptcp_conn *c, uint64_t off, uint64_t len) {
   (void)c, (void)off, (void)len;
 }
 
+static void tcp_up_data_mapped(struct mptcp_conn *c, uint64_t end) { (void)c, (void)end; }
+
 const struct sf_upper_ops sf_upper_tcp = {
     .syn_options = tcp_up_syn_options,
     .rcv_syn = tcp_up_rcv_syn,
@@ -103,4 +105,5 @@ const struct sf_upper_ops sf_upper_tcp = {
     .rto = tcp_up_rto,
     .next_data = tcp_up_next_data,
     .data_sent = tcp_up_data_sent,
+    .data_mapped = tcp_up_data_mapped,
 };

@@ -410,6 +410,7 @@ int tcp_write(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
         mib_inc(c->stack, MPTCP_MIB_REINJECT);
       } else if (c->mp) {
         c->snd_nxt_off += len;
+        c->up->data_mapped(c, c->snd_nxt_off);
       }
       if (off + len > sf->data_nxt)
         sf->data_nxt = off + len;
