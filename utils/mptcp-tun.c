@@ -1066,7 +1066,8 @@ int main(int argc, char **argv) {
   printf("\"mptcp\":%s,", a->conn && mptcp_conn_is_mptcp(a->conn) ? "true" : "false");
   printf("\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64 ",", a->sent, a->rcvd);
   printf("\"verified\":%s,", verified ? "true" : "false");
-  printf("\"sent_checked\":%" PRIu64 ",\"sent_bad\":%" PRIu64 ",", g_sent_checked, g_sent_bad);
+  printf("\"sent_checked\":%" PRIu64 ",\"sent_bad\":%" PRIu64 ",\"stalled\":%s,", g_sent_checked,
+         g_sent_bad, g_stalled ? "true" : "false");
   if (g_sent_bad)
     printf("\"sent_bad_first\":{\"offset\":%" PRIu64 ",\"ssn\":%" PRIu32 "},", g_sent_bad_off,
            g_sent_bad_ssn);

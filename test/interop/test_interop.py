@@ -301,12 +301,15 @@ class MpCapable(InteropBase):
     def test_core_stalls_mid_transfer(self):
         """The core's process does nothing for 1.5 s once the kernel has
         acknowledged 200 kB (--stall), as a host descheduled on a loaded
-        machine: its retransmission timers have run out when it resumes,
-        before it reads the ACKs queued meanwhile. The spurious timeout
+        machine: when it resumes, its timers have run out before it reads
+        the ACKs queued meanwhile (whether a retransmission timeout fires
+        depends on what was in flight when it froze). A spurious timeout
         must cost time, not bytes."""
         ex = Exchange(self.netns(), "client", 4, core_args=["--stall", "200000:1500"])
         self.check_bytes(ex)
-        self.check_counters(ex, ["TcpTimeouts"], [])
+        msg = ex.describe()
+        self.assertTrue(ex.core.get("stalled"), msg)
+        self.assertGreaterEqual(ex.core.get("wall_s", 0), 1.5, msg)
 
     def test_core_server_ipv4(self):
         self.handshake("server", 4)
