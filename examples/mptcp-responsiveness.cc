@@ -93,9 +93,6 @@ struct Row
     std::string theoryNote;         //!< why there is no prediction (or "")
 };
 
-/** Access links of MptcpDisjointPathsHelper: 1 ms each way. */
-constexpr double kAccessDelayS = 1e-3;
-
 /**
  * The fluid model's rates (bit/s): the connection alone (phase 0) and
  * with the TCP flows on path 1 (phase 1). `subflows[k]` of the
@@ -110,6 +107,7 @@ Theory(const Options& o,
        const std::string& cc,
        const uint32_t queue[2],
        const uint32_t subflows[2],
+       double accessDelayS,
        Row& row)
 {
     const double nan = std::nan("");
@@ -119,7 +117,7 @@ Theory(const Options& o,
     }
     row.theoryTcp = nan;
     const double bps = MptcpRateBps(o.rate);
-    const double rtt = 2 * (o.delayMs / 1e3 + kAccessDelayS);
+    const double rtt = 2 * (o.delayMs / 1e3 + accessDelayS);
     for (int phase = 0; phase < 2; phase++)
     {
         MptcpFluidModel m(1448);
@@ -290,7 +288,7 @@ RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
     {
         perPath[k]++;
     }
-    row.theoryNote = Theory(o, cc, queue, perPath, row);
+    row.theoryNote = Theory(o, cc, queue, perPath, paths.GetAccessDelay().GetSeconds(), row);
     // The times: the flow's own series, sampled from the first interval
     // on (a subflow's starts when the subflow exists).
     std::vector<double> t;

@@ -80,15 +80,12 @@ struct Row
     std::string theoryBasis;      //!< what the prediction rests on
 };
 
-/** Access links of the dumbbell: 1 ms each way (MptcpDumbbellHelper). */
-constexpr double kAccessDelayS = 1e-3;
-
 /**
  * The multipath host's predicted share (NaN when there is none; `basis`
  * says what it rests on, or why there is none).
  */
 double
-TheoryShare(const MptcpScenarioParams& q, double rateBps, double delayS, uint32_t queuePackets,
+TheoryShare(const MptcpScenarioParams& q, double rateBps, double rttS, uint32_t queuePackets,
             std::string& basis)
 {
     const double n = q.subflows;
@@ -119,16 +116,15 @@ TheoryShare(const MptcpScenarioParams& q, double rateBps, double delayS, uint32_
     {
         link = model.AddDropTail(rateBps, queuePackets);
     }
-    const double rtt = 2 * (delayS + 2 * kAccessDelayS);
     const int host = model.AddUser(q.cc);
     const int tcp = model.AddUser("tcp", q.tcpFlows);
     for (uint32_t k = 0; k < q.subflows && host >= 0 && link >= 0; k++)
     {
-        model.AddPath(host, rtt, {link});
+        model.AddPath(host, rttS, {link});
     }
     if (tcp >= 0 && link >= 0)
     {
-        model.AddPath(tcp, rtt, {link});
+        model.AddPath(tcp, rttS, {link});
     }
     if (host < 0 || tcp < 0 || !model.Solve())
     {
@@ -292,7 +288,8 @@ main(int argc, char* argv[])
             return v;
         }());
         row.utilisation = total / rateBps;
-        row.theoryShare = TheoryShare(q, rateBps, delay / 1e3, r.queuePackets, row.theoryBasis);
+        row.theoryShare =
+            TheoryShare(q, rateBps, r.baseRtt.GetSeconds(), r.queuePackets, row.theoryBasis);
         rows.push_back(row);
         if (out.record)
         {

@@ -32,6 +32,8 @@ MptcpFluidModel::~MptcpFluidModel()
     theory_free(m_net);
 }
 
+// The library refuses a null network (THEORY_E_ARG): after a failed
+// theory_new() every call fails, with m_why already "out of memory".
 bool
 MptcpFluidModel::Check(int rc)
 {
@@ -49,10 +51,6 @@ MptcpFluidModel::Check(int rc)
 int
 MptcpFluidModel::AddDropTail(double bps, double queuePackets)
 {
-    if (!m_net)
-    {
-        return -1;
-    }
     const int id = theory_add_link_droptail(m_net, bps / m_wireBits, queuePackets);
     return Check(id) ? id : -1;
 }
@@ -60,10 +58,6 @@ MptcpFluidModel::AddDropTail(double bps, double queuePackets)
 int
 MptcpFluidModel::AddRed(double bps, double minTh, double maxTh, double maxP, bool gentle)
 {
-    if (!m_net)
-    {
-        return -1;
-    }
     struct theory_red red;
     red.min_th = minTh;
     red.max_th = maxTh;
@@ -76,10 +70,6 @@ MptcpFluidModel::AddRed(double bps, double minTh, double maxTh, double maxP, boo
 int
 MptcpFluidModel::AddExogenous(double bps, double loss)
 {
-    if (!m_net)
-    {
-        return -1;
-    }
     const int id = theory_add_link_exogenous(m_net, bps / m_wireBits, loss);
     return Check(id) ? id : -1;
 }
@@ -87,10 +77,6 @@ MptcpFluidModel::AddExogenous(double bps, double loss)
 int
 MptcpFluidModel::AddUser(const std::string& cc, uint32_t count, double wmin)
 {
-    if (!m_net)
-    {
-        return -1;
-    }
     enum theory_alg alg;
     if (cc == "tcp")
     {
@@ -130,10 +116,6 @@ MptcpFluidModel::AddUser(const std::string& cc, uint32_t count, double wmin)
 int
 MptcpFluidModel::AddPath(int user, double rttS, const std::vector<int>& links)
 {
-    if (!m_net)
-    {
-        return -1;
-    }
     const int id = theory_add_path(m_net, user, rttS, links.data(), links.size());
     return Check(id) ? id : -1;
 }

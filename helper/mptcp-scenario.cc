@@ -340,6 +340,7 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
     dumbbell.SetBottleneck(spec);
     dumbbell.Build();
     r.queuePackets = dumbbell.GetQueuePackets();
+    r.baseRtt = 2 * (p.bottleneckDelay + 2 * dumbbell.GetAccessDelay());
     NodeContainer mpNode(dumbbell.GetMultipathHost());
     NodeContainer tcpNodes = dumbbell.GetSingleHomedHosts();
     NodeContainer dst(dumbbell.GetDestination());

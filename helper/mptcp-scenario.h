@@ -132,6 +132,7 @@ struct MptcpScenarioResult
     uint64_t localKey = 0;     //!< MPTCP key of the multipath host (0: none)
     uint64_t remoteKey = 0;    //!< MPTCP key of D
     uint32_t queuePackets = 0; //!< the bottleneck queue used
+    Time baseRtt;              //!< propagation RTT through the bottleneck (access links both sides)
     std::vector<MptcpScenarioSeries> series; //!< sampled time series
     uint64_t flowMonitorFlows = 0; //!< flows FlowMonitor classified
     std::vector<MptcpScenarioIpFlow> ipFlows; //!< FlowMonitor's statistics, by flow id

@@ -367,6 +367,12 @@ MptcpDumbbellHelper::GetQueuePackets() const
     return m_queuePackets;
 }
 
+Time
+MptcpDumbbellHelper::GetAccessDelay() const
+{
+    return m_accessDelay;
+}
+
 // ------------------------------------------------------------ disjoint paths
 
 MptcpDisjointPathsHelper::MptcpDisjointPathsHelper()
@@ -549,6 +555,12 @@ MptcpDisjointPathsHelper::GetQueuePackets(uint32_t i) const
 {
     AssertPath(i);
     return m_queuePackets[i];
+}
+
+Time
+MptcpDisjointPathsHelper::GetAccessDelay() const
+{
+    return m_accessDelay;
 }
 
 } // namespace ns3

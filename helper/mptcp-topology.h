@@ -181,6 +181,8 @@ class MptcpDumbbellHelper
     NetDeviceContainer GetDestinationDevices() const;
     /** \return the bottleneck queue limit used, in packets */
     uint32_t GetQueuePackets() const;
+    /** \return the one-way delay of each access link */
+    Time GetAccessDelay() const;
 
   private:
     /** Aborts unless Build() has run. */
@@ -327,6 +329,9 @@ class MptcpDisjointPathsHelper
      * \return the queue limit of bottleneck i, in packets
      */
     uint32_t GetQueuePackets(uint32_t i) const;
+
+    /** \return the one-way delay of each access link */
+    Time GetAccessDelay() const;
 
   private:
     /**

@@ -547,6 +547,14 @@ static void delay_release(mptcp_stack *st, uint64_t now) {
  * before any middlebox: each data segment's DSS mapping names the stream
  * offset of its payload (DSN - IDSN - 1), whose bytes the pattern gives.
  * A mismatch here is the core's; one only the peer sees happened after. */
+/* Bytes the peer acknowledged (Data ACK, or the TCP ACK after a fallback):
+ * what the stack was given minus what it still holds. */
+static uint64_t data_acked(void) {
+  mptcp_conn_stats st;
+  mptcp_conn_get_stats(g_app.conn, &st);
+  return st.snd_buffered <= g_app.sent ? g_app.sent - st.snd_buffered : 0;
+}
+
 static uint64_t g_sent_checked, g_sent_bad, g_sent_bad_off = UINT64_MAX;
 static uint32_t g_sent_bad_ssn;
 
@@ -565,11 +573,7 @@ static void check_sent(const uint8_t *seg, const mptcp_segment *s) {
   /* Bytes below the Data ACK may be stale in the send buffer (a subflow
    * resending a segment whose data the peer already has at the data
    * level, which it discards): only the bytes from the Data ACK on count. */
-  mptcp_conn_stats st;
-  uint64_t acked = 0;
-  mptcp_conn_get_stats(g_app.conn, &st);
-  if (st.snd_buffered <= g_app.sent)
-    acked = g_app.sent - st.snd_buffered;
+  uint64_t acked = data_acked();
   g_sent_checked++;
   uint32_t v = (uint32_t)(off % PATTERN_MOD);
   const uint8_t *pl = seg + s->hdr_len;
@@ -747,13 +751,6 @@ static void cb_closed(mptcp_conn *c, int reason, void *ud) {
     return;
   g_app.closed = 1;
   g_app.close_reason = reason;
-}
-
-/* Has the peer acknowledged --stall's N bytes? */
-static int stall_due(void) {
-  mptcp_conn_stats st;
-  mptcp_conn_get_stats(g_app.conn, &st);
-  return st.snd_buffered <= g_app.sent && g_app.sent - st.snd_buffered >= g_stall_at;
 }
 
 static void on_signal(int sig) {
@@ -968,7 +965,7 @@ int main(int argc, char **argv) {
   uint64_t done_at = 0;
   for (;;) {
     uint64_t now = now_ns();
-    if (!g_stalled && g_stall_at != UINT64_MAX && g_app.conn && stall_due()) {
+    if (!g_stalled && g_stall_at != UINT64_MAX && g_app.conn && data_acked() >= g_stall_at) {
       g_stalled = 1;
       struct timespec ts = {(time_t)(g_stall_ns / 1000000000ull),
                             (long)(g_stall_ns % 1000000000ull)};
