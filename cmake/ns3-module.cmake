@@ -38,6 +38,7 @@ set(MPTCP_NS3_SOURCES
     helper/mptcp-ecmp-routing.cc
     helper/mptcp-khalili.cc
     helper/mptcp-fluid.cc
+    helper/mptcp-fast.cc
     helper/mptcp-attacker-helper.cc
 )
 set(MPTCP_NS3_HEADERS
@@ -62,6 +63,7 @@ set(MPTCP_NS3_HEADERS
     helper/mptcp-ecmp-routing.h
     helper/mptcp-khalili.h
     helper/mptcp-fluid.h
+    helper/mptcp-fast.h
     helper/mptcp-attacker-helper.h
 )
 set(MPTCP_NS3_TEST_SOURCES
@@ -143,6 +145,7 @@ if(MPTCP_IN_NS3_TREE)
     HEADER_FILES ${MPTCP_NS3_HEADERS}
     LIBRARIES_TO_LINK ${_mptcp_ns3_libs} $<BUILD_INTERFACE:mptcp-core>
                       $<BUILD_INTERFACE:mptcp-theory-lib>
+                      $<BUILD_INTERFACE:mptcp-fastsim>
                       $<BUILD_INTERFACE:SQLite::SQLite3>
     TEST_SOURCES ${MPTCP_NS3_TEST_SOURCES}
   )
@@ -154,7 +157,9 @@ if(MPTCP_IN_NS3_TREE)
   if(TARGET ${libmptcp-obj})
     target_include_directories(${libmptcp-obj} PRIVATE ${MPTCP_CORE_INCLUDE}
                                ${MPTCP_NS3_GENERATED_DIR} ${SQLite3_INCLUDE_DIRS}
-                               ${MPTCP_NS3_ROOT}/utils/theory)
+                               ${MPTCP_NS3_ROOT}/utils/theory
+                               ${MPTCP_NS3_ROOT}/utils/fastsim
+                               ${MPTCP_NS3_ROOT}/utils/loopback ${MPTCP_NS3_ROOT}/utils)
   endif()
   target_include_directories(
     ${libmptcp} PUBLIC $<BUILD_INTERFACE:${MPTCP_CORE_INCLUDE}>
@@ -285,7 +290,7 @@ target_include_directories(ns3-mptcp
           ${MPTCP_NS3_GENERATED_DIR})
 # The fluid models (utils/theory, GSL) give the scenarios' predictions.
 target_link_libraries(ns3-mptcp PUBLIC ${_mptcp_ns3_libs}
-                      PRIVATE mptcp-core mptcp-theory-lib SQLite::SQLite3)
+                      PRIVATE mptcp-core mptcp-theory-lib mptcp-fastsim SQLite::SQLite3)
 add_library(ns3::libmptcp ALIAS ns3-mptcp)
 set(libmptcp ns3-mptcp)
 include(${MPTCP_NS3_ROOT}/cmake/mptcp-install.cmake)

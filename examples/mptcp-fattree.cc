@@ -53,7 +53,10 @@
 #include "ns3/mptcp-module.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <functional>
+#include <sys/resource.h>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -86,7 +89,31 @@ struct Options
     std::string cc = "lia";
     double duration = 10;
     double warmup = 2;
+    std::string engine = "ns3";   //!< ns3 | fast (doc/fast-mode.md)
+    uint32_t connections = 0;     //!< 0: one per host (the permutation)
 };
+
+/** The connections of a run: (source host, destination host) by index.
+ *  Connection c leaves host c mod n for perm applied c / n + 1 times:
+ *  one permutation when there are n, and with more, every host sends and
+ *  receives the same number (perm is one cycle, so no host sends to
+ *  itself while c / n + 1 < n). */
+std::vector<std::pair<uint32_t, uint32_t>>
+Connections(const std::vector<uint32_t>& perm, uint32_t count)
+{
+    const uint32_t n = static_cast<uint32_t>(perm.size());
+    std::vector<std::pair<uint32_t, uint32_t>> v;
+    for (uint32_t c = 0; c < (count ? count : n); c++)
+    {
+        uint32_t d = c % n;
+        for (uint32_t m = 0; m <= c / n; m++)
+        {
+            d = perm[d];
+        }
+        v.emplace_back(c % n, d);
+    }
+    return v;
+}
 
 /** One run's figures. */
 struct Row
@@ -99,6 +126,10 @@ struct Row
     std::vector<double> sortedBps;   //!< per-flow goodput, ascending
     double theoryFraction = 0;       //!< fluid model's aggregate / optimum (NaN: none)
     std::string theoryNote;          //!< why there is none ("" when there is)
+    uint64_t events = 0;             //!< events the simulator executed
+    uint64_t networkBytes = 0;       //!< fast engine: the network's memory
+    uint64_t stackBytes = 0;         //!< fast engine: the stacks' memory at the end
+    double wallS = 0;                //!< wall time of the run
 };
 
 /** "a.b.c.d:port" into its parts; false when it is not one. */
@@ -134,6 +165,10 @@ EcmpOf(Ptr<Node> node)
     return nullptr;
 }
 
+/** The directed links (each an integer of the engine's) a subflow from
+ *  local to remote ("a.b.c.d:port") crosses; false when there is none. */
+typedef std::function<bool(const std::string&, const std::string&, std::vector<int>&)> Tracer;
+
 /**
  * The fluid model's aggregate over the optimum for the paths the flows'
  * subflows took (see the file's comment); NaN and `why` when there is none.
@@ -142,7 +177,7 @@ double
 PredictFraction(const Options& o,
                 bool tcp,
                 const std::vector<MptcpScenarioFlow>& flows,
-                const std::map<uint32_t, Ptr<Node>>& hostOf,
+                const Tracer& trace,
                 double optimumBps,
                 std::string& why)
 {
@@ -150,7 +185,7 @@ PredictFraction(const Options& o,
     const double bps = MptcpRateBps(o.rate);
     const double hopRtt = 2 * o.delayUs * 1e-6 + 8.0 * (1500 + 52) / bps;
     MptcpFluidModel model(1448);
-    std::map<Ptr<NetDevice>, int> linkOf; // a directed link by its sending device
+    std::map<int, int> linkOf; // the model's link of each directed link of the network
     std::vector<int> users;
     for (const MptcpScenarioFlow& f : flows)
     {
@@ -163,37 +198,21 @@ PredictFraction(const Options& o,
         users.push_back(user);
         for (const MptcpScenarioSubflow& sf : f.subflows)
         {
-            Ipv4Address src;
-            Ipv4Address dst;
-            uint16_t sport = 0;
-            uint16_t dport = 0;
-            if (!SplitEndpoint(sf.local, src, sport) || !SplitEndpoint(sf.remote, dst, dport) ||
-                hostOf.count(src.Get()) == 0)
+            std::vector<int> hops;
+            if (!trace(sf.local, sf.remote, hops))
             {
-                why = "cannot trace subflow " + sf.local + " -> " + sf.remote;
+                why = "no route for subflow " + sf.local + " -> " + sf.remote;
                 return nan;
             }
-            Ptr<Node> node = hostOf.at(src.Get());
             std::vector<int> links;
-            for (int hops = 0; node->GetObject<Ipv4>()->GetInterfaceForAddress(dst) < 0; hops++)
+            for (int h : hops)
             {
-                Ptr<MptcpFlowEcmpRouting> ecmp = EcmpOf(node);
-                Ptr<Ipv4Route> r = ecmp ? ecmp->Lookup(src, dst, sport, dport) : nullptr;
-                Ptr<NetDevice> dev = r ? r->GetOutputDevice() : nullptr;
-                Ptr<Channel> ch = dev ? dev->GetChannel() : nullptr;
-                if (!ch || ch->GetNDevices() != 2 || hops > 64)
-                {
-                    why = "no route for subflow " + sf.local + " -> " + sf.remote;
-                    return nan;
-                }
-                auto it = linkOf.find(dev);
+                auto it = linkOf.find(h);
                 if (it == linkOf.end())
                 {
-                    it = linkOf.emplace(dev, model.AddDropTail(bps, o.queue)).first;
+                    it = linkOf.emplace(h, model.AddDropTail(bps, o.queue)).first;
                 }
                 links.push_back(it->second);
-                Ptr<NetDevice> peer = ch->GetDevice(0) == dev ? ch->GetDevice(1) : ch->GetDevice(0);
-                node = peer->GetNode();
             }
             if (model.AddPath(user, hopRtt * links.size(), links) < 0)
             {
@@ -227,6 +246,72 @@ Quantile(const std::vector<double>& v, double q)
     const size_t i = static_cast<size_t>(std::floor(pos));
     const size_t j = std::min(i + 1, v.size() - 1);
     return v[i] + (v[j] - v[i]) * (pos - i);
+}
+
+/** The row's figures from the flows (either engine). */
+void
+Finish(const Options& o, bool tcp, const std::vector<MptcpScenarioFlow>& flows,
+       const Tracer& trace, uint32_t hosts, Row& row)
+{
+    double sum = 0;
+    for (const MptcpScenarioFlow& f : flows)
+    {
+        row.sortedBps.push_back(f.goodputBps);
+        sum += f.goodputBps;
+    }
+    std::sort(row.sortedBps.begin(), row.sortedBps.end());
+    row.meanBps = flows.empty() ? 0 : sum / flows.size();
+    row.jain = MptcpJain(row.sortedBps);
+    // every host at its link's rate: what a FatTree allows a permutation
+    const double optimum = hosts * MptcpRateBps(o.rate) * 1448.0 / 1500.0;
+    row.fraction = optimum > 0 ? sum / optimum : 0;
+    if (flows.size() > hosts)
+    {
+        row.theoryFraction = std::nan("");
+        row.theoryNote = "the fluid model is computed for one connection per host";
+    }
+    else
+    {
+        row.theoryFraction = PredictFraction(o, tcp, flows, trace, optimum, row.theoryNote);
+    }
+}
+
+/** Record a run's figures (either engine). */
+void
+Record(MptcpRunRecorder* rec, const Row& row, const std::vector<MptcpScenarioFlow>& flows,
+       const std::vector<MptcpScenarioIpFlow>& ipFlows)
+{
+    rec->AddMetric("", "aggregate_fraction", row.fraction, "");
+    if (std::isfinite(row.theoryFraction))
+    {
+        rec->AddMetric("", "theory_aggregate_fraction", row.theoryFraction, "");
+    }
+    rec->AddMetric("", "flow_goodput_mean_bps", row.meanBps, "bit/s");
+    rec->AddMetric("", "flow_goodput_min_bps", row.sortedBps.front(), "bit/s");
+    rec->AddMetric("", "flow_goodput_p10_bps", Quantile(row.sortedBps, 0.1), "bit/s");
+    rec->AddMetric("", "flow_goodput_median_bps", Quantile(row.sortedBps, 0.5), "bit/s");
+    rec->AddMetric("", "flow_goodput_p90_bps", Quantile(row.sortedBps, 0.9), "bit/s");
+    rec->AddMetric("", "flow_goodput_max_bps", row.sortedBps.back(), "bit/s");
+    rec->AddMetric("", "jain_flows", row.jain, "");
+    rec->AddFlows(flows, ipFlows);
+}
+
+/** Sattolo's algorithm: a random permutation that is one cycle through
+ *  every host (no host sends to itself), from ns-3's stream. */
+std::vector<uint32_t>
+Permutation(uint32_t n, Ptr<UniformRandomVariable> rng)
+{
+    std::vector<uint32_t> perm(n);
+    for (uint32_t i = 0; i < n; i++)
+    {
+        perm[i] = i;
+    }
+    for (uint32_t i = n - 1; i > 0; i--)
+    {
+        const uint32_t j = rng->GetInteger(0, i - 1);
+        std::swap(perm[i], perm[j]);
+    }
+    return perm;
 }
 
 Row
@@ -307,33 +392,24 @@ RunOnce(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec)
     int64_t stream = 100 + mptcp.AssignStreams(hostNodes, 100);
     Ptr<UniformRandomVariable> rng = CreateObject<UniformRandomVariable>();
     rng->SetStream(stream++);
-    // A random permutation without fixed points (Sattolo's algorithm: one
-    // cycle through every host), the same for every run of one --RngRun.
+    // the same for every run of one --RngRun
     const uint32_t n = static_cast<uint32_t>(hosts.size());
-    std::vector<uint32_t> perm(n);
-    for (uint32_t i = 0; i < n; i++)
-    {
-        perm[i] = i;
-    }
-    for (uint32_t i = n - 1; i > 0; i--)
-    {
-        const uint32_t j = rng->GetInteger(0, i - 1);
-        std::swap(perm[i], perm[j]);
-    }
+    const std::vector<uint32_t> perm = Permutation(n, rng);
 
     MptcpExperiment x(Seconds(o.duration), Seconds(o.warmup), MilliSeconds(500));
-    for (uint32_t i = 0; i < n; i++)
+    const auto conns = Connections(perm, o.connections);
+    for (uint32_t c = 0; c < conns.size(); c++)
     {
-        const uint16_t port = static_cast<uint16_t>(5000 + i);
-        const uint32_t dst = perm[i];
+        const uint16_t port = static_cast<uint16_t>(5000 + c);
+        const uint32_t dst = conns[c].second;
         PacketSinkHelper sink("ns3::MptcpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), port));
         ApplicationContainer s = sink.Install(hostNodes.Get(dst));
         BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(address[dst], port));
         bulk.SetAttribute("MaxBytes", UintegerValue(0));
         bulk.SetAttribute("SendSize", UintegerValue(16384));
-        ApplicationContainer a = bulk.Install(hostNodes.Get(i));
+        ApplicationContainer a = bulk.Install(hostNodes.Get(conns[c].first));
         a.Start(Seconds(0.01 + rng->GetValue(0, 0.1)));
-        const std::string entity = (tcp ? "tcp " : "mptcp ") + std::to_string(i);
+        const std::string entity = (tcp ? "tcp " : "mptcp ") + std::to_string(c);
         const uint32_t f = x.AddFlow(tcp ? "tcp" : "mptcp", entity, {DynamicCast<PacketSink>(s.Get(0))});
         x.SetSubflowsOf(f, a.Get(0), entity + " subflow ");
     }
@@ -351,35 +427,149 @@ RunOnce(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec)
         hostOf[address[i].Get()] = hostNodes.Get(i);
     }
     row.subflows = tcp ? 1 : subflows;
-    double sum = 0;
-    for (const MptcpScenarioFlow& f : x.GetFlows())
-    {
-        row.sortedBps.push_back(f.goodputBps);
-        sum += f.goodputBps;
-    }
-    std::sort(row.sortedBps.begin(), row.sortedBps.end());
-    row.meanBps = n ? sum / n : 0;
-    row.jain = MptcpJain(row.sortedBps);
-    const double optimum = n * MptcpRateBps(o.rate) * 1448.0 / 1500.0;
-    row.fraction = optimum > 0 ? sum / optimum : 0;
-    row.theoryFraction = PredictFraction(o, tcp, x.GetFlows(), hostOf, optimum, row.theoryNote);
+    std::map<Ptr<NetDevice>, int> deviceId;
+    Tracer trace = [&hostOf, &deviceId](const std::string& local, const std::string& remote,
+                                        std::vector<int>& hops) {
+        Ipv4Address src;
+        Ipv4Address dst;
+        uint16_t sport = 0;
+        uint16_t dport = 0;
+        hops.clear();
+        if (!SplitEndpoint(local, src, sport) || !SplitEndpoint(remote, dst, dport) ||
+            hostOf.count(src.Get()) == 0)
+        {
+            return false;
+        }
+        Ptr<Node> node = hostOf.at(src.Get());
+        for (int hop = 0; node->GetObject<Ipv4>()->GetInterfaceForAddress(dst) < 0; hop++)
+        {
+            Ptr<MptcpFlowEcmpRouting> ecmp = EcmpOf(node);
+            Ptr<Ipv4Route> r = ecmp ? ecmp->Lookup(src, dst, sport, dport) : nullptr;
+            Ptr<NetDevice> dev = r ? r->GetOutputDevice() : nullptr;
+            Ptr<Channel> ch = dev ? dev->GetChannel() : nullptr;
+            if (!ch || ch->GetNDevices() != 2 || hop > 64)
+            {
+                return false;
+            }
+            const int id = deviceId.emplace(dev, static_cast<int>(deviceId.size())).first->second;
+            hops.push_back(id);
+            Ptr<NetDevice> peer = ch->GetDevice(0) == dev ? ch->GetDevice(1) : ch->GetDevice(0);
+            node = peer->GetNode();
+        }
+        return true;
+    };
+    Finish(o, tcp, x.GetFlows(), trace, n, row);
     if (rec)
     {
-        rec->AddMetric("", "aggregate_fraction", row.fraction, "");
-        if (std::isfinite(row.theoryFraction))
-        {
-            rec->AddMetric("", "theory_aggregate_fraction", row.theoryFraction, "");
-        }
-        rec->AddMetric("", "flow_goodput_mean_bps", row.meanBps, "bit/s");
-        rec->AddMetric("", "flow_goodput_min_bps", row.sortedBps.front(), "bit/s");
-        rec->AddMetric("", "flow_goodput_p10_bps", Quantile(row.sortedBps, 0.1), "bit/s");
-        rec->AddMetric("", "flow_goodput_median_bps", Quantile(row.sortedBps, 0.5), "bit/s");
-        rec->AddMetric("", "flow_goodput_p90_bps", Quantile(row.sortedBps, 0.9), "bit/s");
-        rec->AddMetric("", "flow_goodput_max_bps", row.sortedBps.back(), "bit/s");
-        rec->AddMetric("", "jain_flows", row.jain, "");
-        rec->AddFlows(x.GetFlows(), x.GetIpFlows());
+        Record(rec, row, x.GetFlows(), x.GetIpFlows());
     }
+    row.events = Simulator::GetEventCount();
     Simulator::Destroy();
+    return row;
+}
+
+/**
+ * The same run on the fast engine (doc/fast-mode.md): the same switches
+ * and links in the same order (so the same addresses: link k is
+ * 10.(1 + k / 256).(k % 256).0/24, a host its side .2), each link a
+ * one-packet device queue behind --queue packets, the core configured
+ * from the same socket attributes, the same permutation and start times
+ * (drawn from ns-3's stream as in ns-3 mode); ECMP by the fast engine's
+ * flow hash (another hash than MptcpFlowEcmpRouting's: the same flow may
+ * take another of the equal paths).
+ */
+Row
+RunOnceFast(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec)
+{
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1 << 21));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(1 << 21));
+    const mptcp_config cfg =
+        tcp ? MptcpFastSocketConfig({{"CongestionControl", "reno"}}, false)
+            : MptcpFastSocketConfig({{"PathManager", "ndiffports"},
+                                     {"Subflows", std::to_string(subflows)},
+                                     {"CongestionControl", o.cc}},
+                                    true);
+    const uint32_t h = o.k / 2;
+    const double bps = MptcpRateBps(o.rate);
+    const Time delay = NanoSeconds(std::llround(o.delayUs * 1000));
+    MptcpFastNetwork net(MptcpFastSeed());
+    int links = 0;
+    auto link = [&](int a, int b) {
+        net.AddLink(a, b, bps, delay, o.queue + 1);
+        return links++;
+    };
+    std::vector<int> core;
+    std::vector<int> hosts;
+    std::vector<std::string> address;
+    for (uint32_t c = 0; c < h * h; c++)
+    {
+        core.push_back(net.AddNode("core-" + std::to_string(c)));
+    }
+    for (uint32_t p = 0; p < o.k; p++)
+    {
+        std::vector<int> agg;
+        for (uint32_t i = 0; i < h; i++)
+        {
+            agg.push_back(net.AddNode("agg-" + std::to_string(p) + "-" + std::to_string(i)));
+            for (uint32_t c = 0; c < h; c++)
+            {
+                link(core[i * h + c], agg[i]);
+            }
+        }
+        for (uint32_t e = 0; e < h; e++)
+        {
+            const std::string tag = std::to_string(p) + "-" + std::to_string(e);
+            const int edge = net.AddNode("edge-" + tag);
+            for (uint32_t i = 0; i < h; i++)
+            {
+                link(agg[i], edge);
+            }
+            for (uint32_t j = 0; j < h; j++)
+            {
+                const int host = net.AddNode("host-" + tag + "-" + std::to_string(j));
+                const int l = link(edge, host);
+                address.push_back("10." + std::to_string(1 + l / 256) + "." +
+                                  std::to_string(l % 256) + ".2");
+                net.AddAddress(host, address.back(), l);
+                net.InstallStack(host, cfg);
+                hosts.push_back(host);
+            }
+        }
+    }
+    // ns-3 mode draws the permutation and start times from stream 100 +
+    // the streams its stacks take (one per host)
+    Ptr<UniformRandomVariable> rng = CreateObject<UniformRandomVariable>();
+    rng->SetStream(100 + static_cast<int64_t>(hosts.size()));
+    const uint32_t n = static_cast<uint32_t>(hosts.size());
+    const std::vector<uint32_t> perm = Permutation(n, rng);
+    const auto conns = Connections(perm, o.connections);
+    for (uint32_t c = 0; c < conns.size(); c++)
+    {
+        const std::string entity = (tcp ? "tcp " : "mptcp ") + std::to_string(c);
+        const uint32_t src = conns[c].first;
+        const uint32_t dst = conns[c].second;
+        net.AddBulkFlow(tcp ? "tcp" : "mptcp", entity, entity + " subflow ", hosts[src],
+                        address[src], hosts[dst], address[dst], static_cast<uint16_t>(5000 + c),
+                        Seconds(0.01 + rng->GetValue(0, 0.1)));
+    }
+    net.Run(Seconds(o.duration), Seconds(o.warmup), MilliSeconds(500),
+            rec ? rec->Sink() : MptcpScenarioSampleSink());
+
+    Row row;
+    row.config = tcp ? "tcp" : "mptcp-" + std::to_string(subflows);
+    row.subflows = tcp ? 1 : subflows;
+    Tracer trace = [&net](const std::string& local, const std::string& remote,
+                          std::vector<int>& hops) { return net.TracePath(local, remote, hops); };
+    Finish(o, tcp, net.GetFlows(), trace, n, row);
+    if (rec)
+    {
+        Record(rec, row, net.GetFlows(), {});
+    }
+    const MptcpFastRunStats st = net.GetStats();
+    row.events = st.events;
+    row.networkBytes = st.networkBytes;
+    row.stackBytes = st.stackBytes;
     return row;
 }
 
@@ -395,6 +585,7 @@ main(int argc, char* argv[])
     std::string queue = "100";
     std::string duration = "10";
     std::string warmup = "2";
+    std::string connections = "0";
     Options o;
     CommandLine cmd(__FILE__);
     cmd.Usage("A k-ary FatTree with flow-hash ECMP and a permutation traffic matrix (Raiciu "
@@ -409,6 +600,10 @@ main(int argc, char* argv[])
     cmd.AddValue("queue", "drop-tail queue of every link in packets", queue);
     cmd.AddValue("duration", "simulated seconds per run", duration);
     cmd.AddValue("warmup", "seconds before the measurement starts", warmup);
+    cmd.AddValue("engine", "simulator: ns3, or fast (the core in its own packet network, "
+                 "doc/fast-mode.md)", o.engine);
+    cmd.AddValue("connections", "connections (0: one per host, the permutation; more: host "
+                 "i mod n sends connection i, every host the same number)", connections);
     MptcpOutputOptions out(kProg);
     out.AddTo(cmd);
     cmd.Parse(argc, argv);
@@ -423,6 +618,7 @@ main(int argc, char* argv[])
         !MptcpParseReal("duration", duration, 0.1, 100000, "s", o.duration, why) ||
         !MptcpParseReal("warmup", warmup, 0, 100000, "s", o.warmup, why) ||
         !MptcpParseBool("tcp", tcp, withTcp, why) ||
+        !MptcpParseUint("connections", connections, 0, 40000, o.connections, why) ||
         !MptcpParseList("subflows", subflows, counts, why))
     {
         return Fail(why);
@@ -430,6 +626,20 @@ main(int argc, char* argv[])
     if (o.k % 2)
     {
         return Fail("--k must be even (got " + k + ")");
+    }
+    if (o.engine != "ns3" && o.engine != "fast")
+    {
+        return Fail("--engine must be ns3 or fast (got \"" + o.engine + "\")");
+    }
+    {
+        const uint32_t hostCount = o.k * o.k * o.k / 4;
+        // host i mod n to perm^(i / n + 1): no host to itself while
+        // i / n + 1 < n
+        if (o.connections > hostCount * (hostCount - 1))
+        {
+            return Fail("--connections must be at most hosts x (hosts - 1) = " +
+                        std::to_string(hostCount * (hostCount - 1)) + " for --k=" + k);
+        }
     }
     if (!(MptcpRateBps(o.rate) > 0))
     {
@@ -482,9 +692,38 @@ main(int argc, char* argv[])
             {"queue", std::to_string(o.queue)},
             {"duration", MptcpJsonNumber(o.duration)},
             {"warmup", MptcpJsonNumber(o.warmup)}};
+        // recorded when not the default, so that earlier runs keep their
+        // identity
+        if (o.engine != "ns3")
+        {
+            params.push_back({"engine", o.engine});
+        }
+        if (o.connections)
+        {
+            params.push_back({"connections", std::to_string(o.connections)});
+        }
         params.insert(params.end(), config.begin(), config.end());
         const int rc = MptcpRecordRun(out, kProg, params, cmdline, [&](MptcpRunRecorder* rec) {
-            rows.push_back(RunOnce(o, isTcp, s, rec));
+            const auto t0 = std::chrono::steady_clock::now();
+            rows.push_back(o.engine == "fast" ? RunOnceFast(o, isTcp, s, rec)
+                                              : RunOnce(o, isTcp, s, rec));
+            Row& r = rows.back();
+            r.wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            struct rusage ru;
+            getrusage(RUSAGE_SELF, &ru);
+            // what a run cost, on stderr: it differs between executions
+            std::fprintf(stderr,
+                         "%s: %s on %s: %zu connections, %.3f s of wall time, %llu events "
+                         "(%.0f per second), peak RSS %.1f MB",
+                         kProg, r.config.c_str(), o.engine.c_str(), r.sortedBps.size(), r.wallS,
+                         static_cast<unsigned long long>(r.events),
+                         r.wallS > 0 ? r.events / r.wallS : 0.0, ru.ru_maxrss / 1024.0);
+            if (o.engine == "fast")
+            {
+                std::fprintf(stderr, "; network %.1f MB, stacks %.1f MB",
+                             r.networkBytes / 1048576.0, r.stackBytes / 1048576.0);
+            }
+            std::fprintf(stderr, "\n");
         });
         if (rc != 0)
         {
@@ -522,7 +761,9 @@ main(int argc, char* argv[])
        << ",\"hosts\":" << o.k * o.k * o.k / 4 << ",\"rate\":" << MptcpJsonString(o.rate)
        << ",\"delay_us\":" << MptcpJsonNumber(o.delayUs) << ",\"queue\":" << o.queue
        << ",\"cc\":" << MptcpJsonString(o.cc) << ",\"duration_s\":" << MptcpJsonNumber(o.duration)
-       << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup) << "},\"runs\":[";
+       << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup) << ",\"engine\":" << MptcpJsonString(o.engine)
+       << ",\"connections\":" << (o.connections ? o.connections : o.k * o.k * o.k / 4)
+       << "},\"runs\":[";
     for (size_t i = 0; i < rows.size(); i++)
     {
         const Row& r = rows[i];

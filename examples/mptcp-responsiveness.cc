@@ -75,6 +75,7 @@ struct Options
     double settleWindow = 10;
     double band = 0.2;
     double interval = 0.1;
+    std::string engine = "ns3"; //!< ns3 | fast (doc/fast-mode.md)
 };
 
 /** What one congestion control gave. */
@@ -211,9 +212,20 @@ Settling(const std::vector<double>& t,
     return last - event;
 }
 
-/** One run with congestion control `cc`. */
-Row
-RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
+/** What a run measured, on either engine, for the analysis. */
+struct RunData
+{
+    std::vector<MptcpScenarioFlow> flows;     //!< flows[0] the connection, then TCP
+    std::vector<MptcpScenarioSeries> series;  //!< sampled series
+    std::vector<MptcpScenarioIpFlow> ipFlows; //!< FlowMonitor's (none here)
+    std::string a1Prefix;                     //!< "a.b.c.d:" of A's path-1 address
+    uint32_t queue[2] = {0, 0};               //!< each bottleneck's queue (packets)
+    double accessDelayS = 0;                  //!< the access links' delay
+};
+
+/** The run in ns-3. */
+RunData
+RunNs3(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
 {
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
     Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1 << 21));
@@ -269,30 +281,117 @@ RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
     }
     x.Run();
 
+    RunData d;
+    d.flows = x.GetFlows();
+    d.series = x.GetSeries();
+    d.ipFlows = x.GetIpFlows();
+    std::ostringstream a1;
+    a1 << paths.GetAAddress(1) << ":";
+    d.a1Prefix = a1.str();
+    d.queue[0] = paths.GetQueuePackets(0);
+    d.queue[1] = paths.GetQueuePackets(1);
+    d.accessDelayS = paths.GetAccessDelay().GetSeconds();
+    Simulator::Destroy();
+    return d;
+}
+
+/**
+ * The run on the fast engine (doc/fast-mode.md): MptcpDisjointPathsHelper's
+ * topology (1 Gbit/s 1 ms access links A - R_k, the bottlenecks R_k - B
+ * with one-BDP drop-tail queues behind a one-packet device queue, the same
+ * addresses), the same socket attributes, the TCP flows on the core's TCP
+ * (Reno) from A's path-1 address, the start times drawn from ns-3's stream
+ * as in ns-3 mode.
+ */
+RunData
+RunFast(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
+{
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1 << 21));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(1 << 21));
+    const mptcp_config mpCfg =
+        MptcpFastSocketConfig({{"PathManager", "fullmesh"}, {"CongestionControl", cc}}, true);
+    const mptcp_config tcpCfg = MptcpFastSocketConfig({{"CongestionControl", "reno"}}, false);
+    MptcpBottleneckSpec spec;
+    spec.rate = o.rate;
+    spec.delay = MicroSeconds(static_cast<int64_t>(std::llround(o.delayMs * 1000)));
+    const Time access = MilliSeconds(1);
+    RunData d;
+    d.accessDelayS = access.GetSeconds();
+    MptcpFastNetwork net(MptcpFastSeed());
+    const int a = net.AddNode("A");
+    const int b = net.AddNode("B");
+    std::string aAddr[2];
+    std::string bAddr[2];
+    for (int k = 0; k < 2; k++)
+    {
+        const int r = net.AddNode("R" + std::to_string(k));
+        // ns-3's default queues on the access links (100 + 1000 packets)
+        const int la = net.AddLink(a, r, 1e9, access, 1100);
+        aAddr[k] = "10.10." + std::to_string(k + 1) + ".1";
+        net.AddAddress(a, aAddr[k], la);
+        d.queue[k] = spec.QueuePackets(access);
+        const int lb = net.AddLink(r, b, MptcpRateBps(o.rate), spec.delay, d.queue[k] + 1);
+        bAddr[k] = "10.20." + std::to_string(k + 1) + ".2";
+        net.AddAddress(b, bAddr[k], lb);
+    }
+    net.InstallStack(a, mpCfg);
+    net.InstallStack(b, mpCfg);
+    for (int k = 0; k < 2; k++)
+    {
+        net.DeclareAddress(a, aAddr[k]);
+        net.DeclareAddress(b, bAddr[k]);
+    }
+    net.CountDeliveries(b);
+    // ns-3 mode's stream: 100 + the two stacks'
+    Ptr<UniformRandomVariable> start = CreateObject<UniformRandomVariable>();
+    start->SetStream(102);
+    const double end = o.leaveAt + (o.leaveAt - o.joinAt);
+    net.AddBulkFlow("mptcp", "mptcp", "subflow ", a, aAddr[0], b, bAddr[0], 40000,
+                    Seconds(0.1 + start->GetValue(0, 1)));
+    for (uint32_t k = 0; k < o.tcpFlows; k++)
+    {
+        net.AddBulkFlow("tcp", "tcp " + std::to_string(k), "", a, aAddr[1], b, bAddr[1],
+                        static_cast<uint16_t>(41000 + k), Seconds(o.joinAt + start->GetValue(0, 1)),
+                        &tcpCfg, Seconds(o.leaveAt));
+    }
+    net.Run(Seconds(end), Seconds(0), MicroSeconds(std::llround(o.interval * 1e6)),
+            rec ? rec->Sink() : MptcpScenarioSampleSink());
+    d.flows = net.GetFlows();
+    d.series = net.GetSeries();
+    d.a1Prefix = aAddr[1] + ":";
+    return d;
+}
+
+/** One run with congestion control `cc`, and its analysis. */
+Row
+RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
+{
+    const RunData d = o.engine == "fast" ? RunFast(o, cc, rec) : RunNs3(o, cc, rec);
+    const double end = o.leaveAt + (o.leaveAt - o.joinAt);
+    const uint32_t mf = 0;
     Row row;
     row.cc = cc;
-    const std::vector<MptcpScenarioFlow>& flows = x.GetFlows();
+    const std::vector<MptcpScenarioFlow>& flows = d.flows;
     row.subflows = static_cast<uint32_t>(flows[mf].subflows.size());
     // Per path: the subflows leaving by A's path-k address (fullmesh: a
     // subflow from A's path-k address crosses bottleneck k).
     std::vector<int> pathOf;
     for (const MptcpScenarioSubflow& s : flows[mf].subflows)
     {
-        std::ostringstream a1;
-        a1 << paths.GetAAddress(1) << ":";
-        pathOf.push_back(s.local.compare(0, a1.str().size(), a1.str()) == 0 ? 1 : 0);
+        pathOf.push_back(s.local.compare(0, d.a1Prefix.size(), d.a1Prefix) == 0 ? 1 : 0);
     }
-    const uint32_t queue[2] = {paths.GetQueuePackets(0), paths.GetQueuePackets(1)};
+    const uint32_t queue[2] = {d.queue[0], d.queue[1]};
     uint32_t perPath[2] = {0, 0};
     for (int k : pathOf)
     {
         perPath[k]++;
     }
-    row.theoryNote = Theory(o, cc, queue, perPath, paths.GetAccessDelay().GetSeconds(), row);
+    row.theoryNote = Theory(o, cc, queue, perPath, d.accessDelayS, row);
     // The times: the flow's own series, sampled from the first interval
     // on (a subflow's starts when the subflow exists).
     std::vector<double> t;
-    for (const MptcpScenarioSeries& s : x.GetSeries())
+    for (const MptcpScenarioSeries& s : d.series)
     {
         if (s.entity == "mptcp" && s.name == "goodput")
         {
@@ -305,7 +404,7 @@ RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
     std::vector<double> byPath[2] = {std::vector<double>(t.size(), 0),
                                      std::vector<double>(t.size(), 0)};
     std::vector<double> tcpSum(t.size(), 0);
-    for (const MptcpScenarioSeries& s : x.GetSeries())
+    for (const MptcpScenarioSeries& s : d.series)
     {
         if (s.name != "goodput")
         {
@@ -383,9 +482,8 @@ RunOnce(const Options& o, const std::string& cc, MptcpRunRecorder* rec)
         }
         rec->AddMetric("", "settling_join_s", row.settleJoin, "s");
         rec->AddMetric("", "settling_leave_s", row.settleLeave, "s");
-        rec->AddFlows(flows, x.GetIpFlows());
+        rec->AddFlows(flows, d.ipFlows);
     }
-    Simulator::Destroy();
     return row;
 }
 
@@ -416,6 +514,9 @@ main(int argc, char* argv[])
                  "seconds before each event over which the steady level is averaged",
                  settleWindow);
     cmd.AddValue("band", "settling band, a fraction of the step between the levels (0..1)", band);
+    std::string engine = "ns3";
+    cmd.AddValue("engine", "simulator: ns3, or fast (the core in its own packet network, "
+                 "doc/fast-mode.md; the TCP flows on the core's TCP)", engine);
     MptcpOutputOptions out(kProg);
     out.AddTo(cmd);
     cmd.Parse(argc, argv);
@@ -440,6 +541,11 @@ main(int argc, char* argv[])
                     "\")");
     }
     o.rate = rate;
+    if (engine != "ns3" && engine != "fast")
+    {
+        return Fail("--engine must be ns3 or fast (got \"" + engine + "\")");
+    }
+    o.engine = engine;
     if (o.joinAt < o.settleWindow || o.leaveAt - o.joinAt < o.settleWindow)
     {
         return Fail("--joinAt and --leaveAt must leave at least --settleWindow (" + settleWindow +
@@ -477,6 +583,11 @@ main(int argc, char* argv[])
                         {"leaveAt", MptcpJsonNumber(o.leaveAt)},
                         {"settleWindow", MptcpJsonNumber(o.settleWindow)},
                         {"band", MptcpJsonNumber(o.band)}};
+            // recorded when not the default: earlier runs keep their identity
+            if (o.engine != "ns3")
+            {
+                s.params.push_back({"engine", o.engine});
+            }
             s.params.insert(s.params.end(), config.begin(), config.end());
             s.cmdline = cmdline;
             s.overwrite = out.replace;
@@ -533,7 +644,8 @@ main(int argc, char* argv[])
        << ",\"joinAt_s\":" << MptcpJsonNumber(o.joinAt)
        << ",\"leaveAt_s\":" << MptcpJsonNumber(o.leaveAt)
        << ",\"settleWindow_s\":" << MptcpJsonNumber(o.settleWindow)
-       << ",\"band\":" << MptcpJsonNumber(o.band) << "},\"ccs\":[";
+       << ",\"band\":" << MptcpJsonNumber(o.band) << ",\"engine\":" << MptcpJsonString(o.engine)
+       << "},\"ccs\":[";
     const char* phase[3] = {"before", "during", "after"};
     for (size_t i = 0; i < rows.size(); i++)
     {

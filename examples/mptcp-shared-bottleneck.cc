@@ -363,6 +363,10 @@ main(int argc, char* argv[])
         "Also write FlowMonitor's own XML to flowmon.xml in --outputDir (implies "
         "--flowMonitor)",
         p.flowMonitorXml);
+    add("engine",
+        "Simulator: ns3, or fast (the same dumbbell in the core's own packet network, "
+        "doc/fast-mode.md; needs --competitor=core)",
+        p.engine);
     add("pcap", "Write pcap files of the multipath host and the receiver", p.pcap);
     add("results",
                  "Record the run in results.db (SQLite; runs already there are kept)",
@@ -589,7 +593,7 @@ main(int argc, char* argv[])
     }
 
     std::cout << "mptcp-shared-bottleneck parameters:";
-    std::cout << " subflows=" << p.subflows << " pm=" << p.pm << " interfaces=" << p.interfaces
+    std::cout << " engine=" << p.engine << " subflows=" << p.subflows << " pm=" << p.pm << " interfaces=" << p.interfaces
               << " cc=" << p.cc << " scheduler=" << p.scheduler << " tcpFlows=" << p.tcpFlows
               << " competitor=" << p.competitor << " competitorCc=" << p.competitorCc
               << " transport=" << p.transport << " peer=" << p.peer
@@ -615,7 +619,8 @@ main(int argc, char* argv[])
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << "mptcp-shared-bottleneck: " << r.deliveredPackets << " data packets delivered in "
               << wall << " s of wall time (" << (r.deliveredPackets ? wall * 1e6 / r.deliveredPackets : 0)
-              << " us per packet)" << std::endl;
+              << " us per packet; " << r.events << " events, "
+              << (wall > 0 ? static_cast<double>(r.events) / wall : 0) << " per second)" << std::endl;
 
     std::string err;
     if ((results && !recorder.Finish(r, &err)) || (plot && !MptcpWritePlot(p, r, &err)))

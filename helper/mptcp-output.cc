@@ -64,6 +64,12 @@ MptcpScenarioRecorder::Params(const MptcpScenarioParams& p)
         {"segmentSize", std::to_string(p.segmentSize)},
         {"delAckCount", std::to_string(p.delAckCount)},
     };
+    // The default engine is not recorded, so that runs of ns-3 mode keep
+    // the identity they had before the fast engine existed.
+    if (p.engine != "ns3")
+    {
+        params.push_back({"engine", p.engine});
+    }
     params.insert(params.end(), p.config.begin(), p.config.end());
     return params;
 }

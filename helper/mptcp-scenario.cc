@@ -4,6 +4,7 @@
 #include "mptcp-scenario.h"
 
 #include "mptcp-experiment.h"
+#include "mptcp-fast.h"
 
 // Single headers, not the *-module.h aggregates: ns-3 refuses those inside
 // a module's own sources (NS3_MODULE_COMPILATION).
@@ -108,6 +109,11 @@ MptcpJain(const std::vector<double>& x)
 bool
 MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
 {
+    if (!OneOf(p.engine, {"ns3", "fast"}))
+    {
+        why = "--engine must be ns3 or fast (got \"" + p.engine + "\")";
+        return false;
+    }
     if (p.subflows < 1 || p.subflows > 8)
     {
         why = "--subflows must be 1..8 (got " + std::to_string(p.subflows) + ")";
@@ -284,6 +290,10 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
         why = "--competitor=core supports --competitorCc ns3::TcpNewReno or ns3::TcpCubic";
         return false;
     }
+    if (p.engine == "fast")
+    {
+        return MptcpFastScenarioCheck(p, why);
+    }
     return true;
 }
 
@@ -303,6 +313,10 @@ MptcpScenarioQueuePackets(const MptcpScenarioParams& p)
 MptcpScenarioResult
 MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& onSample)
 {
+    if (p.engine == "fast")
+    {
+        return MptcpFastScenarioRun(p, onSample);
+    }
     MptcpScenarioResult r;
     MptcpExperiment x(p.duration, p.warmup, p.sampleInterval);
     x.SetSampleSink(onSample);
@@ -480,6 +494,7 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
     r.mptcpTcpRatio = p.tcpFlows && tcpSum > 0 ? mf.goodputBps / (tcpSum / p.tcpFlows)
                                                : std::nan("");
     r.jain = MptcpJain(all);
+    r.events = Simulator::GetEventCount();
     Simulator::Destroy();
     return r;
 }
@@ -490,7 +505,7 @@ MptcpScenarioJson(const MptcpScenarioParams& p, const MptcpScenarioResult& r)
     std::ostringstream o;
     char key[64];
     o << "{\"scenario\":\"mptcp-shared-bottleneck\"";
-    o << ",\"params\":{\"subflows\":" << p.subflows << ",\"pm\":" << MptcpJsonString(p.pm)
+    o << ",\"params\":{\"engine\":" << MptcpJsonString(p.engine) << ",\"subflows\":" << p.subflows << ",\"pm\":" << MptcpJsonString(p.pm)
       << ",\"interfaces\":" << p.interfaces << ",\"cc\":" << MptcpJsonString(p.cc)
       << ",\"scheduler\":" << MptcpJsonString(p.scheduler) << ",\"tcpFlows\":" << p.tcpFlows
       << ",\"competitor\":" << MptcpJsonString(p.competitor)

@@ -57,6 +57,9 @@ struct MptcpScenarioParams
     bool flowMonitorXml = false;   //!< also write FlowMonitor's XML (flowmon.xml; implies it)
     std::string outputDir = ".";   //!< where pcap files go
     bool progress = false;         //!< show progress on stderr
+    /** ns3 (ns-3's simulator) | fast (the core in utils/fastsim, the same
+     *  dumbbell: MptcpFastScenarioRun, doc/fast-mode.md) */
+    std::string engine = "ns3";
     /** Campaign name the run is recorded under in results.db. */
     std::string campaign = "mptcp-shared-bottleneck";
     /** Leave out of results.db what differs between two executions of the
@@ -129,6 +132,7 @@ struct MptcpScenarioResult
     double jain = 0;           //!< Jain's index over the flows' goodputs
     bool fallback = false;     //!< the multipath connection runs plain TCP
     uint64_t deliveredPackets = 0; //!< data packets delivered to D
+    uint64_t events = 0;       //!< events the simulator executed (either engine)
     uint64_t localKey = 0;     //!< MPTCP key of the multipath host (0: none)
     uint64_t remoteKey = 0;    //!< MPTCP key of D
     uint32_t queuePackets = 0; //!< the bottleneck queue used

@@ -1,0 +1,953 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The shared-bottleneck scenario on the fast engine (utils/fastsim). What
+ * is the same as MptcpScenarioRun, so that the two engines differ only in
+ * the network (doc/fast-mode.md, "What is the same"):
+ *   - the topology: MptcpDumbbellHelper's nodes, 1 Gbit/s 1 ms access
+ *     links, the bottleneck of MptcpBottleneckSpec with its queue in
+ *     packets (a one-packet device queue behind the queue disc, so q + 1
+ *     packets wait), its RED thresholds, and the addresses
+ *     Ipv4AddressHelper gives there;
+ *   - the wire: IPv4 (20 bytes) plus the point-to-point PPP header (2) per
+ *     packet, as PointToPointNetDevice serializes;
+ *   - the transport: the core configured by MptcpSocket::BuildConfig from
+ *     the same attributes (Config::SetDefault and the socket attributes
+ *     MptcpStackHelper sets), on every host;
+ *   - the applications: bulk senders that keep the send buffer full,
+ *     starting at 0.1 s + U[0, 1) each, sinks that read everything;
+ *   - the measurements: MptcpExperiment's warm-up, samples and series
+ *     names, and its "delivered packets" (TCP segments of more than 60
+ *     bytes reaching D).
+ */
+#include "mptcp-fast.h"
+
+#include "mptcp-experiment.h"
+#include "mptcp-topology.h"
+
+#include "ns3/boolean.h"
+#include "ns3/config.h"
+#include "ns3/mptcp-socket.h"
+#include "ns3/object.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/string.h"
+#include "ns3/tcp-socket.h"
+#include "ns3/uinteger.h"
+
+extern "C"
+{
+#include "fastsim.h"
+#include "netsim.h"
+}
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace ns3
+{
+
+namespace
+{
+
+const uint16_t MPTCP_PORT = 40000; // as MptcpScenarioRun
+const uint16_t TCP_PORT = 41000;
+const uint32_t PPP_OVERHEAD = 22; // IPv4 header + PPP header
+
+} // namespace
+
+struct FastHost
+{
+    MptcpFastNetwork::Impl* run = nullptr;
+    int node = -1;
+    mptcp_stack* stack = nullptr;
+    netsim_rng rng;
+};
+
+/** One connection: the sender's and the receiver's ends. */
+struct FastFlow
+{
+    MptcpFastNetwork::Impl* run = nullptr;
+    std::string kind;
+    std::string entity;
+    std::string subflowPrefix;
+    FastHost* src = nullptr;
+    FastHost* dst = nullptr;
+    mptcp_addr local{};
+    mptcp_addr remote{};
+    mptcp_conn* tx = nullptr;
+    mptcp_conn* rx = nullptr;
+    uint64_t start = 0;
+    uint64_t stop = 0; // 0: never
+    bool stopped = false;
+    uint64_t received = 0;
+    uint64_t receivedAtWarmup = 0;
+    std::vector<uint64_t> subflowAtWarmup;
+    std::vector<uint64_t> lastSubflow;
+    uint64_t lastRx = 0;
+    bool hasCfg = false;
+    mptcp_config cfg{};
+};
+
+struct MptcpFastNetwork::Impl
+{
+    uint64_t seed = 0;
+    fs_net* net = nullptr;
+    std::vector<std::unique_ptr<FastHost>> hosts;
+    std::vector<FastHost*> hostOf; // by node
+    std::vector<std::unique_ptr<FastFlow>> flows;
+    std::vector<bool> counted;      // by node: CountDeliveries
+    std::map<uint32_t, std::vector<FastFlow*>> byListener; // (node << 16 | port)
+    uint64_t delivered = 0;
+    uint64_t lastSample = 0;
+    uint64_t interval = 0;
+    uint64_t duration = 0;
+    uint64_t nextStream = NETSIM_STREAM_USER;
+    std::string error;
+    std::vector<MptcpScenarioSeries> series;
+    std::map<std::string, size_t> seriesIndex;
+    std::vector<MptcpScenarioFlow> results;
+    MptcpScenarioSampleSink sink;
+    mptcp_callbacks cb{};
+    fs_host_ops ops{};
+
+    ~Impl()
+    {
+        for (auto& h : hosts)
+        {
+            mptcp_stack_del(h->stack);
+        }
+        fs_del(net);
+    }
+
+    int Must(int rv, const char* what)
+    {
+        if (rv < 0)
+        {
+            throw std::runtime_error(std::string("fast engine: ") + what + ": " + fs_error(net));
+        }
+        return rv;
+    }
+
+    void Fail(const std::string& what, int code)
+    {
+        if (error.empty())
+        {
+            error = what + ": " + mptcp_strerror(code);
+        }
+        fs_stop(net);
+    }
+
+    void Add(const std::string& entity, const std::string& name, uint64_t t, double value)
+    {
+        const std::string key = entity + "/" + name;
+        auto it = seriesIndex.find(key);
+        if (it == seriesIndex.end())
+        {
+            MptcpScenarioSeries s;
+            s.entity = entity;
+            s.name = name;
+            series.push_back(s);
+            it = seriesIndex.emplace(key, series.size() - 1).first;
+        }
+        series[it->second].samples.emplace_back(static_cast<int64_t>(t), value);
+        if (sink)
+        {
+            sink(entity, name, static_cast<int64_t>(t), value);
+        }
+    }
+};
+
+namespace
+{
+
+using Impl = MptcpFastNetwork::Impl;
+
+void
+Pump(FastFlow* f)
+{
+    if (!f->tx || f->stopped)
+    {
+        return;
+    }
+    const uint64_t now = fs_now(f->run->net);
+    long n = mptcp_conn_send(f->tx, nullptr, static_cast<size_t>(1) << 30, now);
+    if (n < 0 && n != MPTCP_ERR_STATE)
+    {
+        f->run->Fail("mptcp_conn_send", static_cast<int>(n));
+    }
+    fs_touch(f->run->net, f->src->node);
+}
+
+void
+Drain(FastFlow* f)
+{
+    if (!f->rx)
+    {
+        return;
+    }
+    const uint64_t now = fs_now(f->run->net);
+    for (;;)
+    {
+        long n = mptcp_conn_recv(f->rx, nullptr, static_cast<size_t>(1) << 30, now);
+        if (n < 0)
+        {
+            if (n != MPTCP_ERR_STATE)
+            {
+                f->run->Fail("mptcp_conn_recv", static_cast<int>(n));
+            }
+            break;
+        }
+        if (n == 0)
+        {
+            break;
+        }
+        f->received += static_cast<uint64_t>(n);
+    }
+    fs_touch(f->run->net, f->dst->node);
+}
+
+void
+OnConnected(mptcp_conn*, void* ud)
+{
+    if (ud)
+    {
+        Pump(static_cast<FastFlow*>(ud));
+    }
+}
+
+void
+OnReadable(mptcp_conn* conn, void* ud)
+{
+    FastFlow* f = static_cast<FastFlow*>(ud);
+    if (f && f->rx == conn)
+    {
+        Drain(f);
+    }
+}
+
+void
+OnWritable(mptcp_conn* conn, void* ud)
+{
+    FastFlow* f = static_cast<FastFlow*>(ud);
+    if (f && f->tx == conn)
+    {
+        Pump(f);
+    }
+}
+
+void
+OnAccepted(mptcp_conn* conn, void* stackUd)
+{
+    FastHost* h = static_cast<FastHost*>(stackUd);
+    Impl* r = h->run;
+    mptcp_addr local;
+    mptcp_addr remote;
+    mptcp_conn_get_addrs(conn, &local, &remote);
+    auto it = r->byListener.find(static_cast<uint32_t>(h->node) << 16 | local.port);
+    if (it != r->byListener.end())
+    {
+        for (FastFlow* f : it->second)
+        {
+            if (!f->rx)
+            {
+                f->rx = conn;
+                mptcp_conn_set_user_data(conn, f);
+                Drain(f);
+                return;
+            }
+        }
+    }
+    mptcp_conn_abort(conn, fs_now(r->net));
+}
+
+void
+HostRand(uint8_t* dest, size_t len, void* ud)
+{
+    netsim_rng_fill(&static_cast<FastHost*>(ud)->rng, dest, len);
+}
+
+void
+CountDelivery(void* user, int node, const mptcp_addr*, const mptcp_addr*, size_t tcpLen, uint64_t)
+{
+    Impl* r = static_cast<Impl*>(user);
+    if (tcpLen > 60 && static_cast<size_t>(node) < r->counted.size() && r->counted[node])
+    {
+        r->delivered++;
+    }
+}
+
+std::vector<uint64_t>
+SubflowAcked(const FastFlow& f)
+{
+    std::vector<uint64_t> v;
+    if (f.subflowPrefix.empty() || !f.tx)
+    {
+        return v;
+    }
+    const int n = mptcp_conn_subflow_count(f.tx);
+    for (int i = 0; i < n; i++)
+    {
+        mptcp_conn_stats st;
+        if (mptcp_conn_get_subflow_stats(f.tx, i, &st, nullptr, nullptr) == MPTCP_OK)
+        {
+            v.push_back(st.bytes_acked);
+        }
+    }
+    return v;
+}
+
+void
+TakeSample(Impl* r, uint64_t now)
+{
+    const double dt = static_cast<double>(now - r->lastSample) * 1e-9;
+    r->lastSample = now;
+    for (auto& fp : r->flows)
+    {
+        FastFlow& f = *fp;
+        std::vector<uint64_t> acked = SubflowAcked(f);
+        f.lastSubflow.resize(acked.size(), 0);
+        for (size_t i = 0; i < acked.size(); i++)
+        {
+            const std::string e = f.subflowPrefix + std::to_string(i);
+            r->Add(e, "goodput", now, 8.0 * static_cast<double>(acked[i] - f.lastSubflow[i]) / dt);
+            f.lastSubflow[i] = acked[i];
+            mptcp_conn_stats st;
+            mptcp_conn_get_subflow_stats(f.tx, static_cast<int>(i), &st, nullptr, nullptr);
+            r->Add(e, "cwnd", now, static_cast<double>(st.cwnd));
+            r->Add(e, "srtt", now, static_cast<double>(st.srtt_ns) / 1e6);
+        }
+        r->Add(f.entity, "goodput", now, 8.0 * static_cast<double>(f.received - f.lastRx) / dt);
+        f.lastRx = f.received;
+    }
+}
+
+void
+SampleEvent(fs_net* net, void* arg)
+{
+    Impl* r = static_cast<Impl*>(arg);
+    const uint64_t now = fs_now(net);
+    TakeSample(r, now);
+    if (now + r->interval <= r->duration)
+    {
+        fs_schedule(net, now + r->interval, SampleEvent, r);
+    }
+}
+
+void
+WarmupEvent(fs_net*, void* arg)
+{
+    Impl* r = static_cast<Impl*>(arg);
+    for (auto& f : r->flows)
+    {
+        f->receivedAtWarmup = f->received;
+        f->subflowAtWarmup = SubflowAcked(*f);
+    }
+}
+
+void
+StopEvent(fs_net* net, void* arg)
+{
+    FastFlow* f = static_cast<FastFlow*>(arg);
+    f->stopped = true;
+    if (f->tx)
+    {
+        // what is queued is still sent, then a FIN (as TcpSocketBase::Close)
+        int rv = mptcp_conn_shutdown(f->tx, fs_now(net));
+        if (rv < 0 && rv != MPTCP_ERR_STATE)
+        {
+            f->run->Fail("mptcp_conn_shutdown", rv);
+        }
+        fs_touch(net, f->src->node);
+    }
+}
+
+void
+StartEvent(fs_net* net, void* arg)
+{
+    FastFlow* f = static_cast<FastFlow*>(arg);
+    if (f->stopped)
+    {
+        return;
+    }
+    int rv = mptcp_connect(f->src->stack, &f->tx, &f->local, &f->remote,
+                           f->hasCfg ? &f->cfg : nullptr, f, fs_now(net));
+    if (rv != MPTCP_OK)
+    {
+        f->run->Fail("mptcp_connect", rv);
+        return;
+    }
+    fs_touch(net, f->src->node);
+}
+
+mptcp_addr
+ParseIpv4(const std::string& s, uint16_t port = 0)
+{
+    mptcp_addr x{};
+    unsigned a[4];
+    char tail;
+    if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a[0], &a[1], &a[2], &a[3], &tail) != 4 ||
+        a[0] > 255 || a[1] > 255 || a[2] > 255 || a[3] > 255)
+    {
+        throw std::runtime_error("fast engine: \"" + s + "\" is not an IPv4 address");
+    }
+    x.family = 4;
+    for (int i = 0; i < 4; i++)
+    {
+        x.ip[i] = static_cast<uint8_t>(a[i]);
+    }
+    x.port = port;
+    return x;
+}
+
+std::string
+AddrPort(const mptcp_addr& a)
+{
+    char b[40];
+    std::snprintf(b, sizeof(b), "%u.%u.%u.%u:%u", a.ip[0], a.ip[1], a.ip[2], a.ip[3], a.port);
+    return b;
+}
+
+/** The core configuration an MptcpSocket with these attributes builds
+ *  (the Config::SetDefault values in force apply, as in ns-3 mode). */
+mptcp_config
+SocketConfig(const std::vector<std::pair<std::string, std::string>>& attrs, bool mptcp)
+{
+    Ptr<MptcpSocket> s = CreateObject<MptcpSocket>();
+    s->SetAttribute("Mptcp", BooleanValue(mptcp));
+    for (const auto& kv : attrs)
+    {
+        if (kv.first == "Subflows")
+        {
+            s->SetAttribute(kv.first, UintegerValue(std::stoul(kv.second)));
+        }
+        else
+        {
+            s->SetAttribute(kv.first, StringValue(kv.second));
+        }
+    }
+    mptcp_config c;
+    s->BuildConfig(c);
+    return c;
+}
+
+std::string
+CoreCc(const std::string& ns3Cc)
+{
+    if (ns3Cc == "ns3::TcpNewReno" || ns3Cc == "ns3::TcpLinuxReno")
+    {
+        return "reno";
+    }
+    if (ns3Cc == "ns3::TcpCubic")
+    {
+        return "cubic";
+    }
+    return ns3Cc;
+}
+
+} // namespace
+
+mptcp_config
+MptcpFastSocketConfig(const std::vector<std::pair<std::string, std::string>>& attrs, bool mptcp)
+{
+    mptcp_config c = SocketConfig(attrs, mptcp);
+    c.virtual_payload = 1;
+    return c;
+}
+
+uint64_t
+MptcpFastSeed()
+{
+    uint64_t x = (static_cast<uint64_t>(RngSeedManager::GetSeed()) << 32) ^ RngSeedManager::GetRun();
+    return netsim_splitmix64(&x);
+}
+
+// ------------------------------------------------------------ MptcpFastNetwork
+
+MptcpFastNetwork::MptcpFastNetwork(uint64_t seed)
+    : m_impl(std::make_unique<Impl>())
+{
+    m_impl->seed = seed;
+    if (fs_new(&m_impl->net, seed, MPTCP_TCP_HDR_MAX) != 0)
+    {
+        throw std::runtime_error("fast engine: out of memory");
+    }
+    fs_set_deliver_hook(m_impl->net, CountDelivery, m_impl.get());
+    m_impl->cb.accepted = OnAccepted;
+    m_impl->cb.connected = OnConnected;
+    m_impl->cb.readable = OnReadable;
+    m_impl->cb.writable = OnWritable;
+    m_impl->ops = fs_stack_ops();
+}
+
+MptcpFastNetwork::~MptcpFastNetwork() = default;
+
+int
+MptcpFastNetwork::AddNode(const std::string& name)
+{
+    int n = m_impl->Must(fs_add_node(m_impl->net, name.c_str()), "node");
+    m_impl->hostOf.resize(n + 1, nullptr);
+    m_impl->counted.resize(n + 1, false);
+    return n;
+}
+
+int
+MptcpFastNetwork::AddLink(int a, int b, double rateBps, Time delay, uint32_t waiting,
+                          double redMinTh, double redMaxTh)
+{
+    fs_link_config c;
+    fs_link_config_default(&c);
+    c.rate_bps = rateBps > 0 ? static_cast<uint64_t>(rateBps) : 0;
+    c.delay_ns = static_cast<uint64_t>(std::max<int64_t>(0, delay.GetNanoSeconds()));
+    c.queue_pkts = waiting;
+    c.overhead_bytes = PPP_OVERHEAD;
+    if (redMaxTh > 0)
+    {
+        // ns-3's RedQueueDisc defaults besides the thresholds: QW 0.002,
+        // LInterm 50, Gentle
+        c.queue_kind = FS_QUEUE_RED;
+        c.red_min_th = redMinTh;
+        c.red_max_th = redMaxTh;
+        c.red_max_p = 1.0 / 50;
+        c.red_qw = 0.002;
+        c.red_gentle = 1;
+    }
+    return m_impl->Must(fs_add_link(m_impl->net, a, b, &c, nullptr), "link");
+}
+
+void
+MptcpFastNetwork::AddAddress(int node, const std::string& ip, int link)
+{
+    mptcp_addr a = ParseIpv4(ip);
+    m_impl->Must(fs_add_address(m_impl->net, node, a.ip, link), "address");
+}
+
+void
+MptcpFastNetwork::InstallStack(int node, const mptcp_config& cfg)
+{
+    Impl* r = m_impl.get();
+    if (node < 0 || static_cast<size_t>(node) >= r->hostOf.size() || r->hostOf[node])
+    {
+        throw std::runtime_error("fast engine: InstallStack: unknown node or one with a stack");
+    }
+    auto h = std::make_unique<FastHost>();
+    h->run = r;
+    h->node = node;
+    netsim_rng_seed(&h->rng, r->seed, r->nextStream++);
+    int rv = mptcp_stack_new(&h->stack, &cfg, nullptr, HostRand, &r->cb, h.get());
+    if (rv != MPTCP_OK)
+    {
+        throw std::runtime_error(std::string("fast engine: mptcp_stack_new: ") + mptcp_strerror(rv));
+    }
+    r->Must(fs_set_host(r->net, node, &r->ops, h->stack), "host");
+    r->hostOf[node] = h.get();
+    r->hosts.push_back(std::move(h));
+}
+
+void
+MptcpFastNetwork::DeclareAddress(int node, const std::string& ip)
+{
+    if (node < 0 || static_cast<size_t>(node) >= m_impl->hostOf.size() || !m_impl->hostOf[node])
+    {
+        throw std::runtime_error("fast engine: DeclareAddress: the node has no stack");
+    }
+    mptcp_addr a = ParseIpv4(ip);
+    mptcp_stack_add_address(m_impl->hostOf[node]->stack, &a);
+}
+
+uint32_t
+MptcpFastNetwork::AddBulkFlow(const std::string& kind, const std::string& entity,
+                              const std::string& subflowPrefix, int src, const std::string& srcIp,
+                              int dst, const std::string& dstIp, uint16_t port, Time start,
+                              const mptcp_config* cfg, Time stop)
+{
+    Impl* r = m_impl.get();
+    auto hostAt = [r](int n) {
+        if (n < 0 || static_cast<size_t>(n) >= r->hostOf.size() || !r->hostOf[n])
+        {
+            throw std::runtime_error("fast engine: a flow's end has no stack (node " +
+                                     std::to_string(n) + ")");
+        }
+        return r->hostOf[n];
+    };
+    auto f = std::make_unique<FastFlow>();
+    f->run = r;
+    f->kind = kind;
+    f->entity = entity;
+    f->subflowPrefix = subflowPrefix;
+    f->src = hostAt(src);
+    f->dst = hostAt(dst);
+    f->local = ParseIpv4(srcIp);
+    f->remote = ParseIpv4(dstIp, port);
+    f->start = static_cast<uint64_t>(std::max<int64_t>(0, start.GetNanoSeconds()));
+    f->stop = static_cast<uint64_t>(std::max<int64_t>(0, stop.GetNanoSeconds()));
+    if (cfg)
+    {
+        f->hasCfg = true;
+        f->cfg = *cfg;
+    }
+    auto& l = r->byListener[static_cast<uint32_t>(dst) << 16 | port];
+    if (l.empty())
+    {
+        mptcp_addr listen = f->remote;
+        int rv = mptcp_stack_listen(f->dst->stack, &listen);
+        if (rv != MPTCP_OK)
+        {
+            throw std::runtime_error(std::string("fast engine: listen: ") + mptcp_strerror(rv));
+        }
+    }
+    l.push_back(f.get());
+    r->flows.push_back(std::move(f));
+    return static_cast<uint32_t>(r->flows.size() - 1);
+}
+
+void
+MptcpFastNetwork::CountDeliveries(int node)
+{
+    if (node >= 0 && static_cast<size_t>(node) < m_impl->counted.size())
+    {
+        m_impl->counted[node] = true;
+    }
+}
+
+void
+MptcpFastNetwork::Run(Time duration, Time warmup, Time interval, const MptcpScenarioSampleSink& sink)
+{
+    Impl* r = m_impl.get();
+    r->sink = sink;
+    r->duration = static_cast<uint64_t>(duration.GetNanoSeconds());
+    r->interval = static_cast<uint64_t>(std::max<int64_t>(0, interval.GetNanoSeconds()));
+    r->Must(fs_finalize(r->net), "routes");
+    // The warm-up first: at an equal time it runs before a sample, as in
+    // MptcpExperiment.
+    fs_schedule(r->net, static_cast<uint64_t>(warmup.GetNanoSeconds()), WarmupEvent, r);
+    if (r->interval)
+    {
+        fs_schedule(r->net, r->interval, SampleEvent, r);
+    }
+    for (auto& f : r->flows)
+    {
+        fs_schedule(r->net, f->start, StartEvent, f.get());
+        if (f->stop)
+        {
+            fs_schedule(r->net, f->stop, StopEvent, f.get());
+        }
+    }
+    // ns-3's Simulator::Stop(duration) runs before the events of that
+    // instant: run to just before it.
+    int rv = fs_run(r->net, r->duration - 1);
+    if (rv < 0)
+    {
+        throw std::runtime_error(std::string("fast engine: the run failed: ") +
+                                 (r->error.empty() ? fs_error(r->net) : r->error));
+    }
+    if (!r->error.empty())
+    {
+        throw std::runtime_error("fast engine: " + r->error);
+    }
+    if (r->interval && r->duration > r->lastSample)
+    {
+        TakeSample(r, r->duration);
+    }
+    // Results, as MptcpExperiment::Collect.
+    const double span = (duration - warmup).GetSeconds();
+    r->results.clear();
+    for (auto& fp : r->flows)
+    {
+        FastFlow& f = *fp;
+        MptcpScenarioFlow out;
+        out.kind = f.kind;
+        out.entity = f.entity;
+        out.bytesReceived = f.received;
+        out.goodputBps = 8.0 * static_cast<double>(f.received - f.receivedAtWarmup) / span;
+        std::vector<uint64_t> acked = SubflowAcked(f);
+        for (size_t i = 0; i < acked.size(); i++)
+        {
+            MptcpScenarioSubflow sf;
+            sf.entity = f.subflowPrefix + std::to_string(i);
+            const uint64_t before = i < f.subflowAtWarmup.size() ? f.subflowAtWarmup[i] : 0;
+            sf.bytesAcked = acked[i];
+            sf.goodputBps = 8.0 * static_cast<double>(acked[i] - before) / span;
+            mptcp_conn_stats st;
+            mptcp_addr l;
+            mptcp_addr rem;
+            mptcp_conn_get_subflow_stats(f.tx, static_cast<int>(i), &st, &l, &rem);
+            sf.local = AddrPort(l);
+            sf.remote = AddrPort(rem);
+            sf.retransmissions = st.retransmissions;
+            sf.srttMs = static_cast<double>(st.srtt_ns) / 1e6;
+            sf.cwnd = st.cwnd;
+            out.subflows.push_back(sf);
+        }
+        if (f.tx && !f.subflowPrefix.empty())
+        {
+            out.fallback = !mptcp_conn_is_mptcp(f.tx);
+            mptcp_conn_get_keys(f.tx, &out.localKey, &out.remoteKey);
+        }
+        r->results.push_back(out);
+    }
+}
+
+const std::vector<MptcpScenarioFlow>&
+MptcpFastNetwork::GetFlows() const
+{
+    return m_impl->results;
+}
+
+const std::vector<MptcpScenarioSeries>&
+MptcpFastNetwork::GetSeries() const
+{
+    return m_impl->series;
+}
+
+uint64_t
+MptcpFastNetwork::GetDeliveredPackets() const
+{
+    return m_impl->delivered;
+}
+
+MptcpFastRunStats
+MptcpFastNetwork::GetStats() const
+{
+    MptcpFastRunStats s;
+    const fs_stats* st = fs_get_stats(m_impl->net);
+    s.events = st->events;
+    s.delivered = st->delivered;
+    s.networkBytes = st->memory;
+    for (auto& h : m_impl->hosts)
+    {
+        s.stackBytes += mptcp_stack_mem_used(h->stack);
+    }
+    return s;
+}
+
+bool
+MptcpFastNetwork::TracePath(const std::string& local, const std::string& remote,
+                            std::vector<int>& links) const
+{
+    links.clear();
+    const size_t lc = local.rfind(':');
+    const size_t rc = remote.rfind(':');
+    if (lc == std::string::npos || rc == std::string::npos)
+    {
+        return false;
+    }
+    mptcp_addr src;
+    mptcp_addr dst;
+    try
+    {
+        src = ParseIpv4(local.substr(0, lc),
+                        static_cast<uint16_t>(std::strtoul(local.c_str() + lc + 1, nullptr, 10)));
+        dst = ParseIpv4(remote.substr(0, rc),
+                        static_cast<uint16_t>(std::strtoul(remote.c_str() + rc + 1, nullptr, 10)));
+    }
+    catch (const std::runtime_error&)
+    {
+        return false;
+    }
+    int node = fs_address_node(m_impl->net, src.ip);
+    const int target = fs_address_node(m_impl->net, dst.ip);
+    for (int hops = 0; node >= 0 && node != target; hops++)
+    {
+        const int ld = fs_route(m_impl->net, node, &src, &dst);
+        if (ld < 0 || hops > 256)
+        {
+            return false;
+        }
+        links.push_back(ld);
+        node = fs_link_far_node(m_impl->net, ld);
+    }
+    return node >= 0 && node == target;
+}
+
+// ------------------------------------------------------------ the dumbbell
+
+bool
+MptcpFastScenarioCheck(const MptcpScenarioParams& p, std::string& why)
+{
+    if (p.transport != "mptcp" || p.peer != "mptcp")
+    {
+        why = "--engine=fast runs the core at both ends: --transport=mptcp and --peer=mptcp "
+              "(ns-3's own TCP exists only in ns-3 mode)";
+        return false;
+    }
+    if (p.tcpFlows > 0 && p.competitor != "core")
+    {
+        why = "--engine=fast runs the competing single-path flows on the core's TCP: add "
+              "--competitor=core (ns-3's own TCP exists only in ns-3 mode)";
+        return false;
+    }
+    if (p.queueDisc != "droptail" && p.queueDisc != "red")
+    {
+        why = "--engine=fast has drop-tail and RED bottlenecks (got --queueDisc=" + p.queueDisc +
+              "; FQ-CoDel runs in ns-3 mode)";
+        return false;
+    }
+    if (!p.virtualPayload)
+    {
+        why = "--engine=fast carries virtual payloads only (--virtualPayload=true)";
+        return false;
+    }
+    if (p.flowMonitor || p.flowMonitorXml)
+    {
+        why = "--flowMonitor is an ns-3 tool: it needs --engine=ns3";
+        return false;
+    }
+    if (p.pcap)
+    {
+        why = "--pcap is not available with --engine=fast yet: use --engine=ns3";
+        return false;
+    }
+    return true;
+}
+
+MptcpScenarioResult
+MptcpFastScenarioRun(const MptcpScenarioParams& p,
+                     const MptcpScenarioSampleSink& onSample,
+                     MptcpFastRunStats* stats)
+{
+    MptcpScenarioResult res;
+    const uint32_t nics = p.pm == "fullmesh" ? p.interfaces : std::max(1u, p.interfaces);
+
+    // The settings MptcpScenarioRun gives every TCP, then the sockets'.
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(p.segmentSize));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(p.bufferSize));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(p.bufferSize));
+    Config::SetDefault("ns3::TcpSocket::InitialCwnd", UintegerValue(10));
+    Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(p.delAckCount));
+    Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(p.delAckTimeout));
+    Config::SetDefault("ns3::MptcpSocket::MinRto", TimeValue(p.minRto));
+    mptcp_config mpCfg = SocketConfig({{"CongestionControl", p.cc},
+                                       {"Scheduler", p.scheduler},
+                                       {"PathManager", p.pm},
+                                       {"Subflows", std::to_string(p.subflows)}},
+                                      true);
+    mpCfg.virtual_payload = 1;
+    mptcp_config tcpCfg = SocketConfig({{"CongestionControl", CoreCc(p.competitorCc)}}, false);
+    tcpCfg.virtual_payload = 1;
+
+    // One seed from ns-3's (RngSeed, RngRun): the same run, the same
+    // streams.
+    const uint64_t seed = MptcpFastSeed();
+    MptcpFastNetwork net(seed);
+
+    // The dumbbell (MptcpDumbbellHelper's): ns-3's default device queue
+    // (100 packets) under the default queue disc Ipv4AddressHelper installs
+    // (pfifo_fast, 1000 packets) on the access links.
+    MptcpBottleneckSpec spec;
+    spec.rate = p.bottleneckRate;
+    spec.delay = p.bottleneckDelay;
+    spec.queue = p.queue;
+    spec.queueDisc = p.queueDisc;
+    spec.segmentSize = p.segmentSize;
+    const Time access = MilliSeconds(1);
+    const double accessBps = 1e9;
+    const uint32_t accessWaiting = 1100;
+    res.queuePackets = spec.QueuePackets(access + access);
+    res.baseRtt = 2 * (p.bottleneckDelay + 2 * access);
+
+    const int m = net.AddNode("M");
+    std::vector<int> tcpNodes;
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        tcpNodes.push_back(net.AddNode("T" + std::to_string(k + 1)));
+    }
+    const int left = net.AddNode("L");
+    const int right = net.AddNode("R");
+    const int d = net.AddNode("D");
+    std::vector<std::string> mAddrs;
+    for (uint32_t i = 0; i < nics; i++)
+    {
+        const int l = net.AddLink(m, left, accessBps, access, accessWaiting);
+        mAddrs.push_back("10.1." + std::to_string(i + 1) + ".1");
+        net.AddAddress(m, mAddrs.back(), l);
+    }
+    std::vector<std::string> tAddrs;
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        const int l = net.AddLink(tcpNodes[k], left, accessBps, access, accessWaiting);
+        tAddrs.push_back("10.2." + std::to_string(k + 1) + ".1");
+        net.AddAddress(tcpNodes[k], tAddrs.back(), l);
+    }
+    // The bottleneck: a one-packet device queue behind the queue disc of
+    // q packets, so q + 1 wait; RED with InstallBottleneck's thresholds.
+    const uint32_t q = res.queuePackets;
+    const bool red = p.queueDisc == "red";
+    net.AddLink(left, right, MptcpRateBps(p.bottleneckRate), p.bottleneckDelay, q + 1,
+                red ? std::max(1.0, q / 4.0) : 0, red ? std::max(2.0, 3.0 * q / 4.0) : 0);
+    const int dl = net.AddLink(right, d, accessBps, access, accessWaiting);
+    const std::string dAddr = "10.4.1.2";
+    net.AddAddress(d, dAddr, dl);
+
+    net.InstallStack(m, mpCfg);
+    for (const std::string& a : mAddrs)
+    {
+        net.DeclareAddress(m, a);
+    }
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        net.InstallStack(tcpNodes[k], tcpCfg);
+    }
+    net.InstallStack(d, mpCfg);
+    net.CountDeliveries(d);
+
+    // Senders start at 0.1 s + U[0, 1), as in ns-3 mode (another stream).
+    netsim_rng startRng;
+    netsim_rng_seed(&startRng, seed, NETSIM_STREAM_USER - 1);
+    auto start = [&startRng]() {
+        const double u = static_cast<double>(netsim_rng_next(&startRng) >> 11) * 0x1.0p-53;
+        return NanoSeconds(static_cast<int64_t>((0.1 + u) * 1e9));
+    };
+    net.AddBulkFlow("mptcp", "mptcp", "subflow ", m, mAddrs[0], d, dAddr, MPTCP_PORT, start());
+    for (uint32_t k = 0; k < p.tcpFlows; k++)
+    {
+        net.AddBulkFlow("tcp", "tcp " + std::to_string(k), "", tcpNodes[k], tAddrs[k], d, dAddr,
+                        static_cast<uint16_t>(TCP_PORT + k), start());
+    }
+    net.Run(p.duration, p.warmup, p.sampleInterval, onSample);
+
+    res.flows = net.GetFlows();
+    // the NIC each subflow's data left by (ns-3's interface indices count
+    // the loopback as 0)
+    for (MptcpScenarioSubflow& sf : res.flows[0].subflows)
+    {
+        for (size_t n = 0; n < mAddrs.size(); n++)
+        {
+            if (sf.local.rfind(mAddrs[n] + ":", 0) == 0)
+            {
+                sf.interface = static_cast<int32_t>(n + 1);
+                sf.device = static_cast<int32_t>(n);
+            }
+        }
+    }
+    res.series = net.GetSeries();
+    res.deliveredPackets = net.GetDeliveredPackets();
+    const MptcpScenarioFlow& mf = res.flows[0];
+    res.fallback = mf.fallback;
+    res.localKey = mf.localKey;
+    res.remoteKey = mf.remoteKey;
+    std::vector<double> all{mf.goodputBps};
+    double tcpSum = 0;
+    for (size_t k = 1; k < res.flows.size(); k++)
+    {
+        tcpSum += res.flows[k].goodputBps;
+        all.push_back(res.flows[k].goodputBps);
+    }
+    res.mptcpTcpRatio = p.tcpFlows && tcpSum > 0 ? mf.goodputBps / (tcpSum / p.tcpFlows)
+                                                 : std::nan("");
+    res.jain = MptcpJain(all);
+    const MptcpFastRunStats st = net.GetStats();
+    res.events = st.events;
+    if (stats)
+    {
+        *stats = st;
+    }
+    return res;
+}
+
+} // namespace ns3

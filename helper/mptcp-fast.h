@@ -1,0 +1,156 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef MPTCP_FAST_H
+#define MPTCP_FAST_H
+
+#include "mptcp-scenario.h"
+
+#include "mptcp/mptcp.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup mptcp
+ * \brief What a fast-engine run cost (doc/fast-mode.md).
+ */
+struct MptcpFastRunStats
+{
+    uint64_t events = 0;       //!< events the network processed
+    uint64_t delivered = 0;    //!< segments handed to hosts (every hop's end)
+    uint64_t networkBytes = 0; //!< memory the network allocated (pool, heap, routes)
+    uint64_t stackBytes = 0;   //!< memory the hosts' stacks hold at the end
+};
+
+/**
+ * \brief A network on the fast engine (utils/fastsim) with the core as
+ *        every host's transport, bulk flows between hosts, and the
+ *        measurements of MptcpExperiment (warm-up, samples, flows with
+ *        their subflows), for scenario programs that offer --engine=fast.
+ *
+ * Links are point-to-point links as ns-3's PointToPointNetDevice sends
+ * them: every packet counts 20 bytes of IPv4 header and 2 of PPP header
+ * on the wire. Routes are the shortest paths, ECMP by a flow hash.
+ */
+class MptcpFastNetwork
+{
+  public:
+    /** \param seed the seed of every random stream (links, hosts) */
+    explicit MptcpFastNetwork(uint64_t seed);
+    ~MptcpFastNetwork();
+    MptcpFastNetwork(const MptcpFastNetwork&) = delete;
+    MptcpFastNetwork& operator=(const MptcpFastNetwork&) = delete;
+
+    /** \return the new node's index */
+    int AddNode(const std::string& name);
+    /**
+     * \brief Join two nodes (both directions alike).
+     * \param waiting packets that may wait behind the one being sent
+     * \param red RED with these thresholds (packets) when max > 0
+     * \return the link's index
+     */
+    int AddLink(int a, int b, double rateBps, Time delay, uint32_t waiting,
+                double redMinTh = 0, double redMaxTh = 0);
+    /** \brief Give a node an IPv4 address ("10.1.1.1"), bound to a link
+     *         of that node (-1: none; the routes decide). */
+    void AddAddress(int node, const std::string& ip, int link);
+    /** \brief Run the core on `node` with this default configuration. */
+    void InstallStack(int node, const mptcp_config& cfg);
+    /** \brief Declare one of the node's addresses to its stack (for the
+     *         fullmesh path manager). */
+    void DeclareAddress(int node, const std::string& ip);
+    /**
+     * \brief A long flow from `src` (address srcIp) to `dst` (dstIp, port),
+     *        opened at `start` and sending until `stop`.
+     * \param subflowPrefix entity prefix of its subflows ("subflow ");
+     *        empty: no subflows reported (single-path flows)
+     * \param cfg its configuration (null: the source stack's)
+     * \param stop when the sender stops writing and closes (as
+     *        BulkSendApplication's StopApplication); zero: never
+     * \return the flow's index
+     */
+    uint32_t AddBulkFlow(const std::string& kind, const std::string& entity,
+                         const std::string& subflowPrefix, int src, const std::string& srcIp,
+                         int dst, const std::string& dstIp, uint16_t port, Time start,
+                         const mptcp_config* cfg = nullptr, Time stop = Time(0));
+    /** \brief Count data segments (TCP length > 60) handed to this node. */
+    void CountDeliveries(int node);
+    /** \brief Run for `duration`, measuring after `warmup`, sampling every
+     *         `interval` (0: no samples). Throws std::runtime_error. */
+    void Run(Time duration, Time warmup, Time interval, const MptcpScenarioSampleSink& sink = {});
+
+    /** \return the flows, as MptcpExperiment::GetFlows */
+    const std::vector<MptcpScenarioFlow>& GetFlows() const;
+    /** \return the sampled series */
+    const std::vector<MptcpScenarioSeries>& GetSeries() const;
+    /** \return data segments counted by CountDeliveries */
+    uint64_t GetDeliveredPackets() const;
+    /** \return what the run cost */
+    MptcpFastRunStats GetStats() const;
+    /**
+     * \brief The directed links (2 x link + direction, 0: as AddLink's
+     *         a to b) a segment from `local` to `remote` ("a.b.c.d:port")
+     *         crosses, as the routes and the flow hash send it.
+     * \return false when there is no such path
+     */
+    bool TracePath(const std::string& local, const std::string& remote,
+                   std::vector<int>& links) const;
+
+    /** The implementation (mptcp-fast.cc). */
+    struct Impl;
+
+  private:
+    std::unique_ptr<Impl> m_impl; //!< the implementation
+};
+
+/**
+ * \brief The core configuration an MptcpSocket builds with these socket
+ *        attributes (name, value) and the attribute defaults in force
+ *        (Config::SetDefault), as in ns-3 mode.
+ * \param attrs socket attributes ("Subflows" an integer, others strings)
+ * \param mptcp the Mptcp attribute
+ * \return the configuration, virtual payload on
+ */
+mptcp_config MptcpFastSocketConfig(const std::vector<std::pair<std::string, std::string>>& attrs,
+                                   bool mptcp);
+
+/**
+ * \brief One seed for the fast engine from ns-3's RngSeed and RngRun.
+ * \return the seed
+ */
+uint64_t MptcpFastSeed();
+
+/**
+ * \brief Whether the shared-bottleneck parameters can run on the fast
+ *        engine (--engine=fast): the core on both ends of every flow
+ *        (--competitor=core, no ns-3 TCP), a virtual payload, a drop-tail
+ *        or RED bottleneck, no FlowMonitor and no pcap.
+ * \param p parameters (already accepted by MptcpScenarioCheck)
+ * \param why out: what is not supported, and what to use
+ * \return true when they can run
+ */
+bool MptcpFastScenarioCheck(const MptcpScenarioParams& p, std::string& why);
+
+/**
+ * \brief The shared-bottleneck scenario on the fast engine: the same
+ *        dumbbell as MptcpScenarioRun (the same links, queues, addresses,
+ *        ports, start times drawn the same way, the core configured from
+ *        the same MptcpSocket attributes), in utils/fastsim instead of
+ *        ns-3's simulator. The result has the same structure.
+ * \param p parameters (checked with MptcpFastScenarioCheck)
+ * \param onSample called with every sample (may be empty)
+ * \param stats out (may be null): the run's cost
+ * \return the results
+ */
+MptcpScenarioResult MptcpFastScenarioRun(const MptcpScenarioParams& p,
+                                         const MptcpScenarioSampleSink& onSample = {},
+                                         MptcpFastRunStats* stats = nullptr);
+
+} // namespace ns3
+
+#endif /* MPTCP_FAST_H */

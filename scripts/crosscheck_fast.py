@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Cross-check of the two engines (doc/fast-mode.md): the shared-bottleneck
+scenario run on ns-3 (--engine=ns3) and on the fast engine (--engine=fast)
+with the same parameters and seeds; the mean goodput per flow class (the
+MPTCP connection, one single-path TCP flow) over the seeds, side by side.
+
+    python3 scripts/crosscheck_fast.py [--build build] [--seeds 10]
+        [--duration 60] [--quick] [--tolerance 5] [--write-doc doc/validation.md]
+
+--quick runs the reduced grid the test suite uses. With --tolerance, the
+exit status is 1 when a class differs by more than that many percent.
+--write-doc replaces the table between the markers
+"<!-- crosscheck:begin -->" and "<!-- crosscheck:end -->" of the file.
+Both engines run the competitors on the core's TCP (--competitor=core), so
+what differs is the network alone: links, queues, timers.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+FULL = [(cc, sf, tcp) for cc in ("lia", "olia", "reno") for sf in (1, 2, 4) for tcp in (1, 2, 4)]
+QUICK = [("lia", 2, 1), ("reno", 2, 2)]
+BEGIN = "<!-- crosscheck:begin -->"
+END = "<!-- crosscheck:end -->"
+
+
+def run_one(prog: Path, engine: str, cc: str, sf: int, tcp: int, seed: int, duration: float) -> dict:
+    cmd = [str(prog), f"--engine={engine}", "--competitor=core", f"--cc={cc}", f"--subflows={sf}",
+           f"--tcpFlows={tcp}", f"--duration={duration:g}", f"--RngRun={seed}", "--progress=false",
+           "--results=false", "--plot=false"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    if p.returncode != 0 or not p.stdout.strip():
+        raise SystemExit(f"crosscheck: {' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
+    d = json.loads(p.stdout.strip().splitlines()[-1])
+    mp = d["flows"][0]["goodput_bps"] / 1e6
+    tcps = [f["goodput_bps"] / 1e6 for f in d["flows"][1:]]
+    return {"mptcp": mp, "tcp": statistics.mean(tcps) if tcps else float("nan")}
+
+
+def ci95(xs: list[float]) -> float:
+    # Student's t for n - 1 degrees of freedom (two-sided 95%), n <= 30
+    t = [12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13,
+         2.12, 2.11, 2.10, 2.09, 2.09, 2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05]
+    n = len(xs)
+    if n < 2:
+        return float("nan")
+    return t[min(n - 2, len(t) - 1)] * statistics.stdev(xs) / n ** 0.5
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build", help="build directory (default: build)")
+    ap.add_argument("--seeds", type=int, default=10, help="RngRun 1..N (default 10)")
+    ap.add_argument("--duration", type=float, default=60.0, help="simulated seconds per run (default 60)")
+    ap.add_argument("--quick", action="store_true", help="the reduced grid of the test")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="runs at once")
+    ap.add_argument("--tolerance", type=float, default=None, help="fail above this difference (percent)")
+    ap.add_argument("--write-doc", default=None, help="write the table into this Markdown file")
+    a = ap.parse_args()
+    if a.seeds < 2 or a.duration <= 5 or a.jobs < 1:
+        ap.error("--seeds must be >= 2, --duration > 5 (the warm-up), --jobs >= 1")
+    prog = Path(a.build) / "examples" / "mptcp-shared-bottleneck"
+    if not prog.exists():
+        print(f"crosscheck: {prog} not found: build first (bash scripts/build.sh)", file=sys.stderr)
+        return 2
+    grid = QUICK if a.quick else FULL
+    jobs = {}
+    with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        for cfg in grid:
+            for eng in ("ns3", "fast"):
+                for s in range(1, a.seeds + 1):
+                    jobs[(cfg, eng, s)] = ex.submit(run_one, prog, eng, *cfg, s, a.duration)
+        res = {k: f.result() for k, f in jobs.items()}
+    lines = [f"Shared bottleneck (10 Mbit/s, 40 ms RTT, drop-tail of one BDP), {a.duration:g} s runs "
+             f"(5 s warm-up), RngRun 1-{a.seeds}: mean goodput per flow class in Mbit/s "
+             "(± 95% interval), both engines.", "",
+             "| cc | subflows | TCP flows | MPTCP ns-3 | MPTCP fast | diff | TCP ns-3 | TCP fast | diff |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    worst = 0.0
+    for cfg in grid:
+        row = [cfg[0], str(cfg[1]), str(cfg[2])]
+        for cls in ("mptcp", "tcp"):
+            v = {e: [res[(cfg, e, s)][cls] for s in range(1, a.seeds + 1)] for e in ("ns3", "fast")}
+            m = {e: statistics.mean(v[e]) for e in v}
+            diff = 100.0 * (m["fast"] - m["ns3"]) / m["ns3"] if m["ns3"] > 0 else float("nan")
+            worst = max(worst, abs(diff))
+            row += [f"{m['ns3']:.3f} ± {ci95(v['ns3']):.3f}", f"{m['fast']:.3f} ± {ci95(v['fast']):.3f}",
+                    f"{diff:+.1f}%"]
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", f"Largest difference: {worst:.1f}%."]
+    text = "\n".join(lines)
+    print(text)
+    if a.write_doc:
+        doc = Path(a.write_doc)
+        body = doc.read_text()
+        if BEGIN not in body or END not in body:
+            print(f"crosscheck: {doc} has no {BEGIN} ... {END} markers", file=sys.stderr)
+            return 2
+        head, rest = body.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        doc.write_text(head + BEGIN + "\n" + text + "\n" + END + tail)
+    if a.tolerance is not None and worst > a.tolerance:
+        print(f"crosscheck: the engines differ by {worst:.1f}% (> {a.tolerance:g}%)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from mptcp.cli import run_main
+
+    run_main(main, "crosscheck_fast")
