@@ -177,6 +177,12 @@ main(int argc, char* argv[])
     cmd.AddValue("duration", "simulated seconds per discipline (longer than the warm-up)", duration);
     cmd.AddValue("warmup", "seconds before goodput is measured", warmup);
     cmd.AddValue("progress", "true|false: progress on stderr", progress);
+    std::string engine = "ns3";
+    cmd.AddValue("engine",
+                 "simulator: ns3, or fast (the core in its own packet network, "
+                 "doc/fast-mode.md: the TCP hosts on the core's TCP, drop-tail and RED only; "
+                 "--queueDiscs defaults to droptail,red)",
+                 engine);
     MptcpOutputOptions out(kProg);
     out.AddTo(cmd);
     cmd.Parse(argc, argv);
@@ -212,6 +218,22 @@ main(int argc, char* argv[])
     p.warmup = MicroSeconds(static_cast<int64_t>(std::llround(warm * 1e6)));
     p.competitor = "ns3";
     p.competitorCc = "ns3::TcpLinuxReno";
+    p.engine = engine;
+    if (engine == "fast")
+    {
+        // the same Reno, the core's: ns-3's TCP exists only in ns-3 mode
+        p.competitor = "core";
+        p.competitorCc = "ns3::TcpNewReno";
+        bool given = false;
+        for (int i = 1; i < argc; i++)
+        {
+            given = given || std::string(argv[i]).rfind("--queueDiscs", 0) == 0;
+        }
+        if (!given)
+        {
+            discs = {"droptail", "red"};
+        }
+    }
     p.outputDir = out.outputDir;
     p.progress = prog;
     p.campaign = out.campaign;
@@ -358,7 +380,7 @@ main(int argc, char* argv[])
        << ",\"bottleneckRate\":" << MptcpJsonString(rate)
        << ",\"bottleneckDelay_ms\":" << MptcpJsonNumber(delay)
        << ",\"duration_s\":" << MptcpJsonNumber(dur) << ",\"warmup_s\":" << MptcpJsonNumber(warm)
-       << "},\"fair_share\":" << MptcpJsonNumber(fair) << ",\"queue_discs\":[";
+       << ",\"engine\":" << MptcpJsonString(p.engine) << "},\"fair_share\":" << MptcpJsonNumber(fair) << ",\"queue_discs\":[";
     for (size_t i = 0; i < rows.size(); i++)
     {
         const Row& w = rows[i];

@@ -97,6 +97,7 @@ struct Options
     uint32_t sndBuf = 200000;
     double duration = 60;
     double warmup = 5;
+    std::string engine = "ns3"; //!< ns3 | fast (doc/fast-mode.md)
 };
 
 /** One run: a configuration and what it measured. */
@@ -178,6 +179,130 @@ AccessSpec(const Access& a)
     return s;
 }
 
+/** The row's figures from a run (either engine): the connection's flow,
+ *  the series, the client's addresses, its counters. */
+void
+Finish(const Options& o,
+       Row& row,
+       const std::vector<MptcpScenarioFlow>& flows,
+       const std::vector<MptcpScenarioIpFlow>& ipFlows,
+       const std::vector<MptcpScenarioSeries>& series,
+       const std::string clientAddr[2],
+       uint64_t oppRetrans,
+       uint64_t penalised,
+       MptcpRunRecorder* rec)
+{
+    const MptcpScenarioFlow& flow = flows[0];
+    row.goodputBps = flow.goodputBps;
+    for (const MptcpScenarioSubflow& sf : flow.subflows)
+    {
+        for (int k = 0; k < 2; k++)
+        {
+            const std::string prefix = clientAddr[k] + ":";
+            if (sf.local.compare(0, prefix.size(), prefix) == 0)
+            {
+                row.pathBps[k] += sf.goodputBps;
+            }
+        }
+        row.retransmissions += sf.retransmissions;
+    }
+    // Stalls: 100 ms samples after the warm-up in which nothing arrived.
+    uint32_t samples = 0;
+    uint32_t empty = 0;
+    for (const MptcpScenarioSeries& ser : series)
+    {
+        if (ser.entity != "mptcp" || ser.name != "goodput")
+        {
+            continue;
+        }
+        for (const auto& kv : ser.samples)
+        {
+            if (kv.first > static_cast<int64_t>(o.warmup * 1e9))
+            {
+                samples++;
+                empty += kv.second <= 0 ? 1 : 0;
+            }
+        }
+    }
+    row.stallShare = samples ? static_cast<double>(empty) / samples : 0;
+    row.oppRetrans = oppRetrans;
+    row.penalised = penalised;
+    if (rec)
+    {
+        rec->AddMetric("mptcp", "wifi_goodput_bps", row.pathBps[0], "bit/s");
+        rec->AddMetric("mptcp", "cell_goodput_bps", row.pathBps[1], "bit/s");
+        rec->AddMetric("mptcp", "retransmissions", static_cast<double>(row.retransmissions), "");
+        rec->AddMetric("mptcp", "opportunistic_retransmissions", static_cast<double>(row.oppRetrans), "");
+        rec->AddMetric("mptcp", "penalisations", static_cast<double>(row.penalised), "");
+        rec->AddMetric("mptcp", "stall_share", row.stallShare, "");
+        rec->AddFlows(flows, ipFlows);
+    }
+}
+
+/**
+ * The run on the fast engine (doc/fast-mode.md): the description `net`
+ * mirrored (the same nodes, links, queues and losses at arrival, the same
+ * addresses), the client's addresses bound to their access links, the
+ * same socket attributes, the same start time (ns-3's stream, as in ns-3
+ * mode: after the stacks' and the error models' streams).
+ */
+Row
+RunFast(const Options& o,
+        Row row,
+        int path,
+        MptcpRunRecorder* rec,
+        const MptcpNetworkHelper& desc,
+        uint32_t client,
+        uint32_t server,
+        uint32_t lWifi,
+        uint32_t lCell,
+        uint32_t lServer)
+{
+    std::vector<std::pair<std::string, std::string>> attrs = {{"CongestionControl", o.cc}};
+    if (path < 0)
+    {
+        attrs.push_back({"PathManager", "fullmesh"});
+        attrs.push_back({"Scheduler", row.scheduler});
+        attrs.push_back({"OpportunisticRetransmission", row.opportunistic ? "true" : "false"});
+    }
+    else
+    {
+        attrs.push_back({"TcpCongestionControl", "reno"});
+    }
+    const mptcp_config cfg = MptcpFastSocketConfig(attrs, path < 0);
+    MptcpFastNetwork net(MptcpFastSeed());
+    net.Mirror(desc);
+    const std::string clientAddr[2] = {MptcpFastNetwork::LinkAddress(lWifi, 0),
+                                       MptcpFastNetwork::LinkAddress(lCell, 0)};
+    const std::string serverAddr = MptcpFastNetwork::LinkAddress(lServer, 1);
+    net.AddAddress(static_cast<int>(client), clientAddr[0], static_cast<int>(lWifi));
+    net.AddAddress(static_cast<int>(client), clientAddr[1], static_cast<int>(lCell));
+    net.AddAddress(static_cast<int>(server), serverAddr, static_cast<int>(lServer));
+    net.InstallStack(static_cast<int>(client), cfg);
+    net.InstallStack(static_cast<int>(server), cfg);
+    net.DeclareAddress(static_cast<int>(client), clientAddr[0]);
+    net.DeclareAddress(static_cast<int>(client), clientAddr[1]);
+    net.CountDeliveries(static_cast<int>(server));
+    // ns-3 mode's stream: 100 + the two stacks' + one per error model
+    // (each lossy link has one at each end)
+    int64_t stream = 102;
+    for (uint32_t k = 0; k < desc.GetNLinks(); k++)
+    {
+        stream += desc.GetLinkSpec(k).loss > 0 ? 2 : 0;
+    }
+    Ptr<UniformRandomVariable> start = CreateObject<UniformRandomVariable>();
+    start->SetStream(stream);
+    net.AddBulkFlow("mptcp", "mptcp", "subflow ", static_cast<int>(client),
+                    clientAddr[path < 0 ? 0 : path], static_cast<int>(server), serverAddr, 5001,
+                    Seconds(0.1 + start->GetValue(0, 0.5)));
+    net.Run(Seconds(o.duration), Seconds(o.warmup), MilliSeconds(100),
+            rec ? rec->Sink() : MptcpScenarioSampleSink());
+    Finish(o, row, net.GetFlows(), {}, net.GetSeries(), clientAddr,
+           net.GetCounter(static_cast<int>(client), MPTCP_MIB_OPP_RETRANS),
+           net.GetCounter(static_cast<int>(client), MPTCP_MIB_PENALISE), rec);
+    return row;
+}
+
 /** One run; `path` -1 for MPTCP over both, 0 WiFi only, 1 3G only. */
 Row
 RunOnce(const Options& o, Row row, int path, MptcpRunRecorder* rec)
@@ -199,6 +324,10 @@ RunOnce(const Options& o, Row row, int path, MptcpRunRecorder* rec)
     net.AddLink(wifiAp, core, fast);
     net.AddLink(cellAp, core, fast);
     const uint32_t lServer = net.AddLink(core, server, fast);
+    if (o.engine == "fast")
+    {
+        return RunFast(o, row, path, rec, net, client, server, lWifi, lCell, lServer);
+    }
     net.Build();
     const Ipv4Address serverAddr = net.GetAddress(lServer, 1);
     const Ipv4Address clientAddr[2] = {net.GetAddress(lWifi, 0), net.GetAddress(lCell, 0)};
@@ -247,53 +376,16 @@ RunOnce(const Options& o, Row row, int path, MptcpRunRecorder* rec)
     }
     x.Run();
 
-    const MptcpScenarioFlow& flow = x.GetFlows()[f];
-    row.goodputBps = flow.goodputBps;
-    for (const MptcpScenarioSubflow& sf : flow.subflows)
+    std::string clientText[2];
+    for (int k = 0; k < 2; k++)
     {
-        for (int k = 0; k < 2; k++)
-        {
-            std::ostringstream prefix;
-            prefix << clientAddr[k] << ":";
-            if (sf.local.compare(0, prefix.str().size(), prefix.str()) == 0)
-            {
-                row.pathBps[k] += sf.goodputBps;
-            }
-        }
-        row.retransmissions += sf.retransmissions;
+        std::ostringstream text;
+        text << clientAddr[k];
+        clientText[k] = text.str();
     }
-    // Stalls: 100 ms samples after the warm-up in which nothing arrived.
-    uint32_t samples = 0;
-    uint32_t empty = 0;
-    for (const MptcpScenarioSeries& ser : x.GetSeries())
-    {
-        if (ser.entity != "mptcp" || ser.name != "goodput")
-        {
-            continue;
-        }
-        for (const auto& kv : ser.samples)
-        {
-            if (kv.first > static_cast<int64_t>(o.warmup * 1e9))
-            {
-                samples++;
-                empty += kv.second <= 0 ? 1 : 0;
-            }
-        }
-    }
-    row.stallShare = samples ? static_cast<double>(empty) / samples : 0;
     Ptr<MptcpL4Protocol> l4 = net.GetNode(client)->GetObject<MptcpL4Protocol>();
-    row.oppRetrans = l4->GetCounter(MPTCP_MIB_OPP_RETRANS);
-    row.penalised = l4->GetCounter(MPTCP_MIB_PENALISE);
-    if (rec)
-    {
-        rec->AddMetric("mptcp", "wifi_goodput_bps", row.pathBps[0], "bit/s");
-        rec->AddMetric("mptcp", "cell_goodput_bps", row.pathBps[1], "bit/s");
-        rec->AddMetric("mptcp", "retransmissions", static_cast<double>(row.retransmissions), "");
-        rec->AddMetric("mptcp", "opportunistic_retransmissions", static_cast<double>(row.oppRetrans), "");
-        rec->AddMetric("mptcp", "penalisations", static_cast<double>(row.penalised), "");
-        rec->AddMetric("mptcp", "stall_share", row.stallShare, "");
-        rec->AddFlows(x.GetFlows(), x.GetIpFlows());
-    }
+    Finish(o, row, x.GetFlows(), x.GetIpFlows(), x.GetSeries(), clientText,
+           l4->GetCounter(MPTCP_MIB_OPP_RETRANS), l4->GetCounter(MPTCP_MIB_PENALISE), rec);
     Simulator::Destroy();
     return row;
 }
@@ -355,6 +447,8 @@ main(int argc, char* argv[])
     cmd.AddValue("sndBuf", "client send buffer (bytes)", sndBuf);
     cmd.AddValue("duration", "simulated seconds per run", duration);
     cmd.AddValue("warmup", "seconds before the measurement starts", warmup);
+    cmd.AddValue("engine", "simulator: ns3, or fast (the core in its own packet network, "
+                 "doc/fast-mode.md)", o.engine);
     MptcpOutputOptions out(kProg);
     out.AddTo(cmd);
     cmd.Parse(argc, argv);
@@ -378,6 +472,10 @@ main(int argc, char* argv[])
     if (o.warmup >= o.duration)
     {
         return Fail("--warmup must be below --duration");
+    }
+    if (o.engine != "ns3" && o.engine != "fast")
+    {
+        return Fail("--engine must be ns3 or fast (got \"" + o.engine + "\")");
     }
     if (mptcp_algo_check(MPTCP_ALGO_CC, o.cc.c_str()) != MPTCP_OK)
     {
@@ -457,6 +555,11 @@ main(int argc, char* argv[])
                          MptcpJsonNumber(o.cell.loss) + "/" + std::to_string(o.cell.queue) + "p"},
             {"duration", MptcpJsonNumber(o.duration)},
             {"warmup", MptcpJsonNumber(o.warmup)}};
+        // recorded when not the default: earlier runs keep their identity
+        if (o.engine != "ns3")
+        {
+            params.push_back({"engine", o.engine});
+        }
         params.insert(params.end(), config.begin(), config.end());
         const int rc = MptcpRecordRun(
             out,
@@ -530,7 +633,8 @@ main(int argc, char* argv[])
        << ",\"delay_ms\":" << MptcpJsonNumber(o.cell.delayMs)
        << ",\"loss\":" << MptcpJsonNumber(o.cell.loss) << ",\"queue\":" << o.cell.queue
        << "},\"duration_s\":" << MptcpJsonNumber(o.duration)
-       << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup) << "},\"theory\":{\"mptcp_mbps\":"
+       << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup)
+       << ",\"engine\":" << MptcpJsonString(o.engine) << "},\"theory\":{\"mptcp_mbps\":"
        << MptcpJsonNumber(theory.mptcp / 1e6)
        << ",\"wifi_mbps\":" << MptcpJsonNumber(theory.path[0] / 1e6)
        << ",\"cell_mbps\":" << MptcpJsonNumber(theory.path[1] / 1e6)

@@ -94,9 +94,15 @@ struct FastFlow
     mptcp_config cfg{};
 };
 
+struct FastTimer
+{
+    std::function<void()> fn;
+};
+
 struct MptcpFastNetwork::Impl
 {
     uint64_t seed = 0;
+    std::vector<std::unique_ptr<FastTimer>> timers;
     fs_net* net = nullptr;
     std::vector<std::unique_ptr<FastHost>> hosts;
     std::vector<FastHost*> hostOf; // by node
@@ -498,7 +504,7 @@ MptcpFastNetwork::AddNode(const std::string& name)
 
 int
 MptcpFastNetwork::AddLink(int a, int b, double rateBps, Time delay, uint32_t waiting,
-                          double redMinTh, double redMaxTh)
+                          const MptcpFastRed* red, double loss)
 {
     fs_link_config c;
     fs_link_config_default(&c);
@@ -506,18 +512,75 @@ MptcpFastNetwork::AddLink(int a, int b, double rateBps, Time delay, uint32_t wai
     c.delay_ns = static_cast<uint64_t>(std::max<int64_t>(0, delay.GetNanoSeconds()));
     c.queue_pkts = waiting;
     c.overhead_bytes = PPP_OVERHEAD;
-    if (redMaxTh > 0)
+    c.loss = loss;
+    if (red)
     {
-        // ns-3's RedQueueDisc defaults besides the thresholds: QW 0.002,
-        // LInterm 50, Gentle
         c.queue_kind = FS_QUEUE_RED;
-        c.red_min_th = redMinTh;
-        c.red_max_th = redMaxTh;
-        c.red_max_p = 1.0 / 50;
-        c.red_qw = 0.002;
-        c.red_gentle = 1;
+        c.red_min_th = red->minTh;
+        c.red_max_th = red->maxTh;
+        c.red_max_p = red->maxP;
+        c.red_qw = red->qW;
+        c.red_gentle = red->gentle ? 1 : 0;
+        c.red_idle_pps = red->linkBps / (8.0 * std::max(1u, red->meanPacket));
     }
     return m_impl->Must(fs_add_link(m_impl->net, a, b, &c, nullptr), "link");
+}
+
+void
+MptcpFastNetwork::Mirror(const MptcpNetworkHelper& d)
+{
+    const int base = fs_node_count(m_impl->net);
+    if (base != 0)
+    {
+        throw std::runtime_error("fast engine: Mirror needs an empty network");
+    }
+    for (uint32_t i = 0; i < d.GetNNodes(); i++)
+    {
+        AddNode(d.GetName(i));
+    }
+    for (uint32_t k = 0; k < d.GetNLinks(); k++)
+    {
+        const MptcpLinkSpec& ls = d.GetLinkSpec(k);
+        const auto ends = d.GetLinkEnds(k);
+        const double bps = MptcpRateBps(ls.rate);
+        if (ls.queue.disc != "droptail" && ls.queue.disc != "red")
+        {
+            throw std::runtime_error("fast engine: link " + d.GetName(ends.first) + " -- " +
+                                     d.GetName(ends.second) + ": no " + ls.queue.disc +
+                                     " on the fast engine (drop-tail and RED)");
+        }
+        MptcpFastRed red;
+        const bool isRed = ls.queue.disc == "red";
+        if (isRed)
+        {
+            red.minTh = ls.queue.minTh;
+            red.maxTh = ls.queue.maxTh;
+            red.maxP = ls.queue.maxP;
+            red.qW = ls.queue.qW;
+            red.gentle = ls.queue.gentle;
+            red.linkBps = bps;
+            red.meanPacket = ls.queue.meanPacket;
+        }
+        AddLink(static_cast<int>(ends.first), static_cast<int>(ends.second), bps, ls.delay,
+                ls.queue.packets + 1, isRed ? &red : nullptr, ls.loss);
+    }
+}
+
+std::string
+MptcpFastNetwork::LinkAddress(uint32_t link, uint32_t side)
+{
+    return "10." + std::to_string(1 + link / 256) + "." + std::to_string(link % 256) + "." +
+           std::to_string(side + 1);
+}
+
+uint64_t
+MptcpFastNetwork::GetCounter(int node, int id) const
+{
+    if (node < 0 || static_cast<size_t>(node) >= m_impl->hostOf.size() || !m_impl->hostOf[node])
+    {
+        throw std::runtime_error("fast engine: GetCounter: the node has no stack");
+    }
+    return mptcp_stack_counter(m_impl->hostOf[node]->stack, id);
 }
 
 void
@@ -604,6 +667,48 @@ MptcpFastNetwork::AddBulkFlow(const std::string& kind, const std::string& entity
     l.push_back(f.get());
     r->flows.push_back(std::move(f));
     return static_cast<uint32_t>(r->flows.size() - 1);
+}
+
+namespace
+{
+void
+TimerEvent(fs_net*, void* arg)
+{
+    static_cast<FastTimer*>(arg)->fn();
+}
+} // namespace
+
+void
+MptcpFastNetwork::Schedule(Time t, std::function<void()> fn)
+{
+    auto timer = std::make_unique<FastTimer>();
+    timer->fn = std::move(fn);
+    if (fs_schedule(m_impl->net, static_cast<uint64_t>(std::max<int64_t>(0, t.GetNanoSeconds())),
+                    TimerEvent, timer.get()) < 0)
+    {
+        throw std::runtime_error("fast engine: out of memory");
+    }
+    m_impl->timers.push_back(std::move(timer));
+}
+
+Time
+MptcpFastNetwork::Now() const
+{
+    return NanoSeconds(static_cast<int64_t>(fs_now(m_impl->net)));
+}
+
+void
+MptcpFastNetwork::GetLinkCounts(int link, int dir, uint64_t& arrived, uint64_t& dropped,
+                                uint32_t& waiting) const
+{
+    const fs_link_stats* st = fs_get_link_stats(m_impl->net, link, dir);
+    if (!st)
+    {
+        throw std::runtime_error("fast engine: GetLinkCounts: no such link");
+    }
+    arrived = st->sent;
+    dropped = st->queue_drops + st->red_drops;
+    waiting = fs_link_waiting(m_impl->net, link, dir);
 }
 
 void
@@ -878,8 +983,11 @@ MptcpFastScenarioRun(const MptcpScenarioParams& p,
     // q packets, so q + 1 wait; RED with InstallBottleneck's thresholds.
     const uint32_t q = res.queuePackets;
     const bool red = p.queueDisc == "red";
+    MptcpFastRed redSpec; // ns-3's RedQueueDisc defaults but the thresholds
+    redSpec.minTh = std::max(1.0, q / 4.0);
+    redSpec.maxTh = std::max(2.0, 3.0 * q / 4.0);
     net.AddLink(left, right, MptcpRateBps(p.bottleneckRate), p.bottleneckDelay, q + 1,
-                red ? std::max(1.0, q / 4.0) : 0, red ? std::max(2.0, 3.0 * q / 4.0) : 0);
+                red ? &redSpec : nullptr);
     const int dl = net.AddLink(right, d, accessBps, access, accessWaiting);
     const std::string dAddr = "10.4.1.2";
     net.AddAddress(d, dAddr, dl);

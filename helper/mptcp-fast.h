@@ -4,10 +4,12 @@
 #ifndef MPTCP_FAST_H
 #define MPTCP_FAST_H
 
+#include "mptcp-network.h"
 #include "mptcp-scenario.h"
 
 #include "mptcp/mptcp.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +27,18 @@ struct MptcpFastRunStats
     uint64_t delivered = 0;    //!< segments handed to hosts (every hop's end)
     uint64_t networkBytes = 0; //!< memory the network allocated (pool, heap, routes)
     uint64_t stackBytes = 0;   //!< memory the hosts' stacks hold at the end
+};
+
+/** RED's settings on a fast-engine link, as RedQueueDisc's attributes. */
+struct MptcpFastRed
+{
+    double minTh = 5;          //!< MinTh (packets)
+    double maxTh = 15;         //!< MaxTh (packets)
+    double maxP = 1.0 / 50;    //!< 1 / LInterm
+    double qW = 0.002;         //!< QW
+    bool gentle = true;        //!< Gentle
+    double linkBps = 1.5e6;    //!< LinkBandwidth (ns-3's default 1.5 Mbit/s)
+    uint32_t meanPacket = 500; //!< MeanPktSize (bytes)
 };
 
 /**
@@ -51,11 +65,27 @@ class MptcpFastNetwork
     /**
      * \brief Join two nodes (both directions alike).
      * \param waiting packets that may wait behind the one being sent
-     * \param red RED with these thresholds (packets) when max > 0
+     * \param red RED with these settings (null: drop-tail)
+     * \param loss random loss probability per packet, at arrival
      * \return the link's index
      */
     int AddLink(int a, int b, double rateBps, Time delay, uint32_t waiting,
-                double redMinTh = 0, double redMaxTh = 0);
+                const MptcpFastRed* red = nullptr, double loss = 0);
+    /**
+     * \brief The nodes and links of a description (before its Build()), as
+     *        MptcpNetworkHelper would build them: node i and link k keep
+     *        their indices; a link's queue is its discipline's packets
+     *        behind a one-packet device queue; RED with LinkBandwidth the
+     *        link's rate; loss at arrival. Addresses are not given: see
+     *        LinkAddress.
+     * \param d the description
+     */
+    void Mirror(const MptcpNetworkHelper& d);
+    /**
+     * \return the address MptcpNetworkHelper gives side `side` (0, 1) of
+     *         link `link`: 10.(1 + link / 256).(link % 256).(side + 1)
+     */
+    static std::string LinkAddress(uint32_t link, uint32_t side);
     /** \brief Give a node an IPv4 address ("10.1.1.1"), bound to a link
      *         of that node (-1: none; the routes decide). */
     void AddAddress(int node, const std::string& ip, int link);
@@ -80,6 +110,22 @@ class MptcpFastNetwork
                          const mptcp_config* cfg = nullptr, Time stop = Time(0));
     /** \brief Count data segments (TCP length > 60) handed to this node. */
     void CountDeliveries(int node);
+    /** \brief Call `fn` at simulated time `t` during Run() (it may call
+     *         Schedule again; each call keeps a few bytes until the
+     *         network is destroyed). */
+    void Schedule(Time t, std::function<void()> fn);
+    /** \return the current simulated time */
+    Time Now() const;
+    /** \return a counter (MPTCP_MIB_*) of the stack on `node` */
+    uint64_t GetCounter(int node, int id) const;
+    /**
+     * \brief A link direction's counters (dir 0: as AddLink's a to b).
+     * \param arrived out: packets offered to its queue
+     * \param dropped out: packets its queue dropped (full, or RED)
+     * \param waiting out: packets waiting now behind the one on the wire
+     */
+    void GetLinkCounts(int link, int dir, uint64_t& arrived, uint64_t& dropped,
+                       uint32_t& waiting) const;
     /** \brief Run for `duration`, measuring after `warmup`, sampling every
      *         `interval` (0: no samples). Throws std::runtime_error. */
     void Run(Time duration, Time warmup, Time interval, const MptcpScenarioSampleSink& sink = {});

@@ -12,6 +12,7 @@
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/mptcp-experiment.h"
+#include "ns3/mptcp-fast.h"
 #include "ns3/mptcp-helper.h"
 #include "ns3/mptcp-network.h"
 #include "ns3/mptcp-options.h"
@@ -319,6 +320,230 @@ struct QueueWatch
     }
 };
 
+/**
+ * The figures of a run (either engine): per class and per bottleneck, from
+ * the flows (flowOf[i]: user i's), each user's address per path, the
+ * bottlenecks' arrivals, drops and mean queue after the warm-up.
+ */
+MptcpKhaliliResult
+Collect(const MptcpKhaliliScenario& sc,
+        const Built& b,
+        const std::vector<MptcpScenarioFlow>& flows,
+        const std::vector<MptcpScenarioIpFlow>& ipFlows,
+        const std::vector<uint32_t>& flowOf,
+        const std::vector<std::vector<std::string>>& addresses,
+        const std::vector<double>& arrived,
+        const std::vector<double>& dropped,
+        const std::vector<double>& meanQueue,
+        uint64_t delivered,
+        MptcpRunRecorder* rec)
+{
+    MptcpKhaliliResult r;
+    std::vector<std::vector<double>> perClass(sc.classes.size());
+    r.classes.resize(sc.classes.size());
+    r.bottlenecks.resize(sc.bottlenecks.size());
+    std::vector<double> rttSum(sc.classes.size(), 0);
+    std::vector<uint32_t> rttN(sc.classes.size(), 0);
+    for (size_t c = 0; c < sc.classes.size(); c++)
+    {
+        r.classes[c].name = sc.classes[c].name;
+        r.classes[c].users = sc.classes[c].users;
+        r.classes[c].multipath = sc.classes[c].multipath;
+        r.classes[c].perBottleneckBps.assign(sc.bottlenecks.size(), 0);
+    }
+    for (size_t i = 0; i < b.users.size(); i++)
+    {
+        const User& u = b.users[i];
+        const MptcpScenarioFlow& f = flows[flowOf[i]];
+        MptcpKhaliliResult::Class& rc = r.classes[u.cls];
+        perClass[u.cls].push_back(f.goodputBps);
+        const std::vector<std::vector<uint32_t>>& paths = sc.classes[u.cls].paths;
+        // A subflow's path is the one whose address it was sent to.
+        auto account = [&](uint32_t path, double bps) {
+            for (uint32_t bn : paths[path])
+            {
+                rc.perBottleneckBps[bn] += bps;
+                r.bottlenecks[bn].goodputBps += bps;
+            }
+        };
+        if (f.subflows.empty())
+        {
+            account(0, f.goodputBps);
+            continue;
+        }
+        for (const MptcpScenarioSubflow& s : f.subflows)
+        {
+            const std::string host = s.remote.substr(0, s.remote.rfind(':'));
+            for (uint32_t k = 0; k < addresses[i].size(); k++)
+            {
+                if (addresses[i][k] == host)
+                {
+                    account(k, s.goodputBps);
+                }
+            }
+            if (s.srttMs > 0)
+            {
+                rttSum[u.cls] += s.srttMs;
+                rttN[u.cls]++;
+            }
+        }
+    }
+    for (size_t c = 0; c < sc.classes.size(); c++)
+    {
+        Summarise(perClass[c], r.classes[c]);
+        r.classes[c].srttMs = rttN[c] ? rttSum[c] / rttN[c] : std::nan("");
+    }
+    for (size_t k = 0; k < sc.bottlenecks.size(); k++)
+    {
+        MptcpKhaliliResult::Bottleneck& rb = r.bottlenecks[k];
+        rb.name = sc.bottlenecks[k].name;
+        rb.rateBps = sc.bottlenecks[k].rateBps;
+        rb.loss = arrived[k] > 0 ? dropped[k] / arrived[k] : 0;
+        rb.meanQueue = meanQueue[k];
+    }
+    r.deliveredPackets = delivered;
+    if (rec)
+    {
+        for (const MptcpKhaliliResult::Class& c : r.classes)
+        {
+            rec->AddMetric("", c.name + "_mean_goodput_bps", c.meanBps, "bit/s");
+            rec->AddMetric("", c.name + "_min_goodput_bps", c.minBps, "bit/s");
+            rec->AddMetric("", c.name + "_max_goodput_bps", c.maxBps, "bit/s");
+            rec->AddMetric("", c.name + "_jain", c.jain, "");
+            for (size_t k = 0; k < r.bottlenecks.size(); k++)
+            {
+                rec->AddMetric("",
+                               c.name + "_via_" + r.bottlenecks[k].name + "_bps",
+                               c.perBottleneckBps[k],
+                               "bit/s");
+            }
+        }
+        for (const MptcpKhaliliResult::Bottleneck& bn : r.bottlenecks)
+        {
+            rec->AddMetric("", bn.name + "_loss", bn.loss, "");
+            rec->AddMetric("", bn.name + "_goodput_bps", bn.goodputBps, "bit/s");
+            rec->AddMetric("", bn.name + "_mean_queue", bn.meanQueue, "packets");
+        }
+        rec->AddFlows(flows, ipFlows);
+    }
+    return r;
+}
+
+/**
+ * The run on the fast engine (doc/fast-mode.md): the same description
+ * (nodes, links, RED as MptcpNetworkHelper installs it: the queue disc
+ * of `packets` behind a one-packet device queue, LinkBandwidth the link's
+ * rate), the same addresses (link k is 10.(1 + k / 256).(k % 256).0/24),
+ * each user's address bound to its access link, the same socket
+ * attributes and start times (ns-3's stream, as in ns-3 mode), the same
+ * measurements (the bottleneck's arrivals and drops after the warm-up,
+ * its queue discipline's length every 10 ms).
+ */
+MptcpKhaliliResult
+RunFast(const MptcpKhaliliParams& p, const MptcpKhaliliScenario& sc, Built& b,
+        MptcpRunRecorder* rec)
+{
+    const mptcp_config mpCfg =
+        MptcpFastSocketConfig({{"PathManager", "fullmesh"},
+                               {"CongestionControl", p.cc},
+                               {"TcpCongestionControl", "reno"},
+                               {"CoupledMinSsthresh", std::to_string(p.coupledMinSsthresh)}},
+                              true);
+    const mptcp_config spCfg = MptcpFastSocketConfig({{"CongestionControl", "reno"}}, false);
+    MptcpFastNetwork net(MptcpFastSeed());
+    net.Mirror(b.net);
+    auto address = [](uint32_t link, uint32_t side) {
+        return MptcpFastNetwork::LinkAddress(link, side);
+    };
+    std::vector<std::string> serverAddr(b.net.GetNNodes());
+    for (size_t k = 0; k < b.servers.size(); k++)
+    {
+        serverAddr[b.servers[k]] = address(b.serverLinks[k], 0);
+        net.AddAddress(static_cast<int>(b.servers[k]), serverAddr[b.servers[k]],
+                       static_cast<int>(b.serverLinks[k]));
+        net.InstallStack(static_cast<int>(b.servers[k]), mpCfg);
+    }
+    std::vector<std::vector<std::string>> addresses;
+    uint32_t stacks = static_cast<uint32_t>(b.servers.size());
+    for (const User& u : b.users)
+    {
+        const bool mp = sc.classes[u.cls].multipath;
+        addresses.emplace_back();
+        for (uint32_t l : u.links)
+        {
+            addresses.back().push_back(address(l, 1));
+            net.AddAddress(static_cast<int>(u.node), addresses.back().back(), static_cast<int>(l));
+        }
+        net.InstallStack(static_cast<int>(u.node), mp ? mpCfg : spCfg);
+        if (mp)
+        {
+            for (const std::string& a : addresses.back())
+            {
+                net.DeclareAddress(static_cast<int>(u.node), a);
+            }
+        }
+        net.CountDeliveries(static_cast<int>(u.node));
+        stacks++;
+    }
+    // ns-3 mode's start-time stream: 1000 + one per stack
+    Ptr<UniformRandomVariable> start = CreateObject<UniformRandomVariable>();
+    start->SetStream(1000 + stacks);
+    std::vector<uint32_t> flowOf;
+    for (size_t i = 0; i < b.users.size(); i++)
+    {
+        const User& u = b.users[i];
+        const bool mp = sc.classes[u.cls].multipath;
+        const std::string entity = sc.classes[u.cls].name + " " + std::to_string(i);
+        flowOf.push_back(net.AddBulkFlow(mp ? "mptcp" : "tcp", entity, entity + " subflow ",
+                                         static_cast<int>(u.server), serverAddr[u.server],
+                                         static_cast<int>(u.node), addresses[i][0],
+                                         static_cast<uint16_t>(5000 + i),
+                                         Seconds(0.1 + start->GetValue(0, 1))));
+    }
+    // the bottlenecks' queues, as QueueWatch: from the warm-up, every 10 ms
+    const size_t nb = b.links.size();
+    std::vector<uint64_t> arrived0(nb, 0);
+    std::vector<uint64_t> dropped0(nb, 0);
+    std::vector<double> sum(nb, 0);
+    uint64_t samples = 0;
+    std::function<void()> sample = [&]() {
+        for (size_t k = 0; k < nb; k++)
+        {
+            uint64_t a = 0;
+            uint64_t dr = 0;
+            uint32_t w = 0;
+            net.GetLinkCounts(static_cast<int>(b.links[k]), 0, a, dr, w);
+            sum[k] += w > 0 ? w - 1 : 0; // the queue disc's: not the device's packet
+        }
+        samples++;
+        net.Schedule(net.Now() + MilliSeconds(10), sample);
+    };
+    net.Schedule(p.warmup, [&]() {
+        for (size_t k = 0; k < nb; k++)
+        {
+            uint32_t w = 0;
+            net.GetLinkCounts(static_cast<int>(b.links[k]), 0, arrived0[k], dropped0[k], w);
+        }
+        sample();
+    });
+    net.Run(p.duration, p.warmup, MilliSeconds(500), rec ? rec->Sink() : MptcpScenarioSampleSink());
+    std::vector<double> arrived;
+    std::vector<double> dropped;
+    std::vector<double> meanQueue;
+    for (size_t k = 0; k < nb; k++)
+    {
+        uint64_t a = 0;
+        uint64_t dr = 0;
+        uint32_t w = 0;
+        net.GetLinkCounts(static_cast<int>(b.links[k]), 0, a, dr, w);
+        arrived.push_back(static_cast<double>(a - arrived0[k]));
+        dropped.push_back(static_cast<double>(dr - dropped0[k]));
+        meanQueue.push_back(samples ? sum[k] / samples : 0);
+    }
+    return Collect(sc, b, net.GetFlows(), {}, flowOf, addresses, arrived, dropped, meanQueue,
+                   net.GetDeliveredPackets(), rec);
+}
+
 } // namespace
 
 bool
@@ -530,6 +755,15 @@ MptcpKhaliliCheck(const MptcpKhaliliParams& p, std::string& why)
     {
         o << "--tcp must be core or ns3 (got \"" << p.tcp << "\")";
     }
+    else if (p.engine != "ns3" && p.engine != "fast")
+    {
+        o << "--engine must be ns3 or fast (got \"" << p.engine << "\")";
+    }
+    else if (p.engine == "fast" && p.tcp != "core")
+    {
+        o << "--engine=fast runs the single-path users on the core's TCP: --tcp=core (ns-3's "
+             "own TCP exists only in ns-3 mode)";
+    }
     else if (mptcp_algo_check(MPTCP_ALGO_CC, p.cc.c_str()) != MPTCP_OK)
     {
         o << "--ccs: unknown congestion control \"" << p.cc
@@ -574,6 +808,10 @@ MptcpKhaliliRun(const MptcpKhaliliParams& p, MptcpRunRecorder* rec)
     else
     {
         BuildC(p, sc, b);
+    }
+    if (p.engine == "fast")
+    {
+        return RunFast(p, sc, b, rec);
     }
     b.net.Build();
     // A user's address on a path: its end (side 1) of the access link.
@@ -673,100 +911,29 @@ MptcpKhaliliRun(const MptcpKhaliliParams& p, MptcpRunRecorder* rec)
     Simulator::Schedule(p.warmup, &QueueWatch::Mark, &watch);
     x.Run();
 
-    MptcpKhaliliResult r;
-    const std::vector<MptcpScenarioFlow>& flows = x.GetFlows();
-    std::vector<std::vector<double>> perClass(sc.classes.size());
-    r.classes.resize(sc.classes.size());
-    r.bottlenecks.resize(sc.bottlenecks.size());
-    std::vector<double> rttSum(sc.classes.size(), 0);
-    std::vector<uint32_t> rttN(sc.classes.size(), 0);
-    for (size_t c = 0; c < sc.classes.size(); c++)
+    std::vector<std::vector<std::string>> addresses;
+    for (const User& u : b.users)
     {
-        r.classes[c].name = sc.classes[c].name;
-        r.classes[c].users = sc.classes[c].users;
-        r.classes[c].multipath = sc.classes[c].multipath;
-        r.classes[c].perBottleneckBps.assign(sc.bottlenecks.size(), 0);
-    }
-    for (size_t i = 0; i < b.users.size(); i++)
-    {
-        const User& u = b.users[i];
-        const MptcpScenarioFlow& f = flows[flowOf[i]];
-        MptcpKhaliliResult::Class& rc = r.classes[u.cls];
-        perClass[u.cls].push_back(f.goodputBps);
-        const std::vector<std::vector<uint32_t>>& paths = sc.classes[u.cls].paths;
-        // A subflow's path is the one whose address it was sent to.
-        auto account = [&](uint32_t path, double bps) {
-            for (uint32_t bn : paths[path])
-            {
-                rc.perBottleneckBps[bn] += bps;
-                r.bottlenecks[bn].goodputBps += bps;
-            }
-        };
-        if (f.subflows.empty())
+        addresses.emplace_back();
+        for (const Ipv4Address& a : u.addresses)
         {
-            account(0, f.goodputBps);
-            continue;
-        }
-        for (const MptcpScenarioSubflow& s : f.subflows)
-        {
-            const std::string host = s.remote.substr(0, s.remote.rfind(':'));
-            for (uint32_t k = 0; k < u.addresses.size(); k++)
-            {
-                std::ostringstream a;
-                a << u.addresses[k];
-                if (a.str() == host)
-                {
-                    account(k, s.goodputBps);
-                }
-            }
-            if (s.srttMs > 0)
-            {
-                rttSum[u.cls] += s.srttMs;
-                rttN[u.cls]++;
-            }
+            std::ostringstream o;
+            o << a;
+            addresses.back().push_back(o.str());
         }
     }
-    for (size_t c = 0; c < sc.classes.size(); c++)
+    std::vector<double> arrived;
+    std::vector<double> dropped;
+    std::vector<double> meanQueue;
+    for (size_t k = 0; k < watch.queues.size(); k++)
     {
-        Summarise(perClass[c], r.classes[c]);
-        r.classes[c].srttMs = rttN[c] ? rttSum[c] / rttN[c] : std::nan("");
-    }
-    for (size_t k = 0; k < sc.bottlenecks.size(); k++)
-    {
-        MptcpKhaliliResult::Bottleneck& rb = r.bottlenecks[k];
-        rb.name = sc.bottlenecks[k].name;
-        rb.rateBps = sc.bottlenecks[k].rateBps;
         const QueueDisc::Stats& st = watch.queues[k]->GetStats();
-        const double arrived = static_cast<double>(st.nTotalReceivedPackets - watch.received0[k]);
-        const double dropped = static_cast<double>(st.nTotalDroppedPackets - watch.dropped0[k]);
-        rb.loss = arrived > 0 ? dropped / arrived : 0;
-        rb.meanQueue = watch.samples ? watch.sum[k] / watch.samples : 0;
+        arrived.push_back(static_cast<double>(st.nTotalReceivedPackets - watch.received0[k]));
+        dropped.push_back(static_cast<double>(st.nTotalDroppedPackets - watch.dropped0[k]));
+        meanQueue.push_back(watch.samples ? watch.sum[k] / watch.samples : 0);
     }
-    r.deliveredPackets = x.GetDeliveredPackets();
-    if (rec)
-    {
-        for (const MptcpKhaliliResult::Class& c : r.classes)
-        {
-            rec->AddMetric("", c.name + "_mean_goodput_bps", c.meanBps, "bit/s");
-            rec->AddMetric("", c.name + "_min_goodput_bps", c.minBps, "bit/s");
-            rec->AddMetric("", c.name + "_max_goodput_bps", c.maxBps, "bit/s");
-            rec->AddMetric("", c.name + "_jain", c.jain, "");
-            for (size_t k = 0; k < r.bottlenecks.size(); k++)
-            {
-                rec->AddMetric("",
-                               c.name + "_via_" + r.bottlenecks[k].name + "_bps",
-                               c.perBottleneckBps[k],
-                               "bit/s");
-            }
-        }
-        for (const MptcpKhaliliResult::Bottleneck& bn : r.bottlenecks)
-        {
-            rec->AddMetric("", bn.name + "_loss", bn.loss, "");
-            rec->AddMetric("", bn.name + "_goodput_bps", bn.goodputBps, "bit/s");
-            rec->AddMetric("", bn.name + "_mean_queue", bn.meanQueue, "packets");
-        }
-        rec->AddFlows(flows, x.GetIpFlows());
-    }
+    MptcpKhaliliResult r = Collect(sc, b, x.GetFlows(), x.GetIpFlows(), flowOf, addresses,
+                                   arrived, dropped, meanQueue, x.GetDeliveredPackets(), rec);
     Simulator::Destroy();
     return r;
 }
@@ -903,6 +1070,8 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
     }
     cmd.AddValue("rttMs", "propagation RTT of every path in ms (20..2000)", rttMs);
     cmd.AddValue("tcp", "single-path users: core (our TCP, Reno) or ns3 (TcpLinuxReno)", p.tcp);
+    cmd.AddValue("engine", "simulator: ns3, or fast (the core in its own packet network, "
+                 "doc/fast-mode.md; needs --tcp=core)", p.engine);
     cmd.AddValue("redMin", "RED min threshold in MSS for 10 Mbit/s (scaled with capacity)", redMin);
     cmd.AddValue("redMax", "RED max threshold in MSS for 10 Mbit/s (scaled)", redMax);
     cmd.AddValue("redMaxP", "RED drop probability at the max threshold", redMaxP);
@@ -990,6 +1159,11 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
         {
             params.push_back({"c1", MptcpJsonNumber(p.c1Mbps)});
             params.push_back({"c2", MptcpJsonNumber(p.c2Mbps)});
+        }
+        // recorded when not the default: earlier runs keep their identity
+        if (p.engine != "ns3")
+        {
+            params.push_back({"engine", p.engine});
         }
         params.insert(params.end(), config.begin(), config.end());
         const int rc = MptcpRecordRun(out, prog, params, cmdline, [&](MptcpRunRecorder* rec) {
@@ -1082,6 +1256,7 @@ MptcpKhaliliMain(int argc, char* argv[], const std::string& scenario)
     }
     js << ",\"multipath\":" << (p.multipath ? "true" : "false")
        << ",\"rtt_ms\":" << MptcpJsonNumber(p.rttMs) << ",\"tcp\":" << MptcpJsonString(p.tcp)
+       << ",\"engine\":" << MptcpJsonString(p.engine)
        << ",\"red_min_mss\":" << MptcpJsonNumber(p.redMinMss)
        << ",\"red_max_mss\":" << MptcpJsonNumber(p.redMaxMss)
        << ",\"red_max_p\":" << MptcpJsonNumber(p.redMaxP)

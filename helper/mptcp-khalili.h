@@ -84,6 +84,7 @@ struct MptcpKhaliliParams
     Time warmup = Seconds(150);    //!< measured after this
     uint32_t segmentSize = 1448;   //!< MSS (payload bytes)
     uint32_t bufferSize = 1 << 21; //!< send and receive buffers
+    std::string engine = "ns3";    //!< ns3 | fast (doc/fast-mode.md; needs tcp == "core")
 };
 
 /** What one run measured, per class and per bottleneck. */

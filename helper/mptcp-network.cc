@@ -408,6 +408,13 @@ MptcpNetworkHelper::GetLinkSpec(uint32_t link) const
     return m_links[link].spec;
 }
 
+std::pair<uint32_t, uint32_t>
+MptcpNetworkHelper::GetLinkEnds(uint32_t link) const
+{
+    NS_ABORT_MSG_UNLESS(link < m_links.size(), "MptcpNetworkHelper: no link " << link);
+    return {m_links[link].a, m_links[link].b};
+}
+
 void
 MptcpNetworkHelper::PinHostRoutes(uint32_t node, Ipv4Address destination) const
 {

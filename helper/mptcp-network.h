@@ -12,6 +12,7 @@
 #include "ns3/queue-disc.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -198,6 +199,13 @@ class MptcpNetworkHelper
      * \return its spec
      */
     const MptcpLinkSpec& GetLinkSpec(uint32_t link) const;
+    /**
+     * \brief The nodes a link joins (before Build() too: the description,
+     *        for another engine to build).
+     * \param link index
+     * \return its first and second node
+     */
+    std::pair<uint32_t, uint32_t> GetLinkEnds(uint32_t link) const;
 
     /**
      * \brief On a host with several links, pin for each of them a route to

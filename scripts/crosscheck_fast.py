@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 """Cross-check of the two engines (doc/fast-mode.md): the shared-bottleneck
-scenario run on ns-3 (--engine=ns3) and on the fast engine (--engine=fast)
-with the same parameters and seeds; the mean goodput per flow class (the
-MPTCP connection, one single-path TCP flow) over the seeds, side by side.
+scenario and Khalili et al.'s scenario C run on ns-3 (--engine=ns3) and on
+the fast engine (--engine=fast) with the same parameters and seeds; the
+mean goodput per flow class over the seeds, side by side (the dumbbell:
+the MPTCP connection and one single-path TCP flow; scenario C: a
+multipath user and a single-path user).
 
     python3 scripts/crosscheck_fast.py [--build build] [--seeds 10]
-        [--duration 60] [--quick] [--tolerance 5] [--write-doc doc/validation.md]
+        [--duration 60] [--khalili-duration 300] [--quick] [--tolerance 5]
+        [--write-doc doc/validation.md]
 
---quick runs the reduced grid the test suite uses. With --tolerance, the
+--quick runs the reduced grid the test suite uses (two dumbbell rows, and
+scenario C with LIA over 120 s). With --tolerance, the
 exit status is 1 when a class differs by more than that many percent.
 --write-doc replaces the table between the markers
 "<!-- crosscheck:begin -->" and "<!-- crosscheck:end -->" of the file.
@@ -28,6 +32,8 @@ from pathlib import Path
 
 FULL = [(cc, sf, tcp) for cc in ("lia", "olia", "reno") for sf in (1, 2, 4) for tcp in (1, 2, 4)]
 QUICK = [("lia", 2, 1), ("reno", 2, 2)]
+KHALILI_FULL = ["lia", "olia"]
+KHALILI_QUICK = ["lia"]
 BEGIN = "<!-- crosscheck:begin -->"
 END = "<!-- crosscheck:end -->"
 
@@ -45,6 +51,16 @@ def run_one(prog: Path, engine: str, cc: str, sf: int, tcp: int, seed: int, dura
     return {"mptcp": mp, "tcp": statistics.mean(tcps) if tcps else float("nan")}
 
 
+def run_khalili(prog: Path, engine: str, cc: str, seed: int, duration: float) -> dict:
+    cmd = [str(prog), f"--engine={engine}", f"--ccs={cc}", f"--RngRun={seed}",
+           f"--duration={duration:g}", f"--warmup={duration / 2:g}", "--results=false", "--plot=false"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=7200)
+    if p.returncode != 0 or not p.stdout.strip():
+        raise SystemExit(f"crosscheck: {' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
+    d = json.loads(p.stdout.strip().splitlines()[-1])
+    return {c["name"]: c["mean_mbps"] for c in d["runs"][0]["classes"]}
+
+
 def ci95(xs: list[float]) -> float:
     # Student's t for n - 1 degrees of freedom (two-sided 95%), n <= 30
     t = [12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13,
@@ -60,6 +76,9 @@ def main() -> int:
     ap.add_argument("--build", default="build", help="build directory (default: build)")
     ap.add_argument("--seeds", type=int, default=10, help="RngRun 1..N (default 10)")
     ap.add_argument("--duration", type=float, default=60.0, help="simulated seconds per run (default 60)")
+    ap.add_argument("--khalili-duration", type=float, default=300.0,
+                    help="simulated seconds of a scenario C run, measured over the second half "
+                         "(default 300, the program's; --quick: 120)")
     ap.add_argument("--quick", action="store_true", help="the reduced grid of the test")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="runs at once")
     ap.add_argument("--tolerance", type=float, default=None, help="fail above this difference (percent)")
@@ -68,17 +87,30 @@ def main() -> int:
     if a.seeds < 2 or a.duration <= 5 or a.jobs < 1:
         ap.error("--seeds must be >= 2, --duration > 5 (the warm-up), --jobs >= 1")
     prog = Path(a.build) / "examples" / "mptcp-shared-bottleneck"
-    if not prog.exists():
-        print(f"crosscheck: {prog} not found: build first (bash scripts/build.sh)", file=sys.stderr)
-        return 2
+    kprog = Path(a.build) / "examples" / "mptcp-khalili-c"
+    for p in (prog, kprog):
+        if not p.exists():
+            print(f"crosscheck: {p} not found: build first (bash scripts/build.sh)", file=sys.stderr)
+            return 2
     grid = QUICK if a.quick else FULL
+    kgrid = KHALILI_QUICK if a.quick else KHALILI_FULL
+    kdur = 120.0 if a.quick and a.khalili_duration == 300.0 else a.khalili_duration
+    if kdur < 20:
+        ap.error("--khalili-duration must be at least 20 s")
     jobs = {}
+    kjobs = {}
     with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        # the long runs first
+        for cc in kgrid:
+            for eng in ("ns3", "fast"):
+                for s in range(1, a.seeds + 1):
+                    kjobs[(cc, eng, s)] = ex.submit(run_khalili, kprog, eng, cc, s, kdur)
         for cfg in grid:
             for eng in ("ns3", "fast"):
                 for s in range(1, a.seeds + 1):
                     jobs[(cfg, eng, s)] = ex.submit(run_one, prog, eng, *cfg, s, a.duration)
         res = {k: f.result() for k, f in jobs.items()}
+        kres = {k: f.result() for k, f in kjobs.items()}
     lines = [f"Shared bottleneck (10 Mbit/s, 40 ms RTT, drop-tail of one BDP), {a.duration:g} s runs "
              f"(5 s warm-up), RngRun 1-{a.seeds}: mean goodput per flow class in Mbit/s "
              "(± 95% interval), both engines.", "",
@@ -89,6 +121,22 @@ def main() -> int:
         row = [cfg[0], str(cfg[1]), str(cfg[2])]
         for cls in ("mptcp", "tcp"):
             v = {e: [res[(cfg, e, s)][cls] for s in range(1, a.seeds + 1)] for e in ("ns3", "fast")}
+            m = {e: statistics.mean(v[e]) for e in v}
+            diff = 100.0 * (m["fast"] - m["ns3"]) / m["ns3"] if m["ns3"] > 0 else float("nan")
+            worst = max(worst, abs(diff))
+            row += [f"{m['ns3']:.3f} ± {ci95(v['ns3']):.3f}", f"{m['fast']:.3f} ± {ci95(v['fast']):.3f}",
+                    f"{diff:+.1f}%"]
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", f"Khalili et al.'s scenario C (10 multipath users on AP1 and AP2, 10 single-path "
+              f"users on AP2, 1 Mbit/s per user, RED), {kdur:g} s runs measured over the second "
+              f"half, RngRun 1-{a.seeds}: mean goodput per user in Mbit/s (± 95% interval), both "
+              "engines.", "",
+              "| cc | multipath ns-3 | multipath fast | diff | single-path ns-3 | single-path fast | diff |",
+              "|---|---|---|---|---|---|---|"]
+    for cc in kgrid:
+        row = [cc]
+        for cls in ("multipath", "single-path"):
+            v = {e: [kres[(cc, e, s)][cls] for s in range(1, a.seeds + 1)] for e in ("ns3", "fast")}
             m = {e: statistics.mean(v[e]) for e in v}
             diff = 100.0 * (m["fast"] - m["ns3"]) / m["ns3"] if m["ns3"] > 0 else float("nan")
             worst = max(worst, abs(diff))

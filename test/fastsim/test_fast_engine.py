@@ -195,6 +195,47 @@ class Responsiveness(unittest.TestCase):
             self.assertIsNotNone(c["theory_path1_bps_during"])
 
 
+class MoreScenarios(unittest.TestCase):
+    """Khalili C, shaping and WiFi plus 3G: the same structure as ns-3 mode,
+    deterministic, and what the fast engine does not model refused."""
+
+    CASES = {
+        "mptcp-khalili-c": ["--ccs=lia", "--duration=40", "--warmup=20"],
+        "mptcp-shaping": ["--queueDiscs=droptail,red", "--subflows=2", "--tcpHosts=2",
+                          "--duration=15", "--warmup=5"],
+        "mptcp-wifi-3g": ["--schedulers=minrtt", "--opportunistic=true", "--rcvBufs=100000",
+                          "--duration=15", "--warmup=5"],
+    }
+
+    def test_structure_and_determinism(self):
+        with tempfile.TemporaryDirectory() as d:
+            for prog, args in self.CASES.items():
+                ns3 = run(EX / prog, "--engine=ns3", *args, "--RngRun=1", "--plot=false",
+                          f"--outputDir={d}/{prog}-ns3")
+                fast = [run(EX / prog, "--engine=fast", *args, "--RngRun=1", "--plot=false",
+                            f"--outputDir={d}/{prog}-fast{i}").stdout for i in range(2)]
+                self.assertEqual(fast[0], fast[1], prog)
+                a, b = last_json_text(ns3.stdout), last_json_text(fast[0])
+                self.assertEqual(shape(a), shape(b), prog)
+                self.assertEqual(b["params"]["engine"], "fast", prog)
+                db = sqlite3.connect(f"{d}/{prog}-fast0/results.db")
+                engines = {r[0] for r in db.execute("SELECT value FROM param WHERE name='engine'")}
+                db.close()
+                self.assertEqual(engines, {"fast"}, prog)
+
+    def test_refused(self):
+        cases = [
+            ("mptcp-khalili-c", ["--engine=fast", "--tcp=ns3"], "--tcp=core"),
+            ("mptcp-shaping", ["--engine=fast", "--queueDiscs=fqcodel"], "drop-tail and RED"),
+            ("mptcp-wifi-3g", ["--engine=jet"], "--engine must be ns3 or fast"),
+            ("mptcp-responsiveness", ["--engine=jet"], "--engine must be ns3 or fast"),
+        ]
+        for prog, args, msg in cases:
+            p = run(EX / prog, *args, "--results=false", "--plot=false", check=False)
+            self.assertEqual(p.returncode, 2, (prog, args, p.stderr))
+            self.assertIn(msg, p.stderr, (prog, args))
+
+
 class Campaign(unittest.TestCase):
     def test_campaign_sweeps_the_engine(self):
         """engine is a parameter like any other: one campaign, both engines."""

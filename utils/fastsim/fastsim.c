@@ -61,6 +61,7 @@ typedef struct fs_dir {
   /* RED */
   double avg;
   int64_t count;
+  int old;
   netsim_rng rng;
   fs_link_stats st;
 } fs_dir;
@@ -320,7 +321,7 @@ int fs_add_link(fs_net *net, int a, int b, const fs_link_config *ab, const fs_li
     x->c = d ? *ba : *ab;
     x->from = d ? b : a;
     x->to = d ? a : b;
-    x->count = -1;
+    x->count = 0;
     netsim_rng_seed(&x->rng, net->seed, 0x10000u + (uint64_t)net->n_dirs + (uint64_t)d);
     fs_node *n = &net->nodes[x->from];
     size_t lc = (size_t)n->cap_links;
@@ -699,36 +700,51 @@ static inline void pkt_free(fs_net *net, fs_pkt *p) {
   net->free_pkts = p;
 }
 
-/* RED's decision for a packet arriving at a queue of `q` packets (the
- * average updated first). Floyd and Jacobson 1993, section 4, with the
- * "gentle" variant; the idle-time decay as ns-3's RedQueueDisc (the
- * average decays as if m = idle time x link rate / mean packet size
- * packets of size 0 had arrived; ns-3's MeanPktSize default, 500 bytes). */
+/* RED's decision for a packet arriving when `q` packets wait in the
+ * queue discipline: Floyd and Jacobson 1993 (average, linear drop
+ * probability between the thresholds, spread by the count since the last
+ * drop) with the choices of ns-3's RedQueueDisc at its defaults (facts of
+ * its documented behaviour, src/traffic-control/model/red-queue-disc.cc):
+ *   - idle time decays the average as m = idle x LinkBandwidth /
+ *     (8 x MeanPktSize) arrivals of an empty queue would (red_idle_pps);
+ *   - no early drop unless more than one packet waits;
+ *   - when the average first exceeds min_th the count restarts at 1 and
+ *     nothing is dropped; below min_th the state resets;
+ *   - "Wait": with p the linear probability and c the count, the drop
+ *     probability is 0 while c p < 1, p / (2 - c p) while c p < 2, then 1;
+ *   - a forced drop (average above max_th, or 2 max_th when gentle) does
+ *     not reset the count. */
 static int red_drops(fs_dir *d, uint64_t now, uint32_t q) {
   const fs_link_config *c = &d->c;
   if (q == 0 && d->busy_until < now) {
-    double m = (double)(now - d->busy_until) * 1e-9 * (double)c->rate_bps / (8.0 * 500.0);
+    double pps = c->red_idle_pps > 0 ? c->red_idle_pps : (double)c->rate_bps / (8.0 * 500.0);
+    double m = floor((double)(now - d->busy_until) * 1e-9 * pps);
     d->avg *= pow(1.0 - c->red_qw, m);
   }
   d->avg = (1.0 - c->red_qw) * d->avg + c->red_qw * (double)q;
-  double pb;
-  if (d->avg < c->red_min_th) {
-    d->count = -1;
+  d->count++;
+  if (!(d->avg >= c->red_min_th && q > 1)) {
+    d->old = 0;
     return 0;
   }
+  if ((!c->red_gentle && d->avg >= c->red_max_th) || (c->red_gentle && d->avg >= 2 * c->red_max_th))
+    return 1;
+  if (!d->old) {
+    d->count = 1;
+    d->old = 1;
+    return 0;
+  }
+  double pb;
   if (d->avg < c->red_max_th)
     pb = c->red_max_p * (d->avg - c->red_min_th) / (c->red_max_th - c->red_min_th);
-  else if (c->red_gentle && d->avg < 2 * c->red_max_th)
+  else
     pb = c->red_max_p + (1.0 - c->red_max_p) * (d->avg - c->red_max_th) / c->red_max_th;
-  else {
-    d->count = 0;
-    return 1;
-  }
-  d->count++;
-  double denom = 1.0 - (double)d->count * pb;
-  double pa = denom <= 0 ? 1.0 : pb / denom;
+  double cp = (double)d->count * pb;
+  double pa = cp < 1.0 ? 0.0 : cp < 2.0 ? pb / (2.0 - cp) : 1.0;
+  if (pa > 1.0)
+    pa = 1.0;
   double u = (double)(netsim_rng_next(&d->rng) >> 11) * 0x1.0p-53;
-  if (u < pa) {
+  if (u <= pa && pa > 0) {
     d->count = 0;
     return 1;
   }
@@ -742,12 +758,6 @@ static int enqueue(fs_net *net, int ld, fs_pkt *p) {
   uint64_t wire = (uint64_t)d->c.overhead_bytes + p->len + p->virtual_len;
   d->st.sent++;
   d->st.sent_bytes += wire;
-  if (d->c.loss > 0 &&
-      (double)(netsim_rng_next(&d->rng) >> 11) * 0x1.0p-53 < d->c.loss) {
-    d->st.random_losses++;
-    pkt_free(net, p);
-    return 0;
-  }
   /* packets whose serialization has started leave the waiting count */
   while (d->wait && d->wait->t_start <= now) {
     d->wait = d->wait->next;
@@ -759,7 +769,10 @@ static int enqueue(fs_net *net, int ld, fs_pkt *p) {
     pkt_free(net, p);
     return 0;
   }
-  if (d->c.queue_kind == FS_QUEUE_RED && red_drops(d, now, waits ? d->n_wait : 0)) {
+  /* RED sees the queue discipline's packets: those waiting but the one
+   * in the device's queue */
+  if (d->c.queue_kind == FS_QUEUE_RED &&
+      red_drops(d, now, waits && d->n_wait > 0 ? d->n_wait - 1 : 0)) {
     d->st.red_drops++;
     pkt_free(net, p);
     return 0;
@@ -962,9 +975,17 @@ int fs_run(fs_net *net, uint64_t until) {
         d->tail = NULL;
       else if ((e = heap_push(net, d->head->t_arrive, d->head->seq, EV_LINK, ev.idx)) < 0)
         return e;
-      d->st.delivered++;
-      if ((e = forward(net, d->to, p, 0)) < 0)
-        return e;
+      /* random loss at the far end, as a receive error model: the
+       * packet took its place in the queue and on the wire */
+      if (d->c.loss > 0 &&
+          (double)(netsim_rng_next(&d->rng) >> 11) * 0x1.0p-53 < d->c.loss) {
+        d->st.random_losses++;
+        pkt_free(net, p);
+      } else {
+        d->st.delivered++;
+        if ((e = forward(net, d->to, p, 0)) < 0)
+          return e;
+      }
     } else if (ev.kind == EV_TIMER) {
       fs_node *n = &net->nodes[ev.idx];
       if (ev.t == n->timer_at) {
@@ -1007,6 +1028,17 @@ const fs_link_stats *fs_get_link_stats(const fs_net *net, int link, int dir) {
   if (!net || link < 0 || dir < 0 || dir > 1 || 2 * link + dir >= net->n_dirs)
     return NULL;
   return &net->dirs[2 * link + dir].st;
+}
+
+uint32_t fs_link_waiting(fs_net *net, int link, int dir) {
+  if (!net || link < 0 || dir < 0 || dir > 1 || 2 * link + dir >= net->n_dirs)
+    return 0;
+  fs_dir *d = &net->dirs[2 * link + dir];
+  while (d->wait && d->wait->t_start <= net->now) {
+    d->wait = d->wait->next;
+    d->n_wait--;
+  }
+  return d->n_wait;
 }
 
 const fs_stats *fs_get_stats(const fs_net *net) { return net ? &net->st : NULL; }

@@ -16,8 +16,10 @@
  *     server of `rate_bps` (serialization of overhead_bytes + TCP header +
  *     payload; the overhead is the IP header and any link framing, 20 by
  *     default, 22 to count ns-3's point-to-point PPP header), a
- *     propagation delay, random loss, and a drop-tail or RED queue of
- *     `queue_pkts` packets waiting behind the one being serialized;
+ *     propagation delay, a drop-tail or RED queue of `queue_pkts` packets
+ *     waiting behind the one being serialized, and random loss at the far
+ *     end (as ns-3's receive error model: a lost packet used the queue and
+ *     the wire);
  *   - addresses (IPv4) belong to nodes; an address may be bound to one of
  *     the node's links: a host sends a segment whose source is a bound
  *     address out of that link (as Linux's per-address routing for MPTCP
@@ -62,9 +64,14 @@ extern "C" {
 /** Queue disciplines of a link direction. */
 enum fs_queue_kind {
   FS_QUEUE_DROPTAIL = 0,
-  /** Random Early Detection (Floyd and Jacobson 1993) with ns-3's
-   *  RedQueueDisc semantics: average over packets with weight red_qw,
-   *  idle-time decay, count-spread drops, "gentle" above red_max_th. */
+  /** Random Early Detection (Floyd and Jacobson 1993) as ns-3's
+   *  RedQueueDisc with its defaults: the average over arrivals with
+   *  weight red_qw (decayed over idle time as if red_idle_pps empty
+   *  arrivals per second had happened), no early drop while at most one
+   *  packet waits, the drop probability spread by the count since the
+   *  last drop with ns-3's "Wait" rule, "gentle" from red_max_th to twice
+   *  it. The average counts the packets of the queue discipline: those
+   *  waiting but the one in the device's one-packet queue. */
   FS_QUEUE_RED = 1,
 };
 
@@ -74,13 +81,16 @@ typedef struct fs_link_config {
   uint64_t delay_ns;      /**< propagation delay */
   uint32_t queue_pkts;    /**< packets that may wait behind the one on the wire */
   uint32_t overhead_bytes; /**< added to each segment's length on the wire */
-  double loss;            /**< random loss probability in [0, 1] */
+  double loss;            /**< random loss probability in [0, 1], at arrival */
   int queue_kind;         /**< enum fs_queue_kind */
   double red_min_th;      /**< RED thresholds, packets of average queue */
   double red_max_th;
   double red_max_p;       /**< drop probability at red_max_th (ns-3's 1/LInterm) */
   double red_qw;          /**< averaging weight (ns-3's QW) */
   int red_gentle;         /**< drop probability rises to 1 at 2 x red_max_th */
+  double red_idle_pps;    /**< idle-time decay in arrivals per second: ns-3's
+                               LinkBandwidth / (8 MeanPktSize); 0: the
+                               link's rate / (8 x 500 bytes) */
 } fs_link_config;
 
 /** Defaults: 10 Mbit/s, 10 ms, 100 packets, overhead 20, no loss,
@@ -180,6 +190,10 @@ typedef struct fs_link_stats {
 
 /** Counters of direction `dir` (0: a to b, 1: b to a) of link `link`. */
 const fs_link_stats *fs_get_link_stats(const fs_net *net, int link, int dir);
+
+/** Packets waiting now in direction `dir` of link `link` (behind the one
+ *  on the wire); 0 for a bad argument. */
+uint32_t fs_link_waiting(fs_net *net, int link, int dir);
 
 /** Network-wide counters. */
 typedef struct fs_stats {
