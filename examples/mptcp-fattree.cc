@@ -94,10 +94,11 @@ struct Options
 };
 
 /** The connections of a run: (source host, destination host) by index.
- *  Connection c leaves host c mod n for perm applied c / n + 1 times:
- *  one permutation when there are n, and with more, every host sends and
- *  receives the same number (perm is one cycle, so no host sends to
- *  itself while c / n + 1 < n). */
+ *  Connection c leaves host c mod n for perm applied 1 + (c / n) mod
+ *  (n - 1) times: one permutation when there are n, and with more, every
+ *  host sends and receives the same number (to within one), never to
+ *  itself (perm is one cycle through the n hosts); past n (n - 1)
+ *  connections, pairs repeat on other ports. */
 std::vector<std::pair<uint32_t, uint32_t>>
 Connections(const std::vector<uint32_t>& perm, uint32_t count)
 {
@@ -106,7 +107,7 @@ Connections(const std::vector<uint32_t>& perm, uint32_t count)
     for (uint32_t c = 0; c < (count ? count : n); c++)
     {
         uint32_t d = c % n;
-        for (uint32_t m = 0; m <= c / n; m++)
+        for (uint32_t m = 0; m <= (c / n) % (n - 1); m++)
         {
             d = perm[d];
         }
@@ -602,8 +603,9 @@ main(int argc, char* argv[])
     cmd.AddValue("warmup", "seconds before the measurement starts", warmup);
     cmd.AddValue("engine", "simulator: ns3, or fast (the core in its own packet network, "
                  "doc/fast-mode.md)", o.engine);
-    cmd.AddValue("connections", "connections (0: one per host, the permutation; more: host "
-                 "i mod n sends connection i, every host the same number)", connections);
+    cmd.AddValue("connections", "connections, 0..40000 (0: one per host, the permutation; "
+                 "more: host i mod n sends connection i, every host the same number)",
+                 connections);
     MptcpOutputOptions out(kProg);
     out.AddTo(cmd);
     cmd.Parse(argc, argv);
@@ -630,16 +632,6 @@ main(int argc, char* argv[])
     if (o.engine != "ns3" && o.engine != "fast")
     {
         return Fail("--engine must be ns3 or fast (got \"" + o.engine + "\")");
-    }
-    {
-        const uint32_t hostCount = o.k * o.k * o.k / 4;
-        // host i mod n to perm^(i / n + 1): no host to itself while
-        // i / n + 1 < n
-        if (o.connections > hostCount * (hostCount - 1))
-        {
-            return Fail("--connections must be at most hosts x (hosts - 1) = " +
-                        std::to_string(hostCount * (hostCount - 1)) + " for --k=" + k);
-        }
     }
     if (!(MptcpRateBps(o.rate) > 0))
     {

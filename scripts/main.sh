@@ -34,7 +34,10 @@
 #     and single-path users on one, LIA and OLIA, the mean goodput per user
 #     class and the loss per AP beside the fluid model's prediction
 #     (mptcp-theory; "theory+floor": OLIA's with its 2-segment window floor,
-#     doc/validation.md) and the paper's testbed figures.
+#     doc/validation.md) and the paper's testbed figures;
+# 10. the fast engine (doc/fast-mode.md): scenario C and the flagship on
+#     --engine=fast, the flagship on ns-3 beside it (the competitor on the
+#     core's TCP in both), with the wall time per packet of each.
 #   MPTCP_SKIP_INSTALL=1  skip the package installation
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -252,5 +255,27 @@ for r in d["runs"]:
               "-" if t is None else "%.3f" % t, "-" if f is None else "%.3f" % f,
               paper[r["cc"]][i], loss if i == 0 else ""))'
 echo "results: $out/khalili-c/results.db, plot $out/khalili-c/mptcp-khalili-c.png"
+
+echo "== 10. The fast engine (doc/fast-mode.md): scenario C again, and the flagship, on --engine=fast =="
+mkdir -p "$out/fast"
+rm -f "$out/fast/results.db"
+"$kc" --engine=fast --ccs=lia,olia --duration=120 --warmup=60 --outputDir="$out/fast" --plot=false |
+  tail -n 1 | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+for r in d["runs"]:
+    print("scenario C, fast engine: %-5s " % r["cc"] +
+          ", ".join("%s %.3f Mbit/s" % (c["name"], c["mean_mbps"]) for c in r["classes"]))'
+for eng in ns3 fast; do
+  "$ex" --engine=$eng --competitor=core --subflows=2 --tcpFlows=1 --cc=lia --duration=60 --RngRun=1 \
+    --overwrite=true --progress=false --plot=false --outputDir="$out/fast" 2>"$out/fast/$eng.err" |
+    tail -n 1 | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+print("flagship on %-4s: " % d["params"]["engine"] +
+      ", ".join("%s %.2f Mbit/s" % (f["kind"], f["goodput_bps"] / 1e6) for f in d["flows"]))'
+  grep -o "[0-9.]* us per packet" "$out/fast/$eng.err" | sed "s/^/  wall time: /"
+done
+echo "results: $out/fast/results.db (parameter engine), doc/validation.md for the cross-check"
 
 echo "== results in $out =="
