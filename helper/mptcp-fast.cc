@@ -38,12 +38,15 @@ extern "C"
 {
 #include "fastsim.h"
 #include "netsim.h"
+#include "pcap.h"
 }
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -99,9 +102,18 @@ struct FastTimer
     std::function<void()> fn;
 };
 
+struct FastPcap
+{
+    mptcp_pcap* file = nullptr;
+    std::string path;
+    std::vector<uint8_t> buf;
+    bool failed = false;
+};
+
 struct MptcpFastNetwork::Impl
 {
     uint64_t seed = 0;
+    std::vector<std::unique_ptr<FastPcap>> pcaps;
     std::vector<std::unique_ptr<FastTimer>> timers;
     fs_net* net = nullptr;
     std::vector<std::unique_ptr<FastHost>> hosts;
@@ -124,6 +136,10 @@ struct MptcpFastNetwork::Impl
 
     ~Impl()
     {
+        for (auto& pc : pcaps)
+        {
+            mptcp_pcap_close(pc->file);
+        }
         for (auto& h : hosts)
         {
             mptcp_stack_del(h->stack);
@@ -711,6 +727,44 @@ MptcpFastNetwork::GetLinkCounts(int link, int dir, uint64_t& arrived, uint64_t& 
     waiting = fs_link_waiting(m_impl->net, link, dir);
 }
 
+namespace
+{
+void
+CaptureSegment(void* user, int, int, const mptcp_addr* src, const mptcp_addr* dst,
+               const uint8_t* data, size_t len, size_t virtualLen, uint64_t now)
+{
+    FastPcap* pc = static_cast<FastPcap*>(user);
+    if (pc->failed || src->family != 4)
+    {
+        return;
+    }
+    pc->buf.assign(data, data + len);
+    pc->buf.resize(len + virtualLen, 0);
+    if (mptcp_pcap_write_ipv4(pc->file, now, src->ip, dst->ip, pc->buf.data(), pc->buf.size()) < 0)
+    {
+        pc->failed = true;
+    }
+}
+} // namespace
+
+void
+MptcpFastNetwork::EnablePcap(int node, const std::string& path)
+{
+    auto pc = std::make_unique<FastPcap>();
+    pc->path = path;
+    pc->file = mptcp_pcap_open(path.c_str());
+    if (!pc->file)
+    {
+        throw std::runtime_error("fast engine: cannot create " + path + ": " + std::strerror(errno));
+    }
+    if (fs_set_capture(m_impl->net, node, CaptureSegment, pc.get()) < 0)
+    {
+        mptcp_pcap_close(pc->file);
+        throw std::runtime_error("fast engine: EnablePcap: unknown node");
+    }
+    m_impl->pcaps.push_back(std::move(pc));
+}
+
 void
 MptcpFastNetwork::CountDeliveries(int node)
 {
@@ -758,6 +812,15 @@ MptcpFastNetwork::Run(Time duration, Time warmup, Time interval, const MptcpScen
     if (r->interval && r->duration > r->lastSample)
     {
         TakeSample(r, r->duration);
+    }
+    for (auto& pc : r->pcaps)
+    {
+        const int closed = mptcp_pcap_close(pc->file);
+        pc->file = nullptr;
+        if (closed < 0 || pc->failed)
+        {
+            throw std::runtime_error("fast engine: writing " + pc->path + " failed");
+        }
     }
     // Results, as MptcpExperiment::Collect.
     const double span = (duration - warmup).GetSeconds();
@@ -903,11 +966,6 @@ MptcpFastScenarioCheck(const MptcpScenarioParams& p, std::string& why)
         why = "--flowMonitor is an ns-3 tool: it needs --engine=ns3";
         return false;
     }
-    if (p.pcap)
-    {
-        why = "--pcap is not available with --engine=fast yet: use --engine=ns3";
-        return false;
-    }
     return true;
 }
 
@@ -1003,6 +1061,12 @@ MptcpFastScenarioRun(const MptcpScenarioParams& p,
     }
     net.InstallStack(d, mpCfg);
     net.CountDeliveries(d);
+    if (p.pcap)
+    {
+        // what the multipath host and the receiver send and receive
+        net.EnablePcap(m, p.outputDir + "/mptcp-host-fast.pcap");
+        net.EnablePcap(d, p.outputDir + "/mptcp-receiver-fast.pcap");
+    }
 
     // Senders start at 0.1 s + U[0, 1), as in ns-3 mode (another stream).
     netsim_rng startRng;

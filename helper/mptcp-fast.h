@@ -108,6 +108,14 @@ class MptcpFastNetwork
                          const std::string& subflowPrefix, int src, const std::string& srcIp,
                          int dst, const std::string& dstIp, uint16_t port, Time start,
                          const mptcp_config* cfg = nullptr, Time stop = Time(0));
+    /**
+     * \brief Write every segment the node sends or receives to a pcap
+     *        file (LINKTYPE_RAW IPv4, nanosecond timestamps; a virtual
+     *        payload as that many zero bytes, so that lengths and sequence
+     *        numbers read right). Throws std::runtime_error when the file
+     *        cannot be created.
+     */
+    void EnablePcap(int node, const std::string& path);
     /** \brief Count data segments (TCP length > 60) handed to this node. */
     void CountDeliveries(int node);
     /** \brief Call `fn` at simulated time `t` during Run() (it may call
@@ -175,7 +183,7 @@ uint64_t MptcpFastSeed();
  * \brief Whether the shared-bottleneck parameters can run on the fast
  *        engine (--engine=fast): the core on both ends of every flow
  *        (--competitor=core, no ns-3 TCP), a virtual payload, a drop-tail
- *        or RED bottleneck, no FlowMonitor and no pcap.
+ *        or RED bottleneck, no FlowMonitor.
  * \param p parameters (already accepted by MptcpScenarioCheck)
  * \param why out: what is not supported, and what to use
  * \return true when they can run

@@ -79,6 +79,8 @@ typedef struct fs_node {
   uint64_t salt;
   int *links; /* link direction indices leaving the node */
   int n_links, cap_links;
+  fs_capture_fn capture;
+  void *capture_user;
 } fs_node;
 
 typedef struct fs_ev {
@@ -829,6 +831,9 @@ static int forward(fs_net *net, int u, fs_pkt *p, int from_host) {
       return 0;
     }
     net->st.delivered++;
+    if (n->capture)
+      n->capture(n->capture_user, u, 0, &p->src, &p->dst, p->data, p->len, p->virtual_len,
+                 net->now);
     if (net->deliver_fn)
       net->deliver_fn(net->deliver_user, u, &p->src, &p->dst, p->len + p->virtual_len, net->now);
     int r = n->ops.read(n->ep, &p->src, &p->dst, p->data, p->len, p->virtual_len, net->now);
@@ -884,6 +889,9 @@ static int service(fs_net *net, int u) {
     p->dst = seg.dst;
     p->len = (uint32_t)seg.len;
     p->virtual_len = seg.payload_virtual ? (uint32_t)seg.payload_len : 0;
+    if (n->capture)
+      n->capture(n->capture_user, u, 1, &p->src, &p->dst, p->data, p->len, p->virtual_len,
+                 net->now);
     /* where it goes, and the link its source is bound to: looked up
      * once here, not at every hop */
     const fs_addr_slot *ds = p->dst.family == 4 ? addr_find(net, ip_u32(p->dst.ip)) : NULL;
@@ -1042,6 +1050,14 @@ uint32_t fs_link_waiting(fs_net *net, int link, int dir) {
 }
 
 const fs_stats *fs_get_stats(const fs_net *net) { return net ? &net->st : NULL; }
+
+int fs_set_capture(fs_net *net, int node, fs_capture_fn fn, void *user) {
+  if (!net || node < 0 || node >= net->n_nodes)
+    return FS_ERR_ARG;
+  net->nodes[node].capture = fn;
+  net->nodes[node].capture_user = user;
+  return 0;
+}
 
 void fs_set_deliver_hook(fs_net *net, fs_deliver_fn fn, void *user) {
   if (net) {

@@ -214,6 +214,18 @@ typedef void (*fs_deliver_fn)(void *user, int node, const mptcp_addr *src,
                               uint64_t now);
 void fs_set_deliver_hook(fs_net *net, fs_deliver_fn fn, void *user);
 
+/** What a node's capture sees: every segment its host sends (`sent`
+ *  nonzero, at the time it is sent) and every segment handed to it (at
+ *  delivery): addresses, the bytes the host wrote (header and any real
+ *  payload) and the virtual payload's length. */
+typedef void (*fs_capture_fn)(void *user, int node, int sent, const mptcp_addr *src,
+                              const mptcp_addr *dst, const uint8_t *data, size_t len,
+                              size_t virtual_len, uint64_t now);
+
+/** Captures node `node`'s segments with fn (NULL: stop). One per node.
+ *  Returns 0 or FS_ERR_ARG (unknown node) or FS_ERR_NOMEM. */
+int fs_set_capture(fs_net *net, int node, fs_capture_fn fn, void *user);
+
 /** The node and link (-1 for a local delivery) a segment from `src` to
  *  `dst` leaves `node` by, as the routes and the flow hash decide; for
  *  tracing a flow's path. Returns the link direction index (2*link+dir)
