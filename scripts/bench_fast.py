@@ -114,6 +114,10 @@ def scale(prog: Path, engine: str, k: int, conns: int, seconds: float) -> None:
     cmd = [str(prog), f"--engine={engine}", f"--k={k}", "--subflows=2", "--tcp=false",
            f"--connections={conns}", f"--duration={seconds:g}", "--warmup=1", "--results=false",
            "--plot=false"]
+    if engine == "ns3":
+        # payload lengths only, as on the fast engine (the FatTree's ns-3
+        # mode otherwise carries real bytes: a 2 MB send buffer each)
+        cmd.append("--ns3::MptcpL4Protocol::VirtualPayload=true")
     err, wall, rss = run_cost(cmd)
     line = next((x for x in err.splitlines() if "connections," in x), err.strip())
     print(f"FatTree k={k}, {conns} connections x 2 subflows, {seconds:g} s on {engine}: "
