@@ -458,20 +458,6 @@ SocketConfig(const std::vector<std::pair<std::string, std::string>>& attrs, bool
     return c;
 }
 
-std::string
-CoreCc(const std::string& ns3Cc)
-{
-    if (ns3Cc == "ns3::TcpNewReno" || ns3Cc == "ns3::TcpLinuxReno")
-    {
-        return "reno";
-    }
-    if (ns3Cc == "ns3::TcpCubic")
-    {
-        return "cubic";
-    }
-    return ns3Cc;
-}
-
 } // namespace
 
 mptcp_config
@@ -991,7 +977,7 @@ MptcpFastScenarioRun(const MptcpScenarioParams& p,
                                        {"Subflows", std::to_string(p.subflows)}},
                                       true);
     mpCfg.virtual_payload = 1;
-    mptcp_config tcpCfg = SocketConfig({{"CongestionControl", CoreCc(p.competitorCc)}}, false);
+    mptcp_config tcpCfg = SocketConfig({{"CongestionControl", MptcpCoreCcName(p.competitorCc)}}, false);
     tcpCfg.virtual_payload = 1;
 
     // One seed from ns-3's (RngSeed, RngRun): the same run, the same

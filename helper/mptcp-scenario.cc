@@ -73,8 +73,10 @@ OneOf(const std::string& v, std::initializer_list<const char*> set)
     return false;
 }
 
+} // namespace
+
 std::string
-CoreCcName(const std::string& ns3Cc)
+MptcpCoreCcName(const std::string& ns3Cc)
 {
     if (ns3Cc == "ns3::TcpNewReno" || ns3Cc == "ns3::TcpLinuxReno")
     {
@@ -86,8 +88,6 @@ CoreCcName(const std::string& ns3Cc)
     }
     return ns3Cc;
 }
-
-} // namespace
 
 double
 MptcpJain(const std::vector<double>& x)
@@ -259,7 +259,7 @@ MptcpScenarioCheck(const MptcpScenarioParams& p, std::string& why)
     mptcp_config c;
     mptcp_config_default(&c);
     std::string cc = p.cc;
-    std::string ccCore = CoreCcName(p.competitorCc);
+    std::string ccCore = MptcpCoreCcName(p.competitorCc);
     c.cc = cc.c_str();
     c.scheduler = p.scheduler.c_str();
     c.pm = p.pm.c_str();
@@ -380,7 +380,7 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
         MptcpStackHelper plain;
         plain.SetAttribute("VirtualPayload", BooleanValue(p.virtualPayload));
         plain.SetSocketAttribute("Mptcp", BooleanValue(false));
-        plain.SetSocketAttribute("CongestionControl", StringValue(CoreCcName(p.competitorCc)));
+        plain.SetSocketAttribute("CongestionControl", StringValue(MptcpCoreCcName(p.competitorCc)));
         plain.Install(tcpNodes);
     }
     int64_t stream = 1000;

@@ -183,6 +183,15 @@ MptcpScenarioResult MptcpScenarioRun(const MptcpScenarioParams& p,
 uint32_t MptcpScenarioQueuePackets(const MptcpScenarioParams& p);
 
 /**
+ * \brief The core's congestion control that stands for an ns-3 TCP
+ *        variant (--competitor=core): reno for ns3::TcpNewReno and
+ *        ns3::TcpLinuxReno, cubic for ns3::TcpCubic; other names unchanged.
+ * \param ns3Cc a TcpCongestionOps TypeId name
+ * \return the core's name
+ */
+std::string MptcpCoreCcName(const std::string& ns3Cc);
+
+/**
  * \brief Jain's fairness index (sum x)^2 / (n sum x^2).
  * \param x the values
  * \return the index in (0, 1], or 0 for an empty or all-zero set

@@ -35,47 +35,15 @@ import os
 import re
 import statistics
 import sys
+import time
 from pathlib import Path
 
 LINE = re.compile(r"(\d+) data packets delivered in ([0-9.eE+-]+) s of wall time.*?; (\d+) events")
 
 
-def run_once(prog: Path, variant: str, args: list[str]) -> tuple[int, float, int, int]:
-    extra = {"ns3tcp": ["--transport=ns3tcp"], "ns3": ["--engine=ns3"], "fast": ["--engine=fast"]}[variant]
-    cmd = [str(prog), *extra, "--plot=false", "--results=false", "--progress=false", *args]
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(w, 2)
-        try:
-            os.execv(cmd[0], cmd)
-        finally:
-            os._exit(127)
-    os.close(w)
-    chunks = []
-    while True:
-        b = os.read(r, 65536)
-        if not b:
-            break
-        chunks.append(b)
-    os.close(r)
-    _, status, ru = os.wait4(pid, 0)
-    err = b"".join(chunks).decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"bench_fast: {' '.join(cmd)} failed ({code}):\n{err}")
-    m = LINE.search(err)
-    if not m:
-        sys.exit(f"bench_fast: no timing line in the output of {' '.join(cmd)}")
-    return int(m.group(1)), float(m.group(2)), int(m.group(3)), ru.ru_maxrss
-
-
 def run_cost(cmd: list[str]) -> tuple[str, float, int]:
-    """Runs cmd; returns its stderr, wall seconds and peak RSS in KB."""
-    import time
+    """Runs cmd (stdout discarded); returns its stderr, wall seconds and
+    peak RSS in KB (wait4's rusage of that child alone)."""
     r, w = os.pipe()
     t0 = time.monotonic()
     pid = os.fork()
@@ -102,6 +70,18 @@ def run_cost(cmd: list[str]) -> tuple[str, float, int]:
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench_fast: {' '.join(cmd)} failed:\n{err}")
     return err, wall, ru.ru_maxrss
+
+
+def run_once(prog: Path, variant: str, args: list[str]) -> tuple[int, float, int, int]:
+    """One run of the flagship: packets, its own wall time of the
+    simulation, events, peak RSS in KB."""
+    extra = {"ns3tcp": ["--transport=ns3tcp"], "ns3": ["--engine=ns3"], "fast": ["--engine=fast"]}[variant]
+    cmd = [str(prog), *extra, "--plot=false", "--results=false", "--progress=false", *args]
+    err, _, rss = run_cost(cmd)
+    m = LINE.search(err)
+    if not m:
+        sys.exit(f"bench_fast: no timing line in the output of {' '.join(cmd)}")
+    return int(m.group(1)), float(m.group(2)), int(m.group(3)), rss
 
 
 def subprocess_stdout(prog: Path) -> str:

@@ -12,7 +12,12 @@ multipath user and a single-path user).
         [--write-doc doc/validation.md]
 
 --quick runs the reduced grid the test suite uses (two dumbbell rows, and
-scenario C with LIA over 120 s). With --tolerance, the
+scenario C with LIA over 120 s). --fattree adds the FatTree (k = 4,
+permutation traffic, 10 s runs): the aggregate throughput as a fraction
+of the optimum per configuration, both engines, and each engine's fluid
+prediction for the paths its own flows took (the two engines hash flows
+onto paths differently, so they compare in distribution over seeds, not
+run by run). With --tolerance, the
 exit status is 1 when a class differs by more than that many percent.
 --write-doc replaces the table between the markers
 "<!-- crosscheck:begin -->" and "<!-- crosscheck:end -->" of the file.
@@ -61,6 +66,17 @@ def run_khalili(prog: Path, engine: str, cc: str, seed: int, duration: float) ->
     return {c["name"]: c["mean_mbps"] for c in d["runs"][0]["classes"]}
 
 
+def run_fattree(prog: Path, engine: str, seed: int) -> dict:
+    cmd = [str(prog), f"--engine={engine}", "--k=4", "--subflows=1,2,4,8", "--tcp=true",
+           f"--RngRun={seed}", "--results=false", "--plot=false",
+           "--ns3::MptcpL4Protocol::VirtualPayload=true"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=7200)
+    if p.returncode != 0 or not p.stdout.strip():
+        raise SystemExit(f"crosscheck: {' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
+    d = json.loads(p.stdout.strip().splitlines()[-1])
+    return {r["config"]: (r["aggregate_fraction"], r["theory_fraction"]) for r in d["runs"]}
+
+
 def ci95(xs: list[float]) -> float:
     # Student's t for n - 1 degrees of freedom (two-sided 95%), n <= 30
     t = [12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13,
@@ -80,6 +96,7 @@ def main() -> int:
                     help="simulated seconds of a scenario C run, measured over the second half "
                          "(default 300, the program's; --quick: 120)")
     ap.add_argument("--quick", action="store_true", help="the reduced grid of the test")
+    ap.add_argument("--fattree", action="store_true", help="add the FatTree table (k = 4)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="runs at once")
     ap.add_argument("--tolerance", type=float, default=None, help="fail above this difference (percent)")
     ap.add_argument("--write-doc", default=None, help="write the table into this Markdown file")
@@ -109,23 +126,35 @@ def main() -> int:
             for eng in ("ns3", "fast"):
                 for s in range(1, a.seeds + 1):
                     jobs[(cfg, eng, s)] = ex.submit(run_one, prog, eng, *cfg, s, a.duration)
+        fjobs = {}
+        if a.fattree:
+            fprog = Path(a.build) / "examples" / "mptcp-fattree"
+            for eng in ("ns3", "fast"):
+                for s in range(1, a.seeds + 1):
+                    fjobs[(eng, s)] = ex.submit(run_fattree, fprog, eng, s)
         res = {k: f.result() for k, f in jobs.items()}
         kres = {k: f.result() for k, f in kjobs.items()}
+        fres = {k: f.result() for k, f in fjobs.items()}
     lines = [f"Shared bottleneck (10 Mbit/s, 40 ms RTT, drop-tail of one BDP), {a.duration:g} s runs "
              f"(5 s warm-up), RngRun 1-{a.seeds}: mean goodput per flow class in Mbit/s "
              "(± 95% interval), both engines.", "",
              "| cc | subflows | TCP flows | MPTCP ns-3 | MPTCP fast | diff | TCP ns-3 | TCP fast | diff |",
              "|---|---|---|---|---|---|---|---|---|"]
     worst = 0.0
+
+    def cells(values: dict[str, list[float]]) -> tuple[list[str], float]:
+        """Both engines' mean ± interval and their difference in percent."""
+        m = {e: statistics.mean(values[e]) for e in values}
+        diff = 100.0 * (m["fast"] - m["ns3"]) / m["ns3"] if m["ns3"] > 0 else float("nan")
+        return [f"{m['ns3']:.3f} ± {ci95(values['ns3']):.3f}",
+                f"{m['fast']:.3f} ± {ci95(values['fast']):.3f}", f"{diff:+.1f}%"], abs(diff)
+
     for cfg in grid:
         row = [cfg[0], str(cfg[1]), str(cfg[2])]
         for cls in ("mptcp", "tcp"):
-            v = {e: [res[(cfg, e, s)][cls] for s in range(1, a.seeds + 1)] for e in ("ns3", "fast")}
-            m = {e: statistics.mean(v[e]) for e in v}
-            diff = 100.0 * (m["fast"] - m["ns3"]) / m["ns3"] if m["ns3"] > 0 else float("nan")
-            worst = max(worst, abs(diff))
-            row += [f"{m['ns3']:.3f} ± {ci95(v['ns3']):.3f}", f"{m['fast']:.3f} ± {ci95(v['fast']):.3f}",
-                    f"{diff:+.1f}%"]
+            c, d = cells({e: [res[(cfg, e, s)][cls] for s in range(1, a.seeds + 1)] for e in ("ns3", "fast")})
+            worst = max(worst, d)
+            row += c
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", f"Khalili et al.'s scenario C (10 multipath users on AP1 and AP2, 10 single-path "
               f"users on AP2, 1 Mbit/s per user, RED), {kdur:g} s runs measured over the second "
@@ -136,13 +165,25 @@ def main() -> int:
     for cc in kgrid:
         row = [cc]
         for cls in ("multipath", "single-path"):
-            v = {e: [kres[(cc, e, s)][cls] for s in range(1, a.seeds + 1)] for e in ("ns3", "fast")}
-            m = {e: statistics.mean(v[e]) for e in v}
-            diff = 100.0 * (m["fast"] - m["ns3"]) / m["ns3"] if m["ns3"] > 0 else float("nan")
-            worst = max(worst, abs(diff))
-            row += [f"{m['ns3']:.3f} ± {ci95(v['ns3']):.3f}", f"{m['fast']:.3f} ± {ci95(v['fast']):.3f}",
-                    f"{diff:+.1f}%"]
+            c, d = cells({e: [kres[(cc, e, s)][cls] for s in range(1, a.seeds + 1)] for e in ("ns3", "fast")})
+            worst = max(worst, d)
+            row += c
         lines.append("| " + " | ".join(row) + " |")
+    if a.fattree:
+        lines += ["", f"FatTree k = 4 (16 hosts, 100 Mbit/s links, permutation traffic), 10 s runs "
+                  f"(2 s warm-up), RngRun 1-{a.seeds}: aggregate throughput as a fraction of the "
+                  "optimum (± 95% interval), and each engine's fluid prediction over the paths its "
+                  "flows took. Not counted in the largest difference: the engines' ECMP hashes differ.",
+                  "", "| config | ns-3 | ns-3 theory | fast | fast theory | diff |", "|---|---|---|---|---|---|"]
+        for cfg in ("tcp", "mptcp-1", "mptcp-2", "mptcp-4", "mptcp-8"):
+            v = {e: [fres[(e, s)][cfg][0] for s in range(1, a.seeds + 1)] for e in ("ns3", "fast")}
+            t = {e: [fres[(e, s)][cfg][1] for s in range(1, a.seeds + 1)
+                     if fres[(e, s)][cfg][1] is not None] for e in ("ns3", "fast")}
+            m = {e: statistics.mean(v[e]) for e in v}
+            tm = {e: (f"{statistics.mean(t[e]):.3f}" if t[e] else "-") for e in t}
+            diff = 100.0 * (m["fast"] - m["ns3"]) / m["ns3"] if m["ns3"] > 0 else float("nan")
+            lines.append(f"| {cfg} | {m['ns3']:.3f} ± {ci95(v['ns3']):.3f} | {tm['ns3']} | "
+                         f"{m['fast']:.3f} ± {ci95(v['fast']):.3f} | {tm['fast']} | {diff:+.1f}% |")
     lines += ["", f"Largest difference: {worst:.1f}%."]
     text = "\n".join(lines)
     print(text)
