@@ -435,35 +435,21 @@ AddrPort(const mptcp_addr& a)
     return b;
 }
 
-/** The core configuration an MptcpSocket with these attributes builds
- *  (the Config::SetDefault values in force apply, as in ns-3 mode). */
-mptcp_config
-SocketConfig(const std::vector<std::pair<std::string, std::string>>& attrs, bool mptcp)
-{
-    Ptr<MptcpSocket> s = CreateObject<MptcpSocket>();
-    s->SetAttribute("Mptcp", BooleanValue(mptcp));
-    for (const auto& kv : attrs)
-    {
-        if (kv.first == "Subflows")
-        {
-            s->SetAttribute(kv.first, UintegerValue(std::stoul(kv.second)));
-        }
-        else
-        {
-            s->SetAttribute(kv.first, StringValue(kv.second));
-        }
-    }
-    mptcp_config c;
-    s->BuildConfig(c);
-    return c;
-}
-
 } // namespace
 
 mptcp_config
 MptcpFastSocketConfig(const std::vector<std::pair<std::string, std::string>>& attrs, bool mptcp)
 {
-    mptcp_config c = SocketConfig(attrs, mptcp);
+    // An MptcpSocket with these attributes: the Config::SetDefault values
+    // in force apply, as in ns-3 mode.
+    Ptr<MptcpSocket> s = CreateObject<MptcpSocket>();
+    s->SetAttribute("Mptcp", BooleanValue(mptcp));
+    for (const auto& kv : attrs)
+    {
+        s->SetAttribute(kv.first, StringValue(kv.second));
+    }
+    mptcp_config c;
+    s->BuildConfig(c);
     c.virtual_payload = 1;
     return c;
 }
@@ -956,9 +942,7 @@ MptcpFastScenarioCheck(const MptcpScenarioParams& p, std::string& why)
 }
 
 MptcpScenarioResult
-MptcpFastScenarioRun(const MptcpScenarioParams& p,
-                     const MptcpScenarioSampleSink& onSample,
-                     MptcpFastRunStats* stats)
+MptcpFastScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& onSample)
 {
     MptcpScenarioResult res;
     const uint32_t nics = p.pm == "fullmesh" ? p.interfaces : std::max(1u, p.interfaces);
@@ -971,14 +955,13 @@ MptcpFastScenarioRun(const MptcpScenarioParams& p,
     Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(p.delAckCount));
     Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(p.delAckTimeout));
     Config::SetDefault("ns3::MptcpSocket::MinRto", TimeValue(p.minRto));
-    mptcp_config mpCfg = SocketConfig({{"CongestionControl", p.cc},
-                                       {"Scheduler", p.scheduler},
-                                       {"PathManager", p.pm},
-                                       {"Subflows", std::to_string(p.subflows)}},
-                                      true);
-    mpCfg.virtual_payload = 1;
-    mptcp_config tcpCfg = SocketConfig({{"CongestionControl", MptcpCoreCcName(p.competitorCc)}}, false);
-    tcpCfg.virtual_payload = 1;
+    const mptcp_config mpCfg = MptcpFastSocketConfig({{"CongestionControl", p.cc},
+                                                      {"Scheduler", p.scheduler},
+                                                      {"PathManager", p.pm},
+                                                      {"Subflows", std::to_string(p.subflows)}},
+                                                     true);
+    const mptcp_config tcpCfg =
+        MptcpFastSocketConfig({{"CongestionControl", MptcpCoreCcName(p.competitorCc)}}, false);
 
     // One seed from ns-3's (RngSeed, RngRun): the same run, the same
     // streams.
@@ -1085,26 +1068,8 @@ MptcpFastScenarioRun(const MptcpScenarioParams& p,
     }
     res.series = net.GetSeries();
     res.deliveredPackets = net.GetDeliveredPackets();
-    const MptcpScenarioFlow& mf = res.flows[0];
-    res.fallback = mf.fallback;
-    res.localKey = mf.localKey;
-    res.remoteKey = mf.remoteKey;
-    std::vector<double> all{mf.goodputBps};
-    double tcpSum = 0;
-    for (size_t k = 1; k < res.flows.size(); k++)
-    {
-        tcpSum += res.flows[k].goodputBps;
-        all.push_back(res.flows[k].goodputBps);
-    }
-    res.mptcpTcpRatio = p.tcpFlows && tcpSum > 0 ? mf.goodputBps / (tcpSum / p.tcpFlows)
-                                                 : std::nan("");
-    res.jain = MptcpJain(all);
-    const MptcpFastRunStats st = net.GetStats();
-    res.events = st.events;
-    if (stats)
-    {
-        *stats = st;
-    }
+    MptcpScenarioSummarise(p, res);
+    res.events = net.GetStats().events;
     return res;
 }
 

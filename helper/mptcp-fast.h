@@ -166,7 +166,7 @@ class MptcpFastNetwork
  * \brief The core configuration an MptcpSocket builds with these socket
  *        attributes (name, value) and the attribute defaults in force
  *        (Config::SetDefault), as in ns-3 mode.
- * \param attrs socket attributes ("Subflows" an integer, others strings)
+ * \param attrs socket attributes (name, value as ns-3 parses it from text)
  * \param mptcp the Mptcp attribute
  * \return the configuration, virtual payload on
  */
@@ -198,12 +198,10 @@ bool MptcpFastScenarioCheck(const MptcpScenarioParams& p, std::string& why);
  *        ns-3's simulator. The result has the same structure.
  * \param p parameters (checked with MptcpFastScenarioCheck)
  * \param onSample called with every sample (may be empty)
- * \param stats out (may be null): the run's cost
  * \return the results
  */
 MptcpScenarioResult MptcpFastScenarioRun(const MptcpScenarioParams& p,
-                                         const MptcpScenarioSampleSink& onSample = {},
-                                         MptcpFastRunStats* stats = nullptr);
+                                         const MptcpScenarioSampleSink& onSample = {});
 
 } // namespace ns3
 

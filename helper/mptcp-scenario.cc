@@ -478,7 +478,17 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
     r.deliveredPackets = x.GetDeliveredPackets();
     r.flowMonitorFlows = x.GetFlowMonitorFlows();
     r.ipFlows = x.GetIpFlows();
-    const MptcpScenarioFlow& mf = r.flows[mpFlow];
+    NS_ASSERT(mpFlow == 0);
+    MptcpScenarioSummarise(p, r);
+    r.events = Simulator::GetEventCount();
+    Simulator::Destroy();
+    return r;
+}
+
+void
+MptcpScenarioSummarise(const MptcpScenarioParams& p, MptcpScenarioResult& r)
+{
+    const MptcpScenarioFlow& mf = r.flows[0];
     r.fallback = mf.fallback;
     r.localKey = mf.localKey;
     r.remoteKey = mf.remoteKey;
@@ -494,9 +504,6 @@ MptcpScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink& on
     r.mptcpTcpRatio = p.tcpFlows && tcpSum > 0 ? mf.goodputBps / (tcpSum / p.tcpFlows)
                                                : std::nan("");
     r.jain = MptcpJain(all);
-    r.events = Simulator::GetEventCount();
-    Simulator::Destroy();
-    return r;
 }
 
 std::string

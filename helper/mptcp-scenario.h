@@ -199,6 +199,16 @@ std::string MptcpCoreCcName(const std::string& ns3Cc);
 double MptcpJain(const std::vector<double>& x);
 
 /**
+ * \brief The run's summary from its flows (either engine): the multipath
+ *        connection's (flows[0]) fallback and keys, the MPTCP/TCP goodput
+ *        ratio (NaN without competitors or when they carried nothing) and
+ *        Jain's index over every flow.
+ * \param p parameters
+ * \param r results with their flows; the summary fields are set
+ */
+void MptcpScenarioSummarise(const MptcpScenarioParams& p, MptcpScenarioResult& r);
+
+/**
  * \brief The result as one JSON object (one line), parameters included.
  * \param p parameters
  * \param r results
