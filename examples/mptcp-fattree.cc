@@ -9,6 +9,13 @@
  * share it while other links idle; MPTCP with several subflows (each its
  * own ports, so its own ECMP path) moves traffic off the collisions.
  *
+ * Workloads (--traffic): the permutation of long flows (the paper's);
+ * poisson, fixed-size flows arriving at every host (exponential gaps,
+ * --load of its link, sizes of mean --flowSize, fixed, exponential or
+ * Pareto) to uniform destinations, reporting flow completion times; onoff,
+ * every connection an OnOffApplication at the link's rate. Both engines
+ * draw the same flows for one --RngRun (doc/fast-mode.md, "Applications").
+ *
  * Topology (MptcpNetworkHelper): (k/2)^2 core switches; k pods of k/2
  * aggregation and k/2 edge switches, every edge switch joined to every
  * aggregation switch of its pod; aggregation switch i of each pod joined
@@ -62,6 +69,7 @@
 #include <map>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -71,6 +79,7 @@ namespace
 {
 
 const char kProg[] = "mptcp-fattree";
+const size_t kMaxFlows = 200000; // --traffic=poisson
 
 int
 Fail(const std::string& why)
@@ -91,7 +100,126 @@ struct Options
     double warmup = 2;
     std::string engine = "ns3";   //!< ns3 | fast (doc/fast-mode.md)
     uint32_t connections = 0;     //!< 0: one per host (the permutation)
+    std::string traffic = "permutation"; //!< permutation | poisson | onoff
+    double flowSize = 1e6;        //!< poisson: mean flow size (bytes)
+    std::string sizeDist = "fixed"; //!< poisson: fixed | exponential | pareto
+    double paretoShape = 1.5;     //!< poisson, pareto: shape (> 1)
+    double load = 0.3;            //!< poisson: offered load per host (of its link's rate)
+    double onMs = 100;            //!< onoff: mean on period (ms)
+    double offMs = 100;           //!< onoff: mean off period (ms)
 };
+
+/** One fixed-size flow of the Poisson workload. */
+struct Arrival
+{
+    double t = 0;       //!< start (s)
+    uint32_t src = 0;   //!< source host (index)
+    uint32_t dst = 0;   //!< destination host
+    uint64_t bytes = 0; //!< size
+    uint16_t port = 0;  //!< destination port (its own per destination)
+};
+
+/** A flow size of --sizeDist with mean --flowSize (bytes, at least 1). */
+uint64_t
+FlowSize(const Options& o, Ptr<UniformRandomVariable> rng)
+{
+    if (o.sizeDist == "fixed")
+    {
+        return static_cast<uint64_t>(std::llround(o.flowSize));
+    }
+    const double u = rng->GetValue(); // [0, 1)
+    double x = 0;
+    if (o.sizeDist == "exponential")
+    {
+        x = -o.flowSize * std::log1p(-u);
+    }
+    else
+    {
+        // Pareto with shape a and mean m: scale m (a - 1) / a, x = scale
+        // (1 - u)^(-1/a)
+        const double a = o.paretoShape;
+        x = o.flowSize * (a - 1) / a * std::pow(1 - u, -1 / a);
+    }
+    return std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(std::min(x, 1e15))));
+}
+
+/**
+ * The Poisson workload: every host starts fixed-size flows at rate
+ * load x link rate / (8 x mean size) per second (exponential gaps) from
+ * 0.01 s to the end of the run, each to a host drawn uniformly among the
+ * others, its size from --sizeDist; sorted by start. Drawn from ns-3's
+ * stream after the permutation, the same for both engines.
+ */
+void
+Arrivals(const Options& o, uint32_t n, Ptr<UniformRandomVariable> rng, std::vector<Arrival>& v)
+{
+    const double lambda = o.load * MptcpRateBps(o.rate) / (8.0 * o.flowSize);
+    for (uint32_t h = 0; h < n; h++)
+    {
+        for (double t = 0.01;;)
+        {
+            t += -std::log1p(-rng->GetValue()) / lambda;
+            if (t >= o.duration)
+            {
+                break;
+            }
+            Arrival a;
+            a.t = t;
+            a.src = h;
+            a.dst = rng->GetInteger(0, n - 2);
+            a.dst += a.dst >= h ? 1 : 0;
+            a.bytes = FlowSize(o, rng);
+            v.push_back(a);
+            if (v.size() > kMaxFlows)
+            {
+                throw std::runtime_error("the workload has more than " +
+                                         std::to_string(kMaxFlows) +
+                                         " flows: lower --load or --duration, or raise --flowSize");
+            }
+        }
+    }
+    std::stable_sort(v.begin(), v.end(),
+                     [](const Arrival& a, const Arrival& b) { return a.t < b.t; });
+    std::vector<uint32_t> next(n, 0);
+    for (Arrival& a : v)
+    {
+        if (next[a.dst] >= 60000)
+        {
+            throw std::runtime_error("more than 60000 flows to one host: lower --load or "
+                                     "--duration");
+        }
+        a.port = static_cast<uint16_t>(5000 + next[a.dst]++);
+    }
+}
+
+/** ns-3's exponential random variable with this mean in ms, as an
+ *  attribute value. */
+std::string
+ExpVariable(double meanMs)
+{
+    char b[96];
+    std::snprintf(b, sizeof(b), "ns3::ExponentialRandomVariable[Mean=%.9g]", meanMs / 1e3);
+    return b;
+}
+
+/** ns-3 mode: what a fixed-size flow's sink received, and when the last
+ *  byte arrived (ns; -1: not yet). */
+struct SinkDone
+{
+    uint64_t need = 0;
+    uint64_t got = 0;
+    int64_t at = -1;
+};
+
+void
+SinkRx(SinkDone* d, Ptr<const Packet> p, const Address&)
+{
+    d->got += p->GetSize();
+    if (d->at < 0 && d->got >= d->need)
+    {
+        d->at = Simulator::Now().GetNanoSeconds();
+    }
+}
 
 /** The connections of a run: (source host, destination host) by index.
  *  Connection c leaves host c mod n for perm applied 1 + (c / n) mod
@@ -131,6 +259,10 @@ struct Row
     uint64_t networkBytes = 0;       //!< fast engine: the network's memory
     uint64_t stackBytes = 0;         //!< fast engine: the stacks' memory at the end
     double wallS = 0;                //!< wall time of the run
+    // poisson: the flows that started after the warm-up
+    uint64_t arrived = 0;            //!< flows started
+    uint64_t completed = 0;          //!< of them, flows whose last byte arrived
+    std::vector<double> fctMs;       //!< their completion times (ms), ascending
 };
 
 /** "a.b.c.d:port" into its parts; false when it is not one. */
@@ -249,6 +381,18 @@ Quantile(const std::vector<double>& v, double q)
     return v[i] + (v[j] - v[i]) * (pos - i);
 }
 
+/** The mean of the values (NaN: none). */
+double
+Mean(const std::vector<double>& v)
+{
+    double sum = 0;
+    for (double x : v)
+    {
+        sum += x;
+    }
+    return v.empty() ? std::nan("") : sum / v.size();
+}
+
 /** The row's figures from the flows (either engine). */
 void
 Finish(const Options& o, bool tcp, const std::vector<MptcpScenarioFlow>& flows,
@@ -266,7 +410,12 @@ Finish(const Options& o, bool tcp, const std::vector<MptcpScenarioFlow>& flows,
     // every host at its link's rate: what a FatTree allows a permutation
     const double optimum = hosts * MptcpRateBps(o.rate) * 1448.0 / 1500.0;
     row.fraction = optimum > 0 ? sum / optimum : 0;
-    if (flows.size() > hosts)
+    if (o.traffic == "onoff")
+    {
+        row.theoryFraction = std::nan("");
+        row.theoryNote = "the fluid model is for long flows, not on/off sources";
+    }
+    else if (flows.size() > hosts)
     {
         row.theoryFraction = std::nan("");
         row.theoryNote = "the fluid model is computed for one connection per host";
@@ -275,6 +424,53 @@ Finish(const Options& o, bool tcp, const std::vector<MptcpScenarioFlow>& flows,
     {
         row.theoryFraction = PredictFraction(o, tcp, flows, trace, optimum, row.theoryNote);
     }
+}
+
+/**
+ * The row's figures for the Poisson workload (either engine): the
+ * aggregate over the optimum from every flow's bytes after the warm-up;
+ * for the flows that started after it, how many completed, their
+ * completion times and their rates (size / completion time), which
+ * stand for the per-flow goodput. No fluid model: it is for long flows.
+ */
+void
+FinishPoisson(const Options& o, const std::vector<Arrival>& arrivals,
+              const std::vector<int64_t>& completedAt, const std::vector<MptcpScenarioFlow>& flows,
+              uint32_t hosts, Row& row)
+{
+    double sum = 0;
+    for (const MptcpScenarioFlow& f : flows)
+    {
+        sum += f.goodputBps;
+    }
+    const double optimum = hosts * MptcpRateBps(o.rate) * 1448.0 / 1500.0;
+    row.fraction = optimum > 0 ? sum / optimum : 0;
+    for (size_t c = 0; c < arrivals.size(); c++)
+    {
+        if (arrivals[c].t < o.warmup)
+        {
+            continue;
+        }
+        row.arrived++;
+        const double fct = completedAt[c] >= 0 ? completedAt[c] * 1e-9 - arrivals[c].t : -1;
+        if (fct > 0)
+        {
+            row.completed++;
+            row.fctMs.push_back(fct * 1e3);
+            row.sortedBps.push_back(8.0 * arrivals[c].bytes / fct);
+        }
+    }
+    std::sort(row.fctMs.begin(), row.fctMs.end());
+    std::sort(row.sortedBps.begin(), row.sortedBps.end());
+    double rates = 0;
+    for (double b : row.sortedBps)
+    {
+        rates += b;
+    }
+    row.meanBps = row.sortedBps.empty() ? std::nan("") : rates / row.sortedBps.size();
+    row.jain = row.sortedBps.empty() ? std::nan("") : MptcpJain(row.sortedBps);
+    row.theoryFraction = std::nan("");
+    row.theoryNote = "the fluid model is for long flows, not a Poisson workload";
 }
 
 /** Record a run's figures (either engine). */
@@ -288,12 +484,23 @@ Record(MptcpRunRecorder* rec, const Row& row, const std::vector<MptcpScenarioFlo
         rec->AddMetric("", "theory_aggregate_fraction", row.theoryFraction, "");
     }
     rec->AddMetric("", "flow_goodput_mean_bps", row.meanBps, "bit/s");
-    rec->AddMetric("", "flow_goodput_min_bps", row.sortedBps.front(), "bit/s");
+    rec->AddMetric("", "flow_goodput_min_bps", Quantile(row.sortedBps, 0), "bit/s");
     rec->AddMetric("", "flow_goodput_p10_bps", Quantile(row.sortedBps, 0.1), "bit/s");
     rec->AddMetric("", "flow_goodput_median_bps", Quantile(row.sortedBps, 0.5), "bit/s");
     rec->AddMetric("", "flow_goodput_p90_bps", Quantile(row.sortedBps, 0.9), "bit/s");
-    rec->AddMetric("", "flow_goodput_max_bps", row.sortedBps.back(), "bit/s");
+    rec->AddMetric("", "flow_goodput_max_bps", Quantile(row.sortedBps, 1), "bit/s");
     rec->AddMetric("", "jain_flows", row.jain, "");
+    if (row.arrived)
+    {
+        rec->AddMetric("", "flows_arrived", static_cast<double>(row.arrived), "");
+        rec->AddMetric("", "flows_completed", static_cast<double>(row.completed), "");
+        if (!row.fctMs.empty())
+        {
+            rec->AddMetric("", "fct_mean_ms", Mean(row.fctMs), "ms");
+            rec->AddMetric("", "fct_p50_ms", Quantile(row.fctMs, 0.5), "ms");
+            rec->AddMetric("", "fct_p99_ms", Quantile(row.fctMs, 0.99), "ms");
+        }
+    }
     rec->AddFlows(flows, ipFlows);
 }
 
@@ -397,24 +604,54 @@ RunOnce(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec)
     const uint32_t n = static_cast<uint32_t>(hosts.size());
     const std::vector<uint32_t> perm = Permutation(n, rng);
 
-    MptcpExperiment x(Seconds(o.duration), Seconds(o.warmup), MilliSeconds(500));
+    const bool poisson = o.traffic == "poisson";
+    // poisson: one sample at the end (no series of thousands of short flows)
+    MptcpExperiment x(Seconds(o.duration), Seconds(o.warmup),
+                      poisson ? Seconds(o.duration) : MilliSeconds(500));
     const auto conns = Connections(perm, o.connections);
-    for (uint32_t c = 0; c < conns.size(); c++)
+    std::vector<Arrival> arrivals;
+    std::vector<SinkDone> done;
+    if (poisson)
     {
-        const uint16_t port = static_cast<uint16_t>(5000 + c);
-        const uint32_t dst = conns[c].second;
+        Arrivals(o, n, rng, arrivals);
+        done.resize(arrivals.size());
+    }
+    const size_t count = poisson ? arrivals.size() : conns.size();
+    for (uint32_t c = 0; c < count; c++)
+    {
+        const uint16_t port = poisson ? arrivals[c].port : static_cast<uint16_t>(5000 + c);
+        const uint32_t src = poisson ? arrivals[c].src : conns[c].first;
+        const uint32_t dst = poisson ? arrivals[c].dst : conns[c].second;
         PacketSinkHelper sink("ns3::MptcpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), port));
         ApplicationContainer s = sink.Install(hostNodes.Get(dst));
-        BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(address[dst], port));
-        bulk.SetAttribute("MaxBytes", UintegerValue(0));
-        bulk.SetAttribute("SendSize", UintegerValue(16384));
-        ApplicationContainer a = bulk.Install(hostNodes.Get(conns[c].first));
-        a.Start(Seconds(0.01 + rng->GetValue(0, 0.1)));
+        ApplicationContainer a;
+        if (o.traffic == "onoff")
+        {
+            OnOffHelper onoff("ns3::MptcpSocketFactory", InetSocketAddress(address[dst], port));
+            onoff.SetAttribute("DataRate", DataRateValue(DataRate(o.rate)));
+            onoff.SetAttribute("PacketSize", UintegerValue(1448));
+            onoff.SetAttribute("OnTime", StringValue(ExpVariable(o.onMs)));
+            onoff.SetAttribute("OffTime", StringValue(ExpVariable(o.offMs)));
+            a = onoff.Install(hostNodes.Get(src));
+        }
+        else
+        {
+            BulkSendHelper bulk("ns3::MptcpSocketFactory", InetSocketAddress(address[dst], port));
+            bulk.SetAttribute("MaxBytes", UintegerValue(poisson ? arrivals[c].bytes : 0));
+            bulk.SetAttribute("SendSize", UintegerValue(16384));
+            a = bulk.Install(hostNodes.Get(src));
+        }
+        a.Start(Seconds(poisson ? arrivals[c].t : 0.01 + rng->GetValue(0, 0.1)));
+        if (poisson)
+        {
+            done[c].need = arrivals[c].bytes;
+            s.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(&SinkRx, &done[c]));
+        }
         const std::string entity = (tcp ? "tcp " : "mptcp ") + std::to_string(c);
         const uint32_t f = x.AddFlow(tcp ? "tcp" : "mptcp", entity, {DynamicCast<PacketSink>(s.Get(0))});
         x.SetSubflowsOf(f, a.Get(0), entity + " subflow ");
     }
-    if (rec)
+    if (rec && !poisson)
     {
         x.SetSampleSink(rec->Sink());
     }
@@ -459,7 +696,19 @@ RunOnce(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec)
         }
         return true;
     };
-    Finish(o, tcp, x.GetFlows(), trace, n, row);
+    if (poisson)
+    {
+        std::vector<int64_t> at;
+        for (const SinkDone& d : done)
+        {
+            at.push_back(d.at);
+        }
+        FinishPoisson(o, arrivals, at, x.GetFlows(), n, row);
+    }
+    else
+    {
+        Finish(o, tcp, x.GetFlows(), trace, n, row);
+    }
     if (rec)
     {
         Record(rec, row, x.GetFlows(), x.GetIpFlows());
@@ -544,25 +793,60 @@ RunOnceFast(const Options& o, bool tcp, uint32_t subflows, MptcpRunRecorder* rec
     rng->SetStream(100 + static_cast<int64_t>(hosts.size()));
     const uint32_t n = static_cast<uint32_t>(hosts.size());
     const std::vector<uint32_t> perm = Permutation(n, rng);
+    const bool poisson = o.traffic == "poisson";
     const auto conns = Connections(perm, o.connections);
-    for (uint32_t c = 0; c < conns.size(); c++)
+    std::vector<Arrival> arrivals;
+    if (poisson)
+    {
+        Arrivals(o, n, rng, arrivals);
+    }
+    const size_t count = poisson ? arrivals.size() : conns.size();
+    for (uint32_t c = 0; c < count; c++)
     {
         const std::string entity = (tcp ? "tcp " : "mptcp ") + std::to_string(c);
-        const uint32_t src = conns[c].first;
-        const uint32_t dst = conns[c].second;
-        net.AddBulkFlow(tcp ? "tcp" : "mptcp", entity, entity + " subflow ", hosts[src],
-                        address[src], hosts[dst], address[dst], static_cast<uint16_t>(5000 + c),
-                        Seconds(0.01 + rng->GetValue(0, 0.1)));
+        const uint32_t src = poisson ? arrivals[c].src : conns[c].first;
+        const uint32_t dst = poisson ? arrivals[c].dst : conns[c].second;
+        const uint16_t port = poisson ? arrivals[c].port : static_cast<uint16_t>(5000 + c);
+        const Time start = Seconds(poisson ? arrivals[c].t : 0.01 + rng->GetValue(0, 0.1));
+        const uint32_t f = net.AddBulkFlow(tcp ? "tcp" : "mptcp", entity, entity + " subflow ",
+                                           hosts[src], address[src], hosts[dst], address[dst],
+                                           port, start);
+        MptcpFastApp app;
+        if (poisson)
+        {
+            app.bytes = arrivals[c].bytes;
+            net.SetFlowApp(f, app);
+        }
+        else if (o.traffic == "onoff")
+        {
+            app.onOffRateBps = bps;
+            app.onMeanS = o.onMs / 1e3;
+            app.offMeanS = o.offMs / 1e3;
+            net.SetFlowApp(f, app);
+        }
     }
-    net.Run(Seconds(o.duration), Seconds(o.warmup), MilliSeconds(500),
-            rec ? rec->Sink() : MptcpScenarioSampleSink());
+    net.Run(Seconds(o.duration), Seconds(o.warmup),
+            poisson ? Seconds(o.duration) : MilliSeconds(500),
+            rec && !poisson ? rec->Sink() : MptcpScenarioSampleSink());
 
     Row row;
     row.config = tcp ? "tcp" : "mptcp-" + std::to_string(subflows);
     row.subflows = tcp ? 1 : subflows;
     Tracer trace = [&net](const std::string& local, const std::string& remote,
                           std::vector<int>& hops) { return net.TracePath(local, remote, hops); };
-    Finish(o, tcp, net.GetFlows(), trace, n, row);
+    if (poisson)
+    {
+        std::vector<int64_t> at;
+        for (uint32_t c = 0; c < arrivals.size(); c++)
+        {
+            at.push_back(net.GetCompletion(c));
+        }
+        FinishPoisson(o, arrivals, at, net.GetFlows(), n, row);
+    }
+    else
+    {
+        Finish(o, tcp, net.GetFlows(), trace, n, row);
+    }
     if (rec)
     {
         Record(rec, row, net.GetFlows(), {});
@@ -587,6 +871,11 @@ main(int argc, char* argv[])
     std::string duration = "10";
     std::string warmup = "2";
     std::string connections = "0";
+    std::string flowSize = "1000000";
+    std::string paretoShape = "1.5";
+    std::string load = "0.3";
+    std::string onMs = "100";
+    std::string offMs = "100";
     Options o;
     CommandLine cmd(__FILE__);
     cmd.Usage("A k-ary FatTree with flow-hash ECMP and a permutation traffic matrix (Raiciu "
@@ -606,6 +895,16 @@ main(int argc, char* argv[])
     cmd.AddValue("connections", "connections, 0..40000 (0: one per host, the permutation; "
                  "more: host i mod n sends connection i, every host the same number)",
                  connections);
+    cmd.AddValue("traffic", "permutation (a long flow per connection), poisson (fixed-size "
+                 "flows, Poisson arrivals at every host, uniform destinations: flow "
+                 "completion times) or onoff (each connection an on/off source)", o.traffic);
+    cmd.AddValue("flowSize", "poisson: mean flow size in bytes (1..1e12)", flowSize);
+    cmd.AddValue("sizeDist", "poisson: flow sizes fixed, exponential or pareto", o.sizeDist);
+    cmd.AddValue("paretoShape", "poisson, pareto: the shape (1.05..10)", paretoShape);
+    cmd.AddValue("load", "poisson: offered load per host, a fraction of its link's rate "
+                 "(0.001..2)", load);
+    cmd.AddValue("onMs", "onoff: mean on period in ms (exponential; 0.001..1e6)", onMs);
+    cmd.AddValue("offMs", "onoff: mean off period in ms (exponential; 0..1e6)", offMs);
     MptcpOutputOptions out(kProg);
     out.AddTo(cmd);
     cmd.Parse(argc, argv);
@@ -621,6 +920,11 @@ main(int argc, char* argv[])
         !MptcpParseReal("warmup", warmup, 0, 100000, "s", o.warmup, why) ||
         !MptcpParseBool("tcp", tcp, withTcp, why) ||
         !MptcpParseUint("connections", connections, 0, 40000, o.connections, why) ||
+        !MptcpParseReal("flowSize", flowSize, 1, 1e12, "bytes", o.flowSize, why) ||
+        !MptcpParseReal("paretoShape", paretoShape, 1.05, 10, "", o.paretoShape, why) ||
+        !MptcpParseReal("load", load, 0.001, 2, "", o.load, why) ||
+        !MptcpParseReal("onMs", onMs, 0.001, 1e6, "ms", o.onMs, why) ||
+        !MptcpParseReal("offMs", offMs, 0, 1e6, "ms", o.offMs, why) ||
         !MptcpParseList("subflows", subflows, counts, why))
     {
         return Fail(why);
@@ -641,6 +945,33 @@ main(int argc, char* argv[])
     if (o.warmup >= o.duration)
     {
         return Fail("--warmup must be below --duration");
+    }
+    if (o.traffic != "permutation" && o.traffic != "poisson" && o.traffic != "onoff")
+    {
+        return Fail("--traffic must be permutation, poisson or onoff (got \"" + o.traffic + "\")");
+    }
+    if (o.sizeDist != "fixed" && o.sizeDist != "exponential" && o.sizeDist != "pareto")
+    {
+        return Fail("--sizeDist must be fixed, exponential or pareto (got \"" + o.sizeDist +
+                    "\")");
+    }
+    if (o.traffic == "poisson" && o.connections)
+    {
+        return Fail("--connections is for the permutation and onoff workloads; --traffic=poisson "
+                    "draws its flows from --load");
+    }
+    if (o.traffic == "poisson")
+    {
+        // the expected number of flows, against the limit the workload keeps
+        const double expected = o.k * o.k * o.k / 4.0 * o.load * MptcpRateBps(o.rate) /
+                                (8.0 * o.flowSize) * o.duration;
+        if (expected > 0.9 * kMaxFlows)
+        {
+            return Fail("--traffic=poisson would start about " +
+                        std::to_string(static_cast<uint64_t>(expected)) + " flows (at most " +
+                        std::to_string(kMaxFlows) +
+                        "): lower --load or --duration, or raise --flowSize");
+        }
     }
     if (mptcp_algo_check(MPTCP_ALGO_CC, o.cc.c_str()) != MPTCP_OK)
     {
@@ -673,54 +1004,80 @@ main(int argc, char* argv[])
         plan.emplace_back(false, s);
     }
     std::vector<Row> rows;
-    for (const auto& [isTcp, s] : plan)
+    try
     {
-        std::vector<MptcpResults::Param> params = {
-            {"config", isTcp ? "tcp" : "mptcp-" + std::to_string(s)},
-            {"k", std::to_string(o.k)},
-            {"cc", isTcp ? "reno" : o.cc},
-            {"rate", o.rate},
-            {"delayUs", MptcpJsonNumber(o.delayUs)},
-            {"queue", std::to_string(o.queue)},
-            {"duration", MptcpJsonNumber(o.duration)},
-            {"warmup", MptcpJsonNumber(o.warmup)}};
-        // recorded when not the default, so that earlier runs keep their
-        // identity
-        if (o.engine != "ns3")
+        for (const auto& [isTcp, s] : plan)
         {
-            params.push_back({"engine", o.engine});
-        }
-        if (o.connections)
-        {
-            params.push_back({"connections", std::to_string(o.connections)});
-        }
-        params.insert(params.end(), config.begin(), config.end());
-        const int rc = MptcpRecordRun(out, kProg, params, cmdline, [&](MptcpRunRecorder* rec) {
-            const auto t0 = std::chrono::steady_clock::now();
-            rows.push_back(o.engine == "fast" ? RunOnceFast(o, isTcp, s, rec)
-                                              : RunOnce(o, isTcp, s, rec));
-            Row& r = rows.back();
-            r.wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            struct rusage ru;
-            getrusage(RUSAGE_SELF, &ru);
-            // what a run cost, on stderr: it differs between executions
-            std::fprintf(stderr,
-                         "%s: %s on %s: %zu connections, %.3f s of wall time, %llu events "
-                         "(%.0f per second), peak RSS %.1f MB",
-                         kProg, r.config.c_str(), o.engine.c_str(), r.sortedBps.size(), r.wallS,
-                         static_cast<unsigned long long>(r.events),
-                         r.wallS > 0 ? r.events / r.wallS : 0.0, ru.ru_maxrss / 1024.0);
-            if (o.engine == "fast")
+            std::vector<MptcpResults::Param> params = {
+                {"config", isTcp ? "tcp" : "mptcp-" + std::to_string(s)},
+                {"k", std::to_string(o.k)},
+                {"cc", isTcp ? "reno" : o.cc},
+                {"rate", o.rate},
+                {"delayUs", MptcpJsonNumber(o.delayUs)},
+                {"queue", std::to_string(o.queue)},
+                {"duration", MptcpJsonNumber(o.duration)},
+                {"warmup", MptcpJsonNumber(o.warmup)}};
+            // recorded when not the default, so that earlier runs keep their
+            // identity
+            if (o.engine != "ns3")
             {
-                std::fprintf(stderr, "; network %.1f MB, stacks %.1f MB",
-                             r.networkBytes / 1048576.0, r.stackBytes / 1048576.0);
+                params.push_back({"engine", o.engine});
             }
-            std::fprintf(stderr, "\n");
-        });
-        if (rc != 0)
-        {
-            return rc;
+            if (o.connections)
+            {
+                params.push_back({"connections", std::to_string(o.connections)});
+            }
+            if (o.traffic == "poisson")
+            {
+                params.push_back({"traffic", o.traffic});
+                params.push_back({"flowSize", MptcpJsonNumber(o.flowSize)});
+                params.push_back({"sizeDist", o.sizeDist});
+                if (o.sizeDist == "pareto")
+                {
+                    params.push_back({"paretoShape", MptcpJsonNumber(o.paretoShape)});
+                }
+                params.push_back({"load", MptcpJsonNumber(o.load)});
+            }
+            else if (o.traffic == "onoff")
+            {
+                params.push_back({"traffic", o.traffic});
+                params.push_back({"onMs", MptcpJsonNumber(o.onMs)});
+                params.push_back({"offMs", MptcpJsonNumber(o.offMs)});
+            }
+            params.insert(params.end(), config.begin(), config.end());
+            const int rc = MptcpRecordRun(out, kProg, params, cmdline, [&](MptcpRunRecorder* rec) {
+                const auto t0 = std::chrono::steady_clock::now();
+                rows.push_back(o.engine == "fast" ? RunOnceFast(o, isTcp, s, rec)
+                                                  : RunOnce(o, isTcp, s, rec));
+                Row& r = rows.back();
+                r.wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                struct rusage ru;
+                getrusage(RUSAGE_SELF, &ru);
+                // what a run cost, on stderr: it differs between executions
+                std::fprintf(stderr,
+                             "%s: %s on %s: %zu connections, %.3f s of wall time, %llu events "
+                             "(%.0f per second), peak RSS %.1f MB",
+                             kProg, r.config.c_str(), o.engine.c_str(), r.sortedBps.size(), r.wallS,
+                             static_cast<unsigned long long>(r.events),
+                             r.wallS > 0 ? r.events / r.wallS : 0.0, ru.ru_maxrss / 1024.0);
+                if (o.engine == "fast")
+                {
+                    std::fprintf(stderr, "; network %.1f MB, stacks %.1f MB",
+                                 r.networkBytes / 1048576.0, r.stackBytes / 1048576.0);
+                }
+                std::fprintf(stderr, "\n");
+            });
+            if (rc != 0)
+            {
+                return rc;
+            }
         }
+    }
+    catch (const std::runtime_error& e)
+    {
+        // a workload over its limits, or a failure of the fast engine
+        std::fprintf(stderr, "%s: %s\n", kProg, e.what());
+        return 1;
     }
 
     const double rate = MptcpRateBps(o.rate);
@@ -739,7 +1096,10 @@ main(int argc, char* argv[])
                 xs.push_back(static_cast<double>(i + 1));
                 ys.push_back(r.sortedBps[i] / rate);
             }
-            ok = ok && fig.AddSeries(g, r.config, xs, ys, &err);
+            if (!xs.empty())
+            {
+                ok = ok && fig.AddSeries(g, r.config, xs, ys, &err);
+            }
         }
         if (!ok || !fig.Write(out.outputDir, kProg, &err))
         {
@@ -755,7 +1115,19 @@ main(int argc, char* argv[])
        << ",\"cc\":" << MptcpJsonString(o.cc) << ",\"duration_s\":" << MptcpJsonNumber(o.duration)
        << ",\"warmup_s\":" << MptcpJsonNumber(o.warmup) << ",\"engine\":" << MptcpJsonString(o.engine)
        << ",\"connections\":" << (o.connections ? o.connections : o.k * o.k * o.k / 4)
-       << "},\"runs\":[";
+       << ",\"traffic\":" << MptcpJsonString(o.traffic);
+    if (o.traffic == "poisson")
+    {
+        js << ",\"flow_size\":" << MptcpJsonNumber(o.flowSize)
+           << ",\"size_dist\":" << MptcpJsonString(o.sizeDist)
+           << ",\"pareto_shape\":" << MptcpJsonNumber(o.paretoShape)
+           << ",\"load\":" << MptcpJsonNumber(o.load);
+    }
+    else if (o.traffic == "onoff")
+    {
+        js << ",\"on_ms\":" << MptcpJsonNumber(o.onMs) << ",\"off_ms\":" << MptcpJsonNumber(o.offMs);
+    }
+    js << "},\"runs\":[";
     for (size_t i = 0; i < rows.size(); i++)
     {
         const Row& r = rows[i];
@@ -768,12 +1140,20 @@ main(int argc, char* argv[])
             js << ",\"theory_note\":" << MptcpJsonString(r.theoryNote);
         }
         js << ",\"mean_mbps\":" << MptcpJsonNumber(r.meanBps / 1e6)
-           << ",\"min_mbps\":" << MptcpJsonNumber(r.sortedBps.front() / 1e6)
+           << ",\"min_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0) / 1e6)
            << ",\"p10_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0.1) / 1e6)
            << ",\"median_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0.5) / 1e6)
            << ",\"p90_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 0.9) / 1e6)
-           << ",\"max_mbps\":" << MptcpJsonNumber(r.sortedBps.back() / 1e6)
-           << ",\"jain\":" << MptcpJsonNumber(r.jain) << ",\"flows_mbps\":[";
+           << ",\"max_mbps\":" << MptcpJsonNumber(Quantile(r.sortedBps, 1) / 1e6)
+           << ",\"jain\":" << MptcpJsonNumber(r.jain);
+        if (o.traffic == "poisson")
+        {
+            js << ",\"flows_arrived\":" << r.arrived << ",\"flows_completed\":" << r.completed
+               << ",\"fct_mean_ms\":" << MptcpJsonNumber(Mean(r.fctMs))
+               << ",\"fct_p50_ms\":" << MptcpJsonNumber(Quantile(r.fctMs, 0.5))
+               << ",\"fct_p99_ms\":" << MptcpJsonNumber(Quantile(r.fctMs, 0.99));
+        }
+        js << ",\"flows_mbps\":[";
         for (size_t j = 0; j < r.sortedBps.size(); j++)
         {
             js << (j ? "," : "") << MptcpJsonNumber(std::round(r.sortedBps[j] / 1e3) / 1e3);

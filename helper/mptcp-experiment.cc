@@ -8,6 +8,7 @@
 
 #include "ns3/abort.h"
 #include "ns3/bulk-send-application.h"
+#include "ns3/onoff-application.h"
 #include "ns3/config.h"
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/flow-monitor.h"
@@ -39,7 +40,12 @@ Ptr<Socket>
 SocketOfApp(Ptr<Application> app)
 {
     Ptr<BulkSendApplication> b = DynamicCast<BulkSendApplication>(app);
-    return b ? b->GetSocket() : nullptr;
+    if (b)
+    {
+        return b->GetSocket();
+    }
+    Ptr<OnOffApplication> o = DynamicCast<OnOffApplication>(app);
+    return o ? o->GetSocket() : nullptr;
 }
 
 } // namespace

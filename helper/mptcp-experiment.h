@@ -91,7 +91,8 @@ class MptcpExperiment
      *        sending application (found when measured: a BulkSendApplication
      *        creates its socket when it starts).
      * \param flow the flow
-     * \param sender a BulkSendApplication whose socket is an MptcpSocket
+     * \param sender a BulkSendApplication or OnOffApplication whose socket is an
+     *        MptcpSocket
      * \param entityPrefix subflow i is labelled entityPrefix + i
      */
     void SetSubflowsOf(uint32_t flow, Ptr<Application> sender, const std::string& entityPrefix);

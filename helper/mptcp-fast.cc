@@ -95,6 +95,22 @@ struct FastFlow
     uint64_t lastRx = 0;
     bool hasCfg = false;
     mptcp_config cfg{};
+    // the application (MptcpFastApp)
+    MptcpFastApp app;
+    uint64_t queued = 0;      // bytes handed to the sender's buffer
+    bool txShut = false;      // the sender shut down (all bytes queued)
+    bool rxShut = false;      // the receiver shut down (the sender's FIN read)
+    int64_t completed = -1;   // when the receiver read the last byte
+    netsim_rng rng;           // on/off periods
+    bool on = false;          // in an on period
+    uint64_t onEnd = 0;       // when the on period ends
+    uint64_t pending = 0;     // on/off: bytes of the write that waits
+    // a released sender's figures, kept from when it closed
+    bool txGone = false;
+    std::vector<mptcp_conn_stats> goneStats;
+    std::vector<std::pair<mptcp_addr, mptcp_addr>> goneAddrs;
+    bool goneMptcp = false;
+    uint64_t goneKeys[2] = {0, 0};
 };
 
 struct FastTimer
@@ -190,6 +206,44 @@ namespace
 
 using Impl = MptcpFastNetwork::Impl;
 
+/* Hand up to `want` bytes to the sender; at a fixed size's end, shut
+ * down (as BulkSendApplication closes after MaxBytes). */
+void
+Write(FastFlow* f, uint64_t want)
+{
+    const uint64_t now = fs_now(f->run->net);
+    if (f->app.bytes)
+    {
+        want = std::min(want, f->app.bytes - std::min(f->app.bytes, f->queued));
+    }
+    if (want)
+    {
+        long n = mptcp_conn_send(f->tx, nullptr, static_cast<size_t>(want), now);
+        if (n < 0 && n != MPTCP_ERR_STATE)
+        {
+            f->run->Fail("mptcp_conn_send", static_cast<int>(n));
+        }
+        if (n > 0)
+        {
+            f->queued += static_cast<uint64_t>(n);
+            if (f->pending)
+            {
+                f->pending -= std::min<uint64_t>(f->pending, static_cast<uint64_t>(n));
+            }
+        }
+    }
+    if (f->app.bytes && f->queued >= f->app.bytes && !f->txShut)
+    {
+        f->txShut = true;
+        int rv = mptcp_conn_shutdown(f->tx, now);
+        if (rv < 0 && rv != MPTCP_ERR_STATE)
+        {
+            f->run->Fail("mptcp_conn_shutdown", rv);
+        }
+    }
+    fs_touch(f->run->net, f->src->node);
+}
+
 void
 Pump(FastFlow* f)
 {
@@ -197,13 +251,17 @@ Pump(FastFlow* f)
     {
         return;
     }
-    const uint64_t now = fs_now(f->run->net);
-    long n = mptcp_conn_send(f->tx, nullptr, static_cast<size_t>(1) << 30, now);
-    if (n < 0 && n != MPTCP_ERR_STATE)
+    if (f->app.onOffRateBps > 0)
     {
-        f->run->Fail("mptcp_conn_send", static_cast<int>(n));
+        // an on/off source writes on its ticks; room only retries the write
+        // that waits
+        if (f->pending)
+        {
+            Write(f, f->pending);
+        }
+        return;
     }
-    fs_touch(f->run->net, f->src->node);
+    Write(f, static_cast<uint64_t>(1) << 30);
 }
 
 void
@@ -230,6 +288,21 @@ Drain(FastFlow* f)
             break;
         }
         f->received += static_cast<uint64_t>(n);
+    }
+    if (f->app.bytes && f->completed < 0 && f->received >= f->app.bytes)
+    {
+        f->completed = static_cast<int64_t>(now);
+    }
+    if (f->app.bytes && !f->rxShut && mptcp_conn_peer_closed(f->rx))
+    {
+        // the sender is done: close this side too (as a sink that closes at
+        // end of file), so that both ends are released
+        f->rxShut = true;
+        int rv = mptcp_conn_shutdown(f->rx, now);
+        if (rv < 0 && rv != MPTCP_ERR_STATE)
+        {
+            f->run->Fail("mptcp_conn_shutdown", rv);
+        }
     }
     fs_touch(f->run->net, f->dst->node);
 }
@@ -289,6 +362,113 @@ OnAccepted(mptcp_conn* conn, void* stackUd)
 }
 
 void
+FreeTx(fs_net*, void* arg)
+{
+    FastFlow* f = static_cast<FastFlow*>(arg);
+    if (f->tx)
+    {
+        mptcp_conn_free(f->tx);
+        f->tx = nullptr;
+    }
+}
+
+void
+FreeRx(fs_net*, void* arg)
+{
+    FastFlow* f = static_cast<FastFlow*>(arg);
+    if (f->rx)
+    {
+        mptcp_conn_free(f->rx);
+        f->rx = nullptr;
+    }
+}
+
+/* A fixed-size flow's end closed: keep the sender's figures, and release
+ * the end once the stack is out of its call (an event at the same
+ * instant). Other flows keep their ends to the end of the run. */
+void
+OnClosed(mptcp_conn* conn, int, void* ud)
+{
+    FastFlow* f = static_cast<FastFlow*>(ud);
+    if (!f || !f->app.bytes)
+    {
+        return;
+    }
+    fs_net* net = f->run->net;
+    if (conn == f->tx && !f->txGone)
+    {
+        f->txGone = true;
+        const int n = mptcp_conn_subflow_count(conn);
+        for (int i = 0; i < n; i++)
+        {
+            mptcp_conn_stats st{};
+            mptcp_addr l{};
+            mptcp_addr rem{};
+            mptcp_conn_get_subflow_stats(conn, i, &st, &l, &rem);
+            f->goneStats.push_back(st);
+            f->goneAddrs.emplace_back(l, rem);
+        }
+        f->goneMptcp = mptcp_conn_is_mptcp(conn) != 0;
+        mptcp_conn_get_keys(conn, &f->goneKeys[0], &f->goneKeys[1]);
+        fs_schedule(net, fs_now(net), FreeTx, f);
+    }
+    else if (conn == f->rx)
+    {
+        fs_schedule(net, fs_now(net), FreeRx, f);
+    }
+}
+
+/* An exponential period with this mean (seconds), in ns. */
+uint64_t
+Period(FastFlow* f, double meanS)
+{
+    const double u = static_cast<double>(netsim_rng_next(&f->rng) >> 11) * 0x1.0p-53;
+    return static_cast<uint64_t>(std::llround(-meanS * std::log1p(-u) * 1e9));
+}
+
+void OnOffTick(fs_net* net, void* arg);
+
+void
+OnOffOn(fs_net* net, void* arg)
+{
+    FastFlow* f = static_cast<FastFlow*>(arg);
+    if (f->stopped || !f->tx)
+    {
+        return;
+    }
+    f->on = true;
+    f->onEnd = fs_now(net) + Period(f, f->app.onMeanS);
+    OnOffTick(net, f);
+}
+
+/* One write of an on period (OnOffApplication's SendPacket), then the
+ * next, or the off period. */
+void
+OnOffTick(fs_net* net, void* arg)
+{
+    FastFlow* f = static_cast<FastFlow*>(arg);
+    if (f->stopped || !f->tx || (f->app.bytes && f->queued >= f->app.bytes))
+    {
+        return;
+    }
+    const uint64_t now = fs_now(net);
+    if (now >= f->onEnd)
+    {
+        f->on = false;
+        fs_schedule(net, now + Period(f, f->app.offMeanS), OnOffOn, f);
+        return;
+    }
+    if (!f->pending)
+    {
+        f->pending = f->app.packetBytes;
+    }
+    Write(f, f->pending);
+    const uint64_t tick = static_cast<uint64_t>(
+        std::llround(8.0 * f->app.packetBytes / f->app.onOffRateBps * 1e9));
+    fs_schedule(net, std::min(now + std::max<uint64_t>(1, tick), f->onEnd), OnOffTick, f);
+}
+
+void
 HostRand(uint8_t* dest, size_t len, void* ud)
 {
     netsim_rng_fill(&static_cast<FastHost*>(ud)->rng, dest, len);
@@ -304,19 +484,51 @@ CountDelivery(void* user, int node, const mptcp_addr*, const mptcp_addr*, size_t
     }
 }
 
+/* The sender's subflow i (from what was kept when a released sender
+ * closed). */
+bool
+SubflowStats(const FastFlow& f, int i, mptcp_conn_stats& st, mptcp_addr* l, mptcp_addr* rem)
+{
+    if (f.txGone && !f.tx)
+    {
+        if (i < 0 || static_cast<size_t>(i) >= f.goneStats.size())
+        {
+            return false;
+        }
+        st = f.goneStats[i];
+        if (l)
+        {
+            *l = f.goneAddrs[i].first;
+            *rem = f.goneAddrs[i].second;
+        }
+        return true;
+    }
+    return f.tx && mptcp_conn_get_subflow_stats(f.tx, i, &st, l, rem) == MPTCP_OK;
+}
+
+int
+SubflowCount(const FastFlow& f)
+{
+    if (f.txGone && !f.tx)
+    {
+        return static_cast<int>(f.goneStats.size());
+    }
+    return f.tx ? mptcp_conn_subflow_count(f.tx) : 0;
+}
+
 std::vector<uint64_t>
 SubflowAcked(const FastFlow& f)
 {
     std::vector<uint64_t> v;
-    if (f.subflowPrefix.empty() || !f.tx)
+    if (f.subflowPrefix.empty())
     {
         return v;
     }
-    const int n = mptcp_conn_subflow_count(f.tx);
+    const int n = SubflowCount(f);
     for (int i = 0; i < n; i++)
     {
         mptcp_conn_stats st;
-        if (mptcp_conn_get_subflow_stats(f.tx, i, &st, nullptr, nullptr) == MPTCP_OK)
+        if (SubflowStats(f, i, st, nullptr, nullptr))
         {
             v.push_back(st.bytes_acked);
         }
@@ -339,8 +551,8 @@ TakeSample(Impl* r, uint64_t now)
             const std::string e = f.subflowPrefix + std::to_string(i);
             r->Add(e, "goodput", now, 8.0 * static_cast<double>(acked[i] - f.lastSubflow[i]) / dt);
             f.lastSubflow[i] = acked[i];
-            mptcp_conn_stats st;
-            mptcp_conn_get_subflow_stats(f.tx, static_cast<int>(i), &st, nullptr, nullptr);
+            mptcp_conn_stats st{};
+            SubflowStats(f, static_cast<int>(i), st, nullptr, nullptr);
             r->Add(e, "cwnd", now, static_cast<double>(st.cwnd));
             r->Add(e, "srtt", now, static_cast<double>(st.srtt_ns) / 1e6);
         }
@@ -403,6 +615,11 @@ StartEvent(fs_net* net, void* arg)
     {
         f->run->Fail("mptcp_connect", rv);
         return;
+    }
+    if (f->app.onOffRateBps > 0)
+    {
+        // an off period first, as OnOffApplication after it connects
+        fs_schedule(net, fs_now(net) + Period(f, f->app.offMeanS), OnOffOn, f);
     }
     fs_touch(net, f->src->node);
 }
@@ -476,6 +693,7 @@ MptcpFastNetwork::MptcpFastNetwork(uint64_t seed)
     m_impl->cb.connected = OnConnected;
     m_impl->cb.readable = OnReadable;
     m_impl->cb.writable = OnWritable;
+    m_impl->cb.closed = OnClosed;
     m_impl->ops = fs_stack_ops();
 }
 
@@ -657,6 +875,41 @@ MptcpFastNetwork::AddBulkFlow(const std::string& kind, const std::string& entity
     return static_cast<uint32_t>(r->flows.size() - 1);
 }
 
+void
+MptcpFastNetwork::SetFlowApp(uint32_t flow, const MptcpFastApp& app)
+{
+    Impl* r = m_impl.get();
+    if (flow >= r->flows.size())
+    {
+        throw std::runtime_error("fast engine: SetFlowApp: no flow " + std::to_string(flow));
+    }
+    if (app.onOffRateBps < 0 || !std::isfinite(app.onOffRateBps) ||
+        (app.onOffRateBps > 0 && (!(app.onMeanS > 0) || !(app.offMeanS >= 0) ||
+                                  !std::isfinite(app.onMeanS) || !std::isfinite(app.offMeanS) ||
+                                  app.packetBytes == 0)))
+    {
+        throw std::runtime_error("fast engine: SetFlowApp: an on/off source needs a rate, a "
+                                 "mean on period above 0, a mean off period of 0 or more and a "
+                                 "write size above 0");
+    }
+    FastFlow& f = *r->flows[flow];
+    f.app = app;
+    if (app.onOffRateBps > 0)
+    {
+        netsim_rng_seed(&f.rng, r->seed, r->nextStream++);
+    }
+}
+
+int64_t
+MptcpFastNetwork::GetCompletion(uint32_t flow) const
+{
+    if (flow >= m_impl->flows.size())
+    {
+        return -1;
+    }
+    return m_impl->flows[flow]->completed;
+}
+
 namespace
 {
 void
@@ -813,10 +1066,10 @@ MptcpFastNetwork::Run(Time duration, Time warmup, Time interval, const MptcpScen
             const uint64_t before = i < f.subflowAtWarmup.size() ? f.subflowAtWarmup[i] : 0;
             sf.bytesAcked = acked[i];
             sf.goodputBps = 8.0 * static_cast<double>(acked[i] - before) / span;
-            mptcp_conn_stats st;
-            mptcp_addr l;
-            mptcp_addr rem;
-            mptcp_conn_get_subflow_stats(f.tx, static_cast<int>(i), &st, &l, &rem);
+            mptcp_conn_stats st{};
+            mptcp_addr l{};
+            mptcp_addr rem{};
+            SubflowStats(f, static_cast<int>(i), st, &l, &rem);
             sf.local = AddrPort(l);
             sf.remote = AddrPort(rem);
             sf.retransmissions = st.retransmissions;
@@ -828,6 +1081,12 @@ MptcpFastNetwork::Run(Time duration, Time warmup, Time interval, const MptcpScen
         {
             out.fallback = !mptcp_conn_is_mptcp(f.tx);
             mptcp_conn_get_keys(f.tx, &out.localKey, &out.remoteKey);
+        }
+        else if (f.txGone && !f.subflowPrefix.empty())
+        {
+            out.fallback = !f.goneMptcp;
+            out.localKey = f.goneKeys[0];
+            out.remoteKey = f.goneKeys[1];
         }
         r->results.push_back(out);
     }

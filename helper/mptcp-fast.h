@@ -42,6 +42,32 @@ struct MptcpFastRed
 };
 
 /**
+ * \brief What a flow's sender does beyond a bulk transfer (fast engine;
+ *        doc/fast-mode.md "Applications").
+ *
+ * bytes > 0: a fixed-size flow. The sender writes that many bytes and
+ * shuts down (BulkSendApplication's MaxBytes); the receiver reads them,
+ * shuts down at the sender's FIN, and the flow's completion time is when
+ * it read the last byte. Both ends are released when they close (a
+ * closed end does not hold its TIME-WAIT).
+ *
+ * onOffRateBps > 0: an on/off source as ns-3's OnOffApplication: an off
+ * period first, then writes of packetBytes every packetBytes x 8 /
+ * onOffRateBps seconds for an on period, and so on; periods exponential
+ * with the given means; a write the send buffer refuses waits and goes
+ * first at the next tick (at most one waits). With bytes > 0 it stops
+ * after that many bytes, as OnOffApplication's MaxBytes.
+ */
+struct MptcpFastApp
+{
+    uint64_t bytes = 0;        //!< 0: no end
+    double onOffRateBps = 0;   //!< 0: write whenever there is room (bulk)
+    double onMeanS = 1;        //!< mean on period (exponential), seconds
+    double offMeanS = 1;       //!< mean off period (exponential), seconds
+    uint32_t packetBytes = 1448; //!< on/off write size (bytes)
+};
+
+/**
  * \brief A network on the fast engine (utils/fastsim) with the core as
  *        every host's transport, bulk flows between hosts, and the
  *        measurements of MptcpExperiment (warm-up, samples, flows with
@@ -108,6 +134,18 @@ class MptcpFastNetwork
                          const std::string& subflowPrefix, int src, const std::string& srcIp,
                          int dst, const std::string& dstIp, uint16_t port, Time start,
                          const mptcp_config* cfg = nullptr, Time stop = Time(0));
+    /**
+     * \brief Give a flow (before Run) a fixed size, or make it an on/off
+     *        source (MptcpFastApp). Throws std::runtime_error on a bad
+     *        setting.
+     */
+    void SetFlowApp(uint32_t flow, const MptcpFastApp& app);
+    /**
+     * \return when flow `flow`'s receiver read its last byte (ns since the
+     *         start of the run), or -1 when it did not (not fixed-size,
+     *         or not done)
+     */
+    int64_t GetCompletion(uint32_t flow) const;
     /**
      * \brief Write every segment the node sends or receives to a pcap
      *        file (LINKTYPE_RAW IPv4, nanosecond timestamps; a virtual

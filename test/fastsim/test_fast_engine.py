@@ -201,6 +201,56 @@ class FatTree(unittest.TestCase):
         self.assertIn("--engine must be ns3 or fast", bad.stderr)
 
 
+    POISSON = ["--k=4", "--traffic=poisson", "--load=0.3", "--flowSize=100000", "--tcp=false",
+               "--subflows=2", "--duration=2", "--warmup=0.5", "--results=false", "--plot=false"]
+
+    def test_poisson_workload(self):
+        a = run(FT, "--engine=fast", *self.POISSON, "--RngRun=3")
+        b = run(FT, "--engine=fast", *self.POISSON, "--RngRun=3")
+        self.assertEqual(a.stdout, b.stdout)
+        fast = last_json(a)["runs"][0]
+        # a third of every host's link offered: the fabric carries it all
+        # (payload 0.3 x 1500 / 1448 of the optimum), and the flows finish
+        self.assertGreater(fast["flows_arrived"], 500)
+        self.assertGreaterEqual(fast["flows_completed"], 0.95 * fast["flows_arrived"])
+        self.assertAlmostEqual(fast["aggregate_fraction"], 0.3 * 1500 / 1448, delta=0.04)
+        # 100 kB take at least their serialisation at 100 Mbit/s (8 ms)
+        self.assertGreater(fast["fct_p50_ms"], 8)
+        self.assertIn("not a Poisson workload", fast["theory_note"])
+        # ns-3 mode: the same flows (drawn from ns-3's stream), the same
+        # counts, completion times within 15%
+        ns3 = last_json(run(FT, "--engine=ns3", *self.POISSON, "--RngRun=3"))["runs"][0]
+        self.assertEqual(ns3["flows_arrived"], fast["flows_arrived"])
+        for key in ("fct_mean_ms", "fct_p50_ms"):
+            self.assertLess(abs(fast[key] - ns3[key]), 0.15 * ns3[key], (key, fast, ns3))
+        self.assertAlmostEqual(fast["aggregate_fraction"], ns3["aggregate_fraction"], delta=0.03)
+
+    def test_onoff_workload(self):
+        args = ["--engine=fast", "--k=4", "--traffic=onoff", "--onMs=50", "--offMs=50",
+                "--tcp=true", "--subflows=2", "--duration=3", "--warmup=1", "--results=false",
+                "--plot=false", "--RngRun=2"]
+        a = run(FT, *args)
+        self.assertEqual(a.stdout, run(FT, *args).stdout)
+        for r in last_json(a)["runs"]:
+            # on half of the time at the link's rate: about half the optimum
+            self.assertGreater(r["aggregate_fraction"], 0.3, r)
+            self.assertLess(r["aggregate_fraction"], 0.65, r)
+            self.assertIn("on/off", r["theory_note"])
+
+    def test_workload_refused(self):
+        for bad, text in (("--traffic=burst", "--traffic must be"),
+                          ("--sizeDist=normal", "--sizeDist must be"),
+                          ("--load=5", "--load"),
+                          ("--paretoShape=1", "--paretoShape"),
+                          ("--onMs=0", "--onMs"),
+                          ("--traffic=poisson --connections=100", "--connections is for"),
+                          ("--traffic=poisson --flowSize=10 --duration=100", "would start about")):
+            p = run(FT, "--engine=fast", *bad.split(), "--results=false", "--plot=false",
+                    check=False)
+            self.assertEqual(p.returncode, 2, (bad, p.stderr))
+            self.assertIn(text, p.stderr, bad)
+
+
 class Responsiveness(unittest.TestCase):
     ARGS = ["--ccs=lia", "--joinAt=10", "--leaveAt=20", "--settleWindow=5", "--plot=false"]
 
