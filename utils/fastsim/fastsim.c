@@ -55,6 +55,12 @@ typedef struct fs_dir {
   int from, to;
   uint64_t busy_until;
   uint64_t frac; /* remainder of bits * 1e9 / rate, carried */
+  /* wire bits * 1e9 = q * rate + r for the last two packet sizes (data
+   * and ACKs, mostly): the serialization time without a division */
+  struct {
+    uint64_t wire, q, r;
+  } ser_cache[2];
+  int ser_next; /* the entry a new size replaces */
   fs_pkt *head, *tail;
   fs_pkt *wait; /* first packet whose serialization has not started */
   uint32_t n_wait;
@@ -780,9 +786,26 @@ static int enqueue(fs_net *net, int ld, fs_pkt *p) {
     return 0;
   }
   uint64_t start = waits ? d->busy_until : now;
-  uint64_t num = wire * 8u * 1000000000u + d->frac;
-  uint64_t ser = num / d->c.rate_bps;
-  d->frac = num % d->c.rate_bps;
+  uint64_t ser;
+  int k = d->ser_cache[0].wire == wire ? 0 : d->ser_cache[1].wire == wire ? 1 : -1;
+  if (k < 0) {
+    /* a new size: replace the entries in turn */
+    k = d->ser_next;
+    d->ser_next ^= 1;
+    uint64_t bits = wire * 8u * 1000000000u;
+    d->ser_cache[k].wire = wire;
+    d->ser_cache[k].q = bits / d->c.rate_bps;
+    d->ser_cache[k].r = bits % d->c.rate_bps;
+  }
+  /* (q rate + r + frac) / rate with r, frac < rate: the same quotient and
+   * remainder as dividing the whole */
+  uint64_t rem = d->ser_cache[k].r + d->frac;
+  ser = d->ser_cache[k].q;
+  if (rem >= d->c.rate_bps) {
+    rem -= d->c.rate_bps;
+    ser++;
+  }
+  d->frac = rem;
   if (!ser)
     ser = 1;
   d->busy_until = start + ser;

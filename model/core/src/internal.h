@@ -363,6 +363,8 @@ struct mptcp_conn {
   int on_out_list;
   uint32_t heap_idx;   /* position in the timer heap, UINT32_MAX if not */
   uint64_t expiry;
+  struct mptcp_conn *next_dirty; /* expiry to recompute (stack_update_timer) */
+  int timer_dirty;
 
   /* path-manager signals (pm.c): addresses we announce (ADD_ADDR, until
    * echoed), ADD_ADDRs to echo, the peer's announced addresses, address
@@ -477,9 +479,11 @@ struct mptcp_stack {
   /* connections with something to send, FIFO */
   struct mptcp_conn *out_head, *out_tail;
 
-  /* min-heap of connections by expiry */
+  /* min-heap of connections by expiry; connections whose expiry may have
+   * changed wait on the dirty list until the heap is next read */
   struct mptcp_conn **heap;
   uint32_t heap_n, heap_cap;
+  struct mptcp_conn *dirty_head;
 
   /* stateless RSTs to send */
   struct rst_out rsts[STACK_RST_QUEUE];

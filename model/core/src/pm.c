@@ -202,7 +202,18 @@ int mptcp_conn_set_backup(mptcp_conn *c, int i, int backup, uint64_t now) {
 
 int pm_signal_pending(const struct tcp_sf *sf) {
   const struct mptcp_conn *c = sf->conn;
-  if (!c->mp || !sf->join_ok || sf->join_ack_pending || sf->mpc_ack_pending ||
+  if (!c->mp)
+    return 0;
+  /* Nothing to signal (the common case, asked for every segment): no
+   * need to look at the subflow's state. */
+  if (!sf->prio_pending && !sf->mp_fail_pending && !c->n_echo && !c->n_rm) {
+    uint8_t i = 0;
+    while (i < c->n_ann && !c->ann[i].tx_pending)
+      i++;
+    if (i == c->n_ann)
+      return 0;
+  }
+  if (!sf->join_ok || sf->join_ack_pending || sf->mpc_ack_pending ||
       (sf->state != MPTCP_TCP_ESTABLISHED && sf->state != MPTCP_TCP_CLOSE_WAIT))
     return 0;
   if (sf->prio_pending || sf->mp_fail_pending)

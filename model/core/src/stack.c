@@ -347,7 +347,8 @@ static void heap_remove(struct mptcp_stack *s, struct mptcp_conn *c) {
   c->heap_idx = UINT32_MAX;
 }
 
-void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c) {
+/* Puts c at its expiry in the heap, now. */
+static void timer_place(struct mptcp_stack *s, struct mptcp_conn *c) {
   uint64_t e = conn_expiry(c);
   if (e == MPTCP_TIME_NEVER) {
     heap_remove(s, c);
@@ -381,8 +382,36 @@ void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c) {
     heap_down(s, c->heap_idx);
 }
 
-uint64_t mptcp_stack_get_expiry(const mptcp_stack *s) {
-  if (!s || !s->heap_n)
+/* A connection's expiry may have changed: it is recomputed when the heap
+ * is next read (timers_flush), once however many segments it read or
+ * wrote in between. */
+void stack_update_timer(struct mptcp_stack *s, struct mptcp_conn *c) {
+  if (c->timer_dirty)
+    return;
+  c->timer_dirty = 1;
+  c->next_dirty = s->dirty_head;
+  s->dirty_head = c;
+}
+
+static void timers_flush(struct mptcp_stack *s) {
+  while (s->dirty_head) {
+    struct mptcp_conn *c = s->dirty_head;
+    s->dirty_head = c->next_dirty;
+    c->next_dirty = NULL;
+    c->timer_dirty = 0;
+    timer_place(s, c);
+  }
+}
+
+uint64_t mptcp_stack_get_expiry(const mptcp_stack *cs) {
+  if (!cs)
+    return MPTCP_TIME_NEVER;
+  /* The dirty list is a cache of work deferred, not state the caller
+   * sees: flushing it leaves the stack's behaviour unchanged. The stack
+   * was allocated by mptcp_stack_new, never defined const. */
+  mptcp_stack *s = (mptcp_stack *)cs;
+  timers_flush(s);
+  if (!s->heap_n)
     return MPTCP_TIME_NEVER;
   return s->heap[0]->expiry;
 }
@@ -390,14 +419,18 @@ uint64_t mptcp_stack_get_expiry(const mptcp_stack *s) {
 int mptcp_stack_handle_expiry(mptcp_stack *s, uint64_t now) {
   if (!s)
     return MPTCP_ERR_INVALID_ARGUMENT;
-  while (s->heap_n && s->heap[0]->expiry <= now) {
+  for (;;) {
+    timers_flush(s);
+    if (!s->heap_n || s->heap[0]->expiry > now)
+      break;
     struct mptcp_conn *c = s->heap[0];
     conn_handle_timers(c, now);
     if (c->freed_by_app && conn_done(c)) {
       conn_destroy(c);
       continue;
     }
-    stack_update_timer(s, c);
+    timers_flush(s);
+    timer_place(s, c);
     if (c->heap_idx == 0 && c->expiry <= now) {
       /* a timer that did not move would spin: push it past now */
       c->expiry = now + 1;
@@ -410,6 +443,14 @@ int mptcp_stack_handle_expiry(mptcp_stack *s, uint64_t now) {
 /* Called by conn_destroy. */
 void stack_forget_conn(struct mptcp_stack *s, struct mptcp_conn *c) {
   heap_remove(s, c);
+  if (c->timer_dirty) {
+    struct mptcp_conn **pp = &s->dirty_head;
+    while (*pp && *pp != c)
+      pp = &(*pp)->next_dirty;
+    if (*pp)
+      *pp = c->next_dirty;
+    c->timer_dirty = 0;
+  }
   for (uint8_t i = 0; i < c->n_sf; i++)
     stack_table_remove(s, c->sfs[i]);
   stack_token_remove(s, c);

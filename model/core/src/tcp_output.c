@@ -155,20 +155,23 @@ static int emit(struct tcp_sf *sf, mptcp_segment *seg, uint8_t *buf, size_t cap,
   } else if (sf->mp && (h->flags & MPTCP_TH_RST)) {
     sf->conn->up->rst_options(sf, h);
   }
-  int hl = mptcp_tcphdr_len(h);
+  /* The header is sized and written in one pass: the encoder refuses
+   * (without writing) options that do not fit in 40 bytes or a buffer too
+   * small, and a payload copied for the DSS checksum sits past the largest
+   * header, where the encoder does not reach. */
+  int hl = mptcp_tcphdr_encode(buf, cap, h);
   while (hl == MPTCP_ERR_OPT_SPACE && (h->opts & MPTCP_OPT_SACK)) {
     /* SACK blocks yield to the other options (RFC 2018 section 3 allows
      * fewer blocks; MPTCP's DSS has no such freedom) */
     if (--h->n_sack == 0)
       h->opts &= ~MPTCP_OPT_SACK;
-    hl = mptcp_tcphdr_len(h);
+    hl = mptcp_tcphdr_encode(buf, cap, h);
   }
   if (hl < 0)
     return hl;
   size_t total = (size_t)hl + (cfg->virtual_payload ? 0 : len);
   if (total > cap)
     return MPTCP_ERR_NOBUF;
-  mptcp_tcphdr_encode(buf, cap, h);
   if (len && !cfg->virtual_payload) {
     if (sf->mp && sf->conn->csum) /* payload already copied after 60 bytes */
       memmove(buf + hl, buf + MPTCP_TCP_HDR_MAX, len);
