@@ -402,6 +402,11 @@ if(MPTCP_TESTS)
              COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_path_events.py
                      $<TARGET_FILE:mptcp-path-events>)
     set_tests_properties(ns3.path_events PROPERTIES LABELS ns3 TIMEOUT 300)
+    # the same on the fast engine (doc/fast-mode.md), and its determinism
+    add_test(NAME fast.path_events
+             COMMAND ${Python3_EXECUTABLE} ${MPTCP_NS3_ROOT}/test/ns3/test_path_events.py
+                     $<TARGET_FILE:mptcp-path-events> --engine=fast)
+    set_tests_properties(fast.path_events PROPERTIES LABELS ns3 TIMEOUT 300)
   endif()
   # The attack scenario: each attack with its defence on and off.
   if(TARGET mptcp-attack)

@@ -779,6 +779,78 @@ MptcpFastNetwork::LinkAddress(uint32_t link, uint32_t side)
            std::to_string(side + 1);
 }
 
+void
+MptcpFastNetwork::SetLinkLoss(int link, double loss)
+{
+    m_impl->Must(fs_set_link_loss(m_impl->net, link, -1, loss), "link loss");
+}
+
+int
+MptcpFastNetwork::SetSubflowBackup(uint32_t flow, int i, bool backup)
+{
+    Impl* r = m_impl.get();
+    if (flow >= r->flows.size() || !r->flows[flow]->tx)
+    {
+        return flow >= r->flows.size() ? static_cast<int>(MPTCP_ERR_INVALID_ARGUMENT)
+                                       : static_cast<int>(MPTCP_ERR_STATE);
+    }
+    FastFlow& f = *r->flows[flow];
+    const int rv = mptcp_conn_set_backup(f.tx, i, backup ? 1 : 0, fs_now(r->net));
+    fs_touch(r->net, f.src->node);
+    return rv;
+}
+
+int
+MptcpFastNetwork::RemoveAddress(int node, const std::string& ip)
+{
+    Impl* r = m_impl.get();
+    if (node < 0 || static_cast<size_t>(node) >= r->hostOf.size() || !r->hostOf[node])
+    {
+        throw std::runtime_error("fast engine: RemoveAddress: the node has no stack");
+    }
+    const mptcp_addr a = ParseIpv4(ip);
+    const int rv = mptcp_stack_remove_address(r->hostOf[node]->stack, &a, fs_now(r->net));
+    fs_touch(r->net, node);
+    return rv;
+}
+
+int
+MptcpFastNetwork::GetSubflowCount(uint32_t flow) const
+{
+    return flow < m_impl->flows.size() ? SubflowCount(*m_impl->flows[flow]) : 0;
+}
+
+bool
+MptcpFastNetwork::GetSubflowStats(uint32_t flow, int i, mptcp_conn_stats& st, std::string* local,
+                                  std::string* remote) const
+{
+    if (flow >= m_impl->flows.size())
+    {
+        return false;
+    }
+    mptcp_addr l{};
+    mptcp_addr rem{};
+    if (!SubflowStats(*m_impl->flows[flow], i, st, &l, &rem))
+    {
+        return false;
+    }
+    if (local)
+    {
+        *local = AddrPort(l);
+    }
+    if (remote)
+    {
+        *remote = AddrPort(rem);
+    }
+    return true;
+}
+
+uint64_t
+MptcpFastNetwork::GetReceived(uint32_t flow) const
+{
+    return flow < m_impl->flows.size() ? m_impl->flows[flow]->received : 0;
+}
+
 uint64_t
 MptcpFastNetwork::GetCounter(int node, int id) const
 {

@@ -162,6 +162,37 @@ class MptcpFastNetwork
     void Schedule(Time t, std::function<void()> fn);
     /** \return the current simulated time */
     Time Now() const;
+    /** \brief Set the random loss probability of both directions of a
+     *         link, before or during Run (1: the path fails, as a
+     *         ReceiveErrorModel dropping every packet). */
+    void SetLinkLoss(int link, double loss);
+    /**
+     * \brief During Run: make subflow `i` of a flow's sender a backup or
+     *        a regular subflow (mptcp_conn_set_backup: MP_PRIO).
+     * \return the core's return code (MPTCP_ERR_STATE before the flow
+     *         started)
+     */
+    int SetSubflowBackup(uint32_t flow, int i, bool backup);
+    /**
+     * \brief During Run: withdraw an address the node declared
+     *        (mptcp_stack_remove_address: REMOVE_ADDR, its subflows
+     *        reset), as MptcpL4Protocol::RemoveLocalAddress.
+     * \return the core's return code
+     */
+    int RemoveAddress(int node, const std::string& ip);
+    /** \return the subflows a flow's sender has now (closed ones
+     *          included) */
+    int GetSubflowCount(uint32_t flow) const;
+    /**
+     * \brief Subflow `i` of a flow's sender now.
+     * \param local out: its local "a.b.c.d:port" (may be null)
+     * \param remote out: its remote end (may be null)
+     * \return false when there is no such subflow
+     */
+    bool GetSubflowStats(uint32_t flow, int i, mptcp_conn_stats& st, std::string* local,
+                         std::string* remote) const;
+    /** \return the bytes a flow's receiver read so far */
+    uint64_t GetReceived(uint32_t flow) const;
     /** \return a counter (MPTCP_MIB_*) of the stack on `node` */
     uint64_t GetCounter(int node, int id) const;
     /**

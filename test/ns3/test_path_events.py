@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Runs examples/mptcp-path-events and checks the path events took effect.
 
-Usage: test_path_events.py PROGRAM
+Usage: test_path_events.py PROGRAM [ARG...]   (ARG: e.g. --engine=fast)
 Subflow 1 is made a backup and regular again (MP_PRIO reaches the peer),
 then path 0 fails and host A withdraws its path-0 address: REMOVE_ADDR
 reaches the peer, the subflows from that address are closed and carry
@@ -19,17 +19,18 @@ def run(program, *args):
 
 
 def main(argv):
-    if len(argv) != 2:
+    if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     program = argv[1]
+    extra = argv[2:]
     failures = []
 
-    bad = run(program, "--failAt=30", "--duration=20")
+    bad = run(program, *extra, "--failAt=30", "--duration=20")
     if bad.returncode != 2 or "need" not in bad.stderr:
         failures.append(f"bad event times: exit {bad.returncode}, stderr {bad.stderr!r}")
 
-    proc = run(program, "--duration=20", "--backupAt=4", "--regularAt=8", "--failAt=12")
+    proc = run(program, *extra, "--duration=20", "--backupAt=4", "--regularAt=8", "--failAt=12")
     if proc.returncode != 0:
         print(proc.stdout, proc.stderr, file=sys.stderr)
         return 1
@@ -69,6 +70,15 @@ def main(argv):
         tail = [sum(samples[t].values()) for t in range(16, 21)]
         if min(tail) < 4.0:
             failures.append(f"goodput after the failure {tail} Mbit/s, expected >= 4 of path 1's 5")
+    if not extra:
+        bad = run(program, "--engine=warp")
+        if bad.returncode != 2 or "--engine must be" not in bad.stderr:
+            failures.append(f"bad engine: exit {bad.returncode}, stderr {bad.stderr!r}")
+    else:
+        again = run(program, *extra, "--duration=20", "--backupAt=4", "--regularAt=8",
+                    "--failAt=12")
+        if again.stdout != proc.stdout:
+            failures.append("two runs with the same arguments printed different output")
     for f in failures:
         print("FAIL:", f, file=sys.stderr)
     return 1 if failures else 0

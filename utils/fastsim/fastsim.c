@@ -389,6 +389,19 @@ static int addr_insert(fs_net *net, uint32_t ip, int node, int ldir) {
   return 0;
 }
 
+int fs_set_link_loss(fs_net *net, int link, int dir, double loss) {
+  if (!net)
+    return FS_ERR_ARG;
+  if (link < 0 || 2 * link >= net->n_dirs || dir < -1 || dir > 1)
+    return fail(net, FS_ERR_ARG, "set link loss: no such link or direction%s%s", "", "");
+  if (!(loss >= 0 && loss <= 1))
+    return fail(net, FS_ERR_ARG, "set link loss: the probability must be in [0, 1]%s%s", "", "");
+  for (int d = 0; d < 2; d++)
+    if (dir < 0 || dir == d)
+      net->dirs[2 * link + d].c.loss = loss;
+  return 0;
+}
+
 int fs_add_address(fs_net *net, int node, const uint8_t ip[4], int link) {
   if (!net || !ip || net->finalized)
     return FS_ERR_ARG;

@@ -142,6 +142,14 @@ int fs_add_link(fs_net *net, int a, int b, const fs_link_config *ab,
                 const fs_link_config *ba);
 
 /**
+ * Sets the random loss probability of direction `dir` (0: a to b, 1: b to
+ * a, -1: both) of link `link`, before or during a run (a path that fails:
+ * 1). Returns 0 or FS_ERR_ARG (unknown link or direction, a probability
+ * outside [0, 1]).
+ */
+int fs_set_link_loss(fs_net *net, int link, int dir, double loss);
+
+/**
  * Gives node `node` the IPv4 address `ip` (4 bytes, network order). With
  * `link` >= 0 (a link of that node) a host sends segments from this
  * address out of that link. Returns 0, FS_ERR_ARG (unknown node or link,
