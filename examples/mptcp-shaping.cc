@@ -180,8 +180,7 @@ main(int argc, char* argv[])
     std::string engine = "ns3";
     cmd.AddValue("engine",
                  "simulator: ns3, or fast (the core in its own packet network, "
-                 "doc/fast-mode.md: the TCP hosts on the core's TCP, drop-tail and RED only; "
-                 "--queueDiscs defaults to droptail,red)",
+                 "doc/fast-mode.md: the TCP hosts on the core's TCP)",
                  engine);
     MptcpOutputOptions out(kProg);
     out.AddTo(cmd);
@@ -224,15 +223,6 @@ main(int argc, char* argv[])
         // the same Reno, the core's: ns-3's TCP exists only in ns-3 mode
         p.competitor = "core";
         p.competitorCc = "ns3::TcpNewReno";
-        bool given = false;
-        for (int i = 1; i < argc; i++)
-        {
-            given = given || std::string(argv[i]).rfind("--queueDiscs", 0) == 0;
-        }
-        if (!given)
-        {
-            discs = {"droptail", "red"};
-        }
     }
     p.outputDir = out.outputDir;
     p.progress = prog;

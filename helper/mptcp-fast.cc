@@ -710,7 +710,7 @@ MptcpFastNetwork::AddNode(const std::string& name)
 
 int
 MptcpFastNetwork::AddLink(int a, int b, double rateBps, Time delay, uint32_t waiting,
-                          const MptcpFastRed* red, double loss)
+                          const MptcpFastRed* red, double loss, const MptcpFastFq* fq)
 {
     fs_link_config c;
     fs_link_config_default(&c);
@@ -728,6 +728,21 @@ MptcpFastNetwork::AddLink(int a, int b, double rateBps, Time delay, uint32_t wai
         c.red_qw = red->qW;
         c.red_gentle = red->gentle ? 1 : 0;
         c.red_idle_pps = red->linkBps / (8.0 * std::max(1u, red->meanPacket));
+    }
+    if (fq)
+    {
+        if (red)
+        {
+            throw std::runtime_error("fast engine: a link has RED or FQ-CoDel, not both");
+        }
+        c.queue_kind = FS_QUEUE_FQ_CODEL;
+        c.fq_by_host = fq->byHost ? 1 : 0;
+        c.fq_flows = fq->flows;
+        c.fq_quantum = fq->quantum;
+        c.fq_target_ns = static_cast<uint64_t>(std::max<int64_t>(0, fq->target.GetNanoSeconds()));
+        c.fq_interval_ns =
+            static_cast<uint64_t>(std::max<int64_t>(0, fq->interval.GetNanoSeconds()));
+        c.fq_l2_bytes = 2; // the discipline counts IP packets, not the PPP header
     }
     return m_impl->Must(fs_add_link(m_impl->net, a, b, &c, nullptr), "link");
 }
@@ -749,11 +764,20 @@ MptcpFastNetwork::Mirror(const MptcpNetworkHelper& d)
         const MptcpLinkSpec& ls = d.GetLinkSpec(k);
         const auto ends = d.GetLinkEnds(k);
         const double bps = MptcpRateBps(ls.rate);
-        if (ls.queue.disc != "droptail" && ls.queue.disc != "red")
+        if (ls.queue.disc != "droptail" && ls.queue.disc != "red" && ls.queue.disc != "fqcodel" &&
+            ls.queue.disc != "fqcodel-host")
         {
             throw std::runtime_error("fast engine: link " + d.GetName(ends.first) + " -- " +
                                      d.GetName(ends.second) + ": no " + ls.queue.disc +
-                                     " on the fast engine (drop-tail and RED)");
+                                     " on the fast engine (drop-tail, RED and FQ-CoDel)");
+        }
+        if (ls.queue.disc == "fqcodel" || ls.queue.disc == "fqcodel-host")
+        {
+            MptcpFastFq fq;
+            fq.byHost = ls.queue.disc == "fqcodel-host";
+            AddLink(static_cast<int>(ends.first), static_cast<int>(ends.second), bps, ls.delay,
+                    ls.queue.packets, nullptr, ls.loss, &fq);
+            continue;
         }
         MptcpFastRed red;
         const bool isRed = ls.queue.disc == "red";
@@ -1020,7 +1044,7 @@ MptcpFastNetwork::GetLinkCounts(int link, int dir, uint64_t& arrived, uint64_t& 
         throw std::runtime_error("fast engine: GetLinkCounts: no such link");
     }
     arrived = st->sent;
-    dropped = st->queue_drops + st->red_drops;
+    dropped = st->queue_drops + st->red_drops + st->codel_drops;
     waiting = fs_link_waiting(m_impl->net, link, dir);
 }
 
@@ -1253,10 +1277,11 @@ MptcpFastScenarioCheck(const MptcpScenarioParams& p, std::string& why)
               "--competitor=core (ns-3's own TCP exists only in ns-3 mode)";
         return false;
     }
-    if (p.queueDisc != "droptail" && p.queueDisc != "red")
+    if (p.queueDisc != "droptail" && p.queueDisc != "red" && p.queueDisc != "fqcodel" &&
+        p.queueDisc != "fqcodel-host")
     {
-        why = "--engine=fast has drop-tail and RED bottlenecks (got --queueDisc=" + p.queueDisc +
-              "; FQ-CoDel runs in ns-3 mode)";
+        why = "--engine=fast has drop-tail, RED and FQ-CoDel bottlenecks (got --queueDisc=" +
+              p.queueDisc + ")";
         return false;
     }
     if (!p.virtualPayload)
@@ -1344,8 +1369,11 @@ MptcpFastScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink
     MptcpFastRed redSpec; // ns-3's RedQueueDisc defaults but the thresholds
     redSpec.minTh = std::max(1.0, q / 4.0);
     redSpec.maxTh = std::max(2.0, 3.0 * q / 4.0);
-    net.AddLink(left, right, MptcpRateBps(p.bottleneckRate), p.bottleneckDelay, q + 1,
-                red ? &redSpec : nullptr);
+    MptcpFastFq fqSpec; // FqCoDelQueueDisc's defaults, MaxSize q
+    fqSpec.byHost = p.queueDisc == "fqcodel-host";
+    const bool fq = p.queueDisc == "fqcodel" || fqSpec.byHost;
+    net.AddLink(left, right, MptcpRateBps(p.bottleneckRate), p.bottleneckDelay, fq ? q : q + 1,
+                red ? &redSpec : nullptr, 0, fq ? &fqSpec : nullptr);
     const int dl = net.AddLink(right, d, accessBps, access, accessWaiting);
     const std::string dAddr = "10.4.1.2";
     net.AddAddress(d, dAddr, dl);

@@ -41,6 +41,17 @@ struct MptcpFastRed
     uint32_t meanPacket = 500; //!< MeanPktSize (bytes)
 };
 
+/** FQ-CoDel's settings on a fast-engine link, as FqCoDelQueueDisc's
+ *  attributes (its defaults; the quantum is the devices' MTU). */
+struct MptcpFastFq
+{
+    bool byHost = false;                //!< one queue per source address (MptcpHostPacketFilter)
+    uint32_t flows = 1024;              //!< Flows
+    uint32_t quantum = 1500;            //!< Quantum (bytes)
+    Time target = MilliSeconds(5);      //!< Target
+    Time interval = MilliSeconds(100);  //!< Interval
+};
+
 /**
  * \brief What a flow's sender does beyond a bulk transfer (fast engine;
  *        doc/fast-mode.md "Applications").
@@ -91,12 +102,16 @@ class MptcpFastNetwork
     /**
      * \brief Join two nodes (both directions alike).
      * \param waiting packets that may wait behind the one being sent
+     *        (with fq: the discipline's limit, in front of a one-packet
+     *        device queue)
      * \param red RED with these settings (null: drop-tail)
      * \param loss random loss probability per packet, at arrival
+     * \param fq FQ-CoDel with these settings (null: drop-tail or RED)
      * \return the link's index
      */
     int AddLink(int a, int b, double rateBps, Time delay, uint32_t waiting,
-                const MptcpFastRed* red = nullptr, double loss = 0);
+                const MptcpFastRed* red = nullptr, double loss = 0,
+                const MptcpFastFq* fq = nullptr);
     /**
      * \brief The nodes and links of a description (before its Build()), as
      *        MptcpNetworkHelper would build them: node i and link k keep

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "fastsim.h"
+#include "fs_fq.h"
 #include "netsim.h"
 
 /* A host that sends `to_send` segments of 20 header bytes and a virtual
@@ -439,6 +440,85 @@ static void test_transfer_and_determinism(void **state) {
   assert_int_equal(q.received, 4u << 20);
 }
 
+/* FQ-CoDel on its own: packets are small integers cast to pointers. */
+typedef struct fq_drops {
+  int n, codel;
+  uint64_t first_codel_at, now;
+  intptr_t last;
+} fq_drops;
+
+static void fq_drop_cb(void *user, void *pkt, int codel) {
+  fq_drops *d = user;
+  d->n++;
+  d->last = (intptr_t)pkt;
+  if (codel && !d->codel++)
+    d->first_codel_at = d->now;
+}
+
+static void test_fq_codel(void **state) {
+  (void)state;
+  fs_fq_config c;
+  fs_fq_config_default(&c);
+  c.flows = 16;
+  c.limit = 100;
+  fq_drops dr = {0};
+  fs_fq *q = fs_fq_new(&c, fq_drop_cb, &dr);
+  assert_non_null(q);
+  /* deficit round robin: a new flow is served at once, then the flows
+   * alternate a quantum (one 1500-byte packet) each */
+  for (intptr_t i = 1; i <= 6; i++)
+    assert_int_equal(fs_fq_enqueue(q, (void *)i, 1500, 1, 0), 0);
+  for (intptr_t i = 101; i <= 102; i++)
+    assert_int_equal(fs_fq_enqueue(q, (void *)i, 1500, 2, 0), 0);
+  const intptr_t order[] = {1, 101, 2, 102, 3, 4, 5, 6};
+  for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+    assert_int_equal((intptr_t)fs_fq_dequeue(q, 0), order[k]);
+  assert_null(fs_fq_dequeue(q, 0));
+  assert_int_equal(fs_fq_packets(q), 0);
+  fs_fq_del(q);
+
+  /* over the limit: a batch from the head of the fattest queue, until half
+   * its bytes are gone */
+  c.limit = 4;
+  q = fs_fq_new(&c, fq_drop_cb, &dr);
+  for (intptr_t i = 1; i <= 4; i++)
+    fs_fq_enqueue(q, (void *)i, 1500, 1, 0);
+  fs_fq_enqueue(q, (void *)101, 1500, 2, 0);
+  assert_int_equal(dr.n, 2);
+  assert_int_equal(dr.last, 2);
+  assert_int_equal(fs_fq_packets(q), 3);
+  assert_int_equal((intptr_t)fs_fq_dequeue(q, 0), 3);
+  fs_fq_del(q);
+
+  /* CoDel: a standing queue of 10 ms (above the 5 ms target) is first
+   * dropped from one interval (100 ms) after the sojourn first exceeded
+   * the target; below the target, never */
+  for (int standing = 10; standing >= 3; standing -= 7) {
+    memset(&dr, 0, sizeof(dr));
+    c.limit = 10240;
+    q = fs_fq_new(&c, fq_drop_cb, &dr);
+    const uint64_t ms = 1000000;
+    intptr_t id = 1;
+    for (int i = 0; i < standing; i++)
+      fs_fq_enqueue(q, (void *)id++, 1500, 7, (uint64_t)i * ms);
+    for (uint64_t t = (uint64_t)standing * ms; t <= 400 * ms; t += ms) {
+      dr.now = t;
+      fs_fq_enqueue(q, (void *)id++, 1500, 7, t);
+      assert_non_null(fs_fq_dequeue(q, t));
+    }
+    if (standing == 10) {
+      assert_true(dr.codel > 0);
+      assert_true(dr.first_codel_at >= 110 * ms && dr.first_codel_at <= 111 * ms);
+    } else {
+      assert_int_equal(dr.codel, 0);
+    }
+    fs_fq_del(q);
+  }
+  fs_fq_config bad = c;
+  bad.quantum = 0;
+  assert_null(fs_fq_new(&bad, NULL, NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bad_topology),
@@ -447,6 +527,7 @@ int main(void) {
       cmocka_unit_test(test_ecmp),
       cmocka_unit_test(test_bound_addresses),
       cmocka_unit_test(test_transfer_and_determinism),
+      cmocka_unit_test(test_fq_codel),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,11 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs_fq.h"
 #include "netsim.h" /* the xoshiro256** streams */
 
 #define FS_NEVER UINT64_MAX
 
-enum { EV_LINK = 0, EV_TIMER = 1, EV_APP = 2 };
+enum { EV_LINK = 0, EV_TIMER = 1, EV_APP = 2, EV_FQ = 3 };
 
 typedef struct fs_pkt {
   struct fs_pkt *next;
@@ -70,6 +71,11 @@ typedef struct fs_dir {
   int old;
   netsim_rng rng;
   fs_link_stats st;
+  /* FQ-CoDel: the discipline in front of a one-packet device queue */
+  fs_fq *fq;
+  uint64_t fq_wake; /* an EV_FQ is due then (FS_NEVER: none) */
+  uint64_t fq_salt; /* of the flow hash */
+  struct fs_net *net;
 } fs_dir;
 
 typedef struct fs_node {
@@ -199,6 +205,10 @@ void fs_link_config_default(fs_link_config *c) {
   c->red_max_p = 0.02;
   c->red_qw = 0.002;
   c->red_gentle = 1;
+  c->fq_flows = 1024;
+  c->fq_quantum = 1500;
+  c->fq_target_ns = 5000000;
+  c->fq_interval_ns = 100000000;
 }
 
 static int st_read(void *ep, const mptcp_addr *src, const mptcp_addr *dst, const uint8_t *data,
@@ -243,6 +253,8 @@ void fs_del(fs_net *net) {
     free(net->slabs[i]);
   free(net->slabs);
   free(net->nodes);
+  for (int d = 0; d < net->n_dirs; d++)
+    fs_fq_del(net->dirs[d].fq);
   free(net->dirs);
   free(net->addrs);
   free(net->route_off);
@@ -289,8 +301,15 @@ static int check_link(fs_net *net, const fs_link_config *c, int a, int b) {
     return fail(net, FS_ERR_ARG, "link %s: the rate must be positive (got 0)%s", what, NULL);
   if (!(c->loss >= 0 && c->loss <= 1))
     return fail(net, FS_ERR_ARG, "link %s: the loss probability must be in [0, 1]%s", what, NULL);
-  if (c->queue_kind != FS_QUEUE_DROPTAIL && c->queue_kind != FS_QUEUE_RED)
+  if (c->queue_kind != FS_QUEUE_DROPTAIL && c->queue_kind != FS_QUEUE_RED &&
+      c->queue_kind != FS_QUEUE_FQ_CODEL)
     return fail(net, FS_ERR_ARG, "link %s: unknown queue discipline%s", what, NULL);
+  if (c->queue_kind == FS_QUEUE_FQ_CODEL &&
+      !(c->fq_flows > 0 && c->fq_quantum > 0 && c->fq_interval_ns > 0 && c->queue_pkts > 0 &&
+        c->fq_l2_bytes <= c->overhead_bytes))
+    return fail(net, FS_ERR_ARG,
+                "link %s: FQ-CoDel needs flows, a quantum, an interval and a limit above 0%s",
+                what, NULL);
   if (c->queue_kind == FS_QUEUE_RED &&
       !(c->red_min_th >= 0 && c->red_max_th > c->red_min_th && c->red_max_p > 0 &&
         c->red_max_p <= 1 && c->red_qw > 0 && c->red_qw <= 1))
@@ -460,9 +479,40 @@ int fs_set_host(fs_net *net, int node, const fs_host_ops *ops, void *ep) {
 /* Routes                                                              */
 /* ------------------------------------------------------------------ */
 
+static void fq_dropped(void *user, void *pkt, int codel);
+
+/* The FQ-CoDel disciplines, once the links are all there (they keep a
+ * pointer to their direction). */
+static int fq_create(fs_net *net) {
+  for (int ld = 0; ld < net->n_dirs; ld++) {
+    fs_dir *d = &net->dirs[ld];
+    d->net = net;
+    d->fq_wake = FS_NEVER;
+    if (d->c.queue_kind != FS_QUEUE_FQ_CODEL)
+      continue;
+    fs_fq_config fc;
+    fs_fq_config_default(&fc);
+    fc.flows = d->c.fq_flows;
+    fc.limit = d->c.queue_pkts;
+    fc.quantum = d->c.fq_quantum;
+    fc.min_bytes = d->c.fq_quantum;
+    fc.target_ns = d->c.fq_target_ns;
+    fc.interval_ns = d->c.fq_interval_ns;
+    uint64_t x = net->seed ^ (0x5f0000u + (uint64_t)ld);
+    d->fq_salt = netsim_splitmix64(&x);
+    d->fq = fs_fq_new(&fc, fq_dropped, d);
+    if (!d->fq)
+      return fail(net, FS_ERR_NOMEM, "out of memory%s%s", NULL, NULL);
+  }
+  return 0;
+}
+
 int fs_finalize(fs_net *net) {
   if (!net || net->finalized)
     return FS_ERR_ARG;
+  int fqe = fq_create(net);
+  if (fqe < 0)
+    return fqe;
   int N = net->n_nodes;
   int D = 0;
   /* the far end of a link an address is bound to is a destination too:
@@ -772,6 +822,48 @@ static int red_drops(fs_dir *d, uint64_t now, uint32_t q) {
   return 0;
 }
 
+static int device_push(fs_net *net, int ld, fs_pkt *p);
+
+/* Packets whose serialization has started leave the waiting count. */
+static inline void started(fs_dir *d, uint64_t now) {
+  while (d->wait && d->wait->t_start <= now) {
+    d->wait = d->wait->next;
+    d->n_wait--;
+  }
+}
+
+/* FQ-CoDel: while the device has room (nothing waits behind the packet on
+ * the wire), the discipline's next packet goes to it; when one waits, an
+ * event wakes the discipline as it starts on the wire. */
+static int fq_pump(fs_net *net, int ld) {
+  fs_dir *d = &net->dirs[ld];
+  uint64_t now = net->now;
+  started(d, now);
+  while (!(d->busy_until > now && d->n_wait >= 1)) {
+    fs_pkt *p = fs_fq_dequeue(d->fq, now);
+    if (!p)
+      return 0;
+    int e = device_push(net, ld, p);
+    if (e < 0)
+      return e;
+    started(d, now);
+  }
+  if (d->wait && d->fq_wake != d->wait->t_start && fs_fq_packets(d->fq)) {
+    d->fq_wake = d->wait->t_start;
+    return heap_push(net, d->fq_wake, net->next_seq++, EV_FQ, (uint32_t)ld);
+  }
+  return 0;
+}
+
+static void fq_dropped(void *user, void *pkt, int codel) {
+  fs_dir *d = user;
+  if (codel)
+    d->st.codel_drops++;
+  else
+    d->st.queue_drops++;
+  pkt_free(d->net, pkt);
+}
+
 /* Queues p on link direction ld at now; it may be dropped. */
 static int enqueue(fs_net *net, int ld, fs_pkt *p) {
   fs_dir *d = &net->dirs[ld];
@@ -779,11 +871,20 @@ static int enqueue(fs_net *net, int ld, fs_pkt *p) {
   uint64_t wire = (uint64_t)d->c.overhead_bytes + p->len + p->virtual_len;
   d->st.sent++;
   d->st.sent_bytes += wire;
-  /* packets whose serialization has started leave the waiting count */
-  while (d->wait && d->wait->t_start <= now) {
-    d->wait = d->wait->next;
-    d->n_wait--;
+  if (d->fq) {
+    uint64_t h;
+    if (d->c.fq_by_host) { /* the source address alone, no ports */
+      mptcp_addr host = p->src;
+      host.port = 0;
+      h = flow_hash(&host, &host, d->fq_salt);
+    } else {
+      h = flow_hash(&p->src, &p->dst, d->fq_salt);
+    }
+    if (fs_fq_enqueue(d->fq, p, (uint32_t)(wire - d->c.fq_l2_bytes), (uint32_t)(h >> 32), now) < 0)
+      return FS_ERR_NOMEM;
+    return fq_pump(net, ld);
   }
+  started(d, now);
   int waits = d->busy_until > now;
   if (waits && d->n_wait >= d->c.queue_pkts) {
     d->st.queue_drops++;
@@ -798,6 +899,15 @@ static int enqueue(fs_net *net, int ld, fs_pkt *p) {
     pkt_free(net, p);
     return 0;
   }
+  return device_push(net, ld, p);
+}
+
+/* Puts p on link direction ld's wire, or behind what is on it. */
+static int device_push(fs_net *net, int ld, fs_pkt *p) {
+  fs_dir *d = &net->dirs[ld];
+  uint64_t now = net->now;
+  uint64_t wire = (uint64_t)d->c.overhead_bytes + p->len + p->virtual_len;
+  int waits = d->busy_until > now;
   uint64_t start = waits ? d->busy_until : now;
   uint64_t ser;
   int k = d->ser_cache[0].wire == wire ? 0 : d->ser_cache[1].wire == wire ? 1 : -1;
@@ -1030,6 +1140,13 @@ int fs_run(fs_net *net, uint64_t until) {
         if ((e = forward(net, d->to, p, 0)) < 0)
           return e;
       }
+    } else if (ev.kind == EV_FQ) {
+      fs_dir *d = &net->dirs[ev.idx];
+      if (ev.t == d->fq_wake) {
+        d->fq_wake = FS_NEVER;
+        if ((e = fq_pump(net, (int)ev.idx)) < 0)
+          return e;
+      }
     } else if (ev.kind == EV_TIMER) {
       fs_node *n = &net->nodes[ev.idx];
       if (ev.t == n->timer_at) {
@@ -1078,11 +1195,8 @@ uint32_t fs_link_waiting(fs_net *net, int link, int dir) {
   if (!net || link < 0 || dir < 0 || dir > 1 || 2 * link + dir >= net->n_dirs)
     return 0;
   fs_dir *d = &net->dirs[2 * link + dir];
-  while (d->wait && d->wait->t_start <= net->now) {
-    d->wait = d->wait->next;
-    d->n_wait--;
-  }
-  return d->n_wait;
+  started(d, net->now);
+  return d->n_wait + fs_fq_packets(d->fq);
 }
 
 const fs_stats *fs_get_stats(const fs_net *net) { return net ? &net->st : NULL; }

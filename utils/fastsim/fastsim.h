@@ -73,6 +73,14 @@ enum fs_queue_kind {
    *  it. The average counts the packets of the queue discipline: those
    *  waiting but the one in the device's one-packet queue. */
   FS_QUEUE_RED = 1,
+  /** FQ-CoDel (fs_fq.h: RFC 8290 flow queues, RFC 8289 CoDel in each) as
+   *  ns-3's FqCoDelQueueDisc, of queue_pkts packets, in front of a
+   *  one-packet device queue: a packet leaves the discipline when the
+   *  device has room (the packet before it started on the wire). Flows
+   *  by a salted hash of the 4-tuple, or of the source address alone
+   *  (fq_by_host: ns-3's FqCoDel with the module's MptcpHostPacketFilter,
+   *  one queue per sending host). */
+  FS_QUEUE_FQ_CODEL = 2,
 };
 
 /** One direction of a link. */
@@ -91,10 +99,18 @@ typedef struct fs_link_config {
   double red_idle_pps;    /**< idle-time decay in arrivals per second: ns-3's
                                LinkBandwidth / (8 MeanPktSize); 0: the
                                link's rate / (8 x 500 bytes) */
+  uint32_t fq_flows;      /**< FQ-CoDel: flow queues (ns-3: 1024) */
+  uint32_t fq_quantum;    /**< FQ-CoDel: bytes per round (the MTU, 1500) */
+  uint64_t fq_target_ns;  /**< CoDel target (5 ms) */
+  uint64_t fq_interval_ns; /**< CoDel interval (100 ms) */
+  int fq_by_host;         /**< one flow queue per source address */
+  uint32_t fq_l2_bytes;   /**< bytes of overhead_bytes the discipline does not
+                               count (the PPP header: 2; it sees IP packets) */
 } fs_link_config;
 
 /** Defaults: 10 Mbit/s, 10 ms, 100 packets, overhead 20, no loss,
- *  drop-tail; RED 5/15 packets, max_p 0.02, qw 0.002, gentle (ns-3's). */
+ *  drop-tail; RED 5/15 packets, max_p 0.02, qw 0.002, gentle (ns-3's);
+ *  FQ-CoDel 1024 flows, quantum 1500, 5 ms, 100 ms, per 4-tuple. */
 void fs_link_config_default(fs_link_config *c);
 
 /** A host, as netsim_host_ops: the meaning and returns of
@@ -192,6 +208,8 @@ typedef struct fs_link_stats {
   uint64_t delivered;    /**< packets that reached the far node */
   uint64_t queue_drops;  /**< queue full (drop-tail, or RED's hard limit) */
   uint64_t red_drops;    /**< RED's early drops */
+  uint64_t codel_drops;  /**< FQ-CoDel: CoDel's drops (its overlimit drops
+                              count as queue_drops) */
   uint64_t random_losses;
   uint32_t max_queue;    /**< most packets ever waiting */
 } fs_link_stats;
