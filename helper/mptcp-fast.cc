@@ -29,6 +29,7 @@
 #include "ns3/config.h"
 #include "ns3/mptcp-socket.h"
 #include "ns3/object.h"
+#include "ns3/random-variable-stream.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/string.h"
 #include "ns3/tcp-socket.h"
@@ -1396,13 +1397,13 @@ MptcpFastScenarioRun(const MptcpScenarioParams& p, const MptcpScenarioSampleSink
         net.EnablePcap(d, p.outputDir + "/mptcp-receiver-fast.pcap");
     }
 
-    // Senders start at 0.1 s + U[0, 1), as in ns-3 mode (another stream).
-    netsim_rng startRng;
-    netsim_rng_seed(&startRng, seed, NETSIM_STREAM_USER - 1);
-    auto start = [&startRng]() {
-        const double u = static_cast<double>(netsim_rng_next(&startRng) >> 11) * 0x1.0p-53;
-        return NanoSeconds(static_cast<int64_t>((0.1 + u) * 1e9));
-    };
+    // Senders start at 0.1 s + U[0, 1), drawn as in ns-3 mode: from ns-3's
+    // stream 1000 + the streams its stacks take (one per host: M, D and
+    // each TCP host), in the same order, so both engines start the same
+    // flows at the same times.
+    Ptr<UniformRandomVariable> startRv = CreateObject<UniformRandomVariable>();
+    startRv->SetStream(1000 + 2 + static_cast<int64_t>(p.tcpFlows));
+    auto start = [&startRv]() { return Seconds(0.1 + startRv->GetValue(0, 1)); };
     net.AddBulkFlow("mptcp", "mptcp", "subflow ", m, mAddrs[0], d, dAddr, MPTCP_PORT, start());
     for (uint32_t k = 0; k < p.tcpFlows; k++)
     {
