@@ -82,6 +82,7 @@ void conn_destroy(struct mptcp_conn *c) {
   stack_forget_conn(s, c);
   sched_detach(c);
   pm_detach(c);
+  pm_tables_release(c);
   for (uint8_t i = 0; i < c->n_sf; i++) {
     tcp_sf_release(c->sfs[i]);
     if (c->sfs[i] != &c->sf)

@@ -268,6 +268,33 @@ struct tcp_sf {
 struct mptcp_sched_ops;
 struct mptcp_pm_ops;
 
+/* A connection's path-manager tables (pm.c; counts in the connection):
+ * addresses we announce (ADD_ADDR, until echoed), ADD_ADDRs to echo, the
+ * peer's announced addresses, joins to try again, address ids to withdraw
+ * (REMOVE_ADDR). */
+#define MPTCP_PM_MAX_ADDR 8
+struct pm_tables {
+  struct pm_announce {
+    mptcp_addr addr;
+    uint8_t id;
+    uint8_t echoed;
+    uint8_t tx_pending;
+    uint8_t retries;
+    uint64_t timer;
+  } ann[MPTCP_PM_MAX_ADDR];
+  struct pm_peer_addr {
+    mptcp_addr addr;
+    uint8_t id;
+  } echo[MPTCP_PM_MAX_ADDR], rem[MPTCP_PM_MAX_ADDR];
+  /* joins the peer refused as transient, to open again (join_retry_ns) */
+  struct pm_join_retry {
+    mptcp_addr local, remote;
+    uint8_t id_local, id_remote, backup, tries;
+    uint64_t due;
+  } jr[MPTCP_MAX_SF];
+  uint8_t rm_ids[MPTCP_PM_MAX_ADDR];
+};
+
 struct mptcp_conn {
   struct mptcp_stack *stack;
   void *user_data;
@@ -366,32 +393,13 @@ struct mptcp_conn {
   struct mptcp_conn *next_dirty; /* expiry to recompute (stack_update_timer) */
   int timer_dirty;
 
-  /* path-manager signals (pm.c): addresses we announce (ADD_ADDR, until
-   * echoed), ADD_ADDRs to echo, the peer's announced addresses, address
-   * ids to withdraw (REMOVE_ADDR) */
-#define MPTCP_PM_MAX_ADDR 8
-  struct pm_announce {
-    mptcp_addr addr;
-    uint8_t id;
-    uint8_t echoed;
-    uint8_t tx_pending;
-    uint8_t retries;
-    uint64_t timer;
-  } ann[MPTCP_PM_MAX_ADDR];
+  /* path-manager signals (pm.c): the tables (struct pm_tables),
+   * allocated at their first entry (most connections never signal), and
+   * the number of entries in each */
+  struct pm_tables *pmt;
   uint8_t n_ann;
-  struct pm_peer_addr {
-    mptcp_addr addr;
-    uint8_t id;
-  } echo[MPTCP_PM_MAX_ADDR], rem[MPTCP_PM_MAX_ADDR];
   uint8_t n_echo, n_rem;
-  /* joins the peer refused as transient, to open again (join_retry_ns) */
-  struct pm_join_retry {
-    mptcp_addr local, remote;
-    uint8_t id_local, id_remote, backup, tries;
-    uint64_t due;
-  } jr[MPTCP_MAX_SF];
   uint8_t n_jr;
-  uint8_t rm_ids[MPTCP_PM_MAX_ADDR];
   uint8_t n_rm;
   uint8_t pm_announced;  /* the announcements were queued */
   /* both DATA_FINs acknowledged at this time: subflows left open after
@@ -697,6 +705,7 @@ int mptcp_sf_usable(const struct tcp_sf *sf);
 /* path-manager signals (pm.c) */
 uint8_t stack_addr_id(const struct mptcp_stack *s, const mptcp_addr *a);
 void pm_fully_established(struct mptcp_conn *c, uint64_t now);
+void pm_tables_release(struct mptcp_conn *c);
 void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint64_t now);
 /* received ADD_ADDR / REMOVE_ADDR / MP_PRIO of a segment */
 void pm_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now);

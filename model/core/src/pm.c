@@ -50,6 +50,23 @@ void pm_detach(struct mptcp_conn *c) {
   c->pm = NULL;
 }
 
+/* The connection's tables, allocated at their first entry; NULL when the
+ * stack's memory is out (the signal is then not kept). */
+static struct pm_tables *pm_tables(struct mptcp_conn *c) {
+  if (!c->pmt) {
+    c->pmt = stack_alloc(c->stack, sizeof(*c->pmt));
+    if (c->pmt)
+      memset(c->pmt, 0, sizeof(*c->pmt));
+  }
+  return c->pmt;
+}
+
+void pm_tables_release(struct mptcp_conn *c) {
+  if (c->pmt)
+    stack_free(c->stack, c->pmt, sizeof(*c->pmt));
+  c->pmt = NULL;
+}
+
 void pm_subflow_established(struct tcp_sf *sf, uint64_t now) {
   if (sf->conn->pm && sf->conn->pm->subflow_established)
     sf->conn->pm->subflow_established(sf, now);
@@ -65,9 +82,10 @@ void pm_subflow_established(struct tcp_sf *sf, uint64_t now) {
 static void join_retry_arm(struct tcp_sf *sf, uint64_t now) {
   struct mptcp_conn *c = sf->conn;
   if (!c->cfg.join_retry_ns || !sf->is_join || sf->join_ok || !sf->rst_rx_transient ||
-      sf->join_tries >= MPTCP_JOIN_RETRIES || c->closed || c->n_jr >= MPTCP_MAX_SF)
+      sf->join_tries >= MPTCP_JOIN_RETRIES || c->closed || c->n_jr >= MPTCP_MAX_SF ||
+      !pm_tables(c))
     return;
-  struct pm_join_retry *r = &c->jr[c->n_jr++];
+  struct pm_join_retry *r = &c->pmt->jr[c->n_jr++];
   r->local = sf->local;
   r->local.port = 0; /* a new port: the old 4-tuple may linger at the peer */
   r->remote = sf->remote;
@@ -80,12 +98,12 @@ static void join_retry_arm(struct tcp_sf *sf, uint64_t now) {
 
 static void join_retry_due(struct mptcp_conn *c, uint64_t now) {
   for (uint8_t i = 0; i < c->n_jr;) {
-    struct pm_join_retry r = c->jr[i];
+    struct pm_join_retry r = c->pmt->jr[i];
     if (r.due > now) {
       i++;
       continue;
     }
-    c->jr[i] = c->jr[--c->n_jr];
+    c->pmt->jr[i] = c->pmt->jr[--c->n_jr];
     if (c->closed || pm_pair_used(c, &r.local, &r.remote))
       continue;
     struct tcp_sf *sf = mptcp_open_subflow(c, &r.local, &r.remote, now);
@@ -137,7 +155,9 @@ void pm_fully_established(struct mptcp_conn *c, uint64_t now) {
     const mptcp_addr *a = &s->addrs[i];
     if (a->family != c->sf.local.family || pm_ip_eq(a, &c->sf.local))
       continue;
-    struct pm_announce *an = &c->ann[c->n_ann++];
+    if (!pm_tables(c))
+      break;
+    struct pm_announce *an = &c->pmt->ann[c->n_ann++];
     memset(an, 0, sizeof(*an));
     an->addr = *a;
     an->addr.port = 0; /* joins come to the port of the connection */
@@ -154,8 +174,8 @@ void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint
     return;
   uint8_t wire_id = pm_ip_eq(a, &c->sf.local) ? 0 : id;
   for (uint8_t i = 0; i < c->n_ann; i++)
-    if (c->ann[i].id == wire_id) { /* no more announcements of it */
-      c->ann[i] = c->ann[--c->n_ann];
+    if (c->pmt->ann[i].id == wire_id) { /* no more announcements of it */
+      c->pmt->ann[i] = c->pmt->ann[--c->n_ann];
       break;
     }
   int used = 0;
@@ -176,9 +196,9 @@ void pm_addr_removed(struct mptcp_conn *c, const mptcp_addr *a, uint8_t id, uint
   if ((used || wire_id) && c->key_remote && c->n_rm < MPTCP_PM_MAX_ADDR) {
     int dup = 0;
     for (uint8_t i = 0; i < c->n_rm; i++)
-      dup |= c->rm_ids[i] == wire_id;
-    if (!dup)
-      c->rm_ids[c->n_rm++] = wire_id;
+      dup |= c->pmt->rm_ids[i] == wire_id;
+    if (!dup && pm_tables(c))
+      c->pmt->rm_ids[c->n_rm++] = wire_id;
   }
   pm_kick(c);
   if (c->pm->local_addr_removed)
@@ -208,7 +228,7 @@ int pm_signal_pending(const struct tcp_sf *sf) {
    * need to look at the subflow's state. */
   if (!sf->prio_pending && !sf->mp_fail_pending && !c->n_echo && !c->n_rm) {
     uint8_t i = 0;
-    while (i < c->n_ann && !c->ann[i].tx_pending)
+    while (i < c->n_ann && !c->pmt->ann[i].tx_pending)
       i++;
     if (i == c->n_ann)
       return 0;
@@ -223,7 +243,7 @@ int pm_signal_pending(const struct tcp_sf *sf) {
   if (c->n_echo || c->n_rm)
     return 1;
   for (uint8_t i = 0; i < c->n_ann; i++)
-    if (c->ann[i].tx_pending)
+    if (c->pmt->ann[i].tx_pending)
       return 1;
   return 0;
 }
@@ -280,15 +300,15 @@ void pm_write_signals(struct tcp_sf *sf, mptcp_tcphdr *h) {
     return;
   /* one ADD_ADDR per segment: echoes first, then announcements */
   if (c->n_echo) {
-    fill_addr(&h->add_addr, &c->echo[0].addr, c->echo[0].id);
+    fill_addr(&h->add_addr, &c->pmt->echo[0].addr, c->pmt->echo[0].id);
     h->add_addr.echo = 1;
     if (try_add(h, MPTCP_OPT_ADD_ADDR))
       mib_inc(s, MPTCP_MIB_ADD_ADDR_ECHO_TX);
     c->n_echo--;
-    memmove(&c->echo[0], &c->echo[1], c->n_echo * sizeof(c->echo[0]));
+    memmove(&c->pmt->echo[0], &c->pmt->echo[1], c->n_echo * sizeof(c->pmt->echo[0]));
   } else {
     for (uint8_t i = 0; i < c->n_ann; i++) {
-      struct pm_announce *an = &c->ann[i];
+      struct pm_announce *an = &c->pmt->ann[i];
       if (!an->tx_pending)
         continue;
       fill_addr(&h->add_addr, &an->addr, an->id);
@@ -304,7 +324,7 @@ void pm_write_signals(struct tcp_sf *sf, mptcp_tcphdr *h) {
   }
   if (c->n_rm) {
     h->rm_addr.n = c->n_rm;
-    memcpy(h->rm_addr.ids, c->rm_ids, c->n_rm);
+    memcpy(h->rm_addr.ids, c->pmt->rm_ids, c->n_rm);
     if (try_add(h, MPTCP_OPT_REMOVE_ADDR)) {
       mib_add(s, MPTCP_MIB_RM_ADDR_TX, c->n_rm);
       c->n_rm = 0;
@@ -323,13 +343,15 @@ static void rcv_add_addr(struct tcp_sf *sf, const mptcp_opt_add_addr *o, uint64_
   memcpy(a.ip, o->addr, o->family == 6 ? 16 : 4);
   a.port = o->has_port ? o->port : 0;
   if (o->echo) {
-    for (uint8_t i = 0; i < c->n_ann; i++)
-      if (c->ann[i].id == o->addr_id && pm_ip_eq(&c->ann[i].addr, &a) && !c->ann[i].echoed) {
-        c->ann[i].echoed = 1;
-        c->ann[i].tx_pending = 0;
-        c->ann[i].timer = MPTCP_TIME_NEVER;
+    for (uint8_t i = 0; i < c->n_ann; i++) {
+      struct pm_announce *an = &c->pmt->ann[i];
+      if (an->id == o->addr_id && pm_ip_eq(&an->addr, &a) && !an->echoed) {
+        an->echoed = 1;
+        an->tx_pending = 0;
+        an->timer = MPTCP_TIME_NEVER;
         mib_inc(s, MPTCP_MIB_ADD_ADDR_ECHO_RX);
       }
+    }
     return;
   }
   /* RFC 8684 section 3.4.1: the HMAC is keyed with the sender's key
@@ -343,17 +365,19 @@ static void rcv_add_addr(struct tcp_sf *sf, const mptcp_opt_add_addr *o, uint64_
       return;
   }
   mib_inc(s, MPTCP_MIB_ADD_ADDR_RX);
+  if (!pm_tables(c))
+    return; /* out of memory: as if it were lost (the peer sends it again) */
   /* echo it (a retransmission gets a new echo: the first may be lost) */
   int queued = 0;
   for (uint8_t i = 0; i < c->n_echo; i++)
-    queued |= c->echo[i].id == o->addr_id;
+    queued |= c->pmt->echo[i].id == o->addr_id;
   if (!queued && c->n_echo < MPTCP_PM_MAX_ADDR) {
-    c->echo[c->n_echo].id = o->addr_id;
-    c->echo[c->n_echo].addr = a;
+    c->pmt->echo[c->n_echo].id = o->addr_id;
+    c->pmt->echo[c->n_echo].addr = a;
     c->n_echo++;
   }
   uint8_t k = 0;
-  while (k < c->n_rem && c->rem[k].id != o->addr_id)
+  while (k < c->n_rem && c->pmt->rem[k].id != o->addr_id)
     k++;
   if (k == c->n_rem) {
     if (c->n_rem == MPTCP_PM_MAX_ADDR) {
@@ -362,11 +386,11 @@ static void rcv_add_addr(struct tcp_sf *sf, const mptcp_opt_add_addr *o, uint64_
     }
     c->n_rem++;
   }
-  c->rem[k].id = o->addr_id;
-  c->rem[k].addr = a;
+  c->pmt->rem[k].id = o->addr_id;
+  c->pmt->rem[k].addr = a;
   pm_kick(c);
   if (c->pm->add_addr_received)
-    c->pm->add_addr_received(c, &c->rem[k], now);
+    c->pm->add_addr_received(c, &c->pmt->rem[k], now);
 }
 
 static void rcv_rm_addr(struct tcp_sf *sf, const mptcp_opt_remove_addr *o, uint64_t now) {
@@ -377,8 +401,8 @@ static void rcv_rm_addr(struct tcp_sf *sf, const mptcp_opt_remove_addr *o, uint6
     mib_inc(s, MPTCP_MIB_RM_ADDR_RX);
     const mptcp_addr *ra = id == 0 ? &c->sf.remote : NULL;
     for (uint8_t i = 0; i < c->n_rem; i++)
-      if (c->rem[i].id == id) {
-        ra = &c->rem[i].addr;
+      if (c->pmt->rem[i].id == id) {
+        ra = &c->pmt->rem[i].addr;
         break;
       }
     for (uint8_t i = 0; i < c->n_sf; i++) {
@@ -412,8 +436,8 @@ static void rcv_rm_addr(struct tcp_sf *sf, const mptcp_opt_remove_addr *o, uint6
       mib_inc(s, MPTCP_MIB_RM_SUBFLOW);
     }
     for (uint8_t i = 0; i < c->n_rem; i++)
-      if (c->rem[i].id == id) {
-        c->rem[i] = c->rem[--c->n_rem];
+      if (c->pmt->rem[i].id == id) {
+        c->pmt->rem[i] = c->pmt->rem[--c->n_rem];
         break;
       }
     if (c->pm->rm_addr_received)
@@ -441,14 +465,14 @@ void pm_rcv_options(struct tcp_sf *sf, const mptcp_tcphdr *th, uint64_t now) {
 uint64_t pm_expiry(const struct mptcp_conn *c) {
   uint64_t e = MPTCP_TIME_NEVER;
   for (uint8_t i = 0; i < c->n_ann; i++)
-    if (!c->ann[i].echoed && c->ann[i].timer < e)
-      e = c->ann[i].timer;
+    if (!c->pmt->ann[i].echoed && c->pmt->ann[i].timer < e)
+      e = c->pmt->ann[i].timer;
   for (uint8_t i = 0; i < c->n_sf; i++)
     if (c->sfs[i]->rm_probe_until && c->sfs[i]->rm_probe_until < e)
       e = c->sfs[i]->rm_probe_until;
   for (uint8_t i = 0; i < c->n_jr; i++)
-    if (c->jr[i].due < e)
-      e = c->jr[i].due;
+    if (c->pmt->jr[i].due < e)
+      e = c->pmt->jr[i].due;
   return e;
 }
 
@@ -493,7 +517,7 @@ void pm_handle_timers(struct mptcp_conn *c, uint64_t now) {
   rm_probe_verdicts(c, now);
   join_retry_due(c, now);
   for (uint8_t i = 0; i < c->n_ann; i++) {
-    struct pm_announce *an = &c->ann[i];
+    struct pm_announce *an = &c->pmt->ann[i];
     if (an->echoed || an->timer > now)
       continue;
     if (an->retries >= c->cfg.add_addr_retries || c->closed) {

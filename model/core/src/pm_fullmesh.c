@@ -68,7 +68,7 @@ static void fullmesh_local_addr_added(struct mptcp_conn *c, const mptcp_addr *ad
   for (int k = -1; k < (int)c->n_rem; k++) {
     if (c->n_sf >= c->cfg.max_subflows)
       return;
-    mptcp_addr r = k < 0 ? c->sf.remote : c->rem[k].addr;
+    mptcp_addr r = k < 0 ? c->sf.remote : c->pmt->rem[k].addr;
     if (!r.port)
       r.port = c->sf.remote.port;
     mptcp_addr l = *addr;
@@ -78,7 +78,7 @@ static void fullmesh_local_addr_added(struct mptcp_conn *c, const mptcp_addr *ad
     struct tcp_sf *sf = mptcp_open_subflow(c, &l, &r, 0);
     if (sf) {
       sf->addr_id_local = id;
-      sf->addr_id_remote = k < 0 ? 0 : c->rem[k].id;
+      sf->addr_id_remote = k < 0 ? 0 : c->pmt->rem[k].id;
     }
   }
 }

@@ -17,7 +17,7 @@ int txq_push(struct tcp_sf *sf, uint64_t seq, uint64_t dsn, uint32_t len,
   struct tx_ring *q = &sf->txq;
   if (q->n == q->cap) {
     struct mptcp_stack *s = sf->conn->stack;
-    uint32_t ncap = q->cap ? q->cap * 2 : 64;
+    uint32_t ncap = q->cap ? q->cap * 2 : 8; /* grows with the window */
     struct tx_rec *nr = stack_alloc(s, ncap * sizeof(*nr));
     if (!nr)
       return MPTCP_ERR_NOMEM;
