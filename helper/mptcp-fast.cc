@@ -103,7 +103,6 @@ struct FastFlow
     bool rxShut = false;      // the receiver shut down (the sender's FIN read)
     int64_t completed = -1;   // when the receiver read the last byte
     netsim_rng rng;           // on/off periods
-    bool on = false;          // in an on period
     uint64_t onEnd = 0;       // when the on period ends
     uint64_t pending = 0;     // on/off: bytes of the write that waits
     // a released sender's figures, kept from when it closed
@@ -362,26 +361,27 @@ OnAccepted(mptcp_conn* conn, void* stackUd)
     mptcp_conn_abort(conn, fs_now(r->net));
 }
 
+/* Releases one end of a flow (after it closed). */
+void
+Release(mptcp_conn*& end)
+{
+    if (end)
+    {
+        mptcp_conn_free(end);
+        end = nullptr;
+    }
+}
+
 void
 FreeTx(fs_net*, void* arg)
 {
-    FastFlow* f = static_cast<FastFlow*>(arg);
-    if (f->tx)
-    {
-        mptcp_conn_free(f->tx);
-        f->tx = nullptr;
-    }
+    Release(static_cast<FastFlow*>(arg)->tx);
 }
 
 void
 FreeRx(fs_net*, void* arg)
 {
-    FastFlow* f = static_cast<FastFlow*>(arg);
-    if (f->rx)
-    {
-        mptcp_conn_free(f->rx);
-        f->rx = nullptr;
-    }
+    Release(static_cast<FastFlow*>(arg)->rx);
 }
 
 /* A fixed-size flow's end closed: keep the sender's figures, and release
@@ -437,7 +437,6 @@ OnOffOn(fs_net* net, void* arg)
     {
         return;
     }
-    f->on = true;
     f->onEnd = fs_now(net) + Period(f, f->app.onMeanS);
     OnOffTick(net, f);
 }
@@ -455,7 +454,6 @@ OnOffTick(fs_net* net, void* arg)
     const uint64_t now = fs_now(net);
     if (now >= f->onEnd)
     {
-        f->on = false;
         fs_schedule(net, now + Period(f, f->app.offMeanS), OnOffOn, f);
         return;
     }
